@@ -1,0 +1,152 @@
+// Package column defines the typed, column-wise blocks of rows that flow
+// from the engine to the sinks: one Vector per column, values in typed
+// slices, nulls in a separate validity slice.
+package column
+
+import (
+	"fmt"
+	"time"
+)
+
+// Type is the logical type of a column.
+type Type uint8
+
+// The logical column types of the DSL.
+const (
+	Invalid Type = iota
+	Int
+	Float
+	String
+	Bool
+	Timestamp // microseconds since the Unix epoch, UTC, in Vector.Ints
+	Date      // microseconds since the Unix epoch at 00:00 UTC, in Vector.Ints
+)
+
+var typeNames = [...]string{"invalid", "int", "float", "string", "bool", "datetime", "date"}
+
+// String returns the DSL name of the type.
+func (t Type) String() string {
+	if int(t) < len(typeNames) {
+		return typeNames[t]
+	}
+	return fmt.Sprintf("type(%d)", t)
+}
+
+// ParseType maps a DSL type name to a Type.
+func ParseType(s string) (Type, bool) {
+	for i, n := range typeNames {
+		if i > 0 && n == s {
+			return Type(i), true
+		}
+	}
+	return Invalid, false
+}
+
+// IsTime reports whether values are stored as microseconds since the epoch.
+func (t Type) IsTime() bool { return t == Timestamp || t == Date }
+
+// IsNumeric reports whether the type is int or float.
+func (t Type) IsNumeric() bool { return t == Int || t == Float }
+
+// MicrosPerDay is the number of microseconds in a day.
+const MicrosPerDay = 86_400_000_000
+
+// Vector holds the values of one column for a block of rows. Exactly one of
+// the value slices is used, chosen by Type: Ints for Int, Timestamp and
+// Date; Floats for Float; Strs for String; Bools for Bool. Null is nil when
+// the block has no nulls; otherwise Null[i] marks row i as null (its value
+// slot holds the zero value).
+type Vector struct {
+	Type   Type
+	Ints   []int64
+	Floats []float64
+	Strs   []string
+	Bools  []bool
+	Null   []bool
+}
+
+// Reset makes v a vector of n rows of type t, reusing its storage. The
+// values are not cleared; Null is dropped.
+func (v *Vector) Reset(t Type, n int) {
+	v.Type = t
+	v.Null = v.Null[:0]
+	v.Null = nil
+	switch t {
+	case Int, Timestamp, Date:
+		v.Ints = grow(v.Ints, n)
+	case Float:
+		v.Floats = grow(v.Floats, n)
+	case String:
+		v.Strs = grow(v.Strs, n)
+	case Bool:
+		v.Bools = grow(v.Bools, n)
+	}
+}
+
+func grow[T any](s []T, n int) []T {
+	if cap(s) >= n {
+		return s[:n]
+	}
+	return make([]T, n, n+n/4)
+}
+
+// Len returns the number of rows.
+func (v *Vector) Len() int {
+	switch v.Type {
+	case Int, Timestamp, Date:
+		return len(v.Ints)
+	case Float:
+		return len(v.Floats)
+	case String:
+		return len(v.Strs)
+	case Bool:
+		return len(v.Bools)
+	}
+	return 0
+}
+
+// IsNull reports whether row i is null.
+func (v *Vector) IsNull(i int) bool { return v.Null != nil && v.Null[i] }
+
+// SetNull marks row i as null, allocating the null slice on first use.
+func (v *Vector) SetNull(i int) {
+	if v.Null == nil {
+		v.Null = make([]bool, v.Len())
+	}
+	v.Null[i] = true
+}
+
+// HasNulls reports whether any row is null.
+func (v *Vector) HasNulls() bool {
+	for _, n := range v.Null {
+		if n {
+			return true
+		}
+	}
+	return false
+}
+
+// Field describes one output column.
+type Field struct {
+	Name        string
+	Type        Type
+	Nullable    bool
+	Description string
+}
+
+// Block is a run of consecutive rows of one table, column by column, in the
+// table's output column order.
+type Block struct {
+	// Start is the table row index of the first row of the block.
+	Start int64
+	// Rows is the number of rows in the block.
+	Rows int
+	// Cols holds one vector per field of the table schema.
+	Cols []*Vector
+}
+
+// Time converts microseconds since the epoch to a UTC time.
+func Time(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+// Micros converts a time to microseconds since the epoch.
+func Micros(t time.Time) int64 { return t.UnixMicro() }

@@ -1,0 +1,149 @@
+package rng
+
+import (
+	"errors"
+	"math"
+)
+
+// Normal returns a normal draw with the given mean and standard deviation.
+func (r *Rand) Normal(mean, std float64) float64 {
+	return mean + std*r.NormFloat64()
+}
+
+// LogNormal returns exp(Normal(mu, sigma)).
+func (r *Rand) LogNormal(mu, sigma float64) float64 {
+	return math.Exp(mu + sigma*r.NormFloat64())
+}
+
+// Uniform returns a uniform draw in [low, high).
+func (r *Rand) Uniform(low, high float64) float64 {
+	return low + (high-low)*r.S.Float64()
+}
+
+// Exponential returns an exponential draw with the given mean.
+func (r *Rand) Exponential(mean float64) float64 {
+	return mean * r.ExpFloat64()
+}
+
+// Poisson returns a Poisson draw with mean lambda (>= 0). Small means use
+// Knuth's multiplication method; larger ones Hörmann's PTRS transformed
+// rejection, which needs a bounded number of draws on average.
+func (r *Rand) Poisson(lambda float64) int64 {
+	switch {
+	case lambda <= 0:
+		return 0
+	case lambda < 10:
+		l := math.Exp(-lambda)
+		k := int64(0)
+		p := r.S.Float64()
+		for p > l {
+			k++
+			p *= r.S.Float64()
+		}
+		return k
+	default:
+		return r.ptrs(lambda)
+	}
+}
+
+func (r *Rand) ptrs(lambda float64) int64 {
+	slam := math.Sqrt(lambda)
+	loglam := math.Log(lambda)
+	b := 0.931 + 2.53*slam
+	a := -0.059 + 0.02483*b
+	invalpha := 1.1239 + 1.1328/(b-3.4)
+	vr := 0.9277 - 3.6224/(b-2)
+	for {
+		u := r.S.Float64() - 0.5
+		v := r.S.Float64()
+		us := 0.5 - math.Abs(u)
+		k := math.Floor((2*a/us+b)*u + lambda + 0.43)
+		if us >= 0.07 && v <= vr {
+			return int64(k)
+		}
+		if k < 0 || (us < 0.013 && v > us) {
+			continue
+		}
+		lg, _ := math.Lgamma(k + 1)
+		if math.Log(v)+math.Log(invalpha)-math.Log(a/(us*us)+b) <= -lambda+k*loglam-lg {
+			return int64(k)
+		}
+	}
+}
+
+// Alias is a Walker alias table: O(1) sampling from a discrete distribution.
+type Alias struct {
+	prob  []float64
+	alias []int32
+}
+
+// ErrWeights is returned for weights that cannot form a distribution.
+var ErrWeights = errors.New("weights must be finite, non-negative and not all zero")
+
+// NewAlias builds an alias table for the (unnormalised) weights.
+func NewAlias(weights []float64) (*Alias, error) {
+	n := len(weights)
+	if n == 0 {
+		return nil, ErrWeights
+	}
+	sum := 0.0
+	for _, w := range weights {
+		if w < 0 || math.IsNaN(w) || math.IsInf(w, 0) {
+			return nil, ErrWeights
+		}
+		sum += w
+	}
+	if sum <= 0 {
+		return nil, ErrWeights
+	}
+	a := &Alias{prob: make([]float64, n), alias: make([]int32, n)}
+	scaled := make([]float64, n)
+	small := make([]int32, 0, n)
+	large := make([]int32, 0, n)
+	for i, w := range weights {
+		scaled[i] = w * float64(n) / sum
+		if scaled[i] < 1 {
+			small = append(small, int32(i))
+		} else {
+			large = append(large, int32(i))
+		}
+	}
+	for len(small) > 0 && len(large) > 0 {
+		s := small[len(small)-1]
+		small = small[:len(small)-1]
+		l := large[len(large)-1]
+		a.prob[s] = scaled[s]
+		a.alias[s] = l
+		scaled[l] = scaled[l] + scaled[s] - 1
+		if scaled[l] < 1 {
+			large = large[:len(large)-1]
+			small = append(small, l)
+		}
+	}
+	for _, l := range large {
+		a.prob[l] = 1
+		a.alias[l] = l
+	}
+	for _, s := range small {
+		a.prob[s] = 1
+		a.alias[s] = s
+	}
+	return a, nil
+}
+
+// Len returns the number of outcomes.
+func (a *Alias) Len() int { return len(a.prob) }
+
+// Sample maps two uniform draws to an outcome index.
+func (a *Alias) Sample(u1 uint64, u2 float64) int {
+	i := Bounded(u1, uint64(len(a.prob)))
+	if u2 < a.prob[i] {
+		return int(i)
+	}
+	return int(a.alias[i])
+}
+
+// Draw samples one outcome from the stream.
+func (a *Alias) Draw(s *Stream) int {
+	return a.Sample(s.Uint64(), s.Float64())
+}
