@@ -1,0 +1,430 @@
+// Package dsl holds the Go form of the datagen schema language (DSL v1):
+// the document types, their strict decoding from JSON with every problem
+// reported by JSON path, and the static (preflight) validation of a whole
+// document.
+package dsl
+
+import (
+	"time"
+
+	"datagen/src/column"
+)
+
+// Version is the only DSL version accepted in the "version" key.
+const Version = "1.0"
+
+// DefaultEntityRows is the row count of an entity (or parent-less fact)
+// that does not declare "rows".
+const DefaultEntityRows = 1000
+
+// Schema is a decoded DSL document.
+type Schema struct {
+	Version     string
+	Metadata    Metadata
+	Timeframe   Timeframe
+	Nodes       []Node
+	Constraints Constraints
+	Targets     *Targets
+	// DAG is the optional explicit generation order: levels of node ids.
+	DAG [][]string
+}
+
+// Metadata describes the dataset. Keys other than name and description are
+// kept verbatim in Extra.
+type Metadata struct {
+	Name        string
+	Description string
+	Extra       map[string]any
+}
+
+// Timeframe is the document's time window. Start and End are UTC.
+type Timeframe struct {
+	Start, End time.Time
+	// Freq is accepted for compatibility and not used by generation.
+	Freq string
+}
+
+// NodeKind is entity, fact or vocab.
+type NodeKind string
+
+// The node kinds.
+const (
+	Entity NodeKind = "entity"
+	Fact   NodeKind = "fact"
+	Vocab  NodeKind = "vocab"
+)
+
+// Node is one table of the document.
+type Node struct {
+	ID          string
+	Kind        NodeKind
+	PK          string
+	Description string
+	// Rows is the declared row count; nil means not declared.
+	Rows      *int64
+	Parents   []string
+	Fanout    *Fanout
+	Columns   []Column
+	Modifiers []Modifier
+
+	// Behaviour blocks, kept as decoded JSON (maps, slices, float64,
+	// string, bool, nil) until the behaviour layer interprets them. A nil
+	// value means the key was absent.
+	SegmentBehavior      any
+	VintageBehavior      any
+	StageConfig          any
+	StateTransitionModel any
+}
+
+// Fanout is the per-parent child count of a fact.
+type Fanout struct {
+	Distribution string // "poisson" or "uniform"
+	Lambda       *float64
+	Min, Max     *int64
+	// Clamp, when set, bounds the count to [Clamp[0], Clamp[1]] after all
+	// adjustments.
+	Clamp []int64
+}
+
+// Column is one column of a node.
+type Column struct {
+	Name        string
+	Type        column.Type
+	Nullable    bool
+	NullRate    float64
+	Description string
+	Generator   Generator
+	Modifiers   []Modifier
+	// Constraints is the column-level constraints object (pattern, enum,
+	// enum_ref), used by validation.
+	Constraints *ColumnConstraints
+}
+
+// ColumnConstraints are column-level value constraints.
+type ColumnConstraints struct {
+	Pattern string
+	Enum    []any
+	EnumRef string
+}
+
+// GeneratorKind names the generator of a column.
+type GeneratorKind string
+
+// The eight generators.
+const (
+	GenSequence       GeneratorKind = "sequence"
+	GenChoice         GeneratorKind = "choice"
+	GenDistribution   GeneratorKind = "distribution"
+	GenDatetimeSeries GeneratorKind = "datetime_series"
+	GenFaker          GeneratorKind = "faker"
+	GenLookup         GeneratorKind = "lookup"
+	GenExpression     GeneratorKind = "expression"
+	GenEnumList       GeneratorKind = "enum_list"
+)
+
+// GeneratorKinds lists the generators in documentation order.
+var GeneratorKinds = []GeneratorKind{GenSequence, GenChoice, GenDistribution, GenDatetimeSeries,
+	GenFaker, GenLookup, GenExpression, GenEnumList}
+
+// Generator is exactly one generator body; Kind says which field is set.
+type Generator struct {
+	Kind           GeneratorKind
+	Sequence       *Sequence
+	Choice         *Choice
+	Distribution   *Distribution
+	DatetimeSeries *DatetimeSeries
+	Faker          *Faker
+	Lookup         *Lookup
+	Expression     *Expression
+	EnumList       *EnumList
+}
+
+// Sequence yields start + i*step for row i.
+type Sequence struct {
+	Start, Step int64
+}
+
+// Choice draws from a list of values or from another table's column.
+type Choice struct {
+	// Choices are JSON scalars: float64 (integers too), string, bool or nil.
+	Choices []any
+	// ChoicesRef is "table.column"; RefTable and RefColumn are its parts.
+	ChoicesRef          string
+	RefTable, RefColumn string
+	Weights             []float64
+	WeightsKind         WeightsKind
+}
+
+// WeightsKind is a parsed weights_kind: uniform, zipf@a or head_tail@{h,a}.
+type WeightsKind struct {
+	Kind string // "uniform", "zipf", "head_tail"
+	A    float64
+	H    float64
+}
+
+// Distribution draws numbers from a named distribution.
+type Distribution struct {
+	Type   string // normal, lognormal, uniform, poisson
+	Params map[string]float64
+	// Clamp bounds: nil means unbounded on that side.
+	ClampMin, ClampMax *float64
+}
+
+// Param returns the named parameter or def.
+func (d *Distribution) Param(name string, def float64) float64 {
+	if v, ok := d.Params[name]; ok {
+		return v
+	}
+	return def
+}
+
+// DatetimeSeries draws timestamps from a grid between two instants.
+type DatetimeSeries struct {
+	// WithinTimeframe is true for within: "timeframe"; otherwise Start and
+	// End (UTC) bound the grid.
+	WithinTimeframe bool
+	Start, End      time.Time
+	Freq            string
+	Pattern         *Pattern
+}
+
+// Pattern weights a time dimension: hour (24), dow (7, Monday first) or
+// month (12).
+type Pattern struct {
+	Dimension string
+	Weights   []float64
+}
+
+// Faker draws semantic values (names, emails, addresses, ...).
+type Faker struct {
+	Method     string
+	LocaleFrom string
+	Locale     string
+	// Args are the method's arguments (from "args", or the legacy
+	// top-level "text" of bothify-style methods).
+	Args map[string]any
+}
+
+// KeyPair is one pair of a join mapping: a column of this table and the
+// column of the other table it must equal.
+type KeyPair struct {
+	Local, Remote string
+}
+
+// Lookup copies a value from another table.
+type Lookup struct {
+	From          string
+	Table, Column string
+	// On is the join mapping, in document order; empty means no join.
+	On []KeyPair
+	// LegacyOn is true when the "on" object used the predecessor's shape
+	// {"this_key": "<column>"}: the value names the column on both sides.
+	LegacyOn bool
+}
+
+// Expression computes a value from the row's other columns.
+type Expression struct {
+	Code string
+}
+
+// EnumList yields its values in order, one per row.
+type EnumList struct {
+	Values []any
+}
+
+// Transform names a modifier.
+type Transform string
+
+// The ten modifier transforms.
+const (
+	TMultiply    Transform = "multiply"
+	TAdd         Transform = "add"
+	TClamp       Transform = "clamp"
+	TJitter      Transform = "jitter"
+	TMapValues   Transform = "map_values"
+	TSeasonality Transform = "seasonality"
+	TTimeJitter  Transform = "time_jitter"
+	TEffect      Transform = "effect"
+	TOutliers    Transform = "outliers"
+	TTrend       Transform = "trend"
+)
+
+// Transforms lists the modifier transforms in documentation order.
+var Transforms = []Transform{TMultiply, TAdd, TClamp, TJitter, TMapValues, TSeasonality,
+	TTimeJitter, TEffect, TOutliers, TTrend}
+
+// Modifier is one modifier with its typed arguments; the field matching
+// Transform is set.
+type Modifier struct {
+	Transform   Transform
+	Multiply    *MultiplyArgs
+	Add         *AddArgs
+	Clamp       *ClampArgs
+	Jitter      *JitterArgs
+	MapValues   *MapValuesArgs
+	Seasonality *Pattern
+	TimeJitter  *TimeJitterArgs
+	Effect      *EffectArgs
+	Outliers    *OutliersArgs
+	Trend       *TrendArgs
+}
+
+// MultiplyArgs: v * Factor.
+type MultiplyArgs struct{ Factor float64 }
+
+// AddArgs: v + Value. On datetime and date columns Value is a duration in
+// Unit ("seconds", "minutes", "hours" or "days"; default "seconds").
+type AddArgs struct {
+	Value float64
+	Unit  string
+}
+
+// ClampArgs bounds values; nil means unbounded on that side.
+type ClampArgs struct{ Min, Max *float64 }
+
+// JitterArgs adds Normal(0, Std) noise: Mode "add" (v+e) or "mul" (v*(1+e)).
+type JitterArgs struct {
+	Std  float64
+	Mode string
+}
+
+// MapValuesArgs replaces values, each at most once, compared on their
+// canonical string form.
+type MapValuesArgs struct {
+	Mapping []MapEntry
+}
+
+// MapEntry is one replacement.
+type MapEntry struct {
+	From string
+	To   any
+}
+
+// TimeJitterArgs moves timestamps by Normal(0, StdMinutes) minutes.
+type TimeJitterArgs struct{ StdMinutes float64 }
+
+// EffectArgs joins rows to an effect table and applies its field.
+type EffectArgs struct {
+	EffectTable string
+	On          []KeyPair
+	StartCol    string
+	EndCol      string
+	Field       string
+	Op          string // "mul" or "add"
+	Default     float64
+	// TS names the timestamp column the window is matched against; empty
+	// means the documented default.
+	TS string
+	// Overlap combines several matching effect rows: "first" (default),
+	// "product", "sum" or "max".
+	Overlap string
+}
+
+// OutliersArgs makes a share Rate of rows spikes or drops.
+type OutliersArgs struct {
+	Rate          float64
+	Mode          string // "spike" or "drop"
+	MagnitudeDist Distribution
+}
+
+// TrendArgs scales values by a growth curve over time.
+type TrendArgs struct {
+	Type          string // exponential, linear, logarithmic
+	GrowthRate    float64
+	TimeReference string
+	A, B          float64 // logarithmic params
+}
+
+// Constraints are the document's declared data constraints.
+type Constraints struct {
+	Unique       []string
+	ForeignKeys  []ForeignKey
+	Ranges       []Range
+	Inequalities []Inequality
+	Patterns     []PatternConstraint
+	Enums        []EnumConstraint
+}
+
+// ForeignKey says every From value occurs in To ("table.column" each).
+type ForeignKey struct{ From, To string }
+
+// Range bounds a column; nil means unbounded.
+type Range struct {
+	Attr     string
+	Min, Max *float64
+}
+
+// Inequality compares two columns (or a column and a literal).
+type Inequality struct {
+	Left, Op, Right string
+}
+
+// PatternConstraint requires values to match Regex.
+type PatternConstraint struct{ Attr, Regex string }
+
+// EnumConstraint restricts values to Values or to the values of EnumRef.
+type EnumConstraint struct {
+	Attr    string
+	Values  []any
+	EnumRef string
+}
+
+// Targets are behavioural expectations checked by validation.
+type Targets struct {
+	WeekendShare    *WeekendShare
+	MeanInRange     *MeanInRange
+	CompositeEffect *CompositeEffect
+}
+
+// WeekendShare bounds the share of rows on Saturday or Sunday.
+type WeekendShare struct {
+	Table, Timestamp string
+	Min, Max         float64
+}
+
+// MeanInRange bounds a column mean.
+type MeanInRange struct {
+	Table, Column string
+	Min, Max      float64
+}
+
+// CompositeEffect compares observed and declared time profiles.
+type CompositeEffect struct {
+	Table, Metric string
+	Timestamp     string
+	Influences    []Influence
+	MAE, MAPE     *float64
+}
+
+// Influence is one declared influence of a composite effect.
+type Influence struct {
+	Kind      string
+	Dimension string
+	Weights   []float64
+	Table     string
+	On        map[string]any
+	Field     string
+	Default   *float64
+	Rate      *float64
+	Mode      string
+}
+
+// Node returns the node with the given id, or nil.
+func (s *Schema) Node(id string) *Node {
+	for i := range s.Nodes {
+		if s.Nodes[i].ID == id {
+			return &s.Nodes[i]
+		}
+	}
+	return nil
+}
+
+// Column returns the column with the given name, or nil.
+func (n *Node) Column(name string) *Column {
+	for i := range n.Columns {
+		if n.Columns[i].Name == name {
+			return &n.Columns[i]
+		}
+	}
+	return nil
+}
