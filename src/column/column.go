@@ -63,13 +63,17 @@ type Vector struct {
 	Strs   []string
 	Bools  []bool
 	Null   []bool
+
+	nullBuf []bool
 }
 
 // Reset makes v a vector of n rows of type t, reusing its storage. The
 // values are not cleared; Null is dropped.
 func (v *Vector) Reset(t Type, n int) {
 	v.Type = t
-	v.Null = v.Null[:0]
+	if v.Null != nil {
+		v.nullBuf = v.Null
+	}
 	v.Null = nil
 	switch t {
 	case Int, Timestamp, Date:
@@ -111,7 +115,13 @@ func (v *Vector) IsNull(i int) bool { return v.Null != nil && v.Null[i] }
 // SetNull marks row i as null, allocating the null slice on first use.
 func (v *Vector) SetNull(i int) {
 	if v.Null == nil {
-		v.Null = make([]bool, v.Len())
+		n := v.Len()
+		if cap(v.nullBuf) >= n {
+			v.Null = v.nullBuf[:n]
+			clear(v.Null)
+		} else {
+			v.Null = make([]bool, n)
+		}
 	}
 	v.Null[i] = true
 }
@@ -150,3 +160,13 @@ func Time(us int64) time.Time { return time.UnixMicro(us).UTC() }
 
 // Micros converts a time to microseconds since the epoch.
 func Micros(t time.Time) int64 { return t.UnixMicro() }
+
+// Table is a generated table whose kept columns can be read whole, such as
+// a parent, a lookup source or an effect table.
+type Table interface {
+	// Rows is the number of rows.
+	Rows() int64
+	// Column returns the full column with the given name, or nil when the
+	// column was not kept.
+	Column(name string) *Vector
+}

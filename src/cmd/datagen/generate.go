@@ -1,0 +1,295 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/sirupsen/logrus"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"datagen/src/column"
+	"datagen/src/dsl"
+	"datagen/src/engine"
+	"datagen/src/gen"
+	"datagen/src/plan"
+	"datagen/src/sink"
+)
+
+// generateFlags are the options of `datagen generate`.
+type generateFlags struct {
+	out        string
+	seed       int64
+	format     string
+	workers    int
+	parts      int
+	part       int
+	sample     int64
+	scale      float64
+	lenient    bool
+	blockRows  int
+	compress   string
+	noProgress bool
+}
+
+func init() {
+	var f generateFlags
+	cmd := &cobra.Command{
+		Use:   "generate SCHEMA",
+		Short: "Generate the tables of a schema",
+		Long: `Generate every table of SCHEMA into the output directory: one file per node
+(<node id>.parquet or <node id>.csv) and .metadata.json. The data is a pure
+function of the schema, the seed and the format version: the number of workers,
+the block size and splitting into parts never change it.`,
+		Example: `  datagen generate schema.json -o out --seed 42
+  datagen generate schema.json -o out --format csv --workers 1
+  datagen generate schema.json -o out --format csv --parts 4 --part 2
+  datagen generate schema.json -o out --dry-run-sample 1000
+  datagen generate schema.json -o out --scale 10`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runGenerate(cmd.Context(), args[0], f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&f.out, "output-dir", "o", "output", "output directory")
+	fl.Int64Var(&f.seed, "seed", 42, "master seed")
+	fl.StringVar(&f.format, "format", "parquet", "output format: parquet or csv")
+	fl.IntVar(&f.workers, "workers", runtime.NumCPU(), "parallel workers (does not change the data)")
+	fl.IntVar(&f.parts, "parts", 1, "split the run into this many parts")
+	fl.IntVar(&f.part, "part", 0, "the part this run writes, 0 .. parts-1")
+	fl.Int64Var(&f.sample, "dry-run-sample", 0, "preview: cap every table at this many rows")
+	fl.Float64Var(&f.scale, "scale", 1, "multiply the row counts of entities and parent-less facts")
+	fl.BoolVar(&f.lenient, "lenient", false, "accept unknown keys (warnings instead of errors), for older schemas")
+	fl.IntVar(&f.blockRows, "block-rows", engine.DefaultBlockRows, "rows per unit of work (does not change the data)")
+	fl.StringVar(&f.compress, "compression", "snappy", "Parquet compression: snappy, zstd or none")
+	fl.BoolVar(&f.noProgress, "quiet", false, "no progress output")
+	rootCmd.AddCommand(cmd)
+}
+
+// loadPlan decodes, validates and plans a schema, printing warnings to
+// stderr. Schema problems are user errors.
+func loadPlan(path string, lenient bool) (*plan.Plan, []byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, asUserError(fmt.Errorf("reading schema: %w", err))
+	}
+	s, warnings, err := dsl.Parse(data, dsl.Options{Lenient: lenient})
+	for _, w := range warnings {
+		fmt.Fprintf(os.Stderr, "warning: %s\n", w)
+	}
+	if err != nil {
+		return nil, nil, asUserError(schemaError(path, err))
+	}
+	p, err := plan.New(s)
+	if err != nil {
+		return nil, nil, asUserError(schemaError(path, err))
+	}
+	return p, data, nil
+}
+
+// schemaError formats a list of schema problems under a heading.
+func schemaError(path string, err error) error {
+	var ps dsl.Problems
+	if errors.As(err, &ps) {
+		n := 0
+		for _, p := range ps {
+			if !p.Warning {
+				n++
+			}
+		}
+		return fmt.Errorf("%s: %d problem(s):\n  %s", path, n, strings.ReplaceAll(ps.Error(), "\n", "\n  "))
+	}
+	var pe plan.Errors
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %d problem(s):\n  %s", path, len(pe), strings.ReplaceAll(pe.Error(), "\n", "\n  "))
+	}
+	return fmt.Errorf("%s: %w", path, err)
+}
+
+func runGenerate(ctx context.Context, schemaPath string, f generateFlags) error {
+	format, err := sink.ParseFormat(f.format)
+	if err != nil {
+		return asUserError(err)
+	}
+	if f.parts < 1 {
+		return asUserError(fmt.Errorf("--parts must be at least 1, got %d", f.parts))
+	}
+	if f.part < 0 || f.part >= f.parts {
+		return asUserError(fmt.Errorf("--part must be between 0 and %d (--parts %d), got %d", f.parts-1, f.parts, f.part))
+	}
+	if f.scale <= 0 {
+		return asUserError(fmt.Errorf("--scale must be positive, got %g", f.scale))
+	}
+	if f.sample < 0 {
+		return asUserError(fmt.Errorf("--dry-run-sample must not be negative, got %d", f.sample))
+	}
+	switch f.compress {
+	case sink.CompressionSnappy, sink.CompressionZstd, sink.CompressionNone:
+	default:
+		return asUserError(fmt.Errorf("--compression must be snappy, zstd or none, got %q", f.compress))
+	}
+	p, data, err := loadPlan(schemaPath, f.lenient)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	defer stop()
+
+	suffix := ""
+	if f.parts > 1 {
+		suffix = fmt.Sprintf(".part-%d-of-%d", f.part, f.parts)
+	}
+	sopts := sink.Options{Compression: f.compress, Metadata: map[string]string{
+		"datagen.version": version, "datagen.seed": fmt.Sprint(f.seed), "datagen.format_version": fmt.Sprint(engine.FormatVersion),
+	}}
+	files := map[string]string{}
+	open := func(t *plan.Table, fields []column.Field) (engine.Writer, error) {
+		name := t.ID() + suffix
+		w, err := sink.Open(f.out, name, format, fields, sopts)
+		if err != nil {
+			return nil, err
+		}
+		files[t.ID()] = sink.FileName(name, format, sopts)
+		return sinkWriter{w}, nil
+	}
+	prog := newProgress(f.noProgress)
+	res, err := engine.Run(ctx, p, engine.Options{
+		Seed: f.seed, Workers: f.workers, BlockRows: f.blockRows, Parts: f.parts, Part: f.part,
+		Scale: f.scale, SampleRows: f.sample, Open: open, Progress: prog.event,
+	})
+	prog.finish()
+	if err != nil {
+		var ge *gen.Error
+		if errors.As(err, &ge) {
+			return asUserError(fmt.Errorf("generation failed; no table was written: %w", err))
+		}
+		return fmt.Errorf("generation failed; no table was written: %w", err)
+	}
+	meta := buildMetadata(p, data, f, res, files)
+	b, _ := json.MarshalIndent(meta, "", "  ")
+	name := ".metadata" + suffix + ".json"
+	if err := sink.WriteFileAtomic(filepath.Join(f.out, name), append(b, '\n')); err != nil {
+		return fmt.Errorf("writing metadata: %w", err)
+	}
+	return nil
+}
+
+// sinkWriter adapts a sink.TableWriter to engine.Writer.
+type sinkWriter struct{ w sink.TableWriter }
+
+func (s sinkWriter) WriteBlock(b *column.Block) error { return s.w.WriteBlock(b) }
+func (s sinkWriter) Commit() error                    { _, err := s.w.Commit(); return err }
+func (s sinkWriter) Abort()                           { s.w.Abort() }
+
+// metadata is the content of .metadata.json.
+type metadata struct {
+	DatasetName    string                   `json:"dataset_name"`
+	SchemaHash     string                   `json:"schema_hash"`
+	Seed           int64                    `json:"seed"`
+	FormatVersion  int                      `json:"format_version"`
+	DatagenVersion string                   `json:"datagen_version"`
+	GeneratedAt    string                   `json:"generated_at"`
+	Format         string                   `json:"format"`
+	Scale          float64                  `json:"scale"`
+	SampleRows     int64                    `json:"dry_run_sample,omitempty"`
+	Parts          int                      `json:"parts"`
+	Part           int                      `json:"part"`
+	Workers        int                      `json:"workers"`
+	Seconds        float64                  `json:"seconds"`
+	Tables         map[string]tableMetadata `json:"tables"`
+	Order          []string                 `json:"generation_order"`
+}
+
+type tableMetadata struct {
+	Kind       string   `json:"kind"`
+	File       string   `json:"file"`
+	Rows       int64    `json:"rows"`
+	Written    int64    `json:"rows_written"`
+	Columns    []string `json:"columns"`
+	PrimaryKey string   `json:"primary_key"`
+	Seconds    float64  `json:"seconds"`
+}
+
+func buildMetadata(p *plan.Plan, data []byte, f generateFlags, res *engine.Result, files map[string]string) metadata {
+	m := metadata{
+		DatasetName: p.Schema.Metadata.Name, SchemaHash: fmt.Sprintf("sha256:%x", sha256.Sum256(data)), Seed: f.seed,
+		FormatVersion: engine.FormatVersion, DatagenVersion: version,
+		GeneratedAt: time.Now().UTC().Format(time.RFC3339), Format: f.format, Scale: f.scale,
+		SampleRows: f.sample, Parts: f.parts, Part: f.part, Workers: f.workers,
+		Seconds: res.Duration.Seconds(), Tables: map[string]tableMetadata{},
+	}
+	for _, tr := range res.Tables {
+		t := p.ByID[tr.ID]
+		var cols []string
+		for _, c := range t.Cols {
+			cols = append(cols, c.Spec.Name)
+		}
+		m.Tables[tr.ID] = tableMetadata{Kind: string(t.Node.Kind), File: files[tr.ID], Rows: tr.Rows, Written: tr.Written,
+			Columns: cols, PrimaryKey: t.Node.PK, Seconds: tr.Duration.Seconds()}
+		m.Order = append(m.Order, tr.ID)
+	}
+	return m
+}
+
+// progress reports table progress on stderr: a live line on a terminal,
+// a log line per table otherwise.
+type progress struct {
+	quiet bool
+	tty   bool
+	log   *logrus.Logger
+	start time.Time
+	rows  int64
+	names []string
+}
+
+func newProgress(quiet bool) *progress {
+	l := logrus.New()
+	l.SetOutput(os.Stderr)
+	l.SetFormatter(&logrus.TextFormatter{DisableColors: true, FullTimestamp: true})
+	return &progress{quiet: quiet, tty: term.IsTerminal(int(os.Stderr.Fd())), log: l, start: time.Now()}
+}
+
+func (p *progress) event(ev engine.Event) {
+	if p.quiet {
+		return
+	}
+	if !ev.Done {
+		if p.tty {
+			fmt.Fprintf(os.Stderr, "\r\033[K  generating %-28s %12d rows ...", ev.Table, ev.Rows)
+		}
+		return
+	}
+	p.rows += ev.Written
+	p.names = append(p.names, ev.Table)
+	rate := float64(ev.Rows) / max(ev.Duration.Seconds(), 1e-9)
+	if p.tty {
+		fmt.Fprintf(os.Stderr, "\r\033[K  ✓ %-30s %12d rows %8.2fs %12.0f rows/s\n", ev.Table, ev.Written, ev.Duration.Seconds(), rate)
+		return
+	}
+	p.log.WithFields(logrus.Fields{"table": ev.Table, "rows": ev.Rows, "written": ev.Written,
+		"seconds": fmt.Sprintf("%.3f", ev.Duration.Seconds())}).Info("table generated")
+}
+
+func (p *progress) finish() {
+	if p.quiet || len(p.names) == 0 {
+		return
+	}
+	sort.Strings(p.names)
+	d := time.Since(p.start)
+	if p.tty {
+		fmt.Fprintf(os.Stderr, "  %d tables, %d rows in %.2fs\n", len(p.names), p.rows, d.Seconds())
+		return
+	}
+	p.log.WithFields(logrus.Fields{"tables": len(p.names), "rows": p.rows, "seconds": fmt.Sprintf("%.3f", d.Seconds())}).Info("done")
+}

@@ -1,0 +1,167 @@
+// Package engine generates the tables of a plan: block by block, in
+// parallel workers, with counter-based randomness, writing blocks in row
+// order. The output is a pure function of (schema, seed, format version):
+// it does not depend on the number of workers, the block size, or on
+// splitting the run into parts.
+package engine
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"time"
+
+	"datagen/src/column"
+	"datagen/src/plan"
+)
+
+// FormatVersion is the version of the mapping from (schema, seed) to data.
+// It changes whenever the same schema and seed would give different values.
+const FormatVersion = 1
+
+// DefaultBlockRows is the number of rows generated as one unit of work.
+const DefaultBlockRows = 1 << 16
+
+// Writer receives a table's blocks in row order.
+type Writer interface {
+	WriteBlock(b *column.Block) error
+	// Commit makes the table visible under its final name.
+	Commit() error
+	// Abort discards everything written.
+	Abort()
+}
+
+// OpenFunc opens the writer of a table; it is called once per table.
+type OpenFunc func(t *plan.Table, fields []column.Field) (Writer, error)
+
+// Options control a run.
+type Options struct {
+	Seed int64
+	// Workers is the number of parallel workers (default: CPU count).
+	Workers int
+	// BlockRows is the block size (default DefaultBlockRows).
+	BlockRows int
+	// Parts and Part split the run: this run writes share Part (0-based)
+	// of Parts of every table. Parts 0 means 1.
+	Parts, Part int
+	// Scale multiplies the row counts of entities and parent-less facts.
+	Scale float64
+	// SampleRows caps every table at this many rows (0 = no cap).
+	SampleRows int64
+	// Open opens table writers; nil generates without writing.
+	Open OpenFunc
+	// Progress, when set, receives table events.
+	Progress func(Event)
+}
+
+// Event reports progress of one table.
+type Event struct {
+	Table string
+	// Done is false at the start of a table, true at its end.
+	Done bool
+	// Rows is the table's total row count (all parts); Written the rows
+	// this part wrote.
+	Rows, Written int64
+	Duration      time.Duration
+}
+
+// TableResult summarises one generated table.
+type TableResult struct {
+	ID       string
+	Rows     int64
+	Written  int64
+	Duration time.Duration
+}
+
+// Result summarises a run.
+type Result struct {
+	Tables   []TableResult
+	Duration time.Duration
+}
+
+// Run generates every table of p. When any table fails, every writer is
+// aborted, so no table of a failed run becomes visible.
+func Run(ctx context.Context, p *plan.Plan, opts Options) (*Result, error) {
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.NumCPU()
+	}
+	if opts.BlockRows <= 0 {
+		opts.BlockRows = DefaultBlockRows
+	}
+	if opts.Parts <= 0 {
+		opts.Parts = 1
+	}
+	if opts.Part < 0 || opts.Part >= opts.Parts {
+		return nil, fmt.Errorf("part %d is outside 0..%d", opts.Part, opts.Parts-1)
+	}
+	if opts.Scale <= 0 {
+		opts.Scale = 1
+	}
+	e := &engine{p: p, opts: opts, tables: map[string]*tableState{}}
+	start := time.Now()
+	res := &Result{}
+	var writers []Writer
+	abort := func() {
+		for _, w := range writers {
+			w.Abort()
+		}
+	}
+	for _, t := range p.Order {
+		if err := ctx.Err(); err != nil {
+			abort()
+			return nil, err
+		}
+		t0 := time.Now()
+		ts, err := e.prepare(t)
+		if err != nil {
+			abort()
+			return nil, err
+		}
+		if opts.Progress != nil {
+			opts.Progress(Event{Table: t.ID(), Rows: ts.rows})
+		}
+		var w Writer
+		if opts.Open != nil {
+			w, err = opts.Open(t, t.Fields())
+			if err != nil {
+				abort()
+				return nil, fmt.Errorf("table %q: %w", t.ID(), err)
+			}
+			writers = append(writers, w)
+		}
+		written, err := e.generate(ctx, ts, w)
+		if err != nil {
+			abort()
+			return nil, err
+		}
+		ts.release()
+		d := time.Since(t0)
+		res.Tables = append(res.Tables, TableResult{ID: t.ID(), Rows: ts.rows, Written: written, Duration: d})
+		if opts.Progress != nil {
+			opts.Progress(Event{Table: t.ID(), Done: true, Rows: ts.rows, Written: written, Duration: d})
+		}
+	}
+	for i, w := range writers {
+		if err := w.Commit(); err != nil {
+			for _, x := range writers[i+1:] {
+				x.Abort()
+			}
+			return nil, err
+		}
+	}
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// engine holds the state of one run.
+type engine struct {
+	p      *plan.Plan
+	opts   Options
+	tables map[string]*tableState
+}
+
+// PartRange returns the rows [lo, hi) of a table of n rows that part k of
+// parts owns.
+func PartRange(n int64, parts, k int) (lo, hi int64) {
+	return n * int64(k) / int64(parts), n * int64(k+1) / int64(parts)
+}

@@ -1,0 +1,346 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"datagen/src/column"
+	"datagen/src/dsl"
+	"datagen/src/gen"
+	"datagen/src/modify"
+	"datagen/src/rng"
+)
+
+// tableEffect applies a table-level effect to the fanout counts: each
+// primary-parent row is matched at the parent's timestamp column (args.ts,
+// else the parent's first datetime or date column, else the timeframe
+// midpoint) and on the key columns the parent has.
+func (e *engine) tableEffect(ts *tableState, parent *tableState, eff *dsl.EffectArgs, counts []float64) error {
+	np := int64(len(counts))
+	s := e.p.Schema
+	tsName := planTableEffectTS(parent, eff)
+	var tsVec *column.Vector
+	if tsName == "" {
+		tsName = "__midpoint"
+		tsVec = &column.Vector{}
+		tsVec.Reset(column.Timestamp, int(np))
+		mid := s.Timeframe.Start.UnixMicro() + (s.Timeframe.End.UnixMicro()-s.Timeframe.Start.UnixMicro())/2
+		for i := range tsVec.Ints {
+			tsVec.Ints[i] = mid
+		}
+	} else {
+		tsVec = parent.kept[tsName]
+		if tsVec == nil {
+			return fmt.Errorf("timestamp column %q of %q is not available", tsName, parent.t.ID())
+		}
+	}
+	args := *eff
+	args.TS = tsName
+	args.On = nil
+	for _, kp := range eff.On {
+		if parent.kept[kp.Local] != nil {
+			args.On = append(args.On, kp)
+		}
+	}
+	spec := &dsl.Column{Name: "fanout", Type: column.Float}
+	mod, err := modify.Compile(dsl.Modifier{Transform: dsl.TEffect, Effect: &args}, modify.Env{
+		Key: rng.NewKey(e.opts.Seed, ts.t.ID(), "fanout-effect"), Column: spec, Node: ts.t.Node,
+		ValueType: column.Float, TSColumn: tsName,
+		TimeframeStart: s.Timeframe.Start.UnixMicro(), TimeframeEnd: s.Timeframe.End.UnixMicro(),
+		Tables: e.modTable,
+	})
+	if err != nil {
+		return err
+	}
+	v := &column.Vector{Type: column.Float, Floats: counts}
+	ctx := &modify.Context{Start: 0, Rows: int(np), TotalRows: np, Rand: rng.NewRand(),
+		Col: func(name string) *column.Vector {
+			if name == tsName {
+				return tsVec
+			}
+			return parent.kept[name]
+		}}
+	return mod.Apply(v, ctx)
+}
+
+func planTableEffectTS(parent *tableState, eff *dsl.EffectArgs) string {
+	if eff.TS != "" {
+		return eff.TS
+	}
+	for _, c := range parent.t.Cols {
+		if c.Spec.Type.IsTime() {
+			return c.Spec.Name
+		}
+	}
+	return ""
+}
+
+// worker holds per-worker scratch state, reused across blocks.
+type worker struct {
+	rand   *rng.Rand
+	raw    []*column.Vector
+	parent []int64
+	block  *column.Block
+	done   []bool
+}
+
+func (ts *tableState) newWorker() *worker {
+	w := &worker{rand: rng.NewRand(), raw: make([]*column.Vector, len(ts.cols)), done: make([]bool, len(ts.cols))}
+	for i := range w.raw {
+		w.raw[i] = &column.Vector{}
+	}
+	return w
+}
+
+func newBlock(ncols int) *column.Block {
+	b := &column.Block{Cols: make([]*column.Vector, ncols)}
+	for i := range b.Cols {
+		b.Cols[i] = &column.Vector{}
+	}
+	return b
+}
+
+// generate produces every row of the table that this part needs (all rows
+// when other tables read it), in parallel blocks, and writes the rows this
+// part owns to w in row order. It returns the number of rows written.
+func (e *engine) generate(ctx context.Context, ts *tableState, w Writer) (int64, error) {
+	lo, hi := PartRange(ts.rows, e.opts.Parts, e.opts.Part)
+	genLo, genHi := lo, hi
+	if len(ts.kept) > 0 {
+		genLo, genHi = 0, ts.rows
+	}
+	if ts.t.SelfLookup {
+		ts.selfPass = true
+		if _, err := e.runBlocks(ctx, ts, 0, ts.rows, 0, 0, nil); err != nil {
+			return 0, err
+		}
+		ts.selfPass = false
+	}
+	return e.runBlocks(ctx, ts, genLo, genHi, lo, hi, w)
+}
+
+type blockResult struct {
+	idx int
+	blk *column.Block
+	err error
+}
+
+// runBlocks generates rows [from, to) and writes the part [wlo, whi) of
+// them to w (when w is non-nil).
+func (e *engine) runBlocks(ctx context.Context, ts *tableState, from, to, wlo, whi int64, w Writer) (int64, error) {
+	if to <= from {
+		return 0, nil
+	}
+	bs := int64(e.opts.BlockRows)
+	nblocks := int((to - from + bs - 1) / bs)
+	workers := min(e.opts.Workers, nblocks)
+	inflight := 2 * workers
+	free := make(chan *column.Block, inflight)
+	for i := 0; i < inflight; i++ {
+		free <- newBlock(len(ts.cols))
+	}
+	jobs := make(chan int)
+	results := make(chan blockResult, inflight)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	for k := 0; k < workers; k++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			wk := ts.newWorker()
+			for idx := range jobs {
+				blk := <-free
+				start := from + int64(idx)*bs
+				n := int(min(bs, to-start))
+				err := e.fillBlock(ts, wk, blk, start, n)
+				results <- blockResult{idx: idx, blk: blk, err: err}
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for idx := 0; idx < nblocks; idx++ {
+			select {
+			case jobs <- idx:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(results) }()
+
+	pending := map[int]*column.Block{}
+	next := 0
+	var written int64
+	var firstErr error
+	view := &column.Block{Cols: make([]*column.Vector, len(ts.cols))}
+	for i := range view.Cols {
+		view.Cols[i] = &column.Vector{}
+	}
+	for r := range results {
+		if firstErr != nil {
+			continue
+		}
+		if r.err != nil {
+			firstErr = r.err
+			cancel()
+			continue
+		}
+		pending[r.idx] = r.blk
+		for {
+			blk, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			if w != nil {
+				n, err := writePart(w, blk, view, wlo, whi)
+				if err != nil {
+					firstErr = fmt.Errorf("table %q: %w", ts.t.ID(), err)
+					cancel()
+				}
+				written += n
+			}
+			free <- blk
+		}
+	}
+	if firstErr != nil {
+		return 0, firstErr
+	}
+	return written, nil
+}
+
+// writePart writes the rows of blk inside [lo, hi).
+func writePart(w Writer, blk, view *column.Block, lo, hi int64) (int64, error) {
+	a := max(blk.Start, lo)
+	b := min(blk.Start+int64(blk.Rows), hi)
+	if b <= a {
+		return 0, nil
+	}
+	if a == blk.Start && b == blk.Start+int64(blk.Rows) {
+		return int64(blk.Rows), w.WriteBlock(blk)
+	}
+	i, j := int(a-blk.Start), int(b-blk.Start)
+	view.Start, view.Rows = a, j-i
+	for k, v := range blk.Cols {
+		sliceVector(view.Cols[k], v, i, j)
+	}
+	return int64(j - i), w.WriteBlock(view)
+}
+
+func sliceVector(dst, src *column.Vector, i, j int) {
+	*dst = column.Vector{Type: src.Type}
+	switch src.Type {
+	case column.Int, column.Timestamp, column.Date:
+		dst.Ints = src.Ints[i:j]
+	case column.Float:
+		dst.Floats = src.Floats[i:j]
+	case column.String:
+		dst.Strs = src.Strs[i:j]
+	case column.Bool:
+		dst.Bools = src.Bools[i:j]
+	}
+	if src.Null != nil {
+		dst.Null = src.Null[i:j]
+	}
+}
+
+// fillBlock computes rows [start, start+n) of every column into blk.
+func (e *engine) fillBlock(ts *tableState, wk *worker, blk *column.Block, start int64, n int) error {
+	blk.Start, blk.Rows = start, n
+	var parent []int64
+	if ts.offsets != nil {
+		if cap(wk.parent) < n {
+			wk.parent = make([]int64, n)
+		}
+		parent = wk.parent[:n]
+		p := ts.parentOf(start)
+		for i := range parent {
+			for ts.offsets[p+1] <= start+int64(i) {
+				p++
+			}
+			parent[i] = p
+		}
+	}
+	clear(wk.done)
+	get := func(name string) *column.Vector {
+		k := ts.t.ColumnIndex(name)
+		if k < 0 || !wk.done[k] {
+			return nil
+		}
+		return blk.Cols[k]
+	}
+	batch := &gen.Batch{Start: start, N: n, Parent: parent, Col: get, Rand: wk.rand}
+	mctx := &modify.Context{Start: start, Rows: n, TotalRows: ts.rows, Col: get, Rand: wk.rand}
+	for _, ci := range ts.t.EvalOrder {
+		cs := ts.cols[ci]
+		raw := wk.raw[ci]
+		out := blk.Cols[ci]
+		if cs.self && ts.selfPass {
+			out.Reset(cs.spec.Type, n)
+			for i := 0; i < n; i++ {
+				out.SetNull(i)
+			}
+			wk.done[ci] = true
+			continue
+		}
+		if err := cs.gen.Fill(raw, batch); err != nil {
+			return colErr(ts, cs, err)
+		}
+		mctx.Resample = nil
+		if rs, ok := cs.gen.(gen.Resampler); ok {
+			r := wk.rand
+			mctx.Resample = func(row int64, attempt int) int64 { return rs.Resample(r, row, attempt) }
+		}
+		for mi, m := range cs.mods {
+			if err := m.Apply(raw, mctx); err != nil {
+				return colErr(ts, cs, fmt.Errorf("modifiers[%d]: %w", mi, err))
+			}
+		}
+		if raw.Type == cs.spec.Type {
+			wk.raw[ci], blk.Cols[ci] = out, raw
+			out = raw
+		} else if err := gen.Cast(raw, cs.spec.Type, out); err != nil {
+			return colErr(ts, cs, fmt.Errorf("rows from %d: %w", start, err))
+		}
+		if cs.nullRate > 0 {
+			for i := 0; i < n; i++ {
+				if float64(cs.nullKey.At(start+int64(i), 0)>>11)*(1.0/(1<<53)) < cs.nullRate {
+					out.SetNull(i)
+				}
+			}
+		}
+		if cs.keep != nil {
+			storeKept(cs.keep, out, start)
+		}
+		wk.done[ci] = true
+	}
+	return nil
+}
+
+func colErr(ts *tableState, cs *colState, err error) error {
+	return &gen.Error{Table: ts.t.ID(), Column: cs.spec.Name, Err: err}
+}
+
+// storeKept copies a block's column into the whole-table vector at start.
+// Blocks write disjoint ranges, so workers need no lock; the null slice
+// is allocated up front by the caller when the column can hold nulls.
+func storeKept(dst, src *column.Vector, start int64) {
+	n := src.Len()
+	switch src.Type {
+	case column.Int, column.Timestamp, column.Date:
+		copy(dst.Ints[start:], src.Ints[:n])
+	case column.Float:
+		copy(dst.Floats[start:], src.Floats[:n])
+	case column.String:
+		copy(dst.Strs[start:], src.Strs[:n])
+	case column.Bool:
+		copy(dst.Bools[start:], src.Bools[:n])
+	}
+	if src.Null != nil {
+		copy(dst.Null[start:], src.Null[:n])
+	}
+}

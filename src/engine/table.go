@@ -1,0 +1,263 @@
+package engine
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"datagen/src/column"
+	"datagen/src/dsl"
+	"datagen/src/gen"
+	"datagen/src/modify"
+	"datagen/src/plan"
+	"datagen/src/rng"
+)
+
+// tableState is a table being (or having been) generated.
+type tableState struct {
+	t    *plan.Table
+	rows int64
+	// offsets[i] is the first row of the children of primary-parent row i
+	// (facts with parents); len = parent rows + 1.
+	offsets []int64
+	cols    []*colState // declaration order
+	// kept holds whole columns that other tables read.
+	kept map[string]*column.Vector
+	// selfPass is true during the first pass of a self-referencing table,
+	// when self-lookups are not yet computed.
+	selfPass bool
+}
+
+// colState is a compiled column.
+type colState struct {
+	spec     *dsl.Column
+	index    int
+	gen      gen.Generator
+	mods     []modify.Modifier
+	nullKey  rng.Key
+	nullRate float64
+	keep     *column.Vector
+	// self marks a self-lookup column (skipped in the first pass).
+	self bool
+}
+
+// Rows implements column.Table.
+func (ts *tableState) Rows() int64 { return ts.rows }
+
+// Column implements column.Table: a kept column, or nil.
+func (ts *tableState) Column(name string) *column.Vector { return ts.kept[name] }
+
+func (ts *tableState) release() {
+	// Kept columns stay for later tables; scratch state goes.
+	for _, c := range ts.cols {
+		c.gen, c.mods = nil, nil
+	}
+}
+
+func (e *engine) table(id string) (column.Table, error) {
+	ts, ok := e.tables[id]
+	if !ok {
+		return nil, fmt.Errorf("table %q is not generated yet", id)
+	}
+	return ts, nil
+}
+
+func (e *engine) modTable(id string) (modify.Table, error) {
+	ts, ok := e.tables[id]
+	if !ok {
+		return nil, fmt.Errorf("table %q is not generated yet", id)
+	}
+	return ts, nil
+}
+
+// prepare computes the row count (and fanout offsets) of t and compiles its
+// columns.
+func (e *engine) prepare(t *plan.Table) (*tableState, error) {
+	ts := &tableState{t: t, kept: map[string]*column.Vector{}}
+	n := t.Node
+	switch {
+	case n.Kind == dsl.Vocab:
+		ts.rows = vocabRows(n)
+	case t.Primary != nil:
+		if err := e.fanout(ts); err != nil {
+			return nil, err
+		}
+	default:
+		rows := int64(dsl.DefaultEntityRows)
+		if n.Rows != nil {
+			rows = *n.Rows
+		}
+		ts.rows = int64(math.Round(float64(rows) * e.opts.Scale))
+	}
+	if e.opts.SampleRows > 0 && ts.rows > e.opts.SampleRows {
+		ts.rows = e.opts.SampleRows
+	}
+	e.tables[t.ID()] = ts
+	if err := e.compile(ts); err != nil {
+		delete(e.tables, t.ID())
+		return nil, err
+	}
+	return ts, nil
+}
+
+// vocabRows is the length of the first enum_list column's values.
+func vocabRows(n *dsl.Node) int64 {
+	for _, c := range n.Columns {
+		if c.Generator.Kind == dsl.GenEnumList {
+			return int64(len(c.Generator.EnumList.Values))
+		}
+	}
+	if n.Rows != nil {
+		return *n.Rows
+	}
+	return 0
+}
+
+// compile builds generators and modifiers in evaluation order.
+func (e *engine) compile(ts *tableState) error {
+	t := ts.t
+	s := e.p.Schema
+	ts.cols = make([]*colState, len(t.Cols))
+	types := map[string]column.Type{}
+	primary := ""
+	if t.Primary != nil {
+		primary = t.Primary.ID()
+	}
+	for _, ci := range t.EvalOrder {
+		pc := t.Cols[ci]
+		spec := pc.Spec
+		key := rng.NewKey(e.opts.Seed, t.ID(), spec.Name)
+		cs := &colState{spec: spec, index: ci, nullRate: spec.NullRate, nullKey: key.Sub("null", 0)}
+		ts.cols[ci] = cs
+		if spec.Generator.Kind == dsl.GenLookup && spec.Generator.Lookup.Table == t.ID() {
+			cs.self = true
+		}
+		var patterns []dsl.Pattern
+		if spec.Type.IsTime() {
+			for _, m := range spec.Modifiers {
+				if m.Seasonality != nil {
+					patterns = append(patterns, *m.Seasonality)
+				}
+			}
+		}
+		env := &gen.Env{
+			Seed: e.opts.Seed, Node: t.Node, Column: spec, Key: key, Timeframe: s.Timeframe,
+			Tables: e.table, PrimaryParent: primary, Patterns: patterns, TableRows: ts.rows,
+			ColumnType: func(name string) column.Type { return types[name] },
+		}
+		g, err := gen.Compile(env)
+		if err != nil {
+			return err
+		}
+		cs.gen = g
+		vt := g.Type()
+		for mi, m := range spec.Modifiers {
+			menv := modify.Env{
+				Key: key, Index: mi, Column: spec, Node: t.Node, ValueType: vt, TSColumn: pc.TS,
+				TimeframeStart: s.Timeframe.Start.UnixMicro(), TimeframeEnd: s.Timeframe.End.UnixMicro(),
+				Tables: e.modTable,
+			}
+			if m.Effect != nil && spec.Type.IsTime() && m.Effect.TS == "" {
+				menv.TSColumn = spec.Name
+			}
+			mod, err := modify.Compile(m, menv)
+			if err != nil {
+				return &gen.Error{Table: t.ID(), Column: spec.Name, Err: fmt.Errorf("modifiers[%d] (%s): %w", mi, m.Transform, err)}
+			}
+			cs.mods = append(cs.mods, mod)
+			vt = mod.OutType(vt)
+		}
+		if !gen.CanCast(vt, spec.Type) {
+			return &gen.Error{Table: t.ID(), Column: spec.Name,
+				Err: fmt.Errorf("the generator and modifiers produce %s values, which cannot become the column type %s", vt, spec.Type)}
+		}
+		types[spec.Name] = spec.Type
+		if t.Keep[spec.Name] {
+			v := &column.Vector{}
+			v.Reset(spec.Type, int(ts.rows))
+			v.Null = make([]bool, ts.rows)
+			cs.keep = v
+			ts.kept[spec.Name] = v
+		}
+	}
+	return nil
+}
+
+// fanout computes the per-parent child counts of a fact and their prefix
+// sums.
+func (e *engine) fanout(ts *tableState) error {
+	t := ts.t
+	parent := e.tables[t.Primary.ID()]
+	if parent == nil {
+		return fmt.Errorf("table %q: parent %q is not generated yet", t.ID(), t.Primary.ID())
+	}
+	np := parent.rows
+	counts := make([]float64, np)
+	f := t.Node.Fanout
+	key := rng.NewKey(e.opts.Seed, t.ID(), "fanout")
+	r := rng.NewRand()
+	for i := int64(0); i < np; i++ {
+		r.Reset(key, i)
+		counts[i] = float64(drawCount(f, r))
+	}
+	for mi, m := range t.Node.Modifiers {
+		if m.Effect == nil {
+			continue
+		}
+		if err := e.tableEffect(ts, parent, m.Effect, counts); err != nil {
+			return fmt.Errorf("table %q: modifiers[%d] (effect): %w", t.ID(), mi, err)
+		}
+	}
+	ts.offsets = make([]int64, np+1)
+	var total int64
+	for i, c := range counts {
+		k := int64(math.RoundToEven(c))
+		if k < 0 {
+			k = 0
+		}
+		if f != nil && len(f.Clamp) == 2 {
+			k = min(max(k, f.Clamp[0]), f.Clamp[1])
+		}
+		ts.offsets[i] = total
+		total += k
+	}
+	ts.offsets[np] = total
+	ts.rows = total
+	return nil
+}
+
+// drawCount draws one parent's base child count. Poisson counts outside
+// [min, max] are redrawn (a truncated Poisson), not clipped, so no mass
+// piles up on the bounds.
+func drawCount(f *dsl.Fanout, r *rng.Rand) int64 {
+	if f == nil {
+		return 1
+	}
+	lo, hi := int64(0), int64(math.MaxInt64)
+	if f.Min != nil {
+		lo = *f.Min
+	}
+	if f.Max != nil {
+		hi = *f.Max
+	}
+	if f.Distribution == "uniform" {
+		return lo + r.S.IntN(hi-lo+1)
+	}
+	lambda := 1.0
+	if f.Lambda != nil {
+		lambda = *f.Lambda
+	}
+	var k int64
+	for try := 0; try < 64; try++ {
+		k = r.Poisson(lambda)
+		if k >= lo && k <= hi {
+			return k
+		}
+	}
+	return min(max(k, lo), hi)
+}
+
+// parentOf returns the primary-parent row of fact row r.
+func (ts *tableState) parentOf(r int64) int64 {
+	return int64(sort.Search(len(ts.offsets)-1, func(i int) bool { return ts.offsets[i+1] > r }))
+}

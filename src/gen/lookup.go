@@ -1,0 +1,242 @@
+package gen
+
+import (
+	"fmt"
+	"strconv"
+
+	"datagen/src/column"
+	"datagen/src/dsl"
+	"datagen/src/rng"
+)
+
+// Lookup modes.
+const (
+	lookupParent = iota // the row's own primary-parent row
+	lookupRandom        // a random row of the source, shared by every lookup of the row into that source
+	lookupSelf          // a random earlier row of the same table
+	lookupJoin          // the source row whose key columns equal this row's
+)
+
+// lookup copies a value from another table's kept column.
+type lookup struct {
+	mode     int
+	src      *column.Vector
+	srcRows  int64
+	key      rng.Key
+	nullable bool
+	// join
+	locals  []string
+	intIdx  map[int64]int64
+	strIdx  map[string]int64
+	keyBuf  []byte
+	keyCols []*column.Vector
+}
+
+func newLookup(env *Env) (Generator, error) {
+	l := env.Column.Generator.Lookup
+	tab, err := env.Tables(l.Table)
+	if err != nil {
+		return nil, err
+	}
+	src := tab.Column(l.Column)
+	if src == nil {
+		return nil, fmt.Errorf("lookup %q: column not available", l.From)
+	}
+	g := &lookup{src: src, srcRows: tab.Rows(), nullable: env.Column.Nullable}
+	switch {
+	case len(l.On) > 0:
+		g.mode = lookupJoin
+		if err := g.buildIndex(tab, l.Table, l.On); err != nil {
+			return nil, err
+		}
+	case l.Table == env.Node.ID:
+		g.mode = lookupSelf
+		g.key = env.Key
+	case l.Table == env.PrimaryParent:
+		g.mode = lookupParent
+	default:
+		g.mode = lookupRandom
+		// Every lookup of a row into the same source picks the same source
+		// row, so attributes copied from one table stay consistent.
+		g.key = rng.NewKey(env.Seed, env.Node.ID, "lookup-row", l.Table)
+	}
+	return g, nil
+}
+
+func (g *lookup) buildIndex(tab column.Table, id string, on []dsl.KeyPair) error {
+	var remotes []*column.Vector
+	for _, kp := range on {
+		v := tab.Column(kp.Remote)
+		if v == nil {
+			return fmt.Errorf("lookup join: column %q of %q not available", kp.Remote, id)
+		}
+		remotes = append(remotes, v)
+		g.locals = append(g.locals, kp.Local)
+	}
+	g.keyCols = make([]*column.Vector, len(on))
+	n := tab.Rows()
+	if len(remotes) == 1 && remotes[0].Type != column.String && remotes[0].Type != column.Float && remotes[0].Type != column.Bool {
+		g.intIdx = make(map[int64]int64, n)
+		for j := int64(0); j < n; j++ {
+			if remotes[0].IsNull(int(j)) {
+				continue
+			}
+			k := remotes[0].Ints[j]
+			if prev, dup := g.intIdx[k]; dup {
+				return fmt.Errorf("lookup join: key %d occurs in rows %d and %d of %q; join keys must be unique", k, prev, j, id)
+			}
+			g.intIdx[k] = j
+		}
+		return nil
+	}
+	g.strIdx = make(map[string]int64, n)
+	for j := int64(0); j < n; j++ {
+		buf, ok := appendKey(g.keyBuf[:0], remotes, int(j))
+		g.keyBuf = buf
+		if !ok {
+			continue
+		}
+		if prev, dup := g.strIdx[string(buf)]; dup {
+			return fmt.Errorf("lookup join: key %q occurs in rows %d and %d of %q; join keys must be unique", buf, prev, j, id)
+		}
+		g.strIdx[string(buf)] = j
+	}
+	return nil
+}
+
+// appendKey appends the canonical join key of row i; ok is false when a
+// key column is null.
+func appendKey(buf []byte, cols []*column.Vector, i int) ([]byte, bool) {
+	for k, v := range cols {
+		if v.IsNull(i) {
+			return buf, false
+		}
+		if k > 0 {
+			buf = append(buf, 0)
+		}
+		switch v.Type {
+		case column.Int, column.Timestamp, column.Date:
+			buf = strconv.AppendInt(buf, v.Ints[i], 10)
+		case column.Float:
+			f := v.Floats[i]
+			if f == float64(int64(f)) {
+				buf = strconv.AppendInt(buf, int64(f), 10)
+			} else {
+				buf = strconv.AppendFloat(buf, f, 'g', -1, 64)
+			}
+		case column.String:
+			buf = append(buf, v.Strs[i]...)
+		case column.Bool:
+			buf = strconv.AppendBool(buf, v.Bools[i])
+		}
+	}
+	return buf, true
+}
+
+func (g *lookup) Type() column.Type { return g.src.Type }
+
+func (g *lookup) Fill(out *column.Vector, b *Batch) error {
+	out.Reset(g.src.Type, b.N)
+	switch g.mode {
+	case lookupParent:
+		if b.Parent == nil {
+			return fmt.Errorf("internal: parent lookup without parent rows")
+		}
+		for i, p := range b.Parent[:b.N] {
+			copyAt(out, i, g.src, p)
+		}
+	case lookupRandom:
+		if g.srcRows == 0 {
+			return g.allNull(out, b)
+		}
+		for i := 0; i < b.N; i++ {
+			j := int64(rng.Bounded(g.key.At(b.Start+int64(i), 0), uint64(g.srcRows)))
+			copyAt(out, i, g.src, j)
+		}
+	case lookupSelf:
+		for i := 0; i < b.N; i++ {
+			row := b.Start + int64(i)
+			if row == 0 {
+				if g.nullable {
+					out.SetNull(i)
+				} else {
+					copyAt(out, i, g.src, 0)
+				}
+				continue
+			}
+			j := int64(rng.Bounded(g.key.At(row, 0), uint64(row)))
+			copyAt(out, i, g.src, j)
+		}
+	case lookupJoin:
+		for k, name := range g.locals {
+			g.keyCols[k] = b.Col(name)
+			if g.keyCols[k] == nil {
+				return fmt.Errorf("lookup join: column %q not computed", name)
+			}
+		}
+		for i := 0; i < b.N; i++ {
+			j, ok := g.find(i)
+			if !ok {
+				out.SetNull(i)
+				continue
+			}
+			copyAt(out, i, g.src, j)
+		}
+	}
+	return nil
+}
+
+func (g *lookup) find(i int) (int64, bool) {
+	if g.intIdx != nil {
+		v := g.keyCols[0]
+		if v.IsNull(i) {
+			return 0, false
+		}
+		var k int64
+		switch v.Type {
+		case column.Float:
+			k = int64(v.Floats[i])
+		case column.Int, column.Timestamp, column.Date:
+			k = v.Ints[i]
+		default:
+			return 0, false
+		}
+		j, ok := g.intIdx[k]
+		return j, ok
+	}
+	buf, ok := appendKey(g.keyBuf[:0], g.keyCols, i)
+	g.keyBuf = buf
+	if !ok {
+		return 0, false
+	}
+	j, ok := g.strIdx[string(buf)]
+	return j, ok
+}
+
+func (g *lookup) allNull(out *column.Vector, b *Batch) error {
+	if !g.nullable {
+		return fmt.Errorf("the lookup source has no rows")
+	}
+	for i := 0; i < b.N; i++ {
+		out.SetNull(i)
+	}
+	return nil
+}
+
+// copyAt copies row j of src into row i of dst (same type).
+func copyAt(dst *column.Vector, i int, src *column.Vector, j int64) {
+	if src.Null != nil && src.Null[j] {
+		dst.SetNull(i)
+		return
+	}
+	switch src.Type {
+	case column.Int, column.Timestamp, column.Date:
+		dst.Ints[i] = src.Ints[j]
+	case column.Float:
+		dst.Floats[i] = src.Floats[j]
+	case column.String:
+		dst.Strs[i] = src.Strs[j]
+	case column.Bool:
+		dst.Bools[i] = src.Bools[j]
+	}
+}

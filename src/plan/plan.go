@@ -1,0 +1,450 @@
+// Package plan resolves a validated DSL document into an executable plan:
+// the table generation order (explicit dag or inferred from every kind of
+// reference), each table's primary parent, the order in which each
+// table's columns must be computed, the timestamp column each
+// time-dependent modifier reads, and which columns other tables read
+// (and so must be kept in memory once generated).
+package plan
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"datagen/src/column"
+	"datagen/src/dsl"
+)
+
+// Plan is the resolved form of a schema.
+type Plan struct {
+	Schema *dsl.Schema
+	// Order lists the tables in generation order.
+	Order []*Table
+	// ByID indexes tables by node id.
+	ByID map[string]*Table
+}
+
+// Table is one node with its resolved relations.
+type Table struct {
+	Node  *dsl.Node
+	Index int // position in Schema.Nodes
+	// Primary is the primary parent of a fact with parents, else nil.
+	Primary *Table
+	// Deps are the tables that must be generated before this one.
+	Deps []*Table
+	// Cols are the columns in declaration (output) order.
+	Cols []*Column
+	// EvalOrder lists column indexes in the order they are computed:
+	// declaration order, except that a column comes after every column it
+	// reads.
+	EvalOrder []int
+	// Keep names the columns that other tables (or this table's own
+	// self-lookups) read after generation; they are kept in memory whole.
+	Keep map[string]bool
+	// SelfLookup is true when a column looks up another column of the
+	// same table (two passes are needed).
+	SelfLookup bool
+}
+
+// Column is one column with its resolved dependencies.
+type Column struct {
+	Spec  *dsl.Column
+	Index int
+	// Reads are the names of same-row columns this column reads.
+	Reads []string
+	// TS is the timestamp column its time-dependent modifiers read
+	// (effect, seasonality on a non-time column, trend without
+	// time_reference); empty when none applies.
+	TS string
+}
+
+// Fields returns the output schema of the table.
+func (t *Table) Fields() []column.Field {
+	f := make([]column.Field, len(t.Cols))
+	for i, c := range t.Cols {
+		f[i] = column.Field{Name: c.Spec.Name, Type: c.Spec.Type, Nullable: c.Spec.Nullable, Description: c.Spec.Description}
+	}
+	return f
+}
+
+// ID returns the node id.
+func (t *Table) ID() string { return t.Node.ID }
+
+// ColumnIndex returns the index of the named column, or -1.
+func (t *Table) ColumnIndex(name string) int {
+	for i, c := range t.Cols {
+		if c.Spec.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// Error is a planning problem located by JSON path.
+type Error struct {
+	Path, Message string
+}
+
+func (e *Error) Error() string { return e.Path + ": " + e.Message }
+
+// Errors lists planning problems.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	s := make([]string, len(es))
+	for i, e := range es {
+		s[i] = e.Error()
+	}
+	return strings.Join(s, "\n")
+}
+
+func colPath(t *Table, c int) string {
+	return fmt.Sprintf("nodes[%d].columns[%d]", t.Index, c)
+}
+
+// New builds the plan of a schema that passed dsl validation.
+func New(s *dsl.Schema) (*Plan, error) {
+	p := &Plan{Schema: s, ByID: map[string]*Table{}}
+	var errs Errors
+	tables := make([]*Table, len(s.Nodes))
+	for i := range s.Nodes {
+		n := &s.Nodes[i]
+		t := &Table{Node: n, Index: i, Keep: map[string]bool{}}
+		for j := range n.Columns {
+			t.Cols = append(t.Cols, &Column{Spec: &n.Columns[j], Index: j})
+		}
+		tables[i] = t
+		p.ByID[n.ID] = t
+	}
+	for _, t := range tables {
+		if t.Node.Kind == dsl.Fact && len(t.Node.Parents) > 0 {
+			t.Primary = p.ByID[t.Node.Parents[0]]
+		}
+		errs = append(errs, p.resolveColumns(t)...)
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	order, err := p.order()
+	if err != nil {
+		return nil, err
+	}
+	p.Order = order
+	return p, nil
+}
+
+// dependsOn records that t reads column col of table id ("" for every
+// column) and so must come after it.
+func (p *Plan) dependsOn(t *Table, id, col string) {
+	d := p.ByID[id]
+	if d == nil {
+		return
+	}
+	if col == "" {
+		for _, c := range d.Cols {
+			d.Keep[c.Spec.Name] = true
+		}
+	} else {
+		d.Keep[col] = true
+	}
+	p.addDep(t, d)
+}
+
+// addDep records that t comes after d.
+func (p *Plan) addDep(t, d *Table) {
+	if d == t {
+		return
+	}
+	for _, x := range t.Deps {
+		if x == d {
+			return
+		}
+	}
+	t.Deps = append(t.Deps, d)
+}
+
+func (p *Plan) resolveColumns(t *Table) Errors {
+	var errs Errors
+	n := t.Node
+	for _, id := range n.Parents {
+		if d := p.ByID[id]; d != nil {
+			p.addDep(t, d)
+		}
+	}
+	for _, m := range n.Modifiers {
+		if m.Effect != nil {
+			p.dependsOn(t, m.Effect.EffectTable, "")
+			if t.Primary != nil {
+				for _, kp := range m.Effect.On {
+					if t.Primary.ColumnIndex(kp.Local) >= 0 {
+						t.Primary.Keep[kp.Local] = true
+					}
+				}
+				if ts := tableEffectTS(t.Primary, m.Effect); ts != "" {
+					t.Primary.Keep[ts] = true
+				}
+			}
+		}
+	}
+	firstTime := func(except string, before int) string {
+		for i, c := range t.Cols {
+			if before >= 0 && i >= before {
+				break
+			}
+			if c.Spec.Type.IsTime() && c.Spec.Name != except {
+				return c.Spec.Name
+			}
+		}
+		return ""
+	}
+	for ci, c := range t.Cols {
+		spec := c.Spec
+		g := spec.Generator
+		reads := map[string]bool{}
+		switch g.Kind {
+		case dsl.GenLookup:
+			l := g.Lookup
+			p.dependsOn(t, l.Table, l.Column)
+			if l.Table == t.ID() {
+				t.SelfLookup = true
+			}
+			for _, kp := range l.On {
+				reads[kp.Local] = true
+				if d := p.ByID[l.Table]; d != nil {
+					d.Keep[kp.Remote] = true
+				}
+			}
+		case dsl.GenChoice:
+			if g.Choice.ChoicesRef != "" {
+				p.dependsOn(t, g.Choice.RefTable, g.Choice.RefColumn)
+			}
+		case dsl.GenFaker:
+			if g.Faker.LocaleFrom != "" {
+				reads[g.Faker.LocaleFrom] = true
+			}
+		case dsl.GenExpression:
+			for _, other := range t.Cols {
+				name := other.Spec.Name
+				if name != spec.Name && mentions(g.Expression.Code, name) {
+					reads[name] = true
+				}
+			}
+		}
+		needTS := false
+		for _, m := range spec.Modifiers {
+			switch m.Transform {
+			case dsl.TEffect:
+				p.dependsOn(t, m.Effect.EffectTable, "")
+				for _, kp := range m.Effect.On {
+					reads[kp.Local] = true
+				}
+				if m.Effect.TS != "" {
+					reads[m.Effect.TS] = true
+					c.TS = m.Effect.TS
+				} else if !spec.Type.IsTime() {
+					needTS = true
+				}
+			case dsl.TSeasonality:
+				if !spec.Type.IsTime() {
+					needTS = true
+				}
+			case dsl.TTrend:
+				if m.Trend.TimeReference != "" {
+					reads[m.Trend.TimeReference] = true
+				} else {
+					needTS = true
+				}
+			}
+		}
+		if needTS && c.TS == "" {
+			c.TS = firstTime(spec.Name, ci)
+			if c.TS == "" {
+				c.TS = firstTime(spec.Name, -1)
+			}
+			if c.TS == "" {
+				errs = append(errs, &Error{colPath(t, ci) + ".modifiers",
+					fmt.Sprintf("column %q of %q has a time-dependent modifier but the table has no datetime or date column to read", spec.Name, t.ID())})
+			} else {
+				reads[c.TS] = true
+			}
+		}
+		delete(reads, spec.Name)
+		for r := range reads {
+			c.Reads = append(c.Reads, r)
+		}
+		sort.Strings(c.Reads)
+	}
+	order, err := columnOrder(t)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	t.EvalOrder = order
+	return errs
+}
+
+// tableEffectTS is the parent column a table-level effect matches its
+// window against: args.ts if given, else the parent's first datetime or
+// date column, else "" (the timeframe midpoint).
+func tableEffectTS(parent *Table, e *dsl.EffectArgs) string {
+	if e.TS != "" {
+		return e.TS
+	}
+	for _, c := range parent.Cols {
+		if c.Spec.Type.IsTime() {
+			return c.Spec.Name
+		}
+	}
+	return ""
+}
+
+// TableEffectTS is exported for the engine: see tableEffectTS.
+func TableEffectTS(parent *Table, e *dsl.EffectArgs) string { return tableEffectTS(parent, e) }
+
+// mentions reports whether code refers to identifier name (a whole word or
+// a backticked name).
+func mentions(code, name string) bool {
+	if strings.Contains(code, "`"+name+"`") {
+		return true
+	}
+	for i := 0; ; {
+		j := strings.Index(code[i:], name)
+		if j < 0 {
+			return false
+		}
+		j += i
+		before := j == 0 || !isIdent(code[j-1])
+		end := j + len(name)
+		after := end == len(code) || !isIdent(code[end])
+		if before && after {
+			return true
+		}
+		i = j + 1
+	}
+}
+
+func isIdent(b byte) bool {
+	return b == '_' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
+}
+
+// columnOrder sorts columns topologically by their reads, keeping
+// declaration order where free.
+func columnOrder(t *Table) ([]int, *Error) {
+	n := len(t.Cols)
+	done := make([]bool, n)
+	order := make([]int, 0, n)
+	for len(order) < n {
+		progressed := false
+		for i, c := range t.Cols {
+			if done[i] {
+				continue
+			}
+			ready := true
+			for _, r := range c.Reads {
+				j := t.ColumnIndex(r)
+				if j >= 0 && !done[j] {
+					ready = false
+					break
+				}
+			}
+			if ready {
+				done[i] = true
+				order = append(order, i)
+				progressed = true
+				break
+			}
+		}
+		if !progressed {
+			var stuck []string
+			for i, c := range t.Cols {
+				if !done[i] {
+					stuck = append(stuck, c.Spec.Name)
+				}
+			}
+			return nil, &Error{fmt.Sprintf("nodes[%d].columns", t.Index),
+				fmt.Sprintf("columns of %q read each other in a cycle: %s", t.ID(), strings.Join(stuck, ", "))}
+		}
+	}
+	return order, nil
+}
+
+// order returns the generation order: the explicit dag when given
+// (checked), otherwise Kahn levels with ids sorted inside a level.
+func (p *Plan) order() ([]*Table, error) {
+	s := p.Schema
+	if len(s.DAG) > 0 {
+		var out []*Table
+		seen := map[string]bool{}
+		var errs Errors
+		for li, level := range s.DAG {
+			for _, id := range level {
+				t := p.ByID[id]
+				if t == nil || seen[id] {
+					continue
+				}
+				for _, d := range t.Deps {
+					if !seen[d.ID()] {
+						errs = append(errs, &Error{fmt.Sprintf("dag[%d]", li),
+							fmt.Sprintf("%q is listed before %q, which it reads; move %q to an earlier level", id, d.ID(), d.ID())})
+					}
+				}
+				seen[id] = true
+				out = append(out, t)
+			}
+		}
+		if len(errs) > 0 {
+			return nil, errs
+		}
+		return out, nil
+	}
+	level := map[*Table]int{}
+	var visit func(t *Table, stack []*Table) error
+	visit = func(t *Table, stack []*Table) error {
+		if _, ok := level[t]; ok {
+			return nil
+		}
+		for _, x := range stack {
+			if x == t {
+				var ids []string
+				for _, y := range stack {
+					ids = append(ids, y.ID())
+				}
+				return &Error{"nodes", "tables depend on each other in a cycle: " + strings.Join(append(ids, t.ID()), " → ")}
+			}
+		}
+		l := 0
+		for _, d := range t.Deps {
+			if err := visit(d, append(stack, t)); err != nil {
+				return err
+			}
+			if level[d]+1 > l {
+				l = level[d] + 1
+			}
+		}
+		level[t] = l
+		return nil
+	}
+	var all []*Table
+	for _, id := range sortedIDs(p.ByID) {
+		t := p.ByID[id]
+		if err := visit(t, nil); err != nil {
+			return nil, err
+		}
+		all = append(all, t)
+	}
+	sort.SliceStable(all, func(i, j int) bool {
+		if level[all[i]] != level[all[j]] {
+			return level[all[i]] < level[all[j]]
+		}
+		return all[i].ID() < all[j].ID()
+	})
+	return all, nil
+}
+
+func sortedIDs(m map[string]*Table) []string {
+	ids := make([]string, 0, len(m))
+	for id := range m {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
