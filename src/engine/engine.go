@@ -153,6 +153,17 @@ func Run(ctx context.Context, p *plan.Plan, opts Options) (*Result, error) {
 	return res, nil
 }
 
+// Error is a problem of a table that comes from the schema or its data
+// (not from the machine): the CLI reports it as a user error.
+type Error struct {
+	Table string
+	Err   error
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("table %q: %v", e.Table, e.Err) }
+
+func (e *Error) Unwrap() error { return e.Err }
+
 // engine holds the state of one run.
 type engine struct {
 	p      *plan.Plan

@@ -15,53 +15,59 @@ import (
 // tableEffect applies a table-level effect to the fanout counts: each
 // primary-parent row is matched at the parent's timestamp column (args.ts,
 // else the parent's first datetime or date column, else the timeframe
-// midpoint) and on the key columns the parent has.
-func (e *engine) tableEffect(ts *tableState, parent *tableState, eff *dsl.EffectArgs, counts []float64) error {
-	np := int64(len(counts))
+// midpoint) and on the "on" keys the parent has (keys it lacks are
+// ignored, which the schema check reports as a warning). A matched effect
+// row whose field column does not exist counts as 1, so an effect table
+// of opening windows with default 0 keeps children only inside a window.
+func (e *engine) tableEffect(parent *tableState, eff *dsl.EffectArgs, counts []float64) error {
 	s := e.p.Schema
 	tsName := planTableEffectTS(parent, eff)
 	var tsVec *column.Vector
-	if tsName == "" {
-		tsName = "__midpoint"
-		tsVec = &column.Vector{}
-		tsVec.Reset(column.Timestamp, int(np))
-		mid := s.Timeframe.Start.UnixMicro() + (s.Timeframe.End.UnixMicro()-s.Timeframe.Start.UnixMicro())/2
-		for i := range tsVec.Ints {
-			tsVec.Ints[i] = mid
-		}
-	} else {
-		tsVec = parent.kept[tsName]
-		if tsVec == nil {
+	if tsName != "" {
+		if tsVec = parent.kept[tsName]; tsVec == nil {
 			return fmt.Errorf("timestamp column %q of %q is not available", tsName, parent.t.ID())
 		}
 	}
+	mid := s.Timeframe.Start.UnixMicro() + (s.Timeframe.End.UnixMicro()-s.Timeframe.Start.UnixMicro())/2
 	args := *eff
-	args.TS = tsName
 	args.On = nil
 	for _, kp := range eff.On {
 		if parent.kept[kp.Local] != nil {
 			args.On = append(args.On, kp)
 		}
 	}
-	spec := &dsl.Column{Name: "fanout", Type: column.Float}
-	mod, err := modify.Compile(dsl.Modifier{Transform: dsl.TEffect, Effect: &args}, modify.Env{
-		Key: rng.NewKey(e.opts.Seed, ts.t.ID(), "fanout-effect"), Column: spec, Node: ts.t.Node,
-		ValueType: column.Float, TSColumn: tsName,
-		TimeframeStart: s.Timeframe.Start.UnixMicro(), TimeframeEnd: s.Timeframe.End.UnixMicro(),
-		Tables: e.modTable,
-	})
+	tab, err := e.modTable(eff.EffectTable)
 	if err != nil {
 		return err
 	}
-	v := &column.Vector{Type: column.Float, Floats: counts}
-	ctx := &modify.Context{Start: 0, Rows: int(np), TotalRows: np, Rand: rng.NewRand(),
-		Col: func(name string) *column.Vector {
-			if name == tsName {
-				return tsVec
+	lk, err := modify.NewEffectLookup(&args, tab, true)
+	if err != nil {
+		return err
+	}
+	keys := make([]*column.Vector, 0, len(args.On))
+	for _, name := range lk.Keys() {
+		keys = append(keys, parent.kept[name])
+	}
+	if err := lk.CheckKeys(keys); err != nil {
+		return err
+	}
+	add := eff.Op == "add"
+	for i := range counts {
+		ts := mid
+		if tsVec != nil {
+			if tsVec.IsNull(i) {
+				continue
 			}
-			return parent.kept[name]
-		}}
-	return mod.Apply(v, ctx)
+			ts = tsVec.Ints[i]
+		}
+		v := lk.Value(keys, i, ts)
+		if add {
+			counts[i] += v
+		} else {
+			counts[i] *= v
+		}
+	}
+	return nil
 }
 
 func planTableEffectTS(parent *tableState, eff *dsl.EffectArgs) string {
@@ -150,8 +156,15 @@ func (e *engine) runBlocks(ctx context.Context, ts *tableState, from, to, wlo, w
 		go func() {
 			defer wg.Done()
 			wk := ts.newWorker()
-			for idx := range jobs {
+			for {
+				// Hold a block before taking a job: the lowest unfinished
+				// job then always has a block, so the ordered writer
+				// cannot wait forever on a job that waits for a block.
 				blk := <-free
+				idx, ok := <-jobs
+				if !ok {
+					return
+				}
 				start := from + int64(idx)*bs
 				n := int(min(bs, to-start))
 				err := e.fillBlock(ts, wk, blk, start, n)
@@ -181,11 +194,17 @@ func (e *engine) runBlocks(ctx context.Context, ts *tableState, from, to, wlo, w
 	}
 	for r := range results {
 		if firstErr != nil {
+			free <- r.blk
 			continue
 		}
 		if r.err != nil {
 			firstErr = r.err
 			cancel()
+			free <- r.blk
+			for k, blk := range pending {
+				delete(pending, k)
+				free <- blk
+			}
 			continue
 		}
 		pending[r.idx] = r.blk
@@ -205,6 +224,13 @@ func (e *engine) runBlocks(ctx context.Context, ts *tableState, from, to, wlo, w
 				written += n
 			}
 			free <- blk
+			if firstErr != nil {
+				for k, b := range pending {
+					delete(pending, k)
+					free <- b
+				}
+				break
+			}
 		}
 	}
 	if firstErr != nil {

@@ -204,8 +204,8 @@ func (e *engine) fanout(ts *tableState) error {
 		if m.Effect == nil {
 			continue
 		}
-		if err := e.tableEffect(ts, parent, m.Effect, counts); err != nil {
-			return fmt.Errorf("table %q: modifiers[%d] (effect): %w", t.ID(), mi, err)
+		if err := e.tableEffect(parent, m.Effect, counts); err != nil {
+			return &Error{Table: t.ID(), Err: fmt.Errorf("modifiers[%d] (effect): %w", mi, err)}
 		}
 	}
 	ts.offsets = make([]int64, np+1)

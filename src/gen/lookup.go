@@ -25,11 +25,9 @@ type lookup struct {
 	key      rng.Key
 	nullable bool
 	// join
-	locals  []string
-	intIdx  map[int64]int64
-	strIdx  map[string]int64
-	keyBuf  []byte
-	keyCols []*column.Vector
+	locals []string
+	intIdx map[int64]int64
+	strIdx map[string]int64
 }
 
 func newLookup(env *Env) (Generator, error) {
@@ -73,7 +71,6 @@ func (g *lookup) buildIndex(tab column.Table, id string, on []dsl.KeyPair) error
 		remotes = append(remotes, v)
 		g.locals = append(g.locals, kp.Local)
 	}
-	g.keyCols = make([]*column.Vector, len(on))
 	n := tab.Rows()
 	if len(remotes) == 1 && remotes[0].Type != column.String && remotes[0].Type != column.Float && remotes[0].Type != column.Bool {
 		g.intIdx = make(map[int64]int64, n)
@@ -90,9 +87,10 @@ func (g *lookup) buildIndex(tab column.Table, id string, on []dsl.KeyPair) error
 		return nil
 	}
 	g.strIdx = make(map[string]int64, n)
+	var buf []byte
 	for j := int64(0); j < n; j++ {
-		buf, ok := appendKey(g.keyBuf[:0], remotes, int(j))
-		g.keyBuf = buf
+		var ok bool
+		buf, ok = appendKey(buf[:0], remotes, int(j))
 		if !ok {
 			continue
 		}
@@ -168,14 +166,19 @@ func (g *lookup) Fill(out *column.Vector, b *Batch) error {
 			copyAt(out, i, g.src, j)
 		}
 	case lookupJoin:
+		// Per-block state: Fill runs concurrently in several workers.
+		keyCols := make([]*column.Vector, len(g.locals))
+		var buf []byte
 		for k, name := range g.locals {
-			g.keyCols[k] = b.Col(name)
-			if g.keyCols[k] == nil {
+			keyCols[k] = b.Col(name)
+			if keyCols[k] == nil {
 				return fmt.Errorf("lookup join: column %q not computed", name)
 			}
 		}
 		for i := 0; i < b.N; i++ {
-			j, ok := g.find(i)
+			var j int64
+			var ok bool
+			j, ok, buf = g.find(keyCols, buf, i)
 			if !ok {
 				out.SetNull(i)
 				continue
@@ -186,11 +189,12 @@ func (g *lookup) Fill(out *column.Vector, b *Batch) error {
 	return nil
 }
 
-func (g *lookup) find(i int) (int64, bool) {
+// find returns the source row matching row i's key columns.
+func (g *lookup) find(keyCols []*column.Vector, buf []byte, i int) (int64, bool, []byte) {
 	if g.intIdx != nil {
-		v := g.keyCols[0]
+		v := keyCols[0]
 		if v.IsNull(i) {
-			return 0, false
+			return 0, false, buf
 		}
 		var k int64
 		switch v.Type {
@@ -199,18 +203,17 @@ func (g *lookup) find(i int) (int64, bool) {
 		case column.Int, column.Timestamp, column.Date:
 			k = v.Ints[i]
 		default:
-			return 0, false
+			return 0, false, buf
 		}
 		j, ok := g.intIdx[k]
-		return j, ok
+		return j, ok, buf
 	}
-	buf, ok := appendKey(g.keyBuf[:0], g.keyCols, i)
-	g.keyBuf = buf
+	buf, ok := appendKey(buf[:0], keyCols, i)
 	if !ok {
-		return 0, false
+		return 0, false, buf
 	}
 	j, ok := g.strIdx[string(buf)]
-	return j, ok
+	return j, ok, buf
 }
 
 func (g *lookup) allNull(out *column.Vector, b *Batch) error {

@@ -98,8 +98,30 @@ func (es Errors) Error() string {
 	return strings.Join(s, "\n")
 }
 
+func nodePath(t *Table) string {
+	return fmt.Sprintf("nodes[%d](%s)", t.Index, t.ID())
+}
+
 func colPath(t *Table, c int) string {
-	return fmt.Sprintf("nodes[%d].columns[%d]", t.Index, c)
+	return fmt.Sprintf("%s.columns[%d](%s)", nodePath(t), c, t.Cols[c].Spec.Name)
+}
+
+// unsupported lists the behaviour blocks that this version parses but does
+// not generate yet.
+func unsupported(t *Table) Errors {
+	var errs Errors
+	n := t.Node
+	for _, b := range []struct {
+		key string
+		v   any
+	}{{"segment_behavior", n.SegmentBehavior}, {"vintage_behavior", n.VintageBehavior},
+		{"stage_config", n.StageConfig}, {"state_transition_model", n.StateTransitionModel}} {
+		if b.v != nil {
+			errs = append(errs, &Error{nodePath(t) + "." + b.key,
+				fmt.Sprintf("%s is not supported yet by this version of datagen; remove the block to generate the rest of the schema", b.key)})
+		}
+	}
+	return errs
 }
 
 // New builds the plan of a schema that passed dsl validation.
@@ -120,6 +142,7 @@ func New(s *dsl.Schema) (*Plan, error) {
 		if t.Node.Kind == dsl.Fact && len(t.Node.Parents) > 0 {
 			t.Primary = p.ByID[t.Node.Parents[0]]
 		}
+		errs = append(errs, unsupported(t)...)
 		errs = append(errs, p.resolveColumns(t)...)
 	}
 	if len(errs) > 0 {
@@ -360,7 +383,7 @@ func columnOrder(t *Table) ([]int, *Error) {
 					stuck = append(stuck, c.Spec.Name)
 				}
 			}
-			return nil, &Error{fmt.Sprintf("nodes[%d].columns", t.Index),
+			return nil, &Error{nodePath(t) + ".columns",
 				fmt.Sprintf("columns of %q read each other in a cycle: %s", t.ID(), strings.Join(stuck, ", "))}
 		}
 	}

@@ -171,7 +171,8 @@ func runGenerate(ctx context.Context, schemaPath string, f generateFlags) error 
 	prog.finish()
 	if err != nil {
 		var ge *gen.Error
-		if errors.As(err, &ge) {
+		var ee *engine.Error
+		if errors.As(err, &ge) || errors.As(err, &ee) {
 			return asUserError(fmt.Errorf("generation failed; no table was written: %w", err))
 		}
 		return fmt.Errorf("generation failed; no table was written: %w", err)

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"datagen/src/rng"
+	"datagen/src/semantic"
+)
+
+var fakerLocale string
+
+var fakerCmd = &cobra.Command{
+	Use:   "faker",
+	Short: "Inspect the semantic value methods of the faker generator",
+}
+
+var fakerListCmd = &cobra.Command{
+	Use:   "list",
+	Short: "List faker methods and locales with a sample value",
+	Long: "List every faker method (with its arguments and a sample value in the chosen locale) " +
+		"and every locale with the locale_from values that select it.",
+	Args: cobra.NoArgs,
+	RunE: func(cmd *cobra.Command, _ []string) error {
+		loc, err := semantic.ParseLocale(fakerLocale)
+		if err != nil {
+			return asUserError(fmt.Errorf("--locale: %w", err))
+		}
+		return writeFakerList(cmd.OutOrStdout(), loc)
+	},
+}
+
+// writeFakerList prints the method table with samples for loc, then the locales.
+func writeFakerList(out io.Writer, loc semantic.Locale) error {
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "METHOD\tCATEGORY\tARGUMENTS\tSAMPLE (%s)\n", loc)
+	rk := semantic.RowKeys{Table: rng.NewKey(1, "faker-list"), Column: rng.NewKey(1, "faker-list", "sample")}
+	for _, mi := range semantic.Methods() {
+		m, err := semantic.Lookup(mi.Name, nil)
+		if err != nil {
+			return fmt.Errorf("method %s: %w", mi.Name, err)
+		}
+		sample := strings.ReplaceAll(m.Generate(loc, rk), "\n", `\n`)
+		if len(sample) > 60 {
+			sample = sample[:57] + "..."
+		}
+		args := strings.Join(mi.Args, ", ")
+		if args == "" {
+			args = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", mi.Name, mi.Category, args, sample)
+	}
+	fmt.Fprintln(tw)
+	fmt.Fprintln(tw, "LOCALE\tCOUNTRY\tLOCALE_FROM VALUES\t")
+	for _, l := range semantic.Locales() {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t\n", l, l.CountryName(), strings.Join(semantic.LocaleKeys(l), ", "))
+	}
+	fmt.Fprintf(tw, "\nUnknown locale_from values fall back to %s.\n", semantic.DefaultLocale)
+	return tw.Flush()
+}
+
+func init() {
+	fakerListCmd.Flags().StringVar(&fakerLocale, "locale", semantic.DefaultLocale.String(), "locale of the sample values, e.g. de_DE")
+	fakerCmd.AddCommand(fakerListCmd)
+	rootCmd.AddCommand(fakerCmd)
+}

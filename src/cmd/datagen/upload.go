@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/sirupsen/logrus"
+	"github.com/spf13/cobra"
+
+	"datagen/src/keboola/upload"
+)
+
+// uploadFlags are the flags of "datagen upload".
+type uploadFlags struct {
+	url         string
+	bucket      string
+	prefix      string
+	incremental bool
+	parallel    int
+	sliceMiB    int64
+	stateFile   string
+	restart     bool
+	verbose     bool
+}
+
+func init() {
+	var f uploadFlags
+	cmd := &cobra.Command{
+		Use:   "upload DIR",
+		Short: "Upload a folder of CSV tables to Keboola Storage",
+		Long: `Upload the tables in DIR straight into Keboola Storage through the Storage API.
+
+DIR holds Keboola output-mapping tables: <name>.csv with a header row (and an
+optional <name>.csv.manifest), <name>.csv.gz, or a folder <name>.csv/ of
+headless (optionally gzipped) slices whose manifest lists the columns.
+
+The Storage API URL and token come from the environment:
+  KBC_URL    e.g. https://connection.keboola.com (KEBOOLA_URL also accepted)
+  KBC_TOKEN  a Storage API token that can write to the bucket (KEBOOLA_TOKEN also accepted)
+
+Full loads replace a table's rows atomically; a failed upload leaves existing
+tables unchanged. If some tables fail, rerun the same command: finished tables
+are skipped and pending import jobs are awaited, so incremental data is not
+loaded twice.`,
+		Example: "  KBC_URL=https://connection.keboola.com KBC_TOKEN=... datagen upload csv_out --bucket in.c-datagen",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runUpload(cmd.Context(), args[0], f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.url, "url", "", "Storage API URL (default: $KBC_URL or $KEBOOLA_URL)")
+	fl.StringVar(&f.bucket, "bucket", "", "destination bucket id, e.g. in.c-datagen (default: each manifest's destination)")
+	fl.StringVar(&f.prefix, "table-prefix", "", "prefix for every table name")
+	fl.BoolVar(&f.incremental, "incremental", false, "load incrementally (append / upsert by primary key) instead of replacing rows")
+	fl.IntVar(&f.parallel, "parallel", upload.DefaultParallelism, "tables and file uploads processed at once")
+	fl.Int64Var(&f.sliceMiB, "slice-size", upload.DefaultSliceBytes>>20, "split CSV files larger than this many MiB into parallel slices (0 disables)")
+	fl.StringVar(&f.stateFile, "state-file", "", "where to record progress for resuming (default: in the user cache directory)")
+	fl.BoolVar(&f.restart, "restart", false, "ignore the progress of an earlier failed run and upload every table again")
+	fl.BoolVar(&f.verbose, "verbose", false, "log details (requests retried, job polling)")
+	rootCmd.AddCommand(cmd)
+}
+
+// envFirst returns the first non-empty environment variable of names.
+func envFirst(names ...string) string {
+	for _, n := range names {
+		if v := strings.TrimSpace(os.Getenv(n)); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// runUpload runs the upload command.
+func runUpload(ctx context.Context, dir string, f uploadFlags) error {
+	url := f.url
+	if url == "" {
+		url = envFirst("KBC_URL", "KEBOOLA_URL")
+	}
+	token := envFirst("KBC_TOKEN", "KEBOOLA_TOKEN")
+	var missing []string
+	if url == "" {
+		missing = append(missing, "the Storage API URL: set KBC_URL (e.g. https://connection.keboola.com) or pass --url")
+	}
+	if token == "" {
+		missing = append(missing, "the Storage API token: set KBC_TOKEN")
+	}
+	if len(missing) > 0 {
+		return asUserError(errors.New("missing " + strings.Join(missing, "; missing ")))
+	}
+	if f.parallel < 1 {
+		return asUserError(fmt.Errorf("--parallel %d: must be at least 1", f.parallel))
+	}
+	if f.sliceMiB < 0 {
+		return asUserError(fmt.Errorf("--slice-size %d: must not be negative", f.sliceMiB))
+	}
+	log := logrus.New()
+	log.SetOutput(os.Stderr)
+	log.SetFormatter(&logrus.TextFormatter{FullTimestamp: true})
+	if f.verbose {
+		log.SetLevel(logrus.DebugLevel)
+	}
+	slice := f.sliceMiB << 20
+	if f.sliceMiB == 0 {
+		slice = -1
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	_, err := upload.Run(ctx, upload.Options{
+		URL: url, Token: token, Dir: dir, Bucket: f.bucket, TablePrefix: f.prefix, Incremental: f.incremental,
+		Parallelism: f.parallel, SliceBytes: slice, StateFile: f.stateFile, IgnoreState: f.restart,
+		Provider: envFirst("KBC_COMPONENTID"), RunID: envFirst("KBC_RUNID"), Logger: log,
+	})
+	if err != nil && upload.IsUserError(err) {
+		return asUserError(err)
+	}
+	return err
+}

@@ -1,0 +1,651 @@
+package dsl
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"datagen/src/column"
+)
+
+// FakerMethodCheck, when not nil, is called for every faker column with the
+// method name and its arguments; a non-nil error is reported at the
+// column's generator. The faker registry installs it.
+var FakerMethodCheck func(method string, args map[string]any) error
+
+// ExpressionCheck, when not nil, is called for every expression column with
+// its code and the names of the node's other columns (declaration order); a
+// non-nil error is reported at the expression. The expression compiler
+// installs it.
+var ExpressionCheck func(code string, columns []string) error
+
+// validator holds the cross-reference state of one document.
+type validator struct {
+	*decoder
+	s    *Schema
+	byID map[string]*Node
+	ids  []string
+}
+
+// nodePath and colPath rebuild the JSON paths of typed elements.
+func (v *validator) nodePath(i int) string { return named("nodes", i, v.s.Nodes[i].ID) }
+
+func (v *validator) colPath(i, j int) string {
+	return named(key(v.nodePath(i), "columns"), j, v.s.Nodes[i].Columns[j].Name)
+}
+
+// validate runs the preflight checks that need the whole document.
+func (d *decoder) validate(s *Schema) {
+	v := &validator{decoder: d, s: s, byID: map[string]*Node{}}
+	for i := range s.Nodes {
+		n := &s.Nodes[i]
+		if n.ID == "" {
+			continue
+		}
+		if _, dup := v.byID[n.ID]; dup {
+			d.errorf(key(v.nodePath(i), "id"), "rename one of them", "duplicate node id %q", n.ID)
+			continue
+		}
+		v.byID[n.ID] = n
+		v.ids = append(v.ids, n.ID)
+	}
+	for i := range s.Nodes {
+		v.node(i)
+	}
+	if s.Nodes == nil {
+		// Without nodes every reference would be reported as unknown.
+		return
+	}
+	v.constraints()
+	v.targets()
+	v.dag()
+}
+
+// table resolves a node id, reporting an unknown one at path.
+func (v *validator) table(id, path string) *Node {
+	if id == "" {
+		return nil
+	}
+	n := v.byID[id]
+	if n == nil {
+		v.errorf(path, suggestOr(id, v.ids), "unknown table %q", id)
+	}
+	return n
+}
+
+// col resolves a column of n, reporting an unknown one at path.
+func (v *validator) col(n *Node, name, path string) *Column {
+	if n == nil || name == "" {
+		return nil
+	}
+	c := n.Column(name)
+	if c == nil {
+		v.errorf(path, suggestOr(name, columnNames(n)), "%q is not a column of %q", name, n.ID)
+	}
+	return c
+}
+
+// ref resolves "table.column".
+func (v *validator) ref(ref, path string) (*Node, *Column) {
+	t, c, ok := strings.Cut(ref, ".")
+	if !ok {
+		return nil, nil
+	}
+	n := v.table(t, path)
+	return n, v.col(n, c, path)
+}
+
+func (v *validator) node(i int) {
+	n := &v.s.Nodes[i]
+	np := v.nodePath(i)
+	for k, p := range n.Parents {
+		pp := index(key(np, "parents"), k)
+		if p == n.ID {
+			v.errorf(pp, "", "a node cannot be its own parent")
+			continue
+		}
+		v.table(p, pp)
+	}
+	// Vocab row count and enum_list lengths.
+	first := -1
+	for j, c := range n.Columns {
+		if c.Generator.EnumList == nil {
+			continue
+		}
+		if first < 0 {
+			first = j
+			continue
+		}
+		if n.Kind == Vocab {
+			a, b := len(n.Columns[first].Generator.EnumList.Values), len(c.Generator.EnumList.Values)
+			if a != b {
+				v.errorf(key(v.colPath(i, j), "generator.enum_list.values"), "",
+					"%d values, but the first enum_list column %q of this vocab has %d", b, n.Columns[first].Name, a)
+			}
+		}
+	}
+	if n.Kind == Vocab && first < 0 && len(n.Columns) > 0 {
+		v.errorf(key(np, "columns"), "", "a vocab node needs an enum_list column: it sets the row count")
+	}
+	if n.Kind != Vocab && first >= 0 && n.Kind == Entity {
+		rows := int64(DefaultEntityRows)
+		if n.Rows != nil {
+			rows = *n.Rows
+		}
+		if l := int64(len(n.Columns[first].Generator.EnumList.Values)); l != rows {
+			v.warnf(key(v.colPath(i, first), "generator.enum_list"), "set rows to the number of values, or make the node a vocab",
+				"enum_list has %d values but node %q has %d rows", l, n.ID, rows)
+		}
+	}
+	for j := range n.Columns {
+		v.column(i, j)
+	}
+	// Node-level modifiers: effects that scale the fanout.
+	parentCols := v.parentColumns(n)
+	for k := range n.Modifiers {
+		m := &n.Modifiers[k]
+		mp := index(key(np, "modifiers"), k)
+		if m.Effect == nil {
+			continue
+		}
+		if n.Kind != Fact || len(n.Parents) == 0 {
+			v.warnf(mp, "node-level effects scale the fanout of a fact with parents", "effect is ignored on a node without a fanout")
+			v.drops[modRef{i, -1, k}] = true
+			continue
+		}
+		v.effect(m.Effect, key(mp, "args"), n, parentCols, "the parents of "+strconv.Quote(n.ID), true)
+	}
+}
+
+// parentColumns lists the columns of every parent of n, primary parent
+// first; later duplicates are dropped.
+func (v *validator) parentColumns(n *Node) []*Column {
+	var out []*Column
+	seen := map[string]bool{}
+	for _, p := range n.Parents {
+		pn := v.byID[p]
+		if pn == nil || pn == n {
+			continue
+		}
+		for j := range pn.Columns {
+			c := &pn.Columns[j]
+			if c.Name != "" && !seen[c.Name] {
+				seen[c.Name] = true
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+func findCol(cols []*Column, name string) *Column {
+	for _, c := range cols {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+func colNames(cols []*Column) []string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = c.Name
+	}
+	return out
+}
+
+// ownColumns lists the columns of n other than the one at index skip.
+func ownColumns(n *Node, skip int) []*Column {
+	out := make([]*Column, 0, len(n.Columns))
+	for j := range n.Columns {
+		if j != skip && n.Columns[j].Name != "" {
+			out = append(out, &n.Columns[j])
+		}
+	}
+	return out
+}
+
+// timeColNames lists the datetime and date columns of cols.
+func timeColNames(cols []*Column) []string {
+	var out []string
+	for _, c := range cols {
+		if c.Type.IsTime() {
+			out = append(out, c.Name)
+		}
+	}
+	return out
+}
+
+// timeCol resolves a column of n that must be datetime or date, suggesting
+// only such columns.
+func (v *validator) timeCol(n *Node, name, path string) {
+	if n == nil || name == "" {
+		return
+	}
+	cols := ownColumns(n, -1)
+	c := findCol(cols, name)
+	switch {
+	case c == nil:
+		v.errorf(path, suggestOr(name, timeColNames(cols)), "%q is not a column of %q", name, n.ID)
+	case c.Type != column.Invalid && !c.Type.IsTime():
+		v.errorf(path, "", "%q is a %s column, not datetime or date", c.Name, c.Type)
+	}
+}
+
+func hasTimeColumn(cols []*Column) bool {
+	for _, c := range cols {
+		if c.Type.IsTime() {
+			return true
+		}
+	}
+	return false
+}
+
+func (v *validator) column(i, j int) {
+	n := &v.s.Nodes[i]
+	c := &n.Columns[j]
+	cp := v.colPath(i, j)
+	gp := key(cp, "generator")
+	others := ownColumns(n, j)
+	g := &c.Generator
+	typed := c.Type != column.Invalid
+	switch {
+	case g.Sequence != nil:
+		if typed && c.Type != column.Int && c.Type != column.Float && c.Type != column.String {
+			v.warnf(gp, "", "sequence yields integers; on a %s column they are cast", c.Type)
+		}
+	case g.Choice != nil:
+		ch := g.Choice
+		if ch.ChoicesRef != "" {
+			rn, rc := v.ref(ch.ChoicesRef, key(gp, "choice.choices_ref"))
+			if rn == n && rc == c {
+				v.errorf(key(gp, "choice.choices_ref"), "", "a column cannot draw from its own values")
+			}
+		}
+		for k, x := range ch.Choices {
+			v.literal(x, c, index(key(gp, "choice.choices"), k))
+		}
+	case g.Distribution != nil:
+		if typed && !c.Type.IsNumeric() {
+			v.warnf(gp, "use an int or float column", "distribution on a %s column: the numbers are cast to %s", c.Type, c.Type)
+		}
+	case g.DatetimeSeries != nil:
+		if typed && !c.Type.IsTime() {
+			v.warnf(gp, `use type "datetime" or "date"`, "datetime_series on a %s column: the timestamps are cast to %s", c.Type, c.Type)
+		}
+	case g.Faker != nil:
+		f := g.Faker
+		if f.LocaleFrom != "" {
+			lp := key(gp, "faker.locale_from")
+			if f.LocaleFrom == c.Name {
+				v.errorf(lp, "", "locale_from cannot name the column itself")
+			} else if findCol(others, f.LocaleFrom) == nil {
+				v.errorf(lp, suggestOr(f.LocaleFrom, colNames(others)), "locale_from %q is not a column of node %q", f.LocaleFrom, n.ID)
+			}
+		}
+		if FakerMethodCheck != nil && f.Method != "" {
+			if err := FakerMethodCheck(f.Method, f.Args); err != nil {
+				v.errorf(key(gp, "faker"), "", "%v", err)
+			}
+		}
+	case g.Lookup != nil:
+		v.lookup(n, c, g.Lookup, key(gp, "lookup"), others)
+	case g.Expression != nil:
+		if ExpressionCheck != nil && g.Expression.Code != "" {
+			if err := ExpressionCheck(g.Expression.Code, colNames(others)); err != nil {
+				v.errorf(key(gp, "expression.code"), "", "%v", err)
+			}
+		}
+	case g.EnumList != nil:
+		for k, x := range g.EnumList.Values {
+			v.literal(x, c, index(key(gp, "enum_list.values"), k))
+		}
+	}
+	if c.Constraints != nil && c.Constraints.EnumRef != "" {
+		v.ref(c.Constraints.EnumRef, key(cp, "constraints.enum_ref"))
+	}
+	for k := range c.Modifiers {
+		v.modifier(i, j, k, others)
+	}
+}
+
+// literal checks that a choice or enum_list value can be cast to the
+// column's type.
+func (v *validator) literal(x any, c *Column, path string) {
+	switch val := x.(type) {
+	case nil:
+		if !c.Nullable {
+			v.warnf(path, `add "nullable": true`, "null value in a column that is not nullable")
+		}
+	case string:
+		switch c.Type {
+		case column.Int:
+			if _, err := strconv.ParseInt(strings.TrimSpace(val), 10, 64); err != nil {
+				v.errorf(path, "", "%q is not an integer (the column is int)", val)
+			}
+		case column.Float:
+			if _, ok := parseNumber(strings.TrimSpace(val)); !ok {
+				v.errorf(path, "", "%q is not a number (the column is float)", val)
+			}
+		case column.Bool:
+			v.errorf(path, "write true or false", "%q is not a boolean (the column is bool)", val)
+		case column.Timestamp, column.Date:
+			if _, err := ParseTimestamp(val); err != nil {
+				v.errorf(path, `e.g. "2024-01-01T00:00:00Z"`, "%v (the column is %s)", err, c.Type)
+			}
+		}
+	case float64:
+		switch c.Type {
+		case column.Int:
+			if val != math.Trunc(val) {
+				v.warnf(path, "", "%s is cast to int by truncation", fmtNum(val))
+			}
+		case column.Timestamp, column.Date:
+			v.errorf(path, `write an ISO 8601 string, e.g. "2024-01-01T00:00:00Z"`, "number %s in a %s column", fmtNum(val), c.Type)
+		}
+	case bool:
+		if c.Type.IsTime() {
+			v.errorf(path, "", "boolean %t in a %s column", val, c.Type)
+		}
+	}
+}
+
+func (v *validator) lookup(n *Node, c *Column, l *Lookup, lp string, others []*Column) {
+	src := v.table(l.Table, key(lp, "from"))
+	sc := v.col(src, l.Column, key(lp, "from"))
+	if src == n && sc == c {
+		v.errorf(key(lp, "from"), "", "a column cannot look up itself")
+	}
+	if src == nil {
+		return
+	}
+	for k := range l.On {
+		p := &l.On[k]
+		op := key(key(lp, "on"), p.Local)
+		local := findCol(others, p.Local)
+		switch {
+		case local != nil:
+			v.col(src, p.Remote, op)
+		case p.Local == c.Name:
+			v.errorf(op, "", "a column cannot join on itself")
+		case findCol(others, p.Remote) != nil && src.Column(p.Remote) != nil:
+			v.warnf(op, fmt.Sprintf("write {%q: %q}", p.Remote, p.Remote),
+				"legacy lookup.on shape: %q is not a column of %q, so the join is on %q in both tables", p.Local, n.ID, p.Remote)
+			p.Local = p.Remote
+			l.LegacyOn = true
+		default:
+			v.errorf(op, suggestOr(p.Local, colNames(others)),
+				"%q is not a column of %q (on maps a column of this node to a column of %q)", p.Local, n.ID, src.ID)
+		}
+	}
+}
+
+func (v *validator) modifier(i, j, k int, others []*Column) {
+	n := &v.s.Nodes[i]
+	c := &n.Columns[j]
+	m := &c.Modifiers[k]
+	mp := index(key(v.colPath(i, j), "modifiers"), k)
+	ap := key(mp, "args")
+	drop := func() { v.drops[modRef{i, j, k}] = true }
+	isTime := c.Type.IsTime()
+	switch m.Transform {
+	case TMultiply, TJitter, TClamp, TTrend:
+		if isTime {
+			v.errorf(key(mp, "transform"), "", "%s does not apply to a %s column", m.Transform, c.Type)
+		}
+	case TTimeJitter:
+		if c.Type != column.Invalid && !isTime {
+			v.errorf(key(mp, "transform"), "", "time_jitter applies to datetime and date columns, not %s", c.Type)
+		}
+	case TOutliers:
+		if isTime {
+			v.compatf(key(mp, "transform"), "remove it", "outliers does not apply to a %s column", c.Type)
+			drop()
+		}
+	case TSeasonality:
+		switch {
+		case isTime && c.Generator.DatetimeSeries == nil && c.Generator.Kind != "":
+			v.warnf(key(mp, "transform"), "", "seasonality on a %s column only shapes a datetime_series generator; it is ignored", c.Type)
+			drop()
+		case !isTime && c.Type != column.Invalid && !hasTimeColumn(others):
+			v.warnf(key(mp, "transform"), "add a datetime column to the node", "seasonality on a non-datetime column follows a datetime column of the node, and node %q has none; it is ignored", n.ID)
+			drop()
+		}
+	case TEffect:
+		if isTime {
+			v.warnf(key(mp, "transform"), "", "effect on a %s column is ignored: it only scales numbers", c.Type)
+			drop()
+			return
+		}
+		if m.Effect != nil {
+			v.effect(m.Effect, ap, n, others, "node "+strconv.Quote(n.ID), false)
+		}
+	}
+	if m.Trend != nil && m.Trend.TimeReference != "" {
+		rp := key(ap, "time_reference")
+		if m.Trend.TimeReference == c.Name {
+			v.errorf(rp, "", "time_reference cannot name the column itself")
+		} else if rc := findCol(others, m.Trend.TimeReference); rc == nil {
+			v.errorf(rp, suggestOr(m.Trend.TimeReference, timeColNames(others)), "time_reference %q is not a column of node %q", m.Trend.TimeReference, n.ID)
+		} else if rc.Type != column.Invalid && !rc.Type.IsTime() {
+			v.errorf(rp, "", "time_reference %q is a %s column, not datetime or date", rc.Name, rc.Type)
+		}
+	}
+}
+
+// effect checks an effect against its effect table; local lists the
+// columns the "on" keys and ts may name (the node's other columns, or the
+// parents' columns for a node-level effect).
+func (v *validator) effect(e *EffectArgs, ap string, self *Node, local []*Column, localName string, nodeLevel bool) {
+	et := v.table(e.EffectTable, key(ap, "effect_table"))
+	if et == nil {
+		return
+	}
+	if et == self {
+		v.errorf(key(ap, "effect_table"), "", "a node cannot be its own effect table")
+		return
+	}
+	for _, w := range []struct{ name, k string }{{e.StartCol, "window.start_col"}, {e.EndCol, "window.end_col"}} {
+		if w.name == "" {
+			continue
+		}
+		if wc := v.col(et, w.name, key(ap, w.k)); wc != nil && wc.Type != column.Invalid && !wc.Type.IsTime() {
+			v.errorf(key(ap, w.k), "", "window column %q is a %s column, not datetime or date", w.name, wc.Type)
+		}
+	}
+	if e.Field != "" {
+		if fc := et.Column(e.Field); fc == nil {
+			what := "the default"
+			if nodeLevel {
+				what = "1"
+			}
+			v.compatf(key(ap, "map.field"), suggestOr(e.Field, columnNames(et)),
+				"%q is not a column of %q (the predecessor used %s for matching rows)", e.Field, et.ID, what)
+		} else if fc.Type != column.Invalid && !fc.Type.IsNumeric() {
+			v.errorf(key(ap, "map.field"), "", "field %q is a %s column; it must be int or float", e.Field, fc.Type)
+		}
+	}
+	kept := e.On[:0]
+	for _, p := range e.On {
+		op := key(key(ap, "on"), p.Local)
+		v.col(et, p.Remote, op)
+		if findCol(local, p.Local) == nil {
+			// The predecessor skipped such keys silently; keep its meaning
+			// (the key does not restrict the match) and say so. At node
+			// level the key is matched against the parents, which often
+			// lack the fact's foreign keys, so this stays a warning.
+			report := v.compatf
+			if nodeLevel {
+				report = v.warnf
+			}
+			report(op, suggestOr(p.Local, colNames(local)),
+				"%q is not a column of %s, so this key is ignored and does not restrict the match", p.Local, localName)
+			continue
+		}
+		kept = append(kept, p)
+	}
+	e.On = kept
+	if e.TS != "" {
+		tp := key(ap, "ts")
+		if tc := findCol(local, e.TS); tc == nil {
+			v.errorf(tp, suggestOr(e.TS, timeColNames(local)), "ts %q is not a column of %s", e.TS, localName)
+		} else if tc.Type != column.Invalid && !tc.Type.IsTime() {
+			v.errorf(tp, "", "ts %q is a %s column, not datetime or date", tc.Name, tc.Type)
+		}
+		if e.StartCol == "" {
+			v.warnf(tp, "add a window", "ts is unused without a window")
+		}
+	} else if e.StartCol != "" && !nodeLevel && !hasTimeColumn(local) {
+		v.warnf(key(ap, "window"), "add a datetime column, or set ts", "%s has no datetime column to match the window against; the default always applies", localName)
+	}
+}
+
+func (v *validator) constraints() {
+	c := &v.s.Constraints
+	for i, u := range c.Unique {
+		v.ref(u, index("constraints.unique", i))
+	}
+	for i, fk := range c.ForeignKeys {
+		p := index("constraints.foreign_keys", i)
+		v.ref(fk.From, key(p, "from"))
+		v.ref(fk.To, key(p, "to"))
+	}
+	for i, r := range c.Ranges {
+		p := key(index("constraints.ranges", i), "attr")
+		if _, col := v.ref(r.Attr, p); col != nil && col.Type != column.Invalid && !col.Type.IsNumeric() {
+			v.warnf(p, "", "range on a %s column", col.Type)
+		}
+	}
+	for i, in := range c.Inequalities {
+		p := index("constraints.inequalities", i)
+		for _, side := range []struct{ val, k string }{{in.Left, "left"}, {in.Right, "right"}} {
+			if _, isNum := parseNumber(side.val); isNum || !strings.Contains(side.val, ".") {
+				continue
+			}
+			v.ref(side.val, key(p, side.k))
+		}
+	}
+	for i, pc := range c.Patterns {
+		v.ref(pc.Attr, key(index("constraints.pattern", i), "attr"))
+	}
+	for i, e := range c.Enums {
+		p := index("constraints.enum", i)
+		v.ref(e.Attr, key(p, "attr"))
+		if e.EnumRef != "" {
+			v.ref(e.EnumRef, key(p, "enum_ref"))
+		}
+	}
+}
+
+func (v *validator) targets() {
+	t := v.s.Targets
+	if t == nil {
+		return
+	}
+	if ws := t.WeekendShare; ws != nil {
+		p := "targets.weekend_share"
+		v.timeCol(v.table(ws.Table, key(p, "table")), ws.Timestamp, key(p, "timestamp"))
+	}
+	if mr := t.MeanInRange; mr != nil {
+		p := "targets.mean_in_range"
+		n := v.table(mr.Table, key(p, "table"))
+		if c := v.col(n, mr.Column, key(p, "column")); c != nil && c.Type != column.Invalid && !c.Type.IsNumeric() {
+			v.errorf(key(p, "column"), "", "%q is a %s column; a mean needs int or float", c.Name, c.Type)
+		}
+	}
+	if ce := t.CompositeEffect; ce != nil {
+		p := "targets.composite_effect"
+		n := v.table(ce.Table, key(p, "table"))
+		if ce.Timestamp != "" {
+			v.timeCol(n, ce.Timestamp, key(p, "timestamp"))
+		} else if n != nil && !hasTimeColumn(ownColumns(n, -1)) {
+			v.errorf(key(p, "table"), "", "table %q has no datetime column to build the time profile from", n.ID)
+		}
+		for k, in := range ce.Influences {
+			if in.Kind == "effect" && in.Table != "" {
+				ip := index(key(p, "influences"), k)
+				et := v.table(in.Table, key(ip, "table"))
+				if et != nil && in.Field != "" && et.Column(in.Field) == nil {
+					v.compatf(key(ip, "field"), suggestOr(in.Field, columnNames(et)), "%q is not a column of %q", in.Field, et.ID)
+				}
+			}
+		}
+	}
+}
+
+func (v *validator) dag() {
+	if v.s.DAG == nil {
+		return
+	}
+	where := map[string][2]int{}
+	for i, level := range v.s.DAG {
+		for j, id := range level {
+			p := index(index("dag", i), j)
+			if id == "" {
+				continue
+			}
+			if prev, dup := where[id]; dup {
+				v.errorf(p, "", "node %q is listed more than once (also dag[%d][%d])", id, prev[0], prev[1])
+				continue
+			}
+			where[id] = [2]int{i, j}
+			if v.byID[id] == nil {
+				v.errorf(p, suggestOr(id, v.ids), "unknown node %q", id)
+			}
+		}
+	}
+	var missing []string
+	for _, id := range v.ids {
+		if _, ok := where[id]; !ok {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) > 0 {
+		v.errorf("dag", "list every node exactly once", "missing nodes: %s", quoteList(missing))
+	}
+	for i, level := range v.s.DAG {
+		for j, id := range level {
+			n := v.byID[id]
+			if n == nil || where[id] != [2]int{i, j} {
+				continue
+			}
+			for _, p := range n.Parents {
+				pat, ok := where[p]
+				if ok && (pat[0] > i || (pat[0] == i && pat[1] > j)) {
+					v.errorf(index(index("dag", i), j), "", "node %q comes before its parent %q (dag[%d][%d])", id, p, pat[0], pat[1])
+				}
+			}
+		}
+	}
+}
+
+// applyDrops removes the modifiers that lenient checks found to have no
+// effect.
+func (d *decoder) applyDrops(s *Schema) {
+	if len(d.drops) == 0 {
+		return
+	}
+	for i := range s.Nodes {
+		n := &s.Nodes[i]
+		n.Modifiers = dropMods(n.Modifiers, d.drops, i, -1)
+		for j := range n.Columns {
+			n.Columns[j].Modifiers = dropMods(n.Columns[j].Modifiers, d.drops, i, j)
+		}
+	}
+}
+
+func dropMods(ms []Modifier, drops map[modRef]bool, i, j int) []Modifier {
+	out := ms[:0:0]
+	for k, m := range ms {
+		if !drops[modRef{i, j, k}] {
+			out = append(out, m)
+		}
+	}
+	if len(out) == len(ms) {
+		return ms
+	}
+	return slices.Clip(out)
+}

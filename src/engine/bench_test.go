@@ -1,0 +1,91 @@
+package engine_test
+
+import (
+	"context"
+	"os"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"datagen/src/column"
+	"datagen/src/engine"
+	"datagen/src/plan"
+	"datagen/src/sink"
+)
+
+// peakHeap samples the heap in use until stop is called and returns the
+// maximum seen, in bytes.
+func peakHeap() (stop func() uint64) {
+	var peak atomic.Uint64
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		var ms runtime.MemStats
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			runtime.ReadMemStats(&ms)
+			if ms.HeapInuse > peak.Load() {
+				peak.Store(ms.HeapInuse)
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() uint64 { close(done); wg.Wait(); return peak.Load() }
+}
+
+// benchSchema generates a whole schema per iteration, writing format into a
+// temporary directory, and reports rows/s and the peak heap.
+func benchSchema(b *testing.B, path string, format sink.Format) {
+	if _, err := os.Stat(path); err != nil {
+		b.Skipf("%s not available", path)
+	}
+	p := loadPlan(b, path, true)
+	dir := b.TempDir()
+	var rows int64
+	runtime.GC()
+	stop := peakHeap()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		res, err := engine.Run(context.Background(), p, engine.Options{Seed: 42,
+			Open: func(t *plan.Table, fields []column.Field) (engine.Writer, error) {
+				w, err := sink.Open(dir, t.ID(), format, fields, sink.Options{})
+				if err != nil {
+					return nil, err
+				}
+				return writer{w}, nil
+			}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows = 0
+		for _, t := range res.Tables {
+			rows += t.Rows
+		}
+	}
+	b.StopTimer()
+	peak := stop()
+	b.ReportMetric(float64(rows), "rows")
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+}
+
+func BenchmarkBankCSV(b *testing.B) { benchSchema(b, "../../../shared/examples/bank.json", sink.CSV) }
+func BenchmarkBankParquet(b *testing.B) {
+	benchSchema(b, "../../../shared/examples/bank.json", sink.Parquet)
+}
+func BenchmarkGovScaledCSV(b *testing.B) {
+	benchSchema(b, "../../../shared/examples/gov_scaled.json", sink.CSV)
+}
+func BenchmarkGovScaledParquet(b *testing.B) {
+	benchSchema(b, "../../../shared/examples/gov_scaled.json", sink.Parquet)
+}
+func BenchmarkShopCSV(b *testing.B) { benchSchema(b, "../../example/shop.json", sink.CSV) }

@@ -1,0 +1,106 @@
+package expr
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// Error is a problem in the source code of an expression, with its
+// position. Line and Col are 1-based; Col counts characters (runes), not
+// bytes.
+type Error struct {
+	Line, Col int
+	Msg       string
+}
+
+// Error formats the error as "line:col: message".
+func (e *Error) Error() string { return fmt.Sprintf("%d:%d: %s", e.Line, e.Col, e.Msg) }
+
+// errorf builds an Error at byte offset off of src.
+func errorf(src string, off int, format string, args ...any) *Error {
+	if off > len(src) {
+		off = len(src)
+	}
+	line, col := 1, 1
+	for _, r := range src[:off] {
+		if r == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+	}
+	return &Error{Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
+}
+
+// suggest returns the candidate closest to name (case-insensitive edit
+// distance), or "" when none is close enough to be a plausible typo.
+func suggest(name string, candidates []string) string {
+	best, bestD := "", 1<<30
+	sorted := append([]string(nil), candidates...)
+	sort.Strings(sorted)
+	ln := strings.ToLower(name)
+	for _, c := range sorted {
+		d := editDistance(ln, strings.ToLower(c))
+		if d < bestD {
+			best, bestD = c, d
+		}
+	}
+	limit := max(1, min(3, utf8.RuneCountInString(name)/3))
+	if best == "" || bestD > limit && !strings.EqualFold(best, name) {
+		return ""
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in runes.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// didYouMean formats a suggestion suffix, or "" without one.
+func didYouMean(name string, candidates []string) string {
+	if s := suggest(name, candidates); s != "" {
+		return fmt.Sprintf(" (did you mean %s?)", quoteName(s))
+	}
+	return ""
+}
+
+// quoteName renders a column name as it would be written in code.
+func quoteName(s string) string {
+	if isPlainIdent(s) {
+		return fmt.Sprintf("%q", s)
+	}
+	return "`" + s + "`"
+}
+
+func isPlainIdent(s string) bool {
+	if s == "" || keywords[s] {
+		return false
+	}
+	for i, r := range s {
+		if !isIdentStart(r) && (i == 0 || r < '0' || r > '9') {
+			return false
+		}
+	}
+	return true
+}

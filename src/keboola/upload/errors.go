@@ -1,0 +1,132 @@
+package upload
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"datagen/src/keboola/storage"
+)
+
+// UserError marks a problem the user can fix: bad input files, a wrong URL
+// or token, a missing permission, data that Storage rejects.
+type UserError struct{ Err error }
+
+// Error returns the wrapped message.
+func (e *UserError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the wrapped error.
+func (e *UserError) Unwrap() error { return e.Err }
+
+// userErrorf formats a UserError.
+func userErrorf(format string, args ...any) error {
+	return &UserError{Err: fmt.Errorf(format, args...)}
+}
+
+// TablesError reports the tables that failed while others may have succeeded.
+type TablesError struct {
+	// Failed holds the failed tables with their errors.
+	Failed []TableResult
+	// Succeeded lists the ids of tables that were uploaded (or already were).
+	Succeeded []string
+}
+
+// Error lists every failed table with its reason.
+func (e *TablesError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d of %d tables failed", len(e.Failed), len(e.Failed)+len(e.Succeeded))
+	for _, f := range e.Failed {
+		fmt.Fprintf(&b, "\n  %s (%s): %v", f.TableID, f.Source, f.Err)
+	}
+	if len(e.Succeeded) > 0 {
+		fmt.Fprintf(&b, "\nsucceeded: %s", strings.Join(e.Succeeded, ", "))
+	}
+	b.WriteString("\nrerun the same command to upload the failed tables; finished tables are not uploaded again")
+	return b.String()
+}
+
+// Unwrap returns the errors of the failed tables (for errors.Is / errors.As).
+func (e *TablesError) Unwrap() []error {
+	errs := make([]error, len(e.Failed))
+	for i, f := range e.Failed {
+		errs[i] = f.Err
+	}
+	return errs
+}
+
+// IsUserError reports whether err is something the user can act on (as
+// opposed to a bug or an I/O failure): exit code 1 rather than 2.
+func IsUserError(err error) bool {
+	if err == nil {
+		return false
+	}
+	var te *TablesError
+	if errors.As(err, &te) {
+		for _, f := range te.Failed {
+			if !IsUserError(f.Err) {
+				return false
+			}
+		}
+		return len(te.Failed) > 0
+	}
+	var ue *UserError
+	var ce *storage.ConnectError
+	var je *storage.JobError
+	var ae *storage.APIError
+	switch {
+	case errors.As(err, &ue), errors.As(err, &ce), errors.As(err, &je):
+		return true
+	case errors.As(err, &ae):
+		return ae.UserFault()
+	}
+	return false
+}
+
+// redactor removes secrets (token, cloud credentials) from error messages.
+type redactor struct {
+	mu      sync.RWMutex
+	secrets []string
+}
+
+// add registers secrets; short strings are ignored to avoid mangling text.
+func (r *redactor) add(secrets ...string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, s := range secrets {
+		if len(s) >= 8 {
+			r.secrets = append(r.secrets, s)
+		}
+	}
+}
+
+// string replaces every registered secret in s.
+func (r *redactor) string(s string) string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	for _, sec := range r.secrets {
+		s = strings.ReplaceAll(s, sec, "[hidden]")
+	}
+	return s
+}
+
+// err returns err with a redacted message; errors.As still sees the chain.
+func (r *redactor) err(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := r.string(err.Error())
+	if msg == err.Error() {
+		return err
+	}
+	return &redactedError{msg: msg, err: err}
+}
+
+// redactedError carries a cleaned message over the original error.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }

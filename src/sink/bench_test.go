@@ -1,0 +1,103 @@
+package sink
+
+import (
+	"os"
+	"strconv"
+	"testing"
+
+	"datagen/src/column"
+)
+
+// benchRows is the block size of the benchmarks: one engine block.
+const benchRows = 64 * 1024
+
+// devNullFile is a tempFile that discards its output, so that the
+// benchmarks measure encoding rather than the disk.
+func devNullFile(b *testing.B) *tempFile {
+	f, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { f.Close() })
+	return &tempFile{f: f, tmp: os.DevNull, final: os.DevNull}
+}
+
+// benchBlocks are 16 consecutive 6-column mixed blocks (1 Mi rows): ids
+// unique, floats and timestamps of high cardinality, strings from a small
+// pool, dates from about 30,000 days.
+var benchBlocks = func() []*column.Block {
+	bs := make([]*column.Block, 16)
+	for i := range bs {
+		bs[i] = mixedBlock(1, int64(i)*benchRows, benchRows)
+	}
+	return bs
+}()
+
+// benchWriter writes b.N blocks, cycling through benchBlocks, and reports
+// rows/s, output bytes per row and output MB/s (SetBytes is the output size
+// per block).
+func benchWriter(b *testing.B, open func(tf *tempFile) (TableWriter, error)) {
+	tf := devNullFile(b)
+	w, err := open(tf)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := processCPU()
+	for i := range b.N {
+		if err := w.WriteBlock(benchBlocks[i%len(benchBlocks)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	if cpu := processCPU() - cpu0; cpu > 0 {
+		// CPU time of the whole process, garbage collection included:
+		// steadier than wall time when the machine is busy.
+		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/benchRows, "cpu-ns/row")
+	}
+	b.ReportMetric(float64(b.N)*benchRows/b.Elapsed().Seconds(), "rows/s")
+	// Flush what is still buffered (a row group, the gzip stream) to
+	// measure the output size.
+	var ferr error
+	switch w := w.(type) {
+	case *csvWriter:
+		ferr = w.flush()
+	case *parquetWriter:
+		ferr = w.finish()
+	}
+	if ferr != nil {
+		b.Fatal(ferr)
+	}
+	per := float64(tf.size) / float64(b.N)
+	b.ReportMetric(per/benchRows, "B/row")
+	b.SetBytes(int64(per))
+}
+
+func BenchmarkCSV(b *testing.B) {
+	benchWriter(b, func(tf *tempFile) (TableWriter, error) { return newCSVWriter(tf, mixedFields, Options{}) })
+}
+
+func BenchmarkCSVGzip(b *testing.B) {
+	for _, level := range []int{1, 6} {
+		b.Run("level"+strconv.Itoa(level), func(b *testing.B) {
+			benchWriter(b, func(tf *tempFile) (TableWriter, error) {
+				return newCSVWriter(tf, mixedFields, Options{Gzip: true, GzipLevel: level})
+			})
+		})
+	}
+}
+
+func benchParquet(b *testing.B, opts Options) {
+	benchWriter(b, func(tf *tempFile) (TableWriter, error) {
+		cfg, err := newParquetConfig(mixedFields, opts)
+		if err != nil {
+			return nil, err
+		}
+		return newParquetWriter(tf, mixedFields, cfg)
+	})
+}
+
+func BenchmarkParquetSnappy(b *testing.B) { benchParquet(b, Options{}) }
+func BenchmarkParquetZstd(b *testing.B)   { benchParquet(b, Options{Compression: CompressionZstd}) }
+func BenchmarkParquetNone(b *testing.B)   { benchParquet(b, Options{Compression: CompressionNone}) }

@@ -1,0 +1,510 @@
+package sink
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"unsafe"
+
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/metadata"
+	"github.com/apache/arrow-go/v18/parquet/schema"
+
+	"datagen/src/column"
+)
+
+const (
+	// pqBatch is the number of rows the column writers encode between
+	// page-size checks. Every WriteBatch call starts on a multiple of it and
+	// covers a multiple of it (except the table's last), so page and row
+	// group boundaries do not depend on the block sizes.
+	pqBatch = 1024
+	// pqMaxSegment bounds the rows passed to one WriteBatch call, and with
+	// it the scratch buffers.
+	pqMaxSegment = 64 * pqBatch
+	// Bounds and target of the derived row group size.
+	pqMinGroupRows    = 64 * 1024
+	pqMaxGroupRows    = 1024 * 1024
+	pqTargetGroupSize = 128 << 20
+	// pqBufferSize is the write buffer in front of the file.
+	pqBufferSize = 256 << 10
+)
+
+// MetadataColumnsKey is the Parquet footer key whose value is a JSON array
+// describing the columns: [{"name","type","nullable","description"}].
+const MetadataColumnsKey = "datagen.columns"
+
+// parquetConfig is everything about a Parquet table that does not change
+// while it is written.
+type parquetConfig struct {
+	root         *schema.GroupNode
+	props        *parquet.WriterProperties
+	kv           metadata.KeyValueMetadata
+	rowGroupRows int
+}
+
+func newParquetConfig(fields []column.Field, opts Options) (*parquetConfig, error) {
+	var codec compress.Compression
+	switch opts.Compression {
+	case "", CompressionSnappy:
+		codec = compress.Codecs.Snappy
+	case CompressionZstd:
+		codec = compress.Codecs.Zstd
+	case CompressionNone:
+		codec = compress.Codecs.Uncompressed
+	default:
+		return nil, fmt.Errorf("unknown parquet compression %q (want %q, %q or %q)",
+			opts.Compression, CompressionSnappy, CompressionZstd, CompressionNone)
+	}
+
+	rows := opts.RowGroupRows
+	switch {
+	case rows < 0:
+		return nil, fmt.Errorf("row group size %d rows is negative", rows)
+	case rows == 0:
+		rows = defaultRowGroupRows(fields)
+	default:
+		rows = (rows + pqBatch - 1) / pqBatch * pqBatch
+	}
+
+	nodes := make(schema.FieldList, len(fields))
+	for i, f := range fields {
+		n, err := parquetNode(f)
+		if err != nil {
+			return nil, fmt.Errorf("column %q: %w", f.Name, err)
+		}
+		nodes[i] = n
+	}
+	root, err := schema.NewGroupNode("schema", parquet.Repetitions.Required, nodes, -1)
+	if err != nil {
+		return nil, fmt.Errorf("parquet schema: %w", err)
+	}
+
+	kv, err := parquetMetadata(fields, opts.Metadata)
+	if err != nil {
+		return nil, err
+	}
+
+	props := []parquet.WriterProperty{
+		parquet.WithCompression(codec),
+		parquet.WithBatchSize(pqBatch),
+		parquet.WithMaxRowGroupLength(int64(rows)),
+	}
+	// Dictionary encoding stays on for every column (it shrinks strings
+	// from pools, dates and low-cardinality numbers several-fold), but for
+	// ints, floats and timestamps, which are often unique, the writer drops
+	// the dictionary after the first page of a row group when it does not
+	// pay off, rather than hashing values until the dictionary is full:
+	// this halves the write time of such columns.
+	for _, f := range fields {
+		switch f.Type {
+		case column.Int, column.Float, column.Timestamp:
+			props = append(props, parquet.WithDictionaryCostFallbackFor(f.Name, true))
+		}
+	}
+	return &parquetConfig{root: root, props: parquet.NewWriterProperties(props...), kv: kv, rowGroupRows: rows}, nil
+}
+
+// defaultRowGroupRows sizes row groups to about pqTargetGroupSize of raw
+// values, a multiple of pqBatch within [pqMinGroupRows, pqMaxGroupRows].
+// It depends on the schema only, so the file layout is reproducible.
+func defaultRowGroupRows(fields []column.Field) int {
+	width := 0
+	for _, f := range fields {
+		switch f.Type {
+		case column.Int, column.Float, column.Timestamp:
+			width += 8
+		case column.Date:
+			width += 4
+		case column.Bool:
+			width++
+		case column.String:
+			width += 32
+		}
+	}
+	rows := pqTargetGroupSize / max(width, 1) / pqBatch * pqBatch
+	return min(max(rows, pqMinGroupRows), pqMaxGroupRows)
+}
+
+// parquetNode maps a field to its Parquet column.
+func parquetNode(f column.Field) (schema.Node, error) {
+	rep := parquet.Repetitions.Required
+	if f.Nullable {
+		rep = parquet.Repetitions.Optional
+	}
+	switch f.Type {
+	case column.Int:
+		return schema.NewPrimitiveNodeLogical(f.Name, rep, schema.NewIntLogicalType(64, true), parquet.Types.Int64, -1, -1)
+	case column.Float:
+		return schema.NewPrimitiveNode(f.Name, rep, parquet.Types.Double, -1, -1)
+	case column.String:
+		return schema.NewPrimitiveNodeLogical(f.Name, rep, schema.StringLogicalType{}, parquet.Types.ByteArray, -1, -1)
+	case column.Bool:
+		return schema.NewPrimitiveNode(f.Name, rep, parquet.Types.Boolean, -1, -1)
+	case column.Timestamp:
+		return schema.NewPrimitiveNodeLogical(f.Name, rep, schema.NewTimestampLogicalType(true, schema.TimeUnitMicros), parquet.Types.Int64, -1, -1)
+	case column.Date:
+		return schema.NewPrimitiveNodeLogical(f.Name, rep, schema.DateLogicalType{}, parquet.Types.Int32, -1, -1)
+	}
+	return nil, fmt.Errorf("unsupported type %v", f.Type)
+}
+
+// parquetMetadata builds the footer key/value metadata: the column
+// descriptions under MetadataColumnsKey, then extra in key order (a key in
+// extra replaces the built-in one).
+func parquetMetadata(fields []column.Field, extra map[string]string) (metadata.KeyValueMetadata, error) {
+	type col struct {
+		Name        string `json:"name"`
+		Type        string `json:"type"`
+		Nullable    bool   `json:"nullable"`
+		Description string `json:"description,omitempty"`
+	}
+	cols := make([]col, len(fields))
+	for i, f := range fields {
+		cols[i] = col{Name: f.Name, Type: f.Type.String(), Nullable: f.Nullable, Description: f.Description}
+	}
+	js, err := json.Marshal(cols)
+	if err != nil {
+		return nil, fmt.Errorf("parquet metadata: %w", err)
+	}
+	kv := metadata.NewKeyValueMetadata()
+	if _, ok := extra[MetadataColumnsKey]; !ok {
+		if err := kv.Append(MetadataColumnsKey, string(js)); err != nil {
+			return nil, fmt.Errorf("parquet metadata: %w", err)
+		}
+	}
+	keys := make([]string, 0, len(extra))
+	for k := range extra {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if err := kv.Append(k, extra[k]); err != nil {
+			return nil, fmt.Errorf("parquet metadata key %q: not valid UTF-8", k)
+		}
+	}
+	return kv, nil
+}
+
+// parquetWriter writes a table as Parquet through the low-level column
+// chunk writers, which take the block's typed slices without conversion
+// (except dates, narrowed to int32, and strings, viewed as byte arrays).
+type parquetWriter struct {
+	file   *tempFile
+	bw     *bufio.Writer
+	fields []column.Field
+	cfg    *parquetConfig
+	fw     *file.Writer
+	rg     file.BufferedRowGroupWriter
+	rgRows int // rows in the open row group
+
+	// Rows carried over to the next block so that writes stay aligned on
+	// pqBatch: fewer than pqBatch rows, one vector per column.
+	carry     []column.Vector
+	carryPtrs []*column.Vector
+	pend      int
+
+	// Scratch buffers, at most pqMaxSegment long.
+	ones []int16 // all 1: definition levels of a segment without nulls
+	def  []int16
+	i64  []int64
+	f64  []float64
+	i32  []int32
+	ba   []parquet.ByteArray
+	bo   []bool
+
+	rows int64
+	err  error
+	done bool
+}
+
+func newParquetWriter(tf *tempFile, fields []column.Field, cfg *parquetConfig) (*parquetWriter, error) {
+	w := &parquetWriter{
+		file:      tf,
+		bw:        bufio.NewWriterSize(tf, pqBufferSize),
+		fields:    fields,
+		cfg:       cfg,
+		carry:     make([]column.Vector, len(fields)),
+		carryPtrs: make([]*column.Vector, len(fields)),
+	}
+	for i, f := range fields {
+		w.carry[i].Reset(f.Type, 0)
+		w.carryPtrs[i] = &w.carry[i]
+	}
+	// The parquet writer closes its sink if it is an io.Closer; hide
+	// everything but Write from it.
+	fw, err := file.NewParquetWriterWithError(writerOnly{w.bw}, cfg.root,
+		file.WithWriterProps(cfg.props), file.WithWriteMetadata(cfg.kv))
+	if err != nil {
+		return nil, fmt.Errorf("parquet: %w", err)
+	}
+	w.fw = fw
+	return w, nil
+}
+
+type writerOnly struct{ w *bufio.Writer }
+
+func (o writerOnly) Write(p []byte) (int, error) { return o.w.Write(p) }
+
+// WriteBlock encodes the rows of b into the open row group.
+func (w *parquetWriter) WriteBlock(b *column.Block) error {
+	if w.err != nil {
+		return w.err
+	}
+	if w.done {
+		return errors.New("write after commit or abort")
+	}
+	if err := checkBlock(b, w.fields); err != nil {
+		w.err = err
+		return err
+	}
+	if err := w.writeBlock(b); err != nil {
+		w.err = fmt.Errorf("parquet: block at row %d: %w", b.Start, err)
+		return w.err
+	}
+	w.rows += int64(b.Rows)
+	return nil
+}
+
+func (w *parquetWriter) writeBlock(b *column.Block) error {
+	i := 0
+	if w.pend > 0 {
+		i = min(pqBatch-w.pend, b.Rows)
+		w.appendCarry(b.Cols, 0, i)
+		if w.pend < pqBatch {
+			return nil
+		}
+		if err := w.flushCarry(); err != nil {
+			return err
+		}
+	}
+	aligned := i + (b.Rows-i)/pqBatch*pqBatch
+	if err := w.writeRows(b.Cols, i, aligned); err != nil {
+		return err
+	}
+	w.appendCarry(b.Cols, aligned, b.Rows)
+	return nil
+}
+
+// appendCarry copies rows [lo, hi) of cols to the carry-over vectors.
+func (w *parquetWriter) appendCarry(cols []*column.Vector, lo, hi int) {
+	if lo == hi {
+		return
+	}
+	for c, v := range cols {
+		dst := &w.carry[c]
+		switch v.Type {
+		case column.Int, column.Timestamp, column.Date:
+			dst.Ints = append(dst.Ints, v.Ints[lo:hi]...)
+		case column.Float:
+			dst.Floats = append(dst.Floats, v.Floats[lo:hi]...)
+		case column.String:
+			dst.Strs = append(dst.Strs, v.Strs[lo:hi]...)
+		case column.Bool:
+			dst.Bools = append(dst.Bools, v.Bools[lo:hi]...)
+		}
+		if v.Null != nil {
+			dst.Null = append(dst.Null, v.Null[lo:hi]...)
+		} else {
+			for range hi - lo {
+				dst.Null = append(dst.Null, false)
+			}
+		}
+	}
+	w.pend += hi - lo
+}
+
+// flushCarry writes the carried-over rows and empties the carry.
+func (w *parquetWriter) flushCarry() error {
+	if w.pend == 0 {
+		return nil
+	}
+	if err := w.writeRows(w.carryPtrs, 0, w.pend); err != nil {
+		return err
+	}
+	for i := range w.carry {
+		v := &w.carry[i]
+		v.Ints, v.Floats, v.Strs, v.Bools, v.Null = v.Ints[:0], v.Floats[:0], v.Strs[:0], v.Bools[:0], v.Null[:0]
+	}
+	w.pend = 0
+	return nil
+}
+
+// writeRows writes rows [lo, hi) of cols, starting row groups as they fill.
+func (w *parquetWriter) writeRows(cols []*column.Vector, lo, hi int) error {
+	for lo < hi {
+		if w.rg == nil || w.rgRows == w.cfg.rowGroupRows {
+			if err := w.nextRowGroup(); err != nil {
+				return err
+			}
+		}
+		n := min(hi-lo, w.cfg.rowGroupRows-w.rgRows, pqMaxSegment)
+		for c, v := range cols {
+			if err := w.writeColumn(c, v, lo, lo+n); err != nil {
+				return fmt.Errorf("column %q: %w", w.fields[c].Name, err)
+			}
+		}
+		w.rgRows += n
+		lo += n
+	}
+	return nil
+}
+
+// nextRowGroup closes the open row group, if any, and starts a new one.
+func (w *parquetWriter) nextRowGroup() error {
+	if w.rg != nil {
+		if err := w.rg.Close(); err != nil {
+			return fmt.Errorf("close row group: %w", err)
+		}
+	}
+	rg, err := w.fw.AppendBufferedRowGroupChecked()
+	if err != nil {
+		return fmt.Errorf("start row group: %w", err)
+	}
+	w.rg, w.rgRows = rg, 0
+	return nil
+}
+
+// writeColumn writes rows [lo, hi) of v to column c of the open row group.
+func (w *parquetWriter) writeColumn(c int, v *column.Vector, lo, hi int) error {
+	cw, err := w.rg.Column(c)
+	if err != nil {
+		return err
+	}
+	n := hi - lo
+	var def []int16
+	var nulls []bool
+	if w.fields[c].Nullable {
+		if v.Null != nil && slices.Contains(v.Null[lo:hi], true) {
+			nulls = v.Null[lo:hi]
+			w.def = growTo(w.def, n)
+			def = w.def
+			for i, isNull := range nulls {
+				def[i] = 1
+				if isNull {
+					def[i] = 0
+				}
+			}
+		} else {
+			if len(w.ones) < n {
+				w.ones = growTo(w.ones, n)
+				for i := range w.ones {
+					w.ones[i] = 1
+				}
+			}
+			def = w.ones[:n]
+		}
+	}
+
+	switch v.Type {
+	case column.Int, column.Timestamp:
+		vals := v.Ints[lo:hi]
+		if nulls != nil {
+			w.i64 = compact(w.i64[:0], vals, nulls)
+			vals = w.i64
+		}
+		_, err = cw.(*file.Int64ColumnChunkWriter).WriteBatch(vals, def, nil)
+	case column.Float:
+		vals := v.Floats[lo:hi]
+		if nulls != nil {
+			w.f64 = compact(w.f64[:0], vals, nulls)
+			vals = w.f64
+		}
+		_, err = cw.(*file.Float64ColumnChunkWriter).WriteBatch(vals, def, nil)
+	case column.Bool:
+		vals := v.Bools[lo:hi]
+		if nulls != nil {
+			w.bo = compact(w.bo[:0], vals, nulls)
+			vals = w.bo
+		}
+		_, err = cw.(*file.BooleanColumnChunkWriter).WriteBatch(vals, def, nil)
+	case column.Date:
+		vals := w.i32[:0]
+		for i, us := range v.Ints[lo:hi] {
+			if nulls != nil && nulls[i] {
+				continue
+			}
+			// |us| < 2^63 bounds the day count to ±106,751,992, well
+			// inside int32.
+			vals = append(vals, int32(epochDay(us)))
+		}
+		w.i32 = vals
+		_, err = cw.(*file.Int32ColumnChunkWriter).WriteBatch(vals, def, nil)
+	case column.String:
+		vals := w.ba[:0]
+		for i, s := range v.Strs[lo:hi] {
+			if nulls != nil && nulls[i] {
+				continue
+			}
+			// The writer copies the bytes (into pages, the dictionary and
+			// the statistics) and never modifies them.
+			vals = append(vals, unsafe.Slice(unsafe.StringData(s), len(s)))
+		}
+		w.ba = vals
+		_, err = cw.(*file.ByteArrayColumnChunkWriter).WriteBatch(vals, def, nil)
+		clear(vals) // drop the references to the block's strings
+	}
+	return err
+}
+
+// compact appends to dst the values of src whose null flag is false.
+func compact[T any](dst, src []T, nulls []bool) []T {
+	for i, isNull := range nulls {
+		if !isNull {
+			dst = append(dst, src[i])
+		}
+	}
+	return dst
+}
+
+// growTo returns s resliced to length n, reallocating when too small.
+func growTo[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+// Commit writes the remaining rows and the footer and renames the file
+// into place.
+func (w *parquetWriter) Commit() (Stats, error) {
+	if w.done {
+		return Stats{}, errors.New("commit after commit or abort")
+	}
+	if w.err != nil {
+		w.Abort()
+		return Stats{}, w.err
+	}
+	w.done = true
+	if err := w.finish(); err != nil {
+		w.file.abort()
+		return Stats{}, fmt.Errorf("parquet: %w", err)
+	}
+	if err := w.file.commit(); err != nil {
+		return Stats{}, err
+	}
+	return Stats{Rows: w.rows, Bytes: w.file.size, Path: w.file.final}, nil
+}
+
+func (w *parquetWriter) finish() error {
+	if err := w.flushCarry(); err != nil {
+		return err
+	}
+	if err := w.fw.Close(); err != nil {
+		return fmt.Errorf("write footer: %w", err)
+	}
+	return w.bw.Flush()
+}
+
+// Abort discards the temporary file.
+func (w *parquetWriter) Abort() {
+	if w.done {
+		return
+	}
+	w.done = true
+	w.file.abort()
+}

@@ -1,0 +1,368 @@
+// Package sink writes generated tables to files: Keboola-dialect CSV
+// (optionally gzip-compressed) and Parquet.
+//
+// A table is written through a TableWriter obtained from Open. Blocks of
+// rows arrive in row order; nothing is visible under the table's final file
+// name until Commit, which flushes, fsyncs and atomically renames a hidden
+// temporary file (".<file>.tmp-<random>" in the same directory) to the final
+// name. Abort removes the temporary file and leaves any existing final file
+// as it was.
+//
+// # CSV dialect
+//
+// The CSV output follows RFC 4180 as Keboola Storage reads it: "," as the
+// delimiter, '"' as the enclosure with inner quotes doubled, LF line endings,
+// UTF-8, and a header row with the column names unless Options.NoHeader is
+// set (Keboola slices must be headless). A field is enclosed only when it
+// contains a delimiter, a quote, CR or LF; leading and trailing spaces are
+// written as they are. Values are formatted as:
+//
+//   - int: decimal, e.g. -42.
+//   - float: shortest text that parses back to the same float64; plain
+//     decimal notation when 1e-6 <= |x| < 1e21 (e.g. 0.000123, 1500000),
+//     otherwise exponent notation (1e-07, 1.5e+21). Negative zero is written
+//     as 0. NaN and ±Inf have no CSV representation that Keboola backends
+//     accept and are written as an empty field, i.e. as null.
+//   - bool: true or false.
+//   - datetime: ISO 8601 in UTC, "2024-01-01T13:45:00Z"; when the value has
+//     a sub-second part, exactly six fractional digits follow the seconds,
+//     "2024-01-01T13:45:00.120000Z".
+//   - date: "2024-01-01" (the UTC calendar day of the stored instant).
+//   - null: an empty field.
+//
+// CSV limitation: an empty string and a null are both written as an empty
+// field, so they cannot be told apart once written. Parquet keeps them
+// distinct. Strings are written byte for byte; they are expected to be
+// valid UTF-8.
+//
+// # Parquet
+//
+// Parquet files use the types int → INT64, float → DOUBLE, string →
+// BYTE_ARRAY (UTF8), bool → BOOLEAN, datetime → INT64
+// TIMESTAMP(MICROS, isAdjustedToUTC=true), date → INT32 DATE. Columns are
+// OPTIONAL when the field is nullable, REQUIRED otherwise. Row groups hold a
+// fixed number of rows (Options.RowGroupRows, by default derived from the
+// schema's width), and the column writers are fed in fixed 1024-row batches,
+// so the file's bytes depend only on the rows, the schema and the options,
+// never on how the rows were split into blocks. Memory is bounded by one
+// row group of encoded, compressed pages. The footer carries the column
+// descriptions and any Options.Metadata as key/value metadata.
+//
+// A TableWriter is not safe for concurrent use.
+package sink
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"datagen/src/column"
+)
+
+// Format is an output file format.
+type Format string
+
+// The supported output formats.
+const (
+	CSV     Format = "csv"
+	Parquet Format = "parquet"
+)
+
+// ParseFormat maps a format name ("csv" or "parquet") to a Format.
+func ParseFormat(s string) (Format, error) {
+	switch f := Format(s); f {
+	case CSV, Parquet:
+		return f, nil
+	}
+	return "", fmt.Errorf("unknown output format %q (want %q or %q)", s, CSV, Parquet)
+}
+
+// Parquet compression codec names accepted in Options.Compression.
+const (
+	CompressionSnappy = "snappy"
+	CompressionZstd   = "zstd"
+	CompressionNone   = "none"
+)
+
+// Options tune a TableWriter. The zero value gives the defaults: CSV with a
+// header row and no compression, Parquet with snappy compression.
+type Options struct {
+	// Compression is the Parquet codec: "snappy" (the default when empty),
+	// "zstd" or "none". It is ignored for CSV.
+	Compression string
+	// Gzip compresses CSV output with gzip; the file name gets a ".gz"
+	// suffix. It is ignored for Parquet.
+	Gzip bool
+	// GzipLevel is the gzip level, 1 (fastest) to 9 (smallest). 0 means 1:
+	// on generated data higher levels cost 30% or more CPU time for files
+	// only about 2% smaller.
+	GzipLevel int
+	// NoHeader omits the CSV header row, as Keboola requires for the slices
+	// of a sliced table. It is ignored for Parquet.
+	NoHeader bool
+	// RowGroupRows is the number of rows per Parquet row group, rounded up
+	// to a multiple of 1024. 0 derives it from the schema: about 128 MiB of
+	// raw values per group, between 64 Ki and 1 Mi rows.
+	RowGroupRows int
+	// Metadata is extra key/value metadata for the Parquet footer (for
+	// example the generator version and seed). It is ignored for CSV.
+	Metadata map[string]string
+}
+
+// Stats describes a committed file.
+type Stats struct {
+	// Rows is the number of data rows written (the header is not counted).
+	Rows int64
+	// Bytes is the size of the file on disk.
+	Bytes int64
+	// Path is the final path of the file.
+	Path string
+}
+
+// TableWriter writes the rows of one table to one file.
+type TableWriter interface {
+	// WriteBlock appends the rows of b, which must match the table schema.
+	// Blocks must be passed in row order. The writer does not keep b after
+	// it returns.
+	WriteBlock(b *column.Block) error
+	// Commit flushes and fsyncs the file and atomically renames it to its
+	// final name. After a failed WriteBlock, Commit removes the temporary
+	// file and returns the first error.
+	Commit() (Stats, error)
+	// Abort removes the temporary file; an existing file under the final
+	// name is left as it was. Abort after Commit does nothing.
+	Abort()
+}
+
+// FileName returns the name of the file Open writes for table name:
+// name + ".csv", ".csv.gz" or ".parquet".
+func FileName(name string, format Format, opts Options) string {
+	switch format {
+	case CSV:
+		if opts.Gzip {
+			return name + ".csv.gz"
+		}
+		return name + ".csv"
+	case Parquet:
+		return name + ".parquet"
+	}
+	return name
+}
+
+// Open starts writing table name, with columns fields, in format into
+// directory dir (created if missing). The final file, named by FileName,
+// appears only on Commit.
+func Open(dir, name string, format Format, fields []column.Field, opts Options) (TableWriter, error) {
+	if err := checkName(name); err != nil {
+		return nil, err
+	}
+	if _, err := ParseFormat(string(format)); err != nil {
+		return nil, fmt.Errorf("table %q: %w", name, err)
+	}
+	if err := checkFields(fields); err != nil {
+		return nil, fmt.Errorf("table %q: %w", name, err)
+	}
+	if format == CSV && opts.Gzip && (opts.GzipLevel < 0 || opts.GzipLevel > 9) {
+		return nil, fmt.Errorf("table %q: gzip level %d out of range 1..9", name, opts.GzipLevel)
+	}
+	var pq *parquetConfig
+	if format == Parquet {
+		var err error
+		if pq, err = newParquetConfig(fields, opts); err != nil {
+			return nil, fmt.Errorf("table %q: %w", name, err)
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("table %q: create output directory: %w", name, err)
+	}
+	tf, err := createTemp(filepath.Join(dir, FileName(name, format, opts)))
+	if err != nil {
+		return nil, fmt.Errorf("table %q: %w", name, err)
+	}
+	var w TableWriter
+	if format == CSV {
+		w, err = newCSVWriter(tf, fields, opts)
+	} else {
+		w, err = newParquetWriter(tf, fields, pq)
+	}
+	if err != nil {
+		tf.abort()
+		return nil, fmt.Errorf("table %q: %w", name, err)
+	}
+	return w, nil
+}
+
+// checkName rejects table names that cannot be a plain file name.
+func checkName(name string) error {
+	switch {
+	case name == "":
+		return errors.New("empty table name")
+	case name == "." || name == "..":
+		return fmt.Errorf("invalid table name %q", name)
+	case strings.ContainsAny(name, "/\\\x00"):
+		return fmt.Errorf("invalid table name %q: must not contain a path separator or NUL", name)
+	}
+	return nil
+}
+
+// checkFields validates a table schema.
+func checkFields(fields []column.Field) error {
+	if len(fields) == 0 {
+		return errors.New("no columns")
+	}
+	seen := make(map[string]int, len(fields))
+	for i, f := range fields {
+		if f.Name == "" {
+			return fmt.Errorf("column %d: empty name", i)
+		}
+		if j, dup := seen[f.Name]; dup {
+			return fmt.Errorf("column %d: name %q already used by column %d", i, f.Name, j)
+		}
+		seen[f.Name] = i
+		if f.Type <= column.Invalid || f.Type > column.Date {
+			return fmt.Errorf("column %q: unsupported type %v", f.Name, f.Type)
+		}
+	}
+	return nil
+}
+
+// checkBlock verifies that b matches the schema: one vector per field, of
+// the field's type, with b.Rows values, and no nulls in non-nullable
+// columns.
+func checkBlock(b *column.Block, fields []column.Field) error {
+	if b.Rows < 0 {
+		return fmt.Errorf("block at row %d: negative row count %d", b.Start, b.Rows)
+	}
+	if len(b.Cols) != len(fields) {
+		return fmt.Errorf("block at row %d: %d columns, schema has %d", b.Start, len(b.Cols), len(fields))
+	}
+	for c, v := range b.Cols {
+		f := &fields[c]
+		if v == nil {
+			return fmt.Errorf("block at row %d: column %q: missing vector", b.Start, f.Name)
+		}
+		if v.Type != f.Type {
+			return fmt.Errorf("block at row %d: column %q: vector type %v, schema type %v", b.Start, f.Name, v.Type, f.Type)
+		}
+		if n := v.Len(); n != b.Rows {
+			return fmt.Errorf("block at row %d: column %q: %d values for %d rows", b.Start, f.Name, n, b.Rows)
+		}
+		if v.Null == nil {
+			continue
+		}
+		if len(v.Null) != b.Rows {
+			return fmt.Errorf("block at row %d: column %q: %d null flags for %d rows", b.Start, f.Name, len(v.Null), b.Rows)
+		}
+		if !f.Nullable {
+			for i, isNull := range v.Null {
+				if isNull {
+					return fmt.Errorf("block at row %d: column %q is not nullable but row %d is null", b.Start, f.Name, b.Start+int64(i))
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// tempFile is a hidden temporary file that becomes final on commit.
+type tempFile struct {
+	f     *os.File
+	tmp   string
+	final string
+	size  int64 // bytes written through Write
+}
+
+// createTemp creates ".<base>.tmp-<random>" beside final. Unlike
+// os.CreateTemp, the file mode honours the umask (0666 &^ umask), as for
+// any ordinary output file.
+func createTemp(final string) (*tempFile, error) {
+	dir, base := filepath.Split(final)
+	for range 100 {
+		tmp := filepath.Join(dir, "."+base+".tmp-"+strconv.FormatUint(rand.Uint64()&0xffffffffff, 36))
+		f, err := os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if err == nil {
+			return &tempFile{f: f, tmp: tmp, final: final}, nil
+		}
+		if !errors.Is(err, os.ErrExist) {
+			return nil, fmt.Errorf("create temporary file: %w", err)
+		}
+	}
+	return nil, fmt.Errorf("create temporary file for %s: too many name collisions", final)
+}
+
+// Write writes to the file and counts the bytes.
+func (t *tempFile) Write(p []byte) (int, error) {
+	n, err := t.f.Write(p)
+	t.size += int64(n)
+	if err != nil {
+		return n, fmt.Errorf("write %s: %w", t.tmp, err)
+	}
+	return n, nil
+}
+
+// commit fsyncs and closes the file, renames it to its final name and
+// fsyncs the directory. On failure the temporary file is removed.
+func (t *tempFile) commit() error {
+	if err := t.f.Sync(); err != nil {
+		t.abort()
+		return fmt.Errorf("sync %s: %w", t.tmp, err)
+	}
+	if err := t.f.Close(); err != nil {
+		t.f = nil
+		t.abort()
+		return fmt.Errorf("close %s: %w", t.tmp, err)
+	}
+	t.f = nil
+	if err := os.Rename(t.tmp, t.final); err != nil {
+		t.abort()
+		return fmt.Errorf("rename %s to %s: %w", t.tmp, t.final, err)
+	}
+	if err := syncDir(filepath.Dir(t.final)); err != nil {
+		return err
+	}
+	return nil
+}
+
+// abort closes and removes the temporary file.
+func (t *tempFile) abort() {
+	if t.f != nil {
+		_ = t.f.Close()
+		t.f = nil
+	}
+	_ = os.Remove(t.tmp)
+}
+
+// syncDir fsyncs a directory so that a rename in it is durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("open directory %s: %w", dir, err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
+		return fmt.Errorf("sync directory %s: %w", dir, err)
+	}
+	return nil
+}
+
+// WriteFileAtomic writes data to path through a hidden temporary file in
+// the same directory, fsyncs it and renames it over path, so readers see
+// either the old content or the new, never a partial file.
+func WriteFileAtomic(path string, data []byte) error {
+	t, err := createTemp(path)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if _, err := t.Write(data); err != nil {
+		t.abort()
+		return err
+	}
+	if err := t.commit(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
