@@ -152,7 +152,7 @@ func (d *decoder) timeframe(v *jvalue, path string) Timeframe {
 	if fv := d.required(o, "freq"); fv != nil {
 		if f, ok := d.str(fv, o.at("freq")); ok {
 			tf.Freq = f
-			if _, err := ParseFreq(f); err != nil {
+			if err := checkFreq(f); err != nil {
 				// The predecessor never read timeframe.freq.
 				d.compatf(o.at("freq"), freqSuggestion(f), "%v", err)
 			}

@@ -37,8 +37,6 @@ var exampleWarnings = map[string][]expect{
 		{"nodes[9](purchase_order).modifiers[1].args.map.field", `"shop_open_multiplier" is not a column of "shop"`},
 	},
 	"gov_scaled.json": {
-		{"nodes[6](class_meeting).columns[2](start_time).modifiers[2].transform", "effect on a datetime column is ignored"},
-		{"nodes[7](attendance).columns[2](timestamp).modifiers[1].transform", "effect on a datetime column is ignored"},
 		{"nodes[8](assessment).columns[5](credits).generator.lookup.on.this_key", `legacy lookup.on shape: "this_key" is not a column of "assessment", so the join is on "course_id" in both tables`},
 	},
 	"healthcare_appointments_vintage.json": {
@@ -208,8 +206,8 @@ func TestDecodedLegacyShapes(t *testing.T) {
 	for _, m := range gov.Node("class_meeting").Column("start_time").Modifiers {
 		transforms = append(transforms, m.Transform)
 	}
-	if !reflect.DeepEqual(transforms, []Transform{TSeasonality, TTimeJitter}) {
-		t.Errorf("ignored effect not dropped: %v", transforms)
+	if !reflect.DeepEqual(transforms, []Transform{TSeasonality, TTimeJitter, TEffect}) {
+		t.Errorf("effect on a datetime column (a rate modulation) was not kept: %v", transforms)
 	}
 
 	dev := loadExample(t, "manufacturing_sensors_vintage.json")

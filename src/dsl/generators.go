@@ -201,13 +201,8 @@ func (d *decoder) distribution(v *jvalue, path string, generator bool) *Distribu
 	if pv != nil {
 		d.distParams(dist, pv, o.at("params"))
 	}
-	var cv *jvalue
-	if generator {
-		cv = d.required(o, "clamp")
-	} else {
-		cv = o.get("clamp")
-	}
-	if cv != nil {
+	// clamp is optional: without it the distribution is unbounded.
+	if cv := o.get("clamp"); cv != nil {
 		dist.ClampMin, dist.ClampMax = d.clampPair(cv, o.at("clamp"))
 	}
 	return dist
@@ -344,7 +339,7 @@ func (d *decoder) datetimeSeries(v *jvalue, path string) *DatetimeSeries {
 	}
 	if fv := d.required(o, "freq"); fv != nil {
 		if f, ok := d.str(fv, o.at("freq")); ok {
-			if _, err := ParseFreq(f); err != nil {
+			if err := checkFreq(f); err != nil {
 				d.errorf(o.at("freq"), freqSuggestion(f), "%v", err)
 			}
 			ds.Freq = f

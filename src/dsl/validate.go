@@ -400,11 +400,6 @@ func (v *validator) modifier(i, j, k int, others []*Column) {
 		if c.Type != column.Invalid && !isTime {
 			v.errorf(key(mp, "transform"), "", "time_jitter applies to datetime and date columns, not %s", c.Type)
 		}
-	case TOutliers:
-		if isTime {
-			v.compatf(key(mp, "transform"), "remove it", "outliers does not apply to a %s column", c.Type)
-			drop()
-		}
 	case TSeasonality:
 		switch {
 		case isTime && c.Generator.DatetimeSeries == nil && c.Generator.Kind != "":
@@ -415,13 +410,20 @@ func (v *validator) modifier(i, j, k int, others []*Column) {
 			drop()
 		}
 	case TEffect:
-		if isTime {
-			v.warnf(key(mp, "transform"), "", "effect on a %s column is ignored: it only scales numbers", c.Type)
-			drop()
-			return
+		// On a datetime or date column an effect modulates the rate of
+		// events over time (a multiplier of 0 leaves a window empty), so
+		// only "mul" makes sense there.
+		if isTime && m.Effect != nil && m.Effect.Op == "add" {
+			v.errorf(key(ap, "map.op"), "use op \"mul\"", "an effect on a %s column scales the rate of events over time; op \"add\" does not apply", c.Type)
 		}
 		if m.Effect != nil {
-			v.effect(m.Effect, ap, n, others, "node "+strconv.Quote(n.ID), false)
+			local := others
+			if isTime {
+				local = append(append([]*Column{}, others...), c)
+			}
+			if !v.effect(m.Effect, ap, n, local, "node "+strconv.Quote(n.ID), false) {
+				drop()
+			}
 		}
 	}
 	if m.Trend != nil && m.Trend.TimeReference != "" {
@@ -439,14 +441,15 @@ func (v *validator) modifier(i, j, k int, others []*Column) {
 // effect checks an effect against its effect table; local lists the
 // columns the "on" keys and ts may name (the node's other columns, or the
 // parents' columns for a node-level effect).
-func (v *validator) effect(e *EffectArgs, ap string, self *Node, local []*Column, localName string, nodeLevel bool) {
+// It returns false when the effect can have no effect and is dropped.
+func (v *validator) effect(e *EffectArgs, ap string, self *Node, local []*Column, localName string, nodeLevel bool) bool {
 	et := v.table(e.EffectTable, key(ap, "effect_table"))
 	if et == nil {
-		return
+		return true
 	}
 	if et == self {
 		v.errorf(key(ap, "effect_table"), "", "a node cannot be its own effect table")
-		return
+		return true
 	}
 	for _, w := range []struct{ name, k string }{{e.StartCol, "window.start_col"}, {e.EndCol, "window.end_col"}} {
 		if w.name == "" {
@@ -499,8 +502,10 @@ func (v *validator) effect(e *EffectArgs, ap string, self *Node, local []*Column
 			v.warnf(tp, "add a window", "ts is unused without a window")
 		}
 	} else if e.StartCol != "" && !nodeLevel && !hasTimeColumn(local) {
-		v.warnf(key(ap, "window"), "add a datetime column, or set ts", "%s has no datetime column to match the window against; the default always applies", localName)
+		v.warnf(key(ap, "window"), "add a datetime column, or set ts", "%s has no datetime column to match the window against; the effect is ignored", localName)
+		return false
 	}
+	return true
 }
 
 func (v *validator) constraints() {

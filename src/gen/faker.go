@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"datagen/src/column"
+	"datagen/src/dsl"
 	"datagen/src/rng"
 	"datagen/src/semantic"
 )
@@ -29,12 +30,37 @@ func newFaker(env *Env) (Generator, error) {
 	}
 	g := &faker{m: m, loc: semantic.DefaultLocale, localeFrom: f.LocaleFrom,
 		table: rng.NewKey(env.Seed, env.Node.ID, "semantic"), col: env.Key}
+	if f.Locale == "" && f.LocaleFrom == "" {
+		// Values of one row agree only in one locale: a person or place
+		// column without its own locale follows a sibling column of the
+		// same group that has one (name with locale_from, email without).
+		f = siblingLocale(env, m.Group(), f)
+		g.localeFrom = f.LocaleFrom
+	}
 	if f.Locale != "" {
 		if g.loc, err = semantic.ParseLocale(f.Locale); err != nil {
 			return nil, fmt.Errorf("locale: %w", err)
 		}
 	}
 	return g, nil
+}
+
+// siblingLocale returns the locale settings of the first other faker
+// column of the node in the same identity group that sets a locale.
+func siblingLocale(env *Env, group semantic.Group, self *dsl.Faker) *dsl.Faker {
+	if group == semantic.GroupNone {
+		return self
+	}
+	for _, c := range env.Node.Columns {
+		o := c.Generator.Faker
+		if o == nil || c.Name == env.Column.Name || (o.Locale == "" && o.LocaleFrom == "") {
+			continue
+		}
+		if m, err := semantic.Lookup(o.Method, o.Args); err == nil && m.Group() == group {
+			return o
+		}
+	}
+	return self
 }
 
 func (g *faker) Type() column.Type { return column.String }

@@ -244,6 +244,14 @@ func (p *Plan) resolveColumns(t *Table) Errors {
 		case dsl.GenFaker:
 			if g.Faker.LocaleFrom != "" {
 				reads[g.Faker.LocaleFrom] = true
+			} else if g.Faker.Locale == "" {
+				// The column may follow a sibling's locale_from (see
+				// gen's faker): compute every locale_from column first.
+				for _, other := range t.Cols {
+					if f := other.Spec.Generator.Faker; f != nil && f.LocaleFrom != "" && f.LocaleFrom != spec.Name {
+						reads[f.LocaleFrom] = true
+					}
+				}
 			}
 		case dsl.GenExpression:
 			for _, other := range t.Cols {

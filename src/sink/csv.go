@@ -74,6 +74,7 @@ func (w *csvWriter) WriteBlock(b *column.Block) error {
 	cols := b.Cols
 	buf := w.buf
 	for i := 0; i < b.Rows; i++ {
+		rowStart := len(buf)
 		for c, v := range cols {
 			if c > 0 {
 				buf = append(buf, ',')
@@ -99,6 +100,11 @@ func (w *csvWriter) WriteBlock(b *column.Block) error {
 			case column.Date:
 				buf = appendDate(buf, v.Ints[i])
 			}
+		}
+		if len(buf) == rowStart {
+			// A single-column row whose value is empty: enclose it so that
+			// the line is not blank, which some readers skip or reject.
+			buf = append(buf, '"', '"')
 		}
 		buf = append(buf, '\n')
 		if len(buf) >= csvFlushAt {

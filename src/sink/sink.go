@@ -28,7 +28,8 @@
 //     a sub-second part, exactly six fractional digits follow the seconds,
 //     "2024-01-01T13:45:00.120000Z".
 //   - date: "2024-01-01" (the UTC calendar day of the stored instant).
-//   - null: an empty field.
+//   - null: an empty field; in a single-column table, "" so that no line
+//     is blank.
 //
 // CSV limitation: an empty string and a null are both written as an empty
 // field, so they cannot be told apart once written. Parquet keeps them
@@ -126,8 +127,9 @@ type Stats struct {
 // TableWriter writes the rows of one table to one file.
 type TableWriter interface {
 	// WriteBlock appends the rows of b, which must match the table schema.
-	// Blocks must be passed in row order. The writer does not keep b after
-	// it returns.
+	// Blocks must be passed in row order. The writer keeps no reference to
+	// b or its vectors after it returns (it may keep the strings, which
+	// are immutable), so the caller may reuse them.
 	WriteBlock(b *column.Block) error
 	// Commit flushes and fsyncs the file and atomically renames it to its
 	// final name. After a failed WriteBlock, Commit removes the temporary

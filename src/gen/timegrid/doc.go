@@ -44,8 +44,8 @@
 //     most 4,096 instants, or has no more instants than days, each instant
 //     is a unit. Otherwise (a sub-daily tick grid) each wall-clock day is a
 //     unit, with mass W_month·W_dow·Σ_h W_hour[h]·count(day, h), where
-//     count(day, h) is the number of instants in that hour, computed with
-//     two O(1) Search calls. A Walker alias table over the unit masses
+//     count(day, h) is the number of instants in that hour, computed by
+//     arithmetic on the lattice. A Walker alias table over the unit masses
 //     gives O(1) draws; their prefix sums serve interval sampling.
 //  2. Hour. Inside the chosen day the hour is drawn with mass
 //     W_hour[h]·count(day, h). For tick grids whose step divides a day all
@@ -59,9 +59,9 @@
 //
 // Every level draws from the exact conditional distribution, so the result
 // has exactly the probabilities P(t) (up to float64 rounding of the
-// weights). Memory is one table entry (20 bytes) per instant or per day,
-// whichever is fewer: about 7 KB for a year at any resolution. Without
-// patterns the sampler keeps no table and draws k uniformly.
+// weights). Memory is 20 bytes per unit, so at most the larger of 82 KB
+// and 20 bytes per day of the range (7 KB for a year of seconds).
+// Without patterns the sampler keeps no table and draws k uniformly.
 //
 // SampleBetween draws from the same distribution conditioned on an
 // interval [lo, hi]: whole units come from a binary search in the prefix
