@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -193,5 +194,71 @@ func TestSharedExamples(t *testing.T) {
 				t.Fatalf("exit %d, stderr %s; want exit 1 naming %s as not supported yet", code, stderr, key)
 			}
 		})
+	}
+}
+
+func readMeta(t *testing.T, path string) map[string]any {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func tableRows(m map[string]any, id string) float64 {
+	return m["tables"].(map[string]any)[id].(map[string]any)["rows"].(float64)
+}
+
+func TestScaleSampleAndParts(t *testing.T) {
+	schema := "../../../example/shop.json"
+	scaled := t.TempDir()
+	if _, stderr, code := datagen(t, "generate", schema, "-o", scaled, "--scale", "2.5", "--format", "csv"); code != 0 {
+		t.Fatal(stderr)
+	}
+	m := readMeta(t, filepath.Join(scaled, ".metadata.json"))
+	if tableRows(m, "customer") != 5000 || tableRows(m, "product") != 750 || tableRows(m, "order_status") != 5 {
+		t.Errorf("--scale 2.5: customer %v, product %v, order_status %v rows", tableRows(m, "customer"), tableRows(m, "product"), tableRows(m, "order_status"))
+	}
+	sample := t.TempDir()
+	if _, stderr, code := datagen(t, "generate", schema, "-o", sample, "--dry-run-sample", "100", "--format", "csv"); code != 0 {
+		t.Fatal(stderr)
+	}
+	m = readMeta(t, filepath.Join(sample, ".metadata.json"))
+	for _, id := range []string{"customer", "orders", "order_line"} {
+		if tableRows(m, id) != 100 {
+			t.Errorf("--dry-run-sample 100: %s has %v rows", id, tableRows(m, id))
+		}
+	}
+	whole := t.TempDir()
+	if _, stderr, code := datagen(t, "generate", schema, "-o", whole, "--format", "csv", "--workers", "1"); code != 0 {
+		t.Fatal(stderr)
+	}
+	parts := t.TempDir()
+	for k := 0; k < 3; k++ {
+		if _, stderr, code := datagen(t, "generate", schema, "-o", parts, "--format", "csv", "--parts", "3", "--part", strconv.Itoa(k)); code != 0 {
+			t.Fatal(stderr)
+		}
+	}
+	for _, id := range []string{"customer", "orders", "order_line", "order_status"} {
+		want, _ := os.ReadFile(filepath.Join(whole, id+".csv"))
+		var got []byte
+		for k := 0; k < 3; k++ {
+			b, err := os.ReadFile(filepath.Join(parts, id+".part-"+strconv.Itoa(k)+"-of-3.csv"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if k > 0 {
+				b = b[bytes.IndexByte(b, '\n')+1:]
+			}
+			got = append(got, b...)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s: the 3 parts concatenated differ from the single run", id)
+		}
 	}
 }

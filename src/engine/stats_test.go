@@ -1,0 +1,94 @@
+package engine_test
+
+import (
+	"math"
+	"testing"
+	"time"
+
+	"datagen/src/engine"
+)
+
+// A fact's per-parent counts follow the declared fanout (a Poisson
+// truncated to [min, max] by redrawing), and its timestamps follow the
+// declared weekday × hour profile.
+const statsSchema = `{
+  "version": "1.0", "metadata": {"name": "Stats"},
+  "timeframe": {"start": "2024-01-01T00:00:00Z", "end": "2024-12-29T23:59:59Z", "freq": "h"},
+  "nodes": [
+    {"id": "p", "kind": "entity", "rows": 20000, "pk": "id", "columns": [
+      {"name": "id", "type": "int", "generator": {"sequence": {"start": 1, "step": 1}}}]},
+    {"id": "c", "kind": "fact", "parents": ["p"], "pk": "id",
+     "fanout": {"distribution": "poisson", "lambda": 4, "min": 1, "max": 9},
+     "columns": [
+      {"name": "id", "type": "int", "generator": {"sequence": {"start": 1, "step": 1}}},
+      {"name": "pid", "type": "int", "generator": {"lookup": {"from": "p.id"}}},
+      {"name": "at", "type": "datetime",
+       "generator": {"datetime_series": {"within": "timeframe", "freq": "h", "pattern": {"dimension": "dow", "weights": [1, 1, 1, 1, 2, 3, 1]}}},
+       "modifiers": [{"transform": "seasonality", "args": {"dimension": "hour", "weights": [1,1,1,1,1,1,1,1,4,4,4,4,4,4,4,4,4,4,1,1,1,1,1,1]}}]}
+    ]}
+  ],
+  "constraints": {}
+}`
+
+func TestFanoutAndTimeProfile(t *testing.T) {
+	p := parsePlan(t, []byte(statsSchema), false)
+	out := generateCSV(t, p, engine.Options{Seed: 99})
+	h, rows := records(t, out["c"])
+	counts := map[string]int{}
+	dow := make([]float64, 7)
+	hour := make([]float64, 24)
+	for _, r := range rows {
+		counts[r[col(h, "pid")]]++
+		ts, err := time.Parse(time.RFC3339, r[col(h, "at")])
+		if err != nil {
+			t.Fatal(err)
+		}
+		dow[(int(ts.Weekday())+6)%7]++
+		hour[ts.Hour()]++
+	}
+	// Truncated Poisson(4) on [1, 9].
+	pk := make([]float64, 10)
+	z := 0.0
+	for k := 1; k <= 9; k++ {
+		lg, _ := math.Lgamma(float64(k + 1))
+		pk[k] = math.Exp(float64(k)*math.Log(4) - 4 - lg)
+		z += pk[k]
+	}
+	if len(counts) != 20000 {
+		t.Fatalf("%d parents have children, want all 20000 (min 1)", len(counts))
+	}
+	hist := make([]float64, 10)
+	for _, c := range counts {
+		if c < 1 || c > 9 {
+			t.Fatalf("count %d outside [1, 9]", c)
+		}
+		hist[c]++
+	}
+	for k := 1; k <= 9; k++ {
+		want := pk[k] / z
+		got := hist[k] / 20000
+		if math.Abs(got-want) > 5*math.Sqrt(want*(1-want)/20000)+1e-4 {
+			t.Errorf("P(count=%d) = %.4f, want %.4f", k, got, want)
+		}
+	}
+	n := float64(len(rows))
+	// 2024-01-01 is a Monday and the range holds exactly 52 weeks, so
+	// every weekday and hour has the same exposure.
+	dw := []float64{1, 1, 1, 1, 2, 3, 1}
+	for d, w := range dw {
+		want := w / 10
+		if got := dow[d] / n; math.Abs(got-want) > 5*math.Sqrt(want*(1-want)/n) {
+			t.Errorf("weekday %d share %.4f, want %.4f", d, got, want)
+		}
+	}
+	for hr := 0; hr < 24; hr++ {
+		w := 1.0
+		if hr >= 8 && hr < 18 {
+			w = 4
+		}
+		want := w / 54
+		if got := hour[hr] / n; math.Abs(got-want) > 5*math.Sqrt(want*(1-want)/n) {
+			t.Errorf("hour %d share %.4f, want %.4f", hr, got, want)
+		}
+	}
+}
