@@ -31,6 +31,15 @@ type Writer interface {
 	Abort()
 }
 
+// Encoder is an optional extension of Writer for formats whose encoding
+// of a block does not depend on earlier blocks (CSV): EncodeBlock runs in
+// the worker goroutines, concurrently; WriteEncoded runs on the writing
+// goroutine in row order, with the block and its encoding.
+type Encoder interface {
+	EncodeBlock(b *column.Block, dst []byte) ([]byte, error)
+	WriteEncoded(b *column.Block, p []byte) error
+}
+
 // OpenFunc opens the writer of a table; it is called once per table.
 type OpenFunc func(t *plan.Table, fields []column.Field) (Writer, error)
 

@@ -54,6 +54,9 @@ func generateCSV(t testing.TB, p *plan.Plan, opts engine.Options) map[string][]b
 		if err != nil {
 			return nil, err
 		}
+		if e, ok := w.(sink.BlockEncoder); ok {
+			return encWriter{writer{w}, e}, nil
+		}
 		return writer{w}, nil
 	}
 	if _, err := engine.Run(context.Background(), p, opts); err != nil {
@@ -75,6 +78,11 @@ type writer struct{ w sink.TableWriter }
 func (w writer) WriteBlock(b *column.Block) error { return w.w.WriteBlock(b) }
 func (w writer) Commit() error                    { _, err := w.w.Commit(); return err }
 func (w writer) Abort()                           { w.w.Abort() }
+
+type encWriter struct {
+	writer
+	sink.BlockEncoder
+}
 
 // records parses CSV bytes into a header and rows.
 func records(t testing.TB, b []byte) ([]string, [][]string) {

@@ -126,10 +126,21 @@ func (e *engine) generate(ctx context.Context, ts *tableState, w Writer) (int64,
 	return e.runBlocks(ctx, ts, genLo, genHi, lo, hi, w)
 }
 
-type blockResult struct {
+// slot is one block in flight with its scratch: the block, a view of the
+// part of it this run writes, and its encoding when the writer encodes
+// blocks concurrently.
+type slot struct {
+	blk  *column.Block
+	view *column.Block
+	enc  []byte
+	// n is the number of rows of the block this part writes.
+	n   int64
 	idx int
-	blk *column.Block
 	err error
+}
+
+func newSlot(ncols int) *slot {
+	return &slot{blk: newBlock(ncols), view: newBlock(ncols)}
 }
 
 // runBlocks generates rows [from, to) and writes the part [wlo, whi) of
@@ -138,16 +149,17 @@ func (e *engine) runBlocks(ctx context.Context, ts *tableState, from, to, wlo, w
 	if to <= from {
 		return 0, nil
 	}
+	enc, _ := w.(Encoder)
 	bs := int64(e.opts.BlockRows)
 	nblocks := int((to - from + bs - 1) / bs)
 	workers := min(e.opts.Workers, nblocks)
 	inflight := 2 * workers
-	free := make(chan *column.Block, inflight)
+	free := make(chan *slot, inflight)
 	for i := 0; i < inflight; i++ {
-		free <- newBlock(len(ts.cols))
+		free <- newSlot(len(ts.cols))
 	}
 	jobs := make(chan int)
-	results := make(chan blockResult, inflight)
+	results := make(chan *slot, inflight)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -157,18 +169,25 @@ func (e *engine) runBlocks(ctx context.Context, ts *tableState, from, to, wlo, w
 			defer wg.Done()
 			wk := ts.newWorker()
 			for {
-				// Hold a block before taking a job: the lowest unfinished
-				// job then always has a block, so the ordered writer
-				// cannot wait forever on a job that waits for a block.
-				blk := <-free
+				// Hold a slot before taking a job: the lowest unfinished
+				// job then always has a slot, so the ordered writer
+				// cannot wait forever on a job that waits for a slot.
+				sl := <-free
 				idx, ok := <-jobs
 				if !ok {
 					return
 				}
 				start := from + int64(idx)*bs
 				n := int(min(bs, to-start))
-				err := e.fillBlock(ts, wk, blk, start, n)
-				results <- blockResult{idx: idx, blk: blk, err: err}
+				sl.idx = idx
+				sl.err = e.fillBlock(ts, wk, sl.blk, start, n)
+				if sl.err == nil && w != nil {
+					sl.n = partView(sl.blk, sl.view, wlo, whi)
+					if enc != nil && sl.n > 0 {
+						sl.enc, sl.err = enc.EncodeBlock(sl.view, sl.enc[:0])
+					}
+				}
+				results <- sl
 			}
 		}()
 	}
@@ -184,53 +203,51 @@ func (e *engine) runBlocks(ctx context.Context, ts *tableState, from, to, wlo, w
 	}()
 	go func() { wg.Wait(); close(results) }()
 
-	pending := map[int]*column.Block{}
+	pending := map[int]*slot{}
 	next := 0
 	var written int64
 	var firstErr error
-	view := &column.Block{Cols: make([]*column.Vector, len(ts.cols))}
-	for i := range view.Cols {
-		view.Cols[i] = &column.Vector{}
+	fail := func(err error) {
+		firstErr = err
+		cancel()
+		for k, sl := range pending {
+			delete(pending, k)
+			free <- sl
+		}
 	}
 	for r := range results {
 		if firstErr != nil {
-			free <- r.blk
+			free <- r
 			continue
 		}
 		if r.err != nil {
-			firstErr = r.err
-			cancel()
-			free <- r.blk
-			for k, blk := range pending {
-				delete(pending, k)
-				free <- blk
-			}
+			free <- r
+			fail(r.err)
 			continue
 		}
-		pending[r.idx] = r.blk
-		for {
-			blk, ok := pending[next]
+		pending[r.idx] = r
+		for firstErr == nil {
+			sl, ok := pending[next]
 			if !ok {
 				break
 			}
 			delete(pending, next)
 			next++
-			if w != nil {
-				n, err := writePart(w, blk, view, wlo, whi)
+			if w != nil && sl.n > 0 {
+				var err error
+				if enc != nil {
+					err = enc.WriteEncoded(sl.view, sl.enc)
+				} else {
+					err = w.WriteBlock(sl.view)
+				}
 				if err != nil {
-					firstErr = fmt.Errorf("table %q: %w", ts.t.ID(), err)
-					cancel()
+					free <- sl
+					fail(fmt.Errorf("table %q: %w", ts.t.ID(), err))
+					break
 				}
-				written += n
+				written += sl.n
 			}
-			free <- blk
-			if firstErr != nil {
-				for k, b := range pending {
-					delete(pending, k)
-					free <- b
-				}
-				break
-			}
+			free <- sl
 		}
 	}
 	if firstErr != nil {
@@ -239,22 +256,20 @@ func (e *engine) runBlocks(ctx context.Context, ts *tableState, from, to, wlo, w
 	return written, nil
 }
 
-// writePart writes the rows of blk inside [lo, hi).
-func writePart(w Writer, blk, view *column.Block, lo, hi int64) (int64, error) {
+// partView points view at the rows of blk inside [lo, hi) and returns
+// their number.
+func partView(blk, view *column.Block, lo, hi int64) int64 {
 	a := max(blk.Start, lo)
 	b := min(blk.Start+int64(blk.Rows), hi)
 	if b <= a {
-		return 0, nil
-	}
-	if a == blk.Start && b == blk.Start+int64(blk.Rows) {
-		return int64(blk.Rows), w.WriteBlock(blk)
+		return 0
 	}
 	i, j := int(a-blk.Start), int(b-blk.Start)
 	view.Start, view.Rows = a, j-i
 	for k, v := range blk.Cols {
 		sliceVector(view.Cols[k], v, i, j)
 	}
-	return int64(j - i), w.WriteBlock(view)
+	return int64(j - i)
 }
 
 func sliceVector(dst, src *column.Vector, i, j int) {

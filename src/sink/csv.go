@@ -61,18 +61,52 @@ func newCSVWriter(tf *tempFile, fields []column.Field, opts Options) (*csvWriter
 
 // WriteBlock appends the rows of b as CSV lines.
 func (w *csvWriter) WriteBlock(b *column.Block) error {
+	if err := w.usable(); err != nil {
+		return err
+	}
+	buf, err := w.EncodeBlock(b, w.buf)
+	if err != nil {
+		w.err = err
+		return err
+	}
+	w.buf = buf
+	w.rows += int64(b.Rows)
+	if len(w.buf) >= csvFlushAt {
+		return w.flushBuf()
+	}
+	return nil
+}
+
+func (w *csvWriter) usable() error {
 	if w.err != nil {
 		return w.err
 	}
 	if w.done {
 		return errors.New("write after commit or abort")
 	}
+	return nil
+}
+
+func (w *csvWriter) flushBuf() error {
+	if _, err := w.out.Write(w.buf); err != nil {
+		w.buf = w.buf[:0]
+		w.err = fmt.Errorf("csv: %w", err)
+		return w.err
+	}
+	w.buf = w.buf[:0]
+	return nil
+}
+
+// EncodeBlock appends the CSV lines of b to dst and returns the extended
+// slice. It reads only the writer's schema, so several goroutines may
+// encode blocks at once; the encoded bytes are then written in row order
+// with WriteEncoded.
+func (w *csvWriter) EncodeBlock(b *column.Block, dst []byte) ([]byte, error) {
 	if err := checkBlock(b, w.fields); err != nil {
-		w.err = err
-		return err
+		return dst, err
 	}
 	cols := b.Cols
-	buf := w.buf
+	buf := dst
 	for i := 0; i < b.Rows; i++ {
 		rowStart := len(buf)
 		for c, v := range cols {
@@ -107,16 +141,24 @@ func (w *csvWriter) WriteBlock(b *column.Block) error {
 			buf = append(buf, '"', '"')
 		}
 		buf = append(buf, '\n')
-		if len(buf) >= csvFlushAt {
-			if _, err := w.out.Write(buf); err != nil {
-				w.buf = buf[:0]
-				w.err = fmt.Errorf("csv: %w", err)
-				return w.err
-			}
-			buf = buf[:0]
+	}
+	return buf, nil
+}
+
+// WriteEncoded writes the bytes EncodeBlock produced for b, in row order.
+func (w *csvWriter) WriteEncoded(b *column.Block, p []byte) error {
+	if err := w.usable(); err != nil {
+		return err
+	}
+	if len(w.buf) > 0 {
+		if err := w.flushBuf(); err != nil {
+			return err
 		}
 	}
-	w.buf = buf
+	if _, err := w.out.Write(p); err != nil {
+		w.err = fmt.Errorf("csv: %w", err)
+		return w.err
+	}
 	w.rows += int64(b.Rows)
 	return nil
 }

@@ -140,6 +140,15 @@ type TableWriter interface {
 	Abort()
 }
 
+// BlockEncoder is implemented by writers whose encoding of a block does
+// not depend on the blocks before it (CSV). EncodeBlock may run in several
+// goroutines at once; WriteEncoded must then be called in row order with
+// each block and its encoding. Mixing it with WriteBlock is allowed.
+type BlockEncoder interface {
+	EncodeBlock(b *column.Block, dst []byte) ([]byte, error)
+	WriteEncoded(b *column.Block, p []byte) error
+}
+
 // FileName returns the name of the file Open writes for table name:
 // name + ".csv", ".csv.gz" or ".parquet".
 func FileName(name string, format Format, opts Options) string {

@@ -161,7 +161,7 @@ func runGenerate(ctx context.Context, schemaPath string, f generateFlags) error 
 			return nil, err
 		}
 		files[t.ID()] = sink.FileName(name, format, sopts)
-		return sinkWriter{w}, nil
+		return newSinkWriter(w), nil
 	}
 	prog := newProgress(f.noProgress)
 	res, err := engine.Run(ctx, p, engine.Options{
@@ -192,6 +192,20 @@ type sinkWriter struct{ w sink.TableWriter }
 func (s sinkWriter) WriteBlock(b *column.Block) error { return s.w.WriteBlock(b) }
 func (s sinkWriter) Commit() error                    { _, err := s.w.Commit(); return err }
 func (s sinkWriter) Abort()                           { s.w.Abort() }
+
+// encodingSinkWriter also lets the engine encode blocks in its workers.
+type encodingSinkWriter struct {
+	sinkWriter
+	sink.BlockEncoder
+}
+
+// newSinkWriter adapts w, keeping its concurrent encoding when it has one.
+func newSinkWriter(w sink.TableWriter) engine.Writer {
+	if e, ok := w.(sink.BlockEncoder); ok {
+		return encodingSinkWriter{sinkWriter{w}, e}
+	}
+	return sinkWriter{w}
+}
 
 // metadata is the content of .metadata.json.
 type metadata struct {

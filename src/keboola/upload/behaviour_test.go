@@ -16,7 +16,7 @@ import (
 // TestImportIntoExisting covers full and incremental loads into tables that
 // already exist: full replaces, incremental upserts by key or appends.
 func TestImportIntoExisting(t *testing.T) {
-	old := sampleRows(5, 1) // ids 1..5
+	old := sampleRows(5, 1)  // ids 1..5
 	data := sampleRows(4, 4) // ids 4..7
 	for i := range data {
 		data[i][1] = "changed"
@@ -209,7 +209,9 @@ func TestTokenAndURLErrors(t *testing.T) {
 			[]string{"cannot use Keboola Storage API at http://127.0.0.1:1: cannot connect"}},
 		{"bad URL", func(env *testEnv, o *Options) { o.URL = "ftp://connection.keboola.com" },
 			[]string{"scheme must be https"}},
-		{"read-only user", func(env *testEnv, o *Options) { env.kbc.admin = map[string]any{"id": 1, "name": "ro", "role": "readOnly"} },
+		{"read-only user", func(env *testEnv, o *Options) {
+			env.kbc.admin = map[string]any{"id": 1, "name": "ro", "role": "readOnly"}
+		},
 			[]string{"read-only user"}},
 		{"cannot create bucket", func(env *testEnv, o *Options) { env.kbc.canManageBuckets = false },
 			[]string{"bucket in.c-datagen does not exist and the token (id 4242) cannot create buckets"}},

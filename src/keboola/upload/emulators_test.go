@@ -33,9 +33,9 @@ func randHex(n int) string {
 
 // authLog records authentication failures seen by an emulator wrapper.
 type authLog struct {
-	mu       sync.Mutex
-	failures []string
-	requests int
+	mu        sync.Mutex
+	failures  []string
+	requests  int
 	multipart int
 }
 
@@ -139,12 +139,12 @@ func (e *s3Emu) endpoints() Endpoints { return Endpoints{S3: e.srv.URL} }
 // gcsEmu is fake-gcs-server (in process) behind a wrapper that checks the
 // bearer tokens issued by the fake Storage API.
 type gcsEmu struct {
-	srv     *httptest.Server
-	server  *fakestorage.Server
-	bucket  string
-	auth    authLog
-	mu      sync.Mutex
-	tokens  map[string]bool
+	srv    *httptest.Server
+	server *fakestorage.Server
+	bucket string
+	auth   authLog
+	mu     sync.Mutex
+	tokens map[string]bool
 	// expiresIn is the validity sent with prepared files (seconds).
 	expiresIn int
 	used      map[string]int

@@ -78,15 +78,15 @@ type fault struct {
 // fakeKBC is an in-memory Storage API that follows the reference: token
 // verification, buckets, tables, files, import jobs, metadata.
 type fakeKBC struct {
-	t        testing.TB
-	srv      *httptest.Server
-	token    string
-	blobs    blobBackend
-	features []string
-	admin    map[string]any
+	t                testing.TB
+	srv              *httptest.Server
+	token            string
+	blobs            blobBackend
+	features         []string
+	admin            map[string]any
 	canManageBuckets bool
 	bucketPerms      map[string]string
-	jobPolls int
+	jobPolls         int
 
 	mu          sync.Mutex
 	buckets     map[string]bool

@@ -90,9 +90,12 @@ func (r *runner) uploadTable(ctx context.Context, s *tableSpec, existing *storag
 		}
 		switch st.Phase {
 		case phaseDone:
-			log.Info("already uploaded by an earlier run; skipping")
-			res.Status = StatusSkipped
-			return res
+			if existing != nil {
+				log.Info("already uploaded by an earlier run; skipping")
+				res.Status = StatusSkipped
+				return res
+			}
+			log.Warn("uploaded by an earlier run, but the table no longer exists; uploading again")
 		case phaseImported:
 			log.Info("data was imported by an earlier run; writing metadata")
 			res.Err = r.finish(ctx, s, st)
@@ -118,7 +121,6 @@ func (r *runner) uploadTable(ctx context.Context, s *tableSpec, existing *storag
 				return res
 			}
 			log.Warnf("the import job of an earlier run failed (%v); uploading again", r.redact.err(err))
-			res.Rows, res.SentBytes, res.JobIDs = 0, 0, nil
 		case phaseCreating:
 			if existing != nil {
 				log.Info("the table was created with its data by an earlier run; writing metadata")
@@ -134,6 +136,7 @@ func (r *runner) uploadTable(ctx context.Context, s *tableSpec, existing *storag
 		}
 	}
 
+	res.Rows, res.SentBytes, res.FileID, res.JobIDs = 0, 0, 0, nil
 	prog := &progress{}
 	r.track(s.tableID, prog)
 	defer r.untrack(s.tableID)
