@@ -143,7 +143,13 @@ func (a *Alias) Sample(u1 uint64, u2 float64) int {
 	return int(a.alias[i])
 }
 
-// Draw samples one outcome from the stream.
+// Draw samples one outcome from the stream with a single draw: the high
+// half of u·n picks the column, the low half (uniform over [0, 2^64) in
+// steps of n) decides between the column and its alias.
 func (a *Alias) Draw(s *Stream) int {
-	return a.Sample(s.Uint64(), s.Float64())
+	hi, lo := mul64(s.Uint64(), uint64(len(a.prob)))
+	if float64(lo>>11)*(1.0/(1<<53)) < a.prob[hi] {
+		return int(hi)
+	}
+	return int(a.alias[hi])
 }
