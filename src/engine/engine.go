@@ -40,6 +40,13 @@ type Encoder interface {
 	WriteEncoded(b *column.Block, p []byte) error
 }
 
+// Finisher is an optional extension of Writer: Finish completes a table's
+// file as soon as its last block is written; Commit, at the end of the
+// run, then only makes it visible.
+type Finisher interface {
+	Finish() error
+}
+
 // OpenFunc opens the writer of a table; it is called once per table.
 type OpenFunc func(t *plan.Table, fields []column.Field) (Writer, error)
 
@@ -142,6 +149,14 @@ func Run(ctx context.Context, p *plan.Plan, opts Options) (*Result, error) {
 		if err != nil {
 			abort()
 			return nil, err
+		}
+		if f, ok := w.(Finisher); ok {
+			// Complete the file now (releasing its buffers); it becomes
+			// visible with the others when the whole run succeeded.
+			if err := f.Finish(); err != nil {
+				abort()
+				return nil, fmt.Errorf("table %q: %w", t.ID(), err)
+			}
 		}
 		ts.release()
 		d := time.Since(t0)

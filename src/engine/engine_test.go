@@ -78,6 +78,7 @@ type writer struct{ w sink.TableWriter }
 func (w writer) WriteBlock(b *column.Block) error { return w.w.WriteBlock(b) }
 func (w writer) Commit() error                    { _, err := w.w.Commit(); return err }
 func (w writer) Abort()                           { w.w.Abort() }
+func (w writer) Finish() error                    { return w.w.(sink.Finisher).Finish() }
 
 type encWriter struct {
 	writer

@@ -62,7 +62,7 @@ func benchWriter(b *testing.B, open func(tf *tempFile) (TableWriter, error)) {
 	var ferr error
 	switch w := w.(type) {
 	case *csvWriter:
-		ferr = w.flush()
+		ferr = w.finish()
 	case *parquetWriter:
 		ferr = w.finish()
 	}

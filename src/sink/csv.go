@@ -30,6 +30,8 @@ type csvWriter struct {
 	rows   int64
 	err    error // first failure; the writer is unusable after it
 	done   bool
+	// finished is set once Finish has closed the temporary file.
+	finished bool
 }
 
 func newCSVWriter(tf *tempFile, fields []column.Field, opts Options) (*csvWriter, error) {
@@ -169,22 +171,43 @@ func (w *csvWriter) Commit() (Stats, error) {
 	if w.done {
 		return Stats{}, errors.New("commit after commit or abort")
 	}
-	if w.err != nil {
-		w.Abort()
-		return Stats{}, w.err
+	if err := w.Finish(); err != nil {
+		return Stats{}, err
 	}
 	w.done = true
-	if err := w.flush(); err != nil {
-		w.file.abort()
-		return Stats{}, fmt.Errorf("csv: %w", err)
-	}
-	if err := w.file.commit(); err != nil {
+	if err := w.file.publish(); err != nil {
 		return Stats{}, err
 	}
 	return Stats{Rows: w.rows, Bytes: w.file.size, Path: w.file.final}, nil
 }
 
-func (w *csvWriter) flush() error {
+// Finish writes everything buffered and closes the temporary file; Commit
+// then only renames it. On failure the temporary file is removed.
+func (w *csvWriter) Finish() error {
+	if w.finished {
+		return nil
+	}
+	if w.done {
+		return errors.New("finish after commit or abort")
+	}
+	if w.err != nil {
+		w.Abort()
+		return w.err
+	}
+	if err := w.finish(); err != nil {
+		w.done = true
+		w.file.abort()
+		return fmt.Errorf("csv: %w", err)
+	}
+	if err := w.file.close(); err != nil {
+		w.done = true
+		return err
+	}
+	w.finished = true
+	return nil
+}
+
+func (w *csvWriter) finish() error {
 	if len(w.buf) > 0 {
 		if _, err := w.out.Write(w.buf); err != nil {
 			return err

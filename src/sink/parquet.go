@@ -220,6 +220,8 @@ type parquetWriter struct {
 	rows int64
 	err  error
 	done bool
+	// finished is set once Finish has closed the temporary file.
+	finished bool
 }
 
 func newParquetWriter(tf *tempFile, fields []column.Field, cfg *parquetConfig) (*parquetWriter, error) {
@@ -475,19 +477,40 @@ func (w *parquetWriter) Commit() (Stats, error) {
 	if w.done {
 		return Stats{}, errors.New("commit after commit or abort")
 	}
-	if w.err != nil {
-		w.Abort()
-		return Stats{}, w.err
+	if err := w.Finish(); err != nil {
+		return Stats{}, err
 	}
 	w.done = true
-	if err := w.finish(); err != nil {
-		w.file.abort()
-		return Stats{}, fmt.Errorf("parquet: %w", err)
-	}
-	if err := w.file.commit(); err != nil {
+	if err := w.file.publish(); err != nil {
 		return Stats{}, err
 	}
 	return Stats{Rows: w.rows, Bytes: w.file.size, Path: w.file.final}, nil
+}
+
+// Finish writes everything buffered and closes the temporary file; Commit
+// then only renames it. On failure the temporary file is removed.
+func (w *parquetWriter) Finish() error {
+	if w.finished {
+		return nil
+	}
+	if w.done {
+		return errors.New("finish after commit or abort")
+	}
+	if w.err != nil {
+		w.Abort()
+		return w.err
+	}
+	if err := w.finish(); err != nil {
+		w.done = true
+		w.file.abort()
+		return fmt.Errorf("parquet: %w", err)
+	}
+	if err := w.file.close(); err != nil {
+		w.done = true
+		return err
+	}
+	w.finished = true
+	return nil
 }
 
 func (w *parquetWriter) finish() error {

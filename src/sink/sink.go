@@ -140,6 +140,15 @@ type TableWriter interface {
 	Abort()
 }
 
+// Finisher is implemented by writers that can complete their file before
+// it is committed: Finish writes everything and closes the temporary file
+// (releasing the writer's buffers); a later Commit only renames it. A run
+// that writes many tables finishes each as it completes and commits them
+// all at the end.
+type Finisher interface {
+	Finish() error
+}
+
 // BlockEncoder is implemented by writers whose encoding of a block does
 // not depend on the blocks before it (CSV). EncodeBlock may run in several
 // goroutines at once; WriteEncoded must then be called in row order with
@@ -318,6 +327,17 @@ func (t *tempFile) Write(p []byte) (int, error) {
 // commit fsyncs and closes the file, renames it to its final name and
 // fsyncs the directory. On failure the temporary file is removed.
 func (t *tempFile) commit() error {
+	if err := t.close(); err != nil {
+		return err
+	}
+	return t.publish()
+}
+
+// close fsyncs and closes the temporary file, which keeps its name.
+func (t *tempFile) close() error {
+	if t.f == nil {
+		return nil
+	}
 	if err := t.f.Sync(); err != nil {
 		t.abort()
 		return fmt.Errorf("sync %s: %w", t.tmp, err)
@@ -328,6 +348,11 @@ func (t *tempFile) commit() error {
 		return fmt.Errorf("close %s: %w", t.tmp, err)
 	}
 	t.f = nil
+	return nil
+}
+
+// publish renames the closed temporary file to its final name.
+func (t *tempFile) publish() error {
 	if err := os.Rename(t.tmp, t.final); err != nil {
 		t.abort()
 		return fmt.Errorf("rename %s to %s: %w", t.tmp, t.final, err)

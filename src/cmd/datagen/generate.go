@@ -193,6 +193,14 @@ func (s sinkWriter) WriteBlock(b *column.Block) error { return s.w.WriteBlock(b)
 func (s sinkWriter) Commit() error                    { _, err := s.w.Commit(); return err }
 func (s sinkWriter) Abort()                           { s.w.Abort() }
 
+// Finish completes the file early when the sink supports it.
+func (s sinkWriter) Finish() error {
+	if f, ok := s.w.(sink.Finisher); ok {
+		return f.Finish()
+	}
+	return nil
+}
+
 // encodingSinkWriter also lets the engine encode blocks in its workers.
 type encodingSinkWriter struct {
 	sinkWriter
