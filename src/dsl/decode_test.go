@@ -261,7 +261,7 @@ func TestLikelyMistakeWarnings(t *testing.T) {
 		{edit: setTo(jAmount+".modifiers.2.args.ts", `null`),
 			path: "", msg: ""},
 		{edit: setTo(jAge+".generator", `{"choice": {"choices": [20, 30.5]}}`),
-			path: pAge + ".generator.choice.choices[1]", msg: "30.5 is cast to int by truncation"},
+			path: pAge + ".generator.choice.choices[1]", msg: "30.5 is rounded to the nearest int"},
 		{edit: setTo(jCountry+".generator.choice.choices", `["US", null, "CZ"]`),
 			path: pCountry + ".generator.choice.choices[1]", msg: "null value in a column that is not nullable"},
 		{edit: setTo(jAmount+".modifiers.0", `{"transform": "add", "args": {"value": 1, "unit": "hours"}}`),

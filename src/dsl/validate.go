@@ -341,7 +341,7 @@ func (v *validator) literal(x any, c *Column, path string) {
 		switch c.Type {
 		case column.Int:
 			if val != math.Trunc(val) {
-				v.warnf(path, "", "%s is cast to int by truncation", fmtNum(val))
+				v.warnf(path, "", "%s is rounded to the nearest int (halves away from zero)", fmtNum(val))
 			}
 		case column.Timestamp, column.Date:
 			v.errorf(path, `write an ISO 8601 string, e.g. "2024-01-01T00:00:00Z"`, "number %s in a %s column", fmtNum(val), c.Type)

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"math"
 	"sync"
 
 	"datagen/src/column"
@@ -55,10 +56,12 @@ func (e *engine) tableEffect(parent *tableState, eff *dsl.EffectArgs, counts []f
 	for i := range counts {
 		ts := mid
 		if tsVec != nil {
-			if tsVec.IsNull(i) {
-				continue
+			// A parent without a timestamp is in no window: it gets the
+			// default, as a column-level effect does.
+			ts = math.MinInt64
+			if !tsVec.IsNull(i) {
+				ts = tsVec.Ints[i]
 			}
-			ts = tsVec.Ints[i]
 		}
 		v := lk.Value(keys, i, ts)
 		if add {
@@ -354,10 +357,27 @@ func (e *engine) fillBlock(ts *tableState, wk *worker, blk *column.Block, start 
 				}
 			}
 		}
+		if !cs.spec.Nullable && out.Null != nil {
+			if err := nonNullable(out, start); err != nil {
+				return colErr(ts, cs, err)
+			}
+		}
 		if cs.keep != nil {
 			storeKept(cs.keep, out, start)
 		}
 		wk.done[ci] = true
+	}
+	return nil
+}
+
+// nonNullable reports the first null of a column declared not nullable.
+func nonNullable(v *column.Vector, start int64) error {
+	for i, null := range v.Null {
+		if null {
+			return fmt.Errorf("row %d is null, but the column is not nullable: a lookup join without a match, "+
+				"an expression with a null input or an invalid operation, or a null choice produce nulls; "+
+				"declare \"nullable\": true, or use coalesce() in an expression", start+int64(i))
+		}
 	}
 	return nil
 }

@@ -100,6 +100,11 @@ func (e *engine) prepare(t *plan.Table) (*tableState, error) {
 	return ts, nil
 }
 
+// SystemStream is the extra key part of the streams that do not belong to a
+// column (fanout counts, shared lookup rows, semantic identities), so that
+// no column name can produce the same stream.
+const SystemStream = "#stream"
+
 // vocabRows is the length of the first enum_list column's values.
 func vocabRows(n *dsl.Node) int64 {
 	for _, c := range n.Columns {
@@ -162,7 +167,8 @@ func (e *engine) compile(ts *tableState) error {
 			}
 			mod, err := modify.Compile(m, menv)
 			if err != nil {
-				return &gen.Error{Table: t.ID(), Column: spec.Name, Err: fmt.Errorf("modifiers[%d] (%s): %w", mi, m.Transform, err)}
+				// The error already names the column and the modifier.
+				return &Error{Table: t.ID(), Err: err}
 			}
 			cs.mods = append(cs.mods, mod)
 			vt = mod.OutType(vt)
@@ -194,7 +200,7 @@ func (e *engine) fanout(ts *tableState) error {
 	np := parent.rows
 	counts := make([]float64, np)
 	f := t.Node.Fanout
-	key := rng.NewKey(e.opts.Seed, t.ID(), "fanout")
+	key := rng.NewKey(e.opts.Seed, t.ID(), SystemStream, "fanout")
 	r := rng.NewRand()
 	for i := int64(0); i < np; i++ {
 		r.Reset(key, i)

@@ -5,23 +5,20 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"time"
 
 	"datagen/src/column"
+	"datagen/src/dsl"
 )
 
-// ParseTime reads an ISO 8601 date or date-time; values without a zone
-// are UTC. It returns microseconds since the epoch.
+// ParseTime reads an ISO 8601 date or date-time with the same parser the
+// schema check uses; values without a zone are UTC. It returns
+// microseconds since the epoch.
 func ParseTime(s string) (int64, error) {
-	s = strings.TrimSpace(s)
-	layouts := []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999Z07:00",
-		"2006-01-02 15:04:05.999999999", "2006-01-02T15:04Z07:00", "2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02"}
-	for _, l := range layouts {
-		if t, err := time.Parse(l, s); err == nil {
-			return t.UTC().UnixMicro(), nil
-		}
+	t, err := dsl.ParseTimestamp(strings.TrimSpace(s))
+	if err != nil {
+		return 0, err
 	}
-	return 0, fmt.Errorf("%q is not an ISO 8601 date or date-time", s)
+	return t.UnixMicro(), nil
 }
 
 // FormatTime writes microseconds since the epoch as ISO 8601 UTC.
@@ -36,8 +33,15 @@ func FormatTime(us int64) string {
 // FormatDate writes the date part of microseconds since the epoch.
 func FormatDate(us int64) string { return column.Time(us).Format("2006-01-02") }
 
-// FormatFloat writes f in its shortest round-trip form.
-func FormatFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+// FormatFloat writes f in its shortest round-trip form, in plain decimal
+// notation for ordinary magnitudes (as the CSV output does) and with an
+// exponent only below 1e-6 or from 1e21.
+func FormatFloat(f float64) string {
+	if a := math.Abs(f); a == 0 || a >= 1e-6 && a < 1e21 {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(f, 'g', -1, 64)
+}
 
 // scalar converts one JSON scalar (float64, string, bool, nil) to type t.
 // ok is false for nil (a null).

@@ -25,9 +25,10 @@ type lookup struct {
 	key      rng.Key
 	nullable bool
 	// join
-	locals []string
-	intIdx map[int64]int64
-	strIdx map[string]int64
+	localType func(string) column.Type
+	locals    []string
+	intIdx    map[int64]int64
+	strIdx    map[string]int64
 }
 
 func newLookup(env *Env) (Generator, error) {
@@ -40,7 +41,7 @@ func newLookup(env *Env) (Generator, error) {
 	if src == nil {
 		return nil, fmt.Errorf("lookup %q: column not available", l.From)
 	}
-	g := &lookup{src: src, srcRows: tab.Rows(), nullable: env.Column.Nullable}
+	g := &lookup{src: src, srcRows: tab.Rows(), nullable: env.Column.Nullable, localType: env.ColumnType}
 	switch {
 	case len(l.On) > 0:
 		g.mode = lookupJoin
@@ -56,9 +57,18 @@ func newLookup(env *Env) (Generator, error) {
 		g.mode = lookupRandom
 		// Every lookup of a row into the same source picks the same source
 		// row, so attributes copied from one table stay consistent.
-		g.key = rng.NewKey(env.Seed, env.Node.ID, "lookup-row", l.Table)
+		g.key = rng.NewKey(env.Seed, env.Node.ID, systemStream, "lookup-row", l.Table)
 	}
 	return g, nil
+}
+
+// joinable reports whether join keys of types a and b can be equal.
+func joinable(a, b column.Type) bool {
+	switch {
+	case a.IsNumeric() && b.IsNumeric(), a.IsTime() && b.IsTime():
+		return true
+	}
+	return a == b
 }
 
 func (g *lookup) buildIndex(tab column.Table, id string, on []dsl.KeyPair) error {
@@ -67,6 +77,10 @@ func (g *lookup) buildIndex(tab column.Table, id string, on []dsl.KeyPair) error
 		v := tab.Column(kp.Remote)
 		if v == nil {
 			return fmt.Errorf("lookup join: column %q of %q not available", kp.Remote, id)
+		}
+		if lt := g.localType(kp.Local); lt != column.Invalid && !joinable(lt, v.Type) {
+			return fmt.Errorf("lookup join: %q is %s but %q of %q is %s; join keys must have comparable types",
+				kp.Local, lt, kp.Remote, id, v.Type)
 		}
 		remotes = append(remotes, v)
 		g.locals = append(g.locals, kp.Local)
@@ -200,6 +214,9 @@ func (g *lookup) find(keyCols []*column.Vector, buf []byte, i int) (int64, bool,
 		switch v.Type {
 		case column.Float:
 			k = int64(v.Floats[i])
+			if float64(k) != v.Floats[i] {
+				return 0, false, buf
+			}
 		case column.Int, column.Timestamp, column.Date:
 			k = v.Ints[i]
 		default:

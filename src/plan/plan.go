@@ -272,7 +272,7 @@ func (p *Plan) resolveColumns(t *Table) Errors {
 				if m.Effect.TS != "" {
 					reads[m.Effect.TS] = true
 					c.TS = m.Effect.TS
-				} else if !spec.Type.IsTime() {
+				} else if !spec.Type.IsTime() && m.Effect.StartCol != "" {
 					needTS = true
 				}
 			case dsl.TSeasonality:

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"datagen/src/engine"
+	"datagen/src/gen"
 )
 
 func init() {
@@ -18,6 +22,17 @@ path and, where possible, a suggestion. Exit code 0 when the schema is valid, 1 
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, _, err := loadPlan(args[0], lenient)
 			if err != nil {
+				return err
+			}
+			// Compile every generator and modifier and generate a small
+			// sample without writing it, so that "valid" means generate
+			// will run.
+			if _, err := engine.Run(cmd.Context(), p, engine.Options{Seed: 1, SampleRows: 200}); err != nil {
+				var ge *gen.Error
+				var ee *engine.Error
+				if errors.As(err, &ge) || errors.As(err, &ee) {
+					return asUserError(fmt.Errorf("%s: the schema is valid but cannot be generated: %w", args[0], err))
+				}
 				return err
 			}
 			rows := 0

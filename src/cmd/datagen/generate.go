@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -246,7 +245,7 @@ type tableMetadata struct {
 
 func buildMetadata(p *plan.Plan, data []byte, f generateFlags, res *engine.Result, files map[string]string) metadata {
 	m := metadata{
-		DatasetName: p.Schema.Metadata.Name, SchemaHash: fmt.Sprintf("sha256:%x", sha256.Sum256(data)), Seed: f.seed,
+		DatasetName: p.Schema.Metadata.Name, SchemaHash: "sha256:" + p.Schema.Hash(), Seed: f.seed,
 		FormatVersion: engine.FormatVersion, DatagenVersion: version,
 		GeneratedAt: time.Now().UTC().Format(time.RFC3339), Format: f.format, Scale: f.scale,
 		SampleRows: f.sample, Parts: f.parts, Part: f.part, Workers: f.workers,

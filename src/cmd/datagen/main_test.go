@@ -142,11 +142,15 @@ func TestExitCodes(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.json")
 	os.WriteFile(bad, []byte(`{"version":"1.0","metadata":{"name":"x"},"timeframe":{"start":"2024-01-01","end":"2024-02-01","freq":"D"},"nodes":[{"id":"a","kind":"entity","pk":"id","columns":[{"name":"id","type":"int","generator":{"sequnce":{}}}]}],"constraints":{}}`), 0o644)
+	nulls := filepath.Join(dir, "nulls.json")
+	os.WriteFile(nulls, []byte(`{"version":"1.0","metadata":{"name":"x"},"timeframe":{"start":"2024-01-01","end":"2024-02-01","freq":"D"},"nodes":[{"id":"a","kind":"entity","rows":10,"pk":"id","columns":[{"name":"id","type":"int","generator":{"sequence":{}}},{"name":"ratio","type":"float","generator":{"expression":{"code":"1 / (id - 3)"}}}]}],"constraints":{}}`), 0o644)
 	cases := []struct {
 		args []string
 		code int
 		want string
 	}{
+		{[]string{"check", nulls}, 1, "row 2 is null, but the column is not nullable"},
+		{[]string{"generate", nulls, "-o", dir}, 1, "declare \"nullable\": true"},
 		{[]string{"check", "../../../example/shop.json"}, 0, "valid"},
 		{[]string{"check", bad}, 1, "nodes[0]"},
 		{[]string{"check", filepath.Join(dir, "missing.json")}, 1, "missing.json"},

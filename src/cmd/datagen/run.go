@@ -1,0 +1,50 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"datagen/src/keboola/component"
+)
+
+func init() {
+	var dataDir string
+	cmd := &cobra.Command{
+		Use:   "run",
+		Short: "Run as a Keboola component on a data folder",
+		Long: `Run datagen as a Keboola Connection component: read config.json from the data
+folder, generate the tables of the schema in parameters.schema, and write one
+CSV per node (a sliced table for large ones) with its manifest into
+out/tables, plus out/state.json and out/usage.json.
+
+The data folder is --data-dir, else $KBC_DATADIR, else /data. This is the
+default command of the Docker image. Exit code 1 means a mistake in the
+configuration (the message names where it is); 2 an application error.`,
+		Example: `  datagen run --data-dir example/data
+  KBC_DATADIR=/data datagen run`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runComponent(cmd.Context(), dataDir)
+		},
+	}
+	cmd.Flags().StringVar(&dataDir, "data-dir", "", "data folder (default: $KBC_DATADIR or /data)")
+	rootCmd.AddCommand(cmd)
+}
+
+// runComponent runs the component and maps its errors to exit codes.
+func runComponent(ctx context.Context, dataDir string) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	_, err := component.Run(ctx, component.Options{DataDir: dataDir, Version: version})
+	if err != nil && component.IsUserError(err) {
+		return asUserError(err)
+	}
+	return err
+}

@@ -1,0 +1,84 @@
+// Package component runs datagen as a Keboola Connection component: it
+// reads the data folder (config.json, in/state.json, the KBC_* environment),
+// generates the tables of the schema carried in the configuration's
+// parameters, and writes what Keboola's output mapping reads: one CSV per
+// node (or a sliced table for large ones) with its manifest in
+// out/tables, plus out/state.json and out/usage.json.
+//
+// Errors follow the platform's exit-code contract: a *UserError (bad
+// configuration, bad schema) exits with 1 and its message is shown to the
+// user; anything else is an application error and exits with 2.
+package component
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Exit codes of the component.
+const (
+	ExitOK          = 0
+	ExitUserError   = 1
+	ExitApplication = 2
+)
+
+// UserError is a mistake in the user's input (configuration, schema): the
+// job fails with exit code 1 and the message is shown to the user.
+type UserError struct{ Err error }
+
+func (e *UserError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the underlying error.
+func (e *UserError) Unwrap() error { return e.Err }
+
+// userErr wraps err as a *UserError (nil stays nil).
+func userErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &UserError{err}
+}
+
+// userErrorf formats a *UserError.
+func userErrorf(format string, args ...any) error {
+	return &UserError{fmt.Errorf(format, args...)}
+}
+
+// IsUserError reports whether err is (or wraps) a *UserError.
+func IsUserError(err error) bool {
+	var ue *UserError
+	return errors.As(err, &ue)
+}
+
+// ExitCode maps an error to the exit code the platform expects.
+func ExitCode(err error) int {
+	switch {
+	case err == nil:
+		return ExitOK
+	case IsUserError(err):
+		return ExitUserError
+	}
+	return ExitApplication
+}
+
+// Problem is one mistake in the configuration, located by its JSON path
+// (e.g. "parameters.seed").
+type Problem struct {
+	Path    string
+	Message string
+}
+
+func (p Problem) String() string { return p.Path + ": " + p.Message }
+
+// Problems lists every mistake found in a configuration.
+type Problems []Problem
+
+// Error prints one problem per line.
+func (ps Problems) Error() string {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = p.String()
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,117 @@
+package component
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/sirupsen/logrus"
+)
+
+// Hidden replaces secret values in every line the component prints.
+const Hidden = "[hidden]"
+
+// Masker replaces known secret values with Hidden.
+type Masker struct {
+	r *strings.Replacer
+}
+
+// NewMasker masks every non-empty secret; longer secrets are replaced
+// first, so a secret that contains another is hidden whole.
+func NewMasker(secrets ...string) *Masker {
+	s := slices.Clone(secrets)
+	sort.Slice(s, func(i, j int) bool { return len(s[i]) > len(s[j]) })
+	var pairs []string
+	for _, v := range slices.Compact(s) {
+		if v != "" {
+			pairs = append(pairs, v, Hidden)
+		}
+	}
+	if len(pairs) == 0 {
+		return &Masker{}
+	}
+	return &Masker{strings.NewReplacer(pairs...)}
+}
+
+// Mask returns s with every secret replaced.
+func (m *Masker) Mask(s string) string {
+	if m == nil || m.r == nil {
+		return s
+	}
+	return m.r.Replace(s)
+}
+
+// NewLogger returns a logger that prints plain lines the way Keboola shows
+// them best: debug and info lines on stdout (streamed into the job's
+// events), warnings and errors on stderr. Fields follow the message as
+// key=value pairs. Every line is passed through the masker.
+func NewLogger(stdout, stderr io.Writer, m *Masker, debug bool) *logrus.Logger {
+	l := logrus.New()
+	l.SetOutput(io.Discard)
+	l.SetFormatter(&plainFormatter{})
+	l.SetLevel(logrus.InfoLevel)
+	if debug {
+		l.SetLevel(logrus.DebugLevel)
+	}
+	l.AddHook(&splitHook{stdout: stdout, stderr: stderr, mask: m})
+	return l
+}
+
+// plainFormatter renders "message key=value ..." with a "Warning: " or
+// "Error: " prefix on stderr levels.
+type plainFormatter struct{}
+
+// Format implements logrus.Formatter.
+func (plainFormatter) Format(e *logrus.Entry) ([]byte, error) {
+	var b bytes.Buffer
+	switch {
+	case e.Level <= logrus.ErrorLevel:
+		b.WriteString("Error: ")
+	case e.Level == logrus.WarnLevel:
+		b.WriteString("Warning: ")
+	}
+	b.WriteString(e.Message)
+	keys := make([]string, 0, len(e.Data))
+	for k := range e.Data {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := fmt.Sprint(e.Data[k])
+		if strings.ContainsAny(v, " \"=") {
+			v = fmt.Sprintf("%q", v)
+		}
+		fmt.Fprintf(&b, " %s=%s", k, v)
+	}
+	b.WriteByte('\n')
+	return b.Bytes(), nil
+}
+
+// splitHook writes entries to stdout or stderr by level.
+type splitHook struct {
+	mu             sync.Mutex
+	stdout, stderr io.Writer
+	mask           *Masker
+}
+
+func (h *splitHook) Levels() []logrus.Level { return logrus.AllLevels }
+
+func (h *splitHook) Fire(e *logrus.Entry) error {
+	line, err := e.Logger.Formatter.Format(e)
+	if err != nil {
+		return err
+	}
+	s := h.mask.Mask(string(line))
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	w := h.stdout
+	if e.Level <= logrus.WarnLevel {
+		w = h.stderr
+	}
+	_, err = io.WriteString(w, s)
+	return err
+}

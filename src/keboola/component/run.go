@@ -1,0 +1,418 @@
+package component
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"datagen/src/column"
+	"datagen/src/dsl"
+	"datagen/src/engine"
+	"datagen/src/gen"
+	"datagen/src/keboola/manifest"
+	"datagen/src/plan"
+)
+
+// Options configure a component run.
+type Options struct {
+	// DataDir overrides KBC_DATADIR when not empty.
+	DataDir string
+	// Version is the datagen version (recorded in the state).
+	Version string
+	// Stdout and Stderr receive the log (default os.Stdout, os.Stderr).
+	Stdout, Stderr io.Writer
+	// Environ replaces the process environment when not nil (tests).
+	Environ map[string]string
+	// Gate, when set, scores the generated tables for the validation gate
+	// (parameters.validation). Without it a configured gate is reported as
+	// not applied.
+	Gate GateFunc
+	// Upload, when set, delivers the tables straight to Storage when
+	// parameters.upload is configured. Without it configured upload
+	// parameters are reported as not applied.
+	Upload UploadFunc
+}
+
+// GateInput is what a quality gate needs to score a run.
+type GateInput struct {
+	Plan *plan.Plan
+	// TablesDir holds the written tables (data/out/tables).
+	TablesDir string
+	Tables    []TableReport
+	Log       *logrus.Logger
+}
+
+// GateFunc scores the generated tables from 0 to 100.
+type GateFunc func(ctx context.Context, in GateInput) (score float64, err error)
+
+// UploadInput is what direct upload needs.
+type UploadInput struct {
+	// TablesDir holds the tables and their manifests (destination,
+	// incremental, columns and types are in the manifests).
+	TablesDir string
+	Tables    []TableReport
+	URL       string
+	Token     string
+	Env       Env
+	Log       *logrus.Logger
+}
+
+// UploadFunc uploads the tables of a run.
+type UploadFunc func(ctx context.Context, in UploadInput) error
+
+// Summary is the outcome of a successful run.
+type Summary struct {
+	Tables  []TableReport
+	Flavour manifest.Flavour
+}
+
+// Run runs the component: it reads the configuration from the data folder,
+// generates every table of the schema into out/tables with manifests, and
+// writes out/state.json and out/usage.json. A returned *UserError means a
+// mistake in the configuration (exit code 1); any other error is an
+// application error (exit code 2). Error messages have secrets masked.
+func Run(ctx context.Context, o Options) (*Summary, error) {
+	if o.Stdout == nil {
+		o.Stdout = os.Stdout
+	}
+	if o.Stderr == nil {
+		o.Stderr = os.Stderr
+	}
+	e, err := ReadEnv(o.Environ)
+	if err != nil {
+		return nil, err
+	}
+	root := o.DataDir
+	if root == "" {
+		root = e.DataDir
+	}
+	dd := DataDir{Root: root}
+	masker := NewMasker(e.Token)
+	sum, err := run(ctx, o, e, dd, &masker)
+	if err != nil {
+		err = maskError(err, masker)
+	}
+	return sum, err
+}
+
+// maskedError keeps the kind (user or application) of an error whose
+// message has secrets replaced.
+type maskedError struct {
+	msg string
+	err error
+}
+
+func (m *maskedError) Error() string { return m.msg }
+func (m *maskedError) Unwrap() error { return m.err }
+
+func maskError(err error, m *Masker) error {
+	msg := m.Mask(err.Error())
+	if msg == err.Error() {
+		return err
+	}
+	return &maskedError{msg, err}
+}
+
+func run(ctx context.Context, o Options, e Env, dd DataDir, masker **Masker) (*Summary, error) {
+	if st, err := os.Stat(dd.Root); err != nil || !st.IsDir() {
+		return nil, userErrorf("data folder %s does not exist: pass --data-dir or set KBC_DATADIR", dd.Root)
+	}
+	data, err := os.ReadFile(dd.ConfigPath())
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, userErrorf("%s is missing: the data folder must hold the configuration", dd.ConfigPath())
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading configuration: %w", err)
+	}
+	// Mask secrets even when the rest of the configuration is invalid.
+	var loose any
+	if json.Unmarshal(data, &loose) == nil {
+		*masker = NewMasker(append(collectSecrets(loose, nil), e.Token)...)
+	}
+	cfg, err := ParseConfig(data)
+	if err != nil {
+		return nil, err
+	}
+	p := cfg.Parameters
+	log := NewLogger(o.Stdout, o.Stderr, *masker, p.Debug)
+	if cfg.Action != "run" {
+		return nil, userErrorf("action %q is not supported: this component has only the default action \"run\"", cfg.Action)
+	}
+	pl, schema, err := loadSchema(p, log)
+	if err != nil {
+		return nil, err
+	}
+	tableNames, err := checkNames(pl, p.Destination.TablePrefix, log)
+	if err != nil {
+		return nil, err
+	}
+	removed, err := dd.Prepare()
+	if err != nil {
+		return nil, err
+	}
+	if removed > 0 {
+		log.Infof("Removed %d entries left in out/tables by an earlier run", removed)
+	}
+	inState, err := dd.ReadState()
+	if err != nil {
+		return nil, err
+	}
+	flavour := manifest.ChooseFlavour(e.DataTypeSupport, cfg.DataTypeSupport)
+	if p.Parts > 1 && !p.Destination.Incremental {
+		log.Warnf("parameters.parts is %d but destination.incremental is false: each part replaces the whole table in Storage; set incremental to true to combine the parts", p.Parts)
+	}
+	log.WithFields(logrus.Fields{"seed": p.Seed, "scale": p.Scale, "parts": p.Parts, "part": p.Part,
+		"bucket": p.Destination.Bucket, "manifest": flavour.String()}).
+		Infof("Generating %d tables of %q", len(pl.Order), schemaName(schema))
+
+	writers := map[string]*TableWriter{}
+	expected := map[string]int64{}
+	meta := []manifest.KV{{Key: "datagen.seed", Value: fmt.Sprint(p.Seed)},
+		{Key: "datagen.format_version", Value: fmt.Sprint(engine.FormatVersion)},
+		{Key: "datagen.schema_sha256", Value: schema.Hash()}}
+	open := func(t *plan.Table, fields []column.Field) (engine.Writer, error) {
+		name := tableNames[t.ID()]
+		exp, ok := expected[t.ID()]
+		if !ok {
+			exp = -1
+		}
+		m := manifest.Table{Destination: p.Destination.Bucket + "." + name, Incremental: p.Destination.Incremental,
+			Description: t.Node.Description, Columns: manifest.FromFields(fields, t.Node.PK),
+			Metadata: append(meta[:len(meta):len(meta)], manifest.KV{Key: "datagen.kind", Value: string(t.Node.Kind)})}
+		w, err := NewTableWriter(TableOptions{Dir: dd.OutTables(), Name: name, Fields: fields, Manifest: m,
+			Flavour: flavour, Gzip: p.Output.Gzip, ExpectedRows: exp,
+			SlicedAboveRows: p.Output.SlicedAboveRows, SlicedAboveBytes: p.Output.SlicedAboveMB << 20,
+			SliceRows: p.Output.SliceRows, SliceBytes: p.Output.SliceMB << 20})
+		if err != nil {
+			return nil, err
+		}
+		writers[t.ID()] = w
+		return w, nil
+	}
+	progress := func(ev engine.Event) {
+		if !ev.Done {
+			lo, hi := engine.PartRange(ev.Rows, p.Parts, p.Part)
+			expected[ev.Table] = hi - lo
+			log.Debugf("Generating table %s (%d rows in this part)", ev.Table, hi-lo)
+			return
+		}
+		log.WithFields(logrus.Fields{"rows": ev.Written, "seconds": fmt.Sprintf("%.2f", ev.Duration.Seconds())}).
+			Infof("Generated table %s", ev.Table)
+	}
+	start := time.Now()
+	res, err := engine.Run(ctx, pl, engine.Options{Seed: p.Seed, Workers: p.Workers, Parts: p.Parts, Part: p.Part,
+		Scale: p.Scale, SampleRows: p.SampleRows, Open: open, Progress: progress})
+	if err != nil {
+		var ge *gen.Error
+		var ee *engine.Error
+		if errors.As(err, &ge) || errors.As(err, &ee) {
+			return nil, userErrorf("generation failed; no table was written: %w", err)
+		}
+		return nil, fmt.Errorf("generation failed; no table was written: %w", err)
+	}
+	sum := &Summary{Flavour: flavour}
+	for _, tr := range res.Tables {
+		w := writers[tr.ID]
+		if w == nil {
+			continue
+		}
+		r := w.Report()
+		sum.Tables = append(sum.Tables, r)
+		f := logrus.Fields{"rows": r.Rows, "file": r.Path}
+		if r.Sliced {
+			f["slices"] = r.Slices
+		}
+		log.WithFields(f).Infof("Wrote table %s", r.Destination)
+	}
+
+	if err := applyGate(ctx, o.Gate, p.Validation, GateInput{Plan: pl, TablesDir: dd.OutTables(), Tables: sum.Tables, Log: log}, log); err != nil {
+		return nil, err
+	}
+	if p.Upload.Enabled() {
+		if o.Upload == nil {
+			log.Warn("parameters.upload is set but this build cannot upload directly; the tables are left for output mapping")
+		} else {
+			url := p.Upload.URL
+			if url == "" {
+				url = e.URL
+			}
+			if err := o.Upload(ctx, UploadInput{TablesDir: dd.OutTables(), Tables: sum.Tables, URL: url,
+				Token: p.Upload.Token, Env: e, Log: log}); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := WriteJSON(dd.OutState(), nextState(inState, p, schema, o.Version, sum.Tables)); err != nil {
+		return nil, err
+	}
+	if err := WriteJSON(dd.OutUsage(), usageMetrics(sum.Tables)); err != nil {
+		return nil, err
+	}
+	var total int64
+	for _, t := range sum.Tables {
+		total += t.Rows
+	}
+	log.WithFields(logrus.Fields{"tables": len(sum.Tables), "rows": total,
+		"seconds": fmt.Sprintf("%.2f", time.Since(start).Seconds())}).Info("Done")
+	return sum, nil
+}
+
+// loadSchema decodes, validates and plans the schema of the parameters.
+// Problems are reported with their path under parameters.schema.
+func loadSchema(p Parameters, log *logrus.Logger) (*plan.Plan, *dsl.Schema, error) {
+	const at = "parameters.schema"
+	s, warnings, err := dsl.Parse(p.Schema, dsl.Options{Lenient: p.Lenient})
+	for _, w := range warnings {
+		w.Path = joinPath(at, w.Path)
+		log.Warn(w.String())
+	}
+	if err != nil {
+		var ps dsl.Problems
+		var se *dsl.SyntaxError
+		switch {
+		case errors.As(err, &ps):
+			var out Problems
+			for _, x := range ps {
+				if x.Warning {
+					continue
+				}
+				msg := x.Message
+				if x.Suggestion != "" {
+					msg += " (" + x.Suggestion + ")"
+				}
+				out = append(out, Problem{joinPath(at, x.Path), msg})
+			}
+			return nil, nil, userErr(out)
+		case errors.As(err, &se):
+			return nil, nil, userErr(Problems{{at, se.Error()}})
+		}
+		return nil, nil, userErrorf("%s: %w", at, err)
+	}
+	pl, err := plan.New(s)
+	if err != nil {
+		var pe plan.Errors
+		if errors.As(err, &pe) {
+			out := make(Problems, len(pe))
+			for i, x := range pe {
+				out[i] = Problem{joinPath(at, x.Path), x.Message}
+			}
+			return nil, nil, userErr(out)
+		}
+		return nil, nil, userErrorf("%s: %w", at, err)
+	}
+	return pl, s, nil
+}
+
+func joinPath(at, path string) string {
+	if path == "" {
+		return at
+	}
+	if strings.HasPrefix(path, "[") {
+		return at + path
+	}
+	return at + "." + path
+}
+
+// checkNames returns the Storage table name of every node (prefix + id) and
+// rejects names Storage does not accept. Column names Storage would
+// change are reported as warnings.
+func checkNames(pl *plan.Plan, prefix string, log *logrus.Logger) (map[string]string, error) {
+	names := map[string]string{}
+	var ps Problems
+	for _, t := range pl.Order {
+		name := prefix + t.ID()
+		names[t.ID()] = name
+		path := fmt.Sprintf("parameters.schema.nodes[%d](%s).id", t.Index, t.ID())
+		if !manifest.ValidName(name) {
+			ps = append(ps, Problem{path, fmt.Sprintf("table name %q is not valid in Keboola Storage: use only letters, digits, '-' and '_'", name)})
+		}
+		for i, c := range t.Cols {
+			n := c.Spec.Name
+			if !manifest.ValidName(n) || strings.HasPrefix(n, "_") || strings.HasSuffix(n, "_") ||
+				strings.HasPrefix(n, "-") || strings.HasSuffix(n, "-") {
+				log.Warnf("parameters.schema.nodes[%d](%s).columns[%d](%s): Keboola Storage column names use only letters, digits, '-' and '_' and do not start or end with '-' or '_'; Storage may rename or reject this column",
+					t.Index, t.ID(), i, n)
+			}
+		}
+	}
+	if len(ps) > 0 {
+		return nil, userErr(ps)
+	}
+	return names, nil
+}
+
+func schemaName(s *dsl.Schema) string {
+	if s.Metadata.Name != "" {
+		return s.Metadata.Name
+	}
+	return "schema"
+}
+
+// applyGate runs the validation gate when one is configured.
+func applyGate(ctx context.Context, gate GateFunc, v Validation, in GateInput, log *logrus.Logger) error {
+	if v.MinScore <= 0 {
+		return nil
+	}
+	if gate == nil {
+		log.Warnf("parameters.validation.min_score is %g but this build has no validator: the gate was not applied", v.MinScore)
+		return nil
+	}
+	score, err := gate(ctx, in)
+	if err != nil {
+		return err
+	}
+	if score >= v.MinScore {
+		log.Infof("Validation score %.1f (minimum %g)", score, v.MinScore)
+		return nil
+	}
+	msg := fmt.Sprintf("validation score %.1f is below parameters.validation.min_score %g", score, v.MinScore)
+	if v.OnFailure == OnFailureWarn {
+		log.Warn(msg)
+		return nil
+	}
+	// Remove the tables so that nothing of a rejected run is loaded.
+	for _, t := range in.Tables {
+		_ = os.RemoveAll(filepath.Join(in.TablesDir, t.Path))
+		_ = os.Remove(filepath.Join(in.TablesDir, t.Path+".manifest"))
+	}
+	return userErrorf("%s; no table was written", msg)
+}
+
+// StateKey is the key of the component's own entry in the state file.
+const StateKey = "datagen"
+
+// nextState returns the state to persist: the incoming state with the
+// component's entry replaced by a record of this run.
+func nextState(in map[string]any, p Parameters, s *dsl.Schema, version string, tables []TableReport) map[string]any {
+	out := make(map[string]any, len(in)+1)
+	for k, v := range in {
+		out[k] = v
+	}
+	runs := int64(0)
+	if prev, ok := in[StateKey].(map[string]any); ok {
+		if n, ok := prev["runs"].(json.Number); ok {
+			runs, _ = n.Int64()
+		}
+	}
+	rows := map[string]int64{}
+	for _, t := range tables {
+		rows[t.Table] = t.Rows
+	}
+	out[StateKey] = map[string]any{
+		"runs": runs + 1,
+		"last_run": map[string]any{
+			"seed": p.Seed, "scale": p.Scale, "parts": p.Parts, "part": p.Part,
+			"schema_sha256": s.Hash(), "format_version": engine.FormatVersion,
+			"datagen_version": version, "rows": rows,
+		},
+	}
+	return out
+}

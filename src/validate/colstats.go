@@ -1,0 +1,365 @@
+package validate
+
+import (
+	"math"
+	"strconv"
+
+	"datagen/src/column"
+	"datagen/src/dsl"
+)
+
+// colState collects the statistics of one column.
+type colState struct {
+	spec  *dsl.Column
+	count int64 // non-null values
+	nulls int64
+	mom   moments // numeric values (NaN excluded)
+	nan   int64
+	tmin  int64
+	tmax  int64
+	dist  distinct
+	hist  *histogram
+	top   *topK
+	samp  *sample
+	prof  *timeProfile
+	buf   []byte
+}
+
+func newColState(spec *dsl.Column, sampleRows int) *colState {
+	c := &colState{spec: spec}
+	switch spec.Type {
+	case column.Int, column.Float:
+		c.hist = &histogram{}
+		if a, b, ok := declaredBounds(spec); ok {
+			c.hist.start(a, b)
+		}
+		c.samp = newSample(sampleRows)
+	case column.Timestamp, column.Date:
+		c.prof = &timeProfile{}
+	}
+	if categorical(spec) {
+		c.top = &topK{}
+	}
+	return c
+}
+
+// categorical reports whether the column's top values are worth showing.
+func categorical(spec *dsl.Column) bool {
+	switch spec.Type {
+	case column.String, column.Bool:
+		return true
+	}
+	k := spec.Generator.Kind
+	return k == dsl.GenChoice || k == dsl.GenEnumList
+}
+
+// declaredBounds returns the range the schema declares for a column's
+// values (distribution clamp, clamp modifiers), for the histogram's
+// initial bins.
+func declaredBounds(spec *dsl.Column) (float64, float64, bool) {
+	lo, hi := math.Inf(-1), math.Inf(1)
+	if d := spec.Generator.Distribution; d != nil {
+		if d.ClampMin != nil {
+			lo = *d.ClampMin
+		}
+		if d.ClampMax != nil {
+			hi = *d.ClampMax
+		}
+	}
+	for _, m := range spec.Modifiers {
+		switch m.Transform {
+		case dsl.TClamp:
+			if m.Clamp.Min != nil {
+				lo = *m.Clamp.Min
+			}
+			if m.Clamp.Max != nil {
+				hi = *m.Clamp.Max
+			}
+		case dsl.TMultiply, dsl.TAdd, dsl.TJitter, dsl.TSeasonality, dsl.TEffect, dsl.TOutliers, dsl.TTrend, dsl.TMapValues:
+			lo, hi = math.Inf(-1), math.Inf(1)
+		}
+	}
+	if math.IsInf(lo, 0) || math.IsInf(hi, 0) || !(hi > lo) {
+		return 0, 0, false
+	}
+	return lo, hi, true
+}
+
+// feed collects rows of a vector whose first row is table row start.
+func (c *colState) feed(v *column.Vector, start int64, rows int) {
+	null := v.Null
+	switch v.Type {
+	case column.Int:
+		if c.hist != nil && !c.hist.init {
+			c.initHist(v)
+		}
+		for i, x := range v.Ints[:rows] {
+			if null != nil && null[i] {
+				c.nulls++
+				continue
+			}
+			c.count++
+			f := float64(x)
+			c.mom.add(f)
+			c.hist.add(f)
+			c.samp.add(start+int64(i), f)
+			c.dist.add(mix64(uint64(x)))
+			if c.top != nil {
+				c.buf = strconv.AppendInt(c.buf[:0], x, 10)
+				c.top.add(string(c.buf))
+			}
+		}
+	case column.Float:
+		if c.hist != nil && !c.hist.init {
+			c.initHist(v)
+		}
+		for i, x := range v.Floats[:rows] {
+			if null != nil && null[i] {
+				c.nulls++
+				continue
+			}
+			c.count++
+			c.dist.add(hashFloat(x))
+			if math.IsNaN(x) {
+				c.nan++
+				continue
+			}
+			c.mom.add(x)
+			c.hist.add(x)
+			c.samp.add(start+int64(i), x)
+			if c.top != nil {
+				c.buf = appendCanonicalFloat(c.buf[:0], x)
+				c.top.add(string(c.buf))
+			}
+		}
+	case column.String:
+		for i, s := range v.Strs[:rows] {
+			if null != nil && null[i] {
+				c.nulls++
+				continue
+			}
+			c.count++
+			c.dist.add(hashString(s))
+			c.top.add(s)
+		}
+	case column.Bool:
+		var t, f int64
+		for i, b := range v.Bools[:rows] {
+			if null != nil && null[i] {
+				c.nulls++
+				continue
+			}
+			if b {
+				t++
+			} else {
+				f++
+			}
+		}
+		c.count += t + f
+		if t > 0 {
+			c.dist.add(1)
+		}
+		if f > 0 {
+			c.dist.add(2)
+		}
+		c.top.addN("true", t)
+		c.top.addN("false", f)
+	case column.Timestamp, column.Date:
+		for i, x := range v.Ints[:rows] {
+			if null != nil && null[i] {
+				c.nulls++
+				continue
+			}
+			if c.count == 0 {
+				c.tmin, c.tmax = x, x
+			} else {
+				c.tmin, c.tmax = min(c.tmin, x), max(c.tmax, x)
+			}
+			c.count++
+			c.dist.add(mix64(uint64(x)))
+			c.prof.add(x)
+		}
+	}
+}
+
+// initHist sets the histogram range from the first block's values.
+func (c *colState) initHist(v *column.Vector) {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	n := v.Len()
+	for i := 0; i < n; i++ {
+		if v.IsNull(i) {
+			continue
+		}
+		var x float64
+		if v.Type == column.Int {
+			x = float64(v.Ints[i])
+		} else {
+			x = v.Floats[i]
+		}
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			continue
+		}
+		lo, hi = math.Min(lo, x), math.Max(hi, x)
+	}
+	if lo > hi {
+		return
+	}
+	if v.Type == column.Int && hi-lo < histBins {
+		// Integer bins: one per value, centred on it.
+		c.hist.lo, c.hist.width, c.hist.init = lo-0.5, 1, true
+		return
+	}
+	c.hist.start(lo, hi)
+}
+
+// appendCanonicalFloat formats a float as the shortest decimal that reads
+// back to it, in plain notation (3, 0.5, 1000000).
+func appendCanonicalFloat(b []byte, f float64) []byte {
+	if f == 0 {
+		return append(b, '0')
+	}
+	a := math.Abs(f)
+	if a >= 1e21 || a < 1e-7 {
+		return strconv.AppendFloat(b, f, 'g', -1, 64)
+	}
+	return strconv.AppendFloat(b, f, 'f', -1, 64)
+}
+
+// appendCanonical appends the canonical text of row i of v: what enum
+// and pattern constraints compare. Ints in decimal, floats as by
+// appendCanonicalFloat, booleans true/false, datetimes as
+// 2024-01-02T03:04:05Z (six fractional digits when not whole seconds),
+// dates as 2024-01-02, strings as they are.
+func appendCanonical(b []byte, v *column.Vector, i int) []byte {
+	switch v.Type {
+	case column.Int:
+		return strconv.AppendInt(b, v.Ints[i], 10)
+	case column.Float:
+		return appendCanonicalFloat(b, v.Floats[i])
+	case column.Bool:
+		return strconv.AppendBool(b, v.Bools[i])
+	case column.String:
+		return append(b, v.Strs[i]...)
+	case column.Timestamp:
+		t := column.Time(v.Ints[i])
+		if v.Ints[i]%1_000_000 != 0 {
+			return t.AppendFormat(b, "2006-01-02T15:04:05.000000Z")
+		}
+		return t.AppendFormat(b, "2006-01-02T15:04:05Z")
+	case column.Date:
+		return column.Time(v.Ints[i]).AppendFormat(b, "2006-01-02")
+	}
+	return b
+}
+
+// canonicalJSON is the canonical text of a JSON scalar from the schema.
+func canonicalJSON(x any) string {
+	switch t := x.(type) {
+	case string:
+		return t
+	case float64:
+		return string(appendCanonicalFloat(nil, t))
+	case bool:
+		return strconv.FormatBool(t)
+	case int64:
+		return strconv.FormatInt(t, 10)
+	case int:
+		return strconv.Itoa(t)
+	case nil:
+		return ""
+	}
+	return ""
+}
+
+// ColumnStats describes one column in the report.
+type ColumnStats struct {
+	Name     string `json:"name"`
+	Type     string `json:"type"`
+	Nullable bool   `json:"nullable"`
+	// Missing is true when the data has no such column.
+	Missing bool  `json:"missing,omitempty"`
+	Count   int64 `json:"count"`
+	Nulls   int64 `json:"nulls"`
+	// Distinct is exact up to 65,536 values, then a HyperLogLog estimate
+	// (about 0.8 % standard error); DistinctExact says which.
+	Distinct      int64    `json:"distinct"`
+	DistinctExact bool     `json:"distinct_exact"`
+	Min           *float64 `json:"min,omitempty"`
+	Max           *float64 `json:"max,omitempty"`
+	Mean          *float64 `json:"mean,omitempty"`
+	Std           *float64 `json:"std,omitempty"`
+	NaN           int64    `json:"nan,omitempty"`
+	// Quantiles of a deterministic sample of up to SampleRows values
+	// (exact for smaller columns): p01, p25, p50, p75, p99.
+	Quantiles map[string]float64 `json:"quantiles,omitempty"`
+	// MinTime and MaxTime bound a datetime or date column.
+	MinTime   string       `json:"min_time,omitempty"`
+	MaxTime   string       `json:"max_time,omitempty"`
+	Histogram *Histogram   `json:"histogram,omitempty"`
+	Top       []ValueCount `json:"top_values,omitempty"`
+	TopOther  int64        `json:"top_other,omitempty"`
+	// Weekday (Monday first), Hour and Month count the values of a time
+	// column by UTC calendar cell.
+	Weekday []int64 `json:"weekday,omitempty"`
+	Hour    []int64 `json:"hour,omitempty"`
+	Month   []int64 `json:"month,omitempty"`
+	// Daily counts values per UTC day from DailyStart (YYYY-MM-DD).
+	DailyStart string  `json:"daily_start,omitempty"`
+	Daily      []int64 `json:"daily,omitempty"`
+}
+
+func fptr(x float64) *float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return nil
+	}
+	return &x
+}
+
+func (c *colState) export(missing bool) ColumnStats {
+	s := ColumnStats{Name: c.spec.Name, Type: c.spec.Type.String(), Nullable: c.spec.Nullable, Missing: missing,
+		Count: c.count, Nulls: c.nulls, NaN: c.nan}
+	s.Distinct, s.DistinctExact = c.dist.count()
+	if c.mom.n > 0 {
+		s.Min, s.Max, s.Mean = fptr(c.mom.min), fptr(c.mom.max), fptr(c.mom.mean)
+		s.Std = fptr(math.Sqrt(c.mom.variance()))
+	}
+	if c.samp != nil && len(c.samp.vals) > 0 {
+		sv := c.samp.sorted()
+		s.Quantiles = map[string]float64{}
+		for _, q := range []struct {
+			k string
+			q float64
+		}{{"p01", 0.01}, {"p25", 0.25}, {"p50", 0.5}, {"p75", 0.75}, {"p99", 0.99}} {
+			s.Quantiles[q.k] = quantile(sv, q.q)
+		}
+	}
+	if c.hist != nil {
+		s.Histogram = c.hist.export()
+	}
+	if c.top != nil {
+		s.Top, s.TopOther = c.top.top(10)
+	}
+	if c.prof != nil && c.count > 0 {
+		s.MinTime = formatTime(c.tmin, c.spec.Type)
+		s.MaxTime = formatTime(c.tmax, c.spec.Type)
+		s.Weekday = toInts(marginal(c.prof.cube[:], dimDow))
+		s.Hour = toInts(marginal(c.prof.cube[:], dimHour))
+		s.Month = toInts(marginal(c.prof.cube[:], dimMonth))
+		s.DailyStart = column.Time(c.prof.dayBase * usPerDay).Format("2006-01-02")
+		s.Daily = c.prof.days
+	}
+	return s
+}
+
+func toInts(v []float64) []int64 {
+	out := make([]int64, len(v))
+	for i, x := range v {
+		out[i] = int64(x)
+	}
+	return out
+}
+
+func formatTime(us int64, t column.Type) string {
+	v := &column.Vector{Type: t, Ints: []int64{us}}
+	return string(appendCanonical(nil, v, 0))
+}
