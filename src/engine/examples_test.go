@@ -5,7 +5,9 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -167,4 +169,65 @@ func TestParquetIsDeterministic(t *testing.T) {
 			t.Errorf("%s.parquet differs between 1 worker/64Ki blocks and 8 workers/1000-row blocks", id)
 		}
 	}
+}
+
+// TestLocaleFromCountry checks that bank.json's customers get names,
+// addresses and phones of their own country, coherent within the row.
+func TestLocaleFromCountry(t *testing.T) {
+	path := "../../../shared/examples/bank.json"
+	if _, err := os.Stat(path); err != nil {
+		t.Skip("bank.json not available")
+	}
+	p := loadPlan(t, path, true)
+	out := generateCSV(t, p, engine.Options{Seed: 42, Scale: 0.5})
+	h, rows := records(t, out["customer"])
+	addrPattern := map[string]*regexp.Regexp{
+		"DE": regexp.MustCompile(`\n\d{5} \S`),
+		"FR": regexp.MustCompile(`\n\d{5} \S`),
+		"CZ": regexp.MustCompile(`\n\d{3} \d{2} \S`),
+		"US": regexp.MustCompile(`, [A-Z]{2} \d{5}$`),
+		"UK": regexp.MustCompile(`\n[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}$`),
+	}
+	seen := map[string]int{}
+	checked, matched := 0, 0
+	for i, r := range rows {
+		country, addr, name, email := r[col(h, "country")], r[col(h, "address")], r[col(h, "full_name")], r[col(h, "email")]
+		re := addrPattern[country]
+		if re == nil {
+			t.Fatalf("row %d: unexpected country %q", i, country)
+		}
+		if !re.MatchString(addr) {
+			t.Errorf("row %d: %s address %q does not look like one of that country", i, country, addr)
+		}
+		seen[country]++
+		// The email is derived from the same row's name: for ASCII names,
+		// the local part contains the first or the last name.
+		if ascii(name) {
+			checked++
+			local := strings.ToLower(email[:strings.IndexByte(email, '@')])
+			words := strings.Fields(strings.ToLower(name))
+			for _, w := range words {
+				w = strings.Trim(w, ".'")
+				if len(w) >= 3 && strings.Contains(local, strings.ReplaceAll(w, "'", "")) {
+					matched++
+					break
+				}
+			}
+		}
+	}
+	if len(seen) != 5 {
+		t.Errorf("countries seen: %v", seen)
+	}
+	if checked < 100 || float64(matched) < 0.9*float64(checked) {
+		t.Errorf("only %d of %d emails contain their row's name", matched, checked)
+	}
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

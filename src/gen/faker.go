@@ -45,20 +45,27 @@ func newFaker(env *Env) (Generator, error) {
 	return g, nil
 }
 
-// siblingLocale returns the locale settings of the first other faker
-// column of the node in the same identity group that sets a locale.
+// siblingLocale returns the locale settings a faker column without its own
+// locale follows: those of the first other faker column of the node in
+// the same identity group that sets a locale, else those of the first
+// faker column that sets one (a customer whose address follows the
+// country gets a name from that country too).
 func siblingLocale(env *Env, group semantic.Group, self *dsl.Faker) *dsl.Faker {
-	if group == semantic.GroupNone {
-		return self
-	}
+	var any *dsl.Faker
 	for _, c := range env.Node.Columns {
 		o := c.Generator.Faker
 		if o == nil || c.Name == env.Column.Name || (o.Locale == "" && o.LocaleFrom == "") {
 			continue
 		}
-		if m, err := semantic.Lookup(o.Method, o.Args); err == nil && m.Group() == group {
+		if any == nil {
+			any = o
+		}
+		if m, err := semantic.Lookup(o.Method, o.Args); err == nil && group != semantic.GroupNone && m.Group() == group {
 			return o
 		}
+	}
+	if any != nil {
+		return any
 	}
 	return self
 }
