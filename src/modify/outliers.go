@@ -3,6 +3,8 @@ package modify
 import (
 	"fmt"
 	"math"
+	"slices"
+	"sync"
 
 	"datagen/src/column"
 	"datagen/src/dsl"
@@ -124,6 +126,30 @@ type outliers struct {
 	key    rng.Key // magnitude draws
 	perm   rng.Key // which rows
 	lo, hi int64   // timeframe, for time vectors
+
+	// rows caches the sorted outlier rows of a table of rowsFor rows.
+	mu      sync.Mutex
+	rowsFor int64
+	rows    []int64
+}
+
+// chosen returns the sorted outlier rows of a table of n rows, computed
+// once: exactly count(n) rows picked by a keyed permutation.
+func (m *outliers) chosen(n int64) []int64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.rows == nil || m.rowsFor != n {
+		m.rows = rng.NewPerm(m.perm, n).Chosen(m.count(n))
+		m.rowsFor = n
+	}
+	return m.rows
+}
+
+// blockRows returns the outlier rows inside [start, start+n).
+func blockRows(rows []int64, start int64, n int) []int64 {
+	a, _ := slices.BinarySearch(rows, start)
+	b, _ := slices.BinarySearch(rows, start+int64(n))
+	return rows[a:b]
 }
 
 func (m *outliers) OutType(in column.Type) column.Type { return numericOut(in) }
@@ -150,9 +176,9 @@ func (m *outliers) Apply(v *column.Vector, ctx *Context) error {
 		}
 		return nil
 	}
-	perm := rng.NewPerm(m.perm, ctx.TotalRows)
+	rows := blockRows(m.chosen(ctx.TotalRows), ctx.Start, n)
 	if v.Type.IsTime() {
-		return m.applyTime(v, ctx, perm, k)
+		return m.applyTime(v, ctx, rows)
 	}
 	fs, err := toFloats(v)
 	if err != nil {
@@ -160,9 +186,9 @@ func (m *outliers) Apply(v *column.Vector, ctx *Context) error {
 	}
 	r := ctx.Rand
 	nulls := v.Null
-	for i := range fs {
-		row := ctx.Start + int64(i)
-		if perm.Index(row) >= k || (nulls != nil && nulls[i]) {
+	for _, row := range rows {
+		i := int(row - ctx.Start)
+		if nulls != nil && nulls[i] {
 			continue
 		}
 		r.Reset(m.key, row)
@@ -180,14 +206,15 @@ func (m *outliers) Apply(v *column.Vector, ctx *Context) error {
 // for drops. A shift that would leave the timeframe goes the other way; if
 // both directions leave it, the value is clipped to the nearer bound.
 // Dates move by whole days (at least one).
-func (m *outliers) applyTime(v *column.Vector, ctx *Context, perm rng.Perm, k int64) error {
+func (m *outliers) applyTime(v *column.Vector, ctx *Context, rows []int64) error {
 	ts := v.Ints
 	isDate := v.Type == column.Date
 	r := ctx.Rand
 	nulls := v.Null
-	for i, t := range ts {
-		row := ctx.Start + int64(i)
-		if perm.Index(row) >= k || (nulls != nil && nulls[i]) {
+	for _, row := range rows {
+		i := int(row - ctx.Start)
+		t := ts[i]
+		if nulls != nil && nulls[i] {
 			continue
 		}
 		r.Reset(m.key, row)

@@ -106,6 +106,19 @@ func TestPermIsABijection(t *testing.T) {
 				t.Fatalf("n=%d: Index(%d) = %d repeats or is out of range", n, i, j)
 			}
 			seen[j] = true
+			if p.Inverse(j) != i {
+				t.Fatalf("n=%d: Inverse(Index(%d)) = %d", n, i, p.Inverse(j))
+			}
+		}
+		k := n / 3
+		chosen := p.Chosen(k)
+		for x, i := range chosen {
+			if p.Index(i) >= k || x > 0 && chosen[x-1] >= i {
+				t.Fatalf("n=%d: Chosen(%d) has %d (index %d) or is not sorted", n, k, i, p.Index(i))
+			}
+		}
+		if int64(len(chosen)) != k {
+			t.Fatalf("n=%d: Chosen(%d) has %d rows", n, k, len(chosen))
 		}
 	}
 }
