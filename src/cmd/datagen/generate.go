@@ -21,6 +21,8 @@ import (
 	"datagen/src/dsl"
 	"datagen/src/engine"
 	"datagen/src/gen"
+	"datagen/src/keboola/manifest"
+	"datagen/src/keboola/upload"
 	"datagen/src/plan"
 	"datagen/src/sink"
 )
@@ -39,6 +41,9 @@ type generateFlags struct {
 	blockRows  int
 	compress   string
 	noProgress bool
+	// upload after generating
+	upload bool
+	up     uploadFlags
 }
 
 func init() {
@@ -73,6 +78,11 @@ the block size and splitting into parts never change it.`,
 	fl.IntVar(&f.blockRows, "block-rows", engine.DefaultBlockRows, "rows per unit of work (does not change the data)")
 	fl.StringVar(&f.compress, "compression", "snappy", "Parquet compression: snappy, zstd or none")
 	fl.BoolVar(&f.noProgress, "quiet", false, "no progress output")
+	fl.BoolVar(&f.upload, "upload", false, "upload the generated tables to Keboola Storage (needs --format csv, --bucket, $KBC_URL and $KBC_TOKEN)")
+	fl.StringVar(&f.up.bucket, "bucket", "", "with --upload: destination bucket id, e.g. in.c-datagen")
+	fl.StringVar(&f.up.prefix, "table-prefix", "", "with --upload: prefix for every table name")
+	fl.BoolVar(&f.up.incremental, "incremental", false, "with --upload: load incrementally instead of replacing rows")
+	fl.StringVar(&f.up.url, "url", "", "with --upload: Storage API URL (default: $KBC_URL or $KEBOOLA_URL)")
 	rootCmd.AddCommand(cmd)
 }
 
@@ -138,6 +148,11 @@ func runGenerate(ctx context.Context, schemaPath string, f generateFlags) error 
 	default:
 		return asUserError(fmt.Errorf("--compression must be snappy, zstd or none, got %q", f.compress))
 	}
+	if f.upload {
+		if err := checkGenerateUpload(f); err != nil {
+			return asUserError(err)
+		}
+	}
 	p, data, err := loadPlan(schemaPath, f.lenient)
 	if err != nil {
 		return err
@@ -181,6 +196,57 @@ func runGenerate(ctx context.Context, schemaPath string, f generateFlags) error 
 	name := ".metadata" + suffix + ".json"
 	if err := sink.WriteFileAtomic(filepath.Join(f.out, name), append(b, '\n')); err != nil {
 		return fmt.Errorf("writing metadata: %w", err)
+	}
+	if !f.upload {
+		return nil
+	}
+	if err := writeManifests(p, f.out, f.up.incremental); err != nil {
+		return err
+	}
+	f.up.parallel = upload.DefaultParallelism
+	f.up.sliceMiB = upload.DefaultSliceBytes >> 20
+	return runUpload(ctx, f.out, f.up)
+}
+
+// checkGenerateUpload rejects --upload settings that cannot work, before
+// anything is generated.
+func checkGenerateUpload(f generateFlags) error {
+	var problems []string
+	if f.format != string(sink.CSV) {
+		problems = append(problems, "--upload needs --format csv")
+	}
+	if f.parts > 1 {
+		problems = append(problems, "--upload cannot be combined with --parts: upload the parts' folders with `datagen upload` after exporting them as sliced tables")
+	}
+	if f.up.bucket == "" {
+		problems = append(problems, "--upload needs --bucket (e.g. in.c-datagen)")
+	}
+	if f.up.url == "" && envFirst("KBC_URL", "KEBOOLA_URL") == "" {
+		problems = append(problems, "--upload needs the Storage API URL: set KBC_URL or pass --url")
+	}
+	if envFirst("KBC_TOKEN", "KEBOOLA_TOKEN") == "" {
+		problems = append(problems, "--upload needs a Storage API token: set KBC_TOKEN")
+	}
+	if len(problems) > 0 {
+		return errors.New(strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// writeManifests writes a Keboola output-mapping manifest beside every
+// table of a generated CSV folder: primary key, descriptions and column
+// types, so that uploaded tables get them.
+func writeManifests(p *plan.Plan, dir string, incremental bool) error {
+	for _, t := range p.Order {
+		m := manifest.Table{Incremental: incremental, Description: t.Node.Description, HasHeader: true,
+			Columns: manifest.FromFields(t.Fields(), t.Node.PK)}
+		b, err := m.Marshal(manifest.Legacy)
+		if err != nil {
+			return asUserError(fmt.Errorf("table %q: %w", t.ID(), err))
+		}
+		if err := sink.WriteFileAtomic(filepath.Join(dir, t.ID()+".csv.manifest"), b); err != nil {
+			return fmt.Errorf("writing manifest of %q: %w", t.ID(), err)
+		}
 	}
 	return nil
 }

@@ -266,3 +266,34 @@ func TestScaleSampleAndParts(t *testing.T) {
 		}
 	}
 }
+
+func TestGenerateUploadFlags(t *testing.T) {
+	out := t.TempDir()
+	_, stderr, code := datagen(t, "generate", "../../../example/shop.json", "-o", out, "--upload")
+	if code != 1 || !strings.Contains(stderr, "--upload needs --format csv") || !strings.Contains(stderr, "--upload needs --bucket") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Errorf("a rejected --upload generated files: %v", entries)
+	}
+	// A Storage API that cannot be reached: the tables are generated with
+	// their manifests, then the upload fails with an actionable message.
+	cmd := exec.Command(bin, "generate", "../../../example/shop.json", "-o", out, "--format", "csv",
+		"--upload", "--bucket", "in.c-test", "--url", "http://127.0.0.1:9")
+	cmd.Env = append(os.Environ(), "KBC_TOKEN=secret-token-123")
+	b, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+		t.Fatalf("err %v, output %s", err, b)
+	}
+	if strings.Contains(string(b), "secret-token-123") {
+		t.Error("the token appears in the output")
+	}
+	m, err := os.ReadFile(filepath.Join(out, "orders.csv.manifest"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(m), `"primary_key": [`) || !strings.Contains(string(m), `"order_id"`) {
+		t.Errorf("manifest: %s", m)
+	}
+}
