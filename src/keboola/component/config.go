@@ -250,7 +250,7 @@ func parseParameters(raw json.RawMessage) (*Parameters, Problems) {
 			}
 		}
 		d.str(o, at, "#storage_token", &p.Upload.Token)
-		if p.Upload.URL != "" && p.Upload.Token == "" {
+		if _, given := o["#storage_token"]; p.Upload.URL != "" && !given {
 			d.add(at+".#storage_token", "missing: a Storage API token is required when upload.url is set")
 		}
 	}

@@ -20,14 +20,19 @@ type Masker struct {
 	r *strings.Replacer
 }
 
-// NewMasker masks every non-empty secret; longer secrets are replaced
-// first, so a secret that contains another is hidden whole.
+// minSecretLen is the length below which a value is not masked: hiding
+// every "t" or "12" would make the log unreadable and protect nothing.
+const minSecretLen = 4
+
+// NewMasker masks every secret of at least minSecretLen bytes; longer
+// secrets are replaced first, so a secret that contains another is hidden
+// whole.
 func NewMasker(secrets ...string) *Masker {
 	s := slices.Clone(secrets)
 	sort.Slice(s, func(i, j int) bool { return len(s[i]) > len(s[j]) })
 	var pairs []string
 	for _, v := range slices.Compact(s) {
-		if v != "" {
+		if len(v) >= minSecretLen {
 			pairs = append(pairs, v, Hidden)
 		}
 	}

@@ -17,7 +17,9 @@ import (
 // sampleRows is the number of leading rows whose CSV size is measured to
 // estimate a table's size. It is fixed, so the estimate (and with it the
 // choice between a single file and a sliced table, and the slice length)
-// does not depend on how the rows are split into blocks.
+// does not depend on how the rows are split into blocks, as long as the
+// first block holds at least sampleRows rows (the engine's blocks hold
+// 65536, export batches as many).
 const sampleRows = 1024
 
 // TableOptions describe one table written into a Keboola tables folder.
@@ -252,14 +254,18 @@ func (w *TableWriter) valueBytes(v *column.Vector, i int) int {
 		return len(w.scratch)
 	case column.String:
 		s := v.Strs[i]
-		n := len(s)
+		n, special := len(s), false
 		for j := 0; j < len(s); j++ {
 			switch s[j] {
 			case '"':
-				n += 3 // doubled, and the field is enclosed
+				n++ // doubled
+				special = true
 			case ',', '\n', '\r':
-				n += 2
+				special = true
 			}
+		}
+		if special {
+			n += 2 // enclosed
 		}
 		return n
 	case column.Bool:
