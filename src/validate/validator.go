@@ -64,9 +64,12 @@ type Validator struct {
 	keys   map[keyID]*keyIndex
 	checks []checker
 	names  map[string]int
-	mu     sync.Mutex
-	start  time.Time
-	done   bool
+	// members shares one membership check among the foreign keys that
+	// compare the same two columns.
+	members map[[4]any]*memberCheck
+	mu      sync.Mutex
+	start   time.Time
+	done    bool
 }
 
 // checker produces the results of one or more checks at Finish.
@@ -234,6 +237,9 @@ func (w *TableWriter) WriteBlock(b *column.Block) error {
 		if i < 0 {
 			continue
 		}
+		if t.typeNote[j] != "" {
+			continue
+		}
 		vec := b.Cols[i]
 		if vec == nil || vec.Type != c.spec.Type || vec.Len() != b.Rows {
 			t.typeBad[j] += int64(b.Rows)
@@ -252,7 +258,11 @@ func (w *TableWriter) WriteBlock(b *column.Block) error {
 		if vec := view.cols[j]; vec != nil {
 			c.feed(vec, view.start, view.rows)
 			if t.kept != nil {
-				appendVector(t.kept[j], vec)
+				if t.rows+int64(view.rows) > retainCap {
+					t.kept = nil
+				} else {
+					appendVector(t.kept[j], vec)
+				}
 			}
 		}
 	}

@@ -1,0 +1,349 @@
+package validate
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"datagen/src/dsl"
+)
+
+// Report is the outcome of a validation run.
+type Report struct {
+	Metadata Metadata `json:"metadata"`
+	Summary  Summary  `json:"summary"`
+	// Failures are the failed results, in check order.
+	Failures []Result `json:"failures"`
+	// Results are every result, in check order.
+	Results []Result `json:"all_results"`
+	// Tables describes every table of the schema, in schema order.
+	Tables []TableStats `json:"tables"`
+	// Recommendations suggest what to change, one sentence each.
+	Recommendations []string `json:"recommendations"`
+}
+
+// Metadata describes the validated dataset.
+type Metadata struct {
+	DatasetName    string  `json:"dataset_name"`
+	Version        string  `json:"version"`
+	Timestamp      string  `json:"timestamp"`
+	DataDirectory  string  `json:"data_directory"`
+	Format         string  `json:"format,omitempty"`
+	DatagenVersion string  `json:"datagen_version,omitempty"`
+	TotalRows      int64   `json:"total_rows"`
+	Seconds        float64 `json:"seconds"`
+}
+
+// Counts counts results.
+type Counts struct {
+	Total  int `json:"total"`
+	Passed int `json:"passed"`
+	Failed int `json:"failed"`
+}
+
+// Summary sums up the results.
+type Summary struct {
+	TotalValidations int     `json:"total_validations"`
+	Passed           int     `json:"passed"`
+	Failed           int     `json:"failed"`
+	QualityScore     float64 `json:"quality_score"`
+	// HardFailures counts failed hard checks (keys, foreign keys,
+	// non-null, types, missing tables or columns).
+	HardFailures int               `json:"hard_failures"`
+	ByTable      map[string]Counts `json:"by_table"`
+	ByType       map[string]Counts `json:"by_type"`
+	Score        Score             `json:"score_breakdown"`
+}
+
+// TableStats describes one table.
+type TableStats struct {
+	ID      string        `json:"id"`
+	Kind    string        `json:"kind"`
+	Present bool          `json:"present"`
+	File    string        `json:"file,omitempty"`
+	Rows    int64         `json:"rows"`
+	Columns []ColumnStats `json:"columns"`
+	// Windows are the effect windows acting on the table's columns (from
+	// the effect tables), at most 200.
+	Windows []EffectWindow `json:"effect_windows,omitempty"`
+	// Trends describe the declared trend modifiers.
+	Trends []string `json:"trends,omitempty"`
+}
+
+// EffectWindow is one window of an effect table.
+type EffectWindow struct {
+	Column string   `json:"column"`
+	Effect string   `json:"effect_table"`
+	Start  string   `json:"start"`
+	End    string   `json:"end"`
+	Value  *float64 `json:"value"`
+}
+
+// OK reports whether every hard check passed and the score reaches
+// minScore.
+func (r *Report) OK(minScore float64) bool {
+	return r.Summary.HardFailures == 0 && r.Summary.QualityScore >= minScore
+}
+
+// Finish runs the checks that need every table (foreign keys resolved at
+// the end, behaviours), computes the score and builds the report. The
+// validator cannot be fed afterwards.
+func (v *Validator) Finish() (*Report, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.done {
+		return nil, fmt.Errorf("validate: Finish called twice")
+	}
+	v.done = true
+	for _, t := range v.tables {
+		t.sealed = true
+	}
+	rep := &Report{Failures: []Result{}, Results: []Result{}, Recommendations: []string{}}
+	for _, c := range v.checks {
+		for _, r := range c.results(v) {
+			r.Details = sanitizeMap(r.Details)
+			rep.Results = append(rep.Results, r)
+		}
+	}
+	var rows int64
+	for _, t := range v.tables {
+		rows += t.rows
+		rep.Tables = append(rep.Tables, v.tableStats(t))
+	}
+	sum := Summary{ByTable: map[string]Counts{}, ByType: map[string]Counts{}}
+	for _, cw := range categoryWeights {
+		sum.ByType[string(cw.Cat)] = Counts{}
+	}
+	for _, r := range rep.Results {
+		sum.TotalValidations++
+		bt, ty := sum.ByTable[r.Table], sum.ByType[string(r.Category)]
+		bt.Total++
+		ty.Total++
+		if r.Passed {
+			sum.Passed++
+			bt.Passed++
+			ty.Passed++
+		} else {
+			sum.Failed++
+			bt.Failed++
+			ty.Failed++
+			rep.Failures = append(rep.Failures, r)
+			if r.Hard {
+				sum.HardFailures++
+			}
+		}
+		sum.ByTable[r.Table], sum.ByType[string(r.Category)] = bt, ty
+	}
+	sum.Score = ComputeScore(rep.Results)
+	sum.QualityScore = sum.Score.Value
+	rep.Summary = sum
+	rep.Metadata = Metadata{DatasetName: v.s.Metadata.Name, Version: v.s.Version, Timestamp: v.opts.Now().Format(time.RFC3339),
+		DataDirectory: v.opts.DataDir, Format: v.opts.Format, DatagenVersion: v.opts.Version, TotalRows: rows,
+		Seconds: round4(time.Since(v.start).Seconds())}
+	rep.Recommendations = v.recommend(rep)
+	return rep, nil
+}
+
+func (v *Validator) tableStats(t *tableState) TableStats {
+	ts := TableStats{ID: t.id, Kind: string(t.node.Kind), Present: t.present, File: t.file, Rows: t.rows}
+	for j, c := range t.cols {
+		ts.Columns = append(ts.Columns, c.export(t.missing[j]))
+	}
+	for _, c := range t.cols {
+		for _, m := range c.spec.Modifiers {
+			if m.Trend != nil {
+				ts.Trends = append(ts.Trends, fmt.Sprintf("%s: %s trend, growth rate %g per year", c.spec.Name, m.Trend.Type, m.Trend.GrowthRate))
+			}
+			if m.Effect != nil {
+				ts.Windows = append(ts.Windows, v.windows(c.spec.Name, m.Effect)...)
+			}
+		}
+	}
+	for _, m := range t.node.Modifiers {
+		if m.Effect != nil {
+			ts.Windows = append(ts.Windows, v.windows("(fanout)", m.Effect)...)
+		}
+	}
+	if len(ts.Windows) > 200 {
+		ts.Windows = ts.Windows[:200]
+	}
+	return ts
+}
+
+// windows lists the windows of an effect table.
+func (v *Validator) windows(col string, e *dsl.EffectArgs) []EffectWindow {
+	et := v.byID[e.EffectTable]
+	if et == nil || et.kept == nil || e.StartCol == "" || e.EndCol == "" {
+		return nil
+	}
+	mt := memTable{et}
+	sv, ev, fv := mt.Column(e.StartCol), mt.Column(e.EndCol), mt.Column(e.Field)
+	if sv == nil || ev == nil || !sv.Type.IsTime() || !ev.Type.IsTime() {
+		return nil
+	}
+	var out []EffectWindow
+	for i := 0; i < int(et.rows) && len(out) < 200; i++ {
+		if sv.IsNull(i) || ev.IsNull(i) || ev.Ints[i] < sv.Ints[i] {
+			continue
+		}
+		w := EffectWindow{Column: col, Effect: e.EffectTable, Start: formatTime(sv.Ints[i], sv.Type), End: formatTime(ev.Ints[i], ev.Type)}
+		if fv != nil && !fv.IsNull(i) && fv.Type.IsNumeric() {
+			x, _, _ := cell(fv, i)
+			w.Value = fptr(x)
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// recommend suggests fixes for the failures and for unchecked relations.
+func (v *Validator) recommend(rep *Report) []string {
+	out := []string{}
+	seen := map[string]bool{}
+	add := func(s string) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	for _, t := range v.tables {
+		for _, pid := range t.node.Parents {
+			p := v.byID[pid]
+			if p == nil {
+				continue
+			}
+			if j, _ := v.parentLink(t, p); j < 0 {
+				add(fmt.Sprintf("%q has parent %q but no column copies %s.%s (a lookup generator from \"%s.%s\"); add one so that the relationship can be checked", t.id, pid, pid, p.node.PK, pid, p.node.PK))
+			}
+		}
+	}
+	for _, r := range rep.Failures {
+		switch {
+		case strings.HasSuffix(r.Name, ".exists") && !strings.Contains(strings.TrimSuffix(r.Name, ".exists"), "."):
+			add(fmt.Sprintf("Table %q is missing: generate it, or check --data-dir", r.Table))
+		case strings.HasSuffix(r.Name, ".pk_unique") || strings.HasSuffix(r.Name, ".unique"):
+			add(fmt.Sprintf("%s: generate the key with a sequence generator so that values cannot repeat", r.Name))
+		case strings.Contains(r.Name, ".fk_"):
+			add(fmt.Sprintf("%s: fill the foreign key with a lookup generator from the referenced column so that every value exists", r.Name))
+		case strings.HasSuffix(r.Name, ".nullable"):
+			add(fmt.Sprintf("%s: remove null_rate from the column or declare it nullable", r.Name))
+		case strings.HasSuffix(r.Name, ".range"):
+			add(fmt.Sprintf("%s: add a clamp (distribution clamp or clamp modifier) matching the declared range", r.Name))
+		case strings.HasSuffix(r.Name, ".weekend_share"):
+			if e, ok := r.Details["expected_share"].(float64); ok {
+				add(fmt.Sprintf("%s: the declared patterns give an expected weekend share of %.3f; adjust the target or the weekday pattern", r.Name, e))
+			}
+		case strings.Contains(r.Name, ".seasonality_"):
+			add(fmt.Sprintf("%s: the observed profile differs from the declared weights; check for modifiers that move timestamps (time_jitter, outliers, effects)", r.Name))
+		case strings.HasSuffix(r.Name, ".composite_effect"):
+			add(fmt.Sprintf("%s: make the target's influences match the patterns of the timestamp column, or widen the tolerance", r.Name))
+		}
+	}
+	return out
+}
+
+// WriteJSON writes the report as indented JSON (no NaN or infinities:
+// they are written as null).
+func (r *Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(r); err != nil {
+		return fmt.Errorf("writing the JSON report: %w", err)
+	}
+	return nil
+}
+
+// WriteSummary writes a console summary: the score, the counts per category
+// and table, the first failures and the score deductions.
+func (r *Report) WriteSummary(w io.Writer, minScore float64) error {
+	s := r.Summary
+	var b strings.Builder
+	fmt.Fprintf(&b, "Validation of %q (%d rows, %.2fs)\n", r.Metadata.DatasetName, r.Metadata.TotalRows, r.Metadata.Seconds)
+	fmt.Fprintf(&b, "Quality score: %.2f / 100 (minimum %.4g)\n", s.QualityScore, minScore)
+	fmt.Fprintf(&b, "Checks: %d, passed %d, failed %d, hard failures %d\n", s.TotalValidations, s.Passed, s.Failed, s.HardFailures)
+	for _, c := range s.Score.Categories {
+		if c.Total == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "  %-11s %4d/%-4d  weight %.3f  points %6.2f\n", c.Category, c.Passed, c.Total, c.EffectiveWeight, c.Points)
+	}
+	b.WriteString("Per table:\n")
+	ids := make([]string, 0, len(s.ByTable))
+	for id := range s.ByTable {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		c := s.ByTable[id]
+		name := id
+		if name == "" {
+			name = "(schema)"
+		}
+		fmt.Fprintf(&b, "  %-28s %4d/%-4d\n", name, c.Passed, c.Total)
+	}
+	if len(r.Failures) == 0 {
+		b.WriteString("✓ All validations passed!\n")
+	} else {
+		fmt.Fprintf(&b, "Failures (%d):\n", len(r.Failures))
+		for i, f := range r.Failures {
+			if i == 10 {
+				fmt.Fprintf(&b, "  … and %d more (see the JSON report)\n", len(r.Failures)-10)
+				break
+			}
+			hard := ""
+			if f.Hard {
+				hard = " [hard]"
+			}
+			fmt.Fprintf(&b, "  ✗ %s%s: %s\n", f.Name, hard, f.Message)
+		}
+		b.WriteString("Score deductions:\n")
+		for i, d := range s.Score.Deductions {
+			if i == 10 {
+				break
+			}
+			fmt.Fprintf(&b, "  -%5.2f  %s (%s)\n", d.Points, d.Name, d.Category)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// sanitizeMap replaces NaN and infinite floats by nil, recursively.
+func sanitizeMap(m map[string]any) map[string]any {
+	for k, x := range m {
+		m[k] = sanitize(x)
+	}
+	return m
+}
+
+func sanitize(x any) any {
+	switch t := x.(type) {
+	case float64:
+		if math.IsNaN(t) || math.IsInf(t, 0) {
+			return nil
+		}
+	case *float64:
+		if t == nil || math.IsNaN(*t) || math.IsInf(*t, 0) {
+			return nil
+		}
+		return *t
+	case []float64:
+		out := make([]any, len(t))
+		for i, f := range t {
+			out[i] = sanitize(f)
+		}
+		return out
+	case []any:
+		for i, e := range t {
+			t[i] = sanitize(e)
+		}
+	case map[string]any:
+		return sanitizeMap(t)
+	}
+	return x
+}
