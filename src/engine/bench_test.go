@@ -89,3 +89,7 @@ func BenchmarkGovScaledParquet(b *testing.B) {
 	benchSchema(b, "../../../shared/examples/gov_scaled.json", sink.Parquet)
 }
 func BenchmarkShopCSV(b *testing.B) { benchSchema(b, "../../example/shop.json", sink.CSV) }
+func BenchmarkSaasSubscriptionsCSV(b *testing.B) {
+	benchSchema(b, "../../example/saas_subscriptions.json", sink.CSV)
+}
+func BenchmarkEcommCSV(b *testing.B) { benchSchema(b, "../../../shared/examples/ecomm.json", sink.CSV) }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"sync"
 
+	"datagen/src/behavior"
 	"datagen/src/column"
 	"datagen/src/dsl"
 	"datagen/src/gen"
@@ -92,12 +93,17 @@ type worker struct {
 	parent []int64
 	block  *column.Block
 	done   []bool
+	// beh is the behaviour state of the block (facts with behaviour).
+	beh *behavior.Block
 }
 
 func (ts *tableState) newWorker() *worker {
 	w := &worker{rand: rng.NewRand(), raw: make([]*column.Vector, len(ts.cols)), done: make([]bool, len(ts.cols))}
 	for i := range w.raw {
 		w.raw[i] = &column.Vector{}
+	}
+	if ts.beh != nil {
+		w.beh = ts.beh.NewBlock()
 	}
 	return w
 }
@@ -309,6 +315,9 @@ func (e *engine) fillBlock(ts *tableState, wk *worker, blk *column.Block, start 
 			parent[i] = p
 		}
 	}
+	if wk.beh != nil {
+		ts.beh.Prepare(wk.beh, start, n, parent)
+	}
 	clear(wk.done)
 	get := func(name string) *column.Vector {
 		k := ts.t.ColumnIndex(name)
@@ -331,11 +340,17 @@ func (e *engine) fillBlock(ts *tableState, wk *worker, blk *column.Block, start 
 			wk.done[ci] = true
 			continue
 		}
-		if err := cs.gen.Fill(raw, batch); err != nil {
+		var src any = cs.gen
+		if cs.fill != nil {
+			src = cs.fill
+			if err := cs.fill.Fill(raw, wk.beh); err != nil {
+				return colErr(ts, cs, err)
+			}
+		} else if err := cs.gen.Fill(raw, batch); err != nil {
 			return colErr(ts, cs, err)
 		}
 		mctx.Resample = nil
-		if rs, ok := cs.gen.(gen.Resampler); ok {
+		if rs, ok := src.(gen.Resampler); ok {
 			r := wk.rand
 			mctx.Resample = func(row int64, attempt int) int64 { return rs.Resample(r, row, attempt) }
 		}
@@ -349,6 +364,11 @@ func (e *engine) fillBlock(ts *tableState, wk *worker, blk *column.Block, start 
 			out = raw
 		} else if err := gen.Cast(raw, cs.spec.Type, out); err != nil {
 			return colErr(ts, cs, fmt.Errorf("rows from %d: %w", start, err))
+		}
+		if cs.values {
+			if err := ts.beh.ApplyValues(cs.spec.Name, out, wk.beh); err != nil {
+				return colErr(ts, cs, err)
+			}
 		}
 		if cs.nullRate > 0 {
 			for i := 0; i < n; i++ {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 
+	"datagen/src/behavior"
 	"datagen/src/column"
 	"datagen/src/dsl"
 	"datagen/src/gen"
@@ -26,6 +27,9 @@ type tableState struct {
 	// selfPass is true during the first pass of a self-referencing table,
 	// when self-lookups are not yet computed.
 	selfPass bool
+	// beh is the behaviour of a fact (segments, vintage, stages, states),
+	// or nil.
+	beh *behavior.Runtime
 }
 
 // colState is a compiled column.
@@ -39,6 +43,10 @@ type colState struct {
 	keep     *column.Vector
 	// self marks a self-lookup column (skipped in the first pass).
 	self bool
+	// fill replaces gen for a column whose values a behaviour defines;
+	// values marks a column scaled by behaviour value multipliers.
+	fill   behavior.Filler
+	values bool
 }
 
 // Rows implements column.Table.
@@ -79,6 +87,9 @@ func (e *engine) prepare(t *plan.Table) (*tableState, error) {
 	case n.Kind == dsl.Vocab:
 		ts.rows = vocabRows(n)
 	case t.Primary != nil:
+		if err := e.behavior(ts); err != nil {
+			return nil, err
+		}
 		if err := e.fanout(ts); err != nil {
 			return nil, err
 		}
@@ -145,17 +156,32 @@ func (e *engine) compile(ts *tableState) error {
 				}
 			}
 		}
+		if bt := t.Behavior; bt != nil && bt.Segment != nil && bt.Segment.Column == spec.Name && bt.SegmentWeights != nil {
+			// The segments' base_probability sets the choice weights.
+			c := *spec
+			ch := *c.Generator.Choice
+			ch.Weights = bt.SegmentWeights
+			c.Generator.Choice = &ch
+			spec = &c
+		}
 		env := &gen.Env{
 			Seed: e.opts.Seed, Node: t.Node, Column: spec, Key: key, Timeframe: s.Timeframe,
 			Tables: e.table, PrimaryParent: primary, Patterns: patterns, TableRows: ts.rows,
 			ColumnType: func(name string) column.Type { return types[name] },
 		}
-		g, err := gen.Compile(env)
-		if err != nil {
-			return err
+		var vt column.Type
+		if f := ts.behFiller(spec.Name); f != nil {
+			cs.fill = f
+			vt = f.Type()
+		} else {
+			g, err := gen.Compile(env)
+			if err != nil {
+				return err
+			}
+			cs.gen = g
+			vt = g.Type()
 		}
-		cs.gen = g
-		vt := g.Type()
+		cs.values = ts.beh != nil && ts.beh.HasValues(spec.Name)
 		for mi, m := range spec.Modifiers {
 			menv := modify.Env{
 				Key: key, Index: mi, Column: spec, Node: t.Node, ValueType: vt, TSColumn: pc.TS,
@@ -198,6 +224,14 @@ func (e *engine) fanout(ts *tableState) error {
 		return fmt.Errorf("table %q: parent %q is not generated yet", t.ID(), t.Primary.ID())
 	}
 	np := parent.rows
+	ts.offsets = make([]int64, np+1)
+	if ts.beh != nil && ts.beh.Special() {
+		// Stage and state facts: one row per reached stage or period.
+		k := make([]int64, np)
+		ts.beh.Counts(k)
+		ts.setOffsets(k)
+		return nil
+	}
 	counts := make([]float64, np)
 	f := t.Node.Fanout
 	key := rng.NewKey(e.opts.Seed, t.ID(), SystemStream, "fanout")
@@ -214,22 +248,38 @@ func (e *engine) fanout(ts *tableState) error {
 			return &Error{Table: t.ID(), Err: fmt.Errorf("modifiers[%d] (effect): %w", mi, err)}
 		}
 	}
-	ts.offsets = make([]int64, np+1)
-	var total int64
+	if ts.beh != nil {
+		ts.beh.ScaleCounts(counts)
+	}
+	k := make([]int64, np)
 	for i, c := range counts {
-		k := int64(math.RoundToEven(c))
-		if k < 0 {
-			k = 0
+		k[i] = int64(math.RoundToEven(c))
+		if k[i] < 0 {
+			k[i] = 0
 		}
 		if f != nil && len(f.Clamp) == 2 {
-			k = min(max(k, f.Clamp[0]), f.Clamp[1])
+			k[i] = min(max(k[i], f.Clamp[0]), f.Clamp[1])
 		}
-		ts.offsets[i] = total
-		total += k
 	}
-	ts.offsets[np] = total
-	ts.rows = total
+	if ts.beh != nil && ts.beh.Thins() {
+		ts.beh.Thin(k)
+	}
+	ts.setOffsets(k)
 	return nil
+}
+
+// setOffsets turns per-parent counts into the prefix sums offsets.
+func (ts *tableState) setOffsets(counts []int64) {
+	var total int64
+	for i, c := range counts {
+		ts.offsets[i] = total
+		total += c
+	}
+	ts.offsets[len(counts)] = total
+	ts.rows = total
+	if ts.beh != nil {
+		ts.beh.SetOffsets(ts.offsets)
+	}
 }
 
 // drawCount draws one parent's base child count. Poisson counts outside

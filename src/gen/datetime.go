@@ -19,10 +19,20 @@ type datetimeSeries struct {
 }
 
 func newDatetime(env *Env) (Generator, error) {
-	d := env.Column.Generator.DatetimeSeries
+	s, err := NewTimeSampler(env.Column.Generator.DatetimeSeries, env.Timeframe, env.Patterns)
+	if err != nil {
+		return nil, err
+	}
+	return &datetimeSeries{sampler: s, key: env.Key}, nil
+}
+
+// NewTimeSampler returns the sampler a datetime_series generator draws
+// from: the grid of its window and frequency, weighted by its pattern and
+// by the extra patterns (the seasonality modifiers of its column).
+func NewTimeSampler(d *dsl.DatetimeSeries, tf dsl.Timeframe, extra []dsl.Pattern) (*timegrid.Sampler, error) {
 	start, end := d.Start, d.End
 	if d.WithinTimeframe {
-		start, end = env.Timeframe.Start, env.Timeframe.End
+		start, end = tf.Start, tf.End
 	}
 	f, err := timegrid.ParseFreq(d.Freq)
 	if err != nil {
@@ -39,14 +49,10 @@ func newDatetime(env *Env) (Generator, error) {
 	if d.Pattern != nil {
 		add(d.Pattern)
 	}
-	for i := range env.Patterns {
-		add(&env.Patterns[i])
+	for i := range extra {
+		add(&extra[i])
 	}
-	s, err := timegrid.NewSampler(g, pats)
-	if err != nil {
-		return nil, err
-	}
-	return &datetimeSeries{sampler: s, key: env.Key}, nil
+	return timegrid.NewSampler(g, pats)
 }
 
 func (d *datetimeSeries) Type() column.Type { return column.Timestamp }

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"datagen/src/behavior"
 	"datagen/src/column"
 	"datagen/src/dsl"
 )
@@ -22,6 +23,9 @@ type Plan struct {
 	Order []*Table
 	// ByID indexes tables by node id.
 	ByID map[string]*Table
+	// Warnings are problems of the behaviour blocks that do not stop
+	// generation, each "path: message".
+	Warnings []string
 }
 
 // Table is one node with its resolved relations.
@@ -44,6 +48,9 @@ type Table struct {
 	// SelfLookup is true when a column looks up another column of the
 	// same table (two passes are needed).
 	SelfLookup bool
+	// Behavior is the table's resolved behaviour (segment, vintage,
+	// stages, states), or nil.
+	Behavior *behavior.Table
 }
 
 // Column is one column with its resolved dependencies.
@@ -106,22 +113,49 @@ func colPath(t *Table, c int) string {
 	return fmt.Sprintf("%s.columns[%d](%s)", nodePath(t), c, t.Cols[c].Spec.Name)
 }
 
-// unsupported lists the behaviour blocks that this version parses but does
-// not generate yet.
-func unsupported(t *Table) Errors {
+// resolveBehavior parses and validates the behaviour blocks, attaches them
+// to their tables and keeps the parent columns they read.
+func (p *Plan) resolveBehavior() Errors {
+	res, problems := behavior.Resolve(p.Schema)
 	var errs Errors
-	n := t.Node
-	for _, b := range []struct {
-		key string
-		v   any
-	}{{"segment_behavior", n.SegmentBehavior}, {"vintage_behavior", n.VintageBehavior},
-		{"stage_config", n.StageConfig}, {"state_transition_model", n.StateTransitionModel}} {
-		if b.v != nil {
-			errs = append(errs, &Error{nodePath(t) + "." + b.key,
-				fmt.Sprintf("%s is not supported yet by this version of datagen; remove the block to generate the rest of the schema", b.key)})
+	for _, pr := range problems {
+		if pr.Warning {
+			p.Warnings = append(p.Warnings, pr.String())
+		} else {
+			errs = append(errs, &Error{pr.Path, pr.Message})
 		}
 	}
-	return errs
+	if len(errs) > 0 {
+		return errs
+	}
+	keep := func(id, col string) {
+		if t := p.ByID[id]; t != nil && col != "" {
+			t.Keep[col] = true
+		}
+	}
+	for id, bt := range res.Tables {
+		t := p.ByID[id]
+		t.Behavior = bt
+		primary := ""
+		if t.Primary != nil {
+			primary = t.Primary.ID()
+		}
+		for _, l := range bt.SegmentLinks {
+			keep(l.Parent, l.Segment.Column)
+		}
+		if l := bt.VintageLink; l != nil {
+			keep(l.Parent, l.Vintage.CreatedAt)
+		}
+		if sc := bt.Stages; sc != nil {
+			keep(primary, sc.StartColumn)
+			keep(primary, sc.SegmentColumn)
+		}
+		if m := bt.States; m != nil {
+			keep(primary, m.ParentStartColumn)
+			keep(primary, m.SegmentColumn)
+		}
+	}
+	return nil
 }
 
 // New builds the plan of a schema that passed dsl validation.
@@ -142,10 +176,12 @@ func New(s *dsl.Schema) (*Plan, error) {
 		if t.Node.Kind == dsl.Fact && len(t.Node.Parents) > 0 {
 			t.Primary = p.ByID[t.Node.Parents[0]]
 		}
-		errs = append(errs, unsupported(t)...)
 		errs = append(errs, p.resolveColumns(t)...)
 	}
 	if len(errs) > 0 {
+		return nil, errs
+	}
+	if errs := p.resolveBehavior(); len(errs) > 0 {
 		return nil, errs
 	}
 	order, err := p.order()

@@ -82,7 +82,7 @@ func TestPlanErrors(t *testing.T) {
 			`nodes[0](t).columns: columns of "t" read each other in a cycle: a, b`},
 		{"behaviour block", `[{"id":"t","kind":"entity","rows":5,"pk":"a","segment_behavior":{"segment_column":"a"},"columns":[
 		   {"name":"a","type":"int","generator":{"sequence":{}}}]}]`,
-			`nodes[0](t).segment_behavior: segment_behavior is not supported yet`},
+			`nodes[0](t).segment_behavior: segment_behavior needs "behaviors"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

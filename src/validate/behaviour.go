@@ -876,10 +876,20 @@ func (c *fanoutCheck) results(v *Validator) []Result {
 	}
 	f := t.node.Fanout
 	mean, sd, lo, hi := fanoutMoments(f)
-	effects := false
+	// Table-level effects, stages and the parents' segment and vintage
+	// behaviours change the per-parent counts: only the clamp is checked.
+	effects, why := false, ""
 	for _, m := range t.node.Modifiers {
 		if m.Effect != nil {
-			effects = true
+			effects, why = true, "table-level effects scale the counts"
+		}
+	}
+	if t.node.StageConfig != nil {
+		effects, why = true, "stage_config sets the rows per parent"
+	}
+	for _, pid := range t.node.Parents {
+		if p := v.byID[pid]; p != nil && (p.node.SegmentBehavior != nil || p.node.VintageBehavior != nil) {
+			effects, why = true, fmt.Sprintf("the segment or vintage behaviour of %q scales the counts", pid)
 		}
 	}
 	if f != nil && len(f.Clamp) == 2 {
@@ -907,7 +917,7 @@ func (c *fanoutCheck) results(v *Validator) []Result {
 	}
 	if effects {
 		d["expected_mean"] = nil
-		d["note"] = "table-level effects scale the counts: only bounds from fanout.clamp are checked"
+		d["note"] = why + ": only bounds from fanout.clamp are checked"
 	} else {
 		limit := 4*sd/math.Sqrt(float64(parents)) + 1e-9
 		d["expected_mean"], d["limit"] = mean, limit

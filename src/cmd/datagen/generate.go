@@ -25,6 +25,7 @@ import (
 	"datagen/src/keboola/upload"
 	"datagen/src/plan"
 	"datagen/src/sink"
+	"datagen/src/validate"
 )
 
 // generateFlags are the options of `datagen generate`.
@@ -41,6 +42,9 @@ type generateFlags struct {
 	blockRows  int
 	compress   string
 	noProgress bool
+	// validate while generating
+	validate bool
+	minScore float64
 	// upload after generating
 	upload bool
 	up     uploadFlags
@@ -78,6 +82,8 @@ the block size and splitting into parts never change it.`,
 	fl.IntVar(&f.blockRows, "block-rows", engine.DefaultBlockRows, "rows per unit of work (does not change the data)")
 	fl.StringVar(&f.compress, "compression", "snappy", "Parquet compression: snappy, zstd or none")
 	fl.BoolVar(&f.noProgress, "quiet", false, "no progress output")
+	fl.BoolVar(&f.validate, "validate", false, "check the data while generating; writes <output-dir>/validation_report.json")
+	fl.Float64Var(&f.minScore, "min-score", 80, "with --validate: lowest quality score (0-100) that passes (exit code 1 below it)")
 	fl.BoolVar(&f.upload, "upload", false, "upload the generated tables to Keboola Storage (needs --format csv, --bucket, $KBC_URL and $KBC_TOKEN)")
 	fl.StringVar(&f.up.bucket, "bucket", "", "with --upload: destination bucket id, e.g. in.c-datagen")
 	fl.StringVar(&f.up.prefix, "table-prefix", "", "with --upload: prefix for every table name")
@@ -103,6 +109,9 @@ func loadPlan(path string, lenient bool) (*plan.Plan, []byte, error) {
 	p, err := plan.New(s)
 	if err != nil {
 		return nil, nil, asUserError(schemaError(path, err))
+	}
+	for _, w := range p.Warnings {
+		fmt.Fprintf(os.Stderr, "warning: %s\n", w)
 	}
 	return p, data, nil
 }
@@ -167,6 +176,15 @@ func runGenerate(ctx context.Context, schemaPath string, f generateFlags) error 
 	sopts := sink.Options{Compression: f.compress, Metadata: map[string]string{
 		"datagen.version": version, "datagen.seed": fmt.Sprint(f.seed), "datagen.format_version": fmt.Sprint(engine.FormatVersion),
 	}}
+	if f.validate && f.parts > 1 {
+		return asUserError(errors.New("--validate needs the whole data set: run `datagen validate` on the parts' folder instead of --parts with --validate"))
+	}
+	var val *validate.Validator
+	if f.validate {
+		if val, err = validate.New(p.Schema, validate.Options{DataDir: f.out, Format: string(format), Version: version}); err != nil {
+			return asUserError(err)
+		}
+	}
 	files := map[string]string{}
 	open := func(t *plan.Table, fields []column.Field) (engine.Writer, error) {
 		name := t.ID() + suffix
@@ -175,7 +193,16 @@ func runGenerate(ctx context.Context, schemaPath string, f generateFlags) error 
 			return nil, err
 		}
 		files[t.ID()] = sink.FileName(name, format, sopts)
-		return newSinkWriter(w), nil
+		sw := newSinkWriter(w)
+		if val == nil {
+			return sw, nil
+		}
+		cw, err := val.Table(t.ID(), fields)
+		if err != nil {
+			w.Abort()
+			return nil, err
+		}
+		return newTeeWriter(sw, cw), nil
 	}
 	prog := newProgress(f.noProgress)
 	res, err := engine.Run(ctx, p, engine.Options{
@@ -197,6 +224,11 @@ func runGenerate(ctx context.Context, schemaPath string, f generateFlags) error 
 	if err := sink.WriteFileAtomic(filepath.Join(f.out, name), append(b, '\n')); err != nil {
 		return fmt.Errorf("writing metadata: %w", err)
 	}
+	if val != nil {
+		if err := finishValidation(val, f); err != nil {
+			return err
+		}
+	}
 	if !f.upload {
 		return nil
 	}
@@ -206,6 +238,85 @@ func runGenerate(ctx context.Context, schemaPath string, f generateFlags) error 
 	f.up.parallel = upload.DefaultParallelism
 	f.up.sliceMiB = upload.DefaultSliceBytes >> 20
 	return runUpload(ctx, f.out, f.up)
+}
+
+// finishValidation writes the report of checks computed while generating
+// and prints its summary; a failed check or a low score is exit code 1.
+func finishValidation(v *validate.Validator, f generateFlags) error {
+	rep, err := v.Finish()
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(f.out, "validation_report.json")
+	if err := writeReportFile(path, rep.WriteJSON); err != nil {
+		return err
+	}
+	if !f.noProgress {
+		if err := rep.WriteSummary(os.Stderr, f.minScore); err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "Report: %s\n", path)
+	}
+	if !rep.OK(f.minScore) {
+		return asUserError(fmt.Errorf("validation failed: %d hard failure(s), quality score %.2f (minimum %.4g); the tables were written",
+			rep.Summary.HardFailures, rep.Summary.QualityScore, f.minScore))
+	}
+	return nil
+}
+
+// teeWriter sends every block to the file writer and to the validator.
+type teeWriter struct {
+	file engine.Writer
+	val  engine.Writer
+}
+
+// encodingTeeWriter keeps the file writer's concurrent encoding.
+type encodingTeeWriter struct {
+	teeWriter
+	enc engine.Encoder
+}
+
+func newTeeWriter(file, val engine.Writer) engine.Writer {
+	t := teeWriter{file: file, val: val}
+	if e, ok := file.(engine.Encoder); ok {
+		return encodingTeeWriter{t, e}
+	}
+	return t
+}
+
+func (t teeWriter) WriteBlock(b *column.Block) error {
+	if err := t.file.WriteBlock(b); err != nil {
+		return err
+	}
+	return t.val.WriteBlock(b)
+}
+
+func (t teeWriter) Commit() error {
+	if err := t.file.Commit(); err != nil {
+		t.val.Abort()
+		return err
+	}
+	return t.val.Commit()
+}
+
+func (t teeWriter) Abort() { t.file.Abort(); t.val.Abort() }
+
+func (t teeWriter) Finish() error {
+	if f, ok := t.file.(engine.Finisher); ok {
+		return f.Finish()
+	}
+	return nil
+}
+
+func (t encodingTeeWriter) EncodeBlock(b *column.Block, dst []byte) ([]byte, error) {
+	return t.enc.EncodeBlock(b, dst)
+}
+
+func (t encodingTeeWriter) WriteEncoded(b *column.Block, p []byte) error {
+	if err := t.enc.WriteEncoded(b, p); err != nil {
+		return err
+	}
+	return t.val.WriteBlock(b)
 }
 
 // checkGenerateUpload rejects --upload settings that cannot work, before

@@ -1,0 +1,323 @@
+package behavior
+
+import (
+	"fmt"
+	"math"
+)
+
+// Unit is a time unit of ages, periods and gaps.
+type Unit uint8
+
+// The time units. Month, Quarter and Year are calendar units (UTC).
+const (
+	Second Unit = iota + 1
+	Minute
+	Hour
+	Day
+	Week
+	Month
+	Quarter
+	Year
+)
+
+var unitNames = map[string]Unit{"second": Second, "minute": Minute, "hour": Hour, "day": Day,
+	"week": Week, "month": Month, "quarter": Quarter, "year": Year}
+
+func (u Unit) String() string {
+	for k, v := range unitNames {
+		if v == u {
+			return k
+		}
+	}
+	return "invalid"
+}
+
+// micros is the length of a fixed unit in microseconds (0 for calendar
+// units).
+func (u Unit) micros() int64 {
+	switch u {
+	case Second:
+		return 1e6
+	case Minute:
+		return 60e6
+	case Hour:
+		return 3600e6
+	case Day:
+		return 86400e6
+	case Week:
+		return 7 * 86400e6
+	}
+	return 0
+}
+
+// months is the number of calendar months of a calendar unit.
+func (u Unit) months() int {
+	switch u {
+	case Month:
+		return 1
+	case Quarter:
+		return 3
+	case Year:
+		return 12
+	}
+	return 0
+}
+
+// parseUnit reads a unit name; allowed restricts the accepted units.
+func parseUnit(o *object, key string, def Unit, allowed ...Unit) Unit {
+	s := o.str(key, "")
+	if s == "" {
+		return def
+	}
+	u, ok := unitNames[s]
+	if ok {
+		for _, a := range allowed {
+			if a == u {
+				return u
+			}
+		}
+	}
+	names := make([]string, len(allowed))
+	for i, a := range allowed {
+		names[i] = a.String()
+	}
+	hint := ""
+	if c := closest(s, names); c != "" {
+		hint = fmt.Sprintf(" (did you mean %q?)", c)
+	}
+	o.ps.errorf(o.at(key), "unknown time unit %q%s; use one of %s", s, hint, quoteList(names))
+	return def
+}
+
+// AddUnits returns t + k units (UTC microseconds). Calendar units keep the
+// day of the month where it exists and otherwise use the month's last day
+// (January 31 + 1 month = February 28 or 29), always counting from t, so
+// that t + 2 months is March 31 again.
+func AddUnits(t int64, k int64, u Unit) int64 {
+	if m := u.micros(); m > 0 {
+		return t + k*m
+	}
+	c := splitCivil(t)
+	return c.addMonths(k * int64(u.months()))
+}
+
+const usPerDay = 86400e6
+
+// civil is an instant split into its UTC calendar date and time of day.
+type civil struct{ y, m, d, tod int64 }
+
+func splitCivil(t int64) civil {
+	days := floorDiv(t, usPerDay)
+	y, m, d := civilFromDays(days)
+	return civil{y, m, d, t - days*usPerDay}
+}
+
+// addMonths returns the instant k months after c, the day clamped to the
+// length of the target month.
+func (c civil) addMonths(k int64) int64 {
+	total := c.y*12 + c.m - 1 + k
+	ny := floorDiv(total, 12)
+	nm := total - ny*12 + 1
+	d := min(c.d, daysInMonth(ny, nm))
+	return daysFromCivil(ny, nm, d)*usPerDay + c.tod
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
+}
+
+// daysFromCivil returns the days since 1970-01-01 of a proleptic
+// Gregorian date (H. Hinnant's algorithm).
+func daysFromCivil(y, m, d int64) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := floorDiv(y, 400)
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
+}
+
+// civilFromDays is the inverse of daysFromCivil.
+func civilFromDays(z int64) (y, m, d int64) {
+	z += 719468
+	era := floorDiv(z, 146097)
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	y = yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	d = doy - (153*mp+2)/5 + 1
+	m = mp + 3
+	if m > 12 {
+		m -= 12
+	}
+	if m <= 2 {
+		y++
+	}
+	return y, m, d
+}
+
+func daysInMonth(y, m int64) int64 {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// Age returns the time from `from` to `to` in units u, as a fraction: for
+// calendar units the whole units elapsed plus the elapsed share of the
+// current one (from January 15, March 1 is 1.5 months). Negative spans
+// give 0.
+func Age(from, to int64, u Unit) float64 {
+	if to <= from {
+		return 0
+	}
+	if m := u.micros(); m > 0 {
+		return float64(to-from) / float64(m)
+	}
+	a, b := splitCivil(from), splitCivil(to)
+	step := int64(u.months())
+	k := ((b.y-a.y)*12 + b.m - a.m) / step
+	anchor := a.addMonths(k * step)
+	for anchor > to {
+		k--
+		anchor = a.addMonths(k * step)
+	}
+	next := a.addMonths((k + 1) * step)
+	for next <= to {
+		k++
+		anchor, next = next, a.addMonths((k+1)*step)
+	}
+	return float64(k) + float64(to-anchor)/float64(next-anchor)
+}
+
+// Curve is an age-based multiplier: Points[floor(age)] for an array curve
+// (the last point holds forever), or a parametric form of age.
+type Curve struct {
+	// Points is the array form; nil for a parametric curve.
+	Points []float64
+	// Form is "logarithmic" (a + b·ln(age+1)), "exponential" (a·e^(b·age))
+	// or "linear" (a + b·age); parametric values below 0 are 0.
+	Form string
+	A, B float64
+}
+
+// At returns the multiplier at age (in the curve's unit, ≥ 0).
+func (c *Curve) At(age float64) float64 {
+	if age < 0 {
+		age = 0
+	}
+	if c.Points != nil {
+		i := int(age)
+		if age >= float64(len(c.Points)-1) {
+			i = len(c.Points) - 1
+		}
+		return c.Points[i]
+	}
+	var v float64
+	switch c.Form {
+	case "logarithmic":
+		v = c.A + c.B*math.Log1p(age)
+	case "exponential":
+		v = c.A * math.Exp(c.B*age)
+	default:
+		v = c.A + c.B*age
+	}
+	if !(v > 0) {
+		return 0
+	}
+	return v
+}
+
+// Max returns the largest value of the curve over ages [0, maxAge].
+func (c *Curve) Max(maxAge float64) float64 {
+	if maxAge < 0 {
+		maxAge = 0
+	}
+	if c.Points != nil {
+		m := 0.0
+		for i, p := range c.Points {
+			if float64(i) > maxAge {
+				break
+			}
+			m = max(m, p)
+		}
+		return m
+	}
+	// Every parametric form is monotonic in age.
+	return max(c.At(0), c.At(maxAge))
+}
+
+var curveForms = []string{"logarithmic", "exponential", "linear"}
+
+// parseCurve reads an array or {"curve_type", "params": {"a", "b"}}.
+func parseCurve(v any, path string, ps *Problems) *Curve {
+	switch x := v.(type) {
+	case []any:
+		if len(x) == 0 {
+			ps.errorf(path, "an array curve needs at least one value")
+			return nil
+		}
+		c := &Curve{Points: make([]float64, len(x))}
+		for i, e := range x {
+			f, ok := e.(float64)
+			if !ok || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 {
+				ps.errorf(fmt.Sprintf("%s[%d]", path, i), "curve values must be finite numbers ≥ 0, got %s", describe(e))
+				return nil
+			}
+			c.Points[i] = f
+		}
+		return c
+	case map[string]any:
+		o := asObject(x, path, ps)
+		c := &Curve{Form: o.str("curve_type", "")}
+		if !o.has("curve_type") {
+			ps.errorf(o.at("curve_type"), "curve_type is required: one of %s", quoteList(curveForms))
+		} else if !contains(curveForms, c.Form) {
+			ps.errorf(o.at("curve_type"), "unknown curve_type %q; use one of %s", c.Form, quoteList(curveForms))
+		}
+		if pv := o.get("params"); pv == nil {
+			ps.errorf(o.at("params"), "params {\"a\": …, \"b\": …} is required")
+		} else if po := asObject(pv, o.at("params"), ps); po != nil {
+			var okA, okB bool
+			c.A, okA = po.num("a")
+			c.B, okB = po.num("b")
+			if !okA && !po.has("a") {
+				ps.errorf(po.at("a"), "parameter a is required")
+			}
+			if !okB && !po.has("b") {
+				ps.errorf(po.at("b"), "parameter b is required")
+			}
+			po.done()
+		}
+		o.done()
+		return c
+	case string:
+		ps.errorf(path, "a curve is an array of multipliers or {\"curve_type\": %q, \"params\": {\"a\": …, \"b\": …}}, not a string", x)
+	default:
+		ps.errorf(path, "expected an array of multipliers or a {\"curve_type\", \"params\"} object, got %s", describe(v))
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

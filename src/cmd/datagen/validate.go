@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"datagen/src/sink"
+	"datagen/src/validate"
+)
+
+// validateFlags are the options of `datagen validate`.
+type validateFlags struct {
+	dataDir  string
+	report   string
+	minScore float64
+	lenient  bool
+	quiet    bool
+}
+
+func init() {
+	var f validateFlags
+	cmd := &cobra.Command{
+		Use:   "validate SCHEMA",
+		Short: "Check generated data against its schema and score its quality",
+		Long: `Read the tables of SCHEMA back from the data directory (CSV, gzip CSV or
+Parquet files named <node id>.<ext>, or part files <node id>.part-K-of-N.<ext>),
+check keys, foreign keys, nulls, types, declared constraints and behaviours,
+print a summary and write a JSON report.
+
+Exit status: 0 when every hard check (keys, foreign keys, non-null columns,
+types, present tables and columns) passed and the quality score reaches
+--min-score; 1 otherwise or on a bad schema; 2 on an application error.`,
+		Example: `  datagen validate schema.json --data-dir out
+  datagen validate schema.json --data-dir out --report out/validation_report.json --min-score 90`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rep, err := runValidation(cmd.Context(), args[0], f.dataDir, f.lenient)
+			if err != nil {
+				return err
+			}
+			path := f.report
+			if path == "" {
+				path = filepath.Join(f.dataDir, "validation_report.json")
+			}
+			if err := writeReportFile(path, rep.WriteJSON); err != nil {
+				return err
+			}
+			if !f.quiet {
+				if err := rep.WriteSummary(os.Stdout, f.minScore); err != nil {
+					return err
+				}
+				fmt.Fprintf(os.Stdout, "Report: %s\n", path)
+			}
+			if !rep.OK(f.minScore) {
+				return asUserError(fmt.Errorf("validation failed: %d hard failure(s), quality score %.2f (minimum %.4g)",
+					rep.Summary.HardFailures, rep.Summary.QualityScore, f.minScore))
+			}
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&f.dataDir, "data-dir", "d", "", "directory holding the generated tables (required)")
+	fl.StringVar(&f.report, "report", "", "JSON report path (default <data-dir>/validation_report.json)")
+	fl.Float64Var(&f.minScore, "min-score", 80, "lowest quality score (0-100) that passes")
+	fl.BoolVar(&f.lenient, "lenient", false, "accept unknown keys in the schema (warnings instead of errors)")
+	fl.BoolVar(&f.quiet, "quiet", false, "no console summary")
+	rootCmd.AddCommand(cmd)
+}
+
+// runValidation loads the schema and validates the data directory.
+func runValidation(_ context.Context, schemaPath, dataDir string, lenient bool) (*validate.Report, error) {
+	if dataDir == "" {
+		return nil, asUserError(errors.New("--data-dir is required"))
+	}
+	if st, err := os.Stat(dataDir); err != nil || !st.IsDir() {
+		return nil, asUserError(fmt.Errorf("--data-dir %q is not a directory", dataDir))
+	}
+	p, _, err := loadPlan(schemaPath, lenient)
+	if err != nil {
+		return nil, err
+	}
+	v, err := validate.New(p.Schema, validate.Options{DataDir: dataDir, Version: version})
+	if err != nil {
+		return nil, asUserError(err)
+	}
+	if err := validate.ReadDir(dataDir, v); err != nil {
+		var fe *validate.FileError
+		if errors.As(err, &fe) {
+			return nil, asUserError(fmt.Errorf("reading the data: %w", err))
+		}
+		return nil, fmt.Errorf("reading the data: %w", err)
+	}
+	rep, err := v.Finish()
+	if err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// writeReportFile writes a report atomically.
+func writeReportFile(path string, write func(w io.Writer) error) error {
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		return err
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("writing report: %w", err)
+		}
+	}
+	if err := sink.WriteFileAtomic(path, buf.Bytes()); err != nil {
+		return fmt.Errorf("writing report: %w", err)
+	}
+	return nil
+}

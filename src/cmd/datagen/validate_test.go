@@ -1,0 +1,141 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// shopData generates example/shop.json into a temporary directory.
+func shopData(t *testing.T, format string) string {
+	t.Helper()
+	out := t.TempDir()
+	if _, errs, code := datagen(t, "generate", "../../../example/shop.json", "-o", out, "--format", format, "--quiet"); code != 0 {
+		t.Fatalf("generate exit %d: %s", code, errs)
+	}
+	return out
+}
+
+func TestValidateCommand(t *testing.T) {
+	for _, format := range []string{"csv", "parquet"} {
+		t.Run(format, func(t *testing.T) {
+			dir := shopData(t, format)
+			stdout, stderr, code := datagen(t, "validate", "../../../example/shop.json", "--data-dir", dir)
+			if code != 0 {
+				t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+			}
+			if !strings.Contains(stdout, "Quality score: ") || !strings.Contains(stdout, "validation_report.json") {
+				t.Errorf("summary:\n%s", stdout)
+			}
+			b, err := os.ReadFile(filepath.Join(dir, "validation_report.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rep struct {
+				Summary struct {
+					Total        int     `json:"total_validations"`
+					Score        float64 `json:"quality_score"`
+					HardFailures int     `json:"hard_failures"`
+				} `json:"summary"`
+			}
+			if err := json.Unmarshal(b, &rep); err != nil {
+				t.Fatal(err)
+			}
+			if rep.Summary.Total < 50 || rep.Summary.HardFailures != 0 || rep.Summary.Score < 80 {
+				t.Errorf("summary %+v", rep.Summary)
+			}
+			// An unreachable minimum score fails with exit 1.
+			if _, _, code := datagen(t, "validate", "../../../example/shop.json", "-d", dir, "--min-score", "100.5", "--quiet"); code != 1 {
+				t.Errorf("--min-score 100.5: exit %d, want 1", code)
+			}
+		})
+	}
+}
+
+func TestValidateExitCodes(t *testing.T) {
+	dir := shopData(t, "csv")
+	// Break the primary key of customer: the second data row repeats the first id.
+	path := filepath.Join(dir, "customer.csv")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(b), "\n")
+	first := strings.SplitN(lines[1], ",", 2)[0]
+	rest := strings.SplitN(lines[2], ",", 2)[1]
+	lines[2] = first + "," + rest
+	broken := t.TempDir()
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		data, _ := os.ReadFile(filepath.Join(dir, e.Name()))
+		if e.Name() == "customer.csv" {
+			data = []byte(strings.Join(lines, "\n"))
+		}
+		if err := os.WriteFile(filepath.Join(broken, e.Name()), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	report := filepath.Join(t.TempDir(), "sub", "r.json")
+	stdout, stderr, code := datagen(t, "validate", "../../../example/shop.json", "--data-dir", broken, "--report", report, "--min-score", "0")
+	if code != 1 || !strings.Contains(stdout, "✗ customer.pk_unique [hard]") || !strings.Contains(stderr, "hard failure") {
+		t.Errorf("duplicate pk: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(report); err != nil {
+		t.Errorf("report not written: %v", err)
+	}
+	cases := []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{"missing data dir", []string{"validate", "../../../example/shop.json", "--data-dir", filepath.Join(dir, "nope")}, 1, "is not a directory"},
+		{"no data dir flag", []string{"validate", "../../../example/shop.json"}, 1, "data-dir"},
+		{"bad schema", []string{"validate", filepath.Join(dir, "customer.csv"), "--data-dir", dir}, 1, "customer.csv"},
+		{"report into a directory", []string{"validate", "../../../example/shop.json", "--data-dir", dir, "--report", dir}, 2, "writing report"},
+		{"ragged csv", []string{"validate", "../../../example/shop.json", "--data-dir", raggedDir(t, dir)}, 1, "fields, the header has"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, stderr, code := datagen(t, tc.args...)
+			if code != tc.code || !strings.Contains(stderr, tc.msg) {
+				t.Errorf("exit %d (want %d), stderr: %s", code, tc.code, stderr)
+			}
+		})
+	}
+}
+
+// raggedDir copies dir with a malformed promotion.csv.
+func raggedDir(t *testing.T, dir string) string {
+	out := t.TempDir()
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		data, _ := os.ReadFile(filepath.Join(dir, e.Name()))
+		if e.Name() == "promotion.csv" {
+			data = append(data, []byte("1,2\n")...)
+		}
+		_ = os.WriteFile(filepath.Join(out, e.Name()), data, 0o644)
+	}
+	return out
+}
+
+func TestReportCommand(t *testing.T) {
+	dir := shopData(t, "parquet")
+	out := filepath.Join(t.TempDir(), "report.html")
+	stdout, stderr, code := datagen(t, "report", "../../../example/shop.json", "--data-dir", dir, "-o", out)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(b)
+	for _, want := range []string{"<!DOCTYPE html>", "OnlineShop", "ordered_at — rows per day (shaded: effect windows)", "basket_value: exponential trend"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+}

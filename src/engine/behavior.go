@@ -1,0 +1,44 @@
+package engine
+
+import (
+	"fmt"
+
+	"datagen/src/behavior"
+	"datagen/src/rng"
+)
+
+// behavior prepares the behaviour runtime of a fact with parents whose
+// plan links it to segments, a vintage, stages or states.
+func (e *engine) behavior(ts *tableState) error {
+	t := ts.t
+	bt := t.Behavior
+	if bt == nil || len(bt.SegmentLinks) == 0 && bt.VintageLink == nil && bt.Stages == nil && bt.States == nil {
+		return nil
+	}
+	parent := e.tables[t.Primary.ID()]
+	if parent == nil {
+		return fmt.Errorf("table %q: parent %q is not generated yet", t.ID(), t.Primary.ID())
+	}
+	seed := e.opts.Seed
+	env := behavior.Env{
+		Seed: seed, Node: t.Node, Timeframe: e.p.Schema.Timeframe, Tables: e.table, Workers: e.opts.Workers,
+		ColumnKey: func(name string) rng.Key { return rng.NewKey(seed, t.ID(), name) },
+		StreamKey: func(purpose ...string) rng.Key {
+			return rng.NewKey(seed, append([]string{t.ID(), SystemStream}, purpose...)...)
+		},
+	}
+	rt, err := behavior.NewRuntime(bt, env, parent.rows)
+	if err != nil {
+		return &Error{Table: t.ID(), Err: err}
+	}
+	ts.beh = rt
+	return nil
+}
+
+// behFiller returns the behaviour filler of a column, or nil.
+func (ts *tableState) behFiller(name string) behavior.Filler {
+	if ts.beh == nil {
+		return nil
+	}
+	return ts.beh.Filler(name)
+}
