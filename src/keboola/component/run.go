@@ -19,6 +19,7 @@ import (
 	"datagen/src/gen"
 	"datagen/src/keboola/manifest"
 	"datagen/src/plan"
+	"datagen/src/validate"
 )
 
 // Options configure a component run.
@@ -178,6 +179,36 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker **Masker) (*S
 	meta := []manifest.KV{{Key: "datagen.seed", Value: fmt.Sprint(p.Seed)},
 		{Key: "datagen.format_version", Value: fmt.Sprint(engine.FormatVersion)},
 		{Key: "datagen.schema_sha256", Value: schema.Hash()}}
+	// The validation gate checks the tables while they are written.
+	var val *validate.Validator
+	gate := o.Gate
+	if p.Validation.MinScore > 0 && gate == nil {
+		if p.Parts > 1 {
+			log.Warn("parameters.validation is not applied to a part of a split run; validate the whole table set instead")
+		} else {
+			v, err := validate.New(schema, validate.Options{Version: o.Version})
+			if err != nil {
+				return nil, err
+			}
+			val = v
+			gate = func(context.Context, GateInput) (float64, error) {
+				rep, err := val.Finish()
+				if err != nil {
+					return 0, err
+				}
+				log.Infof("Validation: %d checks, %d failed (%d hard), quality score %.1f",
+					rep.Summary.TotalValidations, rep.Summary.Failed, rep.Summary.HardFailures, rep.Summary.QualityScore)
+				for i, f := range rep.Failures {
+					if i == 10 {
+						log.Infof("... and %d more failed checks", len(rep.Failures)-10)
+						break
+					}
+					log.Warnf("Check failed: %s: %s", f.Name, f.Message)
+				}
+				return rep.Summary.QualityScore, nil
+			}
+		}
+	}
 	open := func(t *plan.Table, fields []column.Field) (engine.Writer, error) {
 		name := tableNames[t.ID()]
 		exp, ok := expected[t.ID()]
@@ -195,6 +226,14 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker **Masker) (*S
 			return nil, err
 		}
 		writers[t.ID()] = w
+		if val != nil {
+			cw, err := val.Table(t.ID(), fields)
+			if err != nil {
+				w.Abort()
+				return nil, err
+			}
+			return gateTee{w, cw}, nil
+		}
 		return w, nil
 	}
 	progress := func(ev engine.Event) {
@@ -233,7 +272,7 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker **Masker) (*S
 		log.WithFields(f).Infof("Wrote table %s", r.Destination)
 	}
 
-	if err := applyGate(ctx, o.Gate, p.Validation, GateInput{Plan: pl, TablesDir: dd.OutTables(), Tables: sum.Tables, Log: log}, log); err != nil {
+	if err := applyGate(ctx, gate, p.Validation, GateInput{Plan: pl, TablesDir: dd.OutTables(), Tables: sum.Tables, Log: log}, log); err != nil {
 		return nil, err
 	}
 	if p.Upload.Enabled() {
@@ -355,6 +394,29 @@ func schemaName(s *dsl.Schema) string {
 	}
 	return "schema"
 }
+
+// gateTee writes a table and feeds the same blocks to the validator.
+type gateTee struct {
+	w   engine.Writer
+	val *validate.TableWriter
+}
+
+func (t gateTee) WriteBlock(b *column.Block) error {
+	if err := t.w.WriteBlock(b); err != nil {
+		return err
+	}
+	return t.val.WriteBlock(b)
+}
+
+func (t gateTee) Commit() error {
+	if err := t.w.Commit(); err != nil {
+		t.val.Abort()
+		return err
+	}
+	return t.val.Commit()
+}
+
+func (t gateTee) Abort() { t.w.Abort(); t.val.Abort() }
 
 // applyGate runs the validation gate when one is configured.
 func applyGate(ctx context.Context, gate GateFunc, v Validation, in GateInput, log *logrus.Logger) error {
