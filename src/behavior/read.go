@@ -1,6 +1,7 @@
 package behavior
 
 import (
+	"datagen/src/editdist"
 	"fmt"
 	"math"
 	"sort"
@@ -217,29 +218,9 @@ func closest(word string, candidates []string) string {
 		if lc == lw || strings.TrimSuffix(lw, "s") == lc {
 			return c
 		}
-		if d := editDistance(lw, lc); d < bestD && d <= max(1, len(word)/3) {
+		if d := editdist.Distance(lw, lc); d < bestD && d <= max(1, len(word)/3) {
 			best, bestD = c, d
 		}
 	}
 	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -1,6 +1,7 @@
 package dsl
 
 import (
+	"datagen/src/editdist"
 	"errors"
 	"fmt"
 	"os"
@@ -161,7 +162,7 @@ func TestClosest(t *testing.T) {
 			t.Errorf("closest(%q) = %q, want %q", word, got, want)
 		}
 	}
-	if editDistance("kitten", "sitting") != 3 || editDistance("", "abc") != 3 || editDistance("é", "e") != 1 {
+	if editdist.Distance("kitten", "sitting") != 3 || editdist.Distance("", "abc") != 3 || editdist.Distance("é", "e") != 1 {
 		t.Error("editDistance")
 	}
 }

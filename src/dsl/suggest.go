@@ -1,32 +1,10 @@
 package dsl
 
 import (
+	"datagen/src/editdist"
 	"strconv"
 	"strings"
 )
-
-// editDistance is the Levenshtein distance between a and b, counted in
-// runes.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
-}
 
 // closest returns the candidate nearest to word, or "" when none is close
 // enough to be a plausible typo. A case-insensitive match always wins; then
@@ -49,7 +27,7 @@ func closest(word string, candidates []string) string {
 	limit := min(max(len([]rune(word))/3, 1), 3)
 	best, bestD := "", limit+1
 	for _, c := range candidates {
-		d := editDistance(lw, strings.ToLower(c))
+		d := editdist.Distance(lw, strings.ToLower(c))
 		if d < bestD {
 			best, bestD = c, d
 		}

@@ -11,6 +11,7 @@
 package semantic
 
 import (
+	"datagen/src/editdist"
 	"fmt"
 	"sort"
 	"strings"
@@ -329,7 +330,7 @@ func Suggest(name string) []string {
 	n := strings.ToLower(name)
 	var cs []cand
 	for _, s := range methodTable {
-		d := levenshtein(n, s.name)
+		d := editdist.Distance(n, s.name)
 		if strings.Contains(s.name, n) && len(n) >= 3 {
 			d = min(d, 1+(len(s.name)-len(n))/4)
 		}
@@ -349,26 +350,6 @@ func Suggest(name string) []string {
 		out = append(out, cs[i].name)
 	}
 	return out
-}
-
-func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 func quoteList(s []string) string {

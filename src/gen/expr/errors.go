@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"datagen/src/editdist"
 	"fmt"
 	"sort"
 	"strings"
@@ -43,7 +44,7 @@ func suggest(name string, candidates []string) string {
 	sort.Strings(sorted)
 	ln := strings.ToLower(name)
 	for _, c := range sorted {
-		d := editDistance(ln, strings.ToLower(c))
+		d := editdist.Distance(ln, strings.ToLower(c))
 		if d < bestD {
 			best, bestD = c, d
 		}
@@ -53,28 +54,6 @@ func suggest(name string, candidates []string) string {
 		return ""
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, in runes.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // didYouMean formats a suggestion suffix, or "" without one.

@@ -2,6 +2,7 @@ package component
 
 import (
 	"bytes"
+	"datagen/src/editdist"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -425,31 +426,11 @@ func describe(raw json.RawMessage) string {
 func suggest(k string, known []string) string {
 	best, bestD := "", 3
 	for _, c := range known {
-		if d := editDistance(strings.ToLower(k), c); d < bestD {
+		if d := editdist.Distance(strings.ToLower(k), c); d < bestD {
 			best, bestD = c, d
 		}
 	}
 	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // collectSecrets returns the string values of every "#"-prefixed key in v
