@@ -182,10 +182,15 @@ func (c *colState) feed(v *column.Vector, start int64, rows int) {
 	}
 }
 
-// initHist sets the histogram range from the first block's values.
+// histProbeRows is how many leading rows of a table set a histogram's
+// initial range: a fixed number, so that the bins do not depend on how the
+// rows were split into blocks (online during generation, or read back).
+const histProbeRows = 1024
+
+// initHist sets the histogram range from the table's first rows.
 func (c *colState) initHist(v *column.Vector) {
 	lo, hi := math.Inf(1), math.Inf(-1)
-	n := v.Len()
+	n := min(v.Len(), histProbeRows)
 	for i := 0; i < n; i++ {
 		if v.IsNull(i) {
 			continue

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -321,6 +322,35 @@ func TestGenerateValidateMatchesValidate(t *testing.T) {
 	for i := range a.All {
 		if a.All[i].Name != b.All[i].Name || a.All[i].Passed != b.All[i].Passed {
 			t.Errorf("result %d: %+v vs %+v", i, a.All[i], b.All[i])
+		}
+	}
+	// The whole reports agree, statistics and histograms included, but for
+	// the run metadata and the file names (none while generating).
+	var ra, rb any
+	for path, dst := range map[string]*any{filepath.Join(out, "validation_report.json"): &ra, other: &rb} {
+		raw, _ := os.ReadFile(path)
+		if err := json.Unmarshal(raw, dst); err != nil {
+			t.Fatal(err)
+		}
+		delete((*dst).(map[string]any), "metadata")
+		dropKey(*dst, "file")
+	}
+	if !reflect.DeepEqual(ra, rb) {
+		t.Error("the report computed while generating differs from the one of datagen validate")
+	}
+}
+
+// dropKey removes key from every object in v.
+func dropKey(v any, key string) {
+	switch x := v.(type) {
+	case map[string]any:
+		delete(x, key)
+		for _, y := range x {
+			dropKey(y, key)
+		}
+	case []any:
+		for _, y := range x {
+			dropKey(y, key)
 		}
 	}
 }
