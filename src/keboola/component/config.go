@@ -106,7 +106,9 @@ type Upload struct {
 	Token string
 }
 
-// Enabled reports whether direct upload is configured.
+// Enabled reports whether direct upload is configured by the parameters
+// (a #storage_token). A token the platform forwards (KBC_TOKEN) enables it
+// too; see Run.
 func (u Upload) Enabled() bool { return u.Token != "" }
 
 // bucketRe matches a bucket id: stage, dot, name.
@@ -251,9 +253,6 @@ func parseParameters(raw json.RawMessage) (*Parameters, Problems) {
 			}
 		}
 		d.str(o, at, "#storage_token", &p.Upload.Token)
-		if _, given := o["#storage_token"]; p.Upload.URL != "" && !given {
-			d.add(at+".#storage_token", "missing: a Storage API token is required when upload.url is set")
-		}
 	}
 	return p, d.ps
 }

@@ -130,8 +130,6 @@ func TestParseConfigProblems(t *testing.T) {
 			}},
 		{"part beyond parts", `{"parameters": {"schema": {}, "parts": 3, "part": 3}}`,
 			[]string{"parameters.part: must be between 0 and 2 (parts is 3), got 3"}},
-		{"url without token", `{"parameters": {"schema": {}, "upload": {"url": "https://connection.keboola.com"}}}`,
-			[]string{"parameters.upload.#storage_token: missing"}},
 		{"unknown key far from any", `{"parameters": {"schema": {}, "zzzzzzzz": 1}}`,
 			[]string{"parameters.zzzzzzzz: unknown key (known keys: schema, lenient, seed"}},
 	}

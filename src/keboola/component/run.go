@@ -185,6 +185,7 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker **Masker) (*S
 	if p.Validation.MinScore > 0 && gate == nil {
 		if p.Parts > 1 {
 			log.Warn("parameters.validation is not applied to a part of a split run; validate the whole table set instead")
+			p.Validation.MinScore = 0 // no gate for a part
 		} else {
 			v, err := validate.New(schema, validate.Options{Version: o.Version})
 			if err != nil {
@@ -275,16 +276,22 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker **Masker) (*S
 	if err := applyGate(ctx, gate, p.Validation, GateInput{Plan: pl, TablesDir: dd.OutTables(), Tables: sum.Tables, Log: log}, log); err != nil {
 		return nil, err
 	}
-	if p.Upload.Enabled() {
+	// Direct upload: configured with parameters.upload.#storage_token, or
+	// enabled by a token the platform forwards (KBC_TOKEN).
+	if p.Upload.Enabled() || e.Token != "" {
 		if o.Upload == nil {
-			log.Warn("parameters.upload is set but this build cannot upload directly; the tables are left for output mapping")
+			log.Warn("direct upload is configured but this build cannot upload directly; the tables are left for output mapping")
 		} else {
 			url := p.Upload.URL
 			if url == "" {
 				url = e.URL
 			}
+			token := p.Upload.Token
+			if token == "" {
+				token = e.Token
+			}
 			if err := o.Upload(ctx, UploadInput{TablesDir: dd.OutTables(), Tables: sum.Tables, URL: url,
-				Token: p.Upload.Token, Env: e, Log: log}); err != nil {
+				Token: token, Env: e, Log: log}); err != nil {
 				return nil, err
 			}
 		}

@@ -207,8 +207,8 @@ func TestRunUploadHookAndWarnings(t *testing.T) {
 	}
 	for _, w := range []string{
 		"Warning: parameters.parts is 2 but destination.incremental is false",
-		"Warning: parameters.validation.min_score is 50 but this build has no validator",
-		"Warning: parameters.upload is set but this build cannot upload directly",
+		"Warning: parameters.validation is not applied to a part of a split run",
+		"Warning: direct upload is configured but this build cannot upload directly",
 	} {
 		if !strings.Contains(stderr, w) {
 			t.Errorf("stderr lacks %q:\n%s", w, stderr)
@@ -219,6 +219,9 @@ func TestRunUploadHookAndWarnings(t *testing.T) {
 		Options{Upload: func(_ context.Context, in UploadInput) error { got = in; return nil }})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if strings.Contains(stderr, "this build has no validator") {
+		t.Errorf("the gate of a part was reported twice:\n%s", stderr)
 	}
 	if got.URL != "https://connection.eu-central-1.keboola.com" || got.Token != "tok-1" ||
 		got.TablesDir != filepath.Join(dir, "out", "tables") || len(got.Tables) != 1 || got.Tables[0].Rows != 2 {
@@ -306,5 +309,25 @@ func TestStateErrors(t *testing.T) {
 	dir = dataDir(t, `{"parameters": {"schema": `+tinySchema+`}}`, "  \n")
 	if _, _, _, err := runIn(t, dir, nil, Options{}); err != nil {
 		t.Errorf("empty state: %v", err)
+	}
+}
+
+func TestRunUploadWithForwardedToken(t *testing.T) {
+	dir := dataDir(t, `{"parameters": {"schema": `+tinySchema+`}}`, "")
+	var got UploadInput
+	_, _, _, err := runIn(t, dir, map[string]string{"KBC_URL": "https://connection.keboola.com", "KBC_TOKEN": "fwd-1"},
+		Options{Upload: func(_ context.Context, in UploadInput) error { got = in; return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Token != "fwd-1" || got.URL != "https://connection.keboola.com" {
+		t.Errorf("a forwarded token did not start the upload: %+v", got)
+	}
+	called := false
+	if _, _, _, err := runIn(t, dir, nil, Options{Upload: func(context.Context, UploadInput) error { called = true; return nil }}); err != nil {
+		t.Fatal(err)
+	}
+	if called {
+		t.Error("upload ran without a token")
 	}
 }
