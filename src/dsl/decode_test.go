@@ -584,3 +584,19 @@ func TestEffectKeyMissingLocally(t *testing.T) {
 	}
 	checkProblems(t, warns, []expect{{pOrder + ".modifiers[0].args.on.promo_id", `"promo_id" is not a column of the parents of "order"`}}, true)
 }
+
+func TestLenientEffectWithoutFieldIsAConstant(t *testing.T) {
+	d := baseDoc(t)
+	set(t, d, jEffect+".map", `{"field": "no_such_column", "op": "mul", "default": 1.5}`)
+	if _, _, err := Parse(encode(t, d), Options{}); err == nil {
+		t.Fatal("strict mode accepted an effect field that is not a column")
+	}
+	s, _, err := Parse(encode(t, d), Options{Lenient: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := s.Node("order").Column("amount").Modifiers[2]
+	if m.Transform != TMultiply || m.Multiply == nil || m.Multiply.Factor != 1.5 {
+		t.Errorf("modifier %+v, want multiply by the default 1.5", m)
+	}
+}

@@ -423,6 +423,18 @@ func (v *validator) modifier(i, j, k int, others []*Column) {
 			}
 			if !v.effect(m.Effect, ap, n, local, "node "+strconv.Quote(n.ID), false) {
 				drop()
+			} else if et := v.byID[m.Effect.EffectTable]; et != nil && m.Effect.Field != "" && et.Column(m.Effect.Field) == nil {
+				// Only reachable in lenient mode (strict mode reported an
+				// error): the predecessor gave every row the default, which
+				// is a constant factor or offset.
+				switch {
+				case isTime:
+					drop()
+				case m.Effect.Op == "add":
+					*m = Modifier{Transform: TAdd, Add: &AddArgs{Value: m.Effect.Default, Unit: "seconds"}}
+				default:
+					*m = Modifier{Transform: TMultiply, Multiply: &MultiplyArgs{Factor: m.Effect.Default}}
+				}
 			}
 		}
 	}
