@@ -131,6 +131,9 @@ func (e *engine) generate(ctx context.Context, ts *tableState, w Writer) (int64,
 			return 0, err
 		}
 		ts.selfPass = false
+		// The first pass filled every kept column but the self-lookups;
+		// the second pass reads them and must not write them again.
+		ts.keptFilled = true
 	}
 	return e.runBlocks(ctx, ts, genLo, genHi, lo, hi, w)
 }
@@ -382,7 +385,7 @@ func (e *engine) fillBlock(ts *tableState, wk *worker, blk *column.Block, start 
 				return colErr(ts, cs, err)
 			}
 		}
-		if cs.keep != nil {
+		if cs.keep != nil && (!ts.keptFilled || cs.self) {
 			storeKept(cs.keep, out, start)
 		}
 		wk.done[ci] = true

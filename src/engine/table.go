@@ -27,6 +27,9 @@ type tableState struct {
 	// selfPass is true during the first pass of a self-referencing table,
 	// when self-lookups are not yet computed.
 	selfPass bool
+	// keptFilled is set after the first pass of a self-referencing table:
+	// its kept columns (except the self-lookups) are complete.
+	keptFilled bool
 	// beh is the behaviour of a fact (segments, vintage, stages, states),
 	// or nil.
 	beh *behavior.Runtime
