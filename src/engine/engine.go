@@ -66,8 +66,12 @@ type Options struct {
 	SampleRows int64
 	// Open opens table writers; nil generates without writing.
 	Open OpenFunc
-	// Progress, when set, receives table events.
+	// Progress, when set, receives table events: a start event, updates
+	// (Update set) about every ProgressEvery while rows are written, and a
+	// done event. It is called from one goroutine at a time.
 	Progress func(Event)
+	// ProgressEvery is the interval of update events (default 250 ms).
+	ProgressEvery time.Duration
 }
 
 // Event reports progress of one table.
@@ -75,6 +79,9 @@ type Event struct {
 	Table string
 	// Done is false at the start of a table, true at its end.
 	Done bool
+	// Update marks an event sent while the table's rows are written;
+	// Written then counts the rows written so far.
+	Update bool
 	// Rows is the table's total row count (all parts); Written the rows
 	// this part wrote.
 	Rows, Written int64
@@ -112,6 +119,9 @@ func Run(ctx context.Context, p *plan.Plan, opts Options) (*Result, error) {
 	}
 	if opts.Scale <= 0 {
 		opts.Scale = 1
+	}
+	if opts.ProgressEvery <= 0 {
+		opts.ProgressEvery = 250 * time.Millisecond
 	}
 	e := &engine{p: p, opts: opts, tables: map[string]*tableState{}}
 	start := time.Now()

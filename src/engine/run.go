@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"time"
 
 	"datagen/src/behavior"
 	"datagen/src/column"
@@ -218,6 +219,7 @@ func (e *engine) runBlocks(ctx context.Context, ts *tableState, from, to, wlo, w
 	pending := map[int]*slot{}
 	next := 0
 	var written int64
+	lastUpdate := time.Now()
 	var firstErr error
 	fail := func(err error) {
 		firstErr = err
@@ -258,6 +260,10 @@ func (e *engine) runBlocks(ctx context.Context, ts *tableState, from, to, wlo, w
 					break
 				}
 				written += sl.n
+				if e.opts.Progress != nil && time.Since(lastUpdate) >= e.opts.ProgressEvery {
+					lastUpdate = time.Now()
+					e.opts.Progress(Event{Table: ts.t.ID(), Update: true, Rows: ts.rows, Written: written})
+				}
 			}
 			free <- sl
 		}

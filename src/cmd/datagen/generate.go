@@ -465,7 +465,12 @@ func (p *progress) event(ev engine.Event) {
 	}
 	if !ev.Done {
 		if p.tty {
-			fmt.Fprintf(os.Stderr, "\r\033[K  generating %-28s %12d rows ...", ev.Table, ev.Rows)
+			if ev.Update {
+				fmt.Fprintf(os.Stderr, "\r\033[K  generating %-28s %12d / %d rows (%3.0f%%)", ev.Table, ev.Written, ev.Rows,
+					100*float64(ev.Written)/max(float64(ev.Rows), 1))
+			} else {
+				fmt.Fprintf(os.Stderr, "\r\033[K  generating %-28s %12d rows ...", ev.Table, ev.Rows)
+			}
 		}
 		return
 	}

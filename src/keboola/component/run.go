@@ -238,6 +238,9 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker **Masker) (*S
 		return w, nil
 	}
 	progress := func(ev engine.Event) {
+		if ev.Update {
+			return
+		}
 		if !ev.Done {
 			lo, hi := engine.PartRange(ev.Rows, p.Parts, p.Part)
 			expected[ev.Table] = hi - lo
