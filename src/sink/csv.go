@@ -21,21 +21,16 @@ const csvFlushAt = 256 << 10
 
 // csvWriter writes a table as Keboola-dialect CSV.
 type csvWriter struct {
-	file   *tempFile
+	lifecycle
 	fields []column.Field
 	out    io.Writer     // file, or gz
 	gz     *gzip.Writer  // nil without gzip
 	gzBuf  *bufio.Writer // batches the small writes of the gzip stream
 	buf    []byte
-	rows   int64
-	err    error // first failure; the writer is unusable after it
-	done   bool
-	// finished is set once Finish has closed the temporary file.
-	finished bool
 }
 
 func newCSVWriter(tf *tempFile, fields []column.Field, opts Options) (*csvWriter, error) {
-	w := &csvWriter{file: tf, fields: fields, out: tf, buf: make([]byte, 0, csvFlushAt+csvFlushAt/4)}
+	w := &csvWriter{lifecycle: lifecycle{file: tf, format: "csv"}, fields: fields, out: tf, buf: make([]byte, 0, csvFlushAt+csvFlushAt/4)}
 	if opts.Gzip {
 		level := opts.GzipLevel
 		if level == 0 {
@@ -165,48 +160,6 @@ func (w *csvWriter) WriteEncoded(b *column.Block, p []byte) error {
 	return nil
 }
 
-// Commit flushes the buffered rows and the gzip stream and renames the file
-// into place.
-func (w *csvWriter) Commit() (Stats, error) {
-	if w.done {
-		return Stats{}, errors.New("commit after commit or abort")
-	}
-	if err := w.Finish(); err != nil {
-		return Stats{}, err
-	}
-	w.done = true
-	if err := w.file.publish(); err != nil {
-		return Stats{}, err
-	}
-	return Stats{Rows: w.rows, Bytes: w.file.size, Path: w.file.final}, nil
-}
-
-// Finish writes everything buffered and closes the temporary file; Commit
-// then only renames it. On failure the temporary file is removed.
-func (w *csvWriter) Finish() error {
-	if w.finished {
-		return nil
-	}
-	if w.done {
-		return errors.New("finish after commit or abort")
-	}
-	if w.err != nil {
-		w.Abort()
-		return w.err
-	}
-	if err := w.finish(); err != nil {
-		w.done = true
-		w.file.abort()
-		return fmt.Errorf("csv: %w", err)
-	}
-	if err := w.file.close(); err != nil {
-		w.done = true
-		return err
-	}
-	w.finished = true
-	return nil
-}
-
 func (w *csvWriter) finish() error {
 	if len(w.buf) > 0 {
 		if _, err := w.out.Write(w.buf); err != nil {
@@ -223,15 +176,6 @@ func (w *csvWriter) finish() error {
 		}
 	}
 	return nil
-}
-
-// Abort discards the temporary file.
-func (w *csvWriter) Abort() {
-	if w.done {
-		return
-	}
-	w.done = true
-	w.file.abort()
 }
 
 // csvSpecial marks the bytes that force a field to be enclosed in quotes.
@@ -390,3 +334,10 @@ func epochDay(us int64) int64 {
 	}
 	return d
 }
+
+// Commit flushes, closes and renames the file into place.
+func (w *csvWriter) Commit() (Stats, error) { return w.commitWith(w.finish) }
+
+// Finish writes everything buffered and closes the temporary file; Commit
+// then only renames it.
+func (w *csvWriter) Finish() error { return w.finishWith(w.finish) }

@@ -194,7 +194,7 @@ func parquetMetadata(fields []column.Field, extra map[string]string) (metadata.K
 // chunk writers, which take the block's typed slices without conversion
 // (except dates, narrowed to int32, and strings, viewed as byte arrays).
 type parquetWriter struct {
-	file   *tempFile
+	lifecycle
 	bw     *bufio.Writer
 	fields []column.Field
 	cfg    *parquetConfig
@@ -216,17 +216,11 @@ type parquetWriter struct {
 	i32  []int32
 	ba   []parquet.ByteArray
 	bo   []bool
-
-	rows int64
-	err  error
-	done bool
-	// finished is set once Finish has closed the temporary file.
-	finished bool
 }
 
 func newParquetWriter(tf *tempFile, fields []column.Field, cfg *parquetConfig) (*parquetWriter, error) {
 	w := &parquetWriter{
-		file:      tf,
+		lifecycle: lifecycle{file: tf, format: "parquet"},
 		bw:        bufio.NewWriterSize(tf, pqBufferSize),
 		fields:    fields,
 		cfg:       cfg,
@@ -471,48 +465,6 @@ func growTo[T any](s []T, n int) []T {
 	return s[:n]
 }
 
-// Commit writes the remaining rows and the footer and renames the file
-// into place.
-func (w *parquetWriter) Commit() (Stats, error) {
-	if w.done {
-		return Stats{}, errors.New("commit after commit or abort")
-	}
-	if err := w.Finish(); err != nil {
-		return Stats{}, err
-	}
-	w.done = true
-	if err := w.file.publish(); err != nil {
-		return Stats{}, err
-	}
-	return Stats{Rows: w.rows, Bytes: w.file.size, Path: w.file.final}, nil
-}
-
-// Finish writes everything buffered and closes the temporary file; Commit
-// then only renames it. On failure the temporary file is removed.
-func (w *parquetWriter) Finish() error {
-	if w.finished {
-		return nil
-	}
-	if w.done {
-		return errors.New("finish after commit or abort")
-	}
-	if w.err != nil {
-		w.Abort()
-		return w.err
-	}
-	if err := w.finish(); err != nil {
-		w.done = true
-		w.file.abort()
-		return fmt.Errorf("parquet: %w", err)
-	}
-	if err := w.file.close(); err != nil {
-		w.done = true
-		return err
-	}
-	w.finished = true
-	return nil
-}
-
 func (w *parquetWriter) finish() error {
 	if err := w.flushCarry(); err != nil {
 		return err
@@ -523,11 +475,9 @@ func (w *parquetWriter) finish() error {
 	return w.bw.Flush()
 }
 
-// Abort discards the temporary file.
-func (w *parquetWriter) Abort() {
-	if w.done {
-		return
-	}
-	w.done = true
-	w.file.abort()
-}
+// Commit flushes, closes and renames the file into place.
+func (w *parquetWriter) Commit() (Stats, error) { return w.commitWith(w.finish) }
+
+// Finish writes everything buffered and closes the temporary file; Commit
+// then only renames it.
+func (w *parquetWriter) Finish() error { return w.finishWith(w.finish) }

@@ -402,3 +402,67 @@ func WriteFileAtomic(path string, data []byte) error {
 	}
 	return nil
 }
+
+// lifecycle is the commit protocol the writers share: blocks are written
+// to a temporary file; Finish flushes the format's buffers and closes the
+// file; Commit renames it to its final name; Abort removes it.
+type lifecycle struct {
+	file   *tempFile
+	format string // "csv" or "parquet", for messages
+	rows   int64
+	err    error // first failure; the writer is unusable after it
+	done   bool  // committed or aborted
+	// finished is set once Finish has closed the temporary file.
+	finished bool
+}
+
+// finishWith flushes with flush and closes the temporary file. On failure
+// the temporary file is removed.
+func (l *lifecycle) finishWith(flush func() error) error {
+	if l.finished {
+		return nil
+	}
+	if l.done {
+		return errors.New("finish after commit or abort")
+	}
+	if l.err != nil {
+		l.Abort()
+		return l.err
+	}
+	if err := flush(); err != nil {
+		l.done = true
+		l.file.abort()
+		return fmt.Errorf("%s: %w", l.format, err)
+	}
+	if err := l.file.close(); err != nil {
+		l.done = true
+		return err
+	}
+	l.finished = true
+	return nil
+}
+
+// commitWith finishes (if not yet done) and renames the file into place.
+func (l *lifecycle) commitWith(flush func() error) (Stats, error) {
+	if l.done {
+		return Stats{}, errors.New("commit after commit or abort")
+	}
+	if err := l.finishWith(flush); err != nil {
+		return Stats{}, err
+	}
+	l.done = true
+	if err := l.file.publish(); err != nil {
+		return Stats{}, err
+	}
+	return Stats{Rows: l.rows, Bytes: l.file.size, Path: l.file.final}, nil
+}
+
+// Abort discards the temporary file; an existing final file is left as it
+// was. Abort after Commit does nothing.
+func (l *lifecycle) Abort() {
+	if l.done {
+		return
+	}
+	l.done = true
+	l.file.abort()
+}
