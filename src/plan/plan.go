@@ -14,6 +14,7 @@ import (
 	"datagen/src/behavior"
 	"datagen/src/column"
 	"datagen/src/dsl"
+	"datagen/src/gen/expr"
 )
 
 // Plan is the resolved form of a schema.
@@ -290,9 +291,11 @@ func (p *Plan) resolveColumns(t *Table) Errors {
 				}
 			}
 		case dsl.GenExpression:
-			for _, other := range t.Cols {
-				name := other.Spec.Name
-				if name != spec.Name && mentions(g.Expression.Code, name) {
+			// Names that are not columns are reported by the expression
+			// check; a syntax error is reported there too.
+			names, _ := expr.Columns(g.Expression.Code)
+			for _, name := range names {
+				if name != spec.Name && t.ColumnIndex(name) >= 0 {
 					reads[name] = true
 				}
 			}
@@ -366,32 +369,6 @@ func tableEffectTS(parent *Table, e *dsl.EffectArgs) string {
 
 // TableEffectTS is exported for the engine: see tableEffectTS.
 func TableEffectTS(parent *Table, e *dsl.EffectArgs) string { return tableEffectTS(parent, e) }
-
-// mentions reports whether code refers to identifier name (a whole word or
-// a backticked name).
-func mentions(code, name string) bool {
-	if strings.Contains(code, "`"+name+"`") {
-		return true
-	}
-	for i := 0; ; {
-		j := strings.Index(code[i:], name)
-		if j < 0 {
-			return false
-		}
-		j += i
-		before := j == 0 || !isIdent(code[j-1])
-		end := j + len(name)
-		after := end == len(code) || !isIdent(code[end])
-		if before && after {
-			return true
-		}
-		i = j + 1
-	}
-}
-
-func isIdent(b byte) bool {
-	return b == '_' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
-}
 
 // columnOrder sorts columns topologically by their reads, keeping
 // declaration order where free.

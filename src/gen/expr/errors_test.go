@@ -185,3 +185,27 @@ func TestSuggest(t *testing.T) {
 		}
 	}
 }
+
+func TestColumns(t *testing.T) {
+	cases := []struct {
+		code string
+		want string
+	}{
+		{"unit_price * quantity", "quantity,unit_price"},
+		{"if(status == 'paid amount', `net amount` + fee, 0)", "fee,net amount,status"},
+		{"round(x, 2) + x", "x"},
+		{"concat('a', 'b')", ""},
+	}
+	for _, c := range cases {
+		got, err := Columns(c.code)
+		if err != nil {
+			t.Fatalf("%s: %v", c.code, err)
+		}
+		if strings.Join(got, ",") != c.want {
+			t.Errorf("Columns(%q) = %v, want %s", c.code, got, c.want)
+		}
+	}
+	if _, err := Columns("a +"); err == nil {
+		t.Error("a syntax error was not reported")
+	}
+}

@@ -132,3 +132,45 @@ func checkNames(src string, a astNode, names []string) error {
 	}
 	return nil
 }
+
+// Columns returns the sorted names that code reads as columns, from its
+// syntax alone (no types needed): the planner orders a table's columns by
+// them. Names inside string literals are not columns.
+func Columns(code string) ([]string, error) {
+	ast, err := parse(code)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	collectNames(ast, seen)
+	names := make([]string, 0, len(seen))
+	for n := range seen {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+func collectNames(a astNode, seen map[string]bool) {
+	switch a := a.(type) {
+	case *identNode:
+		seen[a.name] = true
+	case *unaryNode:
+		collectNames(a.x, seen)
+	case *binaryNode:
+		collectNames(a.l, seen)
+		collectNames(a.r, seen)
+	case *compareNode:
+		for _, o := range a.operands {
+			collectNames(o, seen)
+		}
+	case *listNode:
+		for _, e := range a.elems {
+			collectNames(e, seen)
+		}
+	case *callNode:
+		for _, e := range a.args {
+			collectNames(e, seen)
+		}
+	}
+}
