@@ -2,6 +2,8 @@ package engine_test
 
 import (
 	"math"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -90,5 +92,55 @@ func TestFanoutAndTimeProfile(t *testing.T) {
 		if got := hour[hr] / n; math.Abs(got-want) > 5*math.Sqrt(want*(1-want)/n) {
 			t.Errorf("hour %d share %.4f, want %.4f", hr, got, want)
 		}
+	}
+}
+
+// TestDeclaredInequalitiesHold checks that a declared inequality between
+// two independently drawn columns holds in every row (equal draws aside),
+// and that the pair's values are only reordered, not changed.
+func TestDeclaredInequalitiesHold(t *testing.T) {
+	schema := `{
+  "version": "1.0", "metadata": {"name": "Ineq"},
+  "timeframe": {"start": "2024-01-01T00:00:00Z", "end": "2024-12-31T23:59:59Z", "freq": "h"},
+  "nodes": [{"id": "w", "kind": "entity", "rows": 5000, "pk": "id", "columns": [
+    {"name": "id", "type": "int", "generator": {"sequence": {}}},
+    {"name": "starts", "type": "datetime", "generator": {"datetime_series": {"within": "timeframe", "freq": "h"}}},
+    {"name": "ends", "type": "datetime", "generator": {"datetime_series": {"within": "timeframe", "freq": "h"}}},
+    {"name": "low", "type": "float", "generator": {"distribution": {"type": "normal", "params": {"mean": 0, "std": 1}}}},
+    {"name": "high", "type": "float", "generator": {"distribution": {"type": "normal", "params": {"mean": 0, "std": 1}}}}]}],
+  "constraints": {"inequalities": [
+    {"left": "w.starts", "op": "<", "right": "w.ends"},
+    {"left": "high", "op": ">=", "right": "w.low"}]}
+}`
+	without := strings.Replace(schema, `"inequalities"`, `"unique"`, 1)
+	without = without[:strings.Index(without, `"unique"`)] + `"unique": []}}`
+	a := generateCSV(t, parsePlan(t, []byte(schema), false), engine.Options{Seed: 4})
+	b := generateCSV(t, parsePlan(t, []byte(without), false), engine.Options{Seed: 4})
+	h, rows := records(t, a["w"])
+	hb, rowsB := records(t, b["w"])
+	swapped := 0
+	for i, r := range rows {
+		s, e := r[col(h, "starts")], r[col(h, "ends")]
+		if s > e { // ISO 8601 UTC strings order like instants
+			t.Fatalf("row %d: starts %s after ends %s", i, s, e)
+		}
+		lo, _ := strconv.ParseFloat(r[col(h, "low")], 64)
+		hi, _ := strconv.ParseFloat(r[col(h, "high")], 64)
+		if hi < lo {
+			t.Fatalf("row %d: high %g < low %g", i, hi, lo)
+		}
+		rb := rowsB[i]
+		pairA := []string{s, e}
+		pairB := []string{rb[col(hb, "starts")], rb[col(hb, "ends")]}
+		if !(pairA[0] == pairB[0] && pairA[1] == pairB[1] || pairA[0] == pairB[1] && pairA[1] == pairB[0]) {
+			t.Fatalf("row %d: values changed, not just reordered: %v vs %v", i, pairA, pairB)
+		}
+		if pairA[0] != pairB[0] {
+			swapped++
+		}
+	}
+	// Independent draws are out of order about half the time.
+	if n := len(rows); math.Abs(float64(swapped)/float64(n)-0.5) > 5*math.Sqrt(0.25/float64(n)) {
+		t.Errorf("%d of %d rows swapped, want about half", swapped, n)
 	}
 }

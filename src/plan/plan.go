@@ -49,6 +49,9 @@ type Table struct {
 	// SelfLookup is true when a column looks up another column of the
 	// same table (two passes are needed).
 	SelfLookup bool
+	// Orderings are the declared inequalities between two of its columns
+	// that generation honours by construction.
+	Orderings []Ordering
 	// Behavior is the table's resolved behaviour (segment, vintage,
 	// stages, states), or nil.
 	Behavior *behavior.Table
@@ -185,6 +188,7 @@ func New(s *dsl.Schema) (*Plan, error) {
 	if errs := p.resolveBehavior(); len(errs) > 0 {
 		return nil, errs
 	}
+	p.resolveOrderings()
 	order, err := p.order()
 	if err != nil {
 		return nil, err

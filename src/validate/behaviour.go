@@ -289,6 +289,12 @@ func (c *timeSeasonCheck) results(v *Validator) []Result {
 	n := col.prof.n
 	obs := normalize(marginal(cubeOf(col.prof), c.dim))
 	e := normalize(marginal(exp, c.dim))
+	if sigma := jitterMinutes(col.spec); sigma > 0 && c.dim == "hour" {
+		// time_jitter moves events across hour boundaries: expect the
+		// declared hour profile blurred by the jitter.
+		e = blurHours(e, sigma, v.hourPhase(col.spec))
+		notes = append(notes, fmt.Sprintf("hour profile blurred by time_jitter (std %.3g minutes)", sigma))
+	}
 	d, noise := tvd(obs, e, n)
 	tol := v.opts.SeasonalityTolerance
 	limit := tol + 3*noise
@@ -950,3 +956,75 @@ func joinStr(s []string) string {
 	}
 	return out
 }
+
+// jitterMinutes is the combined standard deviation of a column's
+// time_jitter modifiers, in minutes (0 without any).
+func jitterMinutes(c *dsl.Column) float64 {
+	v := 0.0
+	for _, m := range c.Modifiers {
+		if m.TimeJitter != nil {
+			v += m.TimeJitter.StdMinutes * m.TimeJitter.StdMinutes
+		}
+	}
+	return math.Sqrt(v)
+}
+
+// hourPhase returns where inside its hour each instant of a column's grid
+// sits, as a fraction of the hour, when all sit at the same place (a grid
+// stepping by whole hours); -1 when instants spread over the hour.
+func (v *Validator) hourPhase(c *dsl.Column) float64 {
+	d := c.Generator.DatetimeSeries
+	if d == nil {
+		return -1
+	}
+	f, err := timegrid.ParseFreq(d.Freq)
+	if err != nil {
+		return -1
+	}
+	start := v.s.Timeframe.Start
+	if !d.WithinTimeframe {
+		start = d.Start
+	}
+	const hour = int64(3_600_000_000)
+	if f.IsTick() && f.TickUS()%hour != 0 {
+		return -1
+	}
+	off := start.UnixMicro() % hour
+	if off < 0 {
+		off += hour
+	}
+	return float64(off) / float64(hour)
+}
+
+// blurHours spreads an hour-of-day profile by a normal shift with the given
+// standard deviation in minutes. An instant at position u in its hour (the
+// phase, or uniform over the hour when phase < 0) moves k hours when
+// floor(u + shift) = k; the profile is shifted circularly over the day.
+func blurHours(p []float64, sigmaMin, phase float64) []float64 {
+	const n, reach = 24, 3
+	s := sigmaMin / 60 // in hours
+	var q [2*reach + 1]float64
+	move := func(u, weight float64) {
+		for k := -reach; k <= reach; k++ {
+			lo, hi := float64(k)-u, float64(k+1)-u
+			q[k+reach] += weight * (normCDF(hi/s) - normCDF(lo/s))
+		}
+	}
+	if phase >= 0 {
+		move(phase, 1)
+	} else {
+		const steps = 200
+		for i := 0; i < steps; i++ {
+			move((float64(i)+0.5)/steps, 1.0/steps)
+		}
+	}
+	out := make([]float64, n)
+	for h := 0; h < n; h++ {
+		for k := -reach; k <= reach; k++ {
+			out[((h+k)%n+n)%n] += p[h] * q[k+reach]
+		}
+	}
+	return normalize(out)
+}
+
+func normCDF(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }

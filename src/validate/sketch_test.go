@@ -208,3 +208,20 @@ func TestFanoutMoments(t *testing.T) {
 		t.Errorf("mean %v sd %v", mean, sd)
 	}
 }
+
+func TestBlurHours(t *testing.T) {
+	p := make([]float64, 24)
+	p[10] = 1
+	// Instants exactly on the hour: a symmetric shift sends half of them
+	// into the previous hour.
+	b := blurHours(p, 10, 0)
+	if math.Abs(b[9]-0.5) > 1e-3 || math.Abs(b[10]-0.5) > 1e-3 {
+		t.Errorf("phase 0: %v", b[8:12])
+	}
+	// Instants spread over the hour: a 10-minute shift moves about
+	// 10/(60·√(2π)) ≈ 6.6 % to each neighbour.
+	b = blurHours(p, 10, -1)
+	if math.Abs(b[9]-0.0665) > 2e-3 || math.Abs(b[11]-0.0665) > 2e-3 || math.Abs(b[10]-0.867) > 4e-3 {
+		t.Errorf("uniform: %v", b[8:12])
+	}
+}
