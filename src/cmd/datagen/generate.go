@@ -224,6 +224,14 @@ func runGenerate(ctx context.Context, schemaPath string, f generateFlags) error 
 	if err := sink.WriteFileAtomic(filepath.Join(f.out, name), append(b, '\n')); err != nil {
 		return fmt.Errorf("writing metadata: %w", err)
 	}
+	if !f.noProgress {
+		var rows int64
+		for _, t := range res.Tables {
+			rows += t.Written
+		}
+		where, _ := filepath.Abs(f.out)
+		fmt.Fprintf(os.Stdout, "Wrote %d tables (%d rows) to %s\n", len(res.Tables), rows, where)
+	}
 	if val != nil {
 		if err := finishValidation(val, f); err != nil {
 			return err

@@ -61,9 +61,12 @@ func sharedExample(t *testing.T, name string) string {
 
 func TestGenerateBundledExample(t *testing.T) {
 	out := t.TempDir()
-	_, stderr, code := datagen(t, "generate", "../../../example/shop.json", "-o", out, "--format", "csv", "--seed", "42")
+	stdout, stderr, code := datagen(t, "generate", "../../../example/shop.json", "-o", out, "--format", "csv", "--seed", "42")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if abs, _ := filepath.Abs(out); !strings.Contains(stdout, "Wrote 6 tables") || !strings.Contains(stdout, abs) {
+		t.Errorf("stdout does not say where the tables are: %q", stdout)
 	}
 	for _, f := range []string{"customer.csv", "product.csv", "promotion.csv", "orders.csv", "order_line.csv", "order_status.csv", ".metadata.json"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
