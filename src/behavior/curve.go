@@ -188,6 +188,9 @@ func Age(from, to int64, u Unit) float64 {
 	if m := u.micros(); m > 0 {
 		return float64(to-from) / float64(m)
 	}
+	if age, ok := calendarAge(from, to, u.months()); ok {
+		return age
+	}
 	a, b := splitCivil(from), splitCivil(to)
 	step := int64(u.months())
 	k := ((b.y-a.y)*12 + b.m - a.m) / step

@@ -115,3 +115,42 @@ func TestAddUnitsMatchesCalendar(t *testing.T) {
 		}
 	}
 }
+
+// TestCalendarAgeMatchesCivil checks the month-table fast path against the
+// general civil arithmetic on random instants.
+func TestCalendarAgeMatchesCivil(t *testing.T) {
+	k := rng.NewKey(11, "calendar-age")
+	lo := daysFromCivil(1850, 1, 1) * usPerDay
+	span := daysFromCivil(2250, 1, 1)*usPerDay - lo
+	for i := int64(0); i < 50000; i++ {
+		s := k.Row(i)
+		a := lo + int64(rng.Bounded(s.Uint64(), uint64(span)))
+		b := a + int64(rng.Bounded(s.Uint64(), uint64(40*365*usPerDay)))
+		for _, step := range []int{1, 3, 12} {
+			fast, ok := calendarAge(a, b, step)
+			if !ok {
+				continue
+			}
+			if want := civilAge(a, b, int64(step)); math.Abs(fast-want) > 1e-9 {
+				t.Fatalf("calendarAge(%d, %d, %d) = %v, civil %v", a, b, step, fast, want)
+			}
+		}
+	}
+}
+
+// civilAge is Age for calendar units through the general civil algorithms.
+func civilAge(from, to, step int64) float64 {
+	a, b := splitCivil(from), splitCivil(to)
+	k := ((b.y-a.y)*12 + b.m - a.m) / step
+	anchor := a.addMonths(k * step)
+	for anchor > to {
+		k--
+		anchor = a.addMonths(k * step)
+	}
+	next := a.addMonths((k + 1) * step)
+	for next <= to {
+		k++
+		anchor, next = next, a.addMonths((k+1)*step)
+	}
+	return float64(k) + float64(to-anchor)/float64(next-anchor)
+}
