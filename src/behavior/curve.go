@@ -1,6 +1,7 @@
 package behavior
 
 import (
+	"datagen/src/civil"
 	"fmt"
 	"math"
 )
@@ -103,23 +104,23 @@ func AddUnits(t int64, k int64, u Unit) int64 {
 
 const usPerDay = 86400e6
 
-// civil is an instant split into its UTC calendar date and time of day.
-type civil struct{ y, m, d, tod int64 }
+// calDate is an instant split into its UTC calendar date and time of day.
+type calDate struct{ y, m, d, tod int64 }
 
-func splitCivil(t int64) civil {
+func splitCivil(t int64) calDate {
 	days := floorDiv(t, usPerDay)
-	y, m, d := civilFromDays(days)
-	return civil{y, m, d, t - days*usPerDay}
+	y, m, d := civil.FromDays(days)
+	return calDate{y, m, d, t - days*usPerDay}
 }
 
 // addMonths returns the instant k months after c, the day clamped to the
 // length of the target month.
-func (c civil) addMonths(k int64) int64 {
+func (c calDate) addMonths(k int64) int64 {
 	total := c.y*12 + c.m - 1 + k
 	ny := floorDiv(total, 12)
 	nm := total - ny*12 + 1
-	d := min(c.d, daysInMonth(ny, nm))
-	return daysFromCivil(ny, nm, d)*usPerDay + c.tod
+	d := min(c.d, civil.DaysInMonth(ny, nm))
+	return civil.DaysFromCivil(ny, nm, d)*usPerDay + c.tod
 }
 
 func floorDiv(a, b int64) int64 {
@@ -128,53 +129,6 @@ func floorDiv(a, b int64) int64 {
 		q--
 	}
 	return q
-}
-
-// daysFromCivil returns the days since 1970-01-01 of a proleptic
-// Gregorian date (H. Hinnant's algorithm).
-func daysFromCivil(y, m, d int64) int64 {
-	if m <= 2 {
-		y--
-	}
-	era := floorDiv(y, 400)
-	yoe := y - era*400
-	mp := (m + 9) % 12
-	doy := (153*mp+2)/5 + d - 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return era*146097 + doe - 719468
-}
-
-// civilFromDays is the inverse of daysFromCivil.
-func civilFromDays(z int64) (y, m, d int64) {
-	z += 719468
-	era := floorDiv(z, 146097)
-	doe := z - era*146097
-	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
-	y = yoe + era*400
-	doy := doe - (365*yoe + yoe/4 - yoe/100)
-	mp := (5*doy + 2) / 153
-	d = doy - (153*mp+2)/5 + 1
-	m = mp + 3
-	if m > 12 {
-		m -= 12
-	}
-	if m <= 2 {
-		y++
-	}
-	return y, m, d
-}
-
-func daysInMonth(y, m int64) int64 {
-	switch m {
-	case 2:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
 }
 
 // Age returns the time from `from` to `to` in units u, as a fraction: for

@@ -1,6 +1,7 @@
 package behavior
 
 import (
+	"datagen/src/civil"
 	"math"
 	"testing"
 	"time"
@@ -120,8 +121,8 @@ func TestAddUnitsMatchesCalendar(t *testing.T) {
 // general civil arithmetic on random instants.
 func TestCalendarAgeMatchesCivil(t *testing.T) {
 	k := rng.NewKey(11, "calendar-age")
-	lo := daysFromCivil(1850, 1, 1) * usPerDay
-	span := daysFromCivil(2250, 1, 1)*usPerDay - lo
+	lo := civil.DaysFromCivil(1850, 1, 1) * usPerDay
+	span := civil.DaysFromCivil(2250, 1, 1)*usPerDay - lo
 	for i := int64(0); i < 50000; i++ {
 		s := k.Row(i)
 		a := lo + int64(rng.Bounded(s.Uint64(), uint64(span)))

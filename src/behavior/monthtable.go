@@ -1,5 +1,7 @@
 package behavior
 
+import "datagen/src/civil"
+
 // A table of month starts makes calendar ages cheap: the age of an event
 // is computed for every candidate child row, and splitting instants into
 // dates with the general civil algorithms dominated the cost of cohorts.
@@ -23,7 +25,7 @@ func init() {
 	for i := 0; i <= tableMonths; i++ {
 		y := int64(tableFirstYear + i/12)
 		m := int64(i%12 + 1)
-		monthStart[i] = daysFromCivil(y, m, 1)
+		monthStart[i] = civil.DaysFromCivil(y, m, 1)
 	}
 	tableLo, tableHi = monthStart[0], monthStart[tableMonths]
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"datagen/src/civil"
 	"errors"
 	"fmt"
 	"io"
@@ -392,19 +393,6 @@ func parseInt(b []byte) (int64, bool) {
 	return x, true
 }
 
-// daysFromCivil returns days since 1970-01-01 of a proleptic Gregorian date.
-func daysFromCivil(y, m, d int64) int64 {
-	if m <= 2 {
-		y--
-	}
-	era := floorDiv(y, 400)
-	yoe := y - era*400
-	mp := (m + 9) % 12
-	doy := (153*mp+2)/5 + d - 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return era*146097 + doe - 719468
-}
-
 func digits(b []byte) (int64, bool) {
 	var x int64
 	for _, c := range b {
@@ -423,7 +411,7 @@ func parseDate(b []byte) (int64, bool) {
 		m, ok2 := digits(b[5:7])
 		d, ok3 := digits(b[8:10])
 		if ok1 && ok2 && ok3 && m >= 1 && m <= 12 && d >= 1 && d <= 31 {
-			return daysFromCivil(y, m, d) * usPerDay, true
+			return civil.DaysFromCivil(y, m, d) * usPerDay, true
 		}
 		return 0, false
 	}
@@ -465,7 +453,7 @@ func parseTimestamp(b []byte) (int64, bool) {
 			}
 		}
 		if ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && okf && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h < 24 && mi < 60 && s < 61 {
-			return (daysFromCivil(y, mo, d)*86400+h*3600+mi*60+s)*1_000_000 + us, true
+			return (civil.DaysFromCivil(y, mo, d)*86400+h*3600+mi*60+s)*1_000_000 + us, true
 		}
 		return 0, false
 	}

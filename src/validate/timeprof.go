@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"datagen/src/civil"
 	"math"
 
 	"datagen/src/column"
@@ -47,18 +48,9 @@ func floorDiv(a, b int64) int64 {
 }
 
 // civilMonth returns the month (0 = January) of a day count since the
-// epoch (Howard Hinnant's days-to-civil algorithm).
+// epoch.
 func civilMonth(days int64) int {
-	z := days + 719468
-	era := floorDiv(z, 146097)
-	doe := z - era*146097
-	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
-	doy := doe - (365*yoe + yoe/4 - yoe/100)
-	mp := (5*doy + 2) / 153
-	m := mp + 3
-	if m > 12 {
-		m -= 12
-	}
+	_, m, _ := civil.FromDays(days)
 	return int(m - 1)
 }
 

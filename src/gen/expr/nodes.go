@@ -2,6 +2,7 @@ package expr
 
 import (
 	"cmp"
+	"datagen/src/civil"
 	"fmt"
 	"math"
 	"unicode/utf8"
@@ -992,7 +993,7 @@ func (p *timePartNode) eval(ev *Evaluator, n int) (*column.Vector, error) {
 	case partYear, partQuarter, partMonth, partDay, partDOY:
 		for i, us := range src {
 			days := floorDiv(us, column.MicrosPerDay)
-			y, m, dd := civil(days)
+			y, m, dd := civil.FromDays(days)
 			switch p.part {
 			case partYear:
 				out[i] = y
@@ -1003,7 +1004,7 @@ func (p *timePartNode) eval(ev *Evaluator, n int) (*column.Vector, error) {
 			case partDay:
 				out[i] = dd
 			default:
-				out[i] = days - daysFromCivil(y, 1, 1) + 1
+				out[i] = days - civil.DaysFromCivil(y, 1, 1) + 1
 			}
 		}
 	case partHour:

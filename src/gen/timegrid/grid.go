@@ -1,6 +1,7 @@
 package timegrid
 
 import (
+	"datagen/src/civil"
 	"errors"
 	"fmt"
 	"time"
@@ -10,8 +11,8 @@ import (
 // (wall clock). Keeping all instants in this range keeps every difference
 // and lattice index far from int64 overflow.
 var (
-	minWallUS = daysFromCivil(1, 1, 1) * usPerDay
-	maxWallUS = daysFromCivil(10000, 1, 1)*usPerDay - 1
+	minWallUS = civil.DaysFromCivil(1, 1, 1) * usPerDay
+	maxWallUS = civil.DaysFromCivil(10000, 1, 1)*usPerDay - 1
 )
 
 // maxOffsetUS bounds a zone offset (ISO 8601 allows ±18:00 at most).
@@ -128,9 +129,9 @@ func (g *Grid) phi(j int64) int64 {
 		y, mon := floorDiv(m, 12), floorMod(m, 12)+1
 		day := int64(1)
 		if g.monthEnd {
-			day = daysInMonth(y, mon)
+			day = civil.DaysInMonth(y, mon)
 		}
-		return daysFromCivil(y, mon, day)*usPerDay + g.tod
+		return civil.DaysFromCivil(y, mon, day)*usPerDay + g.tod
 	default:
 		return g.base + j*g.period
 	}
@@ -151,7 +152,7 @@ func (g *Grid) ceilIndex(t int64) int64 {
 		}
 		return j
 	case kindMonthly:
-		y, mon, _ := civilFromDays(floorDiv(t, usPerDay))
+		y, mon, _ := civil.FromDays(floorDiv(t, usPerDay))
 		j := ceilDiv(12*y+mon-1-g.phase, g.months)
 		if g.phi(j) < t {
 			j++

@@ -1,6 +1,7 @@
 package timegrid
 
 import (
+	"datagen/src/civil"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -325,17 +326,17 @@ func TestSearchExtremes(t *testing.T) {
 }
 
 func TestCivilRoundTrip(t *testing.T) {
-	for z := daysFromCivil(1, 1, 1); z < daysFromCivil(10000, 1, 1); z += 17 {
-		y, m, d := civilFromDays(z)
+	for z := civil.DaysFromCivil(1, 1, 1); z < civil.DaysFromCivil(10000, 1, 1); z += 17 {
+		y, m, d := civil.FromDays(z)
 		tt := time.Date(int(y), time.Month(m), int(d), 0, 0, 0, 0, time.UTC)
-		if tt.Unix()/86400 != z || daysFromCivil(y, m, d) != z {
+		if tt.Unix()/86400 != z || civil.DaysFromCivil(y, m, d) != z {
 			t.Fatalf("day %d: civil %d-%d-%d", z, y, m, d)
 		}
 		if wd := (int64(tt.Weekday()) + 6) % 7; weekday(z) != wd {
 			t.Fatalf("day %d: weekday %d, want %d", z, weekday(z), wd)
 		}
-		if want := int64(time.Date(int(y), time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()); daysInMonth(y, m) != want {
-			t.Fatalf("daysInMonth(%d, %d) = %d, want %d", y, m, daysInMonth(y, m), want)
+		if want := int64(time.Date(int(y), time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()); civil.DaysInMonth(y, m) != want {
+			t.Fatalf("civil.DaysInMonth(%d, %d) = %d, want %d", y, m, civil.DaysInMonth(y, m), want)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package timegrid
 
 import (
+	"datagen/src/civil"
 	"errors"
 	"fmt"
 	"math"
@@ -157,7 +158,7 @@ func NewSampler(g *Grid, patterns []Weights) (*Sampler, error) {
 // weight returns the pattern weight of wall-clock instant t.
 func (s *Sampler) weight(t int64) float64 {
 	d := floorDiv(t, usPerDay)
-	_, m, _ := civilFromDays(d)
+	_, m, _ := civil.FromDays(d)
 	h := floorMod(t, usPerDay) / usPerHour
 	return s.wMonth[m-1] * s.wDow[weekday(d)] * s.wHour[h]
 }
@@ -182,7 +183,7 @@ func (s *Sampler) dayMasses(dFirst, dLast int64) []float64 {
 		}
 	}
 	for d := dFirst; d <= dLast; d++ {
-		_, m, _ := civilFromDays(d)
+		_, m, _ := civil.FromDays(d)
 		w := s.wMonth[m-1] * s.wDow[weekday(d)]
 		if w == 0 {
 			continue
@@ -381,7 +382,7 @@ func (s *Sampler) SampleBetween(st *rng.Stream, loUS, hiUS int64) (int64, bool) 
 
 // dayMass returns the mass of wall-clock [a, b) ⊆ day d.
 func (s *Sampler) dayMass(hm *[24]float64, d, a, b int64) float64 {
-	_, m, _ := civilFromDays(d)
+	_, m, _ := civil.FromDays(d)
 	w := s.wMonth[m-1] * s.wDow[weekday(d)]
 	if w == 0 {
 		return 0

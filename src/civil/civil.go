@@ -1,0 +1,63 @@
+// Package civil converts between day numbers (days since 1970-01-01) and
+// proleptic Gregorian dates, with Howard Hinnant's branch-free algorithms.
+// Every package that splits timestamps into calendar parts uses it.
+package civil
+
+// FloorDiv returns ⌊a/b⌋ for b > 0.
+func FloorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && a < 0 {
+		q--
+	}
+	return q
+}
+
+// DaysFromCivil returns the number of days since 1970-01-01 of y-m-d
+// (m 1–12, d 1–31).
+func DaysFromCivil(y, m, d int64) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := FloorDiv(y, 400)
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
+}
+
+// FromDays is the inverse of DaysFromCivil: the year, month (1–12) and day
+// (1–31) of day z since 1970-01-01.
+func FromDays(z int64) (y, m, d int64) {
+	z += 719468
+	era := FloorDiv(z, 146097)
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	y = yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	d = doy - (153*mp+2)/5 + 1
+	if mp < 10 {
+		m = mp + 3
+	} else {
+		m = mp - 9
+	}
+	if m <= 2 {
+		y++
+	}
+	return y, m, d
+}
+
+// DaysInMonth returns the length of month m (1–12) of year y.
+func DaysInMonth(y, m int64) int64 {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
