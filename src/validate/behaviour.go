@@ -325,6 +325,25 @@ func dimWeights(w *calWeights, dim string) []float64 {
 	return w.hour[:]
 }
 
+// targetColumn resolves the table and column a behavioural target names.
+// When they cannot be checked, ok is false and res holds what to report
+// (nothing when the table's data is absent: that is reported once, by the
+// table's own check).
+func (v *Validator) targetColumn(target, table, col, name string) (t *tableState, j int, res []Result, ok bool) {
+	t = v.byID[table]
+	if t == nil {
+		return nil, 0, []Result{newResult(Behavioural, false, table, name, false, nil, "%s: no table %q", target, table)}, false
+	}
+	if !t.present {
+		return nil, 0, nil, false
+	}
+	j = t.colIndex(col)
+	if msg := t.unavailable(j); msg != "" {
+		return nil, 0, []Result{newResult(Behavioural, false, t.id, name, false, nil, "%s on %s.%s: %s", target, t.id, col, msg)}, false
+	}
+	return t, j, nil, true
+}
+
 // weekendCheck: share of non-null timestamps on Saturday or Sunday (UTC).
 type weekendCheck struct {
 	w    *dsl.WeekendShare
@@ -332,16 +351,9 @@ type weekendCheck struct {
 }
 
 func (c *weekendCheck) results(v *Validator) []Result {
-	t := v.byID[c.w.Table]
-	if t == nil {
-		return []Result{newResult(Behavioural, false, c.w.Table, c.name, false, nil, "weekend_share: no table %q", c.w.Table)}
-	}
-	if !t.present {
-		return nil
-	}
-	j := t.colIndex(c.w.Timestamp)
-	if msg := t.unavailable(j); msg != "" {
-		return []Result{newResult(Behavioural, false, t.id, c.name, false, nil, "weekend_share on %s.%s: %s", t.id, c.w.Timestamp, msg)}
+	t, j, res, ok := v.targetColumn("weekend_share", c.w.Table, c.w.Timestamp, c.name)
+	if !ok {
+		return res
 	}
 	col := t.cols[j]
 	if col.prof == nil {
@@ -361,7 +373,7 @@ func (c *weekendCheck) results(v *Validator) []Result {
 	}
 	share := we / float64(n)
 	d["actual_share"] = share
-	ok := share >= c.w.Min && share <= c.w.Max
+	ok = share >= c.w.Min && share <= c.w.Max
 	return []Result{newResult(Behavioural, false, t.id, c.name, ok, d, "weekend share of %s.%s is %.4f (target [%g, %g])", t.id, c.w.Timestamp, share, c.w.Min, c.w.Max)}
 }
 
@@ -372,16 +384,9 @@ type meanCheck struct {
 }
 
 func (c *meanCheck) results(v *Validator) []Result {
-	t := v.byID[c.m.Table]
-	if t == nil {
-		return []Result{newResult(Behavioural, false, c.m.Table, c.name, false, nil, "mean_in_range: no table %q", c.m.Table)}
-	}
-	if !t.present {
-		return nil
-	}
-	j := t.colIndex(c.m.Column)
-	if msg := t.unavailable(j); msg != "" {
-		return []Result{newResult(Behavioural, false, t.id, c.name, false, nil, "mean_in_range on %s.%s: %s", t.id, c.m.Column, msg)}
+	t, j, res, ok := v.targetColumn("mean_in_range", c.m.Table, c.m.Column, c.name)
+	if !ok {
+		return res
 	}
 	col := t.cols[j]
 	d := map[string]any{"min": c.m.Min, "max": c.m.Max, "count": col.mom.n}
@@ -394,7 +399,7 @@ func (c *meanCheck) results(v *Validator) []Result {
 	}
 	mean := col.mom.mean
 	d["actual_mean"], d["stderr"] = mean, col.mom.stderr()
-	ok := mean >= c.m.Min && mean <= c.m.Max
+	ok = mean >= c.m.Min && mean <= c.m.Max
 	return []Result{newResult(Behavioural, false, t.id, c.name, ok, d, "mean of %s.%s is %.4g (target [%g, %g])", t.id, c.m.Column, mean, c.m.Min, c.m.Max)}
 }
 
