@@ -8,18 +8,9 @@ import (
 	"strings"
 
 	"datagen/src/column"
+	"datagen/src/gen/expr"
+	"datagen/src/semantic"
 )
-
-// FakerMethodCheck, when not nil, is called for every faker column with the
-// method name and its arguments; a non-nil error is reported at the
-// column's generator. The faker registry installs it.
-var FakerMethodCheck func(method string, args map[string]any) error
-
-// ExpressionCheck, when not nil, is called for every expression column with
-// its code and the names of the node's other columns (declaration order); a
-// non-nil error is reported at the expression. The expression compiler
-// installs it.
-var ExpressionCheck func(code string, columns []string) error
 
 // validator holds the cross-reference state of one document.
 type validator struct {
@@ -286,16 +277,18 @@ func (v *validator) column(i, j int) {
 				v.errorf(lp, suggestOr(f.LocaleFrom, colNames(others)), "locale_from %q is not a column of node %q", f.LocaleFrom, n.ID)
 			}
 		}
-		if FakerMethodCheck != nil && f.Method != "" {
-			if err := FakerMethodCheck(f.Method, f.Args); err != nil {
+		if f.Method != "" {
+			// Unknown methods and bad arguments are reported with the
+			// schema's other problems, before anything is generated.
+			if _, err := semantic.Lookup(f.Method, f.Args); err != nil {
 				v.errorf(key(gp, "faker"), "", "%v", err)
 			}
 		}
 	case g.Lookup != nil:
 		v.lookup(n, c, g.Lookup, key(gp, "lookup"), others)
 	case g.Expression != nil:
-		if ExpressionCheck != nil && g.Expression.Code != "" {
-			if err := ExpressionCheck(g.Expression.Code, colNames(others)); err != nil {
+		if g.Expression.Code != "" {
+			if err := expr.Check(g.Expression.Code, colNames(others)); err != nil {
 				v.errorf(key(gp, "expression.code"), "", "%v", err)
 			}
 		}

@@ -8,10 +8,6 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
-
-	"datagen/src/dsl"
-	"datagen/src/gen/expr"
-	"datagen/src/semantic"
 )
 
 // version is the datagen release, set at build time with -ldflags "-X main.version=...".
@@ -74,13 +70,5 @@ type flagErr struct{ err error }
 func (e *flagErr) Error() string { return e.err.Error() }
 
 func init() {
-	// Schema checks that need the generator packages: unknown faker
-	// methods and bad expressions are reported with the schema's other
-	// problems, before anything is generated.
-	dsl.FakerMethodCheck = func(method string, args map[string]any) error {
-		_, err := semantic.Lookup(method, args)
-		return err
-	}
-	dsl.ExpressionCheck = expr.Check
 	rootCmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &flagErr{err} })
 }
