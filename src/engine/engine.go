@@ -198,6 +198,9 @@ func (e *Error) Error() string { return fmt.Sprintf("table %q: %v", e.Table, e.E
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// UserFault reports true: the schema or its data caused it (see input.IsUser).
+func (e *Error) UserFault() bool { return true }
+
 // engine holds the state of one run.
 type engine struct {
 	p      *plan.Plan

@@ -75,6 +75,9 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// UserFault reports true: the schema caused it (see input.IsUser).
+func (e *Error) UserFault() bool { return true }
+
 // Compile returns the generator of env.Column.
 func Compile(env *Env) (Generator, error) {
 	g, err := compile(env)

@@ -11,9 +11,9 @@
 package component
 
 import (
-	"errors"
-	"fmt"
 	"strings"
+
+	"datagen/src/input"
 )
 
 // Exit codes of the component.
@@ -23,33 +23,18 @@ const (
 	ExitApplication = 2
 )
 
-// UserError is a mistake in the user's input (configuration, schema): the
-// job fails with exit code 1 and the message is shown to the user.
-type UserError struct{ Err error }
-
-func (e *UserError) Error() string { return e.Err.Error() }
-
-// Unwrap returns the underlying error.
-func (e *UserError) Unwrap() error { return e.Err }
+// UserError is the user-error type of package input: the job fails with
+// exit code 1 and the message is shown to the user.
+type UserError = input.UserError
 
 // userErr wraps err as a *UserError (nil stays nil).
-func userErr(err error) error {
-	if err == nil {
-		return nil
-	}
-	return &UserError{err}
-}
+func userErr(err error) error { return input.User(err) }
 
 // userErrorf formats a *UserError.
-func userErrorf(format string, args ...any) error {
-	return &UserError{fmt.Errorf(format, args...)}
-}
+func userErrorf(format string, args ...any) error { return input.Userf(format, args...) }
 
-// IsUserError reports whether err is (or wraps) a *UserError.
-func IsUserError(err error) bool {
-	var ue *UserError
-	return errors.As(err, &ue)
-}
+// IsUserError reports whether err is the user's mistake (see input.IsUser).
+func IsUserError(err error) bool { return input.IsUser(err) }
 
 // ExitCode maps an error to the exit code the platform expects.
 func ExitCode(err error) int {

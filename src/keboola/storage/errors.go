@@ -130,6 +130,10 @@ func (e *JobError) Error() string {
 	return b.String()
 }
 
+// UserFault reports true: Storage rejected the job's input (the data or the
+// table definition).
+func (e *JobError) UserFault() bool { return true }
+
 // ConnectError is a failure to reach the Storage API at all: the host does not
 // resolve, refuses connections, or does not speak the Storage API.
 type ConnectError struct {
@@ -152,6 +156,9 @@ func (e *ConnectError) Error() string {
 
 // Unwrap returns the underlying error.
 func (e *ConnectError) Unwrap() error { return e.Err }
+
+// UserFault reports true: the configured URL is wrong or unreachable.
+func (e *ConnectError) UserFault() bool { return true }
 
 // errorBody is the JSON error document of the Storage API.
 type errorBody struct {

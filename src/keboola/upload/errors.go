@@ -1,28 +1,18 @@
 package upload
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
 
-	"datagen/src/keboola/storage"
+	"datagen/src/input"
 )
 
-// UserError marks a problem the user can fix: bad input files, a wrong URL
-// or token, a missing permission, data that Storage rejects.
-type UserError struct{ Err error }
-
-// Error returns the wrapped message.
-func (e *UserError) Error() string { return e.Err.Error() }
-
-// Unwrap returns the wrapped error.
-func (e *UserError) Unwrap() error { return e.Err }
+// UserError is the user-error type of package input.
+type UserError = input.UserError
 
 // userErrorf formats a UserError.
-func userErrorf(format string, args ...any) error {
-	return &UserError{Err: fmt.Errorf(format, args...)}
-}
+func userErrorf(format string, args ...any) error { return input.Userf(format, args...) }
 
 // TablesError reports the tables that failed while others may have succeeded.
 type TablesError struct {
@@ -55,33 +45,19 @@ func (e *TablesError) Unwrap() []error {
 	return errs
 }
 
+// UserFault reports whether every failed table failed by the user's fault.
+func (e *TablesError) UserFault() bool {
+	for _, f := range e.Failed {
+		if !input.IsUser(f.Err) {
+			return false
+		}
+	}
+	return len(e.Failed) > 0
+}
+
 // IsUserError reports whether err is something the user can act on (as
 // opposed to a bug or an I/O failure): exit code 1 rather than 2.
-func IsUserError(err error) bool {
-	if err == nil {
-		return false
-	}
-	var te *TablesError
-	if errors.As(err, &te) {
-		for _, f := range te.Failed {
-			if !IsUserError(f.Err) {
-				return false
-			}
-		}
-		return len(te.Failed) > 0
-	}
-	var ue *UserError
-	var ce *storage.ConnectError
-	var je *storage.JobError
-	var ae *storage.APIError
-	switch {
-	case errors.As(err, &ue), errors.As(err, &ce), errors.As(err, &je):
-		return true
-	case errors.As(err, &ae):
-		return ae.UserFault()
-	}
-	return false
-}
+func IsUserError(err error) bool { return input.IsUser(err) }
 
 // redactor removes secrets (token, cloud credentials) from error messages.
 type redactor struct {

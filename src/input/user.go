@@ -1,0 +1,63 @@
+package input
+
+import (
+	"errors"
+	"fmt"
+)
+
+// UserError marks a mistake the user can fix in their input: the schema,
+// the configuration, a flag, a data folder, a token or a URL. Commands exit
+// with code 1 for it and show its message; every other error is an
+// application error (exit code 2).
+//
+// It is the one user-error type of datagen: wrap an error with User or
+// Userf where the mistake is detected, and classify with IsUser anywhere up
+// the call chain (errors.As sees through any wrapping with %w).
+type UserError struct{ Err error }
+
+// Error returns the wrapped message unchanged.
+func (e *UserError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the wrapped error.
+func (e *UserError) Unwrap() error { return e.Err }
+
+// User wraps err as a *UserError. nil stays nil, and an error that IsUser
+// already reports is returned as it is.
+func User(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ue *UserError
+	if errors.As(err, &ue) {
+		return err
+	}
+	return &UserError{Err: err}
+}
+
+// Userf formats a *UserError; %w wraps as in fmt.Errorf.
+func Userf(format string, args ...any) error {
+	return &UserError{Err: fmt.Errorf(format, args...)}
+}
+
+// Fault is implemented by error types of other packages whose values may be
+// the user's fault depending on their content (an HTTP status, a list of
+// failed tables): IsUser asks them when no *UserError is in the chain.
+type Fault interface {
+	error
+	UserFault() bool
+}
+
+// IsUser reports whether err is the user's mistake: a *UserError anywhere
+// in its chain, or else the first error in the chain that implements Fault
+// and says so.
+func IsUser(err error) bool {
+	if err == nil {
+		return false
+	}
+	var ue *UserError
+	if errors.As(err, &ue) {
+		return true
+	}
+	var f Fault
+	return errors.As(err, &f) && f.UserFault()
+}
