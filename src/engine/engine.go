@@ -133,9 +133,9 @@ func Run(ctx context.Context, p *plan.Plan, opts Options) (*Result, error) {
 		}
 	}
 	for _, t := range p.Order {
-		if err := ctx.Err(); err != nil {
+		if err := context.Cause(ctx); err != nil {
 			abort()
-			return nil, err
+			return nil, fmt.Errorf("table %q: %w", t.ID(), err)
 		}
 		t0 := time.Now()
 		ts, err := e.prepare(t)
@@ -174,6 +174,12 @@ func Run(ctx context.Context, p *plan.Plan, opts Options) (*Result, error) {
 		if opts.Progress != nil {
 			opts.Progress(Event{Table: t.ID(), Done: true, Rows: ts.rows, Written: written, Duration: d})
 		}
+	}
+	// A cancellation that arrived after the last block still fails the
+	// run: the caller asked for it to stop, so nothing is committed.
+	if err := context.Cause(ctx); err != nil {
+		abort()
+		return nil, err
 	}
 	for i, w := range writers {
 		if err := w.Commit(); err != nil {

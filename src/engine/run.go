@@ -158,8 +158,9 @@ func newSlot(ncols int) *slot {
 }
 
 // runBlocks generates rows [from, to) and writes the part [wlo, whi) of
-// them to w (when w is non-nil).
-func (e *engine) runBlocks(ctx context.Context, ts *tableState, from, to, wlo, whi int64, w Writer) (int64, error) {
+// them to w (when w is non-nil). When parent is cancelled before every
+// block is written, it returns the context's error wrapped with the table.
+func (e *engine) runBlocks(parent context.Context, ts *tableState, from, to, wlo, whi int64, w Writer) (int64, error) {
 	if to <= from {
 		return 0, nil
 	}
@@ -174,7 +175,7 @@ func (e *engine) runBlocks(ctx context.Context, ts *tableState, from, to, wlo, w
 	}
 	jobs := make(chan int)
 	results := make(chan *slot, inflight)
-	ctx, cancel := context.WithCancel(ctx)
+	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	var wg sync.WaitGroup
 	for k := 0; k < workers; k++ {
@@ -271,6 +272,15 @@ func (e *engine) runBlocks(ctx context.Context, ts *tableState, from, to, wlo, w
 	}
 	if firstErr != nil {
 		return 0, firstErr
+	}
+	if next < nblocks {
+		// The job feeder stopped early: the run's context was cancelled.
+		// A table cut short must never pass for a complete one.
+		err := context.Cause(parent)
+		if err == nil {
+			err = fmt.Errorf("stopped after %d of %d blocks", next, nblocks)
+		}
+		return 0, fmt.Errorf("table %q: %w", ts.t.ID(), err)
 	}
 	return written, nil
 }
