@@ -2,7 +2,6 @@ package engine_test
 
 import (
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -15,13 +14,13 @@ import (
 // behaviourExamples are the schemas that use the behaviour blocks.
 var behaviourExamples = []string{
 	"../../example/saas_subscriptions.json",
-	"../../../shared/examples/ecomm.json",
-	"../../../shared/examples/ecommerce_conversion_funnel.json",
-	"../../../shared/examples/healthcare_appointments_vintage.json",
-	"../../../shared/examples/manufacturing_sensors_vintage.json",
-	"../../../shared/examples/saas_onboarding_integrated.json",
-	"../../../shared/examples/saas_subscription_vintage.json",
-	"../../../shared/examples/vintage_effects_demo.json",
+	examplesDir + "ecomm.json",
+	examplesDir + "ecommerce_conversion_funnel.json",
+	examplesDir + "healthcare_appointments_vintage.json",
+	examplesDir + "manufacturing_sensors_vintage.json",
+	examplesDir + "saas_onboarding_integrated.json",
+	examplesDir + "saas_subscription_vintage.json",
+	examplesDir + "vintage_effects_demo.json",
 }
 
 // TestBehaviourExamplesDeterministic generates every behaviour example
@@ -30,9 +29,6 @@ var behaviourExamples = []string{
 func TestBehaviourExamplesDeterministic(t *testing.T) {
 	for _, path := range behaviourExamples {
 		t.Run(filepath.Base(path), func(t *testing.T) {
-			if _, err := os.Stat(path); err != nil {
-				t.Skipf("%s not available", path)
-			}
 			p := loadPlan(t, path, true)
 			scale := 1.0
 			if strings.HasSuffix(path, "ecomm.json") {

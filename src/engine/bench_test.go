@@ -2,7 +2,6 @@ package engine_test
 
 import (
 	"context"
-	"os"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -45,9 +44,6 @@ func peakHeap() (stop func() uint64) {
 // benchSchema generates a whole schema per iteration, writing format into a
 // temporary directory, and reports rows/s and the peak heap.
 func benchSchema(b *testing.B, path string, format sink.Format) {
-	if _, err := os.Stat(path); err != nil {
-		b.Skipf("%s not available", path)
-	}
 	p := loadPlan(b, path, true)
 	dir := b.TempDir()
 	var rows int64
@@ -78,18 +74,18 @@ func benchSchema(b *testing.B, path string, format sink.Format) {
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
 }
 
-func BenchmarkBankCSV(b *testing.B) { benchSchema(b, "../../../shared/examples/bank.json", sink.CSV) }
+func BenchmarkBankCSV(b *testing.B) { benchSchema(b, examplesDir+"bank.json", sink.CSV) }
 func BenchmarkBankParquet(b *testing.B) {
-	benchSchema(b, "../../../shared/examples/bank.json", sink.Parquet)
+	benchSchema(b, examplesDir+"bank.json", sink.Parquet)
 }
 func BenchmarkGovScaledCSV(b *testing.B) {
-	benchSchema(b, "../../../shared/examples/gov_scaled.json", sink.CSV)
+	benchSchema(b, examplesDir+"gov_scaled.json", sink.CSV)
 }
 func BenchmarkGovScaledParquet(b *testing.B) {
-	benchSchema(b, "../../../shared/examples/gov_scaled.json", sink.Parquet)
+	benchSchema(b, examplesDir+"gov_scaled.json", sink.Parquet)
 }
 func BenchmarkShopCSV(b *testing.B) { benchSchema(b, "../../example/shop.json", sink.CSV) }
 func BenchmarkSaasSubscriptionsCSV(b *testing.B) {
 	benchSchema(b, "../../example/saas_subscriptions.json", sink.CSV)
 }
-func BenchmarkEcommCSV(b *testing.B) { benchSchema(b, "../../../shared/examples/ecomm.json", sink.CSV) }
+func BenchmarkEcommCSV(b *testing.B) { benchSchema(b, examplesDir+"ecomm.json", sink.CSV) }

@@ -272,3 +272,7 @@ func TestIntegrityByConstruction(t *testing.T) {
 		t.Fatal("fact rows not in parent order")
 	}
 }
+
+// examplesDir holds the example schemas shipped with the project (the
+// same files the dsl package's tests read).
+const examplesDir = "../dsl/testdata/examples/"

@@ -24,17 +24,14 @@ import (
 // datetime_series values stay inside their window.
 func TestExamplesIntegrity(t *testing.T) {
 	examples := map[string]float64{
-		"../../example/shop.json":                           1,
-		"../../../shared/examples/bank.json":                0.3,
-		"../../../shared/examples/gov_scaled.json":          0.03,
-		"../../../shared/examples/test_patterns.json":       1,
-		"../../../shared/examples/simple_users_events.json": 1,
+		"../../example/shop.json":                1,
+		examplesDir + "bank.json":                0.3,
+		examplesDir + "gov_scaled.json":          0.03,
+		examplesDir + "test_patterns.json":       1,
+		examplesDir + "simple_users_events.json": 1,
 	}
 	for path, scale := range examples {
 		t.Run(filepath.Base(path), func(t *testing.T) {
-			if _, err := os.Stat(path); err != nil {
-				t.Skipf("%s not available", path)
-			}
 			p := loadPlan(t, path, true)
 			out := generateCSV(t, p, engine.Options{Seed: 42, Scale: scale})
 			tables := map[string]map[string][]string{}
@@ -174,10 +171,7 @@ func TestParquetIsDeterministic(t *testing.T) {
 // TestLocaleFromCountry checks that bank.json's customers get names,
 // addresses and phones of their own country, coherent within the row.
 func TestLocaleFromCountry(t *testing.T) {
-	path := "../../../shared/examples/bank.json"
-	if _, err := os.Stat(path); err != nil {
-		t.Skip("bank.json not available")
-	}
+	path := examplesDir + "bank.json"
 	p := loadPlan(t, path, true)
 	out := generateCSV(t, p, engine.Options{Seed: 42, Scale: 0.5})
 	h, rows := records(t, out["customer"])

@@ -48,15 +48,9 @@ func datagen(t *testing.T, args ...string) (string, string, int) {
 	return out.String(), errb.String(), code
 }
 
-// sharedExample returns the path of an example schema shipped beside the
-// repository, skipping the test when it is absent.
-func sharedExample(t *testing.T, name string) string {
-	t.Helper()
-	p := filepath.Join("..", "..", "..", "..", "shared", "examples", name)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared example %s not available", name)
-	}
-	return p
+// example returns the path of an example schema shipped in the repository.
+func example(name string) string {
+	return filepath.Join("..", "..", "dsl", "testdata", "examples", name)
 }
 
 func TestGenerateBundledExample(t *testing.T) {
@@ -173,14 +167,14 @@ func TestExitCodes(t *testing.T) {
 	}
 }
 
-func TestSharedExamples(t *testing.T) {
+func TestBundledExamples(t *testing.T) {
 	generates := []string{"bank.json", "gov_scaled.json", "test_patterns.json", "simple_users_events.json",
 		"ecomm.json", "ecommerce_conversion_funnel.json", "healthcare_appointments_vintage.json",
 		"manufacturing_sensors_vintage.json", "saas_onboarding_integrated.json",
 		"saas_subscription_vintage.json", "vintage_effects_demo.json"}
 	for _, name := range generates {
 		t.Run(name, func(t *testing.T) {
-			path := sharedExample(t, name)
+			path := example(name)
 			out := t.TempDir()
 			_, stderr, code := datagen(t, "generate", path, "-o", out, "--lenient", "--dry-run-sample", "20000", "--format", "csv")
 			if code != 0 {
