@@ -9,8 +9,6 @@ import (
 	"datagen/src/rng"
 )
 
-func init() { compileDatetime = newDatetime }
-
 // datetimeSeries draws grid instants, uniformly or with time patterns,
 // without materialising the grid.
 type datetimeSeries struct {

@@ -7,8 +7,6 @@ import (
 	"datagen/src/gen/expr"
 )
 
-func init() { compileExpression = newExpression }
-
 // expression evaluates a compiled expression over the block's columns,
 // vectorised; each worker borrows its own evaluator.
 type expression struct {

@@ -10,8 +10,6 @@ import (
 	"datagen/src/semantic"
 )
 
-func init() { compileFaker = newFaker }
-
 // faker draws semantic values (names, emails, addresses, ...). All faker
 // columns of a table share the table's identity streams, so one row's
 // name, email and address describe one person and one place.

@@ -94,14 +94,6 @@ type Resampler interface {
 	Resample(r *rng.Rand, row int64, attempt int) int64
 }
 
-// Extension points for generator families implemented in their own
-// packages; they are set by those adapters' init functions.
-var (
-	compileFaker      func(env *Env) (Generator, error)
-	compileExpression func(env *Env) (Generator, error)
-	compileDatetime   func(env *Env) (Generator, error)
-)
-
 func compile(env *Env) (Generator, error) {
 	g := env.Column.Generator
 	switch g.Kind {
@@ -116,17 +108,11 @@ func compile(env *Env) (Generator, error) {
 	case dsl.GenLookup:
 		return newLookup(env)
 	case dsl.GenDatetimeSeries:
-		if compileDatetime != nil {
-			return compileDatetime(env)
-		}
+		return newDatetime(env)
 	case dsl.GenFaker:
-		if compileFaker != nil {
-			return compileFaker(env)
-		}
+		return newFaker(env)
 	case dsl.GenExpression:
-		if compileExpression != nil {
-			return compileExpression(env)
-		}
+		return newExpression(env)
 	}
 	return nil, fmt.Errorf("unknown generator %q", g.Kind)
 }
