@@ -99,7 +99,7 @@ func (c *Cohort) candidate(p, j int64, st *rng.Stream) (int64, bool) {
 	if hasCreated && created > lo {
 		lo = created
 	}
-	st.Reset(rng.Key(c.eventKey.At(p, uint64(j))), 0)
+	st.Reset(c.eventKey.Fork(p, uint64(j)), 0)
 	ts, ok := c.sampler.SampleBetween(st, lo, math.MaxInt64)
 	if !ok {
 		return 0, false

@@ -19,14 +19,16 @@ type Env struct {
 	Timeframe dsl.Timeframe
 	// Tables returns a generated table by id (its kept columns).
 	Tables func(id string) (column.Table, error)
-	// ColumnKey returns the random stream of a column of the node, as the
-	// column's generator would use it.
-	ColumnKey func(name string) rng.Key
-	// StreamKey returns the key of a stream that belongs to no column.
-	StreamKey func(purpose ...string) rng.Key
 	// Workers bounds the parallelism of the per-parent passes.
 	Workers int
 }
+
+// columnKey returns the random stream of a column of the node, as the
+// column's generator uses it.
+func (e *Env) columnKey(name string) rng.Key { return rng.ColumnKey(e.Seed, e.Node.ID, name) }
+
+// tableKey returns the key of a stream of the node that belongs to no column.
+func (e *Env) tableKey(purpose ...string) rng.Key { return rng.TableKey(e.Seed, e.Node.ID, purpose...) }
 
 // Runtime is the behaviour of one fact during generation. It decides the
 // number of rows of each primary-parent row, fills the columns that the
@@ -96,7 +98,7 @@ func NewRuntime(t *Table, env Env, parentRows int64) (*Runtime, error) {
 			return nil, err
 		}
 		x := &linkRT{l: l, index: NewSegmentIndex(l.Segment, col, tab.Rows()), rows: tab.Rows(),
-			key: env.StreamKey("lookup-row", l.Parent)}
+			key: env.tableKey("lookup-row", l.Parent)}
 		if !l.Primary && l.Fanout {
 			if err := x.index.prepareWeighted(); err != nil && tab.Rows() > 0 {
 				return nil, fmt.Errorf("segments of %q: %w, so no row of %q can refer to it", l.Parent, err, n.ID)
@@ -148,7 +150,7 @@ func NewRuntime(t *Table, env Env, parentRows int64) (*Runtime, error) {
 				}
 			}
 		}
-		rt.funnel = NewFunnel(sc, env.StreamKey("stages"), start, tfEnd, mult)
+		rt.funnel = NewFunnel(sc, env.tableKey("stages"), start, tfEnd, mult)
 		names := make([]string, len(sc.Stages))
 		for i, s := range sc.Stages {
 			names[i] = s.Name
@@ -176,7 +178,7 @@ func NewRuntime(t *Table, env Env, parentRows int64) (*Runtime, error) {
 				return nil, err
 			}
 		}
-		rt.chain = NewChain(m, env.StreamKey("states"), start, tfStart, tfEnd, seg, parentRows)
+		rt.chain = NewChain(m, env.tableKey("states"), start, tfStart, tfEnd, seg, parentRows)
 		names := make([]string, len(m.States))
 		for i, s := range m.States {
 			names[i] = s.Name
@@ -222,7 +224,7 @@ func (rt *Runtime) sampler(name string) (*Bounded, error) {
 	if err != nil {
 		return nil, &gen.Error{Table: rt.env.Node.ID, Column: name, Err: err}
 	}
-	return &Bounded{sampler: s, key: rt.env.ColumnKey(name), created: rt.created}, nil
+	return &Bounded{sampler: s, key: rt.env.columnKey(name), created: rt.created}, nil
 }
 
 func (rt *Runtime) setupVintage(vl *VintageLink, parentRows, tfEnd int64) error {
@@ -251,7 +253,7 @@ func (rt *Runtime) setupVintage(vl *VintageLink, parentRows, tfEnd int64) error 
 	rt.needEvent = true
 	rt.eventKey = b.key
 	if vl.Thin {
-		rt.cohort = NewCohort(vl.Vintage, rt.created, parentRows, b.sampler, b.key.Sub("candidate", 0), rt.env.StreamKey("vintage"), tfEnd)
+		rt.cohort = NewCohort(vl.Vintage, rt.created, parentRows, b.sampler, b.key.Sub("candidate", 0), rt.env.tableKey("vintage"), tfEnd)
 	} else {
 		rt.cohort = NewCohort(vl.Vintage, rt.created, parentRows, nil, 0, 0, tfEnd)
 		rt.boundedEvent = b

@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"datagen/src/behavior"
-	"datagen/src/rng"
 )
 
 // behavior prepares the behaviour runtime of a fact with parents whose
@@ -19,13 +18,8 @@ func (e *engine) behavior(ts *tableState) error {
 	if parent == nil {
 		return fmt.Errorf("table %q: parent %q is not generated yet", t.ID(), t.Primary.ID())
 	}
-	seed := e.opts.Seed
 	env := behavior.Env{
-		Seed: seed, Node: t.Node, Timeframe: e.p.Schema.Timeframe, Tables: e.table, Workers: e.opts.Workers,
-		ColumnKey: func(name string) rng.Key { return rng.NewKey(seed, t.ID(), name) },
-		StreamKey: func(purpose ...string) rng.Key {
-			return rng.NewKey(seed, append([]string{t.ID(), SystemStream}, purpose...)...)
-		},
+		Seed: e.opts.Seed, Node: t.Node, Timeframe: e.p.Schema.Timeframe, Tables: e.table, Workers: e.opts.Workers,
 	}
 	rt, err := behavior.NewRuntime(bt, env, parent.rows)
 	if err != nil {

@@ -114,11 +114,6 @@ func (e *engine) prepare(t *plan.Table) (*tableState, error) {
 	return ts, nil
 }
 
-// SystemStream is the extra key part of the streams that do not belong to a
-// column (fanout counts, shared lookup rows, semantic identities), so that
-// no column name can produce the same stream.
-const SystemStream = "#stream"
-
 // vocabRows is the length of the first enum_list column's values.
 func vocabRows(n *dsl.Node) int64 {
 	for _, c := range n.Columns {
@@ -145,7 +140,7 @@ func (e *engine) compile(ts *tableState) error {
 	for _, ci := range t.EvalOrder {
 		pc := t.Cols[ci]
 		spec := pc.Spec
-		key := rng.NewKey(e.opts.Seed, t.ID(), spec.Name)
+		key := rng.ColumnKey(e.opts.Seed, t.ID(), spec.Name)
 		cs := &colState{spec: spec, index: ci, nullRate: spec.NullRate, nullKey: key.Sub("null", 0)}
 		ts.cols[ci] = cs
 		if spec.Generator.Kind == dsl.GenLookup && spec.Generator.Lookup.Table == t.ID() {
@@ -237,7 +232,7 @@ func (e *engine) fanout(ts *tableState) error {
 	}
 	counts := make([]float64, np)
 	f := t.Node.Fanout
-	key := rng.NewKey(e.opts.Seed, t.ID(), SystemStream, "fanout")
+	key := rng.TableKey(e.opts.Seed, t.ID(), "fanout")
 	r := rng.NewRand()
 	for i := int64(0); i < np; i++ {
 		r.Reset(key, i)

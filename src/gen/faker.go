@@ -27,7 +27,7 @@ func newFaker(env *Env) (Generator, error) {
 		return nil, err
 	}
 	g := &faker{m: m, loc: semantic.DefaultLocale, localeFrom: f.LocaleFrom,
-		table: rng.NewKey(env.Seed, env.Node.ID, systemStream, "semantic"), col: env.Key}
+		table: rng.TableKey(env.Seed, env.Node.ID, "semantic"), col: env.Key}
 	if f.Locale == "" && f.LocaleFrom == "" {
 		// Values of one row agree only in one locale: a person or place
 		// column without its own locale follows a sibling column of the

@@ -12,11 +12,6 @@ import (
 	"datagen/src/rng"
 )
 
-// systemStream is the extra key part of streams that do not belong to one
-// column (shared lookup rows, semantic identities), so that no column name
-// can produce the same stream. It equals engine.SystemStream.
-const systemStream = "#stream"
-
 // Batch describes the block of rows being generated.
 type Batch struct {
 	// Start is the table row index of the first row.

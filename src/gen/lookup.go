@@ -57,7 +57,7 @@ func newLookup(env *Env) (Generator, error) {
 		g.mode = lookupRandom
 		// Every lookup of a row into the same source picks the same source
 		// row, so attributes copied from one table stay consistent.
-		g.key = rng.NewKey(env.Seed, env.Node.ID, systemStream, "lookup-row", l.Table)
+		g.key = rng.TableKey(env.Seed, env.Node.ID, "lookup-row", l.Table)
 	}
 	return g, nil
 }

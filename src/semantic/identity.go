@@ -134,7 +134,7 @@ func drawPlace(d *localeData, rk RowKeys) placeID {
 // sub returns a fresh stream for draw n of the identity's row: the
 // placeholders of one part (postcode, building) always get the same digits.
 func sub(k rng.Key, row int64, n uint64) rng.Stream {
-	return rng.Key(k.At(row, n)).Row(row)
+	return k.Fork(row, n).Row(row)
 }
 
 func (p *placeID) appendPostcode(b []byte) []byte {

@@ -35,7 +35,7 @@ func personOf(loc Locale, rk RowKeys, gender int) (person, *localeData) {
 	if gender != 0 {
 		// A forced gender shifts the key so the drawn gender is ignored
 		// consistently for every column that forces the same gender.
-		rk.Table ^= rng.Key(gender) * 0x9e3779b97f4a7c15
+		rk.Table = rk.Table.Variant(gender)
 	}
 	p := drawPerson(d, rk)
 	if gender == 1 && !p.female {
