@@ -1,6 +1,7 @@
-// Package functional runs the datagen binary as a Keboola component on the
-// data folders under tests/functional/<case>/ and compares what it writes
-// with the expected output.
+// Package functional runs datagen as a Keboola component (`datagen run`,
+// in-process through package cli) on the data folders under
+// tests/functional/<case>/ and compares what it writes with the expected
+// output.
 //
 // A case is a folder with:
 //
@@ -10,17 +11,21 @@
 //	expected-stderr      optional: lines that must each appear in stderr
 //	env                  optional: KEY=VALUE lines added to the environment
 //
+// A case sees only its own environment: the platform's usual KBC_*
+// variables and its env file, never the KBC_* variables of the process.
+//
 // Folders whose name starts with "_" are skipped. CSV files, manifests and
 // other files are compared byte for byte, gzip files (slices) by their
 // decompressed bytes, and .json files (state.json, usage.json) as parsed
 // JSON with volatile keys (the datagen version) ignored. Run
 // `go test ./tests/functional -update` to rewrite the expected folders from
-// the current binary; review the diff before committing it.
+// the current code; review the diff before committing it.
 package functional
 
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -28,43 +33,17 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"datagen/src/cli"
 )
 
 var update = flag.Bool("update", false, "rewrite expected/data/out of every case from the actual output")
-
-// binary is the datagen binary built once by TestMain.
-var binary string
-
-func TestMain(m *testing.M) {
-	flag.Parse()
-	dir, err := os.MkdirTemp("", "datagen-functional-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	binary = filepath.Join(dir, "datagen")
-	if runtime.GOOS == "windows" {
-		binary += ".exe"
-	}
-	build := exec.Command("go", "build", "-o", binary, "./src/cmd/datagen")
-	build.Dir = filepath.Join("..", "..")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "building datagen: %v\n%s", err, out)
-		os.Exit(2)
-	}
-	code := m.Run()
-	_ = os.RemoveAll(dir)
-	os.Exit(code)
-}
 
 func TestFunctional(t *testing.T) {
 	entries, err := os.ReadDir(".")
@@ -106,18 +85,8 @@ func runCase(t *testing.T, name string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(binary, "run")
-	cmd.Env = env
 	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	code := 0
-	if err := cmd.Run(); err != nil {
-		var ee *exec.ExitError
-		if !errors.As(err, &ee) {
-			t.Fatalf("running datagen: %v", err)
-		}
-		code = ee.ExitCode()
-	}
+	code := cli.Run(context.Background(), []string{"run"}, cli.Env{Stdout: &stdout, Stderr: &stderr, Environ: env, Version: "test"})
 	want := 0
 	if b, err := os.ReadFile(filepath.Join(name, "expected-code")); err == nil {
 		if want, err = strconv.Atoi(strings.TrimSpace(string(b))); err != nil {
@@ -160,17 +129,11 @@ func runCase(t *testing.T, name string) {
 	compareTrees(t, expected, actual)
 }
 
-// caseEnv is the environment of a case: the process environment without
-// KBC_* variables, the platform's usual variables, and the case's env file.
-func caseEnv(name, data string) ([]string, error) {
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "KBC_") {
-			env = append(env, kv)
-		}
-	}
-	env = append(env, "KBC_DATADIR="+data, "KBC_RUNID=1234567", "KBC_PROJECTID=1", "KBC_CONFIGID=cfg-"+name,
-		"KBC_COMPONENTID=keboola.ex-datagen", "KBC_STACKID=connection.keboola.com", "KBC_COMPONENT_RUN_MODE=run")
+// caseEnv is the environment of a case: the platform's usual variables and
+// the case's env file.
+func caseEnv(name, data string) (map[string]string, error) {
+	env := map[string]string{"KBC_DATADIR": data, "KBC_RUNID": "1234567", "KBC_PROJECTID": "1", "KBC_CONFIGID": "cfg-" + name,
+		"KBC_COMPONENTID": "keboola.ex-datagen", "KBC_STACKID": "connection.keboola.com", "KBC_COMPONENT_RUN_MODE": "run"}
 	b, err := os.ReadFile(filepath.Join(name, "env"))
 	if errors.Is(err, os.ErrNotExist) {
 		return env, nil
@@ -183,10 +146,11 @@ func caseEnv(name, data string) ([]string, error) {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		if !strings.Contains(line, "=") {
+		k, v, ok := strings.Cut(line, "=")
+		if !ok {
 			return nil, fmt.Errorf("%s/env: %q is not KEY=VALUE", name, line)
 		}
-		env = append(env, line)
+		env[k] = v
 	}
 	return env, nil
 }

@@ -1,10 +1,8 @@
-package main
+package cli
 
 import (
 	"context"
 	"fmt"
-	"os"
-	"os/signal"
 
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
@@ -29,7 +27,8 @@ type exportFlags struct {
 	lenient         bool
 }
 
-func init() {
+// newExportCmd builds `datagen export`.
+func newExportCmd(e *cliEnv) *cobra.Command {
 	var f exportFlags
 	cmd := &cobra.Command{
 		Use:   "export SCHEMA",
@@ -47,9 +46,9 @@ the table size.`,
 		Example: `  datagen generate schema.json -o out --seed 42
   datagen export schema.json --data-dir out -o csv_out --bucket in.c-datagen
   datagen upload csv_out`,
-		Args: cobra.ExactArgs(1),
+		Args: positional("SCHEMA"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runExport(cmd.Context(), args[0], f)
+			return e.runExport(cmd.Context(), args[0], f)
 		},
 	}
 	fl := cmd.Flags()
@@ -66,15 +65,15 @@ the table size.`,
 	fl.Int64Var(&f.sliceMB, "slice-mb", component.DefaultSliceMB, "target CSV size of one slice in MiB, before compression")
 	fl.BoolVar(&f.lenient, "lenient", false, "accept unknown schema keys (warnings instead of errors), for older schemas")
 	_ = cmd.MarkFlagRequired("output-dir")
-	rootCmd.AddCommand(cmd)
+	return e.cancellable(cmd)
 }
 
-func runExport(ctx context.Context, schemaPath string, f exportFlags) error {
-	flavour := manifest.ChooseFlavour(os.Getenv("KBC_DATA_TYPE_SUPPORT"), "")
+func (e *cliEnv) runExport(ctx context.Context, schemaPath string, f exportFlags) error {
+	flavour := manifest.ChooseFlavour(e.getenv("KBC_DATA_TYPE_SUPPORT"), "")
 	if f.manifest != "auto" {
 		var err error
 		if flavour, err = manifest.ParseFlavour(f.manifest); err != nil {
-			return asUserError(fmt.Errorf("--manifest: %w", err))
+			return usageError{fmt.Errorf("--manifest: %w", err)}
 		}
 	}
 	for _, c := range []struct {
@@ -82,28 +81,23 @@ func runExport(ctx context.Context, schemaPath string, f exportFlags) error {
 		v    int64
 	}{{"--sliced-above-rows", f.slicedAboveRows}, {"--sliced-above-mb", f.slicedAboveMB}, {"--slice-rows", f.sliceRows}} {
 		if c.v < 0 {
-			return asUserError(fmt.Errorf("%s must not be negative, got %d", c.name, c.v))
+			return usagef("%s must not be negative, got %d", c.name, c.v)
 		}
 	}
 	if f.sliceMB < 1 {
-		return asUserError(fmt.Errorf("--slice-mb must be at least 1, got %d", f.sliceMB))
+		return usagef("--slice-mb must be at least 1, got %d", f.sliceMB)
 	}
-	p, data, err := loadPlan(schemaPath, f.lenient)
+	p, data, err := e.loadPlan(schemaPath, f.lenient)
 	if err != nil {
 		return err
 	}
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
-	defer stop()
 	log := logrus.New()
-	log.SetOutput(os.Stderr)
+	log.SetOutput(e.stderr)
 	log.SetFormatter(&logrus.TextFormatter{DisableColors: true, FullTimestamp: true})
 	_, err = component.Export(ctx, component.ExportOptions{Plan: p, Schema: data, SchemaFile: schemaPath,
 		DataDir: f.dataDir, OutDir: f.out, Bucket: f.bucket, TablePrefix: f.prefix, Incremental: f.incremental,
 		Flavour: flavour, Gzip: f.gzip, SlicedAboveRows: f.slicedAboveRows, SlicedAboveBytes: f.slicedAboveMB << 20,
-		SliceRows: f.sliceRows, SliceBytes: f.sliceMB << 20, Version: version, Log: log})
+		SliceRows: f.sliceRows, SliceBytes: f.sliceMB << 20, Version: e.version, Log: log})
 	if err != nil && component.IsUserError(err) {
 		return asUserError(err)
 	}

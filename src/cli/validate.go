@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -24,7 +24,8 @@ type validateFlags struct {
 	quiet    bool
 }
 
-func init() {
+// newValidateCmd builds `datagen validate`.
+func newValidateCmd(e *cliEnv) *cobra.Command {
 	var f validateFlags
 	cmd := &cobra.Command{
 		Use:   "validate SCHEMA",
@@ -39,9 +40,12 @@ types, present tables and columns) passed and the quality score reaches
 --min-score; 1 otherwise or on a bad schema; 2 on an application error.`,
 		Example: `  datagen validate schema.json --data-dir out
   datagen validate schema.json --data-dir out --report out/validation_report.json --min-score 90`,
-		Args: cobra.ExactArgs(1),
+		Args: positional("SCHEMA"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rep, err := runValidation(cmd.Context(), args[0], f.dataDir, f.lenient)
+			if err := checkMinScore(f.minScore); err != nil {
+				return err
+			}
+			rep, err := e.runValidation(cmd.Context(), args[0], f.dataDir, f.lenient)
 			if err != nil {
 				return err
 			}
@@ -53,10 +57,10 @@ types, present tables and columns) passed and the quality score reaches
 				return err
 			}
 			if !f.quiet {
-				if err := rep.WriteSummary(os.Stdout, f.minScore); err != nil {
+				if err := rep.WriteSummary(e.stdout, f.minScore); err != nil {
 					return err
 				}
-				fmt.Fprintf(os.Stdout, "Report: %s\n", path)
+				fmt.Fprintf(e.stdout, "Report: %s\n", path)
 			}
 			if !rep.OK(f.minScore) {
 				return asUserError(fmt.Errorf("validation failed: %d hard failure(s), quality score %.2f (minimum %.4g)",
@@ -71,22 +75,20 @@ types, present tables and columns) passed and the quality score reaches
 	fl.Float64Var(&f.minScore, "min-score", 80, "lowest quality score (0-100) that passes")
 	fl.BoolVar(&f.lenient, "lenient", false, "accept unknown keys in the schema (warnings instead of errors)")
 	fl.BoolVar(&f.quiet, "quiet", false, "no console summary")
-	rootCmd.AddCommand(cmd)
+	_ = cmd.MarkFlagRequired("data-dir")
+	return cmd
 }
 
 // runValidation loads the schema and validates the data directory.
-func runValidation(_ context.Context, schemaPath, dataDir string, lenient bool) (*validate.Report, error) {
-	if dataDir == "" {
-		return nil, asUserError(errors.New("--data-dir is required"))
-	}
+func (e *cliEnv) runValidation(_ context.Context, schemaPath, dataDir string, lenient bool) (*validate.Report, error) {
 	if st, err := os.Stat(dataDir); err != nil || !st.IsDir() {
 		return nil, asUserError(fmt.Errorf("--data-dir %q is not a directory", dataDir))
 	}
-	p, _, err := loadPlan(schemaPath, lenient)
+	p, _, err := e.loadPlan(schemaPath, lenient)
 	if err != nil {
 		return nil, err
 	}
-	v, err := validate.New(p.Schema, validate.Options{DataDir: dataDir, Version: version})
+	v, err := validate.New(p.Schema, validate.Options{DataDir: dataDir, Version: e.version})
 	if err != nil {
 		return nil, asUserError(err)
 	}
@@ -117,6 +119,14 @@ func writeReportFile(path string, write func(w io.Writer) error) error {
 	}
 	if err := sink.WriteFileAtomic(path, buf.Bytes()); err != nil {
 		return fmt.Errorf("writing report: %w", err)
+	}
+	return nil
+}
+
+// checkMinScore rejects a --min-score outside the range of quality scores.
+func checkMinScore(s float64) error {
+	if !(s >= 0 && s <= 100) {
+		return usagef("--min-score must be between 0 and 100, got %g", s)
 	}
 	return nil
 }

@@ -1,11 +1,10 @@
-package main
+package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strconv"
@@ -13,49 +12,32 @@ import (
 	"testing"
 )
 
-// bin is the datagen binary built once for the end-to-end tests.
-var bin string
+// shop is the bundled example schema.
+const shop = "../../example/shop.json"
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "datagen-bin")
-	if err != nil {
-		panic(err)
-	}
-	bin = filepath.Join(dir, "datagen")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		os.Stderr.Write(out)
-		panic(err)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-// datagen runs the binary and returns stdout, stderr and the exit code.
+// datagen runs the command line in-process with an empty environment and
+// returns stdout, stderr and the exit code.
 func datagen(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
-	cmd := exec.Command(bin, args...)
+	return datagenEnv(t, map[string]string{}, args...)
+}
+
+// datagenEnv runs the command line in-process with the environment env.
+func datagenEnv(t *testing.T, env map[string]string, args ...string) (string, string, int) {
+	t.Helper()
 	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
+	code := Run(context.Background(), args, Env{Stdout: &out, Stderr: &errb, Environ: env, Version: "test"})
 	return out.String(), errb.String(), code
 }
 
 // example returns the path of an example schema shipped in the repository.
 func example(name string) string {
-	return filepath.Join("..", "..", "dsl", "testdata", "examples", name)
+	return filepath.Join("..", "dsl", "testdata", "examples", name)
 }
 
 func TestGenerateBundledExample(t *testing.T) {
 	out := t.TempDir()
-	stdout, stderr, code := datagen(t, "generate", "../../../example/shop.json", "-o", out, "--format", "csv", "--seed", "42")
+	stdout, stderr, code := datagen(t, "generate", shop, "-o", out, "--format", "csv", "--seed", "42")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -97,7 +79,7 @@ func TestGenerateBundledExample(t *testing.T) {
 
 func TestFailedRunKeepsPreviousTables(t *testing.T) {
 	out := t.TempDir()
-	if _, stderr, code := datagen(t, "generate", "../../../example/shop.json", "-o", out, "--format", "csv"); code != 0 {
+	if _, stderr, code := datagen(t, "generate", shop, "-o", out, "--format", "csv"); code != 0 {
 		t.Fatalf("first run: exit %d: %s", code, stderr)
 	}
 	before, _ := os.ReadFile(filepath.Join(out, "customer.csv"))
@@ -149,11 +131,11 @@ func TestExitCodes(t *testing.T) {
 	}{
 		{[]string{"check", nulls}, 1, "row 2 is null, but the column is not nullable"},
 		{[]string{"generate", nulls, "-o", dir}, 1, "declare \"nullable\": true"},
-		{[]string{"check", "../../../example/shop.json"}, 0, "valid"},
+		{[]string{"check", shop}, 0, "valid"},
 		{[]string{"check", bad}, 1, "nodes[0]"},
 		{[]string{"check", filepath.Join(dir, "missing.json")}, 1, "missing.json"},
-		{[]string{"generate", "../../../example/shop.json", "-o", dir, "--format", "xml"}, 1, "format"},
-		{[]string{"generate", "../../../example/shop.json", "-o", dir, "--parts", "4", "--part", "4"}, 1, "--part"},
+		{[]string{"generate", shop, "-o", dir, "--format", "xml"}, 1, "format"},
+		{[]string{"generate", shop, "-o", dir, "--parts", "4", "--part", "4"}, 1, "--part"},
 		{[]string{"generate", "--no-such-flag"}, 1, "unknown flag"},
 	}
 	for _, c := range cases {
@@ -202,7 +184,7 @@ func tableRows(m map[string]any, id string) float64 {
 }
 
 func TestScaleSampleAndParts(t *testing.T) {
-	schema := "../../../example/shop.json"
+	schema := shop
 	scaled := t.TempDir()
 	if _, stderr, code := datagen(t, "generate", schema, "-o", scaled, "--scale", "2.5", "--format", "csv"); code != 0 {
 		t.Fatal(stderr)
@@ -252,7 +234,7 @@ func TestScaleSampleAndParts(t *testing.T) {
 
 func TestGenerateUploadFlags(t *testing.T) {
 	out := t.TempDir()
-	_, stderr, code := datagen(t, "generate", "../../../example/shop.json", "-o", out, "--upload")
+	_, stderr, code := datagen(t, "generate", shop, "-o", out, "--upload")
 	if code != 1 || !strings.Contains(stderr, "--upload needs --format csv") || !strings.Contains(stderr, "--upload needs --bucket") {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -261,15 +243,12 @@ func TestGenerateUploadFlags(t *testing.T) {
 	}
 	// A Storage API that cannot be reached: the tables are generated with
 	// their manifests, then the upload fails with an actionable message.
-	cmd := exec.Command(bin, "generate", "../../../example/shop.json", "-o", out, "--format", "csv",
-		"--upload", "--bucket", "in.c-test", "--url", "http://127.0.0.1:9")
-	cmd.Env = append(os.Environ(), "KBC_TOKEN=secret-token-123")
-	b, err := cmd.CombinedOutput()
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
-		t.Fatalf("err %v, output %s", err, b)
+	stdout, stderr, code := datagenEnv(t, map[string]string{"KBC_TOKEN": "secret-token-123"}, "generate", shop, "-o", out,
+		"--format", "csv", "--upload", "--bucket", "in.c-test", "--url", "http://127.0.0.1:9")
+	if code != 1 {
+		t.Fatalf("exit %d, output %s%s", code, stdout, stderr)
 	}
-	if strings.Contains(string(b), "secret-token-123") {
+	if strings.Contains(stdout+stderr, "secret-token-123") {
 		t.Error("the token appears in the output")
 	}
 	m, err := os.ReadFile(filepath.Join(out, "orders.csv.manifest"))
@@ -285,11 +264,11 @@ func TestGenerateUploadFlags(t *testing.T) {
 // generating give the same results as a separate validate run.
 func TestGenerateValidateMatchesValidate(t *testing.T) {
 	out := t.TempDir()
-	if _, stderr, code := datagen(t, "generate", "../../../example/shop.json", "-o", out, "--format", "csv", "--validate"); code != 0 {
+	if _, stderr, code := datagen(t, "generate", shop, "-o", out, "--format", "csv", "--validate"); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	other := filepath.Join(t.TempDir(), "report.json")
-	if _, stderr, code := datagen(t, "validate", "../../../example/shop.json", "--data-dir", out, "--report", other, "--quiet"); code != 0 {
+	if _, stderr, code := datagen(t, "validate", shop, "--data-dir", out, "--report", other, "--quiet"); code != 0 {
 		t.Fatalf("validate: exit %d: %s", code, stderr)
 	}
 	type result struct {

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -12,26 +12,32 @@ import (
 	"datagen/src/semantic"
 )
 
-var fakerLocale string
-
-var fakerCmd = &cobra.Command{
-	Use:   "faker",
-	Short: "Inspect the semantic value methods of the faker generator",
-}
-
-var fakerListCmd = &cobra.Command{
-	Use:   "list",
-	Short: "List faker methods and locales with a sample value",
-	Long: "List every faker method (with its arguments and a sample value in the chosen locale) " +
-		"and every locale with the locale_from values that select it.",
-	Args: cobra.NoArgs,
-	RunE: func(cmd *cobra.Command, _ []string) error {
-		loc, err := semantic.ParseLocale(fakerLocale)
-		if err != nil {
-			return asUserError(fmt.Errorf("--locale: %w", err))
-		}
-		return writeFakerList(cmd.OutOrStdout(), loc)
-	},
+// newFakerCmd builds `datagen faker` and its subcommands.
+func newFakerCmd(e *cliEnv) *cobra.Command {
+	var locale string
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List faker methods and locales with a sample value",
+		Long: "List every faker method (with its arguments and a sample value in the chosen locale) " +
+			"and every locale with the locale_from values that select it.",
+		Args: noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			loc, err := semantic.ParseLocale(locale)
+			if err != nil {
+				return usageError{fmt.Errorf("--locale: %w", err)}
+			}
+			return writeFakerList(e.stdout, loc)
+		},
+	}
+	list.Flags().StringVar(&locale, "locale", semantic.DefaultLocale.String(), "locale of the sample values, e.g. de_DE")
+	faker := &cobra.Command{
+		Use:   "faker",
+		Short: "Inspect the semantic value methods of the faker generator",
+		Args:  commandArgs,
+		RunE:  missingCommand,
+	}
+	faker.AddCommand(list)
+	return faker
 }
 
 // writeFakerList prints the method table with samples for loc, then the locales.
@@ -61,10 +67,4 @@ func writeFakerList(out io.Writer, loc semantic.Locale) error {
 	}
 	fmt.Fprintf(tw, "\nUnknown locale_from values fall back to %s.\n", semantic.DefaultLocale)
 	return tw.Flush()
-}
-
-func init() {
-	fakerListCmd.Flags().StringVar(&fakerLocale, "locale", semantic.DefaultLocale.String(), "locale of the sample values, e.g. de_DE")
-	fakerCmd.AddCommand(fakerListCmd)
-	rootCmd.AddCommand(fakerCmd)
 }

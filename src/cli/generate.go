@@ -1,12 +1,13 @@
-package main
+package cli
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"math"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -50,7 +51,8 @@ type generateFlags struct {
 	up     uploadFlags
 }
 
-func init() {
+// newGenerateCmd builds `datagen generate`.
+func newGenerateCmd(e *cliEnv) *cobra.Command {
 	var f generateFlags
 	cmd := &cobra.Command{
 		Use:   "generate SCHEMA",
@@ -64,9 +66,9 @@ the block size and splitting into parts never change it.`,
   datagen generate schema.json -o out --format csv --parts 4 --part 2
   datagen generate schema.json -o out --dry-run-sample 1000
   datagen generate schema.json -o out --scale 10`,
-		Args: cobra.ExactArgs(1),
+		Args: positional("SCHEMA"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runGenerate(cmd.Context(), args[0], f)
+			return e.runGenerate(cmd.Context(), args[0], f)
 		},
 	}
 	fl := cmd.Flags()
@@ -89,19 +91,19 @@ the block size and splitting into parts never change it.`,
 	fl.StringVar(&f.up.prefix, "table-prefix", "", "with --upload: prefix for every table name")
 	fl.BoolVar(&f.up.incremental, "incremental", false, "with --upload: load incrementally instead of replacing rows")
 	fl.StringVar(&f.up.url, "url", "", "with --upload: Storage API URL (default: $KBC_URL or $KEBOOLA_URL)")
-	rootCmd.AddCommand(cmd)
+	return e.cancellable(cmd)
 }
 
 // loadPlan decodes, validates and plans a schema, printing warnings to
 // stderr. Schema problems are user errors.
-func loadPlan(path string, lenient bool) (*plan.Plan, []byte, error) {
+func (e *cliEnv) loadPlan(path string, lenient bool) (*plan.Plan, []byte, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, nil, asUserError(fmt.Errorf("reading schema: %w", err))
 	}
 	s, warnings, err := dsl.Parse(data, dsl.Options{Lenient: lenient})
 	for _, w := range warnings {
-		fmt.Fprintf(os.Stderr, "warning: %s\n", w)
+		fmt.Fprintf(e.stderr, "warning: %s\n", w)
 	}
 	if err != nil {
 		return nil, nil, asUserError(schemaError(path, err))
@@ -111,7 +113,7 @@ func loadPlan(path string, lenient bool) (*plan.Plan, []byte, error) {
 		return nil, nil, asUserError(schemaError(path, err))
 	}
 	for _, w := range p.Warnings {
-		fmt.Fprintf(os.Stderr, "warning: %s\n", w)
+		fmt.Fprintf(e.stderr, "warning: %s\n", w)
 	}
 	return p, data, nil
 }
@@ -135,53 +137,68 @@ func schemaError(path string, err error) error {
 	return fmt.Errorf("%s: %w", path, err)
 }
 
-func runGenerate(ctx context.Context, schemaPath string, f generateFlags) error {
-	format, err := sink.ParseFormat(f.format)
-	if err != nil {
-		return asUserError(err)
+// check rejects flag values out of range, before anything is read.
+func (f generateFlags) check() error {
+	if _, err := sink.ParseFormat(f.format); err != nil {
+		return usageError{fmt.Errorf("--format: %w", err)}
+	}
+	if f.workers < 1 {
+		return usagef("--workers must be at least 1, got %d", f.workers)
+	}
+	if f.blockRows < 1 {
+		return usagef("--block-rows must be at least 1, got %d", f.blockRows)
 	}
 	if f.parts < 1 {
-		return asUserError(fmt.Errorf("--parts must be at least 1, got %d", f.parts))
+		return usagef("--parts must be at least 1, got %d", f.parts)
 	}
 	if f.part < 0 || f.part >= f.parts {
-		return asUserError(fmt.Errorf("--part must be between 0 and %d (--parts %d), got %d", f.parts-1, f.parts, f.part))
+		return usagef("--part must be between 0 and %d (--parts %d), got %d", f.parts-1, f.parts, f.part)
 	}
-	if f.scale <= 0 {
-		return asUserError(fmt.Errorf("--scale must be positive, got %g", f.scale))
+	if !(f.scale > 0) || math.IsInf(f.scale, 0) {
+		return usagef("--scale must be a positive number, got %g", f.scale)
 	}
 	if f.sample < 0 {
-		return asUserError(fmt.Errorf("--dry-run-sample must not be negative, got %d", f.sample))
+		return usagef("--dry-run-sample must not be negative, got %d", f.sample)
 	}
 	switch f.compress {
 	case sink.CompressionSnappy, sink.CompressionZstd, sink.CompressionNone:
 	default:
-		return asUserError(fmt.Errorf("--compression must be snappy, zstd or none, got %q", f.compress))
+		return usagef("--compression must be snappy, zstd or none, got %q", f.compress)
 	}
+	if err := checkMinScore(f.minScore); err != nil {
+		return err
+	}
+	if f.validate && f.parts > 1 {
+		return usagef("--validate needs the whole data set: run `datagen validate` on the parts' folder instead of --parts with --validate")
+	}
+	return nil
+}
+
+func (e *cliEnv) runGenerate(ctx context.Context, schemaPath string, f generateFlags) error {
+	if err := f.check(); err != nil {
+		return err
+	}
+	format, _ := sink.ParseFormat(f.format)
 	if f.upload {
-		if err := checkGenerateUpload(f); err != nil {
-			return asUserError(err)
+		if err := e.checkGenerateUpload(f); err != nil {
+			return usageError{err}
 		}
 	}
-	p, data, err := loadPlan(schemaPath, f.lenient)
+	p, data, err := e.loadPlan(schemaPath, f.lenient)
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
-	defer stop()
 
 	suffix := ""
 	if f.parts > 1 {
 		suffix = fmt.Sprintf(".part-%d-of-%d", f.part, f.parts)
 	}
 	sopts := sink.Options{Compression: f.compress, Metadata: map[string]string{
-		"datagen.version": version, "datagen.seed": fmt.Sprint(f.seed), "datagen.format_version": fmt.Sprint(engine.FormatVersion),
+		"datagen.version": e.version, "datagen.seed": fmt.Sprint(f.seed), "datagen.format_version": fmt.Sprint(engine.FormatVersion),
 	}}
-	if f.validate && f.parts > 1 {
-		return asUserError(errors.New("--validate needs the whole data set: run `datagen validate` on the parts' folder instead of --parts with --validate"))
-	}
 	var val *validate.Validator
 	if f.validate {
-		if val, err = validate.New(p.Schema, validate.Options{DataDir: f.out, Format: string(format), Version: version}); err != nil {
+		if val, err = validate.New(p.Schema, validate.Options{DataDir: f.out, Format: string(format), Version: e.version}); err != nil {
 			return asUserError(err)
 		}
 	}
@@ -204,7 +221,7 @@ func runGenerate(ctx context.Context, schemaPath string, f generateFlags) error 
 		}
 		return newTeeWriter(sw, cw), nil
 	}
-	prog := newProgress(f.noProgress)
+	prog := newProgress(f.noProgress, e.stderr)
 	res, err := engine.Run(ctx, p, engine.Options{
 		Seed: f.seed, Workers: f.workers, BlockRows: f.blockRows, Parts: f.parts, Part: f.part,
 		Scale: f.scale, SampleRows: f.sample, Open: open, Progress: prog.event,
@@ -218,7 +235,7 @@ func runGenerate(ctx context.Context, schemaPath string, f generateFlags) error 
 		}
 		return fmt.Errorf("generation failed; no table was written: %w", err)
 	}
-	meta := buildMetadata(p, data, f, res, files)
+	meta := buildMetadata(p, data, f, e.version, res, files)
 	b, _ := json.MarshalIndent(meta, "", "  ")
 	name := ".metadata" + suffix + ".json"
 	if err := sink.WriteFileAtomic(filepath.Join(f.out, name), append(b, '\n')); err != nil {
@@ -230,10 +247,10 @@ func runGenerate(ctx context.Context, schemaPath string, f generateFlags) error 
 			rows += t.Written
 		}
 		where, _ := filepath.Abs(f.out)
-		fmt.Fprintf(os.Stdout, "Wrote %d tables (%d rows) to %s\n", len(res.Tables), rows, where)
+		fmt.Fprintf(e.stdout, "Wrote %d tables (%d rows) to %s\n", len(res.Tables), rows, where)
 	}
 	if val != nil {
-		if err := finishValidation(val, f); err != nil {
+		if err := e.finishValidation(val, f); err != nil {
 			return err
 		}
 	}
@@ -245,12 +262,12 @@ func runGenerate(ctx context.Context, schemaPath string, f generateFlags) error 
 	}
 	f.up.parallel = upload.DefaultParallelism
 	f.up.sliceMiB = upload.DefaultSliceBytes >> 20
-	return runUpload(ctx, f.out, f.up)
+	return e.runUpload(ctx, f.out, f.up)
 }
 
 // finishValidation writes the report of checks computed while generating
 // and prints its summary; a failed check or a low score is exit code 1.
-func finishValidation(v *validate.Validator, f generateFlags) error {
+func (e *cliEnv) finishValidation(v *validate.Validator, f generateFlags) error {
 	rep, err := v.Finish()
 	if err != nil {
 		return err
@@ -260,10 +277,10 @@ func finishValidation(v *validate.Validator, f generateFlags) error {
 		return err
 	}
 	if !f.noProgress {
-		if err := rep.WriteSummary(os.Stderr, f.minScore); err != nil {
+		if err := rep.WriteSummary(e.stderr, f.minScore); err != nil {
 			return err
 		}
-		fmt.Fprintf(os.Stderr, "Report: %s\n", path)
+		fmt.Fprintf(e.stderr, "Report: %s\n", path)
 	}
 	if !rep.OK(f.minScore) {
 		return asUserError(fmt.Errorf("validation failed: %d hard failure(s), quality score %.2f (minimum %.4g); the tables were written",
@@ -329,7 +346,7 @@ func (t encodingTeeWriter) WriteEncoded(b *column.Block, p []byte) error {
 
 // checkGenerateUpload rejects --upload settings that cannot work, before
 // anything is generated.
-func checkGenerateUpload(f generateFlags) error {
+func (e *cliEnv) checkGenerateUpload(f generateFlags) error {
 	var problems []string
 	if f.format != string(sink.CSV) {
 		problems = append(problems, "--upload needs --format csv")
@@ -340,10 +357,10 @@ func checkGenerateUpload(f generateFlags) error {
 	if f.up.bucket == "" {
 		problems = append(problems, "--upload needs --bucket (e.g. in.c-datagen)")
 	}
-	if f.up.url == "" && envFirst("KBC_URL", "KEBOOLA_URL") == "" {
+	if f.up.url == "" && e.envFirst("KBC_URL", "KEBOOLA_URL") == "" {
 		problems = append(problems, "--upload needs the Storage API URL: set KBC_URL or pass --url")
 	}
-	if envFirst("KBC_TOKEN", "KEBOOLA_TOKEN") == "" {
+	if e.envFirst("KBC_TOKEN", "KEBOOLA_TOKEN") == "" {
 		problems = append(problems, "--upload needs a Storage API token: set KBC_TOKEN")
 	}
 	if len(problems) > 0 {
@@ -428,7 +445,7 @@ type tableMetadata struct {
 	Seconds    float64  `json:"seconds"`
 }
 
-func buildMetadata(p *plan.Plan, data []byte, f generateFlags, res *engine.Result, files map[string]string) metadata {
+func buildMetadata(p *plan.Plan, data []byte, f generateFlags, version string, res *engine.Result, files map[string]string) metadata {
 	m := metadata{
 		DatasetName: p.Schema.Metadata.Name, SchemaHash: "sha256:" + p.Schema.Hash(), Seed: f.seed,
 		FormatVersion: engine.FormatVersion, DatagenVersion: version,
@@ -452,6 +469,7 @@ func buildMetadata(p *plan.Plan, data []byte, f generateFlags, res *engine.Resul
 // progress reports table progress on stderr: a live line on a terminal,
 // a log line per table otherwise.
 type progress struct {
+	w     io.Writer
 	quiet bool
 	tty   bool
 	log   *logrus.Logger
@@ -460,11 +478,12 @@ type progress struct {
 	names []string
 }
 
-func newProgress(quiet bool) *progress {
+func newProgress(quiet bool, w io.Writer) *progress {
 	l := logrus.New()
-	l.SetOutput(os.Stderr)
+	l.SetOutput(w)
 	l.SetFormatter(&logrus.TextFormatter{DisableColors: true, FullTimestamp: true})
-	return &progress{quiet: quiet, tty: term.IsTerminal(int(os.Stderr.Fd())), log: l, start: time.Now()}
+	f, ok := w.(*os.File)
+	return &progress{w: w, quiet: quiet, tty: ok && term.IsTerminal(int(f.Fd())), log: l, start: time.Now()}
 }
 
 func (p *progress) event(ev engine.Event) {
@@ -474,10 +493,10 @@ func (p *progress) event(ev engine.Event) {
 	if !ev.Done {
 		if p.tty {
 			if ev.Update {
-				fmt.Fprintf(os.Stderr, "\r\033[K  generating %-28s %12d / %d rows (%3.0f%%)", ev.Table, ev.Written, ev.Rows,
+				fmt.Fprintf(p.w, "\r\033[K  generating %-28s %12d / %d rows (%3.0f%%)", ev.Table, ev.Written, ev.Rows,
 					100*float64(ev.Written)/max(float64(ev.Rows), 1))
 			} else {
-				fmt.Fprintf(os.Stderr, "\r\033[K  generating %-28s %12d rows ...", ev.Table, ev.Rows)
+				fmt.Fprintf(p.w, "\r\033[K  generating %-28s %12d rows ...", ev.Table, ev.Rows)
 			}
 		}
 		return
@@ -486,7 +505,7 @@ func (p *progress) event(ev engine.Event) {
 	p.names = append(p.names, ev.Table)
 	rate := float64(ev.Rows) / max(ev.Duration.Seconds(), 1e-9)
 	if p.tty {
-		fmt.Fprintf(os.Stderr, "\r\033[K  ✓ %-30s %12d rows %8.2fs %12.0f rows/s\n", ev.Table, ev.Written, ev.Duration.Seconds(), rate)
+		fmt.Fprintf(p.w, "\r\033[K  ✓ %-30s %12d rows %8.2fs %12.0f rows/s\n", ev.Table, ev.Written, ev.Duration.Seconds(), rate)
 		return
 	}
 	p.log.WithFields(logrus.Fields{"table": ev.Table, "rows": ev.Rows, "written": ev.Written,
@@ -500,7 +519,7 @@ func (p *progress) finish() {
 	sort.Strings(p.names)
 	d := time.Since(p.start)
 	if p.tty {
-		fmt.Fprintf(os.Stderr, "  %d tables, %d rows in %.2fs\n", len(p.names), p.rows, d.Seconds())
+		fmt.Fprintf(p.w, "  %d tables, %d rows in %.2fs\n", len(p.names), p.rows, d.Seconds())
 		return
 	}
 	p.log.WithFields(logrus.Fields{"tables": len(p.names), "rows": p.rows, "seconds": fmt.Sprintf("%.3f", d.Seconds())}).Info("done")

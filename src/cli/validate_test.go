@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -12,7 +12,7 @@ import (
 func shopData(t *testing.T, format string) string {
 	t.Helper()
 	out := t.TempDir()
-	if _, errs, code := datagen(t, "generate", "../../../example/shop.json", "-o", out, "--format", format, "--quiet"); code != 0 {
+	if _, errs, code := datagen(t, "generate", shop, "-o", out, "--format", format, "--quiet"); code != 0 {
 		t.Fatalf("generate exit %d: %s", code, errs)
 	}
 	return out
@@ -22,7 +22,7 @@ func TestValidateCommand(t *testing.T) {
 	for _, format := range []string{"csv", "parquet"} {
 		t.Run(format, func(t *testing.T) {
 			dir := shopData(t, format)
-			stdout, stderr, code := datagen(t, "validate", "../../../example/shop.json", "--data-dir", dir)
+			stdout, stderr, code := datagen(t, "validate", shop, "--data-dir", dir)
 			if code != 0 {
 				t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 			}
@@ -47,7 +47,7 @@ func TestValidateCommand(t *testing.T) {
 				t.Errorf("summary %+v", rep.Summary)
 			}
 			// An unreachable minimum score fails with exit 1.
-			if _, _, code := datagen(t, "validate", "../../../example/shop.json", "-d", dir, "--min-score", "100.5", "--quiet"); code != 1 {
+			if _, _, code := datagen(t, "validate", shop, "-d", dir, "--min-score", "100.5", "--quiet"); code != 1 {
 				t.Errorf("--min-score 100.5: exit %d, want 1", code)
 			}
 		})
@@ -78,7 +78,7 @@ func TestValidateExitCodes(t *testing.T) {
 		}
 	}
 	report := filepath.Join(t.TempDir(), "sub", "r.json")
-	stdout, stderr, code := datagen(t, "validate", "../../../example/shop.json", "--data-dir", broken, "--report", report, "--min-score", "0")
+	stdout, stderr, code := datagen(t, "validate", shop, "--data-dir", broken, "--report", report, "--min-score", "0")
 	if code != 1 || !strings.Contains(stdout, "✗ customer.pk_unique [hard]") || !strings.Contains(stderr, "hard failure") {
 		t.Errorf("duplicate pk: exit %d\n%s\n%s", code, stdout, stderr)
 	}
@@ -91,11 +91,11 @@ func TestValidateExitCodes(t *testing.T) {
 		code int
 		msg  string
 	}{
-		{"missing data dir", []string{"validate", "../../../example/shop.json", "--data-dir", filepath.Join(dir, "nope")}, 1, "is not a directory"},
-		{"no data dir flag", []string{"validate", "../../../example/shop.json"}, 1, "data-dir"},
+		{"missing data dir", []string{"validate", shop, "--data-dir", filepath.Join(dir, "nope")}, 1, "is not a directory"},
+		{"no data dir flag", []string{"validate", shop}, 1, "data-dir"},
 		{"bad schema", []string{"validate", filepath.Join(dir, "customer.csv"), "--data-dir", dir}, 1, "customer.csv"},
-		{"report into a directory", []string{"validate", "../../../example/shop.json", "--data-dir", dir, "--report", dir}, 2, "writing report"},
-		{"ragged csv", []string{"validate", "../../../example/shop.json", "--data-dir", raggedDir(t, dir)}, 1, "fields, the header has"},
+		{"report into a directory", []string{"validate", shop, "--data-dir", dir, "--report", dir}, 2, "writing report"},
+		{"ragged csv", []string{"validate", shop, "--data-dir", raggedDir(t, dir)}, 1, "fields, the header has"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -124,7 +124,7 @@ func raggedDir(t *testing.T, dir string) string {
 func TestReportCommand(t *testing.T) {
 	dir := shopData(t, "parquet")
 	out := filepath.Join(t.TempDir(), "report.html")
-	stdout, stderr, code := datagen(t, "report", "../../../example/shop.json", "--data-dir", dir, "-o", out)
+	stdout, stderr, code := datagen(t, "report", shop, "--data-dir", dir, "-o", out)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}

@@ -1,13 +1,13 @@
-package main
+package cli
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 )
 
-func init() {
+// newReportCmd builds `datagen report`.
+func newReportCmd(e *cliEnv) *cobra.Command {
 	var dataDir, out string
 	var lenient bool
 	cmd := &cobra.Command{
@@ -22,16 +22,16 @@ with effect windows. The page loads nothing from the network.
 Exit status: 0 when the report was written (whatever the score), 1 on a bad
 schema or unreadable data, 2 on an application error.`,
 		Example: `  datagen report schema.json --data-dir out -o report.html`,
-		Args:    cobra.ExactArgs(1),
+		Args:    positional("SCHEMA"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rep, err := runValidation(cmd.Context(), args[0], dataDir, lenient)
+			rep, err := e.runValidation(cmd.Context(), args[0], dataDir, lenient)
 			if err != nil {
 				return err
 			}
 			if err := writeReportFile(out, rep.WriteHTML); err != nil {
 				return err
 			}
-			fmt.Fprintf(os.Stdout, "Quality score %.2f; report written to %s\n", rep.Summary.QualityScore, out)
+			fmt.Fprintf(e.stdout, "Quality score %.2f; report written to %s\n", rep.Summary.QualityScore, out)
 			return nil
 		},
 	}
@@ -39,5 +39,6 @@ schema or unreadable data, 2 on an application error.`,
 	fl.StringVarP(&dataDir, "data-dir", "d", "", "directory holding the generated tables (required)")
 	fl.StringVarP(&out, "output", "o", "report.html", "HTML report path")
 	fl.BoolVar(&lenient, "lenient", false, "accept unknown keys in the schema (warnings instead of errors)")
-	rootCmd.AddCommand(cmd)
+	_ = cmd.MarkFlagRequired("data-dir")
+	return cmd
 }

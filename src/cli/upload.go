@@ -1,13 +1,9 @@
-package main
+package cli
 
 import (
 	"context"
 	"errors"
-	"fmt"
-	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
@@ -28,7 +24,8 @@ type uploadFlags struct {
 	verbose     bool
 }
 
-func init() {
+// newUploadCmd builds `datagen upload`.
+func newUploadCmd(e *cliEnv) *cobra.Command {
 	var f uploadFlags
 	cmd := &cobra.Command{
 		Use:   "upload DIR",
@@ -48,9 +45,9 @@ tables unchanged. If some tables fail, rerun the same command: finished tables
 are skipped and pending import jobs are awaited, so incremental data is not
 loaded twice.`,
 		Example: "  KBC_URL=https://connection.keboola.com KBC_TOKEN=... datagen upload csv_out --bucket in.c-datagen",
-		Args:    cobra.ExactArgs(1),
+		Args:    positional("DIR"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runUpload(cmd.Context(), args[0], f)
+			return e.runUpload(cmd.Context(), args[0], f)
 		},
 	}
 	fl := cmd.Flags()
@@ -63,26 +60,22 @@ loaded twice.`,
 	fl.StringVar(&f.stateFile, "state-file", "", "where to record progress for resuming (default: in the user cache directory)")
 	fl.BoolVar(&f.restart, "restart", false, "ignore the progress of an earlier failed run and upload every table again")
 	fl.BoolVar(&f.verbose, "verbose", false, "log details (requests retried, job polling)")
-	rootCmd.AddCommand(cmd)
-}
-
-// envFirst returns the first non-empty environment variable of names.
-func envFirst(names ...string) string {
-	for _, n := range names {
-		if v := strings.TrimSpace(os.Getenv(n)); v != "" {
-			return v
-		}
-	}
-	return ""
+	return e.cancellable(cmd)
 }
 
 // runUpload runs the upload command.
-func runUpload(ctx context.Context, dir string, f uploadFlags) error {
+func (e *cliEnv) runUpload(ctx context.Context, dir string, f uploadFlags) error {
+	if f.parallel < 1 {
+		return usagef("--parallel must be at least 1, got %d", f.parallel)
+	}
+	if f.sliceMiB < 0 {
+		return usagef("--slice-size must not be negative, got %d", f.sliceMiB)
+	}
 	url := f.url
 	if url == "" {
-		url = envFirst("KBC_URL", "KEBOOLA_URL")
+		url = e.envFirst("KBC_URL", "KEBOOLA_URL")
 	}
-	token := envFirst("KBC_TOKEN", "KEBOOLA_TOKEN")
+	token := e.envFirst("KBC_TOKEN", "KEBOOLA_TOKEN")
 	var missing []string
 	if url == "" {
 		missing = append(missing, "the Storage API URL: set KBC_URL (e.g. https://connection.keboola.com) or pass --url")
@@ -93,14 +86,8 @@ func runUpload(ctx context.Context, dir string, f uploadFlags) error {
 	if len(missing) > 0 {
 		return asUserError(errors.New("missing " + strings.Join(missing, "; missing ")))
 	}
-	if f.parallel < 1 {
-		return asUserError(fmt.Errorf("--parallel %d: must be at least 1", f.parallel))
-	}
-	if f.sliceMiB < 0 {
-		return asUserError(fmt.Errorf("--slice-size %d: must not be negative", f.sliceMiB))
-	}
 	log := logrus.New()
-	log.SetOutput(os.Stderr)
+	log.SetOutput(e.stderr)
 	log.SetFormatter(&logrus.TextFormatter{FullTimestamp: true})
 	if f.verbose {
 		log.SetLevel(logrus.DebugLevel)
@@ -109,15 +96,10 @@ func runUpload(ctx context.Context, dir string, f uploadFlags) error {
 	if f.sliceMiB == 0 {
 		slice = -1
 	}
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	_, err := upload.Run(ctx, upload.Options{
 		URL: url, Token: token, Dir: dir, Bucket: f.bucket, TablePrefix: f.prefix, Incremental: f.incremental,
 		Parallelism: f.parallel, SliceBytes: slice, StateFile: f.stateFile, IgnoreState: f.restart,
-		Provider: envFirst("KBC_COMPONENTID"), RunID: envFirst("KBC_RUNID"), Logger: log,
+		Provider: e.envFirst("KBC_COMPONENTID"), RunID: e.envFirst("KBC_RUNID"), Logger: log,
 	})
 	if err != nil && upload.IsUserError(err) {
 		return asUserError(err)

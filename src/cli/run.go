@@ -1,11 +1,9 @@
-package main
+package cli
 
 import (
 	"context"
 	"os"
-	"os/signal"
 	"path/filepath"
-	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -13,7 +11,9 @@ import (
 	"datagen/src/keboola/upload"
 )
 
-func init() {
+// newRunCmd builds `datagen run`, the component mode. It stays thin: the
+// component package does the work.
+func newRunCmd(e *cliEnv) *cobra.Command {
 	var dataDir string
 	cmd := &cobra.Command{
 		Use:   "run",
@@ -28,23 +28,19 @@ default command of the Docker image. Exit code 1 means a mistake in the
 configuration (the message names where it is); 2 an application error.`,
 		Example: `  datagen run --data-dir example/data
   KBC_DATADIR=/data datagen run`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runComponent(cmd.Context(), dataDir)
+			return e.runComponent(cmd.Context(), dataDir)
 		},
 	}
 	cmd.Flags().StringVar(&dataDir, "data-dir", "", "data folder (default: $KBC_DATADIR or /data)")
-	rootCmd.AddCommand(cmd)
+	return e.cancellable(cmd)
 }
 
 // runComponent runs the component and maps its errors to exit codes.
-func runComponent(ctx context.Context, dataDir string) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	_, err := component.Run(ctx, component.Options{DataDir: dataDir, Version: version, Upload: componentUpload})
+func (e *cliEnv) runComponent(ctx context.Context, dataDir string) error {
+	_, err := component.Run(ctx, component.Options{DataDir: dataDir, Version: e.version,
+		Stdout: e.stdout, Stderr: e.stderr, Environ: e.environ, Upload: componentUpload})
 	if err != nil && component.IsUserError(err) {
 		return asUserError(err)
 	}

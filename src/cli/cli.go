@@ -1,0 +1,144 @@
+// Package cli is the datagen command line as a function: Run parses the
+// arguments, runs the command with the given standard streams and
+// environment, and returns the process exit code. The datagen binary calls
+// it from main; tests call it in-process.
+//
+// Exit codes (see README.md):
+//
+//	0    success
+//	1    a mistake of the user: the command line (printed with the
+//	     command's usage), the schema, the configuration, the data
+//	2    an application error
+//	129  cancelled by SIGHUP, 130 by SIGINT, 143 by SIGTERM (128 + signal)
+package cli
+
+import (
+	"context"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// Env is what one run of the command line sees of its process.
+type Env struct {
+	// Stdin, Stdout and Stderr are the standard streams (nil: none for
+	// Stdin, discarded output for Stdout and Stderr).
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// Environ replaces the process environment when not nil: the KBC_*
+	// variables of component mode, KBC_URL and KBC_TOKEN of upload.
+	Environ map[string]string
+	// Version is the datagen release.
+	Version string
+}
+
+// Run runs the datagen command line args (without the program name) and
+// returns the exit code. Cancelling ctx with a cause of type Cancelled has
+// the effect of the signal it names.
+func Run(ctx context.Context, args []string, env Env) int {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	e := newCLIEnv(env, cancel)
+	root := newRootCmd(e)
+	if args == nil {
+		args = []string{} // cobra reads os.Args for nil
+	}
+	root.SetArgs(args)
+	cmd, err := root.ExecuteContextC(ctx)
+	return e.exitCode(ctx, cmd, err)
+}
+
+// cliEnv is the environment the commands are built with.
+type cliEnv struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	environ        map[string]string
+	version        string
+	// cancel cancels the context of the running command.
+	cancel context.CancelCauseFunc
+	// notify and stopNotify subscribe to and unsubscribe from signals
+	// (signal.Notify and signal.Stop; replaced in tests).
+	notify     func(chan<- os.Signal, ...os.Signal)
+	stopNotify func(chan<- os.Signal)
+}
+
+func newCLIEnv(env Env, cancel context.CancelCauseFunc) *cliEnv {
+	e := &cliEnv{stdin: env.Stdin, stdout: env.Stdout, stderr: env.Stderr, environ: env.Environ,
+		version: env.Version, cancel: cancel, notify: signal.Notify, stopNotify: signal.Stop}
+	if e.stdin == nil {
+		e.stdin = strings.NewReader("")
+	}
+	if e.stdout == nil {
+		e.stdout = io.Discard
+	}
+	if e.stderr == nil {
+		e.stderr = io.Discard
+	}
+	return e
+}
+
+// getenv returns the environment variable key.
+func (e *cliEnv) getenv(key string) string {
+	if e.environ != nil {
+		return e.environ[key]
+	}
+	return os.Getenv(key)
+}
+
+// envFirst returns the first non-empty environment variable of names.
+func (e *cliEnv) envFirst(names ...string) string {
+	for _, n := range names {
+		if v := strings.TrimSpace(e.getenv(n)); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// newRootCmd builds the datagen command tree on e.
+func newRootCmd(e *cliEnv) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "datagen",
+		Short: "Schema-first synthetic data generator",
+		Long:  "datagen generates related tables described in a JSON schema: fast, reproducible, validated.",
+		// Runnable so that a missing or unknown command is a usage
+		// mistake (exit code 1) rather than help with exit code 0.
+		Args:          commandArgs,
+		RunE:          missingCommand,
+		Version:       e.version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		// Checked here so that a missing flag is a usage mistake.
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if err := cmd.ValidateRequiredFlags(); err != nil {
+				return usageError{err}
+			}
+			if err := cmd.ValidateFlagGroups(); err != nil {
+				return usageError{err}
+			}
+			return nil
+		},
+	}
+	root.SetIn(e.stdin)
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	// A command that only groups subcommands is runnable (see above) but
+	// its usage shows only "<command> [command]".
+	root.SetUsageTemplate(strings.Replace(root.UsageTemplate(), "{{if .Runnable}}",
+		"{{if and .Runnable (not .HasAvailableSubCommands)}}", 1))
+	root.AddCommand(
+		newGenerateCmd(e),
+		newCheckCmd(e),
+		newValidateCmd(e),
+		newReportCmd(e),
+		newExportCmd(e),
+		newUploadCmd(e),
+		newRunCmd(e),
+		newFakerCmd(e),
+	)
+	return root
+}

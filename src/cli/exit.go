@@ -1,0 +1,190 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes of the command line.
+const (
+	exitOK    = 0
+	exitUser  = 1 // a mistake in the command line or the input
+	exitError = 2 // an application error
+)
+
+// usageError is a mistake in the command line itself: an unknown command
+// or flag, a missing or extra argument, a missing required flag, a flag
+// value out of range. Exit code 1, with the command's usage.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// usagef formats a usage error.
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// userError marks a mistake in the user's input (schema, config, data,
+// token): exit code 1. Every other error is an application error: exit
+// code 2.
+type userError struct{ err error }
+
+func (e userError) Error() string { return e.err.Error() }
+func (e userError) Unwrap() error { return e.err }
+
+// asUserError wraps err so that it exits with code 1.
+func asUserError(err error) error {
+	if err == nil {
+		return nil
+	}
+	return userError{err}
+}
+
+// Cancelled is the cause of a context cancelled by a signal: the command
+// stops, and Run exits with 128 + the signal's number (130 after SIGINT,
+// 143 after SIGTERM, 129 after SIGHUP).
+type Cancelled struct{ Signal syscall.Signal }
+
+func (c Cancelled) Error() string { return "cancelled by " + signalName(c.Signal) }
+
+// signalName is the conventional name of s, e.g. SIGINT.
+func signalName(s syscall.Signal) string {
+	switch s {
+	case syscall.SIGINT:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	case syscall.SIGHUP:
+		return "SIGHUP"
+	}
+	return s.String()
+}
+
+// cancelSignals are the signals that cancel a command that writes.
+var cancelSignals = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP}
+
+// cancellable makes cmd, a command that writes files, cancel its context
+// on SIGINT, SIGTERM or SIGHUP, so that it stops, removes its temporary
+// files and commits nothing. A second signal has its default effect.
+func (e *cliEnv) cancellable(cmd *cobra.Command) *cobra.Command {
+	run := cmd.RunE
+	cmd.RunE = func(c *cobra.Command, args []string) error {
+		stop := e.trapSignals()
+		defer stop()
+		return run(c, args)
+	}
+	return cmd
+}
+
+// trapSignals cancels the command's context with a Cancelled cause on the
+// first of cancelSignals, until stop is called.
+func (e *cliEnv) trapSignals() (stop func()) {
+	ch := make(chan os.Signal, 1)
+	done := make(chan struct{})
+	e.notify(ch, cancelSignals...)
+	go func() {
+		select {
+		case s := <-ch:
+			e.stopNotify(ch)
+			sig, ok := s.(syscall.Signal)
+			if !ok {
+				sig = syscall.SIGINT
+			}
+			e.cancel(Cancelled{Signal: sig})
+		case <-done:
+		}
+	}()
+	return func() {
+		e.stopNotify(ch)
+		close(done)
+	}
+}
+
+// exitCode reports the outcome of cmd on stderr and returns the exit
+// code: the one place where signals, usage mistakes, user errors and
+// application errors become exit codes.
+func (e *cliEnv) exitCode(ctx context.Context, cmd *cobra.Command, err error) int {
+	var c Cancelled
+	if errors.As(context.Cause(ctx), &c) {
+		// Whatever the command returned: a cancelled run never succeeds.
+		fmt.Fprintf(e.stderr, "%s: %s\n", commandPath(cmd), c.Error())
+		return 128 + int(c.Signal)
+	}
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintln(e.stderr, "error:", err)
+	var ue usageError
+	if errors.As(err, &ue) {
+		if cmd != nil {
+			fmt.Fprintln(e.stderr)
+			fmt.Fprint(e.stderr, cmd.UsageString())
+		}
+		return exitUser
+	}
+	if isUserError(err) {
+		return exitUser
+	}
+	return exitError
+}
+
+// commandPath names cmd for messages, e.g. "datagen generate".
+func commandPath(cmd *cobra.Command) string {
+	if cmd == nil {
+		return "datagen"
+	}
+	return cmd.CommandPath()
+}
+
+// isUserError reports whether err is a mistake in the user's input.
+func isUserError(err error) bool {
+	var ue userError
+	return errors.As(err, &ue)
+}
+
+// commandArgs rejects an unknown subcommand of a command that only groups
+// subcommands.
+func commandArgs(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+	if cmd.SuggestionsMinimumDistance <= 0 {
+		cmd.SuggestionsMinimumDistance = 2
+	}
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += fmt.Sprintf("; did you mean %q?", s[0])
+	}
+	return usageError{errors.New(msg)}
+}
+
+// missingCommand is the action of a command that only groups subcommands.
+func missingCommand(cmd *cobra.Command, _ []string) error {
+	return usagef("%s needs a command", cmd.CommandPath())
+}
+
+// positional checks that a command gets exactly the named arguments.
+func positional(names ...string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		switch {
+		case len(args) < len(names):
+			return usagef("missing argument %s", strings.Join(names[len(args):], " "))
+		case len(args) > len(names):
+			return usagef("unexpected argument %q: %s takes %s", args[len(names)], cmd.Name(), strings.Join(names, " "))
+		}
+		return nil
+	}
+}
+
+// noArgs checks that a command gets no arguments.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("unexpected argument %q: %s takes none", args[0], cmd.Name())
+	}
+	return nil
+}
