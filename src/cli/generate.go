@@ -198,7 +198,7 @@ func (e *cliEnv) runGenerate(ctx context.Context, schemaPath string, f generateF
 	}}
 	var val *validate.Validator
 	if f.validate {
-		if val, err = validate.New(p.Schema, validate.Options{DataDir: f.out, Format: string(format), Version: e.version}); err != nil {
+		if val, err = validate.New(p, validate.Options{DataDir: f.out, Format: string(format), Version: e.version}); err != nil {
 			return asUserError(err)
 		}
 	}

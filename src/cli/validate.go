@@ -88,7 +88,7 @@ func (e *cliEnv) runValidation(_ context.Context, schemaPath, dataDir string, le
 	if err != nil {
 		return nil, err
 	}
-	v, err := validate.New(p.Schema, validate.Options{DataDir: dataDir, Version: e.version})
+	v, err := validate.New(p, validate.Options{DataDir: dataDir, Version: e.version})
 	if err != nil {
 		return nil, asUserError(err)
 	}

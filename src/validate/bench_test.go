@@ -39,7 +39,7 @@ func BenchmarkReadDir(b *testing.B) {
 	b.ResetTimer()
 	var rows int64
 	for i := 0; i < b.N; i++ {
-		v, err := New(s, Options{})
+		v, err := New(planOf(b, s), Options{})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -129,7 +129,7 @@ func generate(t testing.TB, s *dsl.Schema, seed int64) map[string]*memTab {
 // tables absent from data are not fed.
 func feed(t testing.TB, s *dsl.Schema, data map[string]*memTab) *Report {
 	t.Helper()
-	v, err := New(s, Options{})
+	v, err := New(planOf(t, s), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,4 +221,14 @@ func parseSchemaLenient(t testing.TB, src string) *dsl.Schema {
 		t.Fatalf("schema: %v", err)
 	}
 	return s
+}
+
+// planOf plans a schema that is known to be valid.
+func planOf(t testing.TB, s *dsl.Schema) *plan.Plan {
+	t.Helper()
+	p, err := plan.New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -1,133 +1,17 @@
 package validate
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 
 	"datagen/src/column"
+	"datagen/src/outdir"
 )
 
 // readBlockRows is the number of rows per block read back from files.
 const readBlockRows = 1 << 15
-
-// TableFiles are the files that hold one table.
-type TableFiles struct {
-	Table  string
-	Format string // "csv" or "parquet"
-	// Paths are in part order; a single file or part-0-of-N … part-(N-1)-of-N.
-	Paths []string
-	// Problem explains missing parts; Paths is then empty.
-	Problem string
-}
-
-var partRE = regexp.MustCompile(`^(.+)\.part-(\d+)-of-(\d+)\.(csv|csv\.gz|parquet)$`)
-
-// FindFiles locates the files of every node of the schema in dir:
-// <id>.parquet, <id>.csv or <id>.csv.gz, or the part files
-// <id>.part-K-of-N.<ext>. When a table has both Parquet and CSV files,
-// the format named in dir/.metadata.json wins, else Parquet.
-func FindFiles(dir string, ids []string) (map[string]*TableFiles, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, fmt.Errorf("reading data directory: %w", err)
-	}
-	preferred := ""
-	if b, err := os.ReadFile(filepath.Join(dir, ".metadata.json")); err == nil {
-		var m struct {
-			Format string `json:"format"`
-		}
-		if json.Unmarshal(b, &m) == nil {
-			preferred = m.Format
-		}
-	}
-	type cand struct {
-		single string
-		parts  map[int]string
-		n      int
-	}
-	found := map[string]map[string]*cand{} // id → format → files
-	want := map[string]bool{}
-	for _, id := range ids {
-		want[id] = true
-	}
-	get := func(id, format string) *cand {
-		if found[id] == nil {
-			found[id] = map[string]*cand{}
-		}
-		if found[id][format] == nil {
-			found[id][format] = &cand{parts: map[int]string{}}
-		}
-		return found[id][format]
-	}
-	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() || strings.HasPrefix(name, ".") {
-			continue
-		}
-		if m := partRE.FindStringSubmatch(name); m != nil && want[m[1]] {
-			k, _ := strconv.Atoi(m[2])
-			n, _ := strconv.Atoi(m[3])
-			c := get(m[1], formatOf(m[4]))
-			c.parts[k] = filepath.Join(dir, name)
-			c.n = max(c.n, n)
-			continue
-		}
-		for _, ext := range []string{".parquet", ".csv.gz", ".csv"} {
-			if id, ok := strings.CutSuffix(name, ext); ok && want[id] {
-				get(id, formatOf(ext[1:])).single = filepath.Join(dir, name)
-				break
-			}
-		}
-	}
-	out := map[string]*TableFiles{}
-	for _, id := range ids {
-		fm := found[id]
-		if fm == nil {
-			continue
-		}
-		format := preferred
-		if fm[format] == nil {
-			format = "parquet"
-			if fm[format] == nil {
-				format = "csv"
-			}
-		}
-		c := fm[format]
-		tf := &TableFiles{Table: id, Format: format}
-		switch {
-		case c.single != "":
-			tf.Paths = []string{c.single}
-		case len(c.parts) > 0:
-			var missing []string
-			for k := 0; k < c.n; k++ {
-				if p, ok := c.parts[k]; ok {
-					tf.Paths = append(tf.Paths, p)
-				} else {
-					missing = append(missing, strconv.Itoa(k))
-				}
-			}
-			if len(missing) > 0 {
-				tf.Problem = fmt.Sprintf("parts %s of %d are missing", strings.Join(missing, ", "), c.n)
-				tf.Paths = nil
-			}
-		}
-		out[id] = tf
-	}
-	return out, nil
-}
-
-func formatOf(ext string) string {
-	if ext == "parquet" {
-		return "parquet"
-	}
-	return "csv"
-}
 
 // FileError is a data file that cannot be read at all (not a CSV or
 // Parquet file, an I/O error).
@@ -149,7 +33,7 @@ func ReadDir(dir string, v *Validator) error {
 	for _, t := range v.p.Order {
 		ids = append(ids, t.ID())
 	}
-	files, err := FindFiles(dir, ids)
+	files, err := outdir.FindFiles(dir, ids)
 	if err != nil {
 		return err
 	}
@@ -166,7 +50,7 @@ func ReadDir(dir string, v *Validator) error {
 }
 
 // readTable feeds the files of one table.
-func readTable(v *Validator, tf *TableFiles) error {
+func readTable(v *Validator, tf *outdir.TableFiles) error {
 	t := v.byID[tf.Table]
 	// The fields present in the first file decide the table's columns.
 	heads, err := fileColumns(tf.Paths[0], tf.Format)
@@ -193,7 +77,7 @@ func readTable(v *Validator, tf *TableFiles) error {
 	w.setFile(strings.Join(names, ", "))
 	for _, p := range tf.Paths {
 		var err error
-		if tf.Format == "parquet" {
+		if tf.Format == outdir.Parquet {
 			err = readParquet(p, w)
 		} else {
 			err = readCSV(p, w)
@@ -212,7 +96,7 @@ func readTable(v *Validator, tf *TableFiles) error {
 
 // fileColumns returns the column names of a file.
 func fileColumns(path, format string) ([]string, error) {
-	if format == "parquet" {
+	if format == outdir.Parquet {
 		return parquetColumns(path)
 	}
 	return csvHeader(path)

@@ -40,7 +40,7 @@ func writeTables(t *testing.T, dir string, s *dsl.Schema, data map[string]*memTa
 
 func readBack(t *testing.T, dir string, s *dsl.Schema) *Report {
 	t.Helper()
-	v, err := New(s, Options{DataDir: dir})
+	v, err := New(planOf(t, s), Options{DataDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,28 +149,12 @@ func TestCSVReaderRejectsRaggedRows(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "status.csv"), []byte("value\nnew\nold,extra\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	v, err := New(s, Options{})
+	v, err := New(planOf(t, s), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	err = ReadDir(dir, v)
 	if err == nil || !strings.Contains(err.Error(), "status.csv: line 3: 2 fields, the header has 1") {
 		t.Fatalf("error %v", err)
-	}
-}
-
-func TestFindFilesReportsMissingParts(t *testing.T) {
-	dir := t.TempDir()
-	for _, n := range []string{"a.part-0-of-3.csv", "a.part-2-of-3.csv", "b.parquet", "b.csv", "c.csv.gz"} {
-		if err := os.WriteFile(filepath.Join(dir, n), nil, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	f, err := FindFiles(dir, []string{"a", "b", "c", "d"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f["a"].Problem != "parts 1 of 3 are missing" || f["b"].Format != "parquet" || filepath.Base(f["c"].Paths[0]) != "c.csv.gz" || f["d"] != nil {
-		t.Errorf("%+v %+v %+v %+v", f["a"], f["b"], f["c"], f["d"])
 	}
 }

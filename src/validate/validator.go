@@ -114,16 +114,13 @@ type tableState struct {
 	kept       []*column.Vector
 }
 
-// New plans the checks of schema s. The schema must have passed the dsl
-// checks and plan.New.
-func New(s *dsl.Schema, opts Options) (*Validator, error) {
-	if s == nil {
-		return nil, errors.New("validate: nil schema")
+// New plans the checks of the schema of plan p, the plan the data was (or
+// is being) generated from. The schema must have passed the dsl checks.
+func New(p *plan.Plan, opts Options) (*Validator, error) {
+	if p == nil || p.Schema == nil {
+		return nil, errors.New("validate: nil plan")
 	}
-	p, err := plan.New(s)
-	if err != nil {
-		return nil, fmt.Errorf("validate: planning the schema: %w", err)
-	}
+	s := p.Schema
 	opts.defaults()
 	v := &Validator{s: s, p: p, opts: opts, byID: map[string]*tableState{}, keys: map[keyID]*keyIndex{},
 		names: map[string]int{}, start: time.Now()}

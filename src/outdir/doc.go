@@ -1,0 +1,46 @@
+// Package outdir owns the output folder of a run: the names of the files
+// in it, the run's .metadata.json, and the transaction that makes a run's
+// files visible all at once or not at all.
+//
+// # Names
+//
+// A table is one file named after its node id: <id>.csv, <id>.csv.gz or
+// <id>.parquet; a part of a split run writes <id>.part-K-of-N.<ext> and
+// .metadata.part-K-of-N.json (TableFile, MetadataFile, FindFiles).
+//
+// # Scratch folder
+//
+// Everything a run writes is staged in a scratch folder OUTSIDE the output
+// folder and on the same filesystem, so that publishing is a rename:
+// DefaultScratch(dir) is the hidden sibling folder "<parent>/.<base>.datagen-tmp"
+// (for the component, whose output root is /data/out, that is
+// /data/.out.datagen-tmp: under /data, which the platform mounts, but not
+// under /data/out, every file of which is uploaded). Only when the parent
+// of the output folder cannot be written does the scratch folder fall back
+// to "<dir>/.datagen-tmp" inside it. Each run stages into its own
+// subfolder "run-<random>" of the scratch folder, holding an advisory lock
+// on it while the run lives; the folder is removed when the run commits or
+// aborts, and the scratch folder too when it is left empty.
+//
+// # Commit protocol
+//
+// Tx.Commit publishes the staged entries (files, or folders such as a
+// sliced table) in one transaction: for each entry it moves an earlier
+// file of the same name aside into the run's scratch folder and renames
+// the new one in; entries of the replaced folders (Options.Replace) that
+// the run did not produce are moved aside too. The context is checked
+// before every step and once more after the last: a cancellation, or any
+// failure, rolls back (the new entries are removed and the earlier ones
+// renamed back), so an earlier output in the same folder survives byte for
+// byte. Only when the last check passes is the run committed and the
+// earlier files deleted. A process killed during the few renames of a
+// commit can leave a mix of old and new entries; that window is the only
+// one.
+//
+// # Stale temporary files
+//
+// Begin sweeps what crashed runs left behind, and only that: run folders
+// in the scratch folder that no live run holds locked, and, in the output
+// folders, hidden temporary files of the form ".<name>.tmp-<random>" that
+// earlier versions wrote beside the final files.
+package outdir

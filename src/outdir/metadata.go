@@ -1,0 +1,104 @@
+package outdir
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"datagen/src/engine"
+	"datagen/src/plan"
+)
+
+// Metadata is the content of .metadata.json: how a run was made and what
+// it wrote.
+type Metadata struct {
+	DatasetName    string                   `json:"dataset_name"`
+	SchemaHash     string                   `json:"schema_hash"`
+	Seed           int64                    `json:"seed"`
+	FormatVersion  int                      `json:"format_version"`
+	DatagenVersion string                   `json:"datagen_version"`
+	GeneratedAt    string                   `json:"generated_at"`
+	Format         string                   `json:"format"`
+	Scale          float64                  `json:"scale"`
+	SampleRows     int64                    `json:"dry_run_sample,omitempty"`
+	Parts          int                      `json:"parts"`
+	Part           int                      `json:"part"`
+	Workers        int                      `json:"workers"`
+	Seconds        float64                  `json:"seconds"`
+	Tables         map[string]TableMetadata `json:"tables"`
+	Order          []string                 `json:"generation_order"`
+}
+
+// TableMetadata describes one table of a run.
+type TableMetadata struct {
+	Kind       string   `json:"kind"`
+	File       string   `json:"file"`
+	Rows       int64    `json:"rows"`
+	Written    int64    `json:"rows_written"`
+	Columns    []string `json:"columns"`
+	PrimaryKey string   `json:"primary_key"`
+	Seconds    float64  `json:"seconds"`
+}
+
+// RunInfo is what a run's metadata records besides its tables.
+type RunInfo struct {
+	Seed       int64
+	Format     string
+	Scale      float64
+	SampleRows int64
+	Part       Part
+	Workers    int
+	Version    string
+	// Now is the generation time (default time.Now).
+	Now func() time.Time
+}
+
+// BuildMetadata describes the run res of plan p; files maps a node id to
+// the name of its file.
+func BuildMetadata(p *plan.Plan, info RunInfo, res *engine.Result, files map[string]string) *Metadata {
+	now := time.Now
+	if info.Now != nil {
+		now = info.Now
+	}
+	parts := max(info.Part.N, 1)
+	m := &Metadata{
+		DatasetName: p.Schema.Metadata.Name, SchemaHash: "sha256:" + p.Schema.Hash(), Seed: info.Seed,
+		FormatVersion: engine.FormatVersion, DatagenVersion: info.Version,
+		GeneratedAt: now().UTC().Format(time.RFC3339), Format: info.Format, Scale: info.Scale,
+		SampleRows: info.SampleRows, Parts: parts, Part: info.Part.K, Workers: info.Workers,
+		Seconds: res.Duration.Seconds(), Tables: map[string]TableMetadata{},
+	}
+	for _, tr := range res.Tables {
+		t := p.ByID[tr.ID]
+		cols := make([]string, 0, len(t.Cols))
+		for _, c := range t.Cols {
+			cols = append(cols, c.Spec.Name)
+		}
+		m.Tables[tr.ID] = TableMetadata{Kind: string(t.Node.Kind), File: files[tr.ID], Rows: tr.Rows, Written: tr.Written,
+			Columns: cols, PrimaryKey: t.Node.PK, Seconds: tr.Duration.Seconds()}
+		m.Order = append(m.Order, tr.ID)
+	}
+	return m
+}
+
+// Marshal returns the file content: indented JSON and a final newline.
+func (m *Metadata) Marshal() []byte {
+	b, _ := json.MarshalIndent(m, "", "  ")
+	return append(b, '\n')
+}
+
+// ReadMetadata reads dir/.metadata.json.
+func ReadMetadata(dir string) (*Metadata, error) {
+	path := filepath.Join(dir, MetadataFile(Part{}))
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var m Metadata
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &m, nil
+}

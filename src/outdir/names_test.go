@@ -1,0 +1,63 @@
+package outdir
+
+import (
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+func TestNames(t *testing.T) {
+	for _, c := range []struct {
+		format string
+		gzip   bool
+		part   Part
+		want   string
+	}{
+		{CSV, false, Part{}, "orders.csv"},
+		{CSV, true, Part{}, "orders.csv.gz"},
+		{Parquet, true, Part{}, "orders.parquet"},
+		{Parquet, false, Part{K: 0, N: 1}, "orders.parquet"},
+		{CSV, false, Part{K: 2, N: 4}, "orders.part-2-of-4.csv"},
+	} {
+		if got := TableFile("orders", c.format, c.gzip, c.part); got != c.want {
+			t.Errorf("TableFile(%s, %v, %v) = %s, want %s", c.format, c.gzip, c.part, got, c.want)
+		}
+	}
+	if got := MetadataFile(Part{K: 1, N: 3}); got != ".metadata.part-1-of-3.json" {
+		t.Errorf("MetadataFile = %s", got)
+	}
+}
+
+func TestFindFiles(t *testing.T) {
+	dir := t.TempDir()
+	for _, n := range []string{"a.parquet", "a.csv", "b.part-0-of-2.csv.gz", "b.part-1-of-2.csv.gz",
+		"c.part-0-of-3.parquet", "c.part-2-of-3.parquet", "d.part-0-of-2.parquet", "d.part-1-of-3.parquet", ".a.parquet.tmp-x"} {
+		write(t, filepath.Join(dir, n), "")
+	}
+	got, err := FindFiles(dir, []string{"a", "b", "c", "d", "e"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := func(n string) string { return filepath.Join(dir, n) }
+	want := map[string]*TableFiles{
+		"a": {Table: "a", Format: Parquet, Paths: []string{p("a.parquet")}},
+		"b": {Table: "b", Format: CSV, Paths: []string{p("b.part-0-of-2.csv.gz"), p("b.part-1-of-2.csv.gz")}},
+		"c": {Table: "c", Format: Parquet, Problem: "parts 1 of 3 are missing"},
+		"d": {Table: "d", Format: Parquet, Problem: "part files come from runs split into different numbers of parts (2, 3)"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		for k := range want {
+			t.Errorf("%s: got %+v, want %+v", k, got[k], want[k])
+		}
+	}
+	// The format of .metadata.json wins; a format filter limits the search.
+	write(t, filepath.Join(dir, ".metadata.json"), `{"format":"csv"}`)
+	got, _ = FindFiles(dir, []string{"a"})
+	if got["a"].Format != CSV {
+		t.Errorf("with metadata format csv: %+v", got["a"])
+	}
+	got, _ = FindFiles(dir, []string{"a", "b"}, Parquet)
+	if got["a"].Format != Parquet || got["b"] != nil {
+		t.Errorf("parquet only: %+v %+v", got["a"], got["b"])
+	}
+}

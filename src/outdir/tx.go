@@ -1,0 +1,451 @@
+package outdir
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// scratchSuffix ends the name of the default scratch folder.
+const scratchSuffix = ".datagen-tmp"
+
+// runPrefix starts the name of a run's folder in the scratch folder.
+const runPrefix = "run-"
+
+// legacyTempRE matches the hidden temporary files earlier versions wrote
+// beside the final files: ".<name>.tmp-<random>".
+var legacyTempRE = regexp.MustCompile(`^\..+\.tmp-[0-9a-z]+$`)
+
+// keepName is an entry that replaced folders keep (placeholders of
+// repositories and data folder templates).
+const keepName = ".gitkeep"
+
+// Options configure a transaction.
+type Options struct {
+	// Scratch is the scratch folder; empty means DefaultScratch(dir), with
+	// the fallback described in the package documentation.
+	Scratch string
+	// Folders lists subfolders of the output folder (slash-separated,
+	// relative) whose entries are committed one by one, such as "tables"
+	// of a Keboola out folder. Any other staged entry of the root is one
+	// unit: a file, or a folder replaced as a whole.
+	Folders []string
+	// Replace lists folders ("" for the root, or one of Folders) whose
+	// entries the run did not produce are removed by the commit (entries
+	// named .gitkeep stay). Without it, earlier files of other names are
+	// left as they are.
+	Replace []string
+	// Step, when set, is called before each step of the commit with the
+	// entry it is about to publish, and with "" before the final check. An
+	// error it returns fails the commit, which then rolls back. It lets
+	// tests fail or cancel a commit at any point.
+	Step func(entry string) error
+}
+
+// Tx stages the files of a run and publishes them together.
+type Tx struct {
+	dir     string
+	scratch string
+	run     string // this run's folder in scratch
+	opts    Options
+	unlock  func()
+	created []string // folders Begin or Commit created, deepest last
+	swept   int
+	done    bool
+}
+
+// DefaultScratch returns the default scratch folder of output folder dir:
+// the hidden sibling "<parent>/.<base>.datagen-tmp".
+func DefaultScratch(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		abs = filepath.Clean(dir)
+	}
+	return filepath.Join(filepath.Dir(abs), "."+filepath.Base(abs)+scratchSuffix)
+}
+
+// Begin starts a transaction on output folder dir: it sweeps stale
+// temporary files of earlier runs and creates this run's staging folder.
+// Nothing under dir changes until Commit.
+func Begin(dir string, opts Options) (*Tx, error) {
+	t := &Tx{dir: dir, opts: opts}
+	if err := t.chooseScratch(); err != nil {
+		t.cleanup()
+		return nil, err
+	}
+	t.sweep()
+	for range 100 {
+		run := filepath.Join(t.scratch, runPrefix+strconv.FormatUint(rand.Uint64()&0xffffffffff, 36))
+		err := os.Mkdir(run, 0o755)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			t.cleanup()
+			return nil, fmt.Errorf("creating the scratch folder: %w", err)
+		}
+		t.run = run
+		break
+	}
+	if t.run == "" {
+		t.cleanup()
+		return nil, errors.New("creating the scratch folder: too many name collisions")
+	}
+	unlock, err := lockDir(t.run)
+	if err != nil {
+		t.cleanup()
+		return nil, fmt.Errorf("locking the scratch folder: %w", err)
+	}
+	t.unlock = unlock
+	for _, d := range []string{t.stage(), t.old()} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.cleanup()
+			return nil, fmt.Errorf("creating the scratch folder: %w", err)
+		}
+	}
+	for _, f := range opts.Folders {
+		if err := os.MkdirAll(t.Path(f), 0o755); err != nil {
+			t.cleanup()
+			return nil, fmt.Errorf("creating the scratch folder: %w", err)
+		}
+	}
+	return t, nil
+}
+
+// chooseScratch picks and creates the scratch folder: Options.Scratch,
+// else the hidden sibling of the output folder when it can be created on
+// the output's filesystem, else a hidden folder inside the output folder.
+func (t *Tx) chooseScratch() error {
+	if t.opts.Scratch != "" {
+		t.scratch = t.opts.Scratch
+		return t.mkdirAll(t.scratch)
+	}
+	sib := DefaultScratch(t.dir)
+	if err := t.mkdirAll(sib); err == nil {
+		if same, err := sameDevice(sib, t.dir); err == nil && same {
+			t.scratch = sib
+			return nil
+		}
+		_ = os.Remove(sib)
+	}
+	t.scratch = filepath.Join(t.dir, scratchSuffix)
+	return t.mkdirAll(t.scratch)
+}
+
+// mkdirAll creates dir and its missing parents, remembering which it
+// created so that an aborted run removes them again.
+func (t *Tx) mkdirAll(dir string) error {
+	var missing []string
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil {
+			break
+		}
+		missing = append(missing, d)
+		if p := filepath.Dir(d); p == d {
+			break
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for i := len(missing) - 1; i >= 0; i-- {
+		t.created = append(t.created, missing[i])
+	}
+	return nil
+}
+
+// sweep removes run folders that no live run holds and the hidden
+// temporary files of earlier versions in the output folders.
+func (t *Tx) sweep() {
+	if entries, err := os.ReadDir(t.scratch); err == nil {
+		for _, e := range entries {
+			if !e.IsDir() || !strings.HasPrefix(e.Name(), runPrefix) {
+				continue
+			}
+			p := filepath.Join(t.scratch, e.Name())
+			if stale(p) && os.RemoveAll(p) == nil {
+				t.swept++
+			}
+		}
+	}
+	for _, f := range append([]string{""}, t.opts.Folders...) {
+		d := filepath.Join(t.dir, filepath.FromSlash(f))
+		entries, err := os.ReadDir(d)
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			if legacyTempRE.MatchString(e.Name()) && os.RemoveAll(filepath.Join(d, e.Name())) == nil {
+				t.swept++
+			}
+		}
+	}
+}
+
+// Swept returns the number of stale temporary entries Begin removed.
+func (t *Tx) Swept() int { return t.swept }
+
+// Dir returns the output folder.
+func (t *Tx) Dir() string { return t.dir }
+
+// Scratch returns the scratch folder.
+func (t *Tx) Scratch() string { return t.scratch }
+
+func (t *Tx) stage() string { return filepath.Join(t.run, "new") }
+func (t *Tx) old() string   { return filepath.Join(t.run, "old") }
+
+// Path returns where entry rel (slash-separated, relative to the output
+// folder) is staged. Whatever is written there is published by Commit
+// under dir/rel.
+func (t *Tx) Path(rel string) string {
+	return filepath.Join(t.stage(), filepath.FromSlash(rel))
+}
+
+// WriteFile stages a file with content data.
+func (t *Tx) WriteFile(rel string, data []byte) error {
+	p := t.Path(rel)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return fmt.Errorf("staging %s: %w", rel, err)
+	}
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o666)
+	if err != nil {
+		return fmt.Errorf("staging %s: %w", rel, err)
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("staging %s: %w", rel, err)
+	}
+	return nil
+}
+
+// units lists the staged entries, each published by one rename.
+func (t *Tx) units() ([]string, error) {
+	var out []string
+	var walk func(rel string) error
+	walk = func(rel string) error {
+		entries, err := os.ReadDir(t.Path(rel))
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			r := e.Name()
+			if rel != "" {
+				r = rel + "/" + r
+			}
+			if e.IsDir() && slices.Contains(t.opts.Folders, r) {
+				if err := walk(r); err != nil {
+					return err
+				}
+				continue
+			}
+			out = append(out, r)
+		}
+		return nil
+	}
+	return out, walk("")
+}
+
+// step is one published entry, for the rollback.
+type step struct {
+	rel    string
+	old    bool // an earlier entry was moved aside
+	placed bool // the new entry was renamed in
+}
+
+// Commit publishes every staged entry in one transaction (see the package
+// documentation). On failure or cancellation it rolls back and returns
+// the error; the transaction is then finished either way.
+func (t *Tx) Commit(ctx context.Context) error {
+	if t.done {
+		return errors.New("commit of a finished transaction")
+	}
+	defer t.cleanup()
+	units, err := t.units()
+	if err != nil {
+		return fmt.Errorf("listing the staged files: %w", err)
+	}
+	staged := map[string]bool{}
+	for _, u := range units {
+		staged[u] = true
+	}
+	var removals []string
+	for _, f := range t.opts.Replace {
+		entries, err := os.ReadDir(filepath.Join(t.dir, filepath.FromSlash(f)))
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			r := e.Name()
+			if f != "" {
+				r = f + "/" + r
+			}
+			if e.Name() == keepName || staged[r] || slices.Contains(t.opts.Folders, r) ||
+				filepath.Join(t.dir, filepath.FromSlash(r)) == t.scratch {
+				continue
+			}
+			removals = append(removals, r)
+		}
+	}
+	var done []step
+	dirs := map[string]bool{}
+	fail := func(err error) error {
+		if rerr := t.rollback(done); rerr != nil {
+			return errors.Join(err, fmt.Errorf("rolling back: %w", rerr))
+		}
+		return err
+	}
+	for _, r := range units {
+		if err := t.check(ctx, r); err != nil {
+			return fail(err)
+		}
+		final := filepath.Join(t.dir, filepath.FromSlash(r))
+		if err := t.mkdirAll(filepath.Dir(final)); err != nil {
+			return fail(fmt.Errorf("publishing %s: %w", r, err))
+		}
+		dirs[filepath.Dir(final)] = true
+		st := step{rel: r}
+		moved, err := t.moveAside(r)
+		st.old = moved
+		if err != nil {
+			done = append(done, st)
+			return fail(err)
+		}
+		if err := os.Rename(t.Path(r), final); err != nil {
+			done = append(done, st)
+			return fail(fmt.Errorf("publishing %s: %w", r, err))
+		}
+		st.placed = true
+		done = append(done, st)
+	}
+	for _, r := range removals {
+		if err := t.check(ctx, r); err != nil {
+			return fail(err)
+		}
+		moved, err := t.moveAside(r)
+		done = append(done, step{rel: r, old: moved})
+		if err != nil {
+			return fail(err)
+		}
+		dirs[filepath.Dir(filepath.Join(t.dir, filepath.FromSlash(r)))] = true
+	}
+	for d := range dirs {
+		if err := syncDir(d); err != nil {
+			return fail(err)
+		}
+	}
+	if err := t.check(ctx, ""); err != nil {
+		return fail(err)
+	}
+	t.done = true
+	t.created = nil // the published folders stay
+	return nil
+}
+
+// check runs the test hook and reports a cancellation of ctx.
+func (t *Tx) check(ctx context.Context, rel string) error {
+	if t.opts.Step != nil {
+		if err := t.opts.Step(rel); err != nil {
+			return err
+		}
+	}
+	if err := context.Cause(ctx); err != nil {
+		return fmt.Errorf("commit stopped: %w", err)
+	}
+	return nil
+}
+
+// moveAside moves the published entry rel, if there is one, into the
+// run's folder of earlier entries.
+func (t *Tx) moveAside(rel string) (bool, error) {
+	final := filepath.Join(t.dir, filepath.FromSlash(rel))
+	if _, err := os.Lstat(final); errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	aside := filepath.Join(t.old(), filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(aside), 0o755); err != nil {
+		return false, fmt.Errorf("moving %s aside: %w", rel, err)
+	}
+	if err := os.Rename(final, aside); err != nil {
+		return false, fmt.Errorf("moving %s aside: %w", rel, err)
+	}
+	return true, nil
+}
+
+// rollback undoes the steps in reverse order: removes what was renamed
+// in and renames the earlier entries back.
+func (t *Tx) rollback(done []step) error {
+	var errs []error
+	for i := len(done) - 1; i >= 0; i-- {
+		st := done[i]
+		final := filepath.Join(t.dir, filepath.FromSlash(st.rel))
+		if st.placed {
+			if err := os.RemoveAll(final); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+		}
+		if st.old {
+			if err := os.Rename(filepath.Join(t.old(), filepath.FromSlash(st.rel)), final); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Abort discards everything staged. An earlier output is left as it was.
+// Abort after Commit does nothing.
+func (t *Tx) Abort() {
+	if t.done {
+		return
+	}
+	t.cleanup()
+}
+
+// cleanup removes the run's folder, the scratch folder when it is empty,
+// and the folders the transaction created, when they are empty.
+func (t *Tx) cleanup() {
+	if t.unlock != nil {
+		t.unlock()
+		t.unlock = nil
+	}
+	if t.run != "" {
+		_ = os.RemoveAll(t.run)
+		t.run = ""
+	}
+	if t.scratch != "" {
+		_ = os.Remove(t.scratch) // only when empty
+	}
+	for i := len(t.created) - 1; i >= 0; i-- {
+		_ = os.Remove(t.created[i]) // only when empty
+	}
+	t.created = nil
+	t.done = true
+}
+
+// syncDir fsyncs a directory so that the renames in it are durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("open directory %s: %w", dir, err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
+		return fmt.Errorf("sync directory %s: %w", dir, err)
+	}
+	return nil
+}
