@@ -93,6 +93,13 @@ func newS3Emu(t testing.TB) *s3Emu {
 		case r.Header.Get("X-Amz-Security-Token") != session:
 			e.auth.fail("%s %s: wrong session token", r.Method, r.URL.Path)
 		}
+		// Objects are created with the ACL and encryption of the prepare answer.
+		q := r.URL.Query()
+		if (r.Method == http.MethodPut && !q.Has("partNumber")) || (r.Method == http.MethodPost && q.Has("uploads")) {
+			if acl, sse := r.Header.Get("X-Amz-Acl"), r.Header.Get("X-Amz-Server-Side-Encryption"); acl != "private" || sse != "AES256" {
+				e.auth.fail("%s %s: x-amz-acl %q, x-amz-server-side-encryption %q, want private and AES256", r.Method, r.URL.Path, acl, sse)
+			}
+		}
 		h.ServeHTTP(w, r)
 	}))
 	t.Cleanup(e.srv.Close)

@@ -7,18 +7,23 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
+	"github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager"
+	tmtypes "github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"datagen/src/keboola/storage"
 )
 
+// s3MinPartSize is the smallest part S3 accepts in a multipart upload
+// (every part but the last).
+const s3MinPartSize = 5 << 20
+
 // s3Store uploads to S3 with the temporary STS credentials of a prepared
-// file, using multipart uploads for anything above one part.
+// file through the SDK's transfer manager, using a multipart upload for
+// anything above one part.
 type s3Store struct {
 	params   *storage.S3UploadParams
-	uploader *manager.Uploader
+	transfer *transfermanager.Client
 }
 
 // newS3Store builds an S3 client from the prepare answer only; the ambient
@@ -44,29 +49,31 @@ func newS3Store(f *storage.File, cfg storeConfig) (*s3Store, error) {
 			o.HTTPClient = cfg.endpoints.HTTPClient
 		}
 	})
-	up := manager.NewUploader(client, func(u *manager.Uploader) {
-		u.PartSize = max(cfg.partSize, manager.MinUploadPartSize)
-		u.Concurrency = max(cfg.concurrency, 1)
-		u.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
+	part := max(cfg.partSize, s3MinPartSize)
+	tm := transfermanager.New(client, func(o *transfermanager.Options) {
+		o.PartSizeBytes = part
+		o.MultipartUploadThreshold = part
+		o.Concurrency = max(cfg.concurrency, 1)
+		o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
 	})
-	return &s3Store{params: p, uploader: up}, nil
+	return &s3Store{params: p, transfer: tm}, nil
 }
 
 // put uploads r to key+suffix with the ACL and server-side encryption the
 // prepare answer asks for.
 func (s *s3Store) put(ctx context.Context, suffix string, r io.Reader) error {
-	in := &s3.PutObjectInput{
+	in := &transfermanager.UploadObjectInput{
 		Bucket: aws.String(s.params.Bucket),
 		Key:    aws.String(s.params.Key + suffix),
 		Body:   r,
 	}
 	if s.params.ACL != "" {
-		in.ACL = types.ObjectCannedACL(s.params.ACL)
+		in.ACL = tmtypes.ObjectCannedACL(s.params.ACL)
 	}
 	if s.params.ServerSideEncryption != "" {
-		in.ServerSideEncryption = types.ServerSideEncryption(s.params.ServerSideEncryption)
+		in.ServerSideEncryption = tmtypes.ServerSideEncryption(s.params.ServerSideEncryption)
 	}
-	if _, err := s.uploader.Upload(ctx, in); err != nil {
+	if _, err := s.transfer.UploadObject(ctx, in); err != nil {
 		return fmt.Errorf("S3 upload to s3://%s/%s: %w", s.params.Bucket, s.params.Key+suffix, err)
 	}
 	return nil
