@@ -8,6 +8,7 @@ import (
 
 	"datagen/src/engine"
 	"datagen/src/gen"
+	"datagen/src/input"
 )
 
 // newCheckCmd builds `datagen check`.
@@ -31,7 +32,7 @@ path and, where possible, a suggestion. Exit code 0 when the schema is valid, 1 
 				var ge *gen.Error
 				var ee *engine.Error
 				if errors.As(err, &ge) || errors.As(err, &ee) {
-					return asUserError(fmt.Errorf("%s: the schema is valid but cannot be generated: %w", args[0], err))
+					return input.User(fmt.Errorf("%s: the schema is valid but cannot be generated: %w", args[0], err))
 				}
 				return err
 			}

@@ -9,6 +9,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"datagen/src/input"
 )
 
 // Exit codes of the command line.
@@ -28,22 +30,6 @@ func (e usageError) Unwrap() error { return e.err }
 
 // usagef formats a usage error.
 func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
-
-// userError marks a mistake in the user's input (schema, config, data,
-// token): exit code 1. Every other error is an application error: exit
-// code 2.
-type userError struct{ err error }
-
-func (e userError) Error() string { return e.err.Error() }
-func (e userError) Unwrap() error { return e.err }
-
-// asUserError wraps err so that it exits with code 1.
-func asUserError(err error) error {
-	if err == nil {
-		return nil
-	}
-	return userError{err}
-}
 
 // Cancelled is the cause of a context cancelled by a signal: the command
 // stops, and Run exits with 128 + the signal's number (130 after SIGINT,
@@ -127,7 +113,7 @@ func (e *cliEnv) exitCode(ctx context.Context, cmd *cobra.Command, err error) in
 		}
 		return exitUser
 	}
-	if isUserError(err) {
+	if input.IsUser(err) {
 		return exitUser
 	}
 	return exitError
@@ -139,12 +125,6 @@ func commandPath(cmd *cobra.Command) string {
 		return "datagen"
 	}
 	return cmd.CommandPath()
-}
-
-// isUserError reports whether err is a mistake in the user's input.
-func isUserError(err error) bool {
-	var ue userError
-	return errors.As(err, &ue)
 }
 
 // commandArgs rejects an unknown subcommand of a command that only groups

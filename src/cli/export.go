@@ -98,8 +98,5 @@ func (e *cliEnv) runExport(ctx context.Context, schemaPath string, f exportFlags
 		DataDir: f.dataDir, OutDir: f.out, Bucket: f.bucket, TablePrefix: f.prefix, Incremental: f.incremental,
 		Flavour: flavour, Gzip: f.gzip, SlicedAboveRows: f.slicedAboveRows, SlicedAboveBytes: f.slicedAboveMB << 20,
 		SliceRows: f.sliceRows, SliceBytes: f.sliceMB << 20, Version: e.version, Log: log})
-	if err != nil && component.IsUserError(err) {
-		return asUserError(err)
-	}
 	return err
 }

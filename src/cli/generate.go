@@ -22,6 +22,7 @@ import (
 	"datagen/src/dsl"
 	"datagen/src/engine"
 	"datagen/src/gen"
+	"datagen/src/input"
 	"datagen/src/keboola/manifest"
 	"datagen/src/keboola/upload"
 	"datagen/src/plan"
@@ -99,18 +100,18 @@ the block size and splitting into parts never change it.`,
 func (e *cliEnv) loadPlan(path string, lenient bool) (*plan.Plan, []byte, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, nil, asUserError(fmt.Errorf("reading schema: %w", err))
+		return nil, nil, input.User(fmt.Errorf("reading schema: %w", err))
 	}
 	s, warnings, err := dsl.Parse(data, dsl.Options{Lenient: lenient})
 	for _, w := range warnings {
 		fmt.Fprintf(e.stderr, "warning: %s\n", w)
 	}
 	if err != nil {
-		return nil, nil, asUserError(schemaError(path, err))
+		return nil, nil, input.User(schemaError(path, err))
 	}
 	p, err := plan.New(s)
 	if err != nil {
-		return nil, nil, asUserError(schemaError(path, err))
+		return nil, nil, input.User(schemaError(path, err))
 	}
 	for _, w := range p.Warnings {
 		fmt.Fprintf(e.stderr, "warning: %s\n", w)
@@ -199,7 +200,7 @@ func (e *cliEnv) runGenerate(ctx context.Context, schemaPath string, f generateF
 	var val *validate.Validator
 	if f.validate {
 		if val, err = validate.New(p, validate.Options{DataDir: f.out, Format: string(format), Version: e.version}); err != nil {
-			return asUserError(err)
+			return input.User(err)
 		}
 	}
 	files := map[string]string{}
@@ -231,7 +232,7 @@ func (e *cliEnv) runGenerate(ctx context.Context, schemaPath string, f generateF
 		var ge *gen.Error
 		var ee *engine.Error
 		if errors.As(err, &ge) || errors.As(err, &ee) {
-			return asUserError(fmt.Errorf("generation failed; no table was written: %w", err))
+			return input.User(fmt.Errorf("generation failed; no table was written: %w", err))
 		}
 		return fmt.Errorf("generation failed; no table was written: %w", err)
 	}
@@ -283,7 +284,7 @@ func (e *cliEnv) finishValidation(v *validate.Validator, f generateFlags) error 
 		fmt.Fprintf(e.stderr, "Report: %s\n", path)
 	}
 	if !rep.OK(f.minScore) {
-		return asUserError(fmt.Errorf("validation failed: %d hard failure(s), quality score %.2f (minimum %.4g); the tables were written",
+		return input.User(fmt.Errorf("validation failed: %d hard failure(s), quality score %.2f (minimum %.4g); the tables were written",
 			rep.Summary.HardFailures, rep.Summary.QualityScore, f.minScore))
 	}
 	return nil
@@ -378,7 +379,7 @@ func writeManifests(p *plan.Plan, dir string, incremental bool) error {
 			Columns: manifest.FromFields(t.Fields(), t.Node.PK)}
 		b, err := m.Marshal(manifest.Legacy)
 		if err != nil {
-			return asUserError(fmt.Errorf("table %q: %w", t.ID(), err))
+			return input.User(fmt.Errorf("table %q: %w", t.ID(), err))
 		}
 		if err := sink.WriteFileAtomic(filepath.Join(dir, t.ID()+".csv.manifest"), b); err != nil {
 			return fmt.Errorf("writing manifest of %q: %w", t.ID(), err)

@@ -41,9 +41,6 @@ configuration (the message names where it is); 2 an application error.`,
 func (e *cliEnv) runComponent(ctx context.Context, dataDir string) error {
 	_, err := component.Run(ctx, component.Options{DataDir: dataDir, Version: e.version,
 		Stdout: e.stdout, Stderr: e.stderr, Environ: e.environ, Upload: componentUpload})
-	if err != nil && component.IsUserError(err) {
-		return asUserError(err)
-	}
 	return err
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 
+	"datagen/src/input"
 	"datagen/src/keboola/upload"
 )
 
@@ -84,7 +85,7 @@ func (e *cliEnv) runUpload(ctx context.Context, dir string, f uploadFlags) error
 		missing = append(missing, "the Storage API token: set KBC_TOKEN")
 	}
 	if len(missing) > 0 {
-		return asUserError(errors.New("missing " + strings.Join(missing, "; missing ")))
+		return input.User(errors.New("missing " + strings.Join(missing, "; missing ")))
 	}
 	log := logrus.New()
 	log.SetOutput(e.stderr)
@@ -101,8 +102,5 @@ func (e *cliEnv) runUpload(ctx context.Context, dir string, f uploadFlags) error
 		Parallelism: f.parallel, SliceBytes: slice, StateFile: f.stateFile, IgnoreState: f.restart,
 		Provider: e.envFirst("KBC_COMPONENTID"), RunID: e.envFirst("KBC_RUNID"), Logger: log,
 	})
-	if err != nil && upload.IsUserError(err) {
-		return asUserError(err)
-	}
 	return err
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"datagen/src/input"
 	"datagen/src/sink"
 	"datagen/src/validate"
 )
@@ -63,7 +64,7 @@ types, present tables and columns) passed and the quality score reaches
 				fmt.Fprintf(e.stdout, "Report: %s\n", path)
 			}
 			if !rep.OK(f.minScore) {
-				return asUserError(fmt.Errorf("validation failed: %d hard failure(s), quality score %.2f (minimum %.4g)",
+				return input.User(fmt.Errorf("validation failed: %d hard failure(s), quality score %.2f (minimum %.4g)",
 					rep.Summary.HardFailures, rep.Summary.QualityScore, f.minScore))
 			}
 			return nil
@@ -82,7 +83,7 @@ types, present tables and columns) passed and the quality score reaches
 // runValidation loads the schema and validates the data directory.
 func (e *cliEnv) runValidation(_ context.Context, schemaPath, dataDir string, lenient bool) (*validate.Report, error) {
 	if st, err := os.Stat(dataDir); err != nil || !st.IsDir() {
-		return nil, asUserError(fmt.Errorf("--data-dir %q is not a directory", dataDir))
+		return nil, input.User(fmt.Errorf("--data-dir %q is not a directory", dataDir))
 	}
 	p, _, err := e.loadPlan(schemaPath, lenient)
 	if err != nil {
@@ -90,12 +91,12 @@ func (e *cliEnv) runValidation(_ context.Context, schemaPath, dataDir string, le
 	}
 	v, err := validate.New(p, validate.Options{DataDir: dataDir, Version: e.version})
 	if err != nil {
-		return nil, asUserError(err)
+		return nil, input.User(err)
 	}
 	if err := validate.ReadDir(dataDir, v); err != nil {
 		var fe *validate.FileError
 		if errors.As(err, &fe) {
-			return nil, asUserError(fmt.Errorf("reading the data: %w", err))
+			return nil, input.User(fmt.Errorf("reading the data: %w", err))
 		}
 		return nil, fmt.Errorf("reading the data: %w", err)
 	}
