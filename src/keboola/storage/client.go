@@ -39,12 +39,18 @@ type RetryPolicy struct {
 	MaxElapsed time.Duration
 }
 
-// DefaultRetryPolicy is used unless WithRetryPolicy says otherwise.
+// DefaultRetryPolicy is used unless WithRetryPolicy says otherwise. It is
+// at least as patient as the official PHP client (storage-api-php-client:
+// 11 retries waiting 1, 2, 4, ... 1024 s, about 34 minutes), so a
+// maintenance window of several minutes (503 with Retry-After) or a
+// slow recovery of the API does not fail a long generation job: waits
+// double from 1 s up to 60 s each, and one request is retried for up to
+// 40 minutes in all.
 var DefaultRetryPolicy = RetryPolicy{
-	MaxAttempts:  8,
-	InitialDelay: 250 * time.Millisecond,
-	MaxDelay:     10 * time.Second,
-	MaxElapsed:   3 * time.Minute,
+	MaxAttempts:  100,
+	InitialDelay: time.Second,
+	MaxDelay:     time.Minute,
+	MaxElapsed:   40 * time.Minute,
 }
 
 // PollPolicy bounds how an asynchronous job is awaited.
@@ -57,11 +63,15 @@ type PollPolicy struct {
 	Timeout time.Duration
 }
 
-// DefaultPollPolicy is used unless WithPollPolicy says otherwise.
+// DefaultPollPolicy is used unless WithPollPolicy says otherwise. Like the
+// official clients (waits of min(2^n, 20) s, no overall limit) it waits
+// for a queued import as long as it takes: the deadline of 12 hours is
+// longer than any job of the component may run, so the job's own timeout
+// decides.
 var DefaultPollPolicy = PollPolicy{
-	InitialDelay: 500 * time.Millisecond,
-	MaxDelay:     10 * time.Second,
-	Timeout:      30 * time.Minute,
+	InitialDelay: time.Second,
+	MaxDelay:     20 * time.Second,
+	Timeout:      12 * time.Hour,
 }
 
 // Client calls one Storage API stack with one token. It is safe for
@@ -414,3 +424,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 
 // seg escapes one path segment (bucket and table ids keep their dots).
 func seg(s string) string { return url.PathEscape(s) }
+
+// Host returns the host of the stack, e.g. "connection.keboola.com" (the
+// platform's KBC_STACKID).
+func (c *Client) Host() string { return c.base.Host }

@@ -449,3 +449,35 @@ func TestSplitIDs(t *testing.T) {
 		}
 	}
 }
+
+// TestDefaultRetryBudget: the default policy keeps retrying a failing
+// request at least as long as the official PHP client (11 retries waiting
+// 2^(n-1) s: 2047 s), even when jitter picks the shortest waits, and the
+// time budget, not the attempt count, ends it.
+func TestDefaultRetryBudget(t *testing.T) {
+	p := DefaultRetryPolicy
+	const phpTotal = 2047 * time.Second
+	var total time.Duration
+	d := p.InitialDelay
+	attempts := 1
+	for ; attempts < p.MaxAttempts && total < p.MaxElapsed; attempts++ {
+		total += d / 2 // the shortest wait jitter may pick
+		d = min(2*d, p.MaxDelay)
+	}
+	if total < p.MaxElapsed {
+		t.Errorf("the attempts run out after %s, before the %s budget", total, p.MaxElapsed)
+	}
+	if p.MaxElapsed < phpTotal {
+		t.Errorf("budget %s is less patient than the PHP client's %s", p.MaxElapsed, phpTotal)
+	}
+	// A maintenance window announces its end with Retry-After: a wait of
+	// several minutes is honoured, within the budget.
+	c := &Client{retry: p}
+	wait, retry := c.shouldRetry(retryUnlessProcessed, &APIError{StatusCode: 503, Maintenance: true, RetryAfter: 5 * time.Minute}, 3)
+	if !retry || wait != 5*time.Minute {
+		t.Errorf("maintenance 503: wait %s, retry %v", wait, retry)
+	}
+	if pp := DefaultPollPolicy; pp.MaxDelay != 20*time.Second || pp.Timeout < 6*time.Hour {
+		t.Errorf("poll policy %+v: the PHP client polls every min(2^n, 20) s without a deadline", pp)
+	}
+}
