@@ -2,13 +2,10 @@ package cli
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"datagen/src/keboola/component"
-	"datagen/src/keboola/upload"
 )
 
 // newRunCmd builds `datagen run`, the component mode. It stays thin: the
@@ -40,39 +37,6 @@ configuration (the message names where it is); 2 an application error.`,
 // runComponent runs the component and maps its errors to exit codes.
 func (e *cliEnv) runComponent(ctx context.Context, dataDir string) error {
 	_, err := component.Run(ctx, component.Options{DataDir: dataDir, Version: e.version,
-		Stdout: e.stdout, Stderr: e.stderr, Environ: e.environ, Upload: componentUpload})
+		Stdout: e.stdout, Stderr: e.stderr, Environ: e.environ, Upload: component.DirectUpload})
 	return err
-}
-
-// componentUpload delivers a component run's tables straight to Storage
-// (parameters.upload). The manifests carry each table's destination,
-// keys and types. After a successful upload the tables are removed from
-// out/tables, so that output mapping does not load them a second time.
-func componentUpload(ctx context.Context, in component.UploadInput) error {
-	_, err := upload.Run(ctx, upload.Options{
-		URL: in.URL, Token: in.Token, Dir: in.TablesDir,
-		Parallelism: upload.DefaultParallelism, SliceBytes: upload.DefaultSliceBytes,
-		StateFile: filepath.Join(os.TempDir(), "datagen-upload-state.json"),
-		Provider:  in.Env.ComponentID, RunID: in.Env.RunID, Logger: in.Log,
-	})
-	if err != nil {
-		if upload.IsUserError(err) {
-			return &component.UserError{Err: err}
-		}
-		return err
-	}
-	entries, err := os.ReadDir(in.TablesDir)
-	if err != nil {
-		return err
-	}
-	for _, e := range entries {
-		if e.Name() == ".gitkeep" {
-			continue
-		}
-		if err := os.RemoveAll(filepath.Join(in.TablesDir, e.Name())); err != nil {
-			return err
-		}
-	}
-	in.Log.Info("Uploaded the tables directly; out/tables is left empty for output mapping")
-	return nil
 }

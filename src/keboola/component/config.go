@@ -17,11 +17,20 @@ import (
 
 // Defaults of the run parameters.
 const (
-	DefaultSeed            = 42
+	DefaultSeed = 42
+	// DefaultBucket receives the tables when neither
+	// parameters.destination.bucket nor the configuration's default bucket
+	// (storage.output.default_bucket) names one.
 	DefaultBucket          = "in.c-datagen"
 	DefaultSlicedAboveRows = 5_000_000
 	DefaultSlicedAboveMB   = 512
 	DefaultSliceMB         = 256
+	// DefaultPreviewRows is the number of rows per table the preview sync
+	// action shows.
+	DefaultPreviewRows = 10
+	// MaxPreviewRows bounds parameters.preview_rows: a sync action has 30
+	// seconds and its answer travels through the API.
+	MaxPreviewRows = 1000
 )
 
 // Validation failure modes (parameters.validation.on_failure).
@@ -38,6 +47,10 @@ type Config struct {
 	Parameters Parameters
 	// DataTypeSupport is storage.output.data_type_support ("" when absent).
 	DataTypeSupport string
+	// DefaultBucket is storage.output.default_bucket: the bucket output
+	// mapping puts a table into when its manifest names only the table
+	// ("" when absent).
+	DefaultBucket string
 	// Secrets are the values of every "#"-prefixed key anywhere in the
 	// configuration; they must never be printed.
 	Secrets []string
@@ -56,6 +69,9 @@ type Parameters struct {
 	Scale float64
 	// SampleRows caps every table at this many rows (0: no cap).
 	SampleRows int64
+	// PreviewRows is the number of rows per table of the preview sync
+	// action.
+	PreviewRows int64
 	// Workers is the number of generation workers (0: one per CPU).
 	Workers int
 	// Parts and Part select this run's share of every table.
@@ -69,7 +85,8 @@ type Parameters struct {
 
 // Destination says where the tables go in Storage.
 type Destination struct {
-	// Bucket is the bucket id, e.g. in.c-datagen.
+	// Bucket is the bucket id, e.g. in.c-datagen; empty means the
+	// configuration's default bucket (see Config.DefaultBucket).
 	Bucket string
 	// TablePrefix is prepended to every node id to form the table name.
 	TablePrefix string
@@ -106,9 +123,9 @@ type Upload struct {
 	Token string
 }
 
-// Enabled reports whether direct upload is configured by the parameters
-// (a #storage_token). A token the platform forwards (KBC_TOKEN) enables it
-// too; see Run.
+// Enabled reports whether direct upload is asked for by the parameters
+// (a #storage_token). A token the platform forwards (KBC_TOKEN) never
+// enables it.
 func (u Upload) Enabled() bool { return u.Token != "" }
 
 // bucketRe matches a bucket id: stage, dot, name.
@@ -140,10 +157,12 @@ func ParseConfig(data []byte) (*Config, error) {
 		var st struct {
 			Output struct {
 				DataTypeSupport string `json:"data_type_support"`
+				DefaultBucket   string `json:"default_bucket"`
 			} `json:"output"`
 		}
 		// Lenient: a shape we do not expect just leaves the default.
 		_ = json.Unmarshal(raw, &st)
+		c.DefaultBucket = strings.TrimSpace(st.Output.DefaultBucket)
 		switch st.Output.DataTypeSupport {
 		case "", manifest.SupportAuthoritative, manifest.SupportHints, manifest.SupportNone:
 			c.DataTypeSupport = st.Output.DataTypeSupport
@@ -167,8 +186,15 @@ func ParseConfig(data []byte) (*Config, error) {
 }
 
 // parameterKeys are the keys of "parameters", in documentation order.
-var parameterKeys = []string{"schema", "lenient", "seed", "scale", "sample_rows", "workers", "parts", "part",
-	"debug", "destination", "output", "validation", "upload"}
+var parameterKeys = []string{"schema", "lenient", "seed", "scale", "sample_rows", "preview_rows", "workers", "parts", "part",
+	"debug", "destination", "output", "validation", "upload", buttonValidate, buttonPreview}
+
+// The form's sync-action buttons (component_config/configSchema.json).
+// They hold no value, but a form may store the key; it is ignored.
+const (
+	buttonValidate = "validate_schema_button"
+	buttonPreview  = "preview_button"
+)
 
 var (
 	destinationKeys = []string{"bucket", "table_prefix", "incremental"}
@@ -180,8 +206,7 @@ var (
 // parseParameters decodes the parameters object strictly.
 func parseParameters(raw json.RawMessage) (*Parameters, Problems) {
 	p := &Parameters{
-		Seed: DefaultSeed, Scale: 1, Parts: 1,
-		Destination: Destination{Bucket: DefaultBucket},
+		Seed: DefaultSeed, Scale: 1, Parts: 1, PreviewRows: DefaultPreviewRows,
 		Output: Output{SlicedAboveRows: DefaultSlicedAboveRows, SlicedAboveMB: DefaultSlicedAboveMB,
 			SliceMB: DefaultSliceMB},
 		Validation: Validation{OnFailure: OnFailureFail},
@@ -202,6 +227,7 @@ func parseParameters(raw json.RawMessage) (*Parameters, Problems) {
 		d.add("parameters.scale", fmt.Sprintf("must be greater than 0, got %g", p.Scale))
 	}
 	d.integer(obj, "parameters", "sample_rows", &p.SampleRows, 0, math.MaxInt64)
+	d.integer(obj, "parameters", "preview_rows", &p.PreviewRows, 1, MaxPreviewRows)
 	var workers int64
 	if d.integer(obj, "parameters", "workers", &workers, 0, 1024) {
 		p.Workers = int(workers)
@@ -216,7 +242,7 @@ func parseParameters(raw json.RawMessage) (*Parameters, Problems) {
 
 	if o := d.section(obj, "parameters", "destination", destinationKeys); o != nil {
 		const at = "parameters.destination"
-		if d.str(o, at, "bucket", &p.Destination.Bucket) && !bucketRe.MatchString(p.Destination.Bucket) {
+		if d.str(o, at, "bucket", &p.Destination.Bucket) && p.Destination.Bucket != "" && !bucketRe.MatchString(p.Destination.Bucket) {
 			d.add(at+".bucket", fmt.Sprintf("%q is not a bucket id: write the stage and the bucket name, e.g. \"in.c-datagen\"",
 				p.Destination.Bucket))
 		}

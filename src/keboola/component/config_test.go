@@ -26,15 +26,14 @@ func TestParseConfigDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Parameters{Schema: []byte(tinySchema), Seed: 42, Scale: 1, Parts: 1,
-		Destination: Destination{Bucket: "in.c-datagen"},
-		Output:      Output{SlicedAboveRows: 5_000_000, SlicedAboveMB: 512, SliceMB: 256},
-		Validation:  Validation{OnFailure: "fail"}}
+	want := Parameters{Schema: []byte(tinySchema), Seed: 42, Scale: 1, Parts: 1, PreviewRows: 10,
+		Output:     Output{SlicedAboveRows: 5_000_000, SlicedAboveMB: 512, SliceMB: 256},
+		Validation: Validation{OnFailure: "fail"}}
 	if !reflect.DeepEqual(c.Parameters, want) {
 		t.Errorf("defaults\ngot:  %+v\nwant: %+v", c.Parameters, want)
 	}
-	if c.Action != "run" || c.DataTypeSupport != "" {
-		t.Errorf("action %q, data type support %q", c.Action, c.DataTypeSupport)
+	if c.Action != "run" || c.DataTypeSupport != "" || c.DefaultBucket != "" {
+		t.Errorf("action %q, data type support %q, default bucket %q", c.Action, c.DataTypeSupport, c.DefaultBucket)
 	}
 }
 
@@ -52,11 +51,11 @@ func TestParseConfigSchemaAsString(t *testing.T) {
 func TestParseConfigAllParameters(t *testing.T) {
 	c, err := ParseConfig([]byte(`{
 	  "action": "run",
-	  "storage": {"output": {"data_type_support": "hints", "tables": [], "default_bucket": "x"}},
+	  "storage": {"output": {"data_type_support": "hints", "tables": [], "default_bucket": "in.c-ex-datagen-123"}},
 	  "image_parameters": {"#x": "img-secret"}, "authorization": {"oauth_api": {}}, "runtime": {"safe": true},
 	  "new_platform_key": [1, 2],
 	  "parameters": {"schema": ` + tinySchema + `, "lenient": true, "seed": -5, "scale": 2.5, "sample_rows": 100,
-	    "workers": 3, "parts": 4, "part": 3, "debug": true,
+	    "preview_rows": 25, "workers": 3, "parts": 4, "part": 3, "debug": true,
 	    "destination": {"bucket": "out.c-syn", "table_prefix": "demo_", "incremental": true},
 	    "output": {"gzip": true, "sliced_above_rows": 10, "sliced_above_mb": 0, "slice_rows": 7, "slice_mb": 1},
 	    "validation": {"min_score": 80.5, "on_failure": "warn"},
@@ -65,7 +64,7 @@ func TestParseConfigAllParameters(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := c.Parameters
-	want := Parameters{Schema: []byte(tinySchema), Lenient: true, Seed: -5, Scale: 2.5, SampleRows: 100, Workers: 3,
+	want := Parameters{Schema: []byte(tinySchema), Lenient: true, Seed: -5, Scale: 2.5, SampleRows: 100, PreviewRows: 25, Workers: 3,
 		Parts: 4, Part: 3, Debug: true,
 		Destination: Destination{Bucket: "out.c-syn", TablePrefix: "demo_", Incremental: true},
 		Output:      Output{Gzip: true, SlicedAboveRows: 10, SlicedAboveMB: 0, SliceRows: 7, SliceMB: 1},
@@ -74,8 +73,8 @@ func TestParseConfigAllParameters(t *testing.T) {
 	if !reflect.DeepEqual(p, want) {
 		t.Errorf("parameters\ngot:  %+v\nwant: %+v", p, want)
 	}
-	if c.DataTypeSupport != "hints" {
-		t.Errorf("data type support %q", c.DataTypeSupport)
+	if c.DataTypeSupport != "hints" || c.DefaultBucket != "in.c-ex-datagen-123" {
+		t.Errorf("data type support %q, default bucket %q", c.DataTypeSupport, c.DefaultBucket)
 	}
 	slices.Sort(c.Secrets)
 	if !slices.Equal(c.Secrets, []string{"img-secret", "tok-123"}) {
@@ -203,8 +202,11 @@ func TestConfigSchemaMatchesDecoder(t *testing.T) {
 		defaults := map[string]json.RawMessage{}
 		for k, p := range props {
 			keys = append(keys, k)
-			if p.Title == "" {
-				t.Errorf("%s.%s has no title", at, k)
+			if p.Title == "" || strings.ContainsAny(p.Title, ":.") {
+				t.Errorf("%s.%s: title %q: every property needs a short title without a colon or period", at, k, p.Title)
+			}
+			if p.Description == "" {
+				t.Errorf("%s.%s has no description", at, k)
 			}
 			if p.PropertyOrder == 0 {
 				t.Errorf("%s.%s has no propertyOrder", at, k)
@@ -277,7 +279,7 @@ func TestShippedConfigsParse(t *testing.T) {
 			t.Errorf("%s: %v", p, err)
 			continue
 		}
-		if _, _, err := loadSchema(c.Parameters, NewLogger(os.Stdout, os.Stderr, nil, false)); err != nil {
+		if _, _, err := loadSchema(c.Parameters, NewLogger(os.Stdout, nil, false)); err != nil {
 			t.Errorf("%s: schema: %v", p, err)
 		}
 	}

@@ -2,6 +2,7 @@ package component
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/caarlos0/env/v11"
 )
@@ -53,3 +54,7 @@ func ReadEnv(lookup map[string]string) (Env, error) {
 // InKeboola reports whether the run looks like a platform run (the runner
 // always sets KBC_RUNID and KBC_COMPONENTID).
 func (e Env) InKeboola() bool { return e.RunID != "" && e.ComponentID != "" }
+
+// DebugMode reports whether the platform runs the job in debug mode
+// (KBC_COMPONENT_RUN_MODE=debug), which turns on debug logging.
+func (e Env) DebugMode() bool { return strings.EqualFold(e.RunMode, "debug") }

@@ -51,10 +51,12 @@ func (m *Masker) Mask(s string) string {
 }
 
 // NewLogger returns a logger that prints plain lines the way Keboola shows
-// them best: debug and info lines on stdout (streamed into the job's
-// events), warnings and errors on stderr. Fields follow the message as
-// key=value pairs. Every line is passed through the masker.
-func NewLogger(stdout, stderr io.Writer, m *Masker, debug bool) *logrus.Logger {
+// them best, all on out (stdout: streamed into the job's events). The
+// platform turns anything a successful job writes to stderr into an error
+// event, so warnings go to stdout too, marked "Warning: "; stderr is left
+// for the message of a failed run, which the caller prints. Fields follow
+// the message as key=value pairs. Every line is passed through the masker.
+func NewLogger(out io.Writer, m *Masker, debug bool) *logrus.Logger {
 	l := logrus.New()
 	l.SetOutput(io.Discard)
 	l.SetFormatter(&plainFormatter{})
@@ -62,12 +64,12 @@ func NewLogger(stdout, stderr io.Writer, m *Masker, debug bool) *logrus.Logger {
 	if debug {
 		l.SetLevel(logrus.DebugLevel)
 	}
-	l.AddHook(&splitHook{stdout: stdout, stderr: stderr, mask: m})
+	l.AddHook(&lineHook{out: out, mask: m})
 	return l
 }
 
 // plainFormatter renders "message key=value ..." with a "Warning: " or
-// "Error: " prefix on stderr levels.
+// "Error: " prefix on those levels and "Debug: " on debug lines.
 type plainFormatter struct{}
 
 // Format implements logrus.Formatter.
@@ -78,6 +80,8 @@ func (plainFormatter) Format(e *logrus.Entry) ([]byte, error) {
 		b.WriteString("Error: ")
 	case e.Level == logrus.WarnLevel:
 		b.WriteString("Warning: ")
+	case e.Level >= logrus.DebugLevel:
+		b.WriteString("Debug: ")
 	}
 	b.WriteString(e.Message)
 	keys := make([]string, 0, len(e.Data))
@@ -96,16 +100,16 @@ func (plainFormatter) Format(e *logrus.Entry) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// splitHook writes entries to stdout or stderr by level.
-type splitHook struct {
-	mu             sync.Mutex
-	stdout, stderr io.Writer
-	mask           *Masker
+// lineHook writes every entry, masked, to one writer.
+type lineHook struct {
+	mu   sync.Mutex
+	out  io.Writer
+	mask *Masker
 }
 
-func (h *splitHook) Levels() []logrus.Level { return logrus.AllLevels }
+func (h *lineHook) Levels() []logrus.Level { return logrus.AllLevels }
 
-func (h *splitHook) Fire(e *logrus.Entry) error {
+func (h *lineHook) Fire(e *logrus.Entry) error {
 	line, err := e.Logger.Formatter.Format(e)
 	if err != nil {
 		return err
@@ -113,10 +117,6 @@ func (h *splitHook) Fire(e *logrus.Entry) error {
 	s := h.mask.Mask(string(line))
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	w := h.stdout
-	if e.Level <= logrus.WarnLevel {
-		w = h.stderr
-	}
-	_, err = io.WriteString(w, s)
+	_, err = io.WriteString(h.out, s)
 	return err
 }

@@ -28,7 +28,11 @@ type Options struct {
 	DataDir string
 	// Version is the datagen version (recorded in the state).
 	Version string
-	// Stdout and Stderr receive the log (default os.Stdout, os.Stderr).
+	// Stdout receives the log of a run, or the JSON answer of a sync
+	// action (default os.Stdout). Stderr (default os.Stderr) is where the
+	// message of a failed run belongs: Run itself never writes there, the
+	// caller prints the returned error (the platform turns anything a
+	// successful job writes to stderr into an error event).
 	Stdout, Stderr io.Writer
 	// Environ replaces the process environment when not nil (tests).
 	Environ map[string]string
@@ -37,8 +41,8 @@ type Options struct {
 	// not applied.
 	Gate GateFunc
 	// Upload, when set, delivers the tables straight to Storage when
-	// parameters.upload is configured. Without it configured upload
-	// parameters are reported as not applied.
+	// parameters.upload is configured (see DirectUpload). Without it
+	// configured upload parameters are reported as not applied.
 	Upload UploadFunc
 }
 
@@ -62,8 +66,11 @@ type UploadInput struct {
 	Tables    []TableReport
 	URL       string
 	Token     string
-	Env       Env
-	Log       *logrus.Logger
+	// DefaultBucket is the bucket of manifests whose destination is a bare
+	// table name (storage.output.default_bucket).
+	DefaultBucket string
+	Env           Env
+	Log           *logrus.Logger
 }
 
 // UploadFunc uploads the tables of a run.
@@ -138,15 +145,15 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker **Masker) (*S
 	if json.Unmarshal(data, &loose) == nil {
 		*masker = NewMasker(append(collectSecrets(loose, nil), e.Token)...)
 	}
+	if action := peekAction(data); action != ActionRun {
+		return nil, runAction(ctx, o, action, data, *masker)
+	}
 	cfg, err := ParseConfig(data)
 	if err != nil {
 		return nil, err
 	}
 	p := cfg.Parameters
-	log := NewLogger(o.Stdout, o.Stderr, *masker, p.Debug)
-	if cfg.Action != "run" {
-		return nil, userErrorf("action %q is not supported: this component has only the default action \"run\"", cfg.Action)
-	}
+	log := NewLogger(o.Stdout, *masker, p.Debug || e.DebugMode())
 	pl, schema, err := loadSchema(p, log)
 	if err != nil {
 		return nil, err
@@ -154,6 +161,10 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker **Masker) (*S
 	tableNames, err := checkNames(pl, p.Destination.TablePrefix, log)
 	if err != nil {
 		return nil, err
+	}
+	dest := newDestinations(p.Destination.Bucket, cfg.DefaultBucket)
+	if dest.fallback && e.InKeboola() {
+		log.Warnf("neither parameters.destination.bucket nor the configuration's default bucket is set: the tables go to %s, shared by every configuration without a bucket; set a bucket or turn on the default bucket in the Developer Portal", DefaultBucket)
 	}
 	removed, err := dd.Prepare()
 	if err != nil {
@@ -171,7 +182,7 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker **Masker) (*S
 		log.Warnf("parameters.parts is %d but destination.incremental is false: each part replaces the whole table in Storage; set incremental to true to combine the parts", p.Parts)
 	}
 	log.WithFields(logrus.Fields{"seed": p.Seed, "scale": p.Scale, "parts": p.Parts, "part": p.Part,
-		"bucket": p.Destination.Bucket, "manifest": flavour.String()}).
+		"bucket": dest.bucket, "manifest": flavour.String()}).
 		Infof("Generating %d tables of %q", len(pl.Order), schemaName(schema))
 
 	writers := map[string]*TableWriter{}
@@ -216,7 +227,7 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker **Masker) (*S
 		if !ok {
 			exp = -1
 		}
-		m := manifest.Table{Destination: p.Destination.Bucket + "." + name, Incremental: p.Destination.Incremental,
+		m := manifest.Table{Destination: dest.manifest(name), Incremental: p.Destination.Incremental,
 			Description: t.Node.Description, Columns: manifest.FromFields(fields, t.Node.PK),
 			Metadata: append(meta[:len(meta):len(meta)], manifest.KV{Key: "datagen.kind", Value: string(t.Node.Kind)})}
 		w, err := NewTableWriter(TableOptions{Dir: dd.OutTables(), Name: name, Fields: fields, Manifest: m,
@@ -268,6 +279,7 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker **Masker) (*S
 			continue
 		}
 		r := w.Report()
+		r.Destination = dest.tableID(r.Table)
 		sum.Tables = append(sum.Tables, r)
 		f := logrus.Fields{"rows": r.Rows, "file": r.Path}
 		if r.Sliced {
@@ -279,9 +291,9 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker **Masker) (*S
 	if err := applyGate(ctx, gate, p.Validation, GateInput{Plan: pl, TablesDir: dd.OutTables(), Tables: sum.Tables, Log: log}, log); err != nil {
 		return nil, err
 	}
-	// Direct upload: configured with parameters.upload.#storage_token, or
-	// enabled by a token the platform forwards (KBC_TOKEN).
-	if p.Upload.Enabled() || e.Token != "" {
+	// Direct upload only when parameters.upload.#storage_token asks for
+	// it: a token the platform forwards (KBC_TOKEN) never starts it.
+	if p.Upload.Enabled() {
 		if o.Upload == nil {
 			log.Warn("direct upload is configured but this build cannot upload directly; the tables are left for output mapping")
 		} else {
@@ -289,12 +301,14 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker **Masker) (*S
 			if url == "" {
 				url = e.URL
 			}
-			token := p.Upload.Token
-			if token == "" {
-				token = e.Token
+			if url == "" && e.StackID != "" {
+				url = "https://" + e.StackID
+			}
+			if url == "" {
+				return nil, userErrorf("parameters.upload.url: missing: give the Storage API URL of the project, e.g. https://connection.keboola.com")
 			}
 			if err := o.Upload(ctx, UploadInput{TablesDir: dd.OutTables(), Tables: sum.Tables, URL: url,
-				Token: token, Env: e, Log: log}); err != nil {
+				Token: p.Upload.Token, DefaultBucket: dest.bucket, Env: e, Log: log}); err != nil {
 				return nil, err
 			}
 		}
@@ -487,4 +501,55 @@ func nextState(in map[string]any, p Parameters, s *dsl.Schema, version string, t
 		},
 	}
 	return out
+}
+
+// destinations names the Storage table of every generated table.
+type destinations struct {
+	// bucket is the bucket id of every table.
+	bucket string
+	// bare: the manifests name only the table, so that output mapping
+	// puts it into the configuration's default bucket.
+	bare bool
+	// fallback: no bucket was configured anywhere; DefaultBucket is used.
+	fallback bool
+}
+
+// newDestinations follows the extractor convention of the platform: an
+// explicit parameters.destination.bucket wins; else the configuration's
+// default bucket (storage.output.default_bucket), which output mapping
+// adds to a manifest destination that is a bare table name; else
+// DefaultBucket.
+func newDestinations(bucket, defaultBucket string) destinations {
+	switch {
+	case bucket != "":
+		return destinations{bucket: bucket}
+	case defaultBucket != "":
+		return destinations{bucket: defaultBucket, bare: true}
+	}
+	return destinations{bucket: DefaultBucket, fallback: true}
+}
+
+// manifest returns the destination written into the manifest of table name.
+func (d destinations) manifest(name string) string {
+	if d.bare {
+		return name
+	}
+	return d.tableID(name)
+}
+
+// tableID returns the full Storage table id of table name.
+func (d destinations) tableID(name string) string { return d.bucket + "." + name }
+
+// peekAction returns config.json's "action" ("run" when absent or not a
+// string; ParseConfig reports a malformed one).
+func peekAction(data []byte) string {
+	var root struct {
+		Action any `json:"action"`
+	}
+	if json.Unmarshal(data, &root) == nil {
+		if a, ok := root.Action.(string); ok && a != "" {
+			return a
+		}
+	}
+	return ActionRun
 }

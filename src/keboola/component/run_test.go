@@ -5,10 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"datagen/src/keboola/manifest"
@@ -177,7 +181,7 @@ func TestRunMasksSecrets(t *testing.T) {
 	const secret = "s3cr3t-token-value"
 	dir := dataDir(t, `{"parameters": {"schema": `+tinySchema+`, "upload": {"#storage_token": "`+secret+`"}}}`, "")
 	gateErr := errors.New("validator failed reading " + secret)
-	_, stdout, stderr, err := runIn(t, dir, map[string]string{"KBC_TOKEN": "forwarded-token"}, Options{
+	_, stdout, stderr, err := runIn(t, dir, map[string]string{"KBC_TOKEN": "forwarded-token", "KBC_URL": "https://connection.keboola.com"}, Options{
 		Upload: func(_ context.Context, in UploadInput) error {
 			in.Log.Infof("uploading with %s and %s", in.Token, in.Env.Token)
 			return gateErr
@@ -201,17 +205,22 @@ func TestRunMasksSecrets(t *testing.T) {
 func TestRunUploadHookAndWarnings(t *testing.T) {
 	dir := dataDir(t, `{"parameters": {"schema": `+tinySchema+`, "parts": 2, "part": 1,
 	  "validation": {"min_score": 50}, "upload": {"#storage_token": "tok-1"}}}`, "")
-	_, _, stderr, err := runIn(t, dir, nil, Options{})
+	_, stdout, stderr, err := runIn(t, dir, nil, Options{})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The platform logs any stderr output of a successful job as an error
+	// event: warnings go to stdout, marked.
+	if stderr != "" {
+		t.Errorf("a successful run wrote to stderr: %q", stderr)
 	}
 	for _, w := range []string{
 		"Warning: parameters.parts is 2 but destination.incremental is false",
 		"Warning: parameters.validation is not applied to a part of a split run",
 		"Warning: direct upload is configured but this build cannot upload directly",
 	} {
-		if !strings.Contains(stderr, w) {
-			t.Errorf("stderr lacks %q:\n%s", w, stderr)
+		if !strings.Contains(stdout, w) {
+			t.Errorf("stdout lacks %q:\n%s", w, stdout)
 		}
 	}
 	var got UploadInput
@@ -220,8 +229,8 @@ func TestRunUploadHookAndWarnings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(stderr, "this build has no validator") {
-		t.Errorf("the gate of a part was reported twice:\n%s", stderr)
+	if strings.Contains(stdout, "this build has no validator") {
+		t.Errorf("the gate of a part was reported twice:\n%s", stdout)
 	}
 	if got.URL != "https://connection.eu-central-1.keboola.com" || got.Token != "tok-1" ||
 		got.TablesDir != filepath.Join(dir, "out", "tables") || len(got.Tables) != 1 || got.Tables[0].Rows != 2 {
@@ -253,35 +262,34 @@ func TestRunValidationGate(t *testing.T) {
 			}
 		case err != nil:
 			t.Errorf("%s %v: %v", tt.onFailure, tt.score, err)
-		case tt.score < 50 && !strings.Contains(stderr, "Warning: validation score 10.0 is below"):
-			t.Errorf("no warning: %s", stderr)
+		case tt.score < 50 && !tt.fail && !strings.Contains(stdout, "Warning: validation score 10.0 is below"):
+			t.Errorf("no warning: %s", stdout)
+		case !tt.fail && stderr != "":
+			t.Errorf("a successful run wrote to stderr: %q", stderr)
 		case tt.score >= 50 && !strings.Contains(stdout, "Validation score 90.0 (minimum 50)"):
 			t.Errorf("no score line: %s", stdout)
 		}
 	}
 }
 
-func TestLoggerRoutesAndFormats(t *testing.T) {
-	var out, errOut bytes.Buffer
-	log := NewLogger(&out, &errOut, NewMasker("abcd", "abcdef"), false)
+func TestLoggerFormatsAndMasks(t *testing.T) {
+	var out bytes.Buffer
+	log := NewLogger(&out, NewMasker("abcd", "abcdef"), false)
 	log.WithField("k", "v w").Info("hello abcdef")
 	log.Debug("hidden at info level")
 	log.Warn("careful abcd")
 	log.Error("bad")
-	if out.String() != "hello [hidden] k=\"v w\"\n" {
-		t.Errorf("stdout %q", out.String())
-	}
-	if errOut.String() != "Warning: careful [hidden]\nError: bad\n" {
-		t.Errorf("stderr %q", errOut.String())
+	if want := "hello [hidden] k=\"v w\"\nWarning: careful [hidden]\nError: bad\n"; out.String() != want {
+		t.Errorf("log %q, want %q", out.String(), want)
 	}
 	out.Reset()
-	NewLogger(&out, &errOut, NewMasker("ab"), true).Debug("dbg ab")
-	if out.String() != "dbg ab\n" {
+	NewLogger(&out, NewMasker("ab"), true).Debug("dbg ab")
+	if out.String() != "Debug: dbg ab\n" {
 		t.Errorf("debug %q (secrets shorter than 4 bytes are not masked)", out.String())
 	}
 	out.Reset()
-	NewLogger(&out, &errOut, nil, true).Debug("dbg")
-	if out.String() != "dbg\n" {
+	NewLogger(&out, nil, true).Debug("dbg")
+	if out.String() != "Debug: dbg\n" {
 		t.Errorf("debug %q", out.String())
 	}
 }
@@ -312,22 +320,114 @@ func TestStateErrors(t *testing.T) {
 	}
 }
 
-func TestRunUploadWithForwardedToken(t *testing.T) {
-	dir := dataDir(t, `{"parameters": {"schema": `+tinySchema+`}}`, "")
-	var got UploadInput
-	_, _, _, err := runIn(t, dir, map[string]string{"KBC_URL": "https://connection.keboola.com", "KBC_TOKEN": "fwd-1"},
-		Options{Upload: func(_ context.Context, in UploadInput) error { got = in; return nil }})
-	if err != nil {
+func TestRunForwardedTokenNeverUploads(t *testing.T) {
+	var requests atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		http.Error(w, `{"error": "unexpected"}`, http.StatusInternalServerError)
+	}))
+	defer srv.Close()
+	dir := dataDir(t, `{"parameters": {"schema": `+tinySchema+`, "upload": {"url": "", "#storage_token": ""}}}`, "")
+	env := map[string]string{"KBC_URL": srv.URL, "KBC_TOKEN": "fwd-token-1", "KBC_RUNID": "1", "KBC_COMPONENTID": "x.datagen"}
+	if _, _, _, err := runIn(t, dir, env, Options{Upload: DirectUpload}); err != nil {
 		t.Fatal(err)
 	}
-	if got.Token != "fwd-1" || got.URL != "https://connection.keboola.com" {
-		t.Errorf("a forwarded token did not start the upload: %+v", got)
+	if n := requests.Load(); n != 0 {
+		t.Errorf("a forwarded token alone made %d Storage API requests", n)
 	}
-	called := false
-	if _, _, _, err := runIn(t, dir, nil, Options{Upload: func(context.Context, UploadInput) error { called = true; return nil }}); err != nil {
-		t.Fatal(err)
+	if got := dirNames(t, filepath.Join(dir, "out", "tables")); !slices.Equal(got, []string{"u.csv", "u.csv.manifest"}) {
+		t.Errorf("the tables were not left for output mapping: %v", got)
 	}
-	if called {
-		t.Error("upload ran without a token")
+}
+
+// fakeStorage answers tokens/verify and dev-branches; it fails the test
+// on any other request (nothing may be written).
+func fakeStorage(t *testing.T, project string, branches map[string]bool) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/v2/storage/tokens/verify":
+			fmt.Fprintf(w, `{"id": "1", "description": "t", "canManageBuckets": true, "owner": {"id": %s, "name": "p", "fileStorageProvider": "aws", "features": []}}`, project)
+		case strings.HasPrefix(r.URL.Path, "/v2/storage/dev-branches/"):
+			id := strings.TrimPrefix(r.URL.Path, "/v2/storage/dev-branches/")
+			def, ok := branches[id]
+			if !ok {
+				w.WriteHeader(http.StatusNotFound)
+				fmt.Fprint(w, `{"error": "Branch not found", "code": "storage.devBranches.notFound"}`)
+				return
+			}
+			fmt.Fprintf(w, `{"id": %s, "name": "br-%s", "isDefault": %t}`, id, id, def)
+		default:
+			t.Errorf("unexpected request %s %s", r.Method, r.URL.Path)
+			w.WriteHeader(http.StatusForbidden)
+			fmt.Fprint(w, `{"error": "unexpected"}`)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestRunUploadRefusedInDevelopmentBranch(t *testing.T) {
+	srv := fakeStorage(t, "77", map[string]bool{"100": true, "200": false})
+	host := strings.TrimPrefix(srv.URL, "http://")
+	for _, tt := range []struct {
+		name, branch, project, want string
+	}{
+		{"development branch", "200", "77", `this job runs in the development branch "br-200" (id 200): direct upload would write the production tables, so it is refused`},
+		{"unknown branch", "300", "77", "branch 300 of this job (KBC_BRANCHID) does not exist in project 77"},
+		{"token of another project", "100", "78", "this job runs in project 78 on " + host + ", but the upload token belongs to project 77"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := dataDir(t, `{"parameters": {"schema": `+tinySchema+`, "upload": {"url": "`+srv.URL+`", "#storage_token": "tok-123456"}}}`, "")
+			env := map[string]string{"KBC_RUNID": "1", "KBC_COMPONENTID": "x.datagen", "KBC_BRANCHID": tt.branch,
+				"KBC_PROJECTID": tt.project, "KBC_STACKID": host}
+			_, _, stderr, err := runIn(t, dir, env, Options{Upload: DirectUpload})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v, want %q", err, tt.want)
+			}
+			if ExitCode(err) != ExitUserError || stderr != "" {
+				t.Errorf("exit code %d, stderr %q", ExitCode(err), stderr)
+			}
+		})
+	}
+}
+
+func TestRunDestinationBucket(t *testing.T) {
+	for _, tt := range []struct {
+		name, storage, bucket, env string
+		manifest, tableID          string
+		warn                       bool
+	}{
+		{"default bucket", `"storage": {"output": {"default_bucket": "in.c-keboola-ex-datagen-123"}},`, "", "",
+			"u", "in.c-keboola-ex-datagen-123.u", false},
+		{"explicit bucket wins", `"storage": {"output": {"default_bucket": "in.c-keboola-ex-datagen-123"}},`, "out.c-mine", "",
+			"out.c-mine.u", "out.c-mine.u", false},
+		{"no bucket outside Keboola", "", "", "", "in.c-datagen.u", "in.c-datagen.u", false},
+		{"no bucket in Keboola", "", "", "KBC_RUNID", "in.c-datagen.u", "in.c-datagen.u", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := dataDir(t, `{`+tt.storage+`"parameters": {"schema": `+tinySchema+`, "destination": {"bucket": "`+tt.bucket+`"}}}`, "")
+			env := map[string]string{}
+			if tt.env != "" {
+				env["KBC_RUNID"], env["KBC_COMPONENTID"] = "1", "x.datagen"
+			}
+			sum, stdout, _, err := runIn(t, dir, env, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var m struct {
+				Destination string `json:"destination"`
+			}
+			readJSON(t, filepath.Join(dir, "out", "tables", "u.csv.manifest"), &m)
+			if m.Destination != tt.manifest || sum.Tables[0].Destination != tt.tableID {
+				t.Errorf("manifest destination %q, table id %q", m.Destination, sum.Tables[0].Destination)
+			}
+			if !strings.Contains(stdout, "Wrote table "+tt.tableID) {
+				t.Errorf("log lacks the table id:\n%s", stdout)
+			}
+			if got := strings.Contains(stdout, "Warning: neither parameters.destination.bucket nor the configuration's default bucket is set"); got != tt.warn {
+				t.Errorf("fallback warning %v:\n%s", got, stdout)
+			}
+		})
 	}
 }

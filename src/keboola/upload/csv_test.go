@@ -237,6 +237,26 @@ func TestScanDestinations(t *testing.T) {
 	}
 }
 
+// TestScanBareDestination: a manifest destination that is only a table
+// name goes to the default bucket, as output mapping does with the
+// configuration's default bucket.
+func TestScanBareDestination(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "a.csv"), []byte("x\n"))
+	writeManifest(t, filepath.Join(dir, "a.csv.manifest"), map[string]any{"destination": "orders"})
+	specs, _, err := scanDir(dir, scanOptions{defaultBucket: "in.c-keboola-ex-datagen-7"})
+	if err != nil || len(specs) != 1 || specs[0].tableID != "in.c-keboola-ex-datagen-7.orders" {
+		t.Fatalf("specs %v, err %v", specs, err)
+	}
+	specs, _, err = scanDir(dir, scanOptions{bucket: "out.c-x", defaultBucket: "in.c-keboola-ex-datagen-7"})
+	if err != nil || specs[0].tableID != "out.c-x.orders" {
+		t.Errorf("an explicit bucket wins: %v %v", specs, err)
+	}
+	if _, _, err := scanDir(dir, scanOptions{}); err == nil {
+		t.Error("a bare destination without a default bucket was accepted")
+	}
+}
+
 // discardStore is an objectStore that only counts bytes.
 type discardStore struct{ n int64 }
 

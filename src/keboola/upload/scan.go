@@ -55,9 +55,10 @@ type tableSpec struct {
 
 // scanOptions are the Options fields that shape specs.
 type scanOptions struct {
-	bucket      string
-	prefix      string
-	incremental bool
+	bucket        string
+	defaultBucket string
+	prefix        string
+	incremental   bool
 }
 
 // problems collects every error of a directory so they are reported at once.
@@ -231,7 +232,10 @@ func scanTable(dir string, e os.DirEntry, opt scanOptions) (*tableSpec, error) {
 // manifest's destination and the file name, in that order.
 func (s *tableSpec) resolveDestination(base string, m *manifest, opt scanOptions) error {
 	var bucket, table string
-	if m.Destination != "" {
+	if m.Destination != "" && !strings.Contains(m.Destination, ".") && opt.defaultBucket != "" {
+		// A bare table name: the default bucket, as in output mapping.
+		bucket, table = opt.defaultBucket, m.Destination
+	} else if m.Destination != "" {
 		b, t, err := storage.SplitTableID(m.Destination)
 		if err != nil {
 			return fmt.Errorf("manifest destination: %w", err)

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -45,6 +46,10 @@ type Options struct {
 	// Bucket is the destination bucket id, e.g. "in.c-datagen". Empty means
 	// each manifest's destination decides.
 	Bucket string
+	// DefaultBucket is the bucket of a manifest whose destination is a bare
+	// table name, as output mapping's default bucket is (the component
+	// passes storage.output.default_bucket).
+	DefaultBucket string
 	// TablePrefix is prepended to every table name.
 	TablePrefix string
 	// Incremental forces incremental loads for all tables; otherwise each
@@ -83,6 +88,17 @@ type Options struct {
 	Poll  *storage.PollPolicy
 	// Endpoints override cloud storage endpoints (emulators and tests only).
 	Endpoints Endpoints
+	// BranchID is the branch of the platform job that uploads (KBC_BRANCHID;
+	// the runner sets it for the default branch too). When set, the upload
+	// is refused unless the branch is the project's default branch:
+	// direct upload writes through the production Storage API paths, and a
+	// development branch must never change production tables.
+	BranchID string
+	// ProjectID and StackID are the job's project (KBC_PROJECTID) and
+	// Storage API host (KBC_STACKID). The branch can be looked up only with
+	// a token of that project; with a token of another project the upload
+	// is refused in a platform job.
+	ProjectID, StackID string
 }
 
 // TableStatus is the outcome for one table.
@@ -259,7 +275,8 @@ func prepare(ctx context.Context, opts *Options) (*runner, []*tableSpec, map[str
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("directory %s: %w", opts.Dir, err)
 	}
-	specs, warnings, err := scanDir(absDir, scanOptions{bucket: opts.Bucket, prefix: opts.TablePrefix, incremental: opts.Incremental})
+	specs, warnings, err := scanDir(absDir, scanOptions{bucket: opts.Bucket, defaultBucket: opts.DefaultBucket,
+		prefix: opts.TablePrefix, incremental: opts.Incremental})
 	for _, w := range warnings {
 		r.log.Warn(w)
 	}
@@ -299,6 +316,9 @@ func prepare(ctx context.Context, opts *Options) (*runner, []*tableSpec, map[str
 	}
 	r.log.WithFields(logrus.Fields{"project": r.token.Owner.Name, "projectId": string(r.token.Owner.ID),
 		"fileStorage": r.token.Owner.FileStorageProvider, "token": r.token.Description}).Info("Storage API token verified")
+	if err := r.checkBranch(ctx); err != nil {
+		return nil, nil, nil, err
+	}
 	if r.token.ReadOnly() {
 		return nil, nil, nil, userErrorf("the Storage API token (id %s) belongs to a read-only user; use a token that can write to the destination buckets", r.token.ID)
 	}
@@ -446,4 +466,33 @@ func humanBytes(n int64) string {
 		exp++
 	}
 	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+// checkBranch refuses to upload from a platform job that runs in a
+// development branch (Options.BranchID).
+func (r *runner) checkBranch(ctx context.Context) error {
+	o := r.opts
+	if o.BranchID == "" {
+		return nil
+	}
+	if o.ProjectID != "" && string(r.token.Owner.ID) != o.ProjectID ||
+		o.StackID != "" && !strings.EqualFold(r.client.Host(), o.StackID) {
+		return userErrorf("this job runs in project %s on %s, but the upload token belongs to project %s on %s, so the job's branch cannot be checked: "+
+			"direct upload from a platform job needs a token of the job's own project; or remove parameters.upload.#storage_token and output mapping loads the tables",
+			o.ProjectID, o.StackID, r.token.Owner.ID, r.client.Host())
+	}
+	b, err := r.client.GetDevBranch(ctx, o.BranchID)
+	if err != nil {
+		err = r.redact.err(err)
+		if storage.IsNotFound(err) {
+			return userErrorf("branch %s of this job (KBC_BRANCHID) does not exist in project %s", o.BranchID, r.token.Owner.ID)
+		}
+		return fmt.Errorf("looking up branch %s of this job: %w", o.BranchID, err)
+	}
+	if !bool(b.IsDefault) {
+		return userErrorf("this job runs in the development branch %q (id %s): direct upload would write the production tables, so it is refused; "+
+			"remove parameters.upload.#storage_token and output mapping loads the tables into the branch", b.Name, o.BranchID)
+	}
+	r.log.WithField("branch", o.BranchID).Debug("The job runs in the default branch")
+	return nil
 }
