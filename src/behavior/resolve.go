@@ -219,7 +219,7 @@ func Resolve(s *dsl.Schema) (*Result, Problems) {
 						why = "reaches it only through lookups with \"on\" (a join), which segments do not follow"
 					}
 					ps.warnf(np+".parents", "%q is a parent of %q with a segment_behavior, but %q %s, so no row of %q belongs to a %s row and its segments do not apply; add a column {\"lookup\": {\"from\": \"%s.%s\"}}",
-						pid, n.ID, n.ID, why, n.ID, pid, pid, pn.PK)
+						pid, n.ID, n.ID, why, n.ID, pid, pid, firstKey(pn))
 					continue
 				}
 				link.Fanout = sg.HasFanout()
@@ -564,7 +564,7 @@ func resolveVintage(s *dsl.Schema, i int, n *dsl.Node, pt *Table, ft *Table) *Vi
 			for j := range n.Columns {
 				c := &n.Columns[j]
 				g := c.Generator.Kind
-				if c.Type.IsNumeric() && c.Name != n.PK && (g == dsl.GenDistribution || g == dsl.GenChoice) {
+				if c.Type.IsNumeric() && !n.IsPK(c.Name) && (g == dsl.GenDistribution || g == dsl.GenChoice) {
 					l.Values[c.Name] = append(l.Values[c.Name], k)
 				}
 			}
@@ -603,4 +603,12 @@ func checkVintageColumns(s *dsl.Schema, i int, n *dsl.Node, vb *Vintage, r *Resu
 			}
 		}
 	}
+}
+
+// firstKey returns the first primary key column of n, or a placeholder.
+func firstKey(n *dsl.Node) string {
+	if len(n.PK) == 0 {
+		return "<key column>"
+	}
+	return n.PK[0]
 }

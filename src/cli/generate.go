@@ -375,8 +375,8 @@ func (e *cliEnv) checkGenerateUpload(f generateFlags) error {
 // types, so that uploaded tables get them.
 func writeManifests(p *plan.Plan, dir string, incremental bool) error {
 	for _, t := range p.Order {
-		m := manifest.Table{Incremental: incremental, Description: t.Node.Description, HasHeader: true,
-			Columns: manifest.FromFields(t.Fields(), t.Node.PK)}
+		m := manifest.ForNode(t.Node, t.Fields())
+		m.Incremental, m.HasHeader = incremental, true
 		b, err := m.Marshal(manifest.Legacy)
 		if err != nil {
 			return input.User(fmt.Errorf("table %q: %w", t.ID(), err))
@@ -442,7 +442,7 @@ type tableMetadata struct {
 	Rows       int64    `json:"rows"`
 	Written    int64    `json:"rows_written"`
 	Columns    []string `json:"columns"`
-	PrimaryKey string   `json:"primary_key"`
+	PrimaryKey []string `json:"primary_key"`
 	Seconds    float64  `json:"seconds"`
 }
 

@@ -47,9 +47,9 @@ var (
 	topKeys       = []string{"version", "metadata", "timeframe", "nodes", "constraints", "targets", "dag"}
 	timeframeKeys = []string{"start", "end", "freq"}
 	nodeKeys      = []string{"id", "kind", "pk", "description", "rows", "parents", "fanout", "columns", "modifiers",
-		"segment_behavior", "vintage_behavior", "stage_config", "state_transition_model"}
+		"segment_behavior", "vintage_behavior", "stage_config", "state_transition_model", "metadata"}
 	fanoutKeys = []string{"distribution", "lambda", "lambda_", "min", "max", "clamp"}
-	columnKeys = []string{"name", "type", "nullable", "null_rate", "description", "generator", "modifiers", "constraints"}
+	columnKeys = []string{"name", "type", "nullable", "null_rate", "description", "generator", "modifiers", "constraints", "metadata"}
 	colConsKey = []string{"pattern", "enum", "enum_ref"}
 	nodeKinds  = []string{string(Entity), string(Fact), string(Vocab)}
 	typeNames  = []string{"int", "float", "string", "bool", "datetime", "date"}
@@ -191,10 +191,13 @@ func (d *decoder) node(v *jvalue, path string) Node {
 		}
 	}
 	if pv := d.required(o, "pk"); pv != nil {
-		n.PK, _ = d.nonEmptyStr(pv, o.at("pk"))
+		n.PK = d.primaryKey(pv, o.at("pk"))
 	}
 	if dv := o.get("description"); dv != nil {
 		n.Description, _ = d.str(dv, o.at("description"))
+	}
+	if mv := o.get("metadata"); mv != nil {
+		n.Metadata = d.customMetadata(mv, o.at("metadata"))
 	}
 	if rv := o.get("rows"); rv != nil {
 		if rows, ok := d.integer(rv, o.at("rows")); ok {
@@ -265,9 +268,18 @@ func (d *decoder) nodeRules(n *Node, o *obj) {
 	if n.Kind == Vocab && n.Rows != nil {
 		d.warnf(o.at("rows"), "", "rows is ignored on a vocab node: the first enum_list column sets the row count")
 	}
-	if n.PK != "" && n.Columns != nil && n.Column(n.PK) == nil {
-		names := columnNames(n)
-		d.errorf(o.at("pk"), suggestOr(n.PK, names), "pk %q is not a column of node %q", n.PK, n.ID)
+	if n.Columns != nil {
+		list := o.get("pk") != nil && o.get("pk").kind == jArray
+		for i, k := range n.PK {
+			if k == "" || n.Column(k) != nil {
+				continue
+			}
+			path := o.at("pk")
+			if list {
+				path = index(path, i)
+			}
+			d.errorf(path, suggestOr(k, columnNames(n)), "pk %q is not a column of node %q", k, n.ID)
+		}
 	}
 	seen := map[string]int{}
 	for i, c := range n.Columns {
@@ -436,7 +448,45 @@ func (d *decoder) column(v *jvalue, path string) Column {
 	if cv := o.get("constraints"); cv != nil {
 		c.Constraints = d.columnConstraints(cv, o.at("constraints"))
 	}
+	if mv := o.get("metadata"); mv != nil {
+		c.Metadata = d.customMetadata(mv, o.at("metadata"))
+	}
 	return c
+}
+
+// primaryKey reads "pk": one column name, or a non-empty list of distinct
+// column names (a composite key). Whether the columns exist is checked
+// with the node's other rules.
+func (d *decoder) primaryKey(v *jvalue, path string) []string {
+	switch v.kind {
+	case jString:
+		if s, ok := d.nonEmptyStr(v, path); ok {
+			return []string{s}
+		}
+		return nil
+	case jArray:
+		if len(v.arr) == 0 {
+			d.errorf(path, `name one column ("pk": "id") or several ("pk": ["order_id", "line_no"])`, "pk must not be an empty list")
+			return nil
+		}
+		pk := make([]string, 0, len(v.arr))
+		seen := map[string]int{}
+		for i, e := range v.arr {
+			s, ok := d.nonEmptyStr(e, index(path, i))
+			if !ok {
+				pk = append(pk, "")
+				continue
+			}
+			if j, dup := seen[s]; dup {
+				d.errorf(index(path, i), "remove one of them", "column %q is listed twice in pk (also pk[%d])", s, j)
+			}
+			seen[s] = i
+			pk = append(pk, s)
+		}
+		return pk
+	}
+	d.errorf(path, `e.g. "pk": "id" or "pk": ["order_id", "line_no"]`, "expected a column name or a list of column names, got %s", v.describe())
+	return nil
 }
 
 func (d *decoder) columnConstraints(v *jvalue, path string) *ColumnConstraints {

@@ -151,7 +151,7 @@ func TestDecodedSimpleUsersEvents(t *testing.T) {
 	if user == nil || event == nil {
 		t.Fatal("nodes missing")
 	}
-	if user.Kind != Entity || user.PK != "user_id" || user.Rows != nil {
+	if user.Kind != Entity || len(user.PK) != 1 || user.PK[0] != "user_id" || user.Rows != nil {
 		t.Errorf("user: kind %s pk %s rows %v", user.Kind, user.PK, user.Rows)
 	}
 	if seq := user.Column("user_id").Generator.Sequence; seq == nil || seq.Start != 1 || seq.Step != 1 {

@@ -56,10 +56,16 @@ const (
 
 // Node is one table of the document.
 type Node struct {
-	ID          string
-	Kind        NodeKind
-	PK          string
+	ID   string
+	Kind NodeKind
+	// PK lists the primary key columns in key order: one name for a
+	// single-column key ("pk": "id"), several for a composite key
+	// ("pk": ["order_id", "line_no"]).
+	PK          []string
 	Description string
+	// Metadata is custom table metadata, in document order, written into
+	// the table's manifest and Storage metadata next to datagen's own keys.
+	Metadata []MetadataEntry
 	// Rows is the declared row count; nil means not declared.
 	Rows      *int64
 	Parents   []string
@@ -98,6 +104,14 @@ type Column struct {
 	// Constraints is the column-level constraints object (pattern, enum,
 	// enum_ref), used by validation.
 	Constraints *ColumnConstraints
+	// Metadata is custom column metadata, in document order, written into
+	// the table's manifest and Storage metadata next to datagen's own keys.
+	Metadata []MetadataEntry
+}
+
+// MetadataEntry is one custom metadata key and its value.
+type MetadataEntry struct {
+	Key, Value string
 }
 
 // ColumnConstraints are column-level value constraints.
@@ -417,6 +431,16 @@ func (s *Schema) Node(id string) *Node {
 		}
 	}
 	return nil
+}
+
+// IsPK reports whether the named column is part of the node's primary key.
+func (n *Node) IsPK(name string) bool {
+	for _, k := range n.PK {
+		if k == name {
+			return true
+		}
+	}
+	return false
 }
 
 // Column returns the column with the given name, or nil.

@@ -5,6 +5,7 @@ import (
 	"math"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"datagen/src/column"
@@ -17,19 +18,24 @@ func (v *Validator) planChecks() {
 	s := v.s
 	for _, t := range v.tables {
 		v.add(&tableCheck{t: t})
-		if j := t.colIndex(t.node.PK); t.node.PK != "" {
-			v.add(v.newUnique(t, j, t.id+".pk_unique", true))
+		switch pk := t.node.PK; {
+		case len(pk) == 1:
+			v.add(v.newUnique(t, t.colIndex(pk[0]), t.id+".pk_unique", true))
+		case len(pk) > 1:
+			v.add(v.newCompositeKey(t, v.name(t.id+".pk_unique")))
 		}
 		for _, pid := range t.node.Parents {
 			p := v.byID[pid]
 			if p == nil {
 				continue
 			}
-			j, pj := v.parentLink(t, p)
-			if j < 0 {
-				continue
+			for _, l := range v.parentLinks(t, p) {
+				name := fmt.Sprintf("%s.fk_%s.integrity", t.id, pid)
+				if len(p.node.PK) > 1 {
+					name = fmt.Sprintf("%s.fk_%s.%s.integrity", t.id, pid, p.cols[l.pj].spec.Name)
+				}
+				v.add(&fkCheck{m: v.newMember(t, l.j, p, l.pj), name: v.name(name), what: "foreign key"})
 			}
-			v.add(&fkCheck{m: v.newMember(t, j, p, pj), name: v.name(fmt.Sprintf("%s.fk_%s.integrity", t.id, pid)), what: "foreign key"})
 		}
 	}
 	for _, u := range s.Constraints.Unique {
@@ -104,18 +110,38 @@ type fixedCheck struct{ r Result }
 func fixed(r Result) checker                      { return &fixedCheck{r} }
 func (f *fixedCheck) results(*Validator) []Result { return []Result{f.r} }
 
-// parentLink finds the column of t that copies the primary key of parent
-// p: a lookup generator reading p's pk (the engine fills it from the
-// parent row). It returns -1 when t has none.
+// keyLink pairs a column j of a child table with the primary key column
+// pj of its parent that it copies.
+type keyLink struct{ j, pj int }
+
+// parentLinks finds the columns of t that copy a part of the primary key
+// of parent p: lookup generators reading a key column of p (the engine
+// fills them from the parent row), in key order, at most one per part.
+func (v *Validator) parentLinks(t, p *tableState) []keyLink {
+	var out []keyLink
+	for _, k := range p.node.PK {
+		pj := p.colIndex(k)
+		if pj < 0 {
+			continue
+		}
+		for j, c := range t.cols {
+			if l := c.spec.Generator.Lookup; l != nil && l.Table == p.id && l.Column == k {
+				out = append(out, keyLink{j, pj})
+				break
+			}
+		}
+	}
+	return out
+}
+
+// parentLink finds the column of t that copies the single-column primary
+// key of parent p. It returns -1 when t has none or p's key is composite.
 func (v *Validator) parentLink(t, p *tableState) (int, int) {
-	pj := p.colIndex(p.node.PK)
-	if pj < 0 {
+	if len(p.node.PK) != 1 {
 		return -1, -1
 	}
-	for j, c := range t.cols {
-		if l := c.spec.Generator.Lookup; l != nil && l.Table == p.id && l.Column == p.node.PK {
-			return j, pj
-		}
+	if l := v.parentLinks(t, p); len(l) == 1 {
+		return l[0].j, l[0].pj
 	}
 	return -1, -1
 }
@@ -198,7 +224,7 @@ type uniqueCheck struct {
 
 func (v *Validator) newUnique(t *tableState, j int, name string, pk bool) checker {
 	if j < 0 {
-		return fixed(newResult(Structural, true, t.id, v.name(t.id+".pk_exists"), false, nil, "primary key %q is not a column of %q", t.node.PK, t.id))
+		return fixed(newResult(Structural, true, t.id, v.name(t.id+".pk_exists"), false, nil, "primary key %q is not a column of %q", strings.Join(t.node.PK, ", "), t.id))
 	}
 	kind := keyText
 	if intLike(t.cols[j].spec.Type) {
@@ -219,11 +245,16 @@ func (c *uniqueCheck) results(*Validator) []Result {
 	col := t.cols[c.j].spec.Name
 	d := map[string]any{"total_rows": t.rows, "unique_values": k.set.Len(), "duplicates": k.dups,
 		"null_count": k.nulls, "sample_duplicates": nonNil(k.dupSamples), "comparison": k.kind.String()}
+	if c.pk && t.cols[c.j].spec.Type == column.String {
+		d["empty_count"] = k.empties
+	}
 	switch {
 	case k.dups > 0:
 		return []Result{newResult(Structural, true, t.id, c.name, false, d, "%d duplicate value(s) in %s.%s, e.g. %v", k.dups, t.id, col, k.dupSamples)}
 	case c.pk && k.nulls > 0:
 		return []Result{newResult(Structural, true, t.id, c.name, false, d, "primary key %s.%s has %d null(s)", t.id, col, k.nulls)}
+	case c.pk && k.empties > 0:
+		return []Result{newResult(Structural, true, t.id, c.name, false, d, "primary key %s.%s has %d empty string(s); %s", t.id, col, k.empties, emptyKeyWhy)}
 	}
 	return []Result{newResult(Structural, true, t.id, c.name, true, d, "%s.%s is unique (%d values)", t.id, col, k.set.Len())}
 }

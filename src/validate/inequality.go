@@ -171,7 +171,7 @@ func (v *Validator) linkColumn(child, parent *tableState) int {
 	for _, fk := range v.s.Constraints.ForeignKeys {
 		ft, fj := v.column(fk.From)
 		tt, tj := v.column(fk.To)
-		if ft == child && tt == parent && fj >= 0 && tj == parent.colIndex(parent.node.PK) {
+		if ft == child && tt == parent && fj >= 0 && tj == parent.keyCol() {
 			return fj
 		}
 	}
@@ -196,7 +196,7 @@ type parentValues struct {
 const parentValuesCap = 5_000_000
 
 func (v *Validator) parentValues(t *tableState, j int) *parentValues {
-	pk := t.colIndex(t.node.PK)
+	pk := t.keyCol()
 	kind := keyText
 	if pk >= 0 && intLike(t.cols[pk].spec.Type) {
 		kind = keyInt

@@ -51,6 +51,7 @@ type keyIndex struct {
 	kind       keyKind
 	set        *keySet
 	nulls      int64
+	empties    int64 // empty strings, which CSV and Keboola Storage read as null
 	dups       int64
 	dupSamples []string
 	buf        []byte
@@ -95,6 +96,9 @@ func (k *keyIndex) feed(b *blockView) {
 		if vec.IsNull(i) {
 			k.nulls++
 			continue
+		}
+		if vec.Type == column.String && vec.Strs[i] == "" {
+			k.empties++
 		}
 		if !k.set.Add(keyOf(k.kind, vec, i, &k.buf)) {
 			k.dups++

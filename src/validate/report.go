@@ -216,8 +216,14 @@ func (v *Validator) recommend(rep *Report) []string {
 			if p == nil {
 				continue
 			}
-			if j, _ := v.parentLink(t, p); j < 0 {
-				add(fmt.Sprintf("%q has parent %q but no column copies %s.%s (a lookup generator from \"%s.%s\"); add one so that the relationship can be checked", t.id, pid, pid, p.node.PK, pid, p.node.PK))
+			copied := map[int]bool{}
+			for _, l := range v.parentLinks(t, p) {
+				copied[l.pj] = true
+			}
+			for _, k := range p.node.PK {
+				if pj := p.colIndex(k); pj >= 0 && !copied[pj] {
+					add(fmt.Sprintf("%q has parent %q but no column copies %s.%s (a lookup generator from \"%s.%s\"); add one so that the relationship can be checked", t.id, pid, pid, k, pid, k))
+				}
 			}
 		}
 	}

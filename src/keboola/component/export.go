@@ -72,7 +72,7 @@ type DatasetTable struct {
 	ID          string        `json:"id"`
 	Kind        string        `json:"kind"`
 	Destination string        `json:"destination"`
-	PrimaryKey  string        `json:"primary_key"`
+	PrimaryKey  []string      `json:"primary_key"`
 	Sources     []string      `json:"sources"`
 	File        string        `json:"file"`
 	Sliced      bool          `json:"sliced"`
@@ -275,8 +275,9 @@ func exportTable(ctx context.Context, o ExportOptions, t *plan.Table, files []st
 	if o.Bucket != "" {
 		dest = o.Bucket + "." + name
 	}
-	m := manifest.Table{Destination: dest, Incremental: o.Incremental, Description: t.Node.Description,
-		Columns: manifest.FromFields(fields, t.Node.PK), Metadata: []manifest.KV{{Key: "datagen.kind", Value: string(t.Node.Kind)}}}
+	m := manifest.ForNode(t.Node, fields)
+	m.Destination, m.Incremental = dest, o.Incremental
+	m.Metadata = []manifest.KV{{Key: "datagen.kind", Value: string(t.Node.Kind)}}
 	w, err := NewTableWriter(TableOptions{Dir: o.OutDir, Name: name, Fields: fields, Manifest: m, Flavour: o.Flavour,
 		Gzip: o.Gzip, ExpectedRows: total, SlicedAboveRows: o.SlicedAboveRows, SlicedAboveBytes: o.SlicedAboveBytes,
 		SliceRows: o.SliceRows, SliceBytes: o.SliceBytes})

@@ -227,9 +227,9 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker **Masker) (*S
 		if !ok {
 			exp = -1
 		}
-		m := manifest.Table{Destination: dest.manifest(name), Incremental: p.Destination.Incremental,
-			Description: t.Node.Description, Columns: manifest.FromFields(fields, t.Node.PK),
-			Metadata: append(meta[:len(meta):len(meta)], manifest.KV{Key: "datagen.kind", Value: string(t.Node.Kind)})}
+		m := manifest.ForNode(t.Node, fields)
+		m.Destination, m.Incremental = dest.manifest(name), p.Destination.Incremental
+		m.Metadata = append(meta[:len(meta):len(meta)], manifest.KV{Key: "datagen.kind", Value: string(t.Node.Kind)})
 		w, err := NewTableWriter(TableOptions{Dir: dd.OutTables(), Name: name, Fields: fields, Manifest: m,
 			Flavour: flavour, Gzip: p.Output.Gzip, ExpectedRows: exp,
 			SlicedAboveRows: p.Output.SlicedAboveRows, SlicedAboveBytes: p.Output.SlicedAboveMB << 20,

@@ -65,7 +65,7 @@ func writeTable(t *testing.T, o TableOptions, rows int64, block int) (*TableWrit
 	t.Helper()
 	dir := t.TempDir()
 	o.Dir, o.Name, o.Fields = dir, "t", testFields
-	o.Manifest = manifest.Table{Destination: "in.c-b.t", Columns: manifest.FromFields(testFields, "id")}
+	o.Manifest = manifest.Table{Destination: "in.c-b.t", Columns: manifest.FromFields(testFields, []string{"id"})}
 	w, err := NewTableWriter(o)
 	if err != nil {
 		t.Fatal(err)
@@ -227,7 +227,7 @@ func TestTableWriterAbortLeavesNothing(t *testing.T) {
 	for _, sliced := range []bool{false, true} {
 		dir := t.TempDir()
 		o := TableOptions{Dir: dir, Name: "t", Fields: testFields, ExpectedRows: 50, SliceRows: 10,
-			Manifest: manifest.Table{Columns: manifest.FromFields(testFields, "id")}}
+			Manifest: manifest.Table{Columns: manifest.FromFields(testFields, []string{"id"})}}
 		if sliced {
 			o.SlicedAboveRows = 1
 		}
@@ -251,7 +251,7 @@ func TestTableWriterAbortLeavesNothing(t *testing.T) {
 func TestTableWriterRejectsBadBlock(t *testing.T) {
 	dir := t.TempDir()
 	w, err := NewTableWriter(TableOptions{Dir: dir, Name: "t", Fields: testFields, ExpectedRows: 5,
-		Manifest: manifest.Table{Columns: manifest.FromFields(testFields, "id")}})
+		Manifest: manifest.Table{Columns: manifest.FromFields(testFields, []string{"id"})}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -301,7 +301,7 @@ func BenchmarkTableWriter(b *testing.B) {
 				dir := b.TempDir()
 				o := tc.o
 				o.Dir, o.Name, o.Fields, o.ExpectedRows = dir, "t", testFields, 1<<16
-				o.Manifest = manifest.Table{Columns: manifest.FromFields(testFields, "id")}
+				o.Manifest = manifest.Table{Columns: manifest.FromFields(testFields, []string{"id"})}
 				w, err := NewTableWriter(o)
 				if err != nil {
 					b.Fatal(err)

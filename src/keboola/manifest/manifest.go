@@ -18,9 +18,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"datagen/src/column"
+	"datagen/src/dsl"
 )
 
 // Flavour is the manifest format.
@@ -109,6 +111,9 @@ type Column struct {
 	Nullable    bool
 	PrimaryKey  bool
 	Description string
+	// Metadata is custom column metadata, written after datagen's own
+	// keys.
+	Metadata []KV
 }
 
 // Table describes one output table.
@@ -122,8 +127,13 @@ type Table struct {
 	// HasHeader states whether the data file starts with a header row.
 	// Sliced tables are headless.
 	HasHeader bool
-	// Metadata is extra table metadata (key → value), written in key order.
+	// Metadata is extra table metadata (key → value), written in order.
 	Metadata []KV
+	// Custom is the schema's own table metadata, written after Metadata.
+	Custom []KV
+	// PrimaryKey lists the key columns in key order; when nil, the
+	// columns marked PrimaryKey, in column order.
+	PrimaryKey []string
 }
 
 // KV is one metadata entry.
@@ -139,15 +149,51 @@ const (
 	KeyNullable    = "KBC.datatype.nullable"
 )
 
-// FromFields builds the columns of a table from its fields; the column
-// named pk (if any) is marked as the primary key.
-func FromFields(fields []column.Field, pk string) []Column {
+// FromFields builds the columns of a table from its fields; the columns
+// named in pk are marked as the primary key and are never nullable.
+//
+// A string column that is not part of the key is always declared
+// nullable: under native types Keboola stores an empty string as NULL
+// (treatValuesAsNull defaults to [""], and CSV cannot tell the two
+// apart), so a NOT NULL string column that holds "" would fail the
+// import. Other types keep the field's nullability: a null of a
+// non-nullable column stops the generation before any file is written.
+func FromFields(fields []column.Field, pk []string) []Column {
 	cols := make([]Column, len(fields))
 	for i, f := range fields {
-		cols[i] = Column{Name: f.Name, Type: f.Type, Nullable: f.Nullable && f.Name != pk,
-			PrimaryKey: f.Name == pk, Description: f.Description}
+		key := slices.Contains(pk, f.Name)
+		cols[i] = Column{Name: f.Name, Type: f.Type, Nullable: (f.Nullable || f.Type == column.String) && !key,
+			PrimaryKey: key, Description: f.Description}
 	}
 	return cols
+}
+
+// ForNode builds the manifest description of node n's table from its
+// fields (name, type, nullability and description of every column, as
+// the plan gives them): the columns as FromFields makes them with the
+// node's primary key in key order, the node's description, and the
+// node's and columns' custom metadata. Destination, incremental loading,
+// the header and datagen's own table metadata are left to the caller.
+func ForNode(n *dsl.Node, fields []column.Field) Table {
+	t := Table{Description: n.Description, Columns: FromFields(fields, n.PK), PrimaryKey: slices.Clone(n.PK)}
+	for i := range t.Columns {
+		if c := n.Column(t.Columns[i].Name); c != nil {
+			t.Columns[i].Metadata = customKV(c.Metadata)
+		}
+	}
+	t.Custom = customKV(n.Metadata)
+	return t
+}
+
+func customKV(md []dsl.MetadataEntry) []KV {
+	if len(md) == 0 {
+		return nil
+	}
+	out := make([]KV, len(md))
+	for i, e := range md {
+		out[i] = KV{Key: e.Key, Value: e.Value}
+	}
+	return out
 }
 
 // legacy is the JSON form of a legacy manifest; field order is the key
@@ -182,6 +228,7 @@ type schemaColumn struct {
 	Nullable    bool                `json:"nullable"`
 	PrimaryKey  bool                `json:"primary_key,omitempty"`
 	Description string              `json:"description,omitempty"`
+	Metadata    map[string]string   `json:"metadata,omitempty"`
 }
 
 type dataType struct {
@@ -189,12 +236,15 @@ type dataType struct {
 }
 
 // Check reports a table that output mapping would reject: no columns,
-// an empty or repeated column name, or a primary key on a nullable column.
+// an empty or repeated column name, a primary key on a nullable column, a
+// PrimaryKey list that does not match the columns marked as keys, or a
+// metadata key given twice for the table or for one column.
 func (t *Table) Check() error {
 	if len(t.Columns) == 0 {
 		return fmt.Errorf("table %q has no columns", t.Destination)
 	}
 	seen := map[string]bool{}
+	keys := 0
 	for i, c := range t.Columns {
 		if c.Name == "" {
 			return fmt.Errorf("column %d has an empty name", i)
@@ -206,8 +256,66 @@ func (t *Table) Check() error {
 		if c.PrimaryKey && c.Nullable {
 			return fmt.Errorf("primary key column %q must not be nullable", c.Name)
 		}
+		if c.PrimaryKey {
+			keys++
+		}
+		if k := repeatedKey(c.kv()); k != "" {
+			return fmt.Errorf("column %q: metadata key %q is given twice", c.Name, k)
+		}
+	}
+	if t.PrimaryKey != nil {
+		inKey := map[string]bool{}
+		for _, k := range t.PrimaryKey {
+			i := slices.IndexFunc(t.Columns, func(c Column) bool { return c.Name == k })
+			switch {
+			case i < 0:
+				return fmt.Errorf("primary key column %q is not a column of the table", k)
+			case !t.Columns[i].PrimaryKey || inKey[k]:
+				return fmt.Errorf("primary key %v does not match the columns marked as keys", t.PrimaryKey)
+			}
+			inKey[k] = true
+		}
+		if len(inKey) != keys {
+			return fmt.Errorf("primary key %v does not match the columns marked as keys", t.PrimaryKey)
+		}
+	}
+	if k := repeatedKey(t.tableKV()); k != "" {
+		return fmt.Errorf("table metadata key %q is given twice", k)
 	}
 	return nil
+}
+
+// repeatedKey returns the first key that appears twice in kv, or "".
+func repeatedKey(kv []KV) string {
+	seen := map[string]bool{}
+	for _, e := range kv {
+		if seen[e.Key] {
+			return e.Key
+		}
+		seen[e.Key] = true
+	}
+	return ""
+}
+
+// tableKV is the table metadata: the description, datagen's keys, then
+// the custom keys.
+func (t *Table) tableKV() []KV {
+	var kv []KV
+	if t.Description != "" {
+		kv = append(kv, KV{KeyDescription, t.Description})
+	}
+	kv = append(kv, t.Metadata...)
+	return append(kv, t.Custom...)
+}
+
+// kv is the legacy column metadata: base type, nullability, description,
+// then the custom keys.
+func (c *Column) kv() []KV {
+	kv := []KV{{KeyBaseType, BaseType(c.Type)}, {KeyNullable, boolDigit(c.Nullable)}}
+	if c.Description != "" {
+		kv = append(kv, KV{KeyDescription, c.Description})
+	}
+	return append(kv, c.Metadata...)
 }
 
 // Marshal returns the manifest of t in flavour f as indented JSON with a
@@ -234,6 +342,9 @@ func (t *Table) Marshal(f Flavour) ([]byte, error) {
 }
 
 func (t *Table) primaryKey() []string {
+	if t.PrimaryKey != nil {
+		return slices.Clone(t.PrimaryKey)
+	}
 	pk := []string{}
 	for _, c := range t.Columns {
 		if c.PrimaryKey {
@@ -252,16 +363,9 @@ func (t *Table) legacy() *legacy {
 			m.Columns = append(m.Columns, c.Name)
 		}
 	}
-	if t.Description != "" {
-		m.Metadata = append(m.Metadata, KV{KeyDescription, t.Description})
-	}
-	m.Metadata = append(m.Metadata, t.Metadata...)
+	m.Metadata = t.tableKV()
 	for _, c := range t.Columns {
-		kv := []KV{{KeyBaseType, BaseType(c.Type)}, {KeyNullable, boolDigit(c.Nullable)}}
-		if c.Description != "" {
-			kv = append(kv, KV{KeyDescription, c.Description})
-		}
-		m.ColumnMetadata[c.Name] = kv
+		m.ColumnMetadata[c.Name] = c.kv()
 	}
 	return m
 }
@@ -269,16 +373,23 @@ func (t *Table) legacy() *legacy {
 func (t *Table) schema() *schemaManifest {
 	m := &schemaManifest{Destination: t.Destination, Incremental: t.Incremental, Delimiter: ",", Enclosure: `"`,
 		ManifestType: "output", HasHeader: t.HasHeader, Description: t.Description}
-	if len(t.Metadata) > 0 {
+	if len(t.Metadata)+len(t.Custom) > 0 {
 		m.TableMetadata = map[string]string{}
-		for _, kv := range t.Metadata {
+		for _, kv := range append(t.Metadata[:len(t.Metadata):len(t.Metadata)], t.Custom...) {
 			m.TableMetadata[kv.Key] = kv.Value
 		}
 	}
 	for _, c := range t.Columns {
-		m.Schema = append(m.Schema, schemaColumn{Name: c.Name,
+		sc := schemaColumn{Name: c.Name,
 			DataType: map[string]dataType{"base": {Type: BaseType(c.Type)}},
-			Nullable: c.Nullable && !c.PrimaryKey, PrimaryKey: c.PrimaryKey, Description: c.Description})
+			Nullable: c.Nullable && !c.PrimaryKey, PrimaryKey: c.PrimaryKey, Description: c.Description}
+		if len(c.Metadata) > 0 {
+			sc.Metadata = map[string]string{}
+			for _, kv := range c.Metadata {
+				sc.Metadata[kv.Key] = kv.Value
+			}
+		}
+		m.Schema = append(m.Schema, sc)
 	}
 	return m
 }
