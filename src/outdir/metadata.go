@@ -33,13 +33,37 @@ type Metadata struct {
 
 // TableMetadata describes one table of a run.
 type TableMetadata struct {
-	Kind       string   `json:"kind"`
-	File       string   `json:"file"`
-	Rows       int64    `json:"rows"`
-	Written    int64    `json:"rows_written"`
-	Columns    []string `json:"columns"`
-	PrimaryKey string   `json:"primary_key"`
-	Seconds    float64  `json:"seconds"`
+	Kind       string     `json:"kind"`
+	File       string     `json:"file"`
+	Rows       int64      `json:"rows"`
+	Written    int64      `json:"rows_written"`
+	Columns    []string   `json:"columns"`
+	PrimaryKey KeyColumns `json:"primary_key"`
+	Seconds    float64    `json:"seconds"`
+}
+
+// KeyColumns lists the primary key columns of a table in key order. It is
+// written as a JSON list and read from a list or, as metadata files
+// written before composite keys were supported have it, from one string.
+type KeyColumns []string
+
+// UnmarshalJSON accepts ["a", "b"] or "a".
+func (k *KeyColumns) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*k = nil
+		return nil
+	}
+	var one string
+	if err := json.Unmarshal(b, &one); err == nil {
+		*k = KeyColumns{one}
+		return nil
+	}
+	var list []string
+	if err := json.Unmarshal(b, &list); err != nil {
+		return fmt.Errorf("primary_key: want a list of column names: %w", err)
+	}
+	*k = list
+	return nil
 }
 
 // RunInfo is what a run's metadata records besides its tables.
