@@ -39,9 +39,14 @@ type Env struct {
 // returns the exit code. Cancelling ctx with a cause of type Cancelled has
 // the effect of the signal it names.
 func Run(ctx context.Context, args []string, env Env) int {
+	return run(ctx, args, env, signals{notify: signal.Notify, stop: signal.Stop})
+}
+
+// run is Run with the process's signals replaced by sig.
+func run(ctx context.Context, args []string, env Env, sig signals) int {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	e := newCLIEnv(env, cancel)
+	e := newCLIEnv(env, cancel, sig)
 	root := newRootCmd(e)
 	if args == nil {
 		args = []string{} // cobra reads os.Args for nil
@@ -58,16 +63,20 @@ type cliEnv struct {
 	environ        map[string]string
 	version        string
 	// cancel cancels the context of the running command.
-	cancel context.CancelCauseFunc
-	// notify and stopNotify subscribe to and unsubscribe from signals
-	// (signal.Notify and signal.Stop; replaced in tests).
-	notify     func(chan<- os.Signal, ...os.Signal)
-	stopNotify func(chan<- os.Signal)
+	cancel  context.CancelCauseFunc
+	signals signals
 }
 
-func newCLIEnv(env Env, cancel context.CancelCauseFunc) *cliEnv {
+// signals subscribes to and unsubscribes from the process's signals:
+// signal.Notify and signal.Stop, replaced in tests.
+type signals struct {
+	notify func(chan<- os.Signal, ...os.Signal)
+	stop   func(chan<- os.Signal)
+}
+
+func newCLIEnv(env Env, cancel context.CancelCauseFunc, sig signals) *cliEnv {
 	e := &cliEnv{stdin: env.Stdin, stdout: env.Stdout, stderr: env.Stderr, environ: env.Environ,
-		version: env.Version, cancel: cancel, notify: signal.Notify, stopNotify: signal.Stop}
+		version: env.Version, cancel: cancel, signals: sig}
 	if e.stdin == nil {
 		e.stdin = strings.NewReader("")
 	}
@@ -103,7 +112,11 @@ func newRootCmd(e *cliEnv) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "datagen",
 		Short: "Schema-first synthetic data generator",
-		Long:  "datagen generates related tables described in a JSON schema: fast, reproducible, validated.",
+		Long: `datagen generates related tables described in a JSON schema: fast, reproducible, validated.
+
+Exit codes: 0 success; 1 a mistake in the input (a command-line mistake is
+printed with the command's usage); 2 an application error; 130, 143 or 129
+when SIGINT, SIGTERM or SIGHUP cancelled a command that writes.`,
 		// Runnable so that a missing or unknown command is a usage
 		// mistake (exit code 1) rather than help with exit code 0.
 		Args:          commandArgs,

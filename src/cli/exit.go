@@ -72,21 +72,21 @@ func (e *cliEnv) cancellable(cmd *cobra.Command) *cobra.Command {
 func (e *cliEnv) trapSignals() (stop func()) {
 	ch := make(chan os.Signal, 1)
 	done := make(chan struct{})
-	e.notify(ch, cancelSignals...)
+	e.signals.notify(ch, cancelSignals...)
 	go func() {
 		select {
 		case s := <-ch:
-			e.stopNotify(ch)
 			sig, ok := s.(syscall.Signal)
 			if !ok {
 				sig = syscall.SIGINT
 			}
 			e.cancel(Cancelled{Signal: sig})
+			e.signals.stop(ch)
 		case <-done:
 		}
 	}()
 	return func() {
-		e.stopNotify(ch)
+		e.signals.stop(ch)
 		close(done)
 	}
 }
