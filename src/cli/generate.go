@@ -1,8 +1,8 @@
 package cli
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -21,10 +21,11 @@ import (
 	"datagen/src/column"
 	"datagen/src/dsl"
 	"datagen/src/engine"
-	"datagen/src/gen"
 	"datagen/src/input"
 	"datagen/src/keboola/manifest"
 	"datagen/src/keboola/upload"
+	"datagen/src/outdir"
+	"datagen/src/pipeline"
 	"datagen/src/plan"
 	"datagen/src/sink"
 	"datagen/src/validate"
@@ -185,62 +186,62 @@ func (e *cliEnv) runGenerate(ctx context.Context, schemaPath string, f generateF
 			return usageError{err}
 		}
 	}
-	p, data, err := e.loadPlan(schemaPath, f.lenient)
+	p, _, err := e.loadPlan(schemaPath, f.lenient)
 	if err != nil {
 		return err
 	}
 
-	suffix := ""
-	if f.parts > 1 {
-		suffix = fmt.Sprintf(".part-%d-of-%d", f.part, f.parts)
-	}
 	sopts := sink.Options{Compression: f.compress, Metadata: map[string]string{
 		"datagen.version": e.version, "datagen.seed": fmt.Sprint(f.seed), "datagen.format_version": fmt.Sprint(engine.FormatVersion),
 	}}
+	part := outdir.Part{K: f.part, N: f.parts}
 	var val *validate.Validator
 	if f.validate {
 		if val, err = validate.New(p, validate.Options{DataDir: f.out, Format: string(format), Version: e.version}); err != nil {
-			return input.User(err)
+			return err
 		}
 	}
 	files := map[string]string{}
-	open := func(t *plan.Table, fields []column.Field) (engine.Writer, error) {
-		name := t.ID() + suffix
-		w, err := sink.Open(f.out, name, format, fields, sopts)
-		if err != nil {
-			return nil, err
-		}
-		files[t.ID()] = sink.FileName(name, format, sopts)
-		sw := newSinkWriter(w)
-		if val == nil {
-			return sw, nil
-		}
-		cw, err := val.Table(t.ID(), fields)
-		if err != nil {
-			w.Abort()
-			return nil, err
-		}
-		return newTeeWriter(sw, cw), nil
-	}
+	var rep *validate.Report
 	prog := newProgress(f.noProgress, e.stderr)
-	res, err := engine.Run(ctx, p, engine.Options{
-		Seed: f.seed, Workers: f.workers, BlockRows: f.blockRows, Parts: f.parts, Part: f.part,
-		Scale: f.scale, SampleRows: f.sample, Open: open, Progress: prog.event,
+	res, err := pipeline.Run(ctx, pipeline.Options{
+		Plan: p,
+		Engine: engine.Options{Seed: f.seed, Workers: f.workers, BlockRows: f.blockRows, Parts: f.parts, Part: f.part,
+			Scale: f.scale, SampleRows: f.sample, Progress: prog.event},
+		Dir:       f.out,
+		Validator: val,
+		Open: func(tx *outdir.Tx, t *plan.Table, fields []column.Field) (engine.Writer, error) {
+			files[t.ID()] = outdir.TableFile(t.ID(), string(format), false, part)
+			return sink.Open(tx.Path(""), outdir.TableBase(t.ID(), part), format, fields, sopts)
+		},
+		Finish: func(tx *outdir.Tx, res *engine.Result) error {
+			prog.finish()
+			meta := outdir.BuildMetadata(p, outdir.RunInfo{Seed: f.seed, Format: f.format, Scale: f.scale,
+				SampleRows: f.sample, Part: part, Workers: f.workers, Version: e.version}, res, files)
+			if err := tx.WriteFile(outdir.MetadataFile(part), meta.Marshal()); err != nil {
+				return err
+			}
+			if val != nil {
+				var err error
+				if rep, err = val.Finish(); err != nil {
+					return err
+				}
+				var buf bytes.Buffer
+				if err := rep.WriteJSON(&buf); err != nil {
+					return err
+				}
+				if err := tx.WriteFile(outdir.ReportFile, buf.Bytes()); err != nil {
+					return err
+				}
+			}
+			if f.upload {
+				return writeManifests(p, tx.Path(""), f.up.incremental)
+			}
+			return nil
+		},
 	})
-	prog.finish()
 	if err != nil {
-		var ge *gen.Error
-		var ee *engine.Error
-		if errors.As(err, &ge) || errors.As(err, &ee) {
-			return input.User(fmt.Errorf("generation failed; no table was written: %w", err))
-		}
-		return fmt.Errorf("generation failed; no table was written: %w", err)
-	}
-	meta := buildMetadata(p, data, f, e.version, res, files)
-	b, _ := json.MarshalIndent(meta, "", "  ")
-	name := ".metadata" + suffix + ".json"
-	if err := sink.WriteFileAtomic(filepath.Join(f.out, name), append(b, '\n')); err != nil {
-		return fmt.Errorf("writing metadata: %w", err)
+		return err
 	}
 	if !f.noProgress {
 		var rows int64
@@ -250,33 +251,23 @@ func (e *cliEnv) runGenerate(ctx context.Context, schemaPath string, f generateF
 		where, _ := filepath.Abs(f.out)
 		fmt.Fprintf(e.stdout, "Wrote %d tables (%d rows) to %s\n", len(res.Tables), rows, where)
 	}
-	if val != nil {
-		if err := e.finishValidation(val, f); err != nil {
+	if rep != nil {
+		if err := e.reportValidation(rep, f); err != nil {
 			return err
 		}
 	}
 	if !f.upload {
 		return nil
 	}
-	if err := writeManifests(p, f.out, f.up.incremental); err != nil {
-		return err
-	}
 	f.up.parallel = upload.DefaultParallelism
 	f.up.sliceMiB = upload.DefaultSliceBytes >> 20
 	return e.runUpload(ctx, f.out, f.up)
 }
 
-// finishValidation writes the report of checks computed while generating
-// and prints its summary; a failed check or a low score is exit code 1.
-func (e *cliEnv) finishValidation(v *validate.Validator, f generateFlags) error {
-	rep, err := v.Finish()
-	if err != nil {
-		return err
-	}
-	path := filepath.Join(f.out, "validation_report.json")
-	if err := writeReportFile(path, rep.WriteJSON); err != nil {
-		return err
-	}
+// reportValidation prints the summary of the checks computed while
+// generating; a failed check or a low score is exit code 1.
+func (e *cliEnv) reportValidation(rep *validate.Report, f generateFlags) error {
+	path := filepath.Join(f.out, outdir.ReportFile)
 	if !f.noProgress {
 		if err := rep.WriteSummary(e.stderr, f.minScore); err != nil {
 			return err
@@ -288,61 +279,6 @@ func (e *cliEnv) finishValidation(v *validate.Validator, f generateFlags) error 
 			rep.Summary.HardFailures, rep.Summary.QualityScore, f.minScore))
 	}
 	return nil
-}
-
-// teeWriter sends every block to the file writer and to the validator.
-type teeWriter struct {
-	file engine.Writer
-	val  engine.Writer
-}
-
-// encodingTeeWriter keeps the file writer's concurrent encoding.
-type encodingTeeWriter struct {
-	teeWriter
-	enc engine.Encoder
-}
-
-func newTeeWriter(file, val engine.Writer) engine.Writer {
-	t := teeWriter{file: file, val: val}
-	if e, ok := file.(engine.Encoder); ok {
-		return encodingTeeWriter{t, e}
-	}
-	return t
-}
-
-func (t teeWriter) WriteBlock(b *column.Block) error {
-	if err := t.file.WriteBlock(b); err != nil {
-		return err
-	}
-	return t.val.WriteBlock(b)
-}
-
-func (t teeWriter) Commit() error {
-	if err := t.file.Commit(); err != nil {
-		t.val.Abort()
-		return err
-	}
-	return t.val.Commit()
-}
-
-func (t teeWriter) Abort() { t.file.Abort(); t.val.Abort() }
-
-func (t teeWriter) Finish() error {
-	if f, ok := t.file.(engine.Finisher); ok {
-		return f.Finish()
-	}
-	return nil
-}
-
-func (t encodingTeeWriter) EncodeBlock(b *column.Block, dst []byte) ([]byte, error) {
-	return t.enc.EncodeBlock(b, dst)
-}
-
-func (t encodingTeeWriter) WriteEncoded(b *column.Block, p []byte) error {
-	if err := t.enc.WriteEncoded(b, p); err != nil {
-		return err
-	}
-	return t.val.WriteBlock(b)
 }
 
 // checkGenerateUpload rejects --upload settings that cannot work, before
@@ -381,90 +317,11 @@ func writeManifests(p *plan.Plan, dir string, incremental bool) error {
 		if err != nil {
 			return input.User(fmt.Errorf("table %q: %w", t.ID(), err))
 		}
-		if err := sink.WriteFileAtomic(filepath.Join(dir, t.ID()+".csv.manifest"), b); err != nil {
+		if err := sink.WriteFileAtomic(filepath.Join(dir, outdir.TableFile(t.ID(), outdir.CSV, false, outdir.Part{})+".manifest"), b); err != nil {
 			return fmt.Errorf("writing manifest of %q: %w", t.ID(), err)
 		}
 	}
 	return nil
-}
-
-// sinkWriter adapts a sink.TableWriter to engine.Writer.
-type sinkWriter struct{ w sink.TableWriter }
-
-func (s sinkWriter) WriteBlock(b *column.Block) error { return s.w.WriteBlock(b) }
-func (s sinkWriter) Commit() error                    { _, err := s.w.Commit(); return err }
-func (s sinkWriter) Abort()                           { s.w.Abort() }
-
-// Finish completes the file early when the sink supports it.
-func (s sinkWriter) Finish() error {
-	if f, ok := s.w.(sink.Finisher); ok {
-		return f.Finish()
-	}
-	return nil
-}
-
-// encodingSinkWriter also lets the engine encode blocks in its workers.
-type encodingSinkWriter struct {
-	sinkWriter
-	sink.BlockEncoder
-}
-
-// newSinkWriter adapts w, keeping its concurrent encoding when it has one.
-func newSinkWriter(w sink.TableWriter) engine.Writer {
-	if e, ok := w.(sink.BlockEncoder); ok {
-		return encodingSinkWriter{sinkWriter{w}, e}
-	}
-	return sinkWriter{w}
-}
-
-// metadata is the content of .metadata.json.
-type metadata struct {
-	DatasetName    string                   `json:"dataset_name"`
-	SchemaHash     string                   `json:"schema_hash"`
-	Seed           int64                    `json:"seed"`
-	FormatVersion  int                      `json:"format_version"`
-	DatagenVersion string                   `json:"datagen_version"`
-	GeneratedAt    string                   `json:"generated_at"`
-	Format         string                   `json:"format"`
-	Scale          float64                  `json:"scale"`
-	SampleRows     int64                    `json:"dry_run_sample,omitempty"`
-	Parts          int                      `json:"parts"`
-	Part           int                      `json:"part"`
-	Workers        int                      `json:"workers"`
-	Seconds        float64                  `json:"seconds"`
-	Tables         map[string]tableMetadata `json:"tables"`
-	Order          []string                 `json:"generation_order"`
-}
-
-type tableMetadata struct {
-	Kind       string   `json:"kind"`
-	File       string   `json:"file"`
-	Rows       int64    `json:"rows"`
-	Written    int64    `json:"rows_written"`
-	Columns    []string `json:"columns"`
-	PrimaryKey []string `json:"primary_key"`
-	Seconds    float64  `json:"seconds"`
-}
-
-func buildMetadata(p *plan.Plan, data []byte, f generateFlags, version string, res *engine.Result, files map[string]string) metadata {
-	m := metadata{
-		DatasetName: p.Schema.Metadata.Name, SchemaHash: "sha256:" + p.Schema.Hash(), Seed: f.seed,
-		FormatVersion: engine.FormatVersion, DatagenVersion: version,
-		GeneratedAt: time.Now().UTC().Format(time.RFC3339), Format: f.format, Scale: f.scale,
-		SampleRows: f.sample, Parts: f.parts, Part: f.part, Workers: f.workers,
-		Seconds: res.Duration.Seconds(), Tables: map[string]tableMetadata{},
-	}
-	for _, tr := range res.Tables {
-		t := p.ByID[tr.ID]
-		var cols []string
-		for _, c := range t.Cols {
-			cols = append(cols, c.Spec.Name)
-		}
-		m.Tables[tr.ID] = tableMetadata{Kind: string(t.Node.Kind), File: files[tr.ID], Rows: tr.Rows, Written: tr.Written,
-			Columns: cols, PrimaryKey: t.Node.PK, Seconds: tr.Duration.Seconds()}
-		m.Order = append(m.Order, tr.ID)
-	}
-	return m
 }
 
 // progress reports table progress on stderr: a live line on a terminal,

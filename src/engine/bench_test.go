@@ -57,7 +57,7 @@ func benchSchema(b *testing.B, path string, format sink.Format) {
 				if err != nil {
 					return nil, err
 				}
-				return writer{w}, nil
+				return w, nil
 			}})
 		if err != nil {
 			b.Fatal(err)

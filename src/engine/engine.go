@@ -22,12 +22,20 @@ const FormatVersion = 1
 // DefaultBlockRows is the number of rows generated as one unit of work.
 const DefaultBlockRows = 1 << 16
 
-// Writer receives a table's blocks in row order.
+// Writer receives a table's blocks in row order. It is the one interface
+// between the engine and whatever consumes rows: table files (package
+// sink), Keboola tables, the validator, a tee of them.
 type Writer interface {
 	WriteBlock(b *column.Block) error
-	// Commit makes the table visible under its final name.
+	// Commit completes the table. The engine calls it as soon as the
+	// table's last block is written, so that the writer releases its
+	// buffers early. A writer must not make its table visible to anyone
+	// else on Commit unless the caller accepts that the tables of a run
+	// that fails later stay visible: callers that need all or nothing
+	// write into a staging folder (package outdir) and publish it after
+	// Run returns.
 	Commit() error
-	// Abort discards everything written.
+	// Abort discards everything written; after Commit it does nothing.
 	Abort()
 }
 
@@ -38,13 +46,6 @@ type Writer interface {
 type Encoder interface {
 	EncodeBlock(b *column.Block, dst []byte) ([]byte, error)
 	WriteEncoded(b *column.Block, p []byte) error
-}
-
-// Finisher is an optional extension of Writer: Finish completes a table's
-// file as soon as its last block is written; Commit, at the end of the
-// run, then only makes it visible.
-type Finisher interface {
-	Finish() error
 }
 
 // OpenFunc opens the writer of a table; it is called once per table.
@@ -102,8 +103,12 @@ type Result struct {
 	Duration time.Duration
 }
 
-// Run generates every table of p. When any table fails, every writer is
-// aborted, so no table of a failed run becomes visible.
+// Run generates every table of p, writing each through the writer Open
+// returns for it and committing that writer when the table is complete.
+// When a table fails or ctx is cancelled, its writer is aborted and Run
+// returns the error (for a cancellation, the context's error wrapped with
+// the table); a cancellation that arrives after the last table still
+// fails the run.
 func Run(ctx context.Context, p *plan.Plan, opts Options) (*Result, error) {
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.NumCPU()
@@ -126,71 +131,57 @@ func Run(ctx context.Context, p *plan.Plan, opts Options) (*Result, error) {
 	e := &engine{p: p, opts: opts, tables: map[string]*tableState{}}
 	start := time.Now()
 	res := &Result{}
-	var writers []Writer
-	abort := func() {
-		for _, w := range writers {
-			w.Abort()
-		}
-	}
 	for _, t := range p.Order {
 		if err := context.Cause(ctx); err != nil {
-			abort()
 			return nil, fmt.Errorf("table %q: %w", t.ID(), err)
 		}
-		t0 := time.Now()
-		ts, err := e.prepare(t)
+		tr, err := e.runTable(ctx, t)
 		if err != nil {
-			abort()
 			return nil, err
 		}
-		if opts.Progress != nil {
-			opts.Progress(Event{Table: t.ID(), Rows: ts.rows})
-		}
-		var w Writer
-		if opts.Open != nil {
-			w, err = opts.Open(t, t.Fields())
-			if err != nil {
-				abort()
-				return nil, fmt.Errorf("table %q: %w", t.ID(), err)
-			}
-			writers = append(writers, w)
-		}
-		written, err := e.generate(ctx, ts, w)
-		if err != nil {
-			abort()
-			return nil, err
-		}
-		if f, ok := w.(Finisher); ok {
-			// Complete the file now (releasing its buffers); it becomes
-			// visible with the others when the whole run succeeded.
-			if err := f.Finish(); err != nil {
-				abort()
-				return nil, fmt.Errorf("table %q: %w", t.ID(), err)
-			}
-		}
-		ts.release()
-		d := time.Since(t0)
-		res.Tables = append(res.Tables, TableResult{ID: t.ID(), Rows: ts.rows, Written: written, Duration: d})
-		if opts.Progress != nil {
-			opts.Progress(Event{Table: t.ID(), Done: true, Rows: ts.rows, Written: written, Duration: d})
-		}
+		res.Tables = append(res.Tables, tr)
 	}
-	// A cancellation that arrived after the last block still fails the
-	// run: the caller asked for it to stop, so nothing is committed.
 	if err := context.Cause(ctx); err != nil {
-		abort()
 		return nil, err
-	}
-	for i, w := range writers {
-		if err := w.Commit(); err != nil {
-			for _, x := range writers[i+1:] {
-				x.Abort()
-			}
-			return nil, err
-		}
 	}
 	res.Duration = time.Since(start)
 	return res, nil
+}
+
+// runTable generates and writes one table.
+func (e *engine) runTable(ctx context.Context, t *plan.Table) (TableResult, error) {
+	t0 := time.Now()
+	ts, err := e.prepare(t)
+	if err != nil {
+		return TableResult{}, err
+	}
+	if e.opts.Progress != nil {
+		e.opts.Progress(Event{Table: t.ID(), Rows: ts.rows})
+	}
+	var w Writer
+	if e.opts.Open != nil {
+		if w, err = e.opts.Open(t, t.Fields()); err != nil {
+			return TableResult{}, fmt.Errorf("table %q: %w", t.ID(), err)
+		}
+	}
+	written, err := e.generate(ctx, ts, w)
+	if err == nil && w != nil {
+		if err = w.Commit(); err != nil {
+			err = fmt.Errorf("table %q: %w", t.ID(), err)
+		}
+	}
+	if err != nil {
+		if w != nil {
+			w.Abort()
+		}
+		return TableResult{}, err
+	}
+	ts.release()
+	d := time.Since(t0)
+	if e.opts.Progress != nil {
+		e.opts.Progress(Event{Table: t.ID(), Done: true, Rows: ts.rows, Written: written, Duration: d})
+	}
+	return TableResult{ID: t.ID(), Rows: ts.rows, Written: written, Duration: d}, nil
 }
 
 // Error is a problem of a table that comes from the schema or its data

@@ -50,14 +50,7 @@ func generateCSV(t testing.TB, p *plan.Plan, opts engine.Options) map[string][]b
 		suffix = ".part" + strconv.Itoa(opts.Part)
 	}
 	opts.Open = func(tb *plan.Table, fields []column.Field) (engine.Writer, error) {
-		w, err := sink.Open(dir, tb.ID()+suffix, sink.CSV, fields, sink.Options{})
-		if err != nil {
-			return nil, err
-		}
-		if e, ok := w.(sink.BlockEncoder); ok {
-			return encWriter{writer{w}, e}, nil
-		}
-		return writer{w}, nil
+		return sink.Open(dir, tb.ID()+suffix, sink.CSV, fields, sink.Options{})
 	}
 	if _, err := engine.Run(context.Background(), p, opts); err != nil {
 		t.Fatalf("run: %v", err)
@@ -71,18 +64,6 @@ func generateCSV(t testing.TB, p *plan.Plan, opts engine.Options) map[string][]b
 		out[tb.ID()] = b
 	}
 	return out
-}
-
-type writer struct{ w sink.TableWriter }
-
-func (w writer) WriteBlock(b *column.Block) error { return w.w.WriteBlock(b) }
-func (w writer) Commit() error                    { _, err := w.w.Commit(); return err }
-func (w writer) Abort()                           { w.w.Abort() }
-func (w writer) Finish() error                    { return w.w.(sink.Finisher).Finish() }
-
-type encWriter struct {
-	writer
-	sink.BlockEncoder
 }
 
 // records parses CSV bytes into a header and rows.

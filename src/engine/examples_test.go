@@ -144,8 +144,7 @@ func TestParquetIsDeterministic(t *testing.T) {
 		dir := t.TempDir()
 		_, err := engine.Run(context.Background(), p, engine.Options{Seed: 8, Workers: workers, BlockRows: block,
 			Open: func(tb *plan.Table, fields []column.Field) (engine.Writer, error) {
-				w, err := sink.Open(dir, tb.ID(), sink.Parquet, fields, sink.Options{})
-				return writer{w}, err
+				return sink.Open(dir, tb.ID(), sink.Parquet, fields, sink.Options{})
 			}})
 		if err != nil {
 			t.Fatal(err)

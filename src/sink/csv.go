@@ -336,8 +336,4 @@ func epochDay(us int64) int64 {
 }
 
 // Commit flushes, closes and renames the file into place.
-func (w *csvWriter) Commit() (Stats, error) { return w.commitWith(w.finish) }
-
-// Finish writes everything buffered and closes the temporary file; Commit
-// then only renames it.
-func (w *csvWriter) Finish() error { return w.finishWith(w.finish) }
+func (w *csvWriter) Commit() error { return w.commitWith(w.finish) }

@@ -95,7 +95,8 @@ func writeTable(t testing.TB, dir, name string, format Format, fields []column.F
 			t.Fatal(err)
 		}
 	}
-	st, err := w.Commit()
+	err = w.Commit()
+	st := w.Stats()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -476,8 +476,4 @@ func (w *parquetWriter) finish() error {
 }
 
 // Commit flushes, closes and renames the file into place.
-func (w *parquetWriter) Commit() (Stats, error) { return w.commitWith(w.finish) }
-
-// Finish writes everything buffered and closes the temporary file; Commit
-// then only renames it.
-func (w *parquetWriter) Finish() error { return w.finishWith(w.finish) }
+func (w *parquetWriter) Commit() error { return w.commitWith(w.finish) }

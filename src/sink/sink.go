@@ -124,7 +124,11 @@ type Stats struct {
 	Path string
 }
 
-// TableWriter writes the rows of one table to one file.
+// TableWriter writes the rows of one table to one file. It is the
+// engine's Writer (engine.Writer) with the statistics of the file; the
+// CSV writer also encodes blocks concurrently (engine.Encoder:
+// EncodeBlock may run in several goroutines at once, WriteEncoded is then
+// called in row order with each block and its encoding).
 type TableWriter interface {
 	// WriteBlock appends the rows of b, which must match the table schema.
 	// Blocks must be passed in row order. The writer keeps no reference to
@@ -134,28 +138,12 @@ type TableWriter interface {
 	// Commit flushes and fsyncs the file and atomically renames it to its
 	// final name. After a failed WriteBlock, Commit removes the temporary
 	// file and returns the first error.
-	Commit() (Stats, error)
+	Commit() error
 	// Abort removes the temporary file; an existing file under the final
 	// name is left as it was. Abort after Commit does nothing.
 	Abort()
-}
-
-// Finisher is implemented by writers that can complete their file before
-// it is committed: Finish writes everything and closes the temporary file
-// (releasing the writer's buffers); a later Commit only renames it. A run
-// that writes many tables finishes each as it completes and commits them
-// all at the end.
-type Finisher interface {
-	Finish() error
-}
-
-// BlockEncoder is implemented by writers whose encoding of a block does
-// not depend on the blocks before it (CSV). EncodeBlock may run in several
-// goroutines at once; WriteEncoded must then be called in row order with
-// each block and its encoding. Mixing it with WriteBlock is allowed.
-type BlockEncoder interface {
-	EncodeBlock(b *column.Block, dst []byte) ([]byte, error)
-	WriteEncoded(b *column.Block, p []byte) error
+	// Stats describes the file once it is committed.
+	Stats() Stats
 }
 
 // FileName returns the name of the file Open writes for table name:
@@ -404,16 +392,17 @@ func WriteFileAtomic(path string, data []byte) error {
 }
 
 // lifecycle is the commit protocol the writers share: blocks are written
-// to a temporary file; Finish flushes the format's buffers and closes the
-// file; Commit renames it to its final name; Abort removes it.
+// to a temporary file; Commit flushes the format's buffers, closes the
+// file and renames it to its final name; Abort removes it.
 type lifecycle struct {
 	file   *tempFile
 	format string // "csv" or "parquet", for messages
 	rows   int64
 	err    error // first failure; the writer is unusable after it
 	done   bool  // committed or aborted
-	// finished is set once Finish has closed the temporary file.
+	// finished is set once the temporary file is closed.
 	finished bool
+	stats    Stats
 }
 
 // finishWith flushes with flush and closes the temporary file. On failure
@@ -443,19 +432,23 @@ func (l *lifecycle) finishWith(flush func() error) error {
 }
 
 // commitWith finishes (if not yet done) and renames the file into place.
-func (l *lifecycle) commitWith(flush func() error) (Stats, error) {
+func (l *lifecycle) commitWith(flush func() error) error {
 	if l.done {
-		return Stats{}, errors.New("commit after commit or abort")
+		return errors.New("commit after commit or abort")
 	}
 	if err := l.finishWith(flush); err != nil {
-		return Stats{}, err
+		return err
 	}
 	l.done = true
 	if err := l.file.publish(); err != nil {
-		return Stats{}, err
+		return err
 	}
-	return Stats{Rows: l.rows, Bytes: l.file.size, Path: l.file.final}, nil
+	l.stats = Stats{Rows: l.rows, Bytes: l.file.size, Path: l.file.final}
+	return nil
 }
+
+// Stats describes the committed file (zero before Commit).
+func (l *lifecycle) Stats() Stats { return l.stats }
 
 // Abort discards the temporary file; an existing final file is left as it
 // was. Abort after Commit does nothing.

@@ -30,7 +30,8 @@ func TestAtomicity(t *testing.T) {
 			if len(names) != 1 || !strings.HasPrefix(names[0], prefix) {
 				t.Fatalf("before commit the directory holds %q, want one %s* file", names, prefix)
 			}
-			st, err := w.Commit()
+			err = w.Commit()
+			st := w.Stats()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -71,7 +72,7 @@ func TestAtomicity(t *testing.T) {
 			if err := w.WriteBlock(mixedBlock(2, 500, 10)); err == nil {
 				t.Error("WriteBlock after Abort succeeded")
 			}
-			if _, err := w.Commit(); err == nil {
+			if err := w.Commit(); err == nil {
 				t.Error("Commit after Abort succeeded")
 			}
 
@@ -83,7 +84,7 @@ func TestAtomicity(t *testing.T) {
 			if err := w.WriteBlock(mixedBlock(3, 0, 10)); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := w.Commit(); err != nil {
+			if err := w.Commit(); err != nil {
 				t.Fatal(err)
 			}
 			w.Abort()
@@ -91,7 +92,7 @@ func TestAtomicity(t *testing.T) {
 			if replaced == committed {
 				t.Error("second commit did not replace the file")
 			}
-			if _, err := w.Commit(); err == nil {
+			if err := w.Commit(); err == nil {
 				t.Error("second Commit succeeded")
 			}
 			if names := dirEntries(t, dir); len(names) != 1 {
@@ -119,7 +120,7 @@ func TestFailedWriteAbortsOnCommit(t *testing.T) {
 		if err2 := w.WriteBlock(mixedBlock(1, 10, 10)); err2 != err {
 			t.Errorf("%s: WriteBlock after failure returned %v, want the first error", format, err2)
 		}
-		if _, err := w.Commit(); err == nil {
+		if err := w.Commit(); err == nil {
 			t.Errorf("%s: Commit after failed WriteBlock succeeded", format)
 		}
 		if names := dirEntries(t, dir); len(names) != 0 {

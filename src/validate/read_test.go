@@ -31,7 +31,7 @@ func writeTables(t *testing.T, dir string, s *dsl.Schema, data map[string]*memTa
 			if err := w.WriteBlock(b); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := w.Commit(); err != nil {
+			if err := w.Commit(); err != nil {
 				t.Fatal(err)
 			}
 		}

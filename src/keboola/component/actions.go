@@ -285,11 +285,7 @@ func previewTables(ctx context.Context, c *checked) ([]PreviewTable, error) {
 	defer cancel()
 	p := c.params
 	open := func(t *plan.Table, fields []column.Field) (engine.Writer, error) {
-		w, err := sink.Open(dir, t.ID(), sink.CSV, fields, sink.Options{})
-		if err != nil {
-			return nil, err
-		}
-		return committer{w}, nil
+		return sink.Open(dir, t.ID(), sink.CSV, fields, sink.Options{})
 	}
 	_, err = engine.Run(ctx, c.plan, engine.Options{Seed: p.Seed, Scale: p.Scale, Workers: p.Workers,
 		SampleRows: p.PreviewRows, Open: open})
@@ -317,14 +313,6 @@ func previewTables(ctx context.Context, c *checked) ([]PreviewTable, error) {
 		out = append(out, PreviewTable{Node: t.ID(), Table: c.names[t.ID()], Columns: recs[0], Rows: rows})
 	}
 	return out, nil
-}
-
-// committer adapts a sink writer to the engine's Writer.
-type committer struct{ sink.TableWriter }
-
-func (c committer) Commit() error {
-	_, err := c.TableWriter.Commit()
-	return err
 }
 
 // writeMarkdownTable renders a preview table.

@@ -62,22 +62,12 @@ func generateTo(t *testing.T, p *plan.Plan, dir string, format sink.Format, part
 	opts := sink.Options{RowGroupRows: 1024, Metadata: map[string]string{"datagen.seed": "5", "datagen.format_version": "1"}}
 	_, err := engine.Run(context.Background(), p, engine.Options{Seed: 5, BlockRows: 100, Parts: parts, Part: part,
 		Open: func(tb *plan.Table, fields []column.Field) (engine.Writer, error) {
-			w, err := sink.Open(dir, tb.ID()+suffix, format, fields, opts)
-			if err != nil {
-				return nil, err
-			}
-			return sinkAdapter{w}, nil
+			return sink.Open(dir, tb.ID()+suffix, format, fields, opts)
 		}})
 	if err != nil {
 		t.Fatal(err)
 	}
 }
-
-type sinkAdapter struct{ w sink.TableWriter }
-
-func (s sinkAdapter) WriteBlock(b *column.Block) error { return s.w.WriteBlock(b) }
-func (s sinkAdapter) Commit() error                    { _, err := s.w.Commit(); return err }
-func (s sinkAdapter) Abort()                           { s.w.Abort() }
 
 func quietLog() *logrus.Logger {
 	l := logrus.New()

@@ -148,7 +148,7 @@ func (w *TableWriter) WriteBlock(b *column.Block) error {
 		w.curRows += int64(n)
 		w.rows += int64(n)
 		if w.curRows == w.sliceRows {
-			if _, err := w.cur.Commit(); err != nil {
+			if err := w.cur.Commit(); err != nil {
 				w.cur = nil
 				return w.fail(err)
 			}
@@ -310,7 +310,7 @@ func (w *TableWriter) Commit() error {
 	var dataName string
 	if w.sliced {
 		if w.cur != nil {
-			_, err := w.cur.Commit()
+			err := w.cur.Commit()
 			w.cur = nil
 			if err != nil {
 				_ = os.RemoveAll(w.stage)
@@ -328,11 +328,10 @@ func (w *TableWriter) Commit() error {
 			return w.fail(fmt.Errorf("rename slice folder: %w", err))
 		}
 	} else {
-		st, err := w.single.Commit()
-		if err != nil {
+		if err := w.single.Commit(); err != nil {
 			return w.fail(err)
 		}
-		dataName = filepath.Base(st.Path)
+		dataName = filepath.Base(w.single.Stats().Path)
 	}
 	data, err := m.Marshal(w.o.Flavour)
 	if err != nil {

@@ -53,11 +53,10 @@ func referenceCSV(t *testing.T, rows int64, block int) string {
 			t.Fatal(err)
 		}
 	}
-	st, err := w.Commit()
-	if err != nil {
+	if err := w.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	b, _ := os.ReadFile(st.Path)
+	b, _ := os.ReadFile(w.Stats().Path)
 	return string(b)
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -28,41 +27,6 @@ const deltaSeed = 3
 
 // exampleSchema is the repository's example schema, relative to this package.
 const exampleSchema = "../../../example/shop.json"
-
-// e2eSinkWriter adapts a sink.TableWriter to engine.Writer and records the
-// rows each table committed.
-type e2eSinkWriter struct {
-	w      sink.TableWriter
-	id     string
-	record func(id string, st sink.Stats)
-}
-
-func (s e2eSinkWriter) WriteBlock(b *column.Block) error { return s.w.WriteBlock(b) }
-func (s e2eSinkWriter) Abort()                           { s.w.Abort() }
-
-func (s e2eSinkWriter) Commit() error {
-	st, err := s.w.Commit()
-	if err != nil {
-		return fmt.Errorf("committing %s: %w", s.id, err)
-	}
-	s.record(s.id, st)
-	return nil
-}
-
-// Finish completes the file early when the sink supports it.
-func (s e2eSinkWriter) Finish() error {
-	if f, ok := s.w.(sink.Finisher); ok {
-		return f.Finish()
-	}
-	return nil
-}
-
-// e2eEncodingWriter keeps the CSV sink's concurrent block encoding, as the
-// CLI does.
-type e2eEncodingWriter struct {
-	e2eSinkWriter
-	sink.BlockEncoder
-}
 
 // generatedTable is one table of a generated CSV folder, read back.
 type generatedTable struct {
@@ -93,22 +57,16 @@ func generateExample(t *testing.T, seed int64) (string, []generatedTable) {
 	}
 	dir := t.TempDir()
 	var mu sync.Mutex
-	committed := map[string]sink.Stats{}
-	record := func(id string, st sink.Stats) {
-		mu.Lock()
-		committed[id] = st
-		mu.Unlock()
-	}
+	writers := map[string]sink.TableWriter{}
 	open := func(tb *plan.Table, fields []column.Field) (engine.Writer, error) {
 		w, err := sink.Open(dir, tb.ID(), sink.CSV, fields, sink.Options{})
 		if err != nil {
 			return nil, err
 		}
-		sw := e2eSinkWriter{w: w, id: tb.ID(), record: record}
-		if e, ok := w.(sink.BlockEncoder); ok {
-			return e2eEncodingWriter{sw, e}, nil
-		}
-		return sw, nil
+		mu.Lock()
+		writers[tb.ID()] = w
+		mu.Unlock()
+		return w, nil
 	}
 	res, err := engine.Run(context.Background(), p, engine.Options{Seed: seed, Workers: 2, Open: open})
 	if err != nil {
@@ -157,9 +115,9 @@ func generateExample(t *testing.T, seed int64) (string, []generatedTable) {
 		if !slices.Equal(g.header, names) {
 			t.Fatalf("generated %s header = %q, want the schema's columns %q", g.id, g.header, names)
 		}
-		if int64(len(g.rows)) != written[g.id] || committed[g.id].Rows != written[g.id] || written[g.id] == 0 {
+		if int64(len(g.rows)) != written[g.id] || writers[g.id].Stats().Rows != written[g.id] || written[g.id] == 0 {
 			t.Fatalf("generated %s: %d CSV rows, engine wrote %d, sink committed %d; want equal and non-zero",
-				g.id, len(g.rows), written[g.id], committed[g.id].Rows)
+				g.id, len(g.rows), written[g.id], writers[g.id].Stats().Rows)
 		}
 		tables = append(tables, g)
 	}
