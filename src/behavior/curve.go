@@ -1,9 +1,10 @@
 package behavior
 
 import (
-	"datagen/src/civil"
 	"fmt"
 	"math"
+
+	"datagen/src/civil"
 )
 
 // Unit is a time unit of ages, periods and gaps.
@@ -108,7 +109,7 @@ const usPerDay = 86400e6
 type calDate struct{ y, m, d, tod int64 }
 
 func splitCivil(t int64) calDate {
-	days := floorDiv(t, usPerDay)
+	days := civil.FloorDiv(t, usPerDay)
 	y, m, d := civil.FromDays(days)
 	return calDate{y, m, d, t - days*usPerDay}
 }
@@ -117,18 +118,10 @@ func splitCivil(t int64) calDate {
 // length of the target month.
 func (c calDate) addMonths(k int64) int64 {
 	total := c.y*12 + c.m - 1 + k
-	ny := floorDiv(total, 12)
+	ny := civil.FloorDiv(total, 12)
 	nm := total - ny*12 + 1
 	d := min(c.d, civil.DaysInMonth(ny, nm))
 	return civil.DaysFromCivil(ny, nm, d)*usPerDay + c.tod
-}
-
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if (a%b != 0) && ((a < 0) != (b < 0)) {
-		q--
-	}
-	return q
 }
 
 // Age returns the time from `from` to `to` in units u, as a fraction: for

@@ -59,7 +59,7 @@ func anchorAt(i int, dom, tod int64) (int64, bool) {
 // calendarAge is Age for calendar units (step months per unit), through the
 // month table; ok is false when an instant falls outside the table.
 func calendarAge(from, to int64, step int) (float64, bool) {
-	df, dt := floorDiv(from, usPerDay), floorDiv(to, usPerDay)
+	df, dt := civil.FloorDiv(from, usPerDay), civil.FloorDiv(to, usPerDay)
 	if df < tableLo || dt >= tableHi || df >= tableHi || dt < tableLo {
 		return 0, false
 	}

@@ -1,15 +1,48 @@
-// Package civil converts between day numbers (days since 1970-01-01) and
-// proleptic Gregorian dates, with Howard Hinnant's branch-free algorithms.
-// Every package that splits timestamps into calendar parts uses it.
+// Package civil is datagen's calendar: it converts between day numbers
+// (days since 1970-01-01) and proleptic Gregorian dates with Howard
+// Hinnant's branch-free algorithms, and reads and writes ISO 8601 dates
+// and timestamps (one syntax, one written form). Every package that
+// splits timestamps into calendar parts, parses a date or writes one uses
+// it.
 package civil
 
-// FloorDiv returns ⌊a/b⌋ for b > 0.
+// FloorDiv returns ⌊a/b⌋ (b != 0): division rounding toward negative
+// infinity.
 func FloorDiv(a, b int64) int64 {
 	q := a / b
-	if a%b != 0 && a < 0 {
+	if a%b != 0 && (a < 0) != (b < 0) {
 		q--
 	}
 	return q
+}
+
+// FloorMod returns a - b⌊a/b⌋, in [0, b) for b > 0.
+func FloorMod(a, b int64) int64 {
+	return a - b*FloorDiv(a, b)
+}
+
+// CeilDiv returns ⌈a/b⌉ for b > 0.
+func CeilDiv(a, b int64) int64 {
+	return -FloorDiv(-a, b)
+}
+
+// Day returns the day since 1970-01-01 that holds instant us
+// (microseconds since the epoch, UTC).
+func Day(us int64) int64 { return FloorDiv(us, 86_400_000_000) }
+
+// Hour returns the UTC hour of day (0–23) of instant us.
+func Hour(us int64) int { return int(FloorMod(us, 86_400_000_000) / 3_600_000_000) }
+
+// Month returns the month (1–12) of day z since 1970-01-01.
+func Month(z int64) int {
+	_, m, _ := FromDays(z)
+	return int(m)
+}
+
+// Weekday returns the day of the week of day z since 1970-01-01 (a
+// Thursday), Monday = 0 … Sunday = 6.
+func Weekday(z int64) int64 {
+	return FloorMod(z+3, 7)
 }
 
 // DaysFromCivil returns the number of days since 1970-01-01 of y-m-d

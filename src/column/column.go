@@ -6,6 +6,8 @@ package column
 import (
 	"fmt"
 	"time"
+
+	"datagen/src/civil"
 )
 
 // Type is the logical type of a column.
@@ -49,7 +51,7 @@ func (t Type) IsTime() bool { return t == Timestamp || t == Date }
 func (t Type) IsNumeric() bool { return t == Int || t == Float }
 
 // MicrosPerDay is the number of microseconds in a day.
-const MicrosPerDay = 86_400_000_000
+const MicrosPerDay = civil.MicrosPerDay
 
 // Vector holds the values of one column for a block of rows. Exactly one of
 // the value slices is used, chosen by Type: Ints for Int, Timestamp and

@@ -5,7 +5,9 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
+	"datagen/src/civil"
 	"datagen/src/column"
 )
 
@@ -147,7 +149,7 @@ func (d *decoder) timeframe(v *jvalue, path string) Timeframe {
 		tf.End, okE = d.timestamp(ev, o.at("end"))
 	}
 	if okS && okE && tf.Start.After(tf.End) {
-		d.errorf(o.at("start"), "", "start %s is after end %s", tf.Start.Format(timeLayout), tf.End.Format(timeLayout))
+		d.errorf(o.at("start"), "", "start %s is after end %s", showTime(tf.Start), showTime(tf.End))
 	}
 	if fv := d.required(o, "freq"); fv != nil {
 		if f, ok := d.str(fv, o.at("freq")); ok {
@@ -161,8 +163,8 @@ func (d *decoder) timeframe(v *jvalue, path string) Timeframe {
 	return tf
 }
 
-// timeLayout renders timestamps in messages.
-const timeLayout = "2006-01-02T15:04:05Z07:00"
+// showTime renders an instant in messages.
+func showTime(t time.Time) string { return civil.FormatTimestamp(t.UnixMicro()) }
 
 func (d *decoder) node(v *jvalue, path string) Node {
 	var n Node

@@ -1,7 +1,6 @@
 package dsl
 
 import (
-	"datagen/src/editdist"
 	"errors"
 	"fmt"
 	"os"
@@ -9,7 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
+
+	"datagen/src/editdist"
 )
 
 func TestSyntaxErrorPosition(t *testing.T) {
@@ -471,39 +471,6 @@ func TestProblemFormatting(t *testing.T) {
 	want := "nodes[0](a).pk: pk \"x\" is not a column (did you mean \"id\"?)\nmissing required key \"nodes\""
 	if ps.Error() != want {
 		t.Errorf("got %q", ps.Error())
-	}
-}
-
-func TestParseTimestamp(t *testing.T) {
-	utc := func(y int, mo time.Month, d, h, mi, s, ns int) time.Time {
-		return time.Date(y, mo, d, h, mi, s, ns, time.UTC)
-	}
-	good := map[string]time.Time{
-		"2024-01-01":                       utc(2024, 1, 1, 0, 0, 0, 0),
-		"20240229":                         utc(2024, 2, 29, 0, 0, 0, 0),
-		"2024-01-01T10":                    utc(2024, 1, 1, 10, 0, 0, 0),
-		"2024-01-01T10:30":                 utc(2024, 1, 1, 10, 30, 0, 0),
-		"2024-01-01 10:30:15":              utc(2024, 1, 1, 10, 30, 15, 0),
-		"2024-01-01T10:30:15.5":            utc(2024, 1, 1, 10, 30, 15, 500_000_000),
-		"2024-01-01T10:30:15,123456789123": utc(2024, 1, 1, 10, 30, 15, 123_456_789),
-		"2024-01-01T103015":                utc(2024, 1, 1, 10, 30, 15, 0),
-		"2024-01-01T00:00:00Z":             utc(2024, 1, 1, 0, 0, 0, 0),
-		"2024-01-01T02:00:00+02:00":        utc(2024, 1, 1, 0, 0, 0, 0),
-		"2024-01-01T00:00:00-0530":         utc(2024, 1, 1, 5, 30, 0, 0),
-		"2024-01-01T00:00:00+00:00:30":     utc(2023, 12, 31, 23, 59, 30, 0),
-		"2025-10-08T23:59:59Z":             utc(2025, 10, 8, 23, 59, 59, 0),
-	}
-	for in, want := range good {
-		got, err := ParseTimestamp(in)
-		if err != nil || !got.Equal(want) || got.Location() != time.UTC {
-			t.Errorf("ParseTimestamp(%q) = %v, %v; want %v", in, got, err, want)
-		}
-	}
-	for _, in := range []string{"", "2024", "2024-1-01", "2024-02-30", "2023-02-29", "2024-01-01T24:00", "2024-01-01T10:60",
-		"2024-01-01T10:00:00+25:00", "2024-01-01X10", "2024-01-01T10:00:00.", "0000-01-01", "01/02/2024", "2024-01-01T10:00 UTC", "yesterday"} {
-		if _, err := ParseTimestamp(in); err == nil {
-			t.Errorf("ParseTimestamp(%q) accepted", in)
-		}
 	}
 }
 

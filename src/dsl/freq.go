@@ -48,3 +48,5 @@ func freqSuggestion(s string) string {
 	}
 	return "use a pandas offset alias such as D, h, 15min, W-MON, MS, QS or YS"
 }
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }

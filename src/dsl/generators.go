@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"datagen/src/civil"
 )
 
 var (
@@ -370,7 +372,7 @@ func (d *decoder) within(v *jvalue, path string) (timeframe bool, start, end tim
 			end, okE = d.timestamp(ev, o.at("end"))
 		}
 		if okS && okE && start.After(end) {
-			d.errorf(o.at("start"), "", "start %s is after end %s", start.Format(timeLayout), end.Format(timeLayout))
+			d.errorf(o.at("start"), "", "start %s is after end %s", showTime(start), showTime(end))
 		}
 		return false, start, end
 	}
@@ -384,7 +386,7 @@ func (d *decoder) timestamp(v *jvalue, path string) (time.Time, bool) {
 	if !ok {
 		return time.Time{}, false
 	}
-	t, err := ParseTimestamp(s)
+	t, err := civil.ParseTimestamp(s)
 	if err != nil {
 		d.errorf(path, `e.g. "2024-01-01T00:00:00Z"`, "%v", err)
 		return time.Time{}, false

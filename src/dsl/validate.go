@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"datagen/src/civil"
 	"datagen/src/column"
 	"datagen/src/gen/expr"
 	"datagen/src/semantic"
@@ -326,7 +327,7 @@ func (v *validator) literal(x any, c *Column, path string) {
 		case column.Bool:
 			v.errorf(path, "write true or false", "%q is not a boolean (the column is bool)", val)
 		case column.Timestamp, column.Date:
-			if _, err := ParseTimestamp(val); err != nil {
+			if _, err := civil.ParseMicros(val); err != nil {
 				v.errorf(path, `e.g. "2024-01-01T00:00:00Z"`, "%v (the column is %s)", err, c.Type)
 			}
 		}

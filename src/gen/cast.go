@@ -6,32 +6,9 @@ import (
 	"strconv"
 	"strings"
 
+	"datagen/src/civil"
 	"datagen/src/column"
-	"datagen/src/dsl"
 )
-
-// ParseTime reads an ISO 8601 date or date-time with the same parser the
-// schema check uses; values without a zone are UTC. It returns
-// microseconds since the epoch.
-func ParseTime(s string) (int64, error) {
-	t, err := dsl.ParseTimestamp(strings.TrimSpace(s))
-	if err != nil {
-		return 0, err
-	}
-	return t.UnixMicro(), nil
-}
-
-// FormatTime writes microseconds since the epoch as ISO 8601 UTC.
-func FormatTime(us int64) string {
-	t := column.Time(us)
-	if t.Nanosecond() != 0 {
-		return t.Format("2006-01-02T15:04:05.000000Z")
-	}
-	return t.Format("2006-01-02T15:04:05Z")
-}
-
-// FormatDate writes the date part of microseconds since the epoch.
-func FormatDate(us int64) string { return column.Time(us).Format("2006-01-02") }
 
 // FormatFloat writes f in its shortest round-trip form, in plain decimal
 // notation for ordinary magnitudes (as the CSV output does) and with an
@@ -113,12 +90,12 @@ func scalar(v any, t column.Type) (i int64, f float64, s string, b bool, ok bool
 		}
 	case column.Timestamp, column.Date:
 		if x, isStr := v.(string); isStr {
-			us, err := ParseTime(x)
+			us, err := civil.ParseMicros(strings.TrimSpace(x))
 			if err != nil {
 				return 0, 0, "", false, false, err
 			}
 			if t == column.Date {
-				us = truncDay(us)
+				us = civil.DayStart(us)
 			}
 			return us, 0, "", false, true, nil
 		}
@@ -134,14 +111,6 @@ func parseBool(s string) (bool, error) {
 		return false, nil
 	}
 	return false, fmt.Errorf("%q is not a boolean", s)
-}
-
-func truncDay(us int64) int64 {
-	d := us / column.MicrosPerDay
-	if us%column.MicrosPerDay < 0 {
-		d--
-	}
-	return d * column.MicrosPerDay
 }
 
 // pool is a typed list of values (choices, enum values).
@@ -217,7 +186,7 @@ func Cast(in *column.Vector, t column.Type, out *column.Vector) error {
 		out.Type = t
 		if t == column.Date {
 			for i, v := range out.Ints {
-				out.Ints[i] = truncDay(v)
+				out.Ints[i] = civil.DayStart(v)
 			}
 		}
 		return nil
@@ -308,9 +277,9 @@ func castOne(in *column.Vector, i int, t column.Type, out *column.Vector) error 
 		switch t {
 		case column.String:
 			if in.Type == column.Date {
-				out.Strs[i] = FormatDate(x)
+				out.Strs[i] = civil.FormatDate(x)
 			} else {
-				out.Strs[i] = FormatTime(x)
+				out.Strs[i] = civil.FormatTimestamp(x)
 			}
 		default:
 			return fmt.Errorf("a %s cannot become a %s", in.Type, t)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"datagen/src/civil"
 	"datagen/src/column"
 	"datagen/src/dsl"
 	"datagen/src/rng"
@@ -119,7 +120,7 @@ func distinct(v *column.Vector) []any {
 				if v.Type == column.Int {
 					out = append(out, float64(v.Ints[i]))
 				} else {
-					out = append(out, FormatTime(v.Ints[i]))
+					out = append(out, civil.FormatTimestamp(v.Ints[i]))
 				}
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"datagen/src/civil"
 	"datagen/src/column"
 	"datagen/src/dsl"
 	"datagen/src/rng"
@@ -217,7 +218,7 @@ func TestCast(t *testing.T) {
 	if err := Cast(ts, column.Date, ts); err != nil {
 		t.Fatal(err)
 	}
-	if FormatDate(ts.Ints[0]) != "2024-01-02" || ts.Ints[0]%column.MicrosPerDay != 0 {
+	if civil.FormatDate(ts.Ints[0]) != "2024-01-02" || ts.Ints[0]%column.MicrosPerDay != 0 {
 		t.Errorf("date cast kept the time of day: %d", ts.Ints[0])
 	}
 	s := &column.Vector{}

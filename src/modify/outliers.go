@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 
+	"datagen/src/civil"
 	"datagen/src/column"
 	"datagen/src/dsl"
 	"datagen/src/rng"
@@ -236,7 +237,7 @@ func (m *outliers) applyTime(v *column.Vector, ctx *Context, rows []int64) error
 				x = m.hi
 			}
 			if isDate {
-				x = floorDiv(x, column.MicrosPerDay) * column.MicrosPerDay
+				x = civil.DayStart(x)
 				if x < m.lo {
 					x += column.MicrosPerDay
 				}

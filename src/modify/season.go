@@ -4,48 +4,21 @@ import (
 	"fmt"
 	"math"
 
+	"datagen/src/civil"
 	"datagen/src/column"
 	"datagen/src/dsl"
 )
 
-const microsPerHour = 3_600_000_000
-
-// floorDiv is division rounding toward negative infinity.
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if (a%b != 0) && ((a < 0) != (b < 0)) {
-		q--
-	}
-	return q
-}
-
 // hourOf returns the UTC hour (0–23) of a timestamp in microseconds.
-func hourOf(us int64) int {
-	return int((us - floorDiv(us, column.MicrosPerDay)*column.MicrosPerDay) / microsPerHour)
-}
+func hourOf(us int64) int { return civil.Hour(us) }
 
 // weekdayOf returns the UTC day of the week of a timestamp in microseconds,
 // Monday = 0 … Sunday = 6.
-func weekdayOf(us int64) int {
-	d := floorDiv(us, column.MicrosPerDay) + 3 // 1970-01-01 was a Thursday
-	return int(d - floorDiv(d, 7)*7)
-}
+func weekdayOf(us int64) int { return int(civil.Weekday(civil.Day(us))) }
 
 // monthOf returns the UTC month of a timestamp in microseconds, January = 0
-// … December = 11 (civil-from-days, proleptic Gregorian calendar).
-func monthOf(us int64) int {
-	z := floorDiv(us, column.MicrosPerDay) + 719468
-	era := floorDiv(z, 146097)
-	doe := z - era*146097
-	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
-	doy := doe - (365*yoe + yoe/4 - yoe/100)
-	mp := (5*doy + 2) / 153
-	m := mp + 3
-	if m > 12 {
-		m -= 12
-	}
-	return int(m - 1)
-}
+// … December = 11.
+func monthOf(us int64) int { return civil.Month(civil.Day(us)) - 1 }
 
 // dimLen is the number of weights each seasonality dimension needs.
 var dimLen = map[string]int{"hour": 24, "dow": 7, "month": 12}

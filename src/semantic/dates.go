@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"datagen/src/civil"
 )
 
 // ReferenceTime is "today" and "now" for relative date arguments such as
@@ -57,12 +59,10 @@ func parseDateArg(s string) (int64, error) {
 		}
 		return ref.UnixMicro(), nil
 	}
-	for _, layout := range []string{"2006-01-02", time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04:05"} {
-		if v, err := time.Parse(layout, t); err == nil {
-			return v.UnixMicro(), nil
-		}
+	if us, err := civil.ParseMicros(t); err == nil {
+		return us, nil
 	}
-	return 0, fmt.Errorf("cannot read %q as a date (use YYYY-MM-DD, RFC 3339, today, now or an offset such as -30y, +2w, -1y6M)", s)
+	return 0, fmt.Errorf("cannot read %q as a date (use an ISO 8601 date or timestamp such as 2024-01-31 or 2024-01-31T12:00:00Z, today, now or an offset such as -30y, +2w, -1y6M)", s)
 }
 
 // appendStrftime formats t with the strftime directives Python Faker's

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"datagen/src/civil"
 	"datagen/src/rng"
 )
 
@@ -205,9 +206,9 @@ func genDateRange(layout string, dateOnly bool, lo, hi func(m *Method) int64) fu
 		s := colStream(rk)
 		a, b := lo(m), hi(m)
 		if dateOnly {
-			a, b = floorDiv(a, day), floorDiv(b, day)
+			a, b = civil.FloorDiv(a, day), civil.FloorDiv(b, day)
 		} else {
-			a, b = floorDiv(a, 1e6), floorDiv(b, 1e6)
+			a, b = civil.FloorDiv(a, 1e6), civil.FloorDiv(b, 1e6)
 		}
 		v := uniform(&s, a, b)
 		var t time.Time
@@ -223,14 +224,6 @@ func genDateRange(layout string, dateOnly bool, lo, hi func(m *Method) int64) fu
 		var buf [64]byte
 		return string(appendStrftime(buf[:0], t, lay, loc.data()))
 	}
-}
-
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if (a%b != 0) && ((a < 0) != (b < 0)) {
-		q--
-	}
-	return q
 }
 
 func argDateOr(i int, def string) func(m *Method) int64 {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 
+	"datagen/src/civil"
 	"datagen/src/column"
 )
 
@@ -127,9 +128,9 @@ func (w *csvWriter) EncodeBlock(b *column.Block, dst []byte) ([]byte, error) {
 					buf = append(buf, "false"...)
 				}
 			case column.Timestamp:
-				buf = appendTimestamp(buf, v.Ints[i])
+				buf = civil.AppendTimestamp(buf, v.Ints[i])
 			case column.Date:
-				buf = appendDate(buf, v.Ints[i])
+				buf = civil.AppendDate(buf, v.Ints[i])
 			}
 		}
 		if len(buf) == rowStart {
@@ -221,118 +222,6 @@ func appendCSVFloat(b []byte, f float64) []byte {
 		return strconv.AppendFloat(b, f, 'f', -1, 64)
 	}
 	return strconv.AppendFloat(b, f, 'e', -1, 64)
-}
-
-// Time layouts for the instants outside the fast path (before 0000-03-01
-// or after 9999-12-31).
-const (
-	layoutTimestamp     = "2006-01-02T15:04:05Z"
-	layoutTimestampFrac = "2006-01-02T15:04:05.000000Z"
-	layoutDate          = "2006-01-02"
-)
-
-// The fast path formats days from 0000-03-01 (epoch day -719468) to
-// 9999-12-31 (epoch day 2932896) with unsigned 32-bit arithmetic.
-const (
-	fastFirstDay = -719_468
-	fastLastDay  = 2_932_896
-)
-
-// appendTimestamp appends microseconds since the epoch as ISO 8601 UTC,
-// with six fractional digits only when the sub-second part is non-zero.
-func appendTimestamp(b []byte, us int64) []byte {
-	secs, frac := us/1_000_000, us%1_000_000
-	if frac < 0 {
-		secs, frac = secs-1, frac+1_000_000
-	}
-	days, sod := secs/86_400, secs%86_400
-	if sod < 0 {
-		days, sod = days-1, sod+86_400
-	}
-	if days < fastFirstDay || days > fastLastDay {
-		layout := layoutTimestamp
-		if frac != 0 {
-			layout = layoutTimestampFrac
-		}
-		return column.Time(us).AppendFormat(b, layout)
-	}
-	b = appendCivil(b, uint32(days-fastFirstDay))
-	t := uint32(sod)
-	b = append(b, 'T')
-	b = append2(b, t/3600)
-	b = append(b, ':')
-	b = append2(b, t/60%60)
-	b = append(b, ':')
-	b = append2(b, t%60)
-	if frac != 0 {
-		f := uint32(frac)
-		b = append(b, '.')
-		b = append2(b, f/10_000)
-		b = append2(b, f/100%100)
-		b = append2(b, f%100)
-	}
-	return append(b, 'Z')
-}
-
-// appendDate appends the UTC calendar day of microseconds since the epoch
-// as YYYY-MM-DD.
-func appendDate(b []byte, us int64) []byte {
-	days := epochDay(us)
-	if days < fastFirstDay || days > fastLastDay {
-		return column.Time(us).AppendFormat(b, layoutDate)
-	}
-	return appendCivil(b, uint32(days-fastFirstDay))
-}
-
-// appendCivil appends the proleptic Gregorian date of z days after
-// 0000-03-01 as YYYY-MM-DD (H. Hinnant's civil_from_days).
-func appendCivil(b []byte, z uint32) []byte {
-	era := z / 146_097
-	doe := z - era*146_097
-	yoe := (doe - doe/1_460 + doe/36_524 - doe/146_096) / 365
-	doy := doe - (365*yoe + yoe/4 - yoe/100)
-	mp := (5*doy + 2) / 153
-	d := doy - (153*mp+2)/5 + 1
-	m := mp + 3
-	if mp >= 10 {
-		m = mp - 9
-	}
-	y := yoe + era*400
-	if m <= 2 {
-		y++
-	}
-	b = append2(b, y/100)
-	b = append2(b, y%100)
-	b = append(b, '-')
-	b = append2(b, m)
-	b = append(b, '-')
-	return append2(b, d)
-}
-
-const digitPairs = "00010203040506070809" +
-	"10111213141516171819" +
-	"20212223242526272829" +
-	"30313233343536373839" +
-	"40414243444546474849" +
-	"50515253545556575859" +
-	"60616263646566676869" +
-	"70717273747576777879" +
-	"80818283848586878889" +
-	"90919293949596979899"
-
-// append2 appends v (< 100) as two digits.
-func append2(b []byte, v uint32) []byte {
-	return append(b, digitPairs[2*v], digitPairs[2*v+1])
-}
-
-// epochDay returns the day since 1970-01-01 (negative before) that holds
-// microsecond us, rounding towards negative infinity.
-func epochDay(us int64) int64 {
-	d := us / column.MicrosPerDay
-	if us%column.MicrosPerDay < 0 {
-		d--
-	}
-	return d
 }
 
 // Commit flushes, closes and renames the file into place.

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"datagen/src/column"
 )
@@ -149,47 +148,6 @@ func TestAppendCSVFloatRoundTrip(t *testing.T) {
 		}
 		if strings.ContainsAny(s, "eE") == (math.Abs(f) >= 1e-6 && math.Abs(f) < 1e21) {
 			t.Fatalf("%v formatted as %q: wrong notation", f, s)
-		}
-	}
-}
-
-// The fast timestamp and date formatting agrees with package time over the
-// whole supported range.
-func TestAppendTimestampMatchesTime(t *testing.T) {
-	r := rand.New(rand.NewPCG(3, 4))
-	lo := time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC).UnixMicro()
-	hi := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC).UnixMicro()
-	for i := range 300_000 {
-		v := lo + r.Int64N(hi-lo)
-		if i%3 == 0 {
-			v -= v % 1_000_000 // whole seconds
-		}
-		tm := column.Time(v)
-		layout := "2006-01-02T15:04:05Z"
-		if tm.Nanosecond() != 0 {
-			layout = "2006-01-02T15:04:05.000000Z"
-		}
-		if got, want := string(appendTimestamp(nil, v)), tm.Format(layout); got != want {
-			t.Fatalf("appendTimestamp(%d) = %q, want %q", v, got, want)
-		}
-		if got, want := string(appendDate(nil, v)), tm.Format("2006-01-02"); got != want {
-			t.Fatalf("appendDate(%d) = %q, want %q", v, got, want)
-		}
-	}
-	// Outside years 0-9999 the year has as many digits as it needs.
-	for _, tt := range []struct {
-		tm       time.Time
-		ts, date string
-	}{
-		{time.Date(-1, 12, 31, 23, 59, 59, 0, time.UTC), "-0001-12-31T23:59:59Z", "-0001-12-31"},
-		{time.Date(12345, 6, 7, 8, 9, 10, 11000, time.UTC), "12345-06-07T08:09:10.000011Z", "12345-06-07"},
-	} {
-		v := tt.tm.UnixMicro()
-		if got := string(appendTimestamp(nil, v)); got != tt.ts {
-			t.Errorf("appendTimestamp(%v) = %q, want %q", tt.tm, got, tt.ts)
-		}
-		if got := string(appendDate(nil, v)); got != tt.date {
-			t.Errorf("appendDate(%v) = %q, want %q", tt.tm, got, tt.date)
 		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/metadata"
 	"github.com/apache/arrow-go/v18/parquet/schema"
 
+	"datagen/src/civil"
 	"datagen/src/column"
 )
 
@@ -426,7 +427,7 @@ func (w *parquetWriter) writeColumn(c int, v *column.Vector, lo, hi int) error {
 			}
 			// |us| < 2^63 bounds the day count to ±106,751,992, well
 			// inside int32.
-			vals = append(vals, int32(epochDay(us)))
+			vals = append(vals, int32(civil.Day(us)))
 		}
 		w.i32 = vals
 		_, err = cw.(*file.Int32ColumnChunkWriter).WriteBatch(vals, def, nil)

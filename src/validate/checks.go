@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	"datagen/src/column"
 )
@@ -536,14 +535,4 @@ func (c *enumCheck) results(*Validator) []Result {
 		return []Result{newResult(Value, false, t.id, c.name, false, d, "%d of %d values of %s.%s are not in the enum, e.g. %q", c.bad, c.checked, t.id, col, c.samples)}
 	}
 	return []Result{newResult(Value, false, t.id, c.name, true, d, "all %d values of %s.%s are in the enum", c.checked, t.id, col)}
-}
-
-// parseLiteralTime reads a literal instant of an inequality.
-func parseLiteralTime(s string) (int64, bool) {
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.UnixMicro(), true
-		}
-	}
-	return 0, false
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 
+	"datagen/src/civil"
 	"datagen/src/column"
 	"datagen/src/dsl"
 )
@@ -246,13 +247,9 @@ func appendCanonical(b []byte, v *column.Vector, i int) []byte {
 	case column.String:
 		return append(b, v.Strs[i]...)
 	case column.Timestamp:
-		t := column.Time(v.Ints[i])
-		if v.Ints[i]%1_000_000 != 0 {
-			return t.AppendFormat(b, "2006-01-02T15:04:05.000000Z")
-		}
-		return t.AppendFormat(b, "2006-01-02T15:04:05Z")
+		return civil.AppendTimestamp(b, v.Ints[i])
 	case column.Date:
-		return column.Time(v.Ints[i]).AppendFormat(b, "2006-01-02")
+		return civil.AppendDate(b, v.Ints[i])
 	}
 	return b
 }
@@ -350,7 +347,7 @@ func (c *colState) export(missing bool) ColumnStats {
 		s.Weekday = toInts(marginal(c.prof.cube[:], dimDow))
 		s.Hour = toInts(marginal(c.prof.cube[:], dimHour))
 		s.Month = toInts(marginal(c.prof.cube[:], dimMonth))
-		s.DailyStart = column.Time(c.prof.dayBase * usPerDay).Format("2006-01-02")
+		s.DailyStart = civil.FormatDate(c.prof.dayBase * usPerDay)
 		s.Daily = c.prof.days
 	}
 	return s

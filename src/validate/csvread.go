@@ -4,15 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
-	"datagen/src/civil"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strconv"
 	"strings"
-	"time"
 
+	"datagen/src/civil"
 	"datagen/src/column"
 )
 
@@ -325,9 +324,13 @@ func (b *csvBlock) setCell(p, n int, f column.Field, raw []byte) bool {
 		x, err := strconv.ParseBool(string(raw))
 		v.Bools[n], ok = x, err == nil
 	case column.Timestamp:
-		v.Ints[n], ok = parseTimestamp(raw)
+		var err error
+		v.Ints[n], err = civil.ParseMicros(raw)
+		ok = err == nil
 	case column.Date:
-		v.Ints[n], ok = parseDate(raw)
+		var err error
+		v.Ints[n], err = civil.ParseDate(raw)
+		ok = err == nil
 	case column.String:
 		b.offs[p] = append(b.offs[p], int32(len(b.arena)))
 		b.arena = append(b.arena, raw...)
@@ -391,77 +394,4 @@ func parseInt(b []byte) (int64, bool) {
 		x = -x
 	}
 	return x, true
-}
-
-func digits(b []byte) (int64, bool) {
-	var x int64
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		x = x*10 + int64(c-'0')
-	}
-	return x, true
-}
-
-// parseDate reads YYYY-MM-DD (or a datetime at midnight UTC).
-func parseDate(b []byte) (int64, bool) {
-	if len(b) == 10 && b[4] == '-' && b[7] == '-' {
-		y, ok1 := digits(b[:4])
-		m, ok2 := digits(b[5:7])
-		d, ok3 := digits(b[8:10])
-		if ok1 && ok2 && ok3 && m >= 1 && m <= 12 && d >= 1 && d <= 31 {
-			return civil.DaysFromCivil(y, m, d) * usPerDay, true
-		}
-		return 0, false
-	}
-	us, ok := parseTimestamp(b)
-	if !ok || us%usPerDay != 0 {
-		return 0, false
-	}
-	return us, true
-}
-
-// parseTimestamp reads an ISO 8601 instant: the sink's
-// 2006-01-02T15:04:05[.ffffff]Z fast, anything RFC 3339 accepts (any
-// offset), or a zone-less value taken as UTC.
-func parseTimestamp(b []byte) (int64, bool) {
-	if len(b) >= 20 && b[len(b)-1] == 'Z' && b[4] == '-' && b[7] == '-' && b[10] == 'T' && b[13] == ':' && b[16] == ':' {
-		y, ok1 := digits(b[:4])
-		mo, ok2 := digits(b[5:7])
-		d, ok3 := digits(b[8:10])
-		h, ok4 := digits(b[11:13])
-		mi, ok5 := digits(b[14:16])
-		s, ok6 := digits(b[17:19])
-		frac := b[19 : len(b)-1]
-		var us int64
-		okf := true
-		if len(frac) > 0 {
-			if frac[0] != '.' || len(frac) < 2 || len(frac) > 10 {
-				okf = false
-			} else {
-				f := frac[1:]
-				x, ok := digits(f)
-				okf = ok
-				for k := len(f); k < 6; k++ {
-					x *= 10
-				}
-				for k := len(f); k > 6; k-- {
-					x /= 10
-				}
-				us = x
-			}
-		}
-		if ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && okf && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h < 24 && mi < 60 && s < 61 {
-			return (civil.DaysFromCivil(y, mo, d)*86400+h*3600+mi*60+s)*1_000_000 + us, true
-		}
-		return 0, false
-	}
-	str := string(b)
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999", "2006-01-02 15:04:05Z07:00"} {
-		if t, err := time.Parse(layout, str); err == nil {
-			return t.UnixMicro(), true
-		}
-	}
-	return 0, false
 }

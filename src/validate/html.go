@@ -8,7 +8,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
+
+	"datagen/src/civil"
 )
 
 // WriteHTML writes the report as one self-contained HTML page (inline CSS,
@@ -265,7 +266,7 @@ func profileSVG(labels []string, obs []int64, exp []float64) template.HTML {
 // dailySVG draws rows per day with effect windows shaded.
 func dailySVG(start string, days []int64, wins []EffectWindow) template.HTML {
 	const w, ht, pad = 860, 200, 36
-	d0, err := time.Parse("2006-01-02", start)
+	d0, err := civil.ParseMicros(start)
 	if err != nil {
 		return ""
 	}
@@ -284,13 +285,13 @@ func dailySVG(start string, days []int64, wins []EffectWindow) template.HTML {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart wide" width="%d" height="%d" viewBox="0 0 %d %d" role="img">`, w, ht, w, ht)
 	for _, win := range wins {
-		s, err1 := time.Parse(time.RFC3339, normTime(win.Start))
-		e, err2 := time.Parse(time.RFC3339, normTime(win.End))
+		s, err1 := civil.ParseMicros(win.Start)
+		e, err2 := civil.ParseMicros(win.End)
 		if err1 != nil || err2 != nil {
 			continue
 		}
-		a := s.Sub(d0).Hours() / 24
-		z := e.Sub(d0).Hours() / 24
+		a := float64(s-d0) / usPerDay
+		z := float64(e-d0) / usPerDay
 		if z < 0 || a > float64(n-1) {
 			continue
 		}
@@ -309,18 +310,10 @@ func dailySVG(start string, days []int64, wins []EffectWindow) template.HTML {
 	fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="#3b6ea5" stroke-width="1.2"/>`, strings.Join(pts, " "))
 	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" class="axis"/>`, pad, ht-pad, w-pad, ht-pad)
 	fmt.Fprintf(&b, `<text x="%d" y="%d" class="lbl">%s</text>`, pad, ht-pad+16, start)
-	fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end" class="lbl">%s</text>`, w-pad, ht-pad+16, d0.AddDate(0, 0, n-1).Format("2006-01-02"))
+	fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end" class="lbl">%s</text>`, w-pad, ht-pad+16, civil.FormatDate(d0+int64(n-1)*usPerDay))
 	fmt.Fprintf(&b, `<text x="%d" y="%d" class="lbl">max %d/day</text>`, pad, pad-10, mx)
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
-}
-
-// normTime turns a date or datetime text into RFC 3339.
-func normTime(s string) string {
-	if len(s) == 10 {
-		return s + "T00:00:00Z"
-	}
-	return s
 }
 
 // scoreSVG draws each category's points against its maximum.

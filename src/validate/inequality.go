@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"datagen/src/civil"
 	"datagen/src/column"
 	"datagen/src/dsl"
 )
@@ -37,7 +38,7 @@ func (v *Validator) resolveOperand(s, other string) (operand, error) {
 	if f, err := strconv.ParseFloat(s, 64); err == nil {
 		return operand{lit: true, f: f, i: int64(f), text: s}, nil
 	}
-	if us, ok := parseLiteralTime(s); ok {
+	if us, err := civil.ParseMicros(s); err == nil {
 		return operand{lit: true, isTime: true, i: us, text: s}, nil
 	}
 	if tn, _, ok := splitRef(s); ok && v.byID[tn] != nil {

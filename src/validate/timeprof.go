@@ -1,9 +1,9 @@
 package validate
 
 import (
-	"datagen/src/civil"
 	"math"
 
+	"datagen/src/civil"
 	"datagen/src/column"
 	"datagen/src/gen/timegrid"
 )
@@ -39,27 +39,11 @@ func dimSize(dim string) int {
 	return 0
 }
 
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if (a%b != 0) && ((a < 0) != (b < 0)) {
-		q--
-	}
-	return q
-}
-
-// civilMonth returns the month (0 = January) of a day count since the
-// epoch.
-func civilMonth(days int64) int {
-	_, m, _ := civil.FromDays(days)
-	return int(m - 1)
-}
-
-// calendar returns (month, weekday with Monday = 0, hour) of an instant.
+// calendar returns (month with January = 0, weekday with Monday = 0, hour)
+// of an instant.
 func calendar(us int64) (int, int, int) {
-	day := floorDiv(us, usPerDay)
-	hour := int(floorDiv(us, usPerHour) - day*24)
-	dow := int(((day+3)%7 + 7) % 7)
-	return civilMonth(day), dow, hour
+	day := civil.Day(us)
+	return civil.Month(day) - 1, int(civil.Weekday(day)), civil.Hour(us)
 }
 
 func cubeIndex(month, dow, hour int) int { return (month*7+dow)*24 + hour }
@@ -79,13 +63,13 @@ type timeProfile struct {
 }
 
 func (p *timeProfile) add(us int64) {
-	day := floorDiv(us, usPerDay)
+	day := civil.Day(us)
 	if !p.haveLast || day != p.lastDay {
 		p.lastDay, p.haveLast = day, true
-		p.lastM = civilMonth(day)
-		p.lastDow = int(((day+3)%7 + 7) % 7)
+		p.lastM = civil.Month(day) - 1
+		p.lastDow = int(civil.Weekday(day))
 	}
-	hour := int(floorDiv(us, usPerHour) - day*24)
+	hour := civil.Hour(us)
 	p.cube[cubeIndex(p.lastM, p.lastDow, hour)]++
 	p.n++
 	p.addDay(day)
@@ -246,7 +230,7 @@ func exposureCube(g *timegrid.Grid, w *calWeights, mult func(us int64) float64) 
 		return cubeIndex(m, d, h), x
 	}
 	first, last := g.First(), g.Last()
-	h0, h1 := floorDiv(first, usPerHour), floorDiv(last, usPerHour)
+	h0, h1 := civil.FloorDiv(first, usPerHour), civil.FloorDiv(last, usPerHour)
 	if hours := h1 - h0 + 1; g.Len() <= hours {
 		n := g.Len()
 		if n > maxExposureSteps {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"datagen/src/civil"
 	"datagen/src/column"
 )
 
@@ -94,7 +95,7 @@ func TestBrokenDataFailsTheRightChecks(t *testing.T) {
 			ts := d["orders"].col("ordered_at")
 			for i := range ts.Ints {
 				// Move every timestamp to the Monday of its week.
-				day := floorDiv(ts.Ints[i], usPerDay)
+				day := civil.FloorDiv(ts.Ints[i], usPerDay)
 				dow := ((day+3)%7 + 7) % 7
 				ts.Ints[i] -= dow * usPerDay
 			}

@@ -2,7 +2,9 @@ package expr
 
 import (
 	"sort"
+	"strings"
 
+	"datagen/src/civil"
 	"datagen/src/column"
 )
 
@@ -300,8 +302,8 @@ func (c *checker) timeLit(nd node, pos int) (node, error) {
 	if !ok || k.t != column.String {
 		return nd, nil
 	}
-	us, ok := parseTime(k.s)
-	if !ok {
+	us, err := civil.ParseMicros(strings.TrimSpace(k.s))
+	if err != nil {
 		return nil, c.errAt(pos, "%q is not a date or timestamp (use 2024-01-31 or 2024-01-31T12:00:00Z)", k.s)
 	}
 	return &constNode{base: c.base(column.Timestamp), i: us}, nil
@@ -358,8 +360,8 @@ func (c *checker) in(pos int, x node, list *listNode, negate bool) (node, error)
 		case isNum(xt) && isNum(et):
 			anyFloat = anyFloat || et == column.Float
 		case xt.IsTime() && et == column.String:
-			us, ok := parseTime(k.s)
-			if !ok {
+			us, err := civil.ParseMicros(strings.TrimSpace(k.s))
+			if err != nil {
 				return nil, c.errAt(e.position(), "%q is not a date or timestamp", k.s)
 			}
 			k = &constNode{base: c.base(column.Timestamp), i: us}

@@ -3,9 +3,9 @@ package expr
 import (
 	"math"
 	"strconv"
-	"time"
 	"unsafe"
 
+	"datagen/src/civil"
 	"datagen/src/column"
 )
 
@@ -61,11 +61,26 @@ func appendValue(b []byte, t column.Type, v *column.Vector, i int) []byte {
 	case column.Bool:
 		return strconv.AppendBool(b, v.Bools[i])
 	case column.Timestamp:
-		return time.UnixMicro(v.Ints[i]).UTC().AppendFormat(b, "2006-01-02T15:04:05.999999Z07:00")
+		return appendTimestamp(b, v.Ints[i])
 	case column.Date:
-		return time.UnixMicro(v.Ints[i]).UTC().AppendFormat(b, "2006-01-02")
+		return civil.AppendDate(b, v.Ints[i])
 	}
 	return b
+}
+
+// appendTimestamp appends the text form of an instant: the written form
+// with the fraction's trailing zeros dropped (2024-01-31T12:00:00.25Z).
+func appendTimestamp(b []byte, us int64) []byte {
+	b = civil.AppendTimestamp(b, us)
+	if us%1_000_000 == 0 {
+		return b
+	}
+	n := len(b) - 1 // the 'Z'
+	for b[n-1] == '0' {
+		n--
+	}
+	b[n] = 'Z'
+	return b[:n+1]
 }
 
 // appendFloat formats f the way Python's repr does: the shortest

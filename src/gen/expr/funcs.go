@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 
+	"datagen/src/civil"
 	"datagen/src/column"
 )
 
@@ -261,7 +262,7 @@ func buildPart(part int, t column.Type) func(*checker, *callNode, []node) (node,
 			return x, nil
 		}
 		if k, ok := asConst(x); ok && part == partDate {
-			return &constNode{base: c.base(column.Date), i: floorDiv(k.i, column.MicrosPerDay) * column.MicrosPerDay}, nil
+			return &constNode{base: c.base(column.Date), i: civil.FloorDiv(k.i, column.MicrosPerDay) * column.MicrosPerDay}, nil
 		}
 		return &timePartNode{base: c.base(t), part: part, x: x}, nil
 	}

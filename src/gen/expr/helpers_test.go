@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"datagen/src/civil"
 	"datagen/src/column"
 )
 
@@ -35,8 +36,8 @@ func vec(t column.Type, vals ...any) *column.Vector {
 
 // ts parses an RFC 3339 timestamp or a date to microseconds.
 func ts(s string) int64 {
-	us, ok := parseTime(s)
-	if !ok {
+	us, err := civil.ParseMicros(s)
+	if err != nil {
 		panic("bad test time " + s)
 	}
 	return us

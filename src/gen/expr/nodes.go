@@ -2,11 +2,11 @@ package expr
 
 import (
 	"cmp"
-	"datagen/src/civil"
 	"fmt"
 	"math"
 	"unicode/utf8"
 
+	"datagen/src/civil"
 	"datagen/src/column"
 )
 
@@ -302,7 +302,7 @@ func (ev *Evaluator) intArith(id, op, n int, out, x, y []int64, nulls []bool) []
 		}
 	case opDays:
 		for i, v := range x {
-			out[i] = floorDiv(v, column.MicrosPerDay)
+			out[i] = civil.FloorDiv(v, column.MicrosPerDay)
 		}
 	case opPow:
 		for i := range x {
@@ -983,7 +983,7 @@ func (p *timePartNode) eval(ev *Evaluator, n int) (*column.Vector, error) {
 	if p.part == partWeekend {
 		out := d.Bools[:n]
 		for i, us := range src {
-			out[i] = weekday(floorDiv(us, column.MicrosPerDay)) >= 5
+			out[i] = civil.Weekday(civil.FloorDiv(us, column.MicrosPerDay)) >= 5
 		}
 		d.Null = ev.copyNulls(p.id, n, a.Null)
 		return d, nil
@@ -992,7 +992,7 @@ func (p *timePartNode) eval(ev *Evaluator, n int) (*column.Vector, error) {
 	switch p.part {
 	case partYear, partQuarter, partMonth, partDay, partDOY:
 		for i, us := range src {
-			days := floorDiv(us, column.MicrosPerDay)
+			days := civil.FloorDiv(us, column.MicrosPerDay)
 			y, m, dd := civil.FromDays(days)
 			switch p.part {
 			case partYear:
@@ -1009,19 +1009,19 @@ func (p *timePartNode) eval(ev *Evaluator, n int) (*column.Vector, error) {
 		}
 	case partHour:
 		for i, us := range src {
-			out[i] = floorMod(us, column.MicrosPerDay) / 3_600_000_000
+			out[i] = civil.FloorMod(us, column.MicrosPerDay) / 3_600_000_000
 		}
 	case partMinute:
 		for i, us := range src {
-			out[i] = floorMod(us, 3_600_000_000) / 60_000_000
+			out[i] = civil.FloorMod(us, 3_600_000_000) / 60_000_000
 		}
 	case partSecond:
 		for i, us := range src {
-			out[i] = floorMod(us, 60_000_000) / 1_000_000
+			out[i] = civil.FloorMod(us, 60_000_000) / 1_000_000
 		}
 	case partDOW:
 		for i, us := range src {
-			out[i] = weekday(floorDiv(us, column.MicrosPerDay))
+			out[i] = civil.Weekday(civil.FloorDiv(us, column.MicrosPerDay))
 		}
 	case partWeek:
 		for i, us := range src {
@@ -1030,7 +1030,7 @@ func (p *timePartNode) eval(ev *Evaluator, n int) (*column.Vector, error) {
 		}
 	case partDate:
 		for i, us := range src {
-			out[i] = floorDiv(us, column.MicrosPerDay) * column.MicrosPerDay
+			out[i] = civil.FloorDiv(us, column.MicrosPerDay) * column.MicrosPerDay
 		}
 	}
 	d.Null = ev.copyNulls(p.id, n, a.Null)

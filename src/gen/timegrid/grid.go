@@ -1,10 +1,10 @@
 package timegrid
 
 import (
-	"datagen/src/civil"
 	"errors"
 	"fmt"
-	"time"
+
+	"datagen/src/civil"
 )
 
 // Supported instants: 0001-01-01T00:00:00 … 9999-12-31T23:59:59.999999
@@ -85,7 +85,7 @@ func NewGridInZone(startUS, endUS int64, f Freq, utcOffsetSeconds int) (*Grid, e
 		return nil, fmt.Errorf("grid: end %d µs is outside the years 0001–9999", endUS)
 	}
 	start, end := startUS+off, endUS+off
-	g := &Grid{freq: f, kind: f.kind, n: f.n, offUS: off, tod: floorMod(start, usPerDay)}
+	g := &Grid{freq: f, kind: f.kind, n: f.n, offUS: off, tod: civil.FloorMod(start, usPerDay)}
 	switch f.kind {
 	case kindTick:
 		g.base, g.period, g.n = start, f.stepUS, 1
@@ -101,19 +101,15 @@ func NewGridInZone(startUS, endUS int64, f Freq, utcOffsetSeconds int) (*Grid, e
 	g.j0 = g.ceilIndex(start)
 	jEnd := g.ceilIndex(end + 1)
 	if jEnd > g.j0 {
-		g.length = ceilDiv(jEnd-g.j0, g.n)
+		g.length = civil.CeilDiv(jEnd-g.j0, g.n)
 	}
 	if g.length == 0 {
 		return nil, fmt.Errorf("no instants between %s and %s at freq %s",
-			formatUS(startUS), formatUS(endUS), f)
+			civil.FormatTimestamp(startUS), civil.FormatTimestamp(endUS), f)
 	}
 	g.first = g.phi(g.j0)
 	g.last = g.phi(g.j0 + (g.length-1)*g.n)
 	return g, nil
-}
-
-func formatUS(us int64) string {
-	return time.UnixMicro(us).UTC().Format("2006-01-02T15:04:05.999999Z07:00")
 }
 
 // phi maps a lattice index to wall-clock microseconds.
@@ -122,11 +118,11 @@ func (g *Grid) phi(j int64) int64 {
 	case kindBusiness:
 		// Lattice index 5w+r is weekday r (Monday = 0) of the week starting
 		// on Monday 1969-12-29 + 7w days.
-		d := 7*floorDiv(j, 5) + floorMod(j, 5) - 3
+		d := 7*civil.FloorDiv(j, 5) + civil.FloorMod(j, 5) - 3
 		return d*usPerDay + g.tod
 	case kindMonthly:
 		m := g.months*j + g.phase // months since 0000-01
-		y, mon := floorDiv(m, 12), floorMod(m, 12)+1
+		y, mon := civil.FloorDiv(m, 12), civil.FloorMod(m, 12)+1
 		day := int64(1)
 		if g.monthEnd {
 			day = civil.DaysInMonth(y, mon)
@@ -141,8 +137,8 @@ func (g *Grid) phi(j int64) int64 {
 func (g *Grid) ceilIndex(t int64) int64 {
 	switch g.kind {
 	case kindBusiness:
-		d := floorDiv(t, usPerDay)
-		w, r := floorDiv(d+3, 7), floorMod(d+3, 7)
+		d := civil.FloorDiv(t, usPerDay)
+		w, r := civil.FloorDiv(d+3, 7), civil.FloorMod(d+3, 7)
 		if r >= 5 { // weekend: next Monday
 			return 5*w + 5
 		}
@@ -152,14 +148,14 @@ func (g *Grid) ceilIndex(t int64) int64 {
 		}
 		return j
 	case kindMonthly:
-		y, mon, _ := civil.FromDays(floorDiv(t, usPerDay))
-		j := ceilDiv(12*y+mon-1-g.phase, g.months)
+		y, mon, _ := civil.FromDays(civil.FloorDiv(t, usPerDay))
+		j := civil.CeilDiv(12*y+mon-1-g.phase, g.months)
 		if g.phi(j) < t {
 			j++
 		}
 		return j
 	default:
-		return ceilDiv(t-g.base, g.period)
+		return civil.CeilDiv(t-g.base, g.period)
 	}
 }
 
@@ -205,7 +201,7 @@ func (g *Grid) searchWall(t int64) int64 {
 	if t > g.last {
 		return g.length
 	}
-	return ceilDiv(g.ceilIndex(t)-g.j0, g.n)
+	return civil.CeilDiv(g.ceilIndex(t)-g.j0, g.n)
 }
 
 // wall returns instant k on the wall clock.

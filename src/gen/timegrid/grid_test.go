@@ -1,13 +1,14 @@
 package timegrid
 
 import (
-	"datagen/src/civil"
 	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"datagen/src/civil"
 )
 
 // us parses a UTC wall-clock string ("2024-09-01", "2024-09-01 10:00",
@@ -332,8 +333,8 @@ func TestCivilRoundTrip(t *testing.T) {
 		if tt.Unix()/86400 != z || civil.DaysFromCivil(y, m, d) != z {
 			t.Fatalf("day %d: civil %d-%d-%d", z, y, m, d)
 		}
-		if wd := (int64(tt.Weekday()) + 6) % 7; weekday(z) != wd {
-			t.Fatalf("day %d: weekday %d, want %d", z, weekday(z), wd)
+		if wd := (int64(tt.Weekday()) + 6) % 7; civil.Weekday(z) != wd {
+			t.Fatalf("day %d: weekday %d, want %d", z, civil.Weekday(z), wd)
 		}
 		if want := int64(time.Date(int(y), time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()); civil.DaysInMonth(y, m) != want {
 			t.Fatalf("civil.DaysInMonth(%d, %d) = %d, want %d", y, m, civil.DaysInMonth(y, m), want)

@@ -1,11 +1,11 @@
 package timegrid
 
 import (
-	"datagen/src/civil"
 	"errors"
 	"fmt"
 	"math"
 
+	"datagen/src/civil"
 	"datagen/src/rng"
 )
 
@@ -118,7 +118,7 @@ func NewSampler(g *Grid, patterns []Weights) (*Sampler, error) {
 		return s, nil
 	}
 
-	dFirst, dLast := floorDiv(g.first, usPerDay), floorDiv(g.last, usPerDay)
+	dFirst, dLast := civil.FloorDiv(g.first, usPerDay), civil.FloorDiv(g.last, usPerDay)
 	days := dLast - dFirst + 1
 	// Anchored grids have at most one instant a day: always per instant.
 	byPoint := g.kind != kindTick || g.length <= pointUnitLimit || g.length <= days
@@ -157,10 +157,10 @@ func NewSampler(g *Grid, patterns []Weights) (*Sampler, error) {
 
 // weight returns the pattern weight of wall-clock instant t.
 func (s *Sampler) weight(t int64) float64 {
-	d := floorDiv(t, usPerDay)
+	d := civil.FloorDiv(t, usPerDay)
 	_, m, _ := civil.FromDays(d)
-	h := floorMod(t, usPerDay) / usPerHour
-	return s.wMonth[m-1] * s.wDow[weekday(d)] * s.wHour[h]
+	h := civil.FloorMod(t, usPerDay) / usPerHour
+	return s.wMonth[m-1] * s.wDow[civil.Weekday(d)] * s.wHour[h]
 }
 
 // dayMasses returns the mass of each day dFirst … dLast and prepares the
@@ -184,7 +184,7 @@ func (s *Sampler) dayMasses(dFirst, dLast int64) []float64 {
 	}
 	for d := dFirst; d <= dLast; d++ {
 		_, m, _ := civil.FromDays(d)
-		w := s.wMonth[m-1] * s.wDow[weekday(d)]
+		w := s.wMonth[m-1] * s.wDow[civil.Weekday(d)]
 		if w == 0 {
 			continue
 		}
@@ -214,7 +214,7 @@ func (s *Sampler) hourMasses(hm *[24]float64, a, b int64) float64 {
 	if !s.hasHour {
 		return float64(g.searchWall(b) - g.searchWall(a))
 	}
-	day := floorDiv(a, usPerDay) * usPerDay
+	day := civil.FloorDiv(a, usPerDay) * usPerDay
 	h0 := (a - day) / usPerHour
 	h1 := (b - 1 - day) / usPerHour
 	k := g.searchWall(a)
@@ -351,7 +351,7 @@ func (s *Sampler) SampleBetween(st *rng.Stream, loUS, hiUS int64) (int64, bool) 
 	// Wall-clock bounds [a, b) clamped to the grid, then split into a
 	// partial first day, whole middle days and a partial last day.
 	a, b := g.wall(kLo), g.wall(kHi-1)+1
-	dA, dB := floorDiv(a, usPerDay), floorDiv(b-1, usPerDay)
+	dA, dB := civil.FloorDiv(a, usPerDay), civil.FloorDiv(b-1, usPerDay)
 	if dA == dB {
 		return s.sampleDay(st, dA, a, b)
 	}
@@ -383,7 +383,7 @@ func (s *Sampler) SampleBetween(st *rng.Stream, loUS, hiUS int64) (int64, bool) 
 // dayMass returns the mass of wall-clock [a, b) ⊆ day d.
 func (s *Sampler) dayMass(hm *[24]float64, d, a, b int64) float64 {
 	_, m, _ := civil.FromDays(d)
-	w := s.wMonth[m-1] * s.wDow[weekday(d)]
+	w := s.wMonth[m-1] * s.wDow[civil.Weekday(d)]
 	if w == 0 {
 		return 0
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"datagen/src/civil"
 	"datagen/src/rng"
 )
 
@@ -186,7 +187,7 @@ func TestSampleDistribution(t *testing.T) {
 	withUnitModes(t, func(t *testing.T) {
 		for ci, c := range distCases {
 			g, s := newCaseSampler(t, c)
-			days := floorDiv(g.last, usPerDay) - floorDiv(g.first, usPerDay) + 1
+			days := civil.FloorDiv(g.last, usPerDay) - civil.FloorDiv(g.first, usPerDay) + 1
 			if wantDays := c.patterns != nil && g.Len() > days && g.Len() > pointUnitLimit; s.byDay != wantDays {
 				t.Errorf("%s: byDay = %v, want %v", c.name, s.byDay, wantDays)
 			}
