@@ -96,6 +96,11 @@ func runCase(t *testing.T, name string) {
 	if code != want {
 		t.Fatalf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", code, want, stdout.String(), stderr.String())
 	}
+	// The platform logs anything a successful job writes to stderr as an
+	// error event: warnings belong on stdout.
+	if code == 0 && stderr.Len() > 0 {
+		t.Errorf("a successful run wrote to stderr:\n%s", stderr.String())
+	}
 	if b, err := os.ReadFile(filepath.Join(name, "expected-stderr")); err == nil {
 		for _, line := range strings.Split(string(b), "\n") {
 			if line = strings.TrimSpace(line); line != "" && !strings.Contains(stderr.String(), line) {

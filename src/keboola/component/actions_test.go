@@ -172,3 +172,58 @@ func TestMarkdownEscape(t *testing.T) {
 		}
 	}
 }
+
+// TestActionsRegistered: component_config/actions.md (the Developer
+// Portal's list of sync actions) names exactly the sync actions Run
+// answers, and every button of the form triggers one of them.
+func TestActionsRegistered(t *testing.T) {
+	b, err := os.ReadFile(repoFile("component_config", "actions.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listed []string
+	if err := json.Unmarshal(b, &listed); err != nil {
+		t.Fatalf("actions.md is not a JSON list: %v", err)
+	}
+	if !reflect.DeepEqual(listed, SyncActions) {
+		t.Errorf("actions.md lists %v, the component answers %v", listed, SyncActions)
+	}
+	b, err = os.ReadFile(repoFile("component_config", "configSchema.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var form struct {
+		Properties map[string]struct {
+			Type    string `json:"type"`
+			Format  string `json:"format"`
+			Options struct {
+				Async struct {
+					Action string `json:"action"`
+				} `json:"async"`
+				EncryptionHint *bool `json:"encryption_hint"`
+			} `json:"options"`
+			AdditionalProperties *bool `json:"additionalProperties"`
+		} `json:"properties"`
+	}
+	if err := json.Unmarshal(b, &form); err != nil {
+		t.Fatal(err)
+	}
+	buttons := map[string]string{}
+	for k, p := range form.Properties {
+		if p.Format == "sync-action" {
+			buttons[k] = p.Options.Async.Action
+		}
+	}
+	want := map[string]string{buttonValidate: ActionValidateSchema, buttonPreview: ActionPreview}
+	if !reflect.DeepEqual(buttons, want) {
+		t.Errorf("buttons %v, want %v", buttons, want)
+	}
+	// The schema editor: a JSON editor whose whole object is kept by the
+	// form (additionalProperties) and that does not advertise encryption
+	// of '#' keys, which mean nothing in a datagen schema.
+	s := form.Properties["schema"]
+	if s.Type != "object" || s.Format != "editor" || s.AdditionalProperties == nil || !*s.AdditionalProperties ||
+		s.Options.EncryptionHint == nil || *s.Options.EncryptionHint {
+		t.Errorf("schema field %+v", s)
+	}
+}
