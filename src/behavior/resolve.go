@@ -114,7 +114,7 @@ func Resolve(s *dsl.Schema) (*Result, Problems) {
 			}
 		}
 		if n.VintageBehavior != nil {
-			if vb := parseVintage(n.VintageBehavior, np+".vintage_behavior", &ps); vb != nil {
+			if vb := ParseVintage(n.VintageBehavior, np+".vintage_behavior", &ps); vb != nil {
 				c := n.Column(vb.CreatedAt)
 				switch {
 				case c == nil:
@@ -149,10 +149,10 @@ func Resolve(s *dsl.Schema) (*Result, Problems) {
 				bad = true
 			}
 			if n.StageConfig != nil {
-				if sc := parseStages(n.StageConfig, np+".stage_config", &ps); sc != nil && !bad {
+				if sc := ParseStages(n.StageConfig, np+".stage_config", &ps); sc != nil && !bad {
 					get(n.ID).Stages = sc
 				}
-			} else if sm := parseStateModel(n.StateTransitionModel, np+".state_transition_model", &ps); sm != nil && !bad {
+			} else if sm := ParseStateModel(n.StateTransitionModel, np+".state_transition_model", &ps); sm != nil && !bad {
 				get(n.ID).States = sm
 			}
 		}
@@ -502,7 +502,7 @@ func resolveStates(i int, n *dsl.Node, np string, p *dsl.Node, pt *Table, m *Sta
 		for si := range m.States {
 			sum := 0.0
 			for _, tr := range m.States[si].Next {
-				sum += m.scaled(m.Variation[seg], tr)
+				sum += m.Scaled(m.Variation[seg], tr)
 			}
 			if sum > 1+1e-9 {
 				ps.warnf(path+".segment_variation."+seg, "the multipliers make the probabilities of leaving %q sum to %s for segment %q; they are scaled down to sum to 1", m.States[si].Name, strconv.FormatFloat(sum, 'g', 6, 64), seg)
@@ -511,9 +511,9 @@ func resolveStates(i int, n *dsl.Node, np string, p *dsl.Node, pt *Table, m *Sta
 	}
 }
 
-// scaled is the probability of transition tr under variation v, before
+// Scaled is the probability of transition tr under variation v, before
 // the rescaling to a sum of at most 1.
-func (m *StateModel) scaled(v StateVariation, tr Transition) float64 {
+func (m *StateModel) Scaled(v StateVariation, tr Transition) float64 {
 	p := tr.P * v.All
 	if m.States[tr.To].Terminal {
 		p *= v.Churn

@@ -166,9 +166,9 @@ type AgeMultiplier struct {
 	Columns     []string
 }
 
-// Multiplier returns the product of the fanout curves at the event time
+// FanoutAt returns the product of the fanout curves at the event time
 // ts of an entity created at created.
-func (v *Vintage) fanoutAt(created, ts int64) float64 {
+func (v *Vintage) FanoutAt(created, ts int64) float64 {
 	m := 1.0
 	for i := range v.Multipliers {
 		a := &v.Multipliers[i]
@@ -181,7 +181,9 @@ func (v *Vintage) fanoutAt(created, ts int64) float64 {
 
 var ageUnits = []Unit{Day, Week, Month, Quarter, Year}
 
-func parseVintage(v any, path string, ps *Problems) *Vintage {
+// ParseVintage reads a vintage_behavior block found at path, adding its
+// problems to ps; nil when it is not an object.
+func ParseVintage(v any, path string, ps *Problems) *Vintage {
 	o := asObject(v, path, ps)
 	if o == nil {
 		return nil
@@ -278,9 +280,9 @@ func parseGap(v any, path string, def Gap, ps *Problems) Gap {
 	return g
 }
 
-// draw returns a gap for the uniform number u in [0, 1), in whole
+// Draw returns a gap for the uniform number u in [0, 1), in whole
 // seconds (as microseconds).
-func (g *Gap) draw(u float64) int64 {
+func (g *Gap) Draw(u float64) int64 {
 	var x float64
 	switch g.Dist {
 	case "uniform":
@@ -317,7 +319,9 @@ type Stage struct {
 	Gap Gap
 }
 
-func parseStages(v any, path string, ps *Problems) *Stages {
+// ParseStages reads a stage_config block found at path, adding its
+// problems to ps; nil when it is not an object.
+func ParseStages(v any, path string, ps *Problems) *Stages {
 	o := asObject(v, path, ps)
 	if o == nil {
 		return nil
@@ -463,7 +467,9 @@ func (m *StateModel) StateIndex(name string) int {
 
 var periodUnits = []Unit{Hour, Day, Week, Month, Quarter, Year}
 
-func parseStateModel(v any, path string, ps *Problems) *StateModel {
+// ParseStateModel reads a state_transition_model block found at path,
+// adding its problems to ps; nil when it is not an object.
+func ParseStateModel(v any, path string, ps *Problems) *StateModel {
 	o := asObject(v, path, ps)
 	if o == nil {
 		return nil

@@ -3,7 +3,7 @@ package engine
 import (
 	"fmt"
 
-	"datagen/src/behavior"
+	"datagen/src/behavior/apply"
 )
 
 // behavior prepares the behaviour runtime of a fact with parents whose
@@ -18,10 +18,10 @@ func (e *engine) behavior(ts *tableState) error {
 	if parent == nil {
 		return fmt.Errorf("table %q: parent %q is not generated yet", t.ID(), t.Primary.ID())
 	}
-	env := behavior.Env{
+	env := apply.Env{
 		Seed: e.opts.Seed, Node: t.Node, Timeframe: e.p.Schema.Timeframe, Tables: e.table, Workers: e.opts.Workers,
 	}
-	rt, err := behavior.NewRuntime(bt, env, parent.rows)
+	rt, err := apply.NewRuntime(bt, env, parent.rows)
 	if err != nil {
 		return &Error{Table: t.ID(), Err: err}
 	}
@@ -30,7 +30,7 @@ func (e *engine) behavior(ts *tableState) error {
 }
 
 // behFiller returns the behaviour filler of a column, or nil.
-func (ts *tableState) behFiller(name string) behavior.Filler {
+func (ts *tableState) behFiller(name string) apply.Filler {
 	if ts.beh == nil {
 		return nil
 	}

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"datagen/src/behavior"
+	"datagen/src/behavior/apply"
 	"datagen/src/column"
 	"datagen/src/dsl"
 	"datagen/src/gen"
@@ -96,7 +96,7 @@ type worker struct {
 	block  *column.Block
 	done   []bool
 	// beh is the behaviour state of the block (facts with behaviour).
-	beh *behavior.Block
+	beh *apply.Block
 }
 
 func (ts *tableState) newWorker() *worker {

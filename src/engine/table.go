@@ -5,7 +5,7 @@ import (
 	"math"
 	"sort"
 
-	"datagen/src/behavior"
+	"datagen/src/behavior/apply"
 	"datagen/src/column"
 	"datagen/src/dsl"
 	"datagen/src/gen"
@@ -32,7 +32,7 @@ type tableState struct {
 	keptFilled bool
 	// beh is the behaviour of a fact (segments, vintage, stages, states),
 	// or nil.
-	beh *behavior.Runtime
+	beh *apply.Runtime
 }
 
 // colState is a compiled column.
@@ -48,7 +48,7 @@ type colState struct {
 	self bool
 	// fill replaces gen for a column whose values a behaviour defines;
 	// values marks a column scaled by behaviour value multipliers.
-	fill   behavior.Filler
+	fill   apply.Filler
 	values bool
 }
 

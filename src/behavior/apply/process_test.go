@@ -1,9 +1,12 @@
-package behavior
+package apply
 
 import (
 	"fmt"
 	"math"
 	"testing"
+
+	"datagen/src/behavior"
+	"datagen/src/civil"
 
 	"datagen/src/column"
 	"datagen/src/rng"
@@ -22,10 +25,10 @@ func within(t *testing.T, what string, k, n int64, p float64) {
 	}
 }
 
-func parseModel(t *testing.T, doc map[string]any) *StateModel {
+func parseModel(t *testing.T, doc map[string]any) *behavior.StateModel {
 	t.Helper()
-	var ps Problems
-	m := parseStateModel(doc, "m", &ps)
+	var ps behavior.Problems
+	m := behavior.ParseStateModel(doc, "m", &ps)
 	if ps.HasErrors() {
 		t.Fatal(ps)
 	}
@@ -69,7 +72,7 @@ func TestChainTransitionFrequencies(t *testing.T) {
 		seg := segs[p]
 		buf = c.Rows(p, math.MaxInt64, buf[:0])
 		for k, r := range buf {
-			if r.Period != int64(k) || r.Start != AddUnits(tfStart, int64(k), Day) {
+			if r.Period != int64(k) || r.Start != behavior.AddUnits(tfStart, int64(k), behavior.Day) {
 				t.Fatalf("parent %d row %d: period %d starting %d", p, k, r.Period, r.Start)
 			}
 			if m.States[r.State].Terminal && k != len(buf)-1 {
@@ -160,8 +163,8 @@ func TestChainTransitionEmit(t *testing.T) {
 }
 
 func TestFunnelRatesAndGaps(t *testing.T) {
-	var ps Problems
-	sc := parseStages(map[string]any{
+	var ps behavior.Problems
+	sc := behavior.ParseStages(map[string]any{
 		"stages": []any{
 			map[string]any{"stage_name": "visit"},
 			map[string]any{"stage_name": "cart", "transition_rate": 0.7},
@@ -236,4 +239,13 @@ func TestFunnelRatesAndGaps(t *testing.T) {
 	if censored == 0 {
 		t.Error("no funnel was cut short by the timeframe end")
 	}
+}
+
+// us returns the microseconds since the epoch of an ISO 8601 instant.
+func us(s string) int64 {
+	v, err := civil.ParseMicros(s)
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

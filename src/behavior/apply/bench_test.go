@@ -1,8 +1,10 @@
-package behavior
+package apply
 
 import (
 	"math"
 	"testing"
+
+	"datagen/src/behavior"
 
 	"datagen/src/column"
 	"datagen/src/dsl"
@@ -14,8 +16,8 @@ import (
 // event time drawn inside the parent's lifetime, its age in calendar
 // months, the curve, the keep draw) per op.
 func BenchmarkCohortCount(b *testing.B) {
-	var ps Problems
-	vb := parseVintage(map[string]any{"created_at_column": "c", "age_based_multipliers": map[string]any{
+	var ps behavior.Problems
+	vb := behavior.ParseVintage(map[string]any{"created_at_column": "c", "age_based_multipliers": map[string]any{
 		"r": map[string]any{"curve": []any{1.0, 0.8, 0.6, 0.5}, "applies_to": "fanout"},
 		"e": map[string]any{"curve": map[string]any{"curve_type": "exponential", "params": map[string]any{"a": 1.0, "b": -0.05}}, "time_unit": "week", "applies_to": "fanout"},
 	}}, "v", &ps)
@@ -49,8 +51,8 @@ func BenchmarkCohortCount(b *testing.B) {
 // BenchmarkChainRows measures one month of a subscription state machine
 // per op.
 func BenchmarkChainRows(b *testing.B) {
-	var ps Problems
-	m := parseStateModel(map[string]any{"initial_state": "t", "states": map[string]any{
+	var ps behavior.Problems
+	m := behavior.ParseStateModel(map[string]any{"initial_state": "t", "states": map[string]any{
 		"t": map[string]any{"next_states": map[string]any{"a": 0.6, "c": 0.1}},
 		"a": map[string]any{"next_states": map[string]any{"p": 0.02, "c": 0.01}},
 		"p": map[string]any{"next_states": map[string]any{"a": 0.3, "c": 0.1}},

@@ -1,7 +1,9 @@
-package behavior
+package apply
 
 import (
 	"math"
+
+	"datagen/src/behavior"
 
 	"datagen/src/column"
 	"datagen/src/gen/timegrid"
@@ -18,7 +20,7 @@ import (
 // rows is n times the mean fanout multiplier over the parent's event
 // times.
 type Cohort struct {
-	vb      *Vintage
+	vb      *behavior.Vintage
 	created *column.Vector
 	// sampler draws event times; nil when the fact has no event column.
 	sampler *timegrid.Sampler
@@ -32,7 +34,7 @@ type Cohort struct {
 // NewCohort prepares the cohort of a fact. created is the parent's
 // creation time column; sampler draws the fact's event column (nil when
 // it has none).
-func NewCohort(vb *Vintage, created *column.Vector, rows int64, sampler *timegrid.Sampler, eventKey, acceptKey rng.Key, tfEnd int64) *Cohort {
+func NewCohort(vb *behavior.Vintage, created *column.Vector, rows int64, sampler *timegrid.Sampler, eventKey, acceptKey rng.Key, tfEnd int64) *Cohort {
 	c := &Cohort{vb: vb, created: created, sampler: sampler, eventKey: eventKey, acceptKey: acceptKey,
 		extraKey: acceptKey.Sub("extra", 0), tfEnd: tfEnd, m: 1}
 	if sampler == nil {
@@ -52,7 +54,7 @@ func NewCohort(vb *Vintage, created *column.Vector, rows int64, sampler *timegri
 	for i := range vb.Multipliers {
 		a := &vb.Multipliers[i]
 		if a.Fanout {
-			m *= a.Curve.Max(Age(minCreated, last, a.Unit))
+			m *= a.Curve.Max(behavior.Age(minCreated, last, a.Unit))
 		}
 	}
 	c.m = max(1, m)
@@ -74,7 +76,7 @@ func (c *Cohort) EndFactor(p int64) float64 {
 	if !ok {
 		return 1
 	}
-	return c.vb.fanoutAt(t, c.tfEnd)
+	return c.vb.FanoutAt(t, c.tfEnd)
 }
 
 // Candidates returns the number of candidate rows of parent row p whose
@@ -107,7 +109,7 @@ func (c *Cohort) candidate(p, j int64, st *rng.Stream) (int64, bool) {
 	if !hasCreated {
 		return ts, true
 	}
-	w := c.vb.fanoutAt(created, ts) / c.m
+	w := c.vb.FanoutAt(created, ts) / c.m
 	return ts, unit(c.acceptKey.At(p, uint64(j))) < w
 }
 
@@ -141,7 +143,7 @@ func (c *Cohort) Fill(p, k, from, to int64, out []int64) {
 }
 
 // Factor returns the product of the multipliers idx (indexes into
-// Vintage.Multipliers) for parent row p at event time ts.
+// behavior.Vintage.Multipliers) for parent row p at event time ts.
 func (c *Cohort) Factor(idx []int, p, ts int64) float64 {
 	created, ok := c.createdAt(p)
 	if !ok {
@@ -150,7 +152,7 @@ func (c *Cohort) Factor(idx []int, p, ts int64) float64 {
 	f := 1.0
 	for _, i := range idx {
 		a := &c.vb.Multipliers[i]
-		f *= a.Curve.At(Age(created, ts, a.Unit))
+		f *= a.Curve.At(behavior.Age(created, ts, a.Unit))
 	}
 	return f
 }

@@ -1,8 +1,10 @@
-package behavior
+package apply
 
 import (
 	"fmt"
 	"strconv"
+
+	"datagen/src/behavior"
 
 	"datagen/src/column"
 	"datagen/src/rng"
@@ -12,7 +14,7 @@ import (
 // segments, and draws rows with probability proportional to their
 // segment's fanout multiplier.
 type SegmentIndex struct {
-	spec *Segment
+	spec *behavior.Segment
 	// seg[row] indexes spec.Segments; -1 for a value without settings
 	// (multipliers 1).
 	seg []int32
@@ -45,7 +47,7 @@ func SegmentName(v *column.Vector, i int) (string, bool) {
 }
 
 // NewSegmentIndex indexes the segment column col of a table.
-func NewSegmentIndex(spec *Segment, col *column.Vector, rows int64) *SegmentIndex {
+func NewSegmentIndex(spec *behavior.Segment, col *column.Vector, rows int64) *SegmentIndex {
 	x := &SegmentIndex{spec: spec, seg: make([]int32, rows)}
 	pos := make(map[string]int32, len(spec.Segments))
 	for i, g := range spec.Segments {
@@ -63,7 +65,7 @@ func NewSegmentIndex(spec *Segment, col *column.Vector, rows int64) *SegmentInde
 }
 
 // Of returns the settings of row's segment, or nil when it has none.
-func (x *SegmentIndex) Of(row int64) *SegmentSpec {
+func (x *SegmentIndex) Of(row int64) *behavior.SegmentSpec {
 	if k := x.seg[row]; k >= 0 {
 		return &x.spec.Segments[k]
 	}

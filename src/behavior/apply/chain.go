@@ -1,8 +1,12 @@
-package behavior
+package apply
 
 import (
+	"maps"
 	"math"
+	"slices"
 	"sort"
+
+	"datagen/src/behavior"
 
 	"datagen/src/column"
 	"datagen/src/rng"
@@ -12,7 +16,7 @@ import (
 // row. The state of period k+1 of parent row p is drawn from the state of
 // period k with draw k+1 of p, so a chain is a pure function of (key, p).
 type Chain struct {
-	spec *StateModel
+	spec *behavior.StateModel
 	key  rng.Key
 	// start is the parent's start-time column (nil: the timeframe start).
 	start          *column.Vector
@@ -31,7 +35,7 @@ type cumTable struct {
 
 // ChainRow is one row of a state fact.
 type ChainRow struct {
-	// State and Prev index StateModel.States; Prev is -1 for the first
+	// State and Prev index behavior.StateModel.States; Prev is -1 for the first
 	// row of a chain.
 	State, Prev int
 	// Period is the period index (0 = the period starting at the start
@@ -50,10 +54,10 @@ const NoEnd = math.MinInt64
 // NewChain returns the chains of spec. start is the primary parent's
 // start-time column (nil: every chain starts at the timeframe start);
 // segment is the parent's segment column (nil: no variation).
-func NewChain(spec *StateModel, key rng.Key, start *column.Vector, tfStart, tfEnd int64, segment *column.Vector, rows int64) *Chain {
+func NewChain(spec *behavior.StateModel, key rng.Key, start *column.Vector, tfStart, tfEnd int64, segment *column.Vector, rows int64) *Chain {
 	c := &Chain{spec: spec, key: key, start: start, tfStart: tfStart, tfEnd: tfEnd}
-	c.tables = append(c.tables, c.table(StateVariation{All: 1, Churn: 1}))
-	names := sortedMapKeys(spec.Variation)
+	c.tables = append(c.tables, c.table(behavior.StateVariation{All: 1, Churn: 1}))
+	names := slices.Sorted(maps.Keys(spec.Variation))
 	pos := map[string]int32{}
 	for i, n := range names {
 		c.tables = append(c.tables, c.table(spec.Variation[n]))
@@ -72,7 +76,7 @@ func NewChain(spec *StateModel, key rng.Key, start *column.Vector, tfStart, tfEn
 
 // table builds the cumulative transition tables under variation v; rows
 // whose probabilities exceed 1 in total are scaled down to 1.
-func (c *Chain) table(v StateVariation) []cumTable {
+func (c *Chain) table(v behavior.StateVariation) []cumTable {
 	m := c.spec
 	out := make([]cumTable, len(m.States))
 	for s := range m.States {
@@ -80,7 +84,7 @@ func (c *Chain) table(v StateVariation) []cumTable {
 		ps := make([]float64, len(next))
 		sum := 0.0
 		for i, tr := range next {
-			ps[i] = m.scaled(v, tr)
+			ps[i] = m.Scaled(v, tr)
 			sum += ps[i]
 		}
 		scale := 1.0
@@ -134,11 +138,11 @@ func (c *Chain) Rows(p int64, limit int64, buf []ChainRow) []ChainRow {
 	emitted := int64(0)
 	pending := ChainRow{State: state, Prev: -1, Period: 0, Start: t0, End: NoEnd}
 	for k := int64(0); ; k++ {
-		ps := AddUnits(t0, k*m.Every, m.Unit)
+		ps := behavior.AddUnits(t0, k*m.Every, m.Unit)
 		if ps > c.tfEnd {
 			break
 		}
-		pe := min(AddUnits(t0, (k+1)*m.Every, m.Unit), c.tfEnd)
+		pe := min(behavior.AddUnits(t0, (k+1)*m.Every, m.Unit), c.tfEnd)
 		if m.Emit == "period" {
 			buf = append(buf, ChainRow{State: state, Prev: prev, Period: k, Start: ps, End: pe})
 			if emitted++; emitted >= limit {

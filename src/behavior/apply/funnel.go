@@ -1,7 +1,9 @@
-package behavior
+package apply
 
 import (
 	"math"
+
+	"datagen/src/behavior"
 
 	"datagen/src/column"
 	"datagen/src/rng"
@@ -12,7 +14,7 @@ import (
 // p decides whether stage k is reached from stage k-1, draw 2k+1 is the
 // gap before it.
 type Funnel struct {
-	spec *Stages
+	spec *behavior.Stages
 	key  rng.Key
 	// start is the parent's start time column (nil: no times); end is the
 	// timeframe end, after which no stage is observed.
@@ -25,7 +27,7 @@ type Funnel struct {
 // NewFunnel returns the funnel of spec. start is the primary parent's
 // start-time column (nil when the fact has no timestamp column), mult the
 // per-parent-row transition multipliers (nil for none).
-func NewFunnel(spec *Stages, key rng.Key, start *column.Vector, end int64, mult []float64) *Funnel {
+func NewFunnel(spec *behavior.Stages, key rng.Key, start *column.Vector, end int64, mult []float64) *Funnel {
 	return &Funnel{spec: spec, key: key, start: start, end: end, mult: mult}
 }
 
@@ -57,7 +59,7 @@ func (f *Funnel) Count(p int64) int64 {
 			break
 		}
 		if f.start != nil {
-			t += st.Gap.draw(unit(f.key.At(p, uint64(2*k+1))))
+			t += st.Gap.Draw(unit(f.key.At(p, uint64(2*k+1))))
 			if t > f.end {
 				break
 			}
@@ -71,7 +73,7 @@ func (f *Funnel) Count(p int64) int64 {
 func (f *Funnel) Time(p int64, k int) int64 {
 	t := f.start.Ints[p]
 	for j := 1; j <= k; j++ {
-		t += f.spec.Stages[j].Gap.draw(unit(f.key.At(p, uint64(2*j+1))))
+		t += f.spec.Stages[j].Gap.Draw(unit(f.key.At(p, uint64(2*j+1))))
 	}
 	return t
 }

@@ -1,10 +1,12 @@
-package behavior
+package apply
 
 import (
 	"fmt"
 	"math"
 	"sort"
 	"sync"
+
+	"datagen/src/behavior"
 
 	"datagen/src/column"
 	"datagen/src/dsl"
@@ -35,12 +37,12 @@ func (e *Env) tableKey(purpose ...string) rng.Key { return rng.TableKey(e.Seed, 
 // behaviour defines and scales the value columns; everything is a pure
 // function of the seed, the parents' rows and the row index.
 type Runtime struct {
-	t       *Table
+	t       *behavior.Table
 	env     Env
 	parents int64
 	links   []*linkRT
 	cohort  *Cohort
-	vlink   *VintageLink
+	vlink   *behavior.VintageLink
 	funnel  *Funnel
 	chain   *Chain
 	// cand holds each parent row's candidate count (vintage thinning).
@@ -58,7 +60,7 @@ type Runtime struct {
 }
 
 type linkRT struct {
-	l     *SegmentLink
+	l     *behavior.SegmentLink
 	index *SegmentIndex
 	// key and rows give the shared random row of non-primary parents.
 	key  rng.Key
@@ -67,12 +69,12 @@ type linkRT struct {
 
 type valueRT struct {
 	links   []int // indexes into Runtime.links
-	vintage []int // indexes into Vintage.Multipliers
+	vintage []int // indexes into behavior.Vintage.Multipliers
 }
 
 // NewRuntime prepares the behaviour of fact t (whose primary parent has
 // parentRows rows) once its parents are generated.
-func NewRuntime(t *Table, env Env, parentRows int64) (*Runtime, error) {
+func NewRuntime(t *behavior.Table, env Env, parentRows int64) (*Runtime, error) {
 	rt := &Runtime{t: t, env: env, parents: parentRows, fillers: map[string]Filler{}, values: map[string]*valueRT{}}
 	n := env.Node
 	tfStart, tfEnd := env.Timeframe.Start.UnixMicro(), env.Timeframe.End.UnixMicro()
@@ -227,7 +229,7 @@ func (rt *Runtime) sampler(name string) (*Bounded, error) {
 	return &Bounded{sampler: s, key: rt.env.columnKey(name), created: rt.created}, nil
 }
 
-func (rt *Runtime) setupVintage(vl *VintageLink, parentRows, tfEnd int64) error {
+func (rt *Runtime) setupVintage(vl *behavior.VintageLink, parentRows, tfEnd int64) error {
 	for name, idx := range vl.Values {
 		rt.value(name).vintage = idx
 	}
