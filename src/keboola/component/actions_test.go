@@ -227,3 +227,18 @@ func TestActionsRegistered(t *testing.T) {
 		t.Errorf("schema field %+v", s)
 	}
 }
+
+// TestValidateSchemaWarnings: in lenient mode unknown schema keys are
+// warnings, listed under the verdict.
+func TestValidateSchemaWarnings(t *testing.T) {
+	lenient := strings.Replace(tinySchema, `"rows": 3,`, `"rows": 3, "colour": "blue",`, 1)
+	res := runActionIn(t, ActionValidateSchema, `{"schema": `+lenient+`, "lenient": true}`)
+	if res.Type != ResultSuccess || !strings.Contains(res.Message, "![warning]() Warnings:\n\n- ") ||
+		!strings.Contains(res.Message, "colour") {
+		t.Errorf("lenient: %+v", res)
+	}
+	res = runActionIn(t, ActionValidateSchema, `{"schema": `+lenient+`}`)
+	if res.Type != ResultError || !strings.Contains(res.Message, "`parameters.schema.nodes[0](u).colour`") {
+		t.Errorf("strict: %+v", res)
+	}
+}
