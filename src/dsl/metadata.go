@@ -52,12 +52,16 @@ func CheckMetadataKey(k string) error {
 // customMetadata reads a node's or a column's "metadata": an object of
 // string values, kept in document order.
 func (d *decoder) customMetadata(v *jvalue, path string) []MetadataEntry {
+	if v.kind == jArray && len(v.arr) == 0 {
+		// Keboola writes an empty object of a configuration as [].
+		return nil
+	}
 	if v.kind != jObject {
 		d.errorf(path, `e.g. {"owner": "sales", "pii": "false"}`, "expected an object, got %s", v.describe())
 		return nil
 	}
 	d.reportDups(v, path)
-	out := make([]MetadataEntry, 0, len(v.obj))
+	var out []MetadataEntry
 	for _, m := range v.obj {
 		p := key(path, m.key)
 		if err := CheckMetadataKey(m.key); err != nil {
@@ -76,6 +80,9 @@ func (d *decoder) customMetadata(v *jvalue, path string) []MetadataEntry {
 			continue
 		}
 		out = append(out, MetadataEntry{Key: m.key, Value: m.val.str})
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }

@@ -93,6 +93,13 @@ func TestCustomMetadata(t *testing.T) {
 	if s.Node("user").Metadata != nil || o.Column("order_id").Metadata != nil {
 		t.Error("metadata set where the schema has none")
 	}
+	// An empty object, also as the [] Keboola writes for it, is no metadata.
+	for _, empty := range []string{`{}`, `[]`} {
+		s, ps := parseEdited(t, setTo(jAmount+".metadata", empty))
+		if ps != nil || s.Node("order").Column("amount").Metadata != nil {
+			t.Errorf("metadata %s: %v", empty, ps)
+		}
+	}
 	// The document's own "metadata" (dataset name and extra keys) is unaffected.
 	if s.Metadata.Name != "base" || s.Metadata.Extra["domain"] != "tests" {
 		t.Errorf("document metadata = %+v", s.Metadata)
