@@ -14,6 +14,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"io"
 	"os"
 	"os/signal"
@@ -153,5 +154,50 @@ when SIGINT, SIGTERM or SIGHUP cancelled a command that writes.`,
 		newRunCmd(e),
 		newFakerCmd(e),
 	)
+	root.SetHelpCommand(newHelpCmd())
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	usageArgs(root)
 	return root
+}
+
+// newHelpCmd builds `datagen help [command]`; an unknown topic is a usage
+// mistake.
+func newHelpCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if _, rest, err := cmd.Root().Find(args); err != nil || len(rest) > 0 {
+				return usagef("unknown help topic %q", strings.Join(args, " "))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			topic, _, _ := cmd.Root().Find(args)
+			return topic.Help()
+		},
+	}
+}
+
+// usageArgs makes the argument checks of cmd and of every command under
+// it (cobra's completion commands included) usage mistakes, and a command
+// that only groups subcommands reject a missing or unknown one.
+func usageArgs(cmd *cobra.Command) {
+	if cmd.HasSubCommands() && !cmd.Runnable() {
+		cmd.Args, cmd.RunE = commandArgs, missingCommand
+	}
+	if check := cmd.Args; check != nil {
+		cmd.Args = func(c *cobra.Command, args []string) error {
+			err := check(c, args)
+			var ue usageError
+			if err == nil || errors.As(err, &ue) {
+				return err
+			}
+			return usageError{err}
+		}
+	}
+	for _, c := range cmd.Commands() {
+		usageArgs(c)
+	}
 }

@@ -148,6 +148,20 @@ func missingCommand(cmd *cobra.Command, _ []string) error {
 	return usagef("%s needs a command", cmd.CommandPath())
 }
 
+// needs rejects the flags given to cmd that only work with the boolean
+// flag mode when mode is not set.
+func needs(cmd *cobra.Command, mode string, flags ...string) error {
+	if on, _ := cmd.Flags().GetBool(mode); on {
+		return nil
+	}
+	for _, f := range flags {
+		if cmd.Flags().Changed(f) {
+			return usagef("--%s works only with --%s", f, mode)
+		}
+	}
+	return nil
+}
+
 // positional checks that a command gets exactly the named arguments.
 func positional(names ...string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {

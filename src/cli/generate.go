@@ -70,6 +70,12 @@ the block size and splitting into parts never change it.`,
   datagen generate schema.json -o out --scale 10`,
 		Args: positional("SCHEMA"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := needs(cmd, "upload", "bucket", "table-prefix", "incremental", "url"); err != nil {
+				return err
+			}
+			if err := needs(cmd, "validate", "min-score"); err != nil {
+				return err
+			}
 			return e.runGenerate(cmd.Context(), args[0], f)
 		},
 	}

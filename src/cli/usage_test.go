@@ -42,6 +42,9 @@ func TestUsageMistakes(t *testing.T) {
 		{[]string{"generate", shop, "-o", out, "--validate", "--min-score", "-1"}, "datagen generate SCHEMA [flags]", "--min-score must be between 0 and 100, got -1"},
 		{[]string{"generate", shop, "-o", out, "--validate", "--parts", "2"}, "datagen generate SCHEMA [flags]", "--validate needs the whole data set"},
 		{[]string{"generate", shop, "-o", out, "--upload", "--format", "csv"}, "datagen generate SCHEMA [flags]", "--upload needs --bucket"},
+		{[]string{"generate", shop, "-o", out, "--bucket", "in.c-x"}, "datagen generate SCHEMA [flags]", "--bucket works only with --upload"},
+		{[]string{"generate", shop, "-o", out, "--incremental"}, "datagen generate SCHEMA [flags]", "--incremental works only with --upload"},
+		{[]string{"generate", shop, "-o", out, "--min-score", "90"}, "datagen generate SCHEMA [flags]", "--min-score works only with --validate"},
 
 		{[]string{"check"}, "datagen check SCHEMA [flags]", "missing argument SCHEMA"},
 		{[]string{"check", shop, shop}, "datagen check SCHEMA [flags]", "unexpected argument"},
@@ -76,6 +79,12 @@ func TestUsageMistakes(t *testing.T) {
 		{[]string{"faker", "lst"}, "datagen faker [command]", `unknown command "lst" for "datagen faker"; did you mean "list"?`},
 		{[]string{"faker", "list", "all"}, "datagen faker list [flags]", `unexpected argument "all"`},
 		{[]string{"faker", "list", "--locale", "xx_YY"}, "datagen faker list [flags]", "--locale"},
+
+		{[]string{"help", "bogus"}, "datagen help [command] [flags]", `unknown help topic "bogus"`},
+		{[]string{"help", "faker", "lst"}, "datagen help [command] [flags]", `unknown help topic "faker lst"`},
+		{[]string{"completion"}, "datagen completion [command]", "datagen completion needs a command"},
+		{[]string{"completion", "csh"}, "datagen completion [command]", `unknown command "csh" for "datagen completion"`},
+		{[]string{"completion", "bash", "extra"}, "datagen completion bash", `unknown command "extra" for "datagen completion bash"`},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
@@ -113,6 +122,8 @@ func TestNotUsageMistakes(t *testing.T) {
 		{[]string{"generate", "--help"}, 0, "Usage:\n  datagen generate SCHEMA [flags]", ""},
 		{[]string{"faker", "--help"}, 0, "Usage:\n  datagen faker [command]", ""},
 		{[]string{"--version"}, 0, "datagen version test", ""},
+		{[]string{"help", "faker", "list"}, 0, "Usage:\n  datagen faker list [flags]", ""},
+		{[]string{"completion", "bash"}, 0, "bash completion V2 for datagen", ""},
 		{[]string{"check", filepath.Join(dir, "missing.json")}, 1, "", "missing.json"},
 		{[]string{"validate", shop, "-d", filepath.Join(dir, "nope")}, 1, "", "is not a directory"},
 		{[]string{"upload", dir}, 1, "", "missing the Storage API URL"},
