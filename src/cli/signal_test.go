@@ -189,7 +189,8 @@ func TestSignalsCancelWritingCommands(t *testing.T) {
 			"export commits each table as soon as it is written; it needs the output folder's commit of all tables"},
 		{"run", func(dir string, _ bool) []string {
 			return []string{"run", "--data-dir", dir}
-		}, "Generated table customer", func(dir string) string { return filepath.Join(dir, "out") }, ""},
+		}, "Generated table customer", func(dir string) string { return filepath.Join(dir, "out") },
+			"component mode commits each table as soon as it is complete; it needs the output folder's commit of all tables"},
 	}
 	for _, c := range commands {
 		for _, s := range signalCases {
