@@ -32,38 +32,36 @@ func (d DataDir) OutState() string { return filepath.Join(d.Root, "out", "state.
 // OutUsage is data/out/usage.json.
 func (d DataDir) OutUsage() string { return filepath.Join(d.Root, "out", "usage.json") }
 
-// Prepare checks that the folder exists and holds config.json, creates
-// out/tables and out/files, and empties out/tables: every file there is
-// uploaded, so tables of an earlier local run must not linger. It returns
-// the number of entries removed.
-func (d DataDir) Prepare() (int, error) {
+// The entries of the out folder a run publishes.
+const (
+	tablesFolder = "tables"
+	stateFile    = "state.json"
+	usageFile    = "usage.json"
+)
+
+// Out is data/out, the folder a run publishes into in one transaction
+// (package outdir); its scratch folder is the hidden sibling
+// data/.out.datagen-tmp, outside data/out.
+func (d DataDir) Out() string { return filepath.Join(d.Root, "out") }
+
+// Prepare checks that the folder exists and holds config.json, and
+// creates out/tables and out/files. Entries an earlier local run left in
+// out/tables are replaced when this run commits (every file there is
+// uploaded, so they must not linger), and stay if it fails.
+func (d DataDir) Prepare() error {
 	st, err := os.Stat(d.Root)
 	if err != nil || !st.IsDir() {
-		return 0, userErrorf("data folder %s does not exist: pass --data-dir or set KBC_DATADIR", d.Root)
+		return userErrorf("data folder %s does not exist: pass --data-dir or set KBC_DATADIR", d.Root)
 	}
 	if _, err := os.Stat(d.ConfigPath()); err != nil {
-		return 0, userErrorf("%s is missing: the data folder must hold the configuration", d.ConfigPath())
+		return userErrorf("%s is missing: the data folder must hold the configuration", d.ConfigPath())
 	}
 	for _, dir := range []string{d.OutTables(), d.OutFiles()} {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return 0, fmt.Errorf("creating %s: %w", dir, err)
+			return fmt.Errorf("creating %s: %w", dir, err)
 		}
 	}
-	entries, err := os.ReadDir(d.OutTables())
-	if err != nil {
-		return 0, fmt.Errorf("reading %s: %w", d.OutTables(), err)
-	}
-	n := 0
-	for _, e := range entries {
-		if e.Name() == ".gitkeep" {
-			continue
-		}
-		if err := os.RemoveAll(filepath.Join(d.OutTables(), e.Name())); err != nil {
-			return n, fmt.Errorf("removing stale output: %w", err)
-		}
-		n++
-	}
-	return n, nil
+	return nil
 }
 
 // ReadState returns in/state.json as an object; a missing or empty file
@@ -88,19 +86,28 @@ func (d DataDir) ReadState() (map[string]any, error) {
 	return st, nil
 }
 
-// WriteJSON writes v as indented JSON to path, atomically.
-func WriteJSON(path string, v any) error {
+// marshalJSON returns v as indented JSON with a final newline.
+func marshalJSON(v any) ([]byte, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// WriteJSON writes v as indented JSON to path, atomically.
+func WriteJSON(path string, v any) error {
+	b, err := marshalJSON(v)
+	if err != nil {
 		return fmt.Errorf("encoding %s: %w", filepath.Base(path), err)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("creating %s: %w", filepath.Dir(path), err)
 	}
-	return sink.WriteFileAtomic(path, b.Bytes())
+	return sink.WriteFileAtomic(path, b)
 }
 
 // Metric is one entry of out/usage.json.

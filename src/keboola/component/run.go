@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -16,8 +15,9 @@ import (
 	"datagen/src/column"
 	"datagen/src/dsl"
 	"datagen/src/engine"
-	"datagen/src/gen"
 	"datagen/src/keboola/manifest"
+	"datagen/src/outdir"
+	"datagen/src/pipeline"
 	"datagen/src/plan"
 	"datagen/src/validate"
 )
@@ -40,6 +40,8 @@ type Options struct {
 	// (parameters.validation). Without it a configured gate is reported as
 	// not applied.
 	Gate GateFunc
+	// commitStep is the transaction's test hook (outdir.Options.Step).
+	commitStep func(entry string) error
 	// Upload, when set, delivers the tables straight to Storage when
 	// parameters.upload is configured (see DirectUpload). Without it
 	// configured upload parameters are reported as not applied.
@@ -61,7 +63,9 @@ type GateFunc func(ctx context.Context, in GateInput) (score float64, err error)
 // UploadInput is what direct upload needs.
 type UploadInput struct {
 	// TablesDir holds the tables and their manifests (destination,
-	// incremental, columns and types are in the manifests).
+	// incremental, columns and types are in the manifests): the run's
+	// staging folder, published as out/tables after the upload. Tables
+	// the upload removes from it are not published.
 	TablesDir string
 	Tables    []TableReport
 	URL       string
@@ -166,12 +170,8 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker **Masker) (*S
 	if dest.fallback && e.InKeboola() {
 		log.Warnf("neither parameters.destination.bucket nor the configuration's default bucket is set: the tables go to %s, shared by every configuration without a bucket; set a bucket or turn on the default bucket in the Developer Portal", DefaultBucket)
 	}
-	removed, err := dd.Prepare()
-	if err != nil {
+	if err := dd.Prepare(); err != nil {
 		return nil, err
-	}
-	if removed > 0 {
-		log.Infof("Removed %d entries left in out/tables by an earlier run", removed)
 	}
 	inState, err := dd.ReadState()
 	if err != nil {
@@ -221,7 +221,7 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker **Masker) (*S
 			}
 		}
 	}
-	open := func(t *plan.Table, fields []column.Field) (engine.Writer, error) {
+	open := func(tx *outdir.Tx, t *plan.Table, fields []column.Field) (engine.Writer, error) {
 		name := tableNames[t.ID()]
 		exp, ok := expected[t.ID()]
 		if !ok {
@@ -230,7 +230,7 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker **Masker) (*S
 		m := manifest.ForNode(t.Node, fields)
 		m.Destination, m.Incremental = dest.manifest(name), p.Destination.Incremental
 		m.Metadata = append(meta[:len(meta):len(meta)], manifest.KV{Key: "datagen.kind", Value: string(t.Node.Kind)})
-		w, err := NewTableWriter(TableOptions{Dir: dd.OutTables(), Name: name, Fields: fields, Manifest: m,
+		w, err := NewTableWriter(TableOptions{Dir: tx.Path(tablesFolder), Name: name, Fields: fields, Manifest: m,
 			Flavour: flavour, Gzip: p.Output.Gzip, ExpectedRows: exp,
 			SlicedAboveRows: p.Output.SlicedAboveRows, SlicedAboveBytes: p.Output.SlicedAboveMB << 20,
 			SliceRows: p.Output.SliceRows, SliceBytes: p.Output.SliceMB << 20})
@@ -238,14 +238,6 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker **Masker) (*S
 			return nil, err
 		}
 		writers[t.ID()] = w
-		if val != nil {
-			cw, err := val.Table(t.ID(), fields)
-			if err != nil {
-				w.Abort()
-				return nil, err
-			}
-			return gateTee{w, cw}, nil
-		}
 		return w, nil
 	}
 	progress := func(ev engine.Event) {
@@ -261,62 +253,72 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker **Masker) (*S
 		log.WithFields(logrus.Fields{"rows": ev.Written, "seconds": fmt.Sprintf("%.2f", ev.Duration.Seconds())}).
 			Infof("Generated table %s", ev.Table)
 	}
-	start := time.Now()
-	res, err := engine.Run(ctx, pl, engine.Options{Seed: p.Seed, Workers: p.Workers, Parts: p.Parts, Part: p.Part,
-		Scale: p.Scale, SampleRows: p.SampleRows, Open: open, Progress: progress})
-	if err != nil {
-		var ge *gen.Error
-		var ee *engine.Error
-		if errors.As(err, &ge) || errors.As(err, &ee) {
-			return nil, userErrorf("generation failed; no table was written: %w", err)
-		}
-		return nil, fmt.Errorf("generation failed; no table was written: %w", err)
-	}
 	sum := &Summary{Flavour: flavour}
-	for _, tr := range res.Tables {
-		w := writers[tr.ID]
-		if w == nil {
-			continue
+	// finish runs when every table is complete, before anything is
+	// published: the gate may still refuse the run, direct upload reads
+	// the staged tables, and the state and usage files join the commit.
+	finish := func(tx *outdir.Tx, res *engine.Result) error {
+		for _, tr := range res.Tables {
+			w := writers[tr.ID]
+			if w == nil {
+				continue
+			}
+			r := w.Report()
+			r.Destination = dest.tableID(r.Table)
+			sum.Tables = append(sum.Tables, r)
+			f := logrus.Fields{"rows": r.Rows, "file": r.Path}
+			if r.Sliced {
+				f["slices"] = r.Slices
+			}
+			log.WithFields(f).Infof("Wrote table %s", r.Destination)
 		}
-		r := w.Report()
-		r.Destination = dest.tableID(r.Table)
-		sum.Tables = append(sum.Tables, r)
-		f := logrus.Fields{"rows": r.Rows, "file": r.Path}
-		if r.Sliced {
-			f["slices"] = r.Slices
+		staged := tx.Path(tablesFolder)
+		if err := applyGate(ctx, gate, p.Validation, GateInput{Plan: pl, TablesDir: staged, Tables: sum.Tables, Log: log}, log); err != nil {
+			return err
 		}
-		log.WithFields(f).Infof("Wrote table %s", r.Destination)
-	}
-
-	if err := applyGate(ctx, gate, p.Validation, GateInput{Plan: pl, TablesDir: dd.OutTables(), Tables: sum.Tables, Log: log}, log); err != nil {
-		return nil, err
-	}
-	// Direct upload only when parameters.upload.#storage_token asks for
-	// it: a token the platform forwards (KBC_TOKEN) never starts it.
-	if p.Upload.Enabled() {
-		if o.Upload == nil {
-			log.Warn("direct upload is configured but this build cannot upload directly; the tables are left for output mapping")
-		} else {
-			url := p.Upload.URL
-			if url == "" {
-				url = e.URL
-			}
-			if url == "" && e.StackID != "" {
-				url = "https://" + e.StackID
-			}
-			if url == "" {
-				return nil, userErrorf("parameters.upload.url: missing: give the Storage API URL of the project, e.g. https://connection.keboola.com")
-			}
-			if err := o.Upload(ctx, UploadInput{TablesDir: dd.OutTables(), Tables: sum.Tables, URL: url,
-				Token: p.Upload.Token, DefaultBucket: dest.bucket, Env: e, Log: log}); err != nil {
-				return nil, err
+		// Direct upload only when parameters.upload.#storage_token asks
+		// for it: a token the platform forwards (KBC_TOKEN) never starts it.
+		if p.Upload.Enabled() {
+			if o.Upload == nil {
+				log.Warn("direct upload is configured but this build cannot upload directly; the tables are left for output mapping")
+			} else {
+				url := p.Upload.URL
+				if url == "" {
+					url = e.URL
+				}
+				if url == "" && e.StackID != "" {
+					url = "https://" + e.StackID
+				}
+				if url == "" {
+					return userErrorf("parameters.upload.url: missing: give the Storage API URL of the project, e.g. https://connection.keboola.com")
+				}
+				if err := o.Upload(ctx, UploadInput{TablesDir: staged, Tables: sum.Tables, URL: url,
+					Token: p.Upload.Token, DefaultBucket: dest.bucket, Env: e, Log: log}); err != nil {
+					return err
+				}
 			}
 		}
+		for _, f := range []struct {
+			name string
+			v    any
+		}{{stateFile, nextState(inState, p, schema, o.Version, sum.Tables)}, {usageFile, usageMetrics(sum.Tables)}} {
+			b, err := marshalJSON(f.v)
+			if err != nil {
+				return err
+			}
+			if err := tx.WriteFile(f.name, b); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
-	if err := WriteJSON(dd.OutState(), nextState(inState, p, schema, o.Version, sum.Tables)); err != nil {
-		return nil, err
-	}
-	if err := WriteJSON(dd.OutUsage(), usageMetrics(sum.Tables)); err != nil {
+	start := time.Now()
+	_, err = pipeline.Run(ctx, pipeline.Options{Plan: pl,
+		Engine: engine.Options{Seed: p.Seed, Workers: p.Workers, Parts: p.Parts, Part: p.Part,
+			Scale: p.Scale, SampleRows: p.SampleRows, Progress: progress},
+		Dir: dd.Out(), Output: outdir.Options{Folders: []string{tablesFolder}, Replace: []string{tablesFolder}, Step: o.commitStep},
+		Open: open, Validator: val, Finish: finish})
+	if err != nil {
 		return nil, err
 	}
 	var total int64
@@ -419,29 +421,6 @@ func schemaName(s *dsl.Schema) string {
 	return "schema"
 }
 
-// gateTee writes a table and feeds the same blocks to the validator.
-type gateTee struct {
-	w   engine.Writer
-	val *validate.TableWriter
-}
-
-func (t gateTee) WriteBlock(b *column.Block) error {
-	if err := t.w.WriteBlock(b); err != nil {
-		return err
-	}
-	return t.val.WriteBlock(b)
-}
-
-func (t gateTee) Commit() error {
-	if err := t.w.Commit(); err != nil {
-		t.val.Abort()
-		return err
-	}
-	return t.val.Commit()
-}
-
-func (t gateTee) Abort() { t.w.Abort(); t.val.Abort() }
-
 // applyGate runs the validation gate when one is configured.
 func applyGate(ctx context.Context, gate GateFunc, v Validation, in GateInput, log *logrus.Logger) error {
 	if v.MinScore <= 0 {
@@ -464,11 +443,7 @@ func applyGate(ctx context.Context, gate GateFunc, v Validation, in GateInput, l
 		log.Warn(msg)
 		return nil
 	}
-	// Remove the tables so that nothing of a rejected run is loaded.
-	for _, t := range in.Tables {
-		_ = os.RemoveAll(filepath.Join(in.TablesDir, t.Path))
-		_ = os.Remove(filepath.Join(in.TablesDir, t.Path+".manifest"))
-	}
+	// The run is refused before anything is published.
 	return userErrorf("%s; no table was written", msg)
 }
 

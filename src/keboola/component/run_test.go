@@ -105,8 +105,7 @@ func TestRunWritesTablesStateAndUsage(t *testing.T) {
 	if !slices.Equal(usage, []Metric{{"rows", 3}, {"tables", 1}, {"rows.p_u", 3}}) {
 		t.Errorf("usage %v", usage)
 	}
-	if !strings.Contains(stdout, "Wrote table out.c-x.p_u file=p_u.csv rows=3") ||
-		!strings.Contains(stdout, "Removed 1 entries left in out/tables") {
+	if !strings.Contains(stdout, "Wrote table out.c-x.p_u file=p_u.csv rows=3") {
 		t.Errorf("stdout:\n%s", stdout)
 	}
 	if stderr != "" {
@@ -233,7 +232,8 @@ func TestRunUploadHookAndWarnings(t *testing.T) {
 		t.Errorf("the gate of a part was reported twice:\n%s", stdout)
 	}
 	if got.URL != "https://connection.eu-central-1.keboola.com" || got.Token != "tok-1" ||
-		got.TablesDir != filepath.Join(dir, "out", "tables") || len(got.Tables) != 1 || got.Tables[0].Rows != 2 {
+		filepath.Base(got.TablesDir) != "tables" || strings.HasPrefix(got.TablesDir, filepath.Join(dir, "out")+string(filepath.Separator)) ||
+		len(got.Tables) != 1 || got.Tables[0].Rows != 2 {
 		t.Errorf("upload input %+v", got)
 	}
 }

@@ -10,8 +10,9 @@ import (
 
 // DirectUpload is the UploadFunc of the datagen binary: it loads a run's
 // tables straight into Storage (parameters.upload) with the destination,
-// keys and types of their manifests, then empties out/tables so that
-// output mapping does not load them a second time. In a platform job it
+// keys and types of their manifests, then empties the staged tables
+// folder, so that out/tables is published empty and output mapping does
+// not load the tables a second time. In a platform job it
 // refuses to write from a development branch (see upload.Options.BranchID).
 func DirectUpload(ctx context.Context, in UploadInput) error {
 	_, err := upload.Run(ctx, upload.Options{
