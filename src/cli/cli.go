@@ -153,6 +153,7 @@ when SIGINT, SIGTERM or SIGHUP cancelled a command that writes.`,
 		newUploadCmd(e),
 		newRunCmd(e),
 		newFakerCmd(e),
+		newPreviewCmd(e),
 	)
 	root.SetHelpCommand(newHelpCmd())
 	root.InitDefaultHelpCmd()
