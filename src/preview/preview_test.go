@@ -158,7 +158,7 @@ func TestSampleFallsBackToASampleRun(t *testing.T) {
 
 func TestWrite(t *testing.T) {
 	tb := &Table{ID: "t", Total: 12,
-		Fields: []column.Field{{Name: "id", Type: column.Int}, {Name: "name", Type: column.String}, {Name: "amount", Type: column.Float}},
+		Fields:  []column.Field{{Name: "id", Type: column.Int}, {Name: "name", Type: column.String}, {Name: "amount", Type: column.Float}},
 		Columns: []string{"id", "name", "amount"},
 		Rows: [][]Cell{
 			{{Text: "1"}, {Text: "Ann"}, {Text: "1.5"}},
