@@ -132,7 +132,7 @@ func New(rawURL, token string, opts ...Option) (*Client, error) {
 	}
 	token = strings.TrimSpace(token)
 	if token == "" {
-		return nil, errors.New("Storage API token is empty")
+		return nil, errors.New("the Storage API token is empty")
 	}
 	c := &Client{
 		base:      base,
@@ -157,27 +157,27 @@ func New(rawURL, token string, opts ...Option) (*Client, error) {
 func ParseURL(rawURL string) (*url.URL, error) {
 	s := strings.TrimSpace(rawURL)
 	if s == "" {
-		return nil, errors.New("Storage API URL is empty")
+		return nil, errors.New("the Storage API URL is empty")
 	}
 	if !strings.Contains(s, "://") {
 		s = "https://" + s
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return nil, fmt.Errorf("Storage API URL %q: %w", rawURL, err)
+		return nil, fmt.Errorf("the Storage API URL %q: %w", rawURL, err)
 	}
 	if u.Scheme != "https" && u.Scheme != "http" {
-		return nil, fmt.Errorf("Storage API URL %q: scheme must be https", rawURL)
+		return nil, fmt.Errorf("the Storage API URL %q: scheme must be https", rawURL)
 	}
 	if u.Host == "" {
-		return nil, fmt.Errorf("Storage API URL %q: no host", rawURL)
+		return nil, fmt.Errorf("the Storage API URL %q: no host", rawURL)
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("Storage API URL %q: give only scheme and host, e.g. https://connection.keboola.com", rawURL)
+		return nil, fmt.Errorf("the Storage API URL %q: give only scheme and host, e.g. https://connection.keboola.com", rawURL)
 	}
 	p := strings.TrimSuffix(u.Path, "/")
 	if p != "" && p != "/v2/storage" && p != "/v2" {
-		return nil, fmt.Errorf("Storage API URL %q: unexpected path %q; give only scheme and host, e.g. https://connection.keboola.com", rawURL, u.Path)
+		return nil, fmt.Errorf("the Storage API URL %q: unexpected path %q; give only scheme and host, e.g. https://connection.keboola.com", rawURL, u.Path)
 	}
 	return &url.URL{Scheme: u.Scheme, Host: u.Host}, nil
 }

@@ -104,7 +104,7 @@ func (r *runner) uploadTable(ctx context.Context, s *tableSpec, existing *storag
 			job, err := r.client.GetJob(ctx, st.JobID)
 			if err == nil {
 				log.WithField("job", st.JobID).Info("waiting for the import job of an earlier run")
-				job, err = r.client.WaitForJob(ctx, job)
+				_, err = r.client.WaitForJob(ctx, job)
 			}
 			if err == nil {
 				st.Phase = phaseImported
