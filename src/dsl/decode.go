@@ -283,6 +283,7 @@ func (d *decoder) nodeRules(n *Node, o *obj) {
 			d.errorf(path, suggestOr(k, columnNames(n)), "pk %q is not a column of node %q", k, n.ID)
 		}
 	}
+	d.keyRules(n, o)
 	seen := map[string]int{}
 	for i, c := range n.Columns {
 		if c.Name == "" {

@@ -163,3 +163,30 @@ func TestCheckMetadataKey(t *testing.T) {
 		}
 	}
 }
+
+func TestEmptyStringInKeyColumn(t *testing.T) {
+	const why = `an empty string in key column %q: ` + emptyKeyReason
+	cases := []struct {
+		name, path, col string
+		edit            edit
+	}{
+		{"enum_list value", pStatus + ".columns[0](code).generator.enum_list.values[1]", "code",
+			setTo("nodes.1.columns.0.generator.enum_list.values", `["new", "", "void"]`)},
+		{"choice in a composite key", pOrder + ".columns[3](category).generator.choice.choices[1]", "category",
+			edits(setTo(jOrder+".pk", `["order_id", "category"]`), setTo(jOrder+".columns.3.generator.choice.choices", `["A", ""]`))},
+		{"map_values target", pOrder + ".columns[5](status).modifiers[0].args.mapping.void", "status",
+			edits(setTo(jOrder+".pk", `["order_id", "status"]`), setTo(jOrder+".columns.5.modifiers.0.args.mapping", `{"void": ""}`))},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, ps := parseEdited(t, tc.edit)
+			if _, ok := findProblem(ps, tc.path, strings.Replace(why, "%q", `"`+tc.col+`"`, 1)); !ok {
+				t.Errorf("no error at %q; got:\n%v", tc.path, ps)
+			}
+		})
+	}
+	// The same values outside the key are fine.
+	if _, ps := parseEdited(t, setTo(jOrder+".columns.3.generator.choice.choices", `["A", ""]`)); ps != nil {
+		t.Errorf("empty string in a column outside the key: %v", ps)
+	}
+}
