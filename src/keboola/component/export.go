@@ -8,7 +8,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"time"
 
@@ -22,6 +21,7 @@ import (
 	"datagen/src/column"
 	"datagen/src/dsl"
 	"datagen/src/keboola/manifest"
+	"datagen/src/outdir"
 	"datagen/src/plan"
 )
 
@@ -50,6 +50,8 @@ type ExportOptions struct {
 	SlicedAboveRows, SlicedAboveBytes, SliceRows, SliceBytes int64
 	Version                                                  string
 	Log                                                      *logrus.Logger
+	// commitStep is the transaction's test hook (outdir.Options.Step).
+	commitStep func(entry string) error
 }
 
 // Dataset is the content of dataset.json.
@@ -132,27 +134,46 @@ func Export(ctx context.Context, o ExportOptions) (*Dataset, error) {
 	if o.TablePrefix != "" && !manifest.ValidName(o.TablePrefix) {
 		return nil, userErrorf("table prefix %q may contain only letters, digits, '-' and '_'", o.TablePrefix)
 	}
-	if err := os.MkdirAll(o.OutDir, 0o755); err != nil {
-		return nil, fmt.Errorf("creating %s: %w", o.OutDir, err)
+	// Every table and dataset.json are staged and published together: a
+	// failed or cancelled export leaves an earlier one as it was.
+	tx, err := outdir.Begin(o.OutDir, outdir.Options{Step: o.commitStep})
+	if err != nil {
+		return nil, fmt.Errorf("preparing %s: %w", o.OutDir, err)
 	}
+	defer tx.Abort()
 	s := o.Plan.Schema
 	ds := &Dataset{Name: s.Metadata.Name, Description: s.Metadata.Description, SchemaFile: o.SchemaFile,
 		SchemaSHA256: s.Hash(), DatagenVersion: o.Version, Manifest: o.Flavour.String(), Tables: []DatasetTable{}}
 	if c, err := dsl.CanonicalJSON(o.Schema); err == nil {
 		ds.Schema = c
 	}
-	ds.Seed, ds.FormatVersion = readRunMetadata(o.DataDir)
+	if m, err := outdir.ReadMetadata(o.DataDir); err == nil {
+		seed, fv := m.Seed, int64(m.FormatVersion)
+		ds.Seed, ds.FormatVersion = &seed, &fv
+	}
+	ids := make([]string, len(s.Nodes))
+	for i := range s.Nodes {
+		ids[i] = s.Nodes[i].ID
+	}
+	found, err := outdir.FindFiles(o.DataDir, ids, outdir.Parquet)
+	if err != nil {
+		return nil, userErrorf("%s: %w", o.DataDir, err)
+	}
 	for i := range s.Nodes {
 		t := o.Plan.ByID[s.Nodes[i].ID]
-		files, err := partFiles(o.DataDir, t.ID())
-		if err != nil {
-			return nil, err
-		}
-		if len(files) == 0 {
+		tf := found[t.ID()]
+		if tf == nil {
 			o.Log.Warnf("%s: no %s.parquet in %s; table skipped", t.ID(), t.ID(), o.DataDir)
 			continue
 		}
-		dt, err := exportTable(ctx, o, t, files)
+		if tf.Problem != "" {
+			return nil, userErrorf("%s: the Parquet files of %q: %s", o.DataDir, t.ID(), tf.Problem)
+		}
+		files := make([]string, len(tf.Paths))
+		for k, p := range tf.Paths {
+			files[k] = filepath.Base(p)
+		}
+		dt, err := exportTable(ctx, o, tx.Path(""), t, files)
 		if err != nil {
 			return nil, err
 		}
@@ -167,67 +188,17 @@ func Export(ctx context.Context, o ExportOptions) (*Dataset, error) {
 		}
 		o.Log.WithFields(f).Infof("Exported table %s", t.ID())
 	}
-	if err := WriteJSON(filepath.Join(o.OutDir, DatasetFile), ds); err != nil {
+	b, err := marshalJSON(ds)
+	if err != nil {
+		return nil, fmt.Errorf("encoding %s: %w", DatasetFile, err)
+	}
+	if err := tx.WriteFile(DatasetFile, b); err != nil {
 		return nil, err
 	}
+	if err := tx.Commit(ctx); err != nil {
+		return nil, fmt.Errorf("no table was written: %w", err)
+	}
 	return ds, nil
-}
-
-// partFiles returns the Parquet files of a table: <id>.parquet, else every
-// <id>.part-K-of-N.parquet in part order (all N parts must be present).
-func partFiles(dir, id string) ([]string, error) {
-	single := id + ".parquet"
-	if _, err := os.Stat(filepath.Join(dir, single)); err == nil {
-		return []string{single}, nil
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", dir, err)
-	}
-	re := regexp.MustCompile(`^` + regexp.QuoteMeta(id) + `\.part-(\d+)-of-(\d+)\.parquet$`)
-	byPart := map[int]string{}
-	total := -1
-	for _, e := range entries {
-		m := re.FindStringSubmatch(e.Name())
-		if m == nil {
-			continue
-		}
-		k, _ := strconv.Atoi(m[1])
-		n, _ := strconv.Atoi(m[2])
-		if total >= 0 && n != total {
-			return nil, userErrorf("%s: part files of %q come from runs with different --parts (%d and %d)", dir, id, total, n)
-		}
-		total = n
-		byPart[k] = e.Name()
-	}
-	if total < 0 {
-		return nil, nil
-	}
-	files := make([]string, total)
-	for k := range total {
-		f, ok := byPart[k]
-		if !ok {
-			return nil, userErrorf("%s: %s.part-%d-of-%d.parquet is missing", dir, id, k, total)
-		}
-		files[k] = f
-	}
-	return files, nil
-}
-
-// readRunMetadata reads the seed and format version from .metadata.json.
-func readRunMetadata(dir string) (seed, format *int64) {
-	data, err := os.ReadFile(filepath.Join(dir, ".metadata.json"))
-	if err != nil {
-		return nil, nil
-	}
-	var m struct {
-		Seed          *int64 `json:"seed"`
-		FormatVersion *int64 `json:"format_version"`
-	}
-	if json.Unmarshal(data, &m) != nil {
-		return nil, nil
-	}
-	return m.Seed, m.FormatVersion
 }
 
 // footerRunMetadata reads the seed and format version from a Parquet footer.
@@ -249,7 +220,8 @@ func footerRunMetadata(path string) (seed, format *int64) {
 	return parse("datagen.seed"), parse("datagen.format_version")
 }
 
-func exportTable(ctx context.Context, o ExportOptions, t *plan.Table, files []string) (*DatasetTable, error) {
+// exportTable converts the files of table t into a Keboola table in dir.
+func exportTable(ctx context.Context, o ExportOptions, dir string, t *plan.Table, files []string) (*DatasetTable, error) {
 	fields := t.Fields()
 	var total int64
 	readers := make([]*file.Reader, 0, len(files))
@@ -278,7 +250,7 @@ func exportTable(ctx context.Context, o ExportOptions, t *plan.Table, files []st
 	m := manifest.ForNode(t.Node, fields)
 	m.Destination, m.Incremental = dest, o.Incremental
 	m.Metadata = []manifest.KV{{Key: "datagen.kind", Value: string(t.Node.Kind)}}
-	w, err := NewTableWriter(TableOptions{Dir: o.OutDir, Name: name, Fields: fields, Manifest: m, Flavour: o.Flavour,
+	w, err := NewTableWriter(TableOptions{Dir: dir, Name: name, Fields: fields, Manifest: m, Flavour: o.Flavour,
 		Gzip: o.Gzip, ExpectedRows: total, SlicedAboveRows: o.SlicedAboveRows, SlicedAboveBytes: o.SlicedAboveBytes,
 		SliceRows: o.SliceRows, SliceBytes: o.SliceBytes})
 	if err != nil {

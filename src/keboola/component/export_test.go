@@ -194,7 +194,7 @@ func TestExportErrors(t *testing.T) {
 	pq := t.TempDir()
 	generateTo(t, p, pq, sink.Parquet, 2, 0)
 	_, err := Export(context.Background(), ExportOptions{Plan: p, DataDir: pq, OutDir: t.TempDir(), Log: quietLog()})
-	if !IsUserError(err) || !strings.Contains(err.Error(), "u.part-1-of-2.parquet is missing") {
+	if !IsUserError(err) || !strings.Contains(err.Error(), `the Parquet files of "u": parts 1 of 2 are missing`) {
 		t.Errorf("missing part: %v", err)
 	}
 	// A file from another schema.
