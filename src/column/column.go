@@ -138,6 +138,124 @@ func (v *Vector) HasNulls() bool {
 	return false
 }
 
+// Window returns rows [i, j) of v as a vector that shares v's storage:
+// writing into one writes into the other.
+func (v *Vector) Window(i, j int) Vector {
+	w := Vector{Type: v.Type}
+	switch v.Type {
+	case Int, Timestamp, Date:
+		w.Ints = v.Ints[i:j]
+	case Float:
+		w.Floats = v.Floats[i:j]
+	case String:
+		w.Strs = v.Strs[i:j]
+	case Bool:
+		w.Bools = v.Bools[i:j]
+	}
+	if v.Null != nil {
+		w.Null = v.Null[i:j]
+	}
+	return w
+}
+
+// CopyRange copies rows [i, j) of src, values and null flags, into v from
+// row at on. v has src's type and at least at+j-i rows. A null in the
+// range gives v a null slice when it has none (through SetNull), so
+// goroutines that fill disjoint ranges of one v must allocate v.Null up
+// front when src can hold nulls.
+func (v *Vector) CopyRange(at int, src *Vector, i, j int) {
+	v.CopyValues(at, src, i, j)
+	if src.Null == nil {
+		if v.Null != nil {
+			clear(v.Null[at : at+j-i])
+		}
+		return
+	}
+	if v.Null == nil {
+		k := 0
+		for k < j-i && !src.Null[i+k] {
+			k++
+		}
+		if k == j-i {
+			return
+		}
+		v.SetNull(at + k)
+	}
+	copy(v.Null[at:], src.Null[i:j])
+}
+
+// CopyValues copies the value slots of rows [i, j) of src into v from row
+// at on, leaving v's null flags as they are. src's values are read by v's
+// type (they agree, or src's storage is of the same kind).
+func (v *Vector) CopyValues(at int, src *Vector, i, j int) {
+	switch v.Type {
+	case Int, Timestamp, Date:
+		copy(v.Ints[at:], src.Ints[i:j])
+	case Float:
+		copy(v.Floats[at:], src.Floats[i:j])
+	case String:
+		copy(v.Strs[at:], src.Strs[i:j])
+	case Bool:
+		copy(v.Bools[at:], src.Bools[i:j])
+	}
+}
+
+// CopyFrom makes v a copy of src, reusing v's storage.
+func (v *Vector) CopyFrom(src *Vector) {
+	n := src.Len()
+	v.Reset(src.Type, n)
+	v.CopyRange(0, src, 0, n)
+}
+
+// CopyRow copies row j of src into row i of v (same type). A null row
+// marks row i null and leaves its value slot as it is.
+func (v *Vector) CopyRow(i int, src *Vector, j int) {
+	if src.IsNull(j) {
+		v.SetNull(i)
+		return
+	}
+	switch src.Type {
+	case Int, Timestamp, Date:
+		v.Ints[i] = src.Ints[j]
+	case Float:
+		v.Floats[i] = src.Floats[j]
+	case String:
+		v.Strs[i] = src.Strs[j]
+	case Bool:
+		v.Bools[i] = src.Bools[j]
+	}
+	if v.Null != nil {
+		v.Null[i] = false
+	}
+}
+
+// AppendRange appends rows [i, j) of src (same type), values and null
+// flags, to v. v keeps a null slice once either side has one.
+func (v *Vector) AppendRange(src *Vector, i, j int) {
+	n0 := v.Len()
+	switch src.Type {
+	case Int, Timestamp, Date:
+		v.Ints = append(v.Ints, src.Ints[i:j]...)
+	case Float:
+		v.Floats = append(v.Floats, src.Floats[i:j]...)
+	case String:
+		v.Strs = append(v.Strs, src.Strs[i:j]...)
+	case Bool:
+		v.Bools = append(v.Bools, src.Bools[i:j]...)
+	}
+	switch {
+	case src.Null != nil:
+		if v.Null == nil {
+			v.Null = append(v.nullBuf[:0], make([]bool, n0)...)
+		}
+		v.Null = append(v.Null, src.Null[i:j]...)
+	case v.Null != nil:
+		for range j - i {
+			v.Null = append(v.Null, false)
+		}
+	}
+}
+
 // Field describes one output column.
 type Field struct {
 	Name        string

@@ -296,26 +296,9 @@ func partView(blk, view *column.Block, lo, hi int64) int64 {
 	i, j := int(a-blk.Start), int(b-blk.Start)
 	view.Start, view.Rows = a, j-i
 	for k, v := range blk.Cols {
-		sliceVector(view.Cols[k], v, i, j)
+		*view.Cols[k] = v.Window(i, j)
 	}
 	return int64(j - i)
-}
-
-func sliceVector(dst, src *column.Vector, i, j int) {
-	*dst = column.Vector{Type: src.Type}
-	switch src.Type {
-	case column.Int, column.Timestamp, column.Date:
-		dst.Ints = src.Ints[i:j]
-	case column.Float:
-		dst.Floats = src.Floats[i:j]
-	case column.String:
-		dst.Strs = src.Strs[i:j]
-	case column.Bool:
-		dst.Bools = src.Bools[i:j]
-	}
-	if src.Null != nil {
-		dst.Null = src.Null[i:j]
-	}
 }
 
 // fillBlock computes rows [start, start+n) of every column into blk.
@@ -501,18 +484,5 @@ func colErr(ts *tableState, cs *colState, err error) error {
 // Blocks write disjoint ranges, so workers need no lock; the null slice
 // is allocated up front by the caller when the column can hold nulls.
 func storeKept(dst, src *column.Vector, start int64) {
-	n := src.Len()
-	switch src.Type {
-	case column.Int, column.Timestamp, column.Date:
-		copy(dst.Ints[start:], src.Ints[:n])
-	case column.Float:
-		copy(dst.Floats[start:], src.Floats[:n])
-	case column.String:
-		copy(dst.Strs[start:], src.Strs[:n])
-	case column.Bool:
-		copy(dst.Bools[start:], src.Bools[:n])
-	}
-	if src.Null != nil {
-		copy(dst.Null[start:], src.Null[:n])
-	}
+	dst.CopyRange(int(start), src, 0, src.Len())
 }

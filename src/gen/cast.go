@@ -175,13 +175,13 @@ func Cast(in *column.Vector, t column.Type, out *column.Vector) error {
 	n := in.Len()
 	if in.Type == t {
 		if in != out {
-			copyVector(in, out)
+			out.CopyFrom(in)
 		}
 		return nil
 	}
 	if in.Type == column.Timestamp && t == column.Date || in.Type == column.Date && t == column.Timestamp {
 		if in != out {
-			copyVector(in, out)
+			out.CopyFrom(in)
 		}
 		out.Type = t
 		if t == column.Date {
@@ -308,22 +308,4 @@ func CanCast(from, to column.Type) bool {
 		return to == column.Timestamp || to == column.Date
 	}
 	return false
-}
-
-func copyVector(in, out *column.Vector) {
-	n := in.Len()
-	out.Reset(in.Type, n)
-	switch in.Type {
-	case column.Int, column.Timestamp, column.Date:
-		copy(out.Ints, in.Ints)
-	case column.Float:
-		copy(out.Floats, in.Floats)
-	case column.String:
-		copy(out.Strs, in.Strs)
-	case column.Bool:
-		copy(out.Bools, in.Bools)
-	}
-	if in.Null != nil {
-		out.Null = append(out.Null[:0], in.Null...)
-	}
 }

@@ -155,7 +155,7 @@ func (g *lookup) Fill(out *column.Vector, b *Batch) error {
 			return fmt.Errorf("internal: parent lookup without parent rows")
 		}
 		for i, p := range b.Parent[:b.N] {
-			copyAt(out, i, g.src, p)
+			out.CopyRow(i, g.src, int(p))
 		}
 	case lookupRandom:
 		if g.srcRows == 0 {
@@ -163,7 +163,7 @@ func (g *lookup) Fill(out *column.Vector, b *Batch) error {
 		}
 		for i := 0; i < b.N; i++ {
 			j := int64(rng.Bounded(g.key.At(b.Start+int64(i), 0), uint64(g.srcRows)))
-			copyAt(out, i, g.src, j)
+			out.CopyRow(i, g.src, int(j))
 		}
 	case lookupSelf:
 		for i := 0; i < b.N; i++ {
@@ -172,12 +172,12 @@ func (g *lookup) Fill(out *column.Vector, b *Batch) error {
 				if g.nullable {
 					out.SetNull(i)
 				} else {
-					copyAt(out, i, g.src, 0)
+					out.CopyRow(i, g.src, int(0))
 				}
 				continue
 			}
 			j := int64(rng.Bounded(g.key.At(row, 0), uint64(row)))
-			copyAt(out, i, g.src, j)
+			out.CopyRow(i, g.src, int(j))
 		}
 	case lookupJoin:
 		// Per-block state: Fill runs concurrently in several workers.
@@ -197,7 +197,7 @@ func (g *lookup) Fill(out *column.Vector, b *Batch) error {
 				out.SetNull(i)
 				continue
 			}
-			copyAt(out, i, g.src, j)
+			out.CopyRow(i, g.src, int(j))
 		}
 	}
 	return nil
@@ -241,22 +241,4 @@ func (g *lookup) allNull(out *column.Vector, b *Batch) error {
 		out.SetNull(i)
 	}
 	return nil
-}
-
-// copyAt copies row j of src into row i of dst (same type).
-func copyAt(dst *column.Vector, i int, src *column.Vector, j int64) {
-	if src.Null != nil && src.Null[j] {
-		dst.SetNull(i)
-		return
-	}
-	switch src.Type {
-	case column.Int, column.Timestamp, column.Date:
-		dst.Ints[i] = src.Ints[j]
-	case column.Float:
-		dst.Floats[i] = src.Floats[j]
-	case column.String:
-		dst.Strs[i] = src.Strs[j]
-	case column.Bool:
-		dst.Bools[i] = src.Bools[j]
-	}
 }

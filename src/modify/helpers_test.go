@@ -85,20 +85,9 @@ func cloneVec(v *column.Vector) *column.Vector {
 
 // sliceVec copies rows [a, b) of v.
 func sliceVec(v *column.Vector, a, b int) *column.Vector {
-	c := &column.Vector{Type: v.Type}
-	switch v.Type {
-	case column.Int, column.Timestamp, column.Date:
-		c.Ints = append([]int64(nil), v.Ints[a:b]...)
-	case column.Float:
-		c.Floats = append([]float64(nil), v.Floats[a:b]...)
-	case column.String:
-		c.Strs = append([]string(nil), v.Strs[a:b]...)
-	case column.Bool:
-		c.Bools = append([]bool(nil), v.Bools[a:b]...)
-	}
-	if v.Null != nil {
-		c.Null = append([]bool(nil), v.Null[a:b]...)
-	}
+	c := &column.Vector{}
+	c.Reset(v.Type, 0)
+	c.AppendRange(v, a, b)
 	return c
 }
 

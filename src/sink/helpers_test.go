@@ -24,21 +24,8 @@ func us(t *testing.T, s string) int64 {
 func slice(b *column.Block, lo, hi int) *column.Block {
 	out := &column.Block{Start: b.Start + int64(lo), Rows: hi - lo, Cols: make([]*column.Vector, len(b.Cols))}
 	for c, v := range b.Cols {
-		nv := &column.Vector{Type: v.Type}
-		switch v.Type {
-		case column.Int, column.Timestamp, column.Date:
-			nv.Ints = v.Ints[lo:hi]
-		case column.Float:
-			nv.Floats = v.Floats[lo:hi]
-		case column.String:
-			nv.Strs = v.Strs[lo:hi]
-		case column.Bool:
-			nv.Bools = v.Bools[lo:hi]
-		}
-		if v.Null != nil {
-			nv.Null = v.Null[lo:hi]
-		}
-		out.Cols[c] = nv
+		nv := v.Window(lo, hi)
+		out.Cols[c] = &nv
 	}
 	return out
 }

@@ -293,24 +293,7 @@ func (w *parquetWriter) appendCarry(cols []*column.Vector, lo, hi int) {
 		return
 	}
 	for c, v := range cols {
-		dst := &w.carry[c]
-		switch v.Type {
-		case column.Int, column.Timestamp, column.Date:
-			dst.Ints = append(dst.Ints, v.Ints[lo:hi]...)
-		case column.Float:
-			dst.Floats = append(dst.Floats, v.Floats[lo:hi]...)
-		case column.String:
-			dst.Strs = append(dst.Strs, v.Strs[lo:hi]...)
-		case column.Bool:
-			dst.Bools = append(dst.Bools, v.Bools[lo:hi]...)
-		}
-		if v.Null != nil {
-			dst.Null = append(dst.Null, v.Null[lo:hi]...)
-		} else {
-			for range hi - lo {
-				dst.Null = append(dst.Null, false)
-			}
-		}
+		w.carry[c].AppendRange(v, lo, hi)
 	}
 	w.pend += hi - lo
 }

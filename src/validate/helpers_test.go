@@ -170,21 +170,8 @@ func feedBlock(m *memTab, lo, hi int) *column.Block {
 }
 
 func slice(v *column.Vector, i, j int) *column.Vector {
-	d := &column.Vector{Type: v.Type}
-	switch v.Type {
-	case column.Int, column.Timestamp, column.Date:
-		d.Ints = v.Ints[i:j]
-	case column.Float:
-		d.Floats = v.Floats[i:j]
-	case column.String:
-		d.Strs = v.Strs[i:j]
-	case column.Bool:
-		d.Bools = v.Bools[i:j]
-	}
-	if v.Null != nil {
-		d.Null = v.Null[i:j]
-	}
-	return d
+	d := v.Window(i, j)
+	return &d
 }
 
 func result(t testing.TB, rep *Report, name string) Result {

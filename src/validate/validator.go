@@ -315,26 +315,11 @@ func truncate(s string, n int) string {
 // appendVector appends src's values to dst (same type).
 func appendVector(dst, src *column.Vector) {
 	n0 := dst.Len()
-	switch src.Type {
-	case column.Int, column.Timestamp, column.Date:
-		dst.Ints = append(dst.Ints, src.Ints...)
-	case column.Float:
-		dst.Floats = append(dst.Floats, src.Floats...)
-	case column.String:
-		for _, s := range src.Strs {
-			dst.Strs = append(dst.Strs, strings.Clone(s))
-		}
-	case column.Bool:
-		dst.Bools = append(dst.Bools, src.Bools...)
-	}
-	if src.Null != nil || dst.Null != nil {
-		if dst.Null == nil {
-			dst.Null = make([]bool, n0, dst.Len())
-		}
-		if src.Null != nil {
-			dst.Null = append(dst.Null, src.Null...)
-		} else {
-			dst.Null = append(dst.Null, make([]bool, src.Len())...)
+	dst.AppendRange(src, 0, src.Len())
+	if src.Type == column.String {
+		// The block's strings point into the reader's reused buffers.
+		for i := n0; i < len(dst.Strs); i++ {
+			dst.Strs[i] = strings.Clone(dst.Strs[i])
 		}
 	}
 }

@@ -620,21 +620,7 @@ func (f *lookupFill) Fill(out *column.Vector, b *Block) error {
 		return nil
 	}
 	for i := 0; i < b.N; i++ {
-		j := rows[i]
-		if f.src.IsNull(int(j)) {
-			out.SetNull(i)
-			continue
-		}
-		switch f.src.Type {
-		case column.Int, column.Timestamp, column.Date:
-			out.Ints[i] = f.src.Ints[j]
-		case column.Float:
-			out.Floats[i] = f.src.Floats[j]
-		case column.String:
-			out.Strs[i] = f.src.Strs[j]
-		case column.Bool:
-			out.Bools[i] = f.src.Bools[j]
-		}
+		out.CopyRow(i, f.src, int(rows[i]))
 	}
 	return nil
 }

@@ -210,16 +210,7 @@ func (e *Evaluator) markNonFinite(id, n int, f []float64, nulls []bool) []bool {
 func (e *Evaluator) finish(v *column.Vector, n int, out *column.Vector) {
 	if v != out {
 		out.Reset(e.p.typ, n)
-		switch {
-		case isInts(v.Type):
-			copy(out.Ints, v.Ints[:n])
-		case v.Type == column.Float:
-			copy(out.Floats, v.Floats[:n])
-		case v.Type == column.String:
-			copy(out.Strs, v.Strs[:n])
-		case v.Type == column.Bool:
-			copy(out.Bools, v.Bools[:n])
-		}
+		out.CopyValues(0, v, 0, n)
 	}
 	out.Type = e.p.typ
 	var nulls []bool

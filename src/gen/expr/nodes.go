@@ -686,7 +686,7 @@ func (c *coalesceNode) eval(ev *Evaluator, n int) (*column.Vector, error) {
 		return nil, err
 	}
 	d := ev.dst(c.id, c.t, n)
-	copyVals(d, first, 0, n)
+	d.CopyValues(0, first, 0, n)
 	nulls := ev.copyNulls(c.id, n, first.Null)
 	for _, an := range c.args[1:] {
 		if nulls == nil {
@@ -706,7 +706,7 @@ func (c *coalesceNode) eval(ev *Evaluator, n int) (*column.Vector, error) {
 				continue
 			}
 			nulls[i] = false
-			copyVals(d, a, i, i+1)
+			d.CopyValues(i, a, i, i+1)
 		}
 		if !remaining {
 			nulls = nil
@@ -714,20 +714,6 @@ func (c *coalesceNode) eval(ev *Evaluator, n int) (*column.Vector, error) {
 	}
 	d.Null = nulls
 	return d, nil
-}
-
-// copyVals copies rows [from, to) of src's values into d.
-func copyVals(d, src *column.Vector, from, to int) {
-	switch {
-	case isInts(d.Type):
-		copy(d.Ints[from:to], src.Ints[from:to])
-	case d.Type == column.Float:
-		copy(d.Floats[from:to], src.Floats[from:to])
-	case d.Type == column.String:
-		copy(d.Strs[from:to], src.Strs[from:to])
-	default:
-		copy(d.Bools[from:to], src.Bools[from:to])
-	}
 }
 
 // minMaxNode is min(a, b, ...) or max(a, b, ...) of one row's values.
@@ -743,7 +729,7 @@ func (m *minMaxNode) eval(ev *Evaluator, n int) (*column.Vector, error) {
 		return nil, err
 	}
 	d := ev.dst(m.id, m.t, n)
-	copyVals(d, first, 0, n)
+	d.CopyValues(0, first, 0, n)
 	nulls := ev.copyNulls(m.id, n, first.Null)
 	for _, an := range m.args[1:] {
 		a, err := ev.run(an, n)

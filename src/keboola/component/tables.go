@@ -161,21 +161,7 @@ func (w *TableWriter) WriteBlock(b *column.Block) error {
 // view returns rows [off, off+n) of b as a block that shares b's storage.
 func (w *TableWriter) view(b *column.Block, off, n int) *column.Block {
 	for i, v := range b.Cols {
-		x := &w.views[i]
-		*x = column.Vector{Type: v.Type}
-		switch v.Type {
-		case column.Int, column.Timestamp, column.Date:
-			x.Ints = v.Ints[off : off+n]
-		case column.Float:
-			x.Floats = v.Floats[off : off+n]
-		case column.String:
-			x.Strs = v.Strs[off : off+n]
-		case column.Bool:
-			x.Bools = v.Bools[off : off+n]
-		}
-		if v.Null != nil {
-			x.Null = v.Null[off : off+n]
-		}
+		w.views[i] = v.Window(off, off+n)
 	}
 	return &column.Block{Start: b.Start + int64(off), Rows: n, Cols: w.viewCols}
 }
