@@ -1,7 +1,7 @@
 package behavior
 
 import (
-	"fmt"
+	"datagen/src/input"
 	"math"
 
 	"datagen/src/civil"
@@ -83,11 +83,7 @@ func parseUnit(o *object, key string, def Unit, allowed ...Unit) Unit {
 	for i, a := range allowed {
 		names[i] = a.String()
 	}
-	hint := ""
-	if c := closest(s, names); c != "" {
-		hint = fmt.Sprintf(" (did you mean %q?)", c)
-	}
-	o.ps.errorf(o.at(key), "unknown time unit %q%s; use one of %s", s, hint, quoteList(names))
+	o.ps.errorf(o.at(key), "unknown time unit %q%s; use one of %s", s, unknownNameHint(s, names), input.QuoteList(names))
 	return def
 }
 
@@ -214,30 +210,35 @@ func (c *Curve) Max(maxAge float64) float64 {
 var curveForms = []string{"logarithmic", "exponential", "linear"}
 
 // parseCurve reads an array or {"curve_type", "params": {"a", "b"}}.
-func parseCurve(v any, path string, ps *Problems) *Curve {
-	switch x := v.(type) {
-	case []any:
+func parseCurve(v *input.Value, path string, ps *reader) *Curve {
+	switch {
+	case v.Kind == input.ArrayKind:
+		x := v.Arr
 		if len(x) == 0 {
 			ps.errorf(path, "an array curve needs at least one value")
 			return nil
 		}
 		c := &Curve{Points: make([]float64, len(x))}
 		for i, e := range x {
-			f, ok := e.(float64)
-			if !ok || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 {
-				ps.errorf(fmt.Sprintf("%s[%d]", path, i), "curve values must be finite numbers ≥ 0, got %s", describe(e))
+			var f float64
+			ok := e.Kind == input.NumberKind
+			if ok {
+				f, ok = input.ParseNumber(e.Num.String())
+			}
+			if !ok || f < 0 {
+				ps.errorf(input.Index(path, i), "curve values must be finite numbers ≥ 0, got %s", e.Describe())
 				return nil
 			}
 			c.Points[i] = f
 		}
 		return c
-	case map[string]any:
-		o := asObject(x, path, ps)
+	case v.IsObject():
+		o := asObject(v, path, ps)
 		c := &Curve{Form: o.str("curve_type", "")}
 		if !o.has("curve_type") {
-			ps.errorf(o.at("curve_type"), "curve_type is required: one of %s", quoteList(curveForms))
+			ps.errorf(o.at("curve_type"), "curve_type is required: one of %s", input.QuoteList(curveForms))
 		} else if !contains(curveForms, c.Form) {
-			ps.errorf(o.at("curve_type"), "unknown curve_type %q; use one of %s", c.Form, quoteList(curveForms))
+			ps.errorf(o.at("curve_type"), "unknown curve_type %q; use one of %s", c.Form, input.QuoteList(curveForms))
 		}
 		if pv := o.get("params"); pv == nil {
 			ps.errorf(o.at("params"), "params {\"a\": …, \"b\": …} is required")
@@ -255,10 +256,10 @@ func parseCurve(v any, path string, ps *Problems) *Curve {
 		}
 		o.done()
 		return c
-	case string:
-		ps.errorf(path, "a curve is an array of multipliers or {\"curve_type\": %q, \"params\": {\"a\": …, \"b\": …}}, not a string", x)
+	case v.Kind == input.StringKind:
+		ps.errorf(path, "a curve is an array of multipliers or {\"curve_type\": %q, \"params\": {\"a\": …, \"b\": …}}, not a string", v.Str)
 	default:
-		ps.errorf(path, "expected an array of multipliers or a {\"curve_type\", \"params\"} object, got %s", describe(v))
+		ps.errorf(path, "expected an array of multipliers or a {\"curve_type\", \"params\"} object, got %s", v.Describe())
 	}
 	return nil
 }

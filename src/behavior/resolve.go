@@ -1,6 +1,7 @@
 package behavior
 
 import (
+	"datagen/src/input"
 	"fmt"
 	"math"
 	"strconv"
@@ -88,7 +89,7 @@ func colPath(i int, n *dsl.Node, name string) string {
 // and links every fact to the behaviour of its parents. Tables without any
 // behaviour are absent from the result.
 func Resolve(s *dsl.Schema) (*Result, Problems) {
-	var ps Problems
+	ps := newReader()
 	r := &Result{Tables: map[string]*Table{}}
 	index := map[string]int{}
 	for i := range s.Nodes {
@@ -107,14 +108,14 @@ func Resolve(s *dsl.Schema) (*Result, Problems) {
 		n := &s.Nodes[i]
 		np := nodePath(i, n)
 		if n.SegmentBehavior != nil {
-			if sg := parseSegment(n.SegmentBehavior, np+".segment_behavior", &ps); sg != nil {
+			if sg := parseSegment(n.SegmentBehavior, np+".segment_behavior", ps); sg != nil {
 				t := get(n.ID)
 				t.Segment = sg
-				t.SegmentWeights = checkSegmentColumn(n, sg, np+".segment_behavior", &ps)
+				t.SegmentWeights = checkSegmentColumn(n, sg, np+".segment_behavior", ps)
 			}
 		}
 		if n.VintageBehavior != nil {
-			if vb := ParseVintage(n.VintageBehavior, np+".vintage_behavior", &ps); vb != nil {
+			if vb := parseVintage(n.VintageBehavior, np+".vintage_behavior", ps); vb != nil {
 				c := n.Column(vb.CreatedAt)
 				switch {
 				case c == nil:
@@ -149,16 +150,16 @@ func Resolve(s *dsl.Schema) (*Result, Problems) {
 				bad = true
 			}
 			if n.StageConfig != nil {
-				if sc := ParseStages(n.StageConfig, np+".stage_config", &ps); sc != nil && !bad {
+				if sc := parseStages(n.StageConfig, np+".stage_config", ps); sc != nil && !bad {
 					get(n.ID).Stages = sc
 				}
-			} else if sm := ParseStateModel(n.StateTransitionModel, np+".state_transition_model", &ps); sm != nil && !bad {
+			} else if sm := parseStateModel(n.StateTransitionModel, np+".state_transition_model", ps); sm != nil && !bad {
 				get(n.ID).States = sm
 			}
 		}
 	}
-	if ps.HasErrors() {
-		return r, ps
+	if ps.Problems().HasErrors() {
+		return r, ps.Problems()
 	}
 	// Pass 2: link facts to their parents' behaviour.
 	usedValue := map[string]bool{}
@@ -173,10 +174,10 @@ func Resolve(s *dsl.Schema) (*Result, Problems) {
 		ft := r.Tables[n.ID]
 		special := ft != nil && (ft.Stages != nil || ft.States != nil)
 		if ft != nil && ft.Stages != nil {
-			resolveStages(n, np, primary, pt, ft.Stages, &ps)
+			resolveStages(n, np, primary, pt, ft.Stages, ps)
 		}
 		if ft != nil && ft.States != nil {
-			resolveStates(i, n, np, primary, pt, ft.States, &ps)
+			resolveStates(i, n, np, primary, pt, ft.States, ps)
 		}
 		for k, pid := range n.Parents {
 			ptab := r.Tables[pid]
@@ -258,16 +259,16 @@ func Resolve(s *dsl.Schema) (*Result, Problems) {
 	for i := range s.Nodes {
 		n := &s.Nodes[i]
 		if t := r.Tables[n.ID]; t != nil && t.Vintage != nil {
-			checkVintageColumns(s, i, n, t.Vintage, r, &ps)
+			checkVintageColumns(s, i, n, t.Vintage, r, ps)
 		}
 	}
-	return r, ps
+	return r, ps.Problems()
 }
 
 // checkSegmentColumn checks the segment column and reconciles the
 // segments' base_probability with its choice weights. It returns the
 // weights to draw the column with when base_probability defines them.
-func checkSegmentColumn(n *dsl.Node, sg *Segment, path string, ps *Problems) []float64 {
+func checkSegmentColumn(n *dsl.Node, sg *Segment, path string, ps *reader) []float64 {
 	c := n.Column(sg.Column)
 	if c == nil {
 		ps.errorf(path+".segment_column", "%q has no column %q", n.ID, sg.Column)
@@ -294,7 +295,7 @@ func checkSegmentColumn(n *dsl.Node, sg *Segment, path string, ps *Problems) []f
 	}
 	for _, g := range sg.Segments {
 		if _, ok := pos[g.Name]; !ok {
-			ps.warnf(path, "segment %q is not one of the choices of %q (%s), so no row is in it", g.Name, sg.Column, quoteList(names))
+			ps.warnf(path, "segment %q is not one of the choices of %q (%s), so no row is in it", g.Name, sg.Column, input.QuoteList(names))
 		}
 	}
 	if !hasShare {
@@ -334,7 +335,7 @@ func checkSegmentColumn(n *dsl.Node, sg *Segment, path string, ps *Problems) []f
 		sum += g.Share
 	}
 	if len(missing) > 0 {
-		ps.warnf(path+".segments", "choices %s of %q have no base_probability and get none of the rows", quoteList(missing), sg.Column)
+		ps.warnf(path+".segments", "choices %s of %q have no base_probability and get none of the rows", input.QuoteList(missing), sg.Column)
 	}
 	if !(sum > 0) {
 		ps.errorf(path+".segments", "the base_probability values of the choices of %q sum to 0", sg.Column)
@@ -385,7 +386,7 @@ func parentStart(p *dsl.Node, pt *Table) string {
 }
 
 // checkTarget checks a column of the fact that receives behaviour values.
-func checkTarget(n *dsl.Node, np, key, name string, explicit bool, ok func(column.Type) bool, want string, ps *Problems) string {
+func checkTarget(n *dsl.Node, np, key, name string, explicit bool, ok func(column.Type) bool, want string, ps *reader) string {
 	if name == "" {
 		return ""
 	}
@@ -408,7 +409,7 @@ func isTime(t column.Type) bool    { return t.IsTime() }
 func isOrdinal(t column.Type) bool { return t.IsNumeric() || t == column.String }
 
 // parentColumn checks a column of the primary parent read by a block.
-func parentColumn(p *dsl.Node, path, name string, time bool, ps *Problems) string {
+func parentColumn(p *dsl.Node, path, name string, time bool, ps *reader) string {
 	c := p.Column(name)
 	switch {
 	case c == nil:
@@ -422,7 +423,7 @@ func parentColumn(p *dsl.Node, path, name string, time bool, ps *Problems) strin
 }
 
 // segmentColumn resolves the segment column of a stage or state fact.
-func segmentColumn(p *dsl.Node, pt *Table, path, explicit string, variation bool, ps *Problems) string {
+func segmentColumn(p *dsl.Node, pt *Table, path, explicit string, variation bool, ps *reader) string {
 	switch {
 	case explicit != "":
 		return parentColumn(p, path+".segment_column", explicit, false, ps)
@@ -436,7 +437,7 @@ func segmentColumn(p *dsl.Node, pt *Table, path, explicit string, variation bool
 
 // knownSegments warns about variation keys that the segment column never
 // produces (when its values are listed).
-func knownSegments(p *dsl.Node, col string, keys []string, path string, ps *Problems) {
+func knownSegments(p *dsl.Node, col string, keys []string, path string, ps *reader) {
 	c := p.Column(col)
 	if c == nil || c.Generator.Choice == nil || c.Generator.Choice.ChoicesRef != "" {
 		return
@@ -449,12 +450,12 @@ func knownSegments(p *dsl.Node, col string, keys []string, path string, ps *Prob
 	}
 	for _, k := range keys {
 		if !vals[k] {
-			ps.warnf(path+"."+k, "segment %q is not one of the values of %s.%s (%s)", k, p.ID, col, quoteList(names))
+			ps.warnf(path+"."+k, "segment %q is not one of the values of %s.%s (%s)", k, p.ID, col, input.QuoteList(names))
 		}
 	}
 }
 
-func resolveStages(n *dsl.Node, np string, p *dsl.Node, pt *Table, sc *Stages, ps *Problems) {
+func resolveStages(n *dsl.Node, np string, p *dsl.Node, pt *Table, sc *Stages, ps *reader) {
 	path := np + ".stage_config"
 	sc.NameColumn = checkTarget(n, path, "stage_name_column", sc.NameColumn, sc.explicit["stage_name_column"], isString, "a string column", ps)
 	sc.IndexColumn = checkTarget(n, path, "stage_index_column", sc.IndexColumn, sc.explicit["stage_index_column"], isOrdinal, "an int, float or string column", ps)
@@ -476,7 +477,7 @@ func resolveStages(n *dsl.Node, np string, p *dsl.Node, pt *Table, sc *Stages, p
 	}
 }
 
-func resolveStates(i int, n *dsl.Node, np string, p *dsl.Node, pt *Table, m *StateModel, ps *Problems) {
+func resolveStates(i int, n *dsl.Node, np string, p *dsl.Node, pt *Table, m *StateModel, ps *reader) {
 	path := np + ".state_transition_model"
 	if n.Column(m.StateColumn) == nil {
 		ps.errorf(path+".state_column", "%q has no column %q to hold the state; add a string column %q or set state_column", n.ID, m.StateColumn, m.StateColumn)
@@ -580,7 +581,7 @@ func resolveVintage(s *dsl.Schema, i int, n *dsl.Node, pt *Table, ft *Table) *Vi
 
 // checkVintageColumns reports named value columns that no child has or
 // that are not numbers.
-func checkVintageColumns(s *dsl.Schema, i int, n *dsl.Node, vb *Vintage, r *Result, ps *Problems) {
+func checkVintageColumns(s *dsl.Schema, i int, n *dsl.Node, vb *Vintage, r *Result, ps *reader) {
 	for _, a := range vb.Multipliers {
 		for _, name := range a.Columns {
 			found := false

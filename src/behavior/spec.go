@@ -1,6 +1,7 @@
 package behavior
 
 import (
+	"datagen/src/input"
 	"fmt"
 	"math"
 	"sort"
@@ -47,7 +48,7 @@ func (s *Segment) HasFanout() bool {
 	return false
 }
 
-func parseSegment(v any, path string, ps *Problems) *Segment {
+func parseSegment(v *input.Value, path string, ps *reader) *Segment {
 	o := asObject(v, path, ps)
 	if o == nil {
 		return nil
@@ -66,7 +67,7 @@ func parseSegment(v any, path string, ps *Problems) *Segment {
 		if bo == nil {
 			return
 		}
-		for _, name := range sortedKeys(bo.m) {
+		for _, name := range bo.keys() {
 			so := asObject(bo.get(name), bo.at(name), ps)
 			if so == nil {
 				continue
@@ -125,23 +126,22 @@ func sortedMapKeys[V any](m map[string]V) []string {
 }
 
 // stringList reads a string or an array of strings.
-func stringList(v any, path string, ps *Problems) []string {
-	switch x := v.(type) {
-	case string:
-		return []string{x}
-	case []any:
-		out := make([]string, 0, len(x))
-		for i, e := range x {
-			s, ok := e.(string)
-			if !ok {
-				ps.errorf(fmt.Sprintf("%s[%d]", path, i), "expected a column name, got %s", describe(e))
+func stringList(v *input.Value, path string, ps *reader) []string {
+	switch v.Kind {
+	case input.StringKind:
+		return []string{v.Str}
+	case input.ArrayKind:
+		out := make([]string, 0, len(v.Arr))
+		for i, e := range v.Arr {
+			if e.Kind != input.StringKind {
+				ps.errorf(input.Index(path, i), "expected a column name, got %s", e.Describe())
 				continue
 			}
-			out = append(out, s)
+			out = append(out, e.Str)
 		}
 		return out
 	}
-	ps.errorf(path, "expected a column name or an array of column names, got %s", describe(v))
+	ps.errorf(path, "expected a column name or an array of column names, got %s", v.Describe())
 	return nil
 }
 
@@ -181,9 +181,13 @@ func (v *Vintage) FanoutAt(created, ts int64) float64 {
 
 var ageUnits = []Unit{Day, Week, Month, Quarter, Year}
 
-// ParseVintage reads a vintage_behavior block found at path, adding its
-// problems to ps; nil when it is not an object.
-func ParseVintage(v any, path string, ps *Problems) *Vintage {
+// ParseVintage reads a vintage_behavior block found at path, reporting its problems
+// to r; nil when it is not an object.
+func ParseVintage(v *input.Value, path string, r *input.Reader) *Vintage {
+	return parseVintage(v, path, &reader{r})
+}
+
+func parseVintage(v *input.Value, path string, ps *reader) *Vintage {
 	o := asObject(v, path, ps)
 	if o == nil {
 		return nil
@@ -193,10 +197,10 @@ func ParseVintage(v any, path string, ps *Problems) *Vintage {
 	if mv == nil {
 		ps.errorf(o.at("age_based_multipliers"), "age_based_multipliers is required: {\"<name>\": {\"curve\": …, \"time_unit\": \"month\", \"applies_to\": \"fanout\"}}")
 	} else if mo := asObject(mv, o.at("age_based_multipliers"), ps); mo != nil {
-		if len(mo.m) == 0 {
-			ps.errorf(mo.path, "age_based_multipliers is empty")
+		if mo.len() == 0 {
+			ps.errorf(mo.Path, "age_based_multipliers is empty")
 		}
-		for _, name := range sortedKeys(mo.m) {
+		for _, name := range mo.keys() {
 			ao := asObject(mo.get(name), mo.at(name), ps)
 			if ao == nil {
 				continue
@@ -245,7 +249,7 @@ var DefaultGap = Gap{Dist: "exponential", Mean: 24 * 3600e6}
 
 var gapDists = []string{"exponential", "uniform", "constant"}
 
-func parseGap(v any, path string, def Gap, ps *Problems) Gap {
+func parseGap(v *input.Value, path string, def Gap, ps *reader) Gap {
 	o := asObject(v, path, ps)
 	if o == nil {
 		return def
@@ -270,11 +274,11 @@ func parseGap(v any, path string, def Gap, ps *Problems) Gap {
 		lo, ok1 := o.num("min")
 		hi, ok2 := o.num("max")
 		if !ok1 || !ok2 || lo < 0 || hi < lo {
-			ps.errorf(o.path, "a uniform gap needs 0 ≤ min ≤ max (in %ss)", unit)
+			ps.errorf(o.Path, "a uniform gap needs 0 ≤ min ≤ max (in %ss)", unit)
 		}
 		g.Min, g.Max = lo*scale, hi*scale
 	default:
-		ps.errorf(o.at("distribution"), "unknown gap distribution %q; use one of %s", g.Dist, quoteList(gapDists))
+		ps.errorf(o.at("distribution"), "unknown gap distribution %q; use one of %s", g.Dist, input.QuoteList(gapDists))
 	}
 	o.done()
 	return g
@@ -319,9 +323,13 @@ type Stage struct {
 	Gap Gap
 }
 
-// ParseStages reads a stage_config block found at path, adding its
-// problems to ps; nil when it is not an object.
-func ParseStages(v any, path string, ps *Problems) *Stages {
+// ParseStages reads a stage_config block found at path, reporting its problems
+// to r; nil when it is not an object.
+func ParseStages(v *input.Value, path string, r *input.Reader) *Stages {
+	return parseStages(v, path, &reader{r})
+}
+
+func parseStages(v *input.Value, path string, ps *reader) *Stages {
 	o := asObject(v, path, ps)
 	if o == nil {
 		return nil
@@ -331,9 +339,11 @@ func ParseStages(v any, path string, ps *Problems) *Stages {
 	if gv := o.get("gap"); gv != nil {
 		def = parseGap(gv, o.at("gap"), DefaultGap, ps)
 	}
-	sv := o.get("stages")
-	arr, ok := sv.([]any)
-	if !ok || len(arr) == 0 {
+	var arr []*input.Value
+	if sv := o.get("stages"); sv != nil && sv.Kind == input.ArrayKind {
+		arr = sv.Arr
+	}
+	if len(arr) == 0 {
 		ps.errorf(o.at("stages"), "stages must be a non-empty array of {\"stage_name\", \"transition_rate\"}")
 	}
 	seen := map[string]bool{}
@@ -348,7 +358,7 @@ func ParseStages(v any, path string, ps *Problems) *Stages {
 			ps.errorf(so.at("stage_name"), "stage_name is required")
 		} else {
 			p = fmt.Sprintf("%s[%d](%s)", o.at("stages"), i, st.Name)
-			so.path = p
+			so.Path = p
 			if seen[st.Name] {
 				ps.errorf(so.at("stage_name"), "stage %q is listed twice", st.Name)
 			}
@@ -376,7 +386,7 @@ func ParseStages(v any, path string, ps *Problems) *Stages {
 	}
 	if vv := o.get("segment_variation"); vv != nil {
 		if vo := asObject(vv, o.at("segment_variation"), ps); vo != nil {
-			for _, seg := range sortedKeys(vo.m) {
+			for _, seg := range vo.keys() {
 				so := asObject(vo.get(seg), vo.at(seg), ps)
 				if so == nil {
 					continue
@@ -467,9 +477,13 @@ func (m *StateModel) StateIndex(name string) int {
 
 var periodUnits = []Unit{Hour, Day, Week, Month, Quarter, Year}
 
-// ParseStateModel reads a state_transition_model block found at path,
-// adding its problems to ps; nil when it is not an object.
-func ParseStateModel(v any, path string, ps *Problems) *StateModel {
+// ParseStateModel reads a state_transition_model block found at path, reporting its problems
+// to r; nil when it is not an object.
+func ParseStateModel(v *input.Value, path string, r *input.Reader) *StateModel {
+	return parseStateModel(v, path, &reader{r})
+}
+
+func parseStateModel(v *input.Value, path string, ps *reader) *StateModel {
 	o := asObject(v, path, ps)
 	if o == nil {
 		return nil
@@ -490,9 +504,9 @@ func ParseStateModel(v any, path string, ps *Problems) *StateModel {
 		so = asObject(sv, o.at("states"), ps)
 	}
 	if so != nil {
-		names := sortedKeys(so.m)
+		names := so.keys()
 		if len(names) == 0 {
-			ps.errorf(so.path, "states is empty")
+			ps.errorf(so.Path, "states is empty")
 		}
 		index := map[string]int{}
 		for i, n := range names {
@@ -524,7 +538,7 @@ func ParseStateModel(v any, path string, ps *Problems) *StateModel {
 				no := asObject(nv, sto.at("next_states"), ps)
 				if no != nil {
 					sum := 0.0
-					for _, to := range sortedKeys(no.m) {
+					for _, to := range no.keys() {
 						p, ok := no.num(to)
 						if !ok {
 							continue
@@ -532,11 +546,7 @@ func ParseStateModel(v any, path string, ps *Problems) *StateModel {
 						j, known := index[to]
 						switch {
 						case !known:
-							hint := ""
-							if c := closest(to, names); c != "" {
-								hint = fmt.Sprintf(" (did you mean %q?)", c)
-							}
-							ps.errorf(no.at(to), "unknown state %q%s; states are %s", to, hint, quoteList(names))
+							ps.errorf(no.at(to), "unknown state %q%s; states are %s", to, unknownNameHint(to, names), input.QuoteList(names))
 						case j == i:
 							ps.errorf(no.at(to), "a state's own probability is the remainder; do not list %q in its next_states", to)
 						case p < 0 || p > 1:
@@ -548,13 +558,13 @@ func ParseStateModel(v any, path string, ps *Problems) *StateModel {
 					}
 					if hasLeave {
 						if math.Abs(sum-1) > 1e-9 {
-							ps.errorf(no.path, "with transition_prob_per_period, next_states are the shares of the leaving probability and must sum to 1, got %s", fmtNum(sum))
+							ps.errorf(no.Path, "with transition_prob_per_period, next_states are the shares of the leaving probability and must sum to 1, got %s", fmtNum(sum))
 						}
 						for k := range st.Next {
 							st.Next[k].P *= leave
 						}
 					} else if sum > 1+1e-9 {
-						ps.errorf(no.path, "the per-period probabilities of leaving %q sum to %s; they must sum to at most 1 (the remainder is the probability of staying)", n, fmtNum(sum))
+						ps.errorf(no.Path, "the per-period probabilities of leaving %q sum to %s; they must sum to at most 1 (the remainder is the probability of staying)", n, fmtNum(sum))
 					}
 					no.done()
 				}
@@ -567,11 +577,11 @@ func ParseStateModel(v any, path string, ps *Problems) *StateModel {
 		if init := o.str("initial_state", ""); init == "" {
 			ps.errorf(o.at("initial_state"), "initial_state is required")
 		} else if j, ok := index[init]; !ok {
-			ps.errorf(o.at("initial_state"), "unknown state %q; states are %s", init, quoteList(names))
+			ps.errorf(o.at("initial_state"), "unknown state %q; states are %s", init, input.QuoteList(names))
 		} else {
 			m.Initial = j
 			if !m.terminalReachable() {
-				ps.errorf(o.path, "no terminal state can be reached from %q: mark at least one state \"terminal\": true and give it an incoming transition with a positive probability", init)
+				ps.errorf(o.Path, "no terminal state can be reached from %q: mark at least one state \"terminal\": true and give it an incoming transition with a positive probability", init)
 			}
 		}
 	} else {
@@ -579,7 +589,7 @@ func ParseStateModel(v any, path string, ps *Problems) *StateModel {
 	}
 	if vv := o.get("segment_variation"); vv != nil {
 		if vo := asObject(vv, o.at("segment_variation"), ps); vo != nil {
-			for _, seg := range sortedKeys(vo.m) {
+			for _, seg := range vo.keys() {
 				sgo := asObject(vo.get(seg), vo.at(seg), ps)
 				if sgo == nil {
 					continue
@@ -588,7 +598,7 @@ func ParseStateModel(v any, path string, ps *Problems) *StateModel {
 				if iv := sgo.get("state_multipliers"); iv != nil {
 					if io := asObject(iv, sgo.at("state_multipliers"), ps); io != nil {
 						sv.Into = map[string]float64{}
-						for _, st := range sortedKeys(io.m) {
+						for _, st := range io.keys() {
 							if m.StateIndex(st) < 0 && m.States != nil {
 								ps.errorf(io.at(st), "unknown state %q", st)
 								io.get(st)

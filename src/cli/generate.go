@@ -128,19 +128,10 @@ func (e *cliEnv) loadPlan(path string, lenient bool) (*plan.Plan, []byte, error)
 
 // schemaError formats a list of schema problems under a heading.
 func schemaError(path string, err error) error {
-	var ps dsl.Problems
+	var ps input.Problems
 	if errors.As(err, &ps) {
-		n := 0
-		for _, p := range ps {
-			if !p.Warning {
-				n++
-			}
-		}
-		return fmt.Errorf("%s: %d problem(s):\n  %s", path, n, strings.ReplaceAll(ps.Error(), "\n", "\n  "))
-	}
-	var pe plan.Errors
-	if errors.As(err, &pe) {
-		return fmt.Errorf("%s: %d problem(s):\n  %s", path, len(pe), strings.ReplaceAll(pe.Error(), "\n", "\n  "))
+		errs := ps.Errors()
+		return fmt.Errorf("%s: %d problem(s):\n  %s", path, len(errs), strings.ReplaceAll(errs.Error(), "\n", "\n  "))
 	}
 	return fmt.Errorf("%s: %w", path, err)
 }

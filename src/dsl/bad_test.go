@@ -66,7 +66,6 @@ func TestBadSchemas(t *testing.T) {
 		{"unsupported version", "version", `unsupported version "2.0"`, setTo("version", `"2.0"`)},
 		{"missing metadata", "", `missing required key "metadata"`, remove("metadata")},
 		{"missing metadata name", "metadata", `missing required key "name"`, remove("metadata.name")},
-		{"missing constraints", "", `missing required key "constraints"`, remove("constraints")},
 		{"unknown top-level key", "seed", `unknown key "seed"`, setTo("seed", `42`)},
 		{"bad timeframe date", "timeframe.start", "month 13 is out of range", setTo("timeframe.start", `"2024-13-01"`)},
 		{"timeframe start after end", "timeframe.start", "is after end", setTo("timeframe.start", `"2025-06-01T00:00:00+02:00"`)},
@@ -230,7 +229,7 @@ func TestBadSchemas(t *testing.T) {
 		{"dag parent order", "dag[0][0]", `node "order" comes before its parent "user" (dag[1][0])`, setTo("dag", `[["order", "status", "promo"], ["user"]]`)},
 		{"dag level not a list", "dag[0]", "expected an array, got string", setTo("dag", `["user"]`)},
 		{"nodes not an array", "nodes", "expected an array, got an object", setTo("nodes", `{}`)},
-		{"behaviour block not an object", pUser + ".segment_behavior", "expected an object, got an array", setTo(jUser+".segment_behavior", `[]`)},
+		{"behaviour block not an object", pUser + ".segment_behavior", "expected an object, got an array", setTo(jUser+".segment_behavior", `[1]`)},
 	}
 	if len(cases) < 40 {
 		t.Fatalf("only %d cases", len(cases))

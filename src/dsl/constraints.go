@@ -1,6 +1,7 @@
 package dsl
 
 import (
+	"datagen/src/input"
 	"regexp"
 	"slices"
 	"strings"
@@ -14,16 +15,16 @@ var (
 	influenceFields = []string{"kind", "dimension", "weights", "table", "on", "field", "default", "rate", "mode"}
 )
 
-func (d *decoder) constraints(v *jvalue, path string) Constraints {
+func (d *decoder) constraints(v *input.Value, path string) Constraints {
 	var c Constraints
-	o := d.object(v, path, constraintKeys...)
+	o := d.Object(v, path, constraintKeys...)
 	if o == nil {
 		return c
 	}
-	if uv := o.get("unique"); uv != nil {
-		if arr, ok := d.array(uv, o.at("unique")); ok {
+	if uv := o.Get("unique"); uv != nil {
+		if arr, ok := d.Array(uv, o.At("unique")); ok {
 			for i, e := range arr {
-				if t, col, ok := d.ref(e, index(o.at("unique"), i)); ok {
+				if t, col, ok := d.ref(e, input.Index(o.At("unique"), i)); ok {
 					c.Unique = append(c.Unique, t+"."+col)
 				} else {
 					c.Unique = append(c.Unique, "")
@@ -31,24 +32,24 @@ func (d *decoder) constraints(v *jvalue, path string) Constraints {
 			}
 		}
 	}
-	items := func(k string, allowed ...string) []*obj {
-		iv := o.get(k)
+	items := func(k string, allowed ...string) []*input.Object {
+		iv := o.Get(k)
 		if iv == nil {
 			return nil
 		}
-		arr, ok := d.array(iv, o.at(k))
+		arr, ok := d.Array(iv, o.At(k))
 		if !ok {
 			return nil
 		}
-		out := make([]*obj, len(arr))
+		out := make([]*input.Object, len(arr))
 		for i, e := range arr {
-			out[i] = d.object(e, index(o.at(k), i), allowed...)
+			out[i] = d.Object(e, input.Index(o.At(k), i), allowed...)
 		}
 		return out
 	}
-	refStr := func(io *obj, k string) string {
-		if v := d.required(io, k); v != nil {
-			if t, col, ok := d.ref(v, io.at(k)); ok {
+	refStr := func(io *input.Object, k string) string {
+		if v := io.Required(k); v != nil {
+			if t, col, ok := d.ref(v, io.At(k)); ok {
 				return t + "." + col
 			}
 		}
@@ -66,8 +67,8 @@ func (d *decoder) constraints(v *jvalue, path string) Constraints {
 		if io != nil {
 			r.Attr = refStr(io, "attr")
 			for _, k := range []string{"min", "max"} {
-				if x := io.get(k); x != nil {
-					if f, ok := d.num(x, io.at(k)); ok {
+				if x := io.Get(k); x != nil {
+					if f, ok := d.Num(x, io.At(k)); ok {
 						if k == "min" {
 							r.Min = &f
 						} else {
@@ -77,10 +78,10 @@ func (d *decoder) constraints(v *jvalue, path string) Constraints {
 				}
 			}
 			if r.Min == nil && r.Max == nil {
-				d.errorf(io.path, "", "a range needs min or max")
+				d.Errorf(io.Path, "", "a range needs min or max")
 			}
 			if r.Min != nil && r.Max != nil && *r.Min > *r.Max {
-				d.errorf(io.at("min"), "", "min %s is greater than max %s", fmtNum(*r.Min), fmtNum(*r.Max))
+				d.Errorf(io.At("min"), "", "min %s is greater than max %s", fmtNum(*r.Min), fmtNum(*r.Max))
 			}
 		}
 		c.Ranges = append(c.Ranges, r)
@@ -88,15 +89,15 @@ func (d *decoder) constraints(v *jvalue, path string) Constraints {
 	for _, io := range items("inequalities", "left", "op", "right") {
 		var in Inequality
 		if io != nil {
-			if lv := d.required(io, "left"); lv != nil {
-				in.Left, _ = d.nonEmptyStr(lv, io.at("left"))
+			if lv := io.Required("left"); lv != nil {
+				in.Left, _ = d.NonEmptyStr(lv, io.At("left"))
 			}
-			if ov := d.required(io, "op"); ov != nil {
-				if op, ok := d.str(ov, io.at("op")); ok {
+			if ov := io.Required("op"); ov != nil {
+				if op, ok := d.Str(ov, io.At("op")); ok {
 					if slices.Contains(inequalityOps, op) {
 						in.Op = op
 					} else {
-						sugg := oneOf(inequalityOps)
+						sugg := input.OneOf(inequalityOps)
 						switch op {
 						case "=":
 							sugg = `did you mean "=="?`
@@ -105,12 +106,12 @@ func (d *decoder) constraints(v *jvalue, path string) Constraints {
 						case "=>":
 							sugg = `did you mean ">="?`
 						}
-						d.errorf(io.at("op"), sugg, "unknown operator %q", op)
+						d.Errorf(io.At("op"), sugg, "unknown operator %q", op)
 					}
 				}
 			}
-			if rv := d.required(io, "right"); rv != nil {
-				in.Right, _ = d.nonEmptyStr(rv, io.at("right"))
+			if rv := io.Required("right"); rv != nil {
+				in.Right, _ = d.NonEmptyStr(rv, io.At("right"))
 			}
 		}
 		c.Inequalities = append(c.Inequalities, in)
@@ -119,9 +120,9 @@ func (d *decoder) constraints(v *jvalue, path string) Constraints {
 		var p PatternConstraint
 		if io != nil {
 			p.Attr = refStr(io, "attr")
-			if rv := d.required(io, "regex"); rv != nil {
-				if re, ok := d.str(rv, io.at("regex")); ok {
-					d.checkRegex(re, io.at("regex"))
+			if rv := io.Required("regex"); rv != nil {
+				if re, ok := d.Str(rv, io.At("regex")); ok {
+					d.checkRegex(re, io.At("regex"))
 					p.Regex = re
 				}
 			}
@@ -132,20 +133,20 @@ func (d *decoder) constraints(v *jvalue, path string) Constraints {
 		var e EnumConstraint
 		if io != nil {
 			e.Attr = refStr(io, "attr")
-			vv, rv := io.get("values"), io.get("enum_ref")
+			vv, rv := io.Get("values"), io.Get("enum_ref")
 			if vv != nil {
-				e.Values, _ = d.scalars(vv, io.at("values"))
+				e.Values, _ = d.Scalars(vv, io.At("values"))
 			}
 			if rv != nil {
-				if t, col, ok := d.ref(rv, io.at("enum_ref")); ok {
+				if t, col, ok := d.ref(rv, io.At("enum_ref")); ok {
 					e.EnumRef = t + "." + col
 				}
 			}
 			switch {
 			case vv == nil && rv == nil:
-				d.errorf(io.path, "", "an enum needs values or enum_ref")
+				d.Errorf(io.Path, "", "an enum needs values or enum_ref")
 			case vv != nil && rv != nil:
-				d.errorf(io.path, "remove one of them", "an enum takes values or enum_ref, not both")
+				d.Errorf(io.Path, "remove one of them", "an enum takes values or enum_ref, not both")
 			}
 		}
 		c.Enums = append(c.Enums, e)
@@ -184,20 +185,20 @@ func (d *decoder) checkRegex(re, path string) {
 		}
 	}
 	if len(found) > 0 {
-		d.errorf(path, "rewrite it without them", "regex uses Python-only syntax that Go's RE2 engine does not support: %s", strings.Join(found, ", "))
+		d.Errorf(path, "rewrite it without them", "regex uses Python-only syntax that Go's RE2 engine does not support: %s", strings.Join(found, ", "))
 		return
 	}
-	d.errorf(path, "", "invalid regex: %v", err)
+	d.Errorf(path, "", "invalid regex: %v", err)
 }
 
-func (d *decoder) targets(v *jvalue, path string) *Targets {
-	o := d.object(v, path, targetKeys...)
+func (d *decoder) targets(v *input.Value, path string) *Targets {
+	o := d.Object(v, path, targetKeys...)
 	if o == nil {
 		return nil
 	}
 	t := &Targets{}
-	if wv := o.get("weekend_share"); wv != nil {
-		if w := d.object(wv, o.at("weekend_share"), "table", "timestamp", "min", "max"); w != nil {
+	if wv := o.Get("weekend_share"); wv != nil {
+		if w := d.Object(wv, o.At("weekend_share"), "table", "timestamp", "min", "max"); w != nil {
 			ws := &WeekendShare{}
 			ws.Table = d.reqStr(w, "table")
 			ws.Timestamp = d.reqStr(w, "timestamp")
@@ -205,8 +206,8 @@ func (d *decoder) targets(v *jvalue, path string) *Targets {
 			t.WeekendShare = ws
 		}
 	}
-	if mv := o.get("mean_in_range"); mv != nil {
-		if m := d.object(mv, o.at("mean_in_range"), "table", "column", "min", "max"); m != nil {
+	if mv := o.Get("mean_in_range"); mv != nil {
+		if m := d.Object(mv, o.At("mean_in_range"), "table", "column", "min", "max"); m != nil {
 			mr := &MeanInRange{}
 			mr.Table = d.reqStr(m, "table")
 			mr.Column = d.reqStr(m, "column")
@@ -214,16 +215,16 @@ func (d *decoder) targets(v *jvalue, path string) *Targets {
 			t.MeanInRange = mr
 		}
 	}
-	if cv := o.get("composite_effect"); cv != nil {
-		t.CompositeEffect = d.compositeEffect(cv, o.at("composite_effect"))
+	if cv := o.Get("composite_effect"); cv != nil {
+		t.CompositeEffect = d.compositeEffect(cv, o.At("composite_effect"))
 	}
 	return t
 }
 
 // reqStr reads the required non-empty string k of o.
-func (d *decoder) reqStr(o *obj, k string) string {
-	if v := d.required(o, k); v != nil {
-		s, _ := d.nonEmptyStr(v, o.at(k))
+func (d *decoder) reqStr(o *input.Object, k string) string {
+	if v := o.Required(k); v != nil {
+		s, _ := d.NonEmptyStr(v, o.At(k))
 		return s
 	}
 	return ""
@@ -231,47 +232,47 @@ func (d *decoder) reqStr(o *obj, k string) string {
 
 // minMax reads the required min and max of o; when lo < hi they must also
 // lie in [lo, hi].
-func (d *decoder) minMax(o *obj, lo, hi float64) (float64, float64) {
+func (d *decoder) minMax(o *input.Object, lo, hi float64) (float64, float64) {
 	var out [2]float64
 	var ok [2]bool
 	for i, k := range []string{"min", "max"} {
 		out[i], ok[i] = d.reqNum(o, k)
 		if ok[i] && lo < hi && (out[i] < lo || out[i] > hi) {
-			d.errorf(o.at(k), "", "%s must be between %s and %s, got %s", k, fmtNum(lo), fmtNum(hi), fmtNum(out[i]))
+			d.Errorf(o.At(k), "", "%s must be between %s and %s, got %s", k, fmtNum(lo), fmtNum(hi), fmtNum(out[i]))
 		}
 	}
 	if ok[0] && ok[1] && out[0] > out[1] {
-		d.errorf(o.at("min"), "", "min %s is greater than max %s", fmtNum(out[0]), fmtNum(out[1]))
+		d.Errorf(o.At("min"), "", "min %s is greater than max %s", fmtNum(out[0]), fmtNum(out[1]))
 	}
 	return out[0], out[1]
 }
 
-func (d *decoder) compositeEffect(v *jvalue, path string) *CompositeEffect {
-	o := d.object(v, path, "table", "metric", "timestamp", "influences", "tolerance")
+func (d *decoder) compositeEffect(v *input.Value, path string) *CompositeEffect {
+	o := d.Object(v, path, "table", "metric", "timestamp", "influences", "tolerance")
 	if o == nil {
 		return nil
 	}
 	ce := &CompositeEffect{}
 	ce.Table = d.reqStr(o, "table")
 	ce.Metric = d.reqStr(o, "metric")
-	if tv := o.get("timestamp"); tv != nil {
-		ce.Timestamp, _ = d.nonEmptyStr(tv, o.at("timestamp"))
+	if tv := o.Get("timestamp"); tv != nil {
+		ce.Timestamp, _ = d.NonEmptyStr(tv, o.At("timestamp"))
 	}
-	if iv := d.required(o, "influences"); iv != nil {
-		if arr, ok := d.array(iv, o.at("influences")); ok {
+	if iv := o.Required("influences"); iv != nil {
+		if arr, ok := d.Array(iv, o.At("influences")); ok {
 			ce.Influences = make([]Influence, len(arr))
 			for i, e := range arr {
-				ce.Influences[i] = d.influence(e, index(o.at("influences"), i))
+				ce.Influences[i] = d.influence(e, input.Index(o.At("influences"), i))
 			}
 		}
 	}
-	if tv := d.required(o, "tolerance"); tv != nil {
-		if to := d.object(tv, o.at("tolerance"), "mae", "mape"); to != nil {
+	if tv := o.Required("tolerance"); tv != nil {
+		if to := d.Object(tv, o.At("tolerance"), "mae", "mape"); to != nil {
 			for _, k := range []string{"mae", "mape"} {
-				if x := to.get(k); x != nil {
-					if f, ok := d.num(x, to.at(k)); ok {
+				if x := to.Get(k); x != nil {
+					if f, ok := d.Num(x, to.At(k)); ok {
 						if f < 0 {
-							d.errorf(to.at(k), "", "%s must be 0 or more, got %s", k, fmtNum(f))
+							d.Errorf(to.At(k), "", "%s must be 0 or more, got %s", k, fmtNum(f))
 						}
 						if k == "mae" {
 							ce.MAE = &f
@@ -286,100 +287,96 @@ func (d *decoder) compositeEffect(v *jvalue, path string) *CompositeEffect {
 	return ce
 }
 
-func (d *decoder) influence(v *jvalue, path string) Influence {
+func (d *decoder) influence(v *input.Value, path string) Influence {
 	var in Influence
-	o := d.object(v, path, influenceFields...)
+	o := d.Object(v, path, influenceFields...)
 	if o == nil {
 		return in
 	}
-	if kv := d.required(o, "kind"); kv != nil {
-		if k, ok := d.str(kv, o.at("kind")); ok {
+	if kv := o.Required("kind"); kv != nil {
+		if k, ok := d.Str(kv, o.At("kind")); ok {
 			if slices.Contains(influenceKinds, k) {
 				in.Kind = k
 			} else {
-				d.errorf(o.at("kind"), suggestOr(k, influenceKinds), "unknown influence kind %q", k)
+				d.Errorf(o.At("kind"), input.SuggestOr(k, influenceKinds), "unknown influence kind %q", k)
 			}
 		}
 	}
-	if x := o.get("dimension"); x != nil {
-		if s, ok := d.str(x, o.at("dimension")); ok {
+	if x := o.Get("dimension"); x != nil {
+		if s, ok := d.Str(x, o.At("dimension")); ok {
 			if slices.Contains(dimensions, s) {
 				in.Dimension = s
 			} else {
-				d.errorf(o.at("dimension"), suggestOr(s, dimensions), "unknown dimension %q", s)
+				d.Errorf(o.At("dimension"), input.SuggestOr(s, dimensions), "unknown dimension %q", s)
 			}
 		}
 	}
-	if x := o.get("weights"); x != nil {
+	if x := o.Get("weights"); x != nil {
 		want := dimensionSize[in.Dimension]
 		if want == 0 {
 			want = -1
 		}
-		in.Weights, _ = d.weights(x, o.at("weights"), want, "values of dimension "+in.Dimension)
+		in.Weights, _ = d.weights(x, o.At("weights"), want, "values of dimension "+in.Dimension)
 	}
-	if x := o.get("table"); x != nil {
-		in.Table, _ = d.nonEmptyStr(x, o.at("table"))
+	if x := o.Get("table"); x != nil {
+		in.Table, _ = d.NonEmptyStr(x, o.At("table"))
 	}
-	if x := o.get("on"); x != nil {
-		if x.kind != jObject {
-			d.errorf(o.at("on"), "", "expected an object, got %s", x.describe())
-		} else {
-			in.On, _ = d.toAny(x, o.at("on")).(map[string]any)
-		}
+	if x := o.Get("on"); x != nil {
+		in.On = d.AnyObject(x, o.At("on"))
 	}
-	if x := o.get("field"); x != nil {
-		in.Field, _ = d.nonEmptyStr(x, o.at("field"))
+	if x := o.Get("field"); x != nil {
+		in.Field, _ = d.NonEmptyStr(x, o.At("field"))
 	}
-	if x := o.get("default"); x != nil {
-		if f, ok := d.num(x, o.at("default")); ok {
+	if x := o.Get("default"); x != nil {
+		if f, ok := d.Num(x, o.At("default")); ok {
 			in.Default = &f
 		}
 	}
-	if x := o.get("rate"); x != nil {
-		if f, ok := d.num(x, o.at("rate")); ok {
+	if x := o.Get("rate"); x != nil {
+		if f, ok := d.Num(x, o.At("rate")); ok {
 			if f < 0 || f > 1 {
-				d.errorf(o.at("rate"), "", "rate must be between 0 and 1, got %s", fmtNum(f))
+				d.Errorf(o.At("rate"), "", "rate must be between 0 and 1, got %s", fmtNum(f))
 			}
 			in.Rate = &f
 		}
 	}
-	if x := o.get("mode"); x != nil {
-		if s, ok := d.str(x, o.at("mode")); ok {
+	if x := o.Get("mode"); x != nil {
+		if s, ok := d.Str(x, o.At("mode")); ok {
 			if s == "spike" || s == "drop" {
 				in.Mode = s
 			} else {
-				d.errorf(o.at("mode"), suggestOr(s, []string{"spike", "drop"}), "unknown outliers mode %q", s)
+				d.Errorf(o.At("mode"), input.SuggestOr(s, []string{"spike", "drop"}), "unknown outliers mode %q", s)
 			}
 		}
 	}
 	switch in.Kind {
 	case "seasonality":
-		if in.Dimension == "" && !o.has("dimension") {
-			d.errorf(path, "", "a seasonality influence needs dimension")
+		if in.Dimension == "" && !o.Has("dimension") {
+			d.Errorf(path, "", "a seasonality influence needs dimension")
 		}
-		if !o.has("weights") {
-			d.errorf(path, "", "a seasonality influence needs weights")
+		if !o.Has("weights") {
+			d.Errorf(path, "", "a seasonality influence needs weights")
 		}
 	case "effect":
-		if !o.has("table") {
-			d.errorf(path, "", "an effect influence needs table")
+		if !o.Has("table") {
+			d.Errorf(path, "", "an effect influence needs table")
 		}
 	case "outliers":
-		if !o.has("rate") {
-			d.errorf(path, "", "an outliers influence needs rate")
+		if !o.Has("rate") {
+			d.Errorf(path, "", "an outliers influence needs rate")
 		}
 	}
 	return in
 }
 
-func (d *decoder) dag(v *jvalue, path string) [][]string {
-	arr, ok := d.array(v, path)
+func (d *decoder) dag(v *input.Value, path string) [][]string {
+	arr, ok := d.Array(v, path)
 	if !ok {
 		return nil
 	}
 	out := make([][]string, len(arr))
 	for i, lv := range arr {
-		out[i], _ = d.strList(lv, index(path, i))
+		out[i], _ = d.Strings(lv, input.Index(path, i))
 	}
 	return out
 }

@@ -215,7 +215,7 @@ func TestDecodedLegacyShapes(t *testing.T) {
 	if fk.Method != "bothify" || !reflect.DeepEqual(fk.Args, map[string]any{"text": "DEV-####-????"}) {
 		t.Errorf("faker text: %+v", fk)
 	}
-	if vb, ok := dev.Node("device").VintageBehavior.(map[string]any); !ok || vb["created_at_column"] != "installation_date" {
+	if vb := dev.Node("device").VintageBehavior; vb.Get("created_at_column") == nil || vb.Get("created_at_column").Str != "installation_date" {
 		t.Errorf("vintage_behavior: %#v", dev.Node("device").VintageBehavior)
 	}
 
@@ -313,8 +313,7 @@ func TestDecodedEcommLenient(t *testing.T) {
 	if len(order.Modifiers) != 3 || len(order.Modifiers[1].Effect.On) != 0 || order.Modifiers[2].Effect.Default != 0 {
 		t.Errorf("order effects: %+v", order.Modifiers)
 	}
-	seg, ok := s.Node("customer").SegmentBehavior.(map[string]any)
-	if !ok || seg["segment_column"] != "customer_segment" {
+	if seg := s.Node("customer").SegmentBehavior.Get("segment_column"); seg == nil || seg.Str != "customer_segment" {
 		t.Errorf("segment_behavior: %#v", s.Node("customer").SegmentBehavior)
 	}
 	tr := order.Column("gross_amount").Modifiers[0].Trend

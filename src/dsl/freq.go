@@ -1,6 +1,7 @@
 package dsl
 
 import (
+	"datagen/src/input"
 	"slices"
 	"strconv"
 	"strings"
@@ -43,7 +44,7 @@ func freqSuggestion(s string) string {
 	}
 	names := slices.Clone(freqAliases)
 	slices.Sort(names)
-	if c := closest(rest, names); c != "" {
+	if c := input.Closest(rest, names); c != "" {
 		return "did you mean " + strconv.Quote(prefix+c) + "?"
 	}
 	return "use a pandas offset alias such as D, h, 15min, W-MON, MS, QS or YS"

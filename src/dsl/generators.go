@@ -1,6 +1,7 @@
 package dsl
 
 import (
+	"datagen/src/input"
 	"fmt"
 	"slices"
 	"strconv"
@@ -24,31 +25,31 @@ var (
 	dimensionSize = map[string]int{"hour": 24, "dow": 7, "month": 12}
 )
 
-func (d *decoder) generator(v *jvalue, path string) Generator {
+func (d *decoder) generator(v *input.Value, path string) Generator {
 	var g Generator
-	o := d.object(v, path, generatorNames...)
+	o := d.Object(v, path, generatorNames...)
 	if o == nil {
 		return g
 	}
 	var found []string
-	for _, m := range v.obj {
-		if slices.Contains(generatorNames, m.key) {
-			found = append(found, m.key)
+	for _, m := range v.Obj {
+		if slices.Contains(generatorNames, m.Key) {
+			found = append(found, m.Key)
 		}
 	}
 	switch len(found) {
 	case 0:
-		d.errorf(path, "", "a generator needs one of: %s", strings.Join(generatorNames, ", "))
+		d.Errorf(path, "", "a generator needs one of: %s", strings.Join(generatorNames, ", "))
 		return g
 	case 1:
 	default:
-		d.errorf(path, "keep exactly one", "a column can only have one generator, found: %s", strings.Join(found, ", "))
+		d.Errorf(path, "keep exactly one", "a column can only have one generator, found: %s", strings.Join(found, ", "))
 		return g
 	}
 	kind := GeneratorKind(found[0])
 	g.Kind = kind
-	body := v.get(found[0])
-	bp := key(path, found[0])
+	body := v.Get(found[0])
+	bp := input.Key(path, found[0])
 	switch kind {
 	case GenSequence:
 		g.Sequence = d.sequence(body, bp)
@@ -70,19 +71,19 @@ func (d *decoder) generator(v *jvalue, path string) Generator {
 	return g
 }
 
-func (d *decoder) sequence(v *jvalue, path string) *Sequence {
-	o := d.object(v, path, "start", "step")
+func (d *decoder) sequence(v *input.Value, path string) *Sequence {
+	o := d.Object(v, path, "start", "step")
 	if o == nil {
 		return nil
 	}
 	s := &Sequence{Start: 1, Step: 1}
-	if sv := o.get("start"); sv != nil {
-		s.Start, _ = d.integer(sv, o.at("start"))
+	if sv := o.Get("start"); sv != nil {
+		s.Start, _ = d.Integer(sv, o.At("start"))
 	}
-	if sv := o.get("step"); sv != nil {
-		if step, ok := d.integer(sv, o.at("step")); ok {
+	if sv := o.Get("step"); sv != nil {
+		if step, ok := d.Integer(sv, o.At("step")); ok {
 			if step == 0 {
-				d.errorf(o.at("step"), "", "step cannot be 0")
+				d.Errorf(o.At("step"), "", "step cannot be 0")
 			}
 			s.Step = step
 		}
@@ -90,54 +91,54 @@ func (d *decoder) sequence(v *jvalue, path string) *Sequence {
 	return s
 }
 
-func (d *decoder) choice(v *jvalue, path string) *Choice {
-	o := d.object(v, path, "choices", "choices_ref", "weights", "weights_kind")
+func (d *decoder) choice(v *input.Value, path string) *Choice {
+	o := d.Object(v, path, "choices", "choices_ref", "weights", "weights_kind")
 	if o == nil {
 		return nil
 	}
 	c := &Choice{WeightsKind: WeightsKind{Kind: "uniform"}}
-	cv, rv := o.get("choices"), o.get("choices_ref")
+	cv, rv := o.Get("choices"), o.Get("choices_ref")
 	switch {
 	case cv != nil && rv != nil:
-		d.errorf(path, "remove one of them", "choice cannot have both choices and choices_ref")
+		d.Errorf(path, "remove one of them", "choice cannot have both choices and choices_ref")
 	case cv == nil && rv == nil:
-		d.errorf(path, "", "choice needs either choices or choices_ref")
+		d.Errorf(path, "", "choice needs either choices or choices_ref")
 	}
 	if cv != nil {
-		if vals, ok := d.scalars(cv, o.at("choices")); ok {
+		if vals, ok := d.Scalars(cv, o.At("choices")); ok {
 			if len(vals) == 0 {
-				d.errorf(o.at("choices"), "", "choices cannot be empty")
+				d.Errorf(o.At("choices"), "", "choices cannot be empty")
 			}
 			c.Choices = vals
 		}
 	}
 	if rv != nil {
-		if t, col, ok := d.ref(rv, o.at("choices_ref")); ok {
+		if t, col, ok := d.ref(rv, o.At("choices_ref")); ok {
 			c.ChoicesRef, c.RefTable, c.RefColumn = t+"."+col, t, col
 		}
 	}
-	if wv := o.get("weights"); wv != nil {
+	if wv := o.Get("weights"); wv != nil {
 		if rv != nil && cv == nil {
-			d.errorf(o.at("weights"), "use weights_kind", "weights cannot be used with choices_ref (the number of distinct values is not known)")
+			d.Errorf(o.At("weights"), "use weights_kind", "weights cannot be used with choices_ref (the number of distinct values is not known)")
 		} else {
 			want := -1
 			if c.Choices != nil {
 				want = len(c.Choices)
 			}
-			if w, ok := d.weights(wv, o.at("weights"), want, "choices"); ok {
+			if w, ok := d.weights(wv, o.At("weights"), want, "choices"); ok {
 				c.Weights = w
 			}
 		}
 	}
-	if kv := o.get("weights_kind"); kv != nil {
-		if kv.kind != jString {
-			d.errorf(o.at("weights_kind"), `e.g. "uniform", "zipf@1.5" or "head_tail@{0.7,2.0}"`, "expected a string, got %s", kv.describe())
-		} else if wk, err := ParseWeightsKind(kv.str); err != nil {
-			d.errorf(o.at("weights_kind"), `e.g. "uniform", "zipf@1.5" or "head_tail@{0.7,2.0}"`, "%v", err)
+	if kv := o.Get("weights_kind"); kv != nil {
+		if kv.Kind != input.StringKind {
+			d.Errorf(o.At("weights_kind"), `e.g. "uniform", "zipf@1.5" or "head_tail@{0.7,2.0}"`, "expected a string, got %s", kv.Describe())
+		} else if wk, err := ParseWeightsKind(kv.Str); err != nil {
+			d.Errorf(o.At("weights_kind"), `e.g. "uniform", "zipf@1.5" or "head_tail@{0.7,2.0}"`, "%v", err)
 		} else {
 			c.WeightsKind = wk
-			if o.get("weights") != nil {
-				d.warnf(o.at("weights_kind"), "remove one of them", "weights_kind is ignored when weights are given")
+			if o.Get("weights") != nil {
+				d.Warnf(o.At("weights_kind"), "remove one of them", "weights_kind is ignored when weights are given")
 			}
 		}
 	}
@@ -179,50 +180,50 @@ func ParseWeightsKind(s string) (WeightsKind, error) {
 
 // distribution decodes a distribution body. Generators require params and
 // clamp; an outlier magnitude_dist does not.
-func (d *decoder) distribution(v *jvalue, path string, generator bool) *Distribution {
-	o := d.object(v, path, "type", "params", "clamp")
+func (d *decoder) distribution(v *input.Value, path string, generator bool) *Distribution {
+	o := d.Object(v, path, "type", "params", "clamp")
 	if o == nil {
 		return nil
 	}
 	dist := &Distribution{Params: map[string]float64{}}
-	if tv := d.required(o, "type"); tv != nil {
-		if t, ok := d.str(tv, o.at("type")); ok {
+	if tv := o.Required("type"); tv != nil {
+		if t, ok := d.Str(tv, o.At("type")); ok {
 			if slices.Contains(distTypes, t) {
 				dist.Type = t
 			} else {
-				d.errorf(o.at("type"), suggestOr(t, distTypes), "unknown distribution type %q", t)
+				d.Errorf(o.At("type"), input.SuggestOr(t, distTypes), "unknown distribution type %q", t)
 			}
 		}
 	}
-	var pv *jvalue
+	var pv *input.Value
 	if generator {
-		pv = d.required(o, "params")
+		pv = o.Required("params")
 	} else {
-		pv = o.get("params")
+		pv = o.Get("params")
 	}
 	if pv != nil {
-		d.distParams(dist, pv, o.at("params"))
+		d.distParams(dist, pv, o.At("params"))
 	}
 	// clamp is optional: without it the distribution is unbounded.
-	if cv := o.get("clamp"); cv != nil {
-		dist.ClampMin, dist.ClampMax = d.clampPair(cv, o.at("clamp"))
+	if cv := o.Get("clamp"); cv != nil {
+		dist.ClampMin, dist.ClampMax = d.clampPair(cv, o.At("clamp"))
 	}
 	return dist
 }
 
 // distParams reads the parameters of dist.Type, with its defaults.
-func (d *decoder) distParams(dist *Distribution, v *jvalue, path string) {
-	if v.kind != jObject {
-		d.errorf(path, "", "expected an object, got %s", v.describe())
+func (d *decoder) distParams(dist *Distribution, v *input.Value, path string) {
+	if !v.IsObject() {
+		d.Errorf(path, "", "expected an object, got %s", v.Describe())
 		return
 	}
-	d.reportDups(v, path)
+	d.ReportDups(v, path)
 	names, known := distParams[dist.Type]
 	if !known {
 		// Unknown type, already reported: read numbers only.
-		for _, m := range v.obj {
-			if f, ok := d.num(m.val, key(path, m.key)); ok {
-				dist.Params[m.key] = f
+		for _, m := range v.Obj {
+			if f, ok := d.Num(m.Val, input.Key(path, m.Key)); ok {
+				dist.Params[m.Key] = f
 			}
 		}
 		return
@@ -234,89 +235,89 @@ func (d *decoder) distParams(dist *Distribution, v *jvalue, path string) {
 	case "poisson":
 		aliases["lambda_"] = "lambda"
 	}
-	for _, m := range v.obj {
-		p := key(path, m.key)
-		name := m.key
+	for _, m := range v.Obj {
+		p := input.Key(path, m.Key)
+		name := m.Key
 		if slices.Contains(annotationKeys, name) {
 			continue
 		}
 		if canon, ok := aliases[name]; ok {
-			if v.get(canon) != nil {
-				d.errorf(p, "remove one of them", "both %s and %s are given", canon, name)
+			if v.Get(canon) != nil {
+				d.Errorf(p, "remove one of them", "both %s and %s are given", canon, name)
 				continue
 			}
 			if name == "sigma" {
-				d.warnf(p, `write "std"`, "sigma on normal is read as std")
+				d.Warnf(p, `write "std"`, "sigma on normal is read as std")
 			} else {
-				d.warnf(p, fmt.Sprintf("write %q", canon), "%s is read as %s", name, canon)
+				d.Warnf(p, fmt.Sprintf("write %q", canon), "%s is read as %s", name, canon)
 			}
 			name = canon
 		} else if !slices.Contains(names, name) {
-			sugg := didYouMean(name, names)
+			sugg := input.DidYouMean(name, names)
 			if dist.Type == "lognormal" && (name == "std" || name == "sd") {
 				sugg = `lognormal takes "sigma", the standard deviation of the underlying normal`
 			}
 			if sugg == "" {
 				sugg = fmt.Sprintf("%s takes %s", dist.Type, strings.Join(names, ", "))
 			}
-			if d.opts.Lenient {
-				d.warnf(p, sugg, "unknown %s parameter %q is ignored", dist.Type, name)
+			if d.Lenient {
+				d.Warnf(p, sugg, "unknown %s parameter %q is ignored", dist.Type, name)
 			} else {
-				d.errorf(p, sugg, "unknown %s parameter %q", dist.Type, name)
+				d.Errorf(p, sugg, "unknown %s parameter %q", dist.Type, name)
 			}
 			continue
 		}
-		if f, ok := d.num(m.val, p); ok {
+		if f, ok := d.Num(m.Val, p); ok {
 			dist.Params[name] = f
 		}
 	}
 	at := func(name string) string {
 		for alias, canon := range aliases {
-			if canon == name && v.get(name) == nil && v.get(alias) != nil {
-				return key(path, alias)
+			if canon == name && v.Get(name) == nil && v.Get(alias) != nil {
+				return input.Key(path, alias)
 			}
 		}
-		return key(path, name)
+		return input.Key(path, name)
 	}
 	switch dist.Type {
 	case "normal":
 		if s, ok := dist.Params["std"]; ok && !(s > 0) {
-			d.errorf(at("std"), "", "std must be greater than 0, got %s", fmtNum(s))
+			d.Errorf(at("std"), "", "std must be greater than 0, got %s", fmtNum(s))
 		}
 	case "lognormal":
 		if s, ok := dist.Params["sigma"]; ok && !(s > 0) {
-			d.errorf(at("sigma"), "", "sigma must be greater than 0, got %s", fmtNum(s))
+			d.Errorf(at("sigma"), "", "sigma must be greater than 0, got %s", fmtNum(s))
 		}
 		if m, ok := dist.Params["mean"]; ok && m > 700 {
-			d.errorf(at("mean"), "mean is the log of the typical value", "lognormal mean %s overflows", fmtNum(m))
+			d.Errorf(at("mean"), "mean is the log of the typical value", "lognormal mean %s overflows", fmtNum(m))
 		}
 	case "uniform":
 		lo, hi := dist.Param("low", 0), dist.Param("high", 1)
 		if lo > hi {
-			d.errorf(at("low"), "", "low %s is greater than high %s", fmtNum(lo), fmtNum(hi))
+			d.Errorf(at("low"), "", "low %s is greater than high %s", fmtNum(lo), fmtNum(hi))
 		}
 	case "poisson":
 		if l, ok := dist.Params["lambda"]; ok && (l < 0 || l > 1e9) {
-			d.errorf(at("lambda"), "", "lambda must be between 0 and 1e9, got %s", fmtNum(l))
+			d.Errorf(at("lambda"), "", "lambda must be between 0 and 1e9, got %s", fmtNum(l))
 		}
 	}
 }
 
 // clampPair reads [lo, hi] where either side may be null.
-func (d *decoder) clampPair(v *jvalue, path string) (lo, hi *float64) {
-	arr, ok := d.array(v, path)
+func (d *decoder) clampPair(v *input.Value, path string) (lo, hi *float64) {
+	arr, ok := d.Array(v, path)
 	if !ok {
 		return nil, nil
 	}
 	if len(arr) != 2 {
-		d.errorf(path, "", "clamp must be [min, max], got %d values", len(arr))
+		d.Errorf(path, "", "clamp must be [min, max], got %d values", len(arr))
 		return nil, nil
 	}
 	for i, e := range arr {
-		if e.kind == jNull {
+		if e.Kind == input.NullKind {
 			continue
 		}
-		if f, ok := d.num(e, index(path, i)); ok {
+		if f, ok := d.Num(e, input.Index(path, i)); ok {
 			if i == 0 {
 				lo = &f
 			} else {
@@ -325,70 +326,70 @@ func (d *decoder) clampPair(v *jvalue, path string) (lo, hi *float64) {
 		}
 	}
 	if lo != nil && hi != nil && *lo > *hi {
-		d.errorf(path, "", "clamp lower bound %s is greater than upper bound %s", fmtNum(*lo), fmtNum(*hi))
+		d.Errorf(path, "", "clamp lower bound %s is greater than upper bound %s", fmtNum(*lo), fmtNum(*hi))
 	}
 	return lo, hi
 }
 
-func (d *decoder) datetimeSeries(v *jvalue, path string) *DatetimeSeries {
-	o := d.object(v, path, "within", "freq", "pattern")
+func (d *decoder) datetimeSeries(v *input.Value, path string) *DatetimeSeries {
+	o := d.Object(v, path, "within", "freq", "pattern")
 	if o == nil {
 		return nil
 	}
 	ds := &DatetimeSeries{}
-	if wv := d.required(o, "within"); wv != nil {
-		ds.WithinTimeframe, ds.Start, ds.End = d.within(wv, o.at("within"))
+	if wv := o.Required("within"); wv != nil {
+		ds.WithinTimeframe, ds.Start, ds.End = d.within(wv, o.At("within"))
 	}
-	if fv := d.required(o, "freq"); fv != nil {
-		if f, ok := d.str(fv, o.at("freq")); ok {
+	if fv := o.Required("freq"); fv != nil {
+		if f, ok := d.Str(fv, o.At("freq")); ok {
 			if err := checkFreq(f); err != nil {
-				d.errorf(o.at("freq"), freqSuggestion(f), "%v", err)
+				d.Errorf(o.At("freq"), freqSuggestion(f), "%v", err)
 			}
 			ds.Freq = f
 		}
 	}
-	if pv := o.get("pattern"); pv != nil {
-		ds.Pattern = d.pattern(pv, o.at("pattern"))
+	if pv := o.Get("pattern"); pv != nil {
+		ds.Pattern = d.pattern(pv, o.At("pattern"))
 	}
 	return ds
 }
 
 // within reads "timeframe" or {start, end}.
-func (d *decoder) within(v *jvalue, path string) (timeframe bool, start, end time.Time) {
-	switch v.kind {
-	case jString:
-		if v.str == "timeframe" {
+func (d *decoder) within(v *input.Value, path string) (timeframe bool, start, end time.Time) {
+	switch {
+	case v.Kind == input.StringKind:
+		if v.Str == "timeframe" {
 			return true, start, end
 		}
-		d.errorf(path, `write "timeframe" or {"start": ..., "end": ...}`, "within must be \"timeframe\" or an object with start and end, got %s", v.describe())
+		d.Errorf(path, `write "timeframe" or {"start": ..., "end": ...}`, "within must be \"timeframe\" or an object with start and end, got %s", v.Describe())
 		return false, start, end
-	case jObject:
-		o := d.object(v, path, "start", "end")
+	case v.IsObject():
+		o := d.Object(v, path, "start", "end")
 		var okS, okE bool
-		if sv := d.required(o, "start"); sv != nil {
-			start, okS = d.timestamp(sv, o.at("start"))
+		if sv := o.Required("start"); sv != nil {
+			start, okS = d.timestamp(sv, o.At("start"))
 		}
-		if ev := d.required(o, "end"); ev != nil {
-			end, okE = d.timestamp(ev, o.at("end"))
+		if ev := o.Required("end"); ev != nil {
+			end, okE = d.timestamp(ev, o.At("end"))
 		}
 		if okS && okE && start.After(end) {
-			d.errorf(o.at("start"), "", "start %s is after end %s", showTime(start), showTime(end))
+			d.Errorf(o.At("start"), "", "start %s is after end %s", showTime(start), showTime(end))
 		}
 		return false, start, end
 	}
-	d.errorf(path, "", "within must be \"timeframe\" or an object with start and end, got %s", v.describe())
+	d.Errorf(path, "", "within must be \"timeframe\" or an object with start and end, got %s", v.Describe())
 	return false, start, end
 }
 
 // timestamp reads an ISO 8601 string.
-func (d *decoder) timestamp(v *jvalue, path string) (time.Time, bool) {
-	s, ok := d.str(v, path)
+func (d *decoder) timestamp(v *input.Value, path string) (time.Time, bool) {
+	s, ok := d.Str(v, path)
 	if !ok {
 		return time.Time{}, false
 	}
 	t, err := civil.ParseTimestamp(s)
 	if err != nil {
-		d.errorf(path, `e.g. "2024-01-01T00:00:00Z"`, "%v", err)
+		d.Errorf(path, `e.g. "2024-01-01T00:00:00Z"`, "%v", err)
 		return time.Time{}, false
 	}
 	return t, true
@@ -396,26 +397,26 @@ func (d *decoder) timestamp(v *jvalue, path string) (time.Time, bool) {
 
 // pattern reads {dimension, weights} with the weight count the dimension
 // needs.
-func (d *decoder) pattern(v *jvalue, path string) *Pattern {
-	o := d.object(v, path, "dimension", "weights")
+func (d *decoder) pattern(v *input.Value, path string) *Pattern {
+	o := d.Object(v, path, "dimension", "weights")
 	if o == nil {
 		return nil
 	}
 	p := &Pattern{}
-	if dv := d.required(o, "dimension"); dv != nil {
-		if s, ok := d.str(dv, o.at("dimension")); ok {
+	if dv := o.Required("dimension"); dv != nil {
+		if s, ok := d.Str(dv, o.At("dimension")); ok {
 			if slices.Contains(dimensions, s) {
 				p.Dimension = s
 			} else {
-				sugg := suggestOr(s, dimensions)
+				sugg := input.SuggestOr(s, dimensions)
 				if strings.EqualFold(s, "weekday") || strings.EqualFold(s, "day_of_week") || strings.EqualFold(s, "dayofweek") {
 					sugg = `did you mean "dow"?`
 				}
-				d.errorf(o.at("dimension"), sugg, "unknown dimension %q", s)
+				d.Errorf(o.At("dimension"), sugg, "unknown dimension %q", s)
 			}
 		}
 	}
-	if wv := d.required(o, "weights"); wv != nil {
+	if wv := o.Required("weights"); wv != nil {
 		want := dimensionSize[p.Dimension]
 		what := "values"
 		switch p.Dimension {
@@ -429,39 +430,35 @@ func (d *decoder) pattern(v *jvalue, path string) *Pattern {
 		if want == 0 {
 			want = -1
 		}
-		p.Weights, _ = d.weights(wv, o.at("weights"), want, what)
+		p.Weights, _ = d.weights(wv, o.At("weights"), want, what)
 	}
 	return p
 }
 
-func (d *decoder) faker(v *jvalue, path string) *Faker {
-	o := d.object(v, path, "method", "locale_from", "locale", "args", "text")
+func (d *decoder) faker(v *input.Value, path string) *Faker {
+	o := d.Object(v, path, "method", "locale_from", "locale", "args", "text")
 	if o == nil {
 		return nil
 	}
 	f := &Faker{}
-	if mv := d.required(o, "method"); mv != nil {
-		f.Method, _ = d.nonEmptyStr(mv, o.at("method"))
+	if mv := o.Required("method"); mv != nil {
+		f.Method, _ = d.NonEmptyStr(mv, o.At("method"))
 	}
-	if lv := o.get("locale_from"); lv != nil {
-		f.LocaleFrom, _ = d.nonEmptyStr(lv, o.at("locale_from"))
+	if lv := o.Get("locale_from"); lv != nil {
+		f.LocaleFrom, _ = d.NonEmptyStr(lv, o.At("locale_from"))
 	}
-	if lv := o.get("locale"); lv != nil {
-		f.Locale, _ = d.nonEmptyStr(lv, o.at("locale"))
+	if lv := o.Get("locale"); lv != nil {
+		f.Locale, _ = d.NonEmptyStr(lv, o.At("locale"))
 	}
-	if av := o.get("args"); av != nil {
-		if av.kind != jObject {
-			d.errorf(o.at("args"), "", "expected an object, got %s", av.describe())
-		} else {
-			f.Args, _ = d.toAny(av, o.at("args")).(map[string]any)
-		}
+	if av := o.Get("args"); av != nil {
+		f.Args = d.AnyObject(av, o.At("args"))
 	}
-	if tv := o.get("text"); tv != nil {
-		if t, ok := d.str(tv, o.at("text")); ok {
+	if tv := o.Get("text"); tv != nil {
+		if t, ok := d.Str(tv, o.At("text")); ok {
 			if _, dup := f.Args["text"]; dup {
-				d.errorf(o.at("text"), "remove one of them", "text is given both here and in args")
+				d.Errorf(o.At("text"), "remove one of them", "text is given both here and in args")
 			} else {
-				d.warnf(o.at("text"), `write "args": {"text": ...}`, "text is read as args.text")
+				d.Warnf(o.At("text"), `write "args": {"text": ...}`, "text is read as args.text")
 				if f.Args == nil {
 					f.Args = map[string]any{}
 				}
@@ -472,61 +469,61 @@ func (d *decoder) faker(v *jvalue, path string) *Faker {
 	return f
 }
 
-func (d *decoder) lookup(v *jvalue, path string) *Lookup {
-	o := d.object(v, path, "from", "on")
+func (d *decoder) lookup(v *input.Value, path string) *Lookup {
+	o := d.Object(v, path, "from", "on")
 	if o == nil {
 		return nil
 	}
 	l := &Lookup{}
-	if fv := d.required(o, "from"); fv != nil {
-		if t, c, ok := d.ref(fv, o.at("from")); ok {
+	if fv := o.Required("from"); fv != nil {
+		if t, c, ok := d.ref(fv, o.At("from")); ok {
 			l.From, l.Table, l.Column = t+"."+c, t, c
 		}
 	}
-	if ov := o.get("on"); ov != nil {
-		l.On = d.keyPairs(ov, o.at("on"))
+	if ov := o.Get("on"); ov != nil {
+		l.On = d.keyPairs(ov, o.At("on"))
 	}
 	return l
 }
 
 // keyPairs reads a join mapping {"local": "remote", ...}.
-func (d *decoder) keyPairs(v *jvalue, path string) []KeyPair {
-	if v.kind != jObject {
-		d.errorf(path, `e.g. {"local_column": "remote_column"}`, "expected an object, got %s", v.describe())
+func (d *decoder) keyPairs(v *input.Value, path string) []KeyPair {
+	if !v.IsObject() {
+		d.Errorf(path, `e.g. {"local_column": "remote_column"}`, "expected an object, got %s", v.Describe())
 		return nil
 	}
-	d.reportDups(v, path)
+	d.ReportDups(v, path)
 	var out []KeyPair
-	for _, m := range v.obj {
-		if r, ok := d.nonEmptyStr(m.val, key(path, m.key)); ok {
-			out = append(out, KeyPair{Local: m.key, Remote: r})
+	for _, m := range v.Obj {
+		if r, ok := d.NonEmptyStr(m.Val, input.Key(path, m.Key)); ok {
+			out = append(out, KeyPair{Local: m.Key, Remote: r})
 		}
 	}
 	return out
 }
 
-func (d *decoder) expression(v *jvalue, path string) *Expression {
-	o := d.object(v, path, "code")
+func (d *decoder) expression(v *input.Value, path string) *Expression {
+	o := d.Object(v, path, "code")
 	if o == nil {
 		return nil
 	}
 	e := &Expression{}
-	if cv := d.required(o, "code"); cv != nil {
-		e.Code, _ = d.nonEmptyStr(cv, o.at("code"))
+	if cv := o.Required("code"); cv != nil {
+		e.Code, _ = d.NonEmptyStr(cv, o.At("code"))
 	}
 	return e
 }
 
-func (d *decoder) enumList(v *jvalue, path string) *EnumList {
-	o := d.object(v, path, "values")
+func (d *decoder) enumList(v *input.Value, path string) *EnumList {
+	o := d.Object(v, path, "values")
 	if o == nil {
 		return nil
 	}
 	e := &EnumList{}
-	if vv := d.required(o, "values"); vv != nil {
-		if vals, ok := d.scalars(vv, o.at("values")); ok {
+	if vv := o.Required("values"); vv != nil {
+		if vals, ok := d.Scalars(vv, o.At("values")); ok {
 			if len(vals) == 0 {
-				d.errorf(o.at("values"), "", "values cannot be empty")
+				d.Errorf(o.At("values"), "", "values cannot be empty")
 			}
 			e.Values = vals
 		}

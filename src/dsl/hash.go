@@ -3,6 +3,7 @@ package dsl
 import (
 	"bytes"
 	"crypto/sha256"
+	"datagen/src/input"
 	"encoding/hex"
 	"encoding/json"
 	"math"
@@ -40,7 +41,7 @@ func (s *Schema) Hash() string {
 		// code, not by Parse, can fail to encode.
 		return ""
 	}
-	root, err := parseJSON(b)
+	root, err := input.Parse(b)
 	if err != nil {
 		return ""
 	}
@@ -52,7 +53,7 @@ func (s *Schema) Hash() string {
 // insignificant whitespace, strings escaped as encoding/json does without
 // HTML escaping, numbers in their shortest round-trip form (5.0 → 5).
 func CanonicalJSON(data []byte) ([]byte, error) {
-	root, err := parseJSON(data)
+	root, err := input.Parse(data)
 	if err != nil {
 		return nil, err
 	}
@@ -61,39 +62,39 @@ func CanonicalJSON(data []byte) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func canonicalHash(root *jvalue) string {
+func canonicalHash(root *input.Value) string {
 	var buf bytes.Buffer
 	writeCanonical(&buf, root)
 	sum := sha256.Sum256(buf.Bytes())
 	return hex.EncodeToString(sum[:])
 }
 
-func writeCanonical(buf *bytes.Buffer, v *jvalue) {
-	switch v.kind {
-	case jNull:
+func writeCanonical(buf *bytes.Buffer, v *input.Value) {
+	switch v.Kind {
+	case input.NullKind:
 		buf.WriteString("null")
-	case jBool:
-		buf.WriteString(strconv.FormatBool(v.b))
-	case jNumber:
-		buf.WriteString(canonicalNumber(v.num.String()))
-	case jString:
-		writeString(buf, v.str)
-	case jArray:
+	case input.BoolKind:
+		buf.WriteString(strconv.FormatBool(v.Bool))
+	case input.NumberKind:
+		buf.WriteString(canonicalNumber(v.Num.String()))
+	case input.StringKind:
+		writeString(buf, v.Str)
+	case input.ArrayKind:
 		buf.WriteByte('[')
-		for i, e := range v.arr {
+		for i, e := range v.Arr {
 			if i > 0 {
 				buf.WriteByte(',')
 			}
 			writeCanonical(buf, e)
 		}
 		buf.WriteByte(']')
-	case jObject:
-		members := slices.Clone(v.obj)
-		slices.SortFunc(members, func(a, b jmember) int {
+	case input.ObjectKind:
+		members := slices.Clone(v.Obj)
+		slices.SortFunc(members, func(a, b input.Member) int {
 			switch {
-			case a.key < b.key:
+			case a.Key < b.Key:
 				return -1
-			case a.key > b.key:
+			case a.Key > b.Key:
 				return 1
 			}
 			return 0
@@ -103,9 +104,9 @@ func writeCanonical(buf *bytes.Buffer, v *jvalue) {
 			if i > 0 {
 				buf.WriteByte(',')
 			}
-			writeString(buf, m.key)
+			writeString(buf, m.Key)
 			buf.WriteByte(':')
-			writeCanonical(buf, m.val)
+			writeCanonical(buf, m.Val)
 		}
 		buf.WriteByte('}')
 	}

@@ -1,6 +1,7 @@
 package dsl
 
 import (
+	"datagen/src/input"
 	"fmt"
 	"strings"
 )
@@ -51,35 +52,31 @@ func CheckMetadataKey(k string) error {
 
 // customMetadata reads a node's or a column's "metadata": an object of
 // string values, kept in document order.
-func (d *decoder) customMetadata(v *jvalue, path string) []MetadataEntry {
-	if v.kind == jArray && len(v.arr) == 0 {
-		// Keboola writes an empty object of a configuration as [].
+func (d *decoder) customMetadata(v *input.Value, path string) []MetadataEntry {
+	if !v.IsObject() {
+		d.Errorf(path, `e.g. {"owner": "sales", "pii": "false"}`, "expected an object, got %s", v.Describe())
 		return nil
 	}
-	if v.kind != jObject {
-		d.errorf(path, `e.g. {"owner": "sales", "pii": "false"}`, "expected an object, got %s", v.describe())
-		return nil
-	}
-	d.reportDups(v, path)
+	d.ReportDups(v, path)
 	var out []MetadataEntry
-	for _, m := range v.obj {
-		p := key(path, m.key)
-		if err := CheckMetadataKey(m.key); err != nil {
-			d.errorf(p, "", "%v", err)
+	for _, m := range v.Obj {
+		p := input.Key(path, m.Key)
+		if err := CheckMetadataKey(m.Key); err != nil {
+			d.Errorf(p, "", "%v", err)
 			continue
 		}
-		if m.val.kind != jString {
+		if m.Val.Kind != input.StringKind {
 			sugg := ""
-			switch m.val.kind {
-			case jNumber:
-				sugg = fmt.Sprintf("write it as a string: %q", m.val.num.String())
-			case jBool:
-				sugg = fmt.Sprintf("write it as a string: \"%t\"", m.val.b)
+			switch m.Val.Kind {
+			case input.NumberKind:
+				sugg = fmt.Sprintf("write it as a string: %q", m.Val.Num.String())
+			case input.BoolKind:
+				sugg = fmt.Sprintf("write it as a string: \"%t\"", m.Val.Bool)
 			}
-			d.errorf(p, sugg, "metadata values are strings, got %s", m.val.describe())
+			d.Errorf(p, sugg, "metadata values are strings, got %s", m.Val.Describe())
 			continue
 		}
-		out = append(out, MetadataEntry{Key: m.key, Value: m.val.str})
+		out = append(out, MetadataEntry{Key: m.Key, Value: m.Val.Str})
 	}
 	if len(out) == 0 {
 		return nil

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"datagen/src/column"
+	"datagen/src/input"
 )
 
 // Version is the only DSL version accepted in the "version" key.
@@ -73,13 +74,12 @@ type Node struct {
 	Columns   []Column
 	Modifiers []Modifier
 
-	// Behaviour blocks, kept as decoded JSON (maps, slices, float64,
-	// string, bool, nil) until the behaviour layer interprets them. A nil
-	// value means the key was absent.
-	SegmentBehavior      any
-	VintageBehavior      any
-	StageConfig          any
-	StateTransitionModel any
+	// Behaviour blocks, kept as parsed JSON until the behaviour layer
+	// reads them. A nil value means the key was absent.
+	SegmentBehavior      *input.Value
+	VintageBehavior      *input.Value
+	StageConfig          *input.Value
+	StateTransitionModel *input.Value
 }
 
 // Fanout is the per-parent child count of a fact.

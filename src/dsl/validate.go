@@ -1,6 +1,7 @@
 package dsl
 
 import (
+	"datagen/src/input"
 	"fmt"
 	"math"
 	"slices"
@@ -22,10 +23,10 @@ type validator struct {
 }
 
 // nodePath and colPath rebuild the JSON paths of typed elements.
-func (v *validator) nodePath(i int) string { return named("nodes", i, v.s.Nodes[i].ID) }
+func (v *validator) nodePath(i int) string { return input.Named("nodes", i, v.s.Nodes[i].ID) }
 
 func (v *validator) colPath(i, j int) string {
-	return named(key(v.nodePath(i), "columns"), j, v.s.Nodes[i].Columns[j].Name)
+	return input.Named(input.Key(v.nodePath(i), "columns"), j, v.s.Nodes[i].Columns[j].Name)
 }
 
 // validate runs the preflight checks that need the whole document.
@@ -37,7 +38,7 @@ func (d *decoder) validate(s *Schema) {
 			continue
 		}
 		if _, dup := v.byID[n.ID]; dup {
-			d.errorf(key(v.nodePath(i), "id"), "rename one of them", "duplicate node id %q", n.ID)
+			d.Errorf(input.Key(v.nodePath(i), "id"), "rename one of them", "duplicate node id %q", n.ID)
 			continue
 		}
 		v.byID[n.ID] = n
@@ -62,7 +63,7 @@ func (v *validator) table(id, path string) *Node {
 	}
 	n := v.byID[id]
 	if n == nil {
-		v.errorf(path, suggestOr(id, v.ids), "unknown table %q", id)
+		v.Errorf(path, input.SuggestOr(id, v.ids), "unknown table %q", id)
 	}
 	return n
 }
@@ -74,7 +75,7 @@ func (v *validator) col(n *Node, name, path string) *Column {
 	}
 	c := n.Column(name)
 	if c == nil {
-		v.errorf(path, suggestOr(name, columnNames(n)), "%q is not a column of %q", name, n.ID)
+		v.Errorf(path, input.SuggestOr(name, columnNames(n)), "%q is not a column of %q", name, n.ID)
 	}
 	return c
 }
@@ -93,9 +94,9 @@ func (v *validator) node(i int) {
 	n := &v.s.Nodes[i]
 	np := v.nodePath(i)
 	for k, p := range n.Parents {
-		pp := index(key(np, "parents"), k)
+		pp := input.Index(input.Key(np, "parents"), k)
 		if p == n.ID {
-			v.errorf(pp, "", "a node cannot be its own parent")
+			v.Errorf(pp, "", "a node cannot be its own parent")
 			continue
 		}
 		v.table(p, pp)
@@ -113,13 +114,13 @@ func (v *validator) node(i int) {
 		if n.Kind == Vocab {
 			a, b := len(n.Columns[first].Generator.EnumList.Values), len(c.Generator.EnumList.Values)
 			if a != b {
-				v.errorf(key(v.colPath(i, j), "generator.enum_list.values"), "",
+				v.Errorf(input.Key(v.colPath(i, j), "generator.enum_list.values"), "",
 					"%d values, but the first enum_list column %q of this vocab has %d", b, n.Columns[first].Name, a)
 			}
 		}
 	}
 	if n.Kind == Vocab && first < 0 && len(n.Columns) > 0 {
-		v.errorf(key(np, "columns"), "", "a vocab node needs an enum_list column: it sets the row count")
+		v.Errorf(input.Key(np, "columns"), "", "a vocab node needs an enum_list column: it sets the row count")
 	}
 	if n.Kind != Vocab && first >= 0 && n.Kind == Entity {
 		rows := int64(DefaultEntityRows)
@@ -127,7 +128,7 @@ func (v *validator) node(i int) {
 			rows = *n.Rows
 		}
 		if l := int64(len(n.Columns[first].Generator.EnumList.Values)); l != rows {
-			v.warnf(key(v.colPath(i, first), "generator.enum_list"), "set rows to the number of values, or make the node a vocab",
+			v.Warnf(input.Key(v.colPath(i, first), "generator.enum_list"), "set rows to the number of values, or make the node a vocab",
 				"enum_list has %d values but node %q has %d rows", l, n.ID, rows)
 		}
 	}
@@ -138,16 +139,16 @@ func (v *validator) node(i int) {
 	parentCols := v.parentColumns(n)
 	for k := range n.Modifiers {
 		m := &n.Modifiers[k]
-		mp := index(key(np, "modifiers"), k)
+		mp := input.Index(input.Key(np, "modifiers"), k)
 		if m.Effect == nil {
 			continue
 		}
 		if n.Kind != Fact || len(n.Parents) == 0 {
-			v.warnf(mp, "node-level effects scale the fanout of a fact with parents", "effect is ignored on a node without a fanout")
+			v.Warnf(mp, "node-level effects scale the fanout of a fact with parents", "effect is ignored on a node without a fanout")
 			v.drops[modRef{i, -1, k}] = true
 			continue
 		}
-		v.effect(m.Effect, key(mp, "args"), n, parentCols, "the parents of "+strconv.Quote(n.ID), true)
+		v.effect(m.Effect, input.Key(mp, "args"), n, parentCols, "the parents of "+strconv.Quote(n.ID), true)
 	}
 }
 
@@ -221,9 +222,9 @@ func (v *validator) timeCol(n *Node, name, path string) {
 	c := findCol(cols, name)
 	switch {
 	case c == nil:
-		v.errorf(path, suggestOr(name, timeColNames(cols)), "%q is not a column of %q", name, n.ID)
+		v.Errorf(path, input.SuggestOr(name, timeColNames(cols)), "%q is not a column of %q", name, n.ID)
 	case c.Type != column.Invalid && !c.Type.IsTime():
-		v.errorf(path, "", "%q is a %s column, not datetime or date", c.Name, c.Type)
+		v.Errorf(path, "", "%q is a %s column, not datetime or date", c.Name, c.Type)
 	}
 }
 
@@ -240,66 +241,66 @@ func (v *validator) column(i, j int) {
 	n := &v.s.Nodes[i]
 	c := &n.Columns[j]
 	cp := v.colPath(i, j)
-	gp := key(cp, "generator")
+	gp := input.Key(cp, "generator")
 	others := ownColumns(n, j)
 	g := &c.Generator
 	typed := c.Type != column.Invalid
 	switch {
 	case g.Sequence != nil:
 		if typed && c.Type != column.Int && c.Type != column.Float && c.Type != column.String {
-			v.warnf(gp, "", "sequence yields integers; on a %s column they are cast", c.Type)
+			v.Warnf(gp, "", "sequence yields integers; on a %s column they are cast", c.Type)
 		}
 	case g.Choice != nil:
 		ch := g.Choice
 		if ch.ChoicesRef != "" {
-			rn, rc := v.ref(ch.ChoicesRef, key(gp, "choice.choices_ref"))
+			rn, rc := v.ref(ch.ChoicesRef, input.Key(gp, "choice.choices_ref"))
 			if rn == n && rc == c {
-				v.errorf(key(gp, "choice.choices_ref"), "", "a column cannot draw from its own values")
+				v.Errorf(input.Key(gp, "choice.choices_ref"), "", "a column cannot draw from its own values")
 			}
 		}
 		for k, x := range ch.Choices {
-			v.literal(x, c, index(key(gp, "choice.choices"), k))
+			v.literal(x, c, input.Index(input.Key(gp, "choice.choices"), k))
 		}
 	case g.Distribution != nil:
 		if typed && !c.Type.IsNumeric() {
-			v.warnf(gp, "use an int or float column", "distribution on a %s column: the numbers are cast to %s", c.Type, c.Type)
+			v.Warnf(gp, "use an int or float column", "distribution on a %s column: the numbers are cast to %s", c.Type, c.Type)
 		}
 	case g.DatetimeSeries != nil:
 		if typed && !c.Type.IsTime() {
-			v.warnf(gp, `use type "datetime" or "date"`, "datetime_series on a %s column: the timestamps are cast to %s", c.Type, c.Type)
+			v.Warnf(gp, `use type "datetime" or "date"`, "datetime_series on a %s column: the timestamps are cast to %s", c.Type, c.Type)
 		}
 	case g.Faker != nil:
 		f := g.Faker
 		if f.LocaleFrom != "" {
-			lp := key(gp, "faker.locale_from")
+			lp := input.Key(gp, "faker.locale_from")
 			if f.LocaleFrom == c.Name {
-				v.errorf(lp, "", "locale_from cannot name the column itself")
+				v.Errorf(lp, "", "locale_from cannot name the column itself")
 			} else if findCol(others, f.LocaleFrom) == nil {
-				v.errorf(lp, suggestOr(f.LocaleFrom, colNames(others)), "locale_from %q is not a column of node %q", f.LocaleFrom, n.ID)
+				v.Errorf(lp, input.SuggestOr(f.LocaleFrom, colNames(others)), "locale_from %q is not a column of node %q", f.LocaleFrom, n.ID)
 			}
 		}
 		if f.Method != "" {
 			// Unknown methods and bad arguments are reported with the
 			// schema's other problems, before anything is generated.
 			if _, err := semantic.Lookup(f.Method, f.Args); err != nil {
-				v.errorf(key(gp, "faker"), "", "%v", err)
+				v.Errorf(input.Key(gp, "faker"), "", "%v", err)
 			}
 		}
 	case g.Lookup != nil:
-		v.lookup(n, c, g.Lookup, key(gp, "lookup"), others)
+		v.lookup(n, c, g.Lookup, input.Key(gp, "lookup"), others)
 	case g.Expression != nil:
 		if g.Expression.Code != "" {
 			if err := expr.Check(g.Expression.Code, colNames(others)); err != nil {
-				v.errorf(key(gp, "expression.code"), "", "%v", err)
+				v.Errorf(input.Key(gp, "expression.code"), "", "%v", err)
 			}
 		}
 	case g.EnumList != nil:
 		for k, x := range g.EnumList.Values {
-			v.literal(x, c, index(key(gp, "enum_list.values"), k))
+			v.literal(x, c, input.Index(input.Key(gp, "enum_list.values"), k))
 		}
 	}
 	if c.Constraints != nil && c.Constraints.EnumRef != "" {
-		v.ref(c.Constraints.EnumRef, key(cp, "constraints.enum_ref"))
+		v.ref(c.Constraints.EnumRef, input.Key(cp, "constraints.enum_ref"))
 	}
 	for k := range c.Modifiers {
 		v.modifier(i, j, k, others)
@@ -312,66 +313,66 @@ func (v *validator) literal(x any, c *Column, path string) {
 	switch val := x.(type) {
 	case nil:
 		if !c.Nullable {
-			v.warnf(path, `add "nullable": true`, "null value in a column that is not nullable")
+			v.Warnf(path, `add "nullable": true`, "null value in a column that is not nullable")
 		}
 	case string:
 		switch c.Type {
 		case column.Int:
 			if _, err := strconv.ParseInt(strings.TrimSpace(val), 10, 64); err != nil {
-				v.errorf(path, "", "%q is not an integer (the column is int)", val)
+				v.Errorf(path, "", "%q is not an integer (the column is int)", val)
 			}
 		case column.Float:
-			if _, ok := parseNumber(strings.TrimSpace(val)); !ok {
-				v.errorf(path, "", "%q is not a number (the column is float)", val)
+			if _, ok := input.ParseNumber(strings.TrimSpace(val)); !ok {
+				v.Errorf(path, "", "%q is not a number (the column is float)", val)
 			}
 		case column.Bool:
-			v.errorf(path, "write true or false", "%q is not a boolean (the column is bool)", val)
+			v.Errorf(path, "write true or false", "%q is not a boolean (the column is bool)", val)
 		case column.Timestamp, column.Date:
 			if _, err := civil.ParseMicros(val); err != nil {
-				v.errorf(path, `e.g. "2024-01-01T00:00:00Z"`, "%v (the column is %s)", err, c.Type)
+				v.Errorf(path, `e.g. "2024-01-01T00:00:00Z"`, "%v (the column is %s)", err, c.Type)
 			}
 		}
 	case float64:
 		switch c.Type {
 		case column.Int:
 			if val != math.Trunc(val) {
-				v.warnf(path, "", "%s is rounded to the nearest int (halves away from zero)", fmtNum(val))
+				v.Warnf(path, "", "%s is rounded to the nearest int (halves away from zero)", fmtNum(val))
 			}
 		case column.Timestamp, column.Date:
-			v.errorf(path, `write an ISO 8601 string, e.g. "2024-01-01T00:00:00Z"`, "number %s in a %s column", fmtNum(val), c.Type)
+			v.Errorf(path, `write an ISO 8601 string, e.g. "2024-01-01T00:00:00Z"`, "number %s in a %s column", fmtNum(val), c.Type)
 		}
 	case bool:
 		if c.Type.IsTime() {
-			v.errorf(path, "", "boolean %t in a %s column", val, c.Type)
+			v.Errorf(path, "", "boolean %t in a %s column", val, c.Type)
 		}
 	}
 }
 
 func (v *validator) lookup(n *Node, c *Column, l *Lookup, lp string, others []*Column) {
-	src := v.table(l.Table, key(lp, "from"))
-	sc := v.col(src, l.Column, key(lp, "from"))
+	src := v.table(l.Table, input.Key(lp, "from"))
+	sc := v.col(src, l.Column, input.Key(lp, "from"))
 	if src == n && sc == c {
-		v.errorf(key(lp, "from"), "", "a column cannot look up itself")
+		v.Errorf(input.Key(lp, "from"), "", "a column cannot look up itself")
 	}
 	if src == nil {
 		return
 	}
 	for k := range l.On {
 		p := &l.On[k]
-		op := key(key(lp, "on"), p.Local)
+		op := input.Key(input.Key(lp, "on"), p.Local)
 		local := findCol(others, p.Local)
 		switch {
 		case local != nil:
 			v.col(src, p.Remote, op)
 		case p.Local == c.Name:
-			v.errorf(op, "", "a column cannot join on itself")
+			v.Errorf(op, "", "a column cannot join on itself")
 		case findCol(others, p.Remote) != nil && src.Column(p.Remote) != nil:
-			v.warnf(op, fmt.Sprintf("write {%q: %q}", p.Remote, p.Remote),
+			v.Warnf(op, fmt.Sprintf("write {%q: %q}", p.Remote, p.Remote),
 				"legacy lookup.on shape: %q is not a column of %q, so the join is on %q in both tables", p.Local, n.ID, p.Remote)
 			p.Local = p.Remote
 			l.LegacyOn = true
 		default:
-			v.errorf(op, suggestOr(p.Local, colNames(others)),
+			v.Errorf(op, input.SuggestOr(p.Local, colNames(others)),
 				"%q is not a column of %q (on maps a column of this node to a column of %q)", p.Local, n.ID, src.ID)
 		}
 	}
@@ -381,26 +382,26 @@ func (v *validator) modifier(i, j, k int, others []*Column) {
 	n := &v.s.Nodes[i]
 	c := &n.Columns[j]
 	m := &c.Modifiers[k]
-	mp := index(key(v.colPath(i, j), "modifiers"), k)
-	ap := key(mp, "args")
+	mp := input.Index(input.Key(v.colPath(i, j), "modifiers"), k)
+	ap := input.Key(mp, "args")
 	drop := func() { v.drops[modRef{i, j, k}] = true }
 	isTime := c.Type.IsTime()
 	switch m.Transform {
 	case TMultiply, TJitter, TClamp, TTrend:
 		if isTime {
-			v.errorf(key(mp, "transform"), "", "%s does not apply to a %s column", m.Transform, c.Type)
+			v.Errorf(input.Key(mp, "transform"), "", "%s does not apply to a %s column", m.Transform, c.Type)
 		}
 	case TTimeJitter:
 		if c.Type != column.Invalid && !isTime {
-			v.errorf(key(mp, "transform"), "", "time_jitter applies to datetime and date columns, not %s", c.Type)
+			v.Errorf(input.Key(mp, "transform"), "", "time_jitter applies to datetime and date columns, not %s", c.Type)
 		}
 	case TSeasonality:
 		switch {
 		case isTime && c.Generator.DatetimeSeries == nil && c.Generator.Kind != "":
-			v.warnf(key(mp, "transform"), "", "seasonality on a %s column only shapes a datetime_series generator; it is ignored", c.Type)
+			v.Warnf(input.Key(mp, "transform"), "", "seasonality on a %s column only shapes a datetime_series generator; it is ignored", c.Type)
 			drop()
 		case !isTime && c.Type != column.Invalid && !hasTimeColumn(others):
-			v.warnf(key(mp, "transform"), "add a datetime column to the node", "seasonality on a non-datetime column follows a datetime column of the node, and node %q has none; it is ignored", n.ID)
+			v.Warnf(input.Key(mp, "transform"), "add a datetime column to the node", "seasonality on a non-datetime column follows a datetime column of the node, and node %q has none; it is ignored", n.ID)
 			drop()
 		}
 	case TEffect:
@@ -408,7 +409,7 @@ func (v *validator) modifier(i, j, k int, others []*Column) {
 		// events over time (a multiplier of 0 leaves a window empty), so
 		// only "mul" makes sense there.
 		if isTime && m.Effect != nil && m.Effect.Op == "add" {
-			v.errorf(key(ap, "map.op"), "use op \"mul\"", "an effect on a %s column scales the rate of events over time; op \"add\" does not apply", c.Type)
+			v.Errorf(input.Key(ap, "map.op"), "use op \"mul\"", "an effect on a %s column scales the rate of events over time; op \"add\" does not apply", c.Type)
 		}
 		if m.Effect != nil {
 			local := others
@@ -433,13 +434,13 @@ func (v *validator) modifier(i, j, k int, others []*Column) {
 		}
 	}
 	if m.Trend != nil && m.Trend.TimeReference != "" {
-		rp := key(ap, "time_reference")
+		rp := input.Key(ap, "time_reference")
 		if m.Trend.TimeReference == c.Name {
-			v.errorf(rp, "", "time_reference cannot name the column itself")
+			v.Errorf(rp, "", "time_reference cannot name the column itself")
 		} else if rc := findCol(others, m.Trend.TimeReference); rc == nil {
-			v.errorf(rp, suggestOr(m.Trend.TimeReference, timeColNames(others)), "time_reference %q is not a column of node %q", m.Trend.TimeReference, n.ID)
+			v.Errorf(rp, input.SuggestOr(m.Trend.TimeReference, timeColNames(others)), "time_reference %q is not a column of node %q", m.Trend.TimeReference, n.ID)
 		} else if rc.Type != column.Invalid && !rc.Type.IsTime() {
-			v.errorf(rp, "", "time_reference %q is a %s column, not datetime or date", rc.Name, rc.Type)
+			v.Errorf(rp, "", "time_reference %q is a %s column, not datetime or date", rc.Name, rc.Type)
 		}
 	}
 }
@@ -449,20 +450,20 @@ func (v *validator) modifier(i, j, k int, others []*Column) {
 // parents' columns for a node-level effect).
 // It returns false when the effect can have no effect and is dropped.
 func (v *validator) effect(e *EffectArgs, ap string, self *Node, local []*Column, localName string, nodeLevel bool) bool {
-	et := v.table(e.EffectTable, key(ap, "effect_table"))
+	et := v.table(e.EffectTable, input.Key(ap, "effect_table"))
 	if et == nil {
 		return true
 	}
 	if et == self {
-		v.errorf(key(ap, "effect_table"), "", "a node cannot be its own effect table")
+		v.Errorf(input.Key(ap, "effect_table"), "", "a node cannot be its own effect table")
 		return true
 	}
 	for _, w := range []struct{ name, k string }{{e.StartCol, "window.start_col"}, {e.EndCol, "window.end_col"}} {
 		if w.name == "" {
 			continue
 		}
-		if wc := v.col(et, w.name, key(ap, w.k)); wc != nil && wc.Type != column.Invalid && !wc.Type.IsTime() {
-			v.errorf(key(ap, w.k), "", "window column %q is a %s column, not datetime or date", w.name, wc.Type)
+		if wc := v.col(et, w.name, input.Key(ap, w.k)); wc != nil && wc.Type != column.Invalid && !wc.Type.IsTime() {
+			v.Errorf(input.Key(ap, w.k), "", "window column %q is a %s column, not datetime or date", w.name, wc.Type)
 		}
 	}
 	if e.Field != "" {
@@ -471,26 +472,26 @@ func (v *validator) effect(e *EffectArgs, ap string, self *Node, local []*Column
 			if nodeLevel {
 				what = "1"
 			}
-			v.compatf(key(ap, "map.field"), suggestOr(e.Field, columnNames(et)),
+			v.Compatf(input.Key(ap, "map.field"), input.SuggestOr(e.Field, columnNames(et)),
 				"%q is not a column of %q (the predecessor used %s for matching rows)", e.Field, et.ID, what)
 		} else if fc.Type != column.Invalid && !fc.Type.IsNumeric() {
-			v.errorf(key(ap, "map.field"), "", "field %q is a %s column; it must be int or float", e.Field, fc.Type)
+			v.Errorf(input.Key(ap, "map.field"), "", "field %q is a %s column; it must be int or float", e.Field, fc.Type)
 		}
 	}
 	kept := e.On[:0]
 	for _, p := range e.On {
-		op := key(key(ap, "on"), p.Local)
+		op := input.Key(input.Key(ap, "on"), p.Local)
 		v.col(et, p.Remote, op)
 		if findCol(local, p.Local) == nil {
 			// The predecessor skipped such keys silently; keep its meaning
 			// (the key does not restrict the match) and say so. At node
 			// level the key is matched against the parents, which often
 			// lack the fact's foreign keys, so this stays a warning.
-			report := v.compatf
+			report := v.Compatf
 			if nodeLevel {
-				report = v.warnf
+				report = v.Warnf
 			}
-			report(op, suggestOr(p.Local, colNames(local)),
+			report(op, input.SuggestOr(p.Local, colNames(local)),
 				"%q is not a column of %s, so this key is ignored and does not restrict the match", p.Local, localName)
 			continue
 		}
@@ -498,17 +499,17 @@ func (v *validator) effect(e *EffectArgs, ap string, self *Node, local []*Column
 	}
 	e.On = kept
 	if e.TS != "" {
-		tp := key(ap, "ts")
+		tp := input.Key(ap, "ts")
 		if tc := findCol(local, e.TS); tc == nil {
-			v.errorf(tp, suggestOr(e.TS, timeColNames(local)), "ts %q is not a column of %s", e.TS, localName)
+			v.Errorf(tp, input.SuggestOr(e.TS, timeColNames(local)), "ts %q is not a column of %s", e.TS, localName)
 		} else if tc.Type != column.Invalid && !tc.Type.IsTime() {
-			v.errorf(tp, "", "ts %q is a %s column, not datetime or date", tc.Name, tc.Type)
+			v.Errorf(tp, "", "ts %q is a %s column, not datetime or date", tc.Name, tc.Type)
 		}
 		if e.StartCol == "" {
-			v.warnf(tp, "add a window", "ts is unused without a window")
+			v.Warnf(tp, "add a window", "ts is unused without a window")
 		}
 	} else if e.StartCol != "" && !nodeLevel && !hasTimeColumn(local) {
-		v.warnf(key(ap, "window"), "add a datetime column, or set ts", "%s has no datetime column to match the window against; the effect is ignored", localName)
+		v.Warnf(input.Key(ap, "window"), "add a datetime column, or set ts", "%s has no datetime column to match the window against; the effect is ignored", localName)
 		return false
 	}
 	return true
@@ -517,36 +518,36 @@ func (v *validator) effect(e *EffectArgs, ap string, self *Node, local []*Column
 func (v *validator) constraints() {
 	c := &v.s.Constraints
 	for i, u := range c.Unique {
-		v.ref(u, index("constraints.unique", i))
+		v.ref(u, input.Index("constraints.unique", i))
 	}
 	for i, fk := range c.ForeignKeys {
-		p := index("constraints.foreign_keys", i)
-		v.ref(fk.From, key(p, "from"))
-		v.ref(fk.To, key(p, "to"))
+		p := input.Index("constraints.foreign_keys", i)
+		v.ref(fk.From, input.Key(p, "from"))
+		v.ref(fk.To, input.Key(p, "to"))
 	}
 	for i, r := range c.Ranges {
-		p := key(index("constraints.ranges", i), "attr")
+		p := input.Key(input.Index("constraints.ranges", i), "attr")
 		if _, col := v.ref(r.Attr, p); col != nil && col.Type != column.Invalid && !col.Type.IsNumeric() {
-			v.warnf(p, "", "range on a %s column", col.Type)
+			v.Warnf(p, "", "range on a %s column", col.Type)
 		}
 	}
 	for i, in := range c.Inequalities {
-		p := index("constraints.inequalities", i)
+		p := input.Index("constraints.inequalities", i)
 		for _, side := range []struct{ val, k string }{{in.Left, "left"}, {in.Right, "right"}} {
-			if _, isNum := parseNumber(side.val); isNum || !strings.Contains(side.val, ".") {
+			if _, isNum := input.ParseNumber(side.val); isNum || !strings.Contains(side.val, ".") {
 				continue
 			}
-			v.ref(side.val, key(p, side.k))
+			v.ref(side.val, input.Key(p, side.k))
 		}
 	}
 	for i, pc := range c.Patterns {
-		v.ref(pc.Attr, key(index("constraints.pattern", i), "attr"))
+		v.ref(pc.Attr, input.Key(input.Index("constraints.pattern", i), "attr"))
 	}
 	for i, e := range c.Enums {
-		p := index("constraints.enum", i)
-		v.ref(e.Attr, key(p, "attr"))
+		p := input.Index("constraints.enum", i)
+		v.ref(e.Attr, input.Key(p, "attr"))
 		if e.EnumRef != "" {
-			v.ref(e.EnumRef, key(p, "enum_ref"))
+			v.ref(e.EnumRef, input.Key(p, "enum_ref"))
 		}
 	}
 }
@@ -558,29 +559,29 @@ func (v *validator) targets() {
 	}
 	if ws := t.WeekendShare; ws != nil {
 		p := "targets.weekend_share"
-		v.timeCol(v.table(ws.Table, key(p, "table")), ws.Timestamp, key(p, "timestamp"))
+		v.timeCol(v.table(ws.Table, input.Key(p, "table")), ws.Timestamp, input.Key(p, "timestamp"))
 	}
 	if mr := t.MeanInRange; mr != nil {
 		p := "targets.mean_in_range"
-		n := v.table(mr.Table, key(p, "table"))
-		if c := v.col(n, mr.Column, key(p, "column")); c != nil && c.Type != column.Invalid && !c.Type.IsNumeric() {
-			v.errorf(key(p, "column"), "", "%q is a %s column; a mean needs int or float", c.Name, c.Type)
+		n := v.table(mr.Table, input.Key(p, "table"))
+		if c := v.col(n, mr.Column, input.Key(p, "column")); c != nil && c.Type != column.Invalid && !c.Type.IsNumeric() {
+			v.Errorf(input.Key(p, "column"), "", "%q is a %s column; a mean needs int or float", c.Name, c.Type)
 		}
 	}
 	if ce := t.CompositeEffect; ce != nil {
 		p := "targets.composite_effect"
-		n := v.table(ce.Table, key(p, "table"))
+		n := v.table(ce.Table, input.Key(p, "table"))
 		if ce.Timestamp != "" {
-			v.timeCol(n, ce.Timestamp, key(p, "timestamp"))
+			v.timeCol(n, ce.Timestamp, input.Key(p, "timestamp"))
 		} else if n != nil && !hasTimeColumn(ownColumns(n, -1)) {
-			v.errorf(key(p, "table"), "", "table %q has no datetime column to build the time profile from", n.ID)
+			v.Errorf(input.Key(p, "table"), "", "table %q has no datetime column to build the time profile from", n.ID)
 		}
 		for k, in := range ce.Influences {
 			if in.Kind == "effect" && in.Table != "" {
-				ip := index(key(p, "influences"), k)
-				et := v.table(in.Table, key(ip, "table"))
+				ip := input.Index(input.Key(p, "influences"), k)
+				et := v.table(in.Table, input.Key(ip, "table"))
 				if et != nil && in.Field != "" && et.Column(in.Field) == nil {
-					v.compatf(key(ip, "field"), suggestOr(in.Field, columnNames(et)), "%q is not a column of %q", in.Field, et.ID)
+					v.Compatf(input.Key(ip, "field"), input.SuggestOr(in.Field, columnNames(et)), "%q is not a column of %q", in.Field, et.ID)
 				}
 			}
 		}
@@ -594,17 +595,17 @@ func (v *validator) dag() {
 	where := map[string][2]int{}
 	for i, level := range v.s.DAG {
 		for j, id := range level {
-			p := index(index("dag", i), j)
+			p := input.Index(input.Index("dag", i), j)
 			if id == "" {
 				continue
 			}
 			if prev, dup := where[id]; dup {
-				v.errorf(p, "", "node %q is listed more than once (also dag[%d][%d])", id, prev[0], prev[1])
+				v.Errorf(p, "", "node %q is listed more than once (also dag[%d][%d])", id, prev[0], prev[1])
 				continue
 			}
 			where[id] = [2]int{i, j}
 			if v.byID[id] == nil {
-				v.errorf(p, suggestOr(id, v.ids), "unknown node %q", id)
+				v.Errorf(p, input.SuggestOr(id, v.ids), "unknown node %q", id)
 			}
 		}
 	}
@@ -615,7 +616,7 @@ func (v *validator) dag() {
 		}
 	}
 	if len(missing) > 0 {
-		v.errorf("dag", "list every node exactly once", "missing nodes: %s", quoteList(missing))
+		v.Errorf("dag", "list every node exactly once", "missing nodes: %s", input.QuoteList(missing))
 	}
 	for i, level := range v.s.DAG {
 		for j, id := range level {
@@ -626,7 +627,7 @@ func (v *validator) dag() {
 			for _, p := range n.Parents {
 				pat, ok := where[p]
 				if ok && (pat[0] > i || (pat[0] == i && pat[1] > j)) {
-					v.errorf(index(index("dag", i), j), "", "node %q comes before its parent %q (dag[%d][%d])", id, p, pat[0], pat[1])
+					v.Errorf(input.Index(input.Index("dag", i), j), "", "node %q comes before its parent %q (dag[%d][%d])", id, p, pat[0], pat[1])
 				}
 			}
 		}

@@ -38,6 +38,8 @@ type Value struct {
 	Arr  []*Value
 	Obj  []Member
 	Dups []string
+	// Raw is the document text of an array or object, as written.
+	Raw []byte
 }
 
 // Member is one key of an object.
@@ -224,6 +226,7 @@ func (p *parser) fromToken(tok json.Token, depth int) (*Value, error) {
 		if depth >= maxDepth {
 			return nil, fmt.Errorf("nesting deeper than %d levels", maxDepth)
 		}
+		start := p.dec.InputOffset() - 1 // the delimiter just read
 		switch t {
 		case '[':
 			v := &Value{Kind: ArrayKind, Arr: []*Value{}}
@@ -237,6 +240,7 @@ func (p *parser) fromToken(tok json.Token, depth int) (*Value, error) {
 			if _, err := p.dec.Token(); err != nil {
 				return nil, err
 			}
+			v.Raw = p.data[start:p.dec.InputOffset()]
 			return v, nil
 		case '{':
 			v := &Value{Kind: ObjectKind}
@@ -270,6 +274,7 @@ func (p *parser) fromToken(tok json.Token, depth int) (*Value, error) {
 			if _, err := p.dec.Token(); err != nil {
 				return nil, err
 			}
+			v.Raw = p.data[start:p.dec.InputOffset()]
 			return v, nil
 		}
 	}

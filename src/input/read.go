@@ -424,3 +424,20 @@ func (r *Reader) Any(v *Value, path string) any {
 		return out
 	}
 }
+
+// AnyObject converts an object (an empty array counts as one) into a
+// map[string]any as Any does; it reports anything else and returns nil.
+func (r *Reader) AnyObject(v *Value, path string) map[string]any {
+	if v == nil {
+		return nil
+	}
+	if !v.IsObject() {
+		r.Errorf(path, "", "expected an object, got %s", v.Describe())
+		return nil
+	}
+	if v.Kind == ArrayKind {
+		return map[string]any{}
+	}
+	m, _ := r.Any(v, path).(map[string]any)
+	return m
+}

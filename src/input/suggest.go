@@ -6,9 +6,14 @@ import (
 	"strings"
 )
 
-// Distance is the Levenshtein distance between a and b, counted in runes.
+// Distance is the edit distance between a and b, counted in runes: the
+// number of insertions, deletions, substitutions and transpositions of two
+// adjacent runes ("nmae" is one edit from "name") that turn one into the
+// other (optimal string alignment).
 func Distance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
+	// Three rows: i-2, i-1 and i.
+	pp := make([]int, len(rb)+1)
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)
 	for j := range prev {
@@ -22,20 +27,25 @@ func Distance(a, b string) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], pp[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		pp, prev, cur = prev, cur, pp
 	}
 	return prev[len(rb)]
 }
+
+// limit is the largest distance at which a candidate is a plausible typo
+// of a word of n runes: a third of its length, at least 1, at most 3.
+func limit(n int) int { return min(max(n/3, 1), 3) }
 
 // Closest is the one "did you mean" policy: it returns the candidate that
 // word is most plausibly a typo of, or "" when none is close enough.
 //
 // A case-insensitive match wins, then a match without a plural "s"; then
-// the smallest edit distance, allowed up to a third of the word's length
-// (at least 1, at most 3) for words of three or more runes (every shorter
-// word is one edit away from many candidates); ties go to the candidate
-// listed first. Failing that, a word that contains a candidate of three or
+// the smallest edit Distance, allowed up to a third of the word's length
+// (at least 1, at most 3); ties go to the candidate listed first. Failing that, a word that contains a candidate of three or
 // more letters, or is contained in one, is a likely variant ("sigma_value"
 // for "sigma", "lam" for "lambda").
 func Closest(word string, candidates []string) string {
@@ -53,12 +63,7 @@ func Closest(word string, candidates []string) string {
 			return c
 		}
 	}
-	n := len([]rune(word))
-	if n < 3 {
-		return ""
-	}
-	limit := min(max(n/3, 1), 3)
-	best, bestD := "", limit+1
+	best, bestD := "", limit(len([]rune(word)))+1
 	for _, c := range candidates {
 		if d := Distance(lw, strings.ToLower(c)); d < bestD {
 			best, bestD = c, d
@@ -69,7 +74,7 @@ func Closest(word string, candidates []string) string {
 	}
 	for _, c := range candidates {
 		lc := strings.ToLower(c)
-		if len(lc) >= 3 && (strings.Contains(lw, lc) || strings.Contains(lc, lw)) {
+		if len(lc) >= 3 && len(lw) >= 3 && (strings.Contains(lw, lc) || strings.Contains(lc, lw)) {
 			return c
 		}
 	}
@@ -77,22 +82,23 @@ func Closest(word string, candidates []string) string {
 }
 
 // Nearest returns up to n candidates close to word by the policy of
-// Closest, nearest first (ties in sorted order).
+// Closest (a candidate that contains the word, or is contained in it,
+// counts as close), nearest first, ties in sorted order.
 func Nearest(word string, candidates []string, n int) []string {
 	type cand struct {
 		name string
 		d    int
 	}
 	lw := strings.ToLower(word)
-	limit := min(max(len([]rune(word))/3, 1), 3)
+	lim := limit(len([]rune(word)))
 	var cs []cand
 	for _, c := range candidates {
 		lc := strings.ToLower(c)
 		d := Distance(lw, lc)
 		if len(lw) >= 3 && len(lc) >= 3 && (strings.Contains(lc, lw) || strings.Contains(lw, lc)) {
-			d = min(d, limit)
+			d = min(d, lim)
 		}
-		if d <= limit || lc == lw {
+		if d <= lim {
 			cs = append(cs, cand{c, d})
 		}
 	}

@@ -7,6 +7,7 @@
 package plan
 
 import (
+	"datagen/src/input"
 	"fmt"
 	"sort"
 	"strings"
@@ -25,8 +26,8 @@ type Plan struct {
 	// ByID indexes tables by node id.
 	ByID map[string]*Table
 	// Warnings are problems of the behaviour blocks that do not stop
-	// generation, each "path: message".
-	Warnings []string
+	// generation.
+	Warnings input.Problems
 }
 
 // Table is one node with its resolved relations.
@@ -91,24 +92,6 @@ func (t *Table) ColumnIndex(name string) int {
 	return -1
 }
 
-// Error is a planning problem located by JSON path.
-type Error struct {
-	Path, Message string
-}
-
-func (e *Error) Error() string { return e.Path + ": " + e.Message }
-
-// Errors lists planning problems.
-type Errors []*Error
-
-func (es Errors) Error() string {
-	s := make([]string, len(es))
-	for i, e := range es {
-		s[i] = e.Error()
-	}
-	return strings.Join(s, "\n")
-}
-
 func nodePath(t *Table) string {
 	return fmt.Sprintf("nodes[%d](%s)", t.Index, t.ID())
 }
@@ -119,17 +102,10 @@ func colPath(t *Table, c int) string {
 
 // resolveBehavior parses and validates the behaviour blocks, attaches them
 // to their tables and keeps the parent columns they read.
-func (p *Plan) resolveBehavior() Errors {
+func (p *Plan) resolveBehavior() input.Problems {
 	res, problems := behavior.Resolve(p.Schema)
-	var errs Errors
-	for _, pr := range problems {
-		if pr.Warning {
-			p.Warnings = append(p.Warnings, pr.String())
-		} else {
-			errs = append(errs, &Error{pr.Path, pr.Message})
-		}
-	}
-	if len(errs) > 0 {
+	p.Warnings = problems.Warnings()
+	if errs := problems.Errors(); len(errs) > 0 {
 		return errs
 	}
 	keep := func(id, col string) {
@@ -165,7 +141,7 @@ func (p *Plan) resolveBehavior() Errors {
 // New builds the plan of a schema that passed dsl validation.
 func New(s *dsl.Schema) (*Plan, error) {
 	p := &Plan{Schema: s, ByID: map[string]*Table{}}
-	var errs Errors
+	var errs input.Problems
 	tables := make([]*Table, len(s.Nodes))
 	for i := range s.Nodes {
 		n := &s.Nodes[i]
@@ -227,8 +203,8 @@ func (p *Plan) addDep(t, d *Table) {
 	t.Deps = append(t.Deps, d)
 }
 
-func (p *Plan) resolveColumns(t *Table) Errors {
-	var errs Errors
+func (p *Plan) resolveColumns(t *Table) input.Problems {
+	var errs input.Problems
 	n := t.Node
 	for _, id := range n.Parents {
 		if d := p.ByID[id]; d != nil {
@@ -336,8 +312,8 @@ func (p *Plan) resolveColumns(t *Table) Errors {
 				c.TS = firstTime(spec.Name, -1)
 			}
 			if c.TS == "" {
-				errs = append(errs, &Error{colPath(t, ci) + ".modifiers",
-					fmt.Sprintf("column %q of %q has a time-dependent modifier but the table has no datetime or date column to read", spec.Name, t.ID())})
+				errs = append(errs, input.Problem{Path: colPath(t, ci) + ".modifiers",
+					Message: fmt.Sprintf("column %q of %q has a time-dependent modifier but the table has no datetime or date column to read", spec.Name, t.ID())})
 			} else {
 				reads[c.TS] = true
 			}
@@ -348,9 +324,9 @@ func (p *Plan) resolveColumns(t *Table) Errors {
 		}
 		sort.Strings(c.Reads)
 	}
-	order, err := columnOrder(t)
-	if err != nil {
-		errs = append(errs, err)
+	order, pr := columnOrder(t)
+	if pr != nil {
+		errs = append(errs, *pr)
 	}
 	t.EvalOrder = order
 	return errs
@@ -376,7 +352,7 @@ func TableEffectTS(parent *Table, e *dsl.EffectArgs) string { return tableEffect
 
 // columnOrder sorts columns topologically by their reads, keeping
 // declaration order where free.
-func columnOrder(t *Table) ([]int, *Error) {
+func columnOrder(t *Table) ([]int, *input.Problem) {
 	n := len(t.Cols)
 	done := make([]bool, n)
 	order := make([]int, 0, n)
@@ -408,8 +384,8 @@ func columnOrder(t *Table) ([]int, *Error) {
 					stuck = append(stuck, c.Spec.Name)
 				}
 			}
-			return nil, &Error{nodePath(t) + ".columns",
-				fmt.Sprintf("columns of %q read each other in a cycle: %s", t.ID(), strings.Join(stuck, ", "))}
+			return nil, &input.Problem{Path: nodePath(t) + ".columns",
+				Message: fmt.Sprintf("columns of %q read each other in a cycle: %s", t.ID(), strings.Join(stuck, ", "))}
 		}
 	}
 	return order, nil
@@ -422,7 +398,7 @@ func (p *Plan) order() ([]*Table, error) {
 	if len(s.DAG) > 0 {
 		var out []*Table
 		seen := map[string]bool{}
-		var errs Errors
+		var errs input.Problems
 		for li, level := range s.DAG {
 			for _, id := range level {
 				t := p.ByID[id]
@@ -431,8 +407,8 @@ func (p *Plan) order() ([]*Table, error) {
 				}
 				for _, d := range t.Deps {
 					if !seen[d.ID()] {
-						errs = append(errs, &Error{fmt.Sprintf("dag[%d]", li),
-							fmt.Sprintf("%q is listed before %q, which it reads; move %q to an earlier level", id, d.ID(), d.ID())})
+						errs = append(errs, input.Problem{Path: fmt.Sprintf("dag[%d]", li),
+							Message: fmt.Sprintf("%q is listed before %q, which it reads; move %q to an earlier level", id, d.ID(), d.ID())})
 					}
 				}
 				seen[id] = true
@@ -456,7 +432,7 @@ func (p *Plan) order() ([]*Table, error) {
 				for _, y := range stack {
 					ids = append(ids, y.ID())
 				}
-				return &Error{"nodes", "tables depend on each other in a cycle: " + strings.Join(append(ids, t.ID()), " → ")}
+				return input.Problems{{Path: "nodes", Message: "tables depend on each other in a cycle: " + strings.Join(append(ids, t.ID()), " → ")}}
 			}
 		}
 		l := 0

@@ -11,7 +11,7 @@
 package semantic
 
 import (
-	"datagen/src/editdist"
+	"datagen/src/input"
 	"fmt"
 	"sort"
 	"strings"
@@ -323,33 +323,11 @@ func convertArg(a argSpec, v any) (any, error) {
 // Suggest returns up to three known method names closest to name, for
 // "did you mean" messages.
 func Suggest(name string) []string {
-	type cand struct {
-		name string
-		d    int
+	names := make([]string, len(methodTable))
+	for i, s := range methodTable {
+		names[i] = s.name
 	}
-	n := strings.ToLower(name)
-	var cs []cand
-	for _, s := range methodTable {
-		d := editdist.Distance(n, s.name)
-		if strings.Contains(s.name, n) && len(n) >= 3 {
-			d = min(d, 1+(len(s.name)-len(n))/4)
-		}
-		limit := max(2, len(n)/3)
-		if d <= limit {
-			cs = append(cs, cand{s.name, d})
-		}
-	}
-	sort.Slice(cs, func(i, j int) bool {
-		if cs[i].d != cs[j].d {
-			return cs[i].d < cs[j].d
-		}
-		return cs[i].name < cs[j].name
-	})
-	out := make([]string, 0, 3)
-	for i := 0; i < len(cs) && i < 3; i++ {
-		out = append(out, cs[i].name)
-	}
-	return out
+	return input.Nearest(strings.ToLower(name), names, 3)
 }
 
 func quoteList(s []string) string {

@@ -1,6 +1,7 @@
 package apply
 
 import (
+	"datagen/src/input"
 	"math"
 	"testing"
 
@@ -16,13 +17,13 @@ import (
 // event time drawn inside the parent's lifetime, its age in calendar
 // months, the curve, the keep draw) per op.
 func BenchmarkCohortCount(b *testing.B) {
-	var ps behavior.Problems
-	vb := behavior.ParseVintage(map[string]any{"created_at_column": "c", "age_based_multipliers": map[string]any{
+	ps := &input.Reader{}
+	vb := behavior.ParseVintage(tree(map[string]any{"created_at_column": "c", "age_based_multipliers": map[string]any{
 		"r": map[string]any{"curve": []any{1.0, 0.8, 0.6, 0.5}, "applies_to": "fanout"},
 		"e": map[string]any{"curve": map[string]any{"curve_type": "exponential", "params": map[string]any{"a": 1.0, "b": -0.05}}, "time_unit": "week", "applies_to": "fanout"},
-	}}, "v", &ps)
-	if ps.HasErrors() {
-		b.Fatal(ps)
+	}}), "v", ps)
+	if ps.Problems().HasErrors() {
+		b.Fatal(ps.Problems())
 	}
 	tf := dsl.Timeframe{Start: column.Time(us("2024-01-01T00:00:00Z")), End: column.Time(us("2024-12-31T23:59:59Z"))}
 	s, err := gen.NewTimeSampler(&dsl.DatetimeSeries{WithinTimeframe: true, Freq: "h",
@@ -51,15 +52,15 @@ func BenchmarkCohortCount(b *testing.B) {
 // BenchmarkChainRows measures one month of a subscription state machine
 // per op.
 func BenchmarkChainRows(b *testing.B) {
-	var ps behavior.Problems
-	m := behavior.ParseStateModel(map[string]any{"initial_state": "t", "states": map[string]any{
+	ps := &input.Reader{}
+	m := behavior.ParseStateModel(tree(map[string]any{"initial_state": "t", "states": map[string]any{
 		"t": map[string]any{"next_states": map[string]any{"a": 0.6, "c": 0.1}},
 		"a": map[string]any{"next_states": map[string]any{"p": 0.02, "c": 0.01}},
 		"p": map[string]any{"next_states": map[string]any{"a": 0.3, "c": 0.1}},
 		"c": map[string]any{"terminal": true},
-	}}, "m", &ps)
-	if ps.HasErrors() {
-		b.Fatal(ps)
+	}}), "m", ps)
+	if ps.Problems().HasErrors() {
+		b.Fatal(ps.Problems())
 	}
 	c := NewChain(m, rng.NewKey(1, "s"), nil, us("2000-01-01T00:00:00Z"), us("2024-12-31T00:00:00Z"), nil, 0)
 	buf := make([]ChainRow, 0, 400)

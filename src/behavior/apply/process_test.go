@@ -1,6 +1,8 @@
 package apply
 
 import (
+	"datagen/src/input"
+	"encoding/json"
 	"fmt"
 	"math"
 	"testing"
@@ -27,10 +29,10 @@ func within(t *testing.T, what string, k, n int64, p float64) {
 
 func parseModel(t *testing.T, doc map[string]any) *behavior.StateModel {
 	t.Helper()
-	var ps behavior.Problems
-	m := behavior.ParseStateModel(doc, "m", &ps)
-	if ps.HasErrors() {
-		t.Fatal(ps)
+	ps := &input.Reader{}
+	m := behavior.ParseStateModel(tree(doc), "m", ps)
+	if ps.Problems().HasErrors() {
+		t.Fatal(ps.Problems())
 	}
 	return m
 }
@@ -163,17 +165,17 @@ func TestChainTransitionEmit(t *testing.T) {
 }
 
 func TestFunnelRatesAndGaps(t *testing.T) {
-	var ps behavior.Problems
-	sc := behavior.ParseStages(map[string]any{
+	ps := &input.Reader{}
+	sc := behavior.ParseStages(tree(map[string]any{
 		"stages": []any{
 			map[string]any{"stage_name": "visit"},
 			map[string]any{"stage_name": "cart", "transition_rate": 0.7},
 			map[string]any{"stage_name": "pay", "transition_rate": 0.5, "gap": map[string]any{"distribution": "uniform", "min": 1.0, "max": 3.0, "unit": "day"}},
 			map[string]any{"stage_name": "ship", "transition_rate": 0.9},
 		},
-	}, "s", &ps)
-	if ps.HasErrors() {
-		t.Fatal(ps)
+	}), "s", ps)
+	if ps.Problems().HasErrors() {
+		t.Fatal(ps.Problems())
 	}
 	const n = 40000
 	start := &column.Vector{}
@@ -244,6 +246,19 @@ func TestFunnelRatesAndGaps(t *testing.T) {
 // us returns the microseconds since the epoch of an ISO 8601 instant.
 func us(s string) int64 {
 	v, err := civil.ParseMicros(s)
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// tree converts a Go literal into a parsed JSON document.
+func tree(x any) *input.Value {
+	data, err := json.Marshal(x)
+	if err != nil {
+		panic(err)
+	}
+	v, err := input.Parse(data)
 	if err != nil {
 		panic(err)
 	}

@@ -1,11 +1,10 @@
 package expr
 
 import (
-	"datagen/src/editdist"
 	"fmt"
-	"sort"
-	"strings"
-	"unicode/utf8"
+	"slices"
+
+	"datagen/src/input"
 )
 
 // Error is a problem in the source code of an expression, with its
@@ -36,24 +35,12 @@ func errorf(src string, off int, format string, args ...any) *Error {
 	return &Error{Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
 }
 
-// suggest returns the candidate closest to name (case-insensitive edit
-// distance), or "" when none is close enough to be a plausible typo.
+// suggest returns the candidate closest to name (see input.Closest), or
+// "" when none is close enough to be a plausible typo.
 func suggest(name string, candidates []string) string {
-	best, bestD := "", 1<<30
-	sorted := append([]string(nil), candidates...)
-	sort.Strings(sorted)
-	ln := strings.ToLower(name)
-	for _, c := range sorted {
-		d := editdist.Distance(ln, strings.ToLower(c))
-		if d < bestD {
-			best, bestD = c, d
-		}
-	}
-	limit := max(1, min(3, utf8.RuneCountInString(name)/3))
-	if best == "" || bestD > limit && !strings.EqualFold(best, name) {
-		return ""
-	}
-	return best
+	sorted := slices.Clone(candidates)
+	slices.Sort(sorted)
+	return input.Closest(name, sorted)
 }
 
 // didYouMean formats a suggestion suffix, or "" without one.

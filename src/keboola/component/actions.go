@@ -3,6 +3,7 @@ package component
 import (
 	"bytes"
 	"context"
+	"datagen/src/input"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -73,7 +74,7 @@ type PreviewTable struct {
 // object. A configuration with mistakes is an answer of type "error"
 // listing them; only an unknown action or an application failure is an
 // error (exit code 1 or 2, message on stderr, nothing on stdout).
-func runAction(ctx context.Context, o Options, action string, data []byte, masker *Masker) error {
+func runAction(ctx context.Context, o Options, action string, data []byte, masker *input.Masker) error {
 	var res *ActionResult
 	var err error
 	switch action {
@@ -121,7 +122,7 @@ type checked struct {
 // parameters, schema, plan, Storage names, and a small sample generated
 // and thrown away. It returns the problems found (nil checked then), or an
 // error that is not the user's mistake.
-func checkConfig(ctx context.Context, data []byte, masker *Masker) (*checked, Problems, []string, error) {
+func checkConfig(ctx context.Context, data []byte, masker *input.Masker) (*checked, input.Problems, []string, error) {
 	cfg, err := ParseConfig(data)
 	if err != nil {
 		ps, err := asProblems(err)
@@ -160,30 +161,30 @@ func checkConfig(ctx context.Context, data []byte, masker *Masker) (*checked, Pr
 
 // generationProblem turns a generator failure on valid-looking input into
 // a problem of the schema.
-func generationProblem(err error) (Problems, bool) {
+func generationProblem(err error) (input.Problems, bool) {
 	var ge *gen.Error
 	var ee *engine.Error
 	if errors.As(err, &ge) || errors.As(err, &ee) {
-		return Problems{{"parameters.schema", "the schema is valid but cannot be generated: " + err.Error()}}, true
+		return input.Problems{{Path: "parameters.schema", Message: "the schema is valid but cannot be generated: " + err.Error()}}, true
 	}
 	return nil, false
 }
 
 // asProblems returns the problems of a user error; any other error is
 // returned as is.
-func asProblems(err error) (Problems, error) {
+func asProblems(err error) (input.Problems, error) {
 	if !IsUserError(err) {
 		return nil, err
 	}
-	var ps Problems
+	var ps input.Problems
 	if errors.As(err, &ps) {
 		return ps, nil
 	}
-	return Problems{{"", err.Error()}}, nil
+	return input.Problems{{Message: err.Error()}}, nil
 }
 
 // validateAction answers validateSchema.
-func validateAction(ctx context.Context, data []byte, masker *Masker) (*ActionResult, error) {
+func validateAction(ctx context.Context, data []byte, masker *input.Masker) (*ActionResult, error) {
 	c, ps, warnings, err := checkConfig(ctx, data, masker)
 	if err != nil {
 		return nil, err
@@ -202,7 +203,7 @@ func validateAction(ctx context.Context, data []byte, masker *Masker) (*ActionRe
 }
 
 // problemsResult lists every problem with its JSON path.
-func problemsResult(ps Problems, warnings []string) *ActionResult {
+func problemsResult(ps input.Problems, warnings []string) *ActionResult {
 	var b strings.Builder
 	noun := "problems"
 	if len(ps) == 1 {
@@ -210,11 +211,15 @@ func problemsResult(ps Problems, warnings []string) *ActionResult {
 	}
 	fmt.Fprintf(&b, "![error]() The configuration has %d %s:\n\n", len(ps), noun)
 	for _, p := range ps {
+		msg := p.Message
+		if p.Suggestion != "" {
+			msg += " (" + p.Suggestion + ")"
+		}
 		if p.Path == "" {
-			fmt.Fprintf(&b, "- %s\n", mdEscape(p.Message))
+			fmt.Fprintf(&b, "- %s\n", mdEscape(msg))
 			continue
 		}
-		fmt.Fprintf(&b, "- `%s`: %s\n", strings.ReplaceAll(p.Path, "`", "'"), mdEscape(p.Message))
+		fmt.Fprintf(&b, "- `%s`: %s\n", strings.ReplaceAll(p.Path, "`", "'"), mdEscape(msg))
 	}
 	writeWarnings(&b, warnings)
 	return &ActionResult{Type: ResultError, Message: b.String()}
@@ -246,7 +251,7 @@ func mdEscape(s string) string {
 
 // previewAction answers preview: the first parameters.preview_rows rows of
 // every table, generated in a temporary folder outside the data folder.
-func previewAction(ctx context.Context, data []byte, masker *Masker) (*ActionResult, error) {
+func previewAction(ctx context.Context, data []byte, masker *input.Masker) (*ActionResult, error) {
 	c, ps, warnings, err := checkConfig(ctx, data, masker)
 	if err != nil {
 		return nil, err

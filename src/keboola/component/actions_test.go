@@ -75,7 +75,7 @@ func TestValidateSchemaAction(t *testing.T) {
 		t.Fatalf("bad schema: %+v", res)
 	}
 	// Parameter problems are found before the schema is read.
-	if !strings.Contains(res.Message, "- `parameters.seed`: expected an integer, got the string \"7\"") {
+	if !strings.Contains(res.Message, "- `parameters.seed`: expected an integer, got string \"7\" (write it without quotes)") {
 		t.Errorf("message lacks the seed problem:\n%s", res.Message)
 	}
 	res = runActionIn(t, ActionValidateSchema, `{"schema": `+badSchema+`}`)

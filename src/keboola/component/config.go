@@ -1,17 +1,12 @@
 package component
 
 import (
-	"bytes"
-	"datagen/src/editdist"
-	"encoding/json"
-	"fmt"
 	"math"
 	"net/url"
 	"regexp"
-	"slices"
 	"strings"
-	"unicode/utf8"
 
+	"datagen/src/input"
 	"datagen/src/keboola/manifest"
 )
 
@@ -133,52 +128,46 @@ var bucketRe = regexp.MustCompile(`^(in|out)\.[A-Za-z0-9_-]+$`)
 
 // ParseConfig decodes config.json. Keys outside "parameters" are read
 // leniently (the platform adds new ones over time); "parameters" is decoded
-// strictly and every problem is reported, each with its path. Problems are
-// returned as a *UserError wrapping Problems.
+// strictly and every problem is reported, each with its path. Wherever an
+// object is expected an empty array is accepted: the platform writes every
+// nested empty object as []. Problems are returned as a *UserError wrapping
+// input.Problems.
 func ParseConfig(data []byte) (*Config, error) {
-	var root map[string]json.RawMessage
-	if err := json.Unmarshal(data, &root); err != nil {
-		return nil, userErrorf("config.json is not a JSON object: %v", err)
+	root, err := input.Parse(data)
+	if err != nil {
+		return nil, userErrorf("config.json is not valid JSON: %v", err)
 	}
-	c := &Config{Action: "run"}
-	var ps Problems
-	var any any
-	d := json.NewDecoder(bytes.NewReader(data))
-	d.UseNumber()
-	if err := d.Decode(&any); err == nil {
-		c.Secrets = collectSecrets(any, nil)
+	if !root.IsObject() {
+		return nil, userErrorf("config.json is not a JSON object, got %s", root.Describe())
 	}
-	if raw, ok := root["action"]; ok && string(raw) != "null" {
-		if err := json.Unmarshal(raw, &c.Action); err != nil {
-			ps = append(ps, Problem{"action", "expected a string"})
+	c := &Config{Action: "run", Secrets: input.Secrets(root)}
+	d := &decoder{}
+	if v := root.Get("action"); v != nil && v.Kind != input.NullKind {
+		if a, ok := d.Str(v, "action"); ok {
+			c.Action = a
 		}
 	}
-	if raw, ok := root["storage"]; ok {
-		var st struct {
-			Output struct {
-				DataTypeSupport string `json:"data_type_support"`
-				DefaultBucket   string `json:"default_bucket"`
-			} `json:"output"`
-		}
-		// Lenient: a shape we do not expect just leaves the default.
-		_ = json.Unmarshal(raw, &st)
-		c.DefaultBucket = strings.TrimSpace(st.Output.DefaultBucket)
-		switch st.Output.DataTypeSupport {
+	// Lenient: a storage section of a shape we do not expect just leaves
+	// the defaults.
+	out := root.Get("storage").Get("output")
+	if v := out.Get("default_bucket"); v != nil && v.Kind == input.StringKind {
+		c.DefaultBucket = strings.TrimSpace(v.Str)
+	}
+	if v := out.Get("data_type_support"); v != nil && v.Kind == input.StringKind {
+		switch v.Str {
 		case "", manifest.SupportAuthoritative, manifest.SupportHints, manifest.SupportNone:
-			c.DataTypeSupport = st.Output.DataTypeSupport
+			c.DataTypeSupport = v.Str
 		default:
-			ps = append(ps, Problem{"storage.output.data_type_support",
-				fmt.Sprintf("unknown value %q (want authoritative, hints or none)", st.Output.DataTypeSupport)})
+			d.Errorf("storage.output.data_type_support", "", "unknown value %q (want authoritative, hints or none)", v.Str)
 		}
 	}
-	raw, ok := root["parameters"]
-	if !ok || string(raw) == "null" {
-		ps = append(ps, Problem{"parameters", "missing: the configuration must carry the schema in parameters.schema"})
-		return nil, userErr(ps)
+	pv := root.Get("parameters")
+	if pv == nil || pv.Kind == input.NullKind {
+		d.Errorf("parameters", "", "missing: the configuration must carry the schema in parameters.schema")
+		return nil, userErr(d.Problems())
 	}
-	p, pps := parseParameters(raw)
-	ps = append(ps, pps...)
-	if len(ps) > 0 {
+	p := d.parameters(pv)
+	if ps := d.Problems(); len(ps) > 0 {
 		return nil, userErr(ps)
 	}
 	c.Parameters = *p
@@ -203,284 +192,174 @@ var (
 	uploadKeys      = []string{"url", "#storage_token"}
 )
 
-// parseParameters decodes the parameters object strictly.
-func parseParameters(raw json.RawMessage) (*Parameters, Problems) {
+// decoder reads the parameters object, collecting every problem.
+type decoder struct{ input.Reader }
+
+// parameters decodes the parameters object strictly.
+func (d *decoder) parameters(v *input.Value) *Parameters {
 	p := &Parameters{
 		Seed: DefaultSeed, Scale: 1, Parts: 1, PreviewRows: DefaultPreviewRows,
 		Output: Output{SlicedAboveRows: DefaultSlicedAboveRows, SlicedAboveMB: DefaultSlicedAboveMB,
 			SliceMB: DefaultSliceMB},
 		Validation: Validation{OnFailure: OnFailureFail},
 	}
-	d := &decoder{}
-	obj := d.object(raw, "parameters", parameterKeys)
+	obj := d.Object(v, "parameters", parameterKeys...)
 	if obj == nil {
-		return nil, d.ps
+		return p
 	}
-	if v, ok := obj["schema"]; ok {
-		p.Schema = d.schema(v, "parameters.schema")
+	if sv := obj.Value().Get("schema"); sv != nil {
+		p.Schema = d.schema(sv, "parameters.schema")
 	} else {
-		d.add("parameters.schema", "missing: put the DSL document here, as a JSON object or as a JSON string")
+		d.Errorf("parameters.schema", "", "missing: put the DSL document here, as a JSON object or as a JSON string")
 	}
-	d.boolean(obj, "parameters", "lenient", &p.Lenient)
-	d.integer(obj, "parameters", "seed", &p.Seed, math.MinInt64, math.MaxInt64)
-	if d.number(obj, "parameters", "scale", &p.Scale) && !(p.Scale > 0) {
-		d.add("parameters.scale", fmt.Sprintf("must be greater than 0, got %g", p.Scale))
+	d.boolean(obj, "lenient", &p.Lenient)
+	d.integer(obj, "seed", &p.Seed, math.MinInt64, math.MaxInt64)
+	if d.number(obj, "scale", &p.Scale) && !(p.Scale > 0) {
+		d.Errorf("parameters.scale", "", "must be greater than 0, got %g", p.Scale)
 	}
-	d.integer(obj, "parameters", "sample_rows", &p.SampleRows, 0, math.MaxInt64)
-	d.integer(obj, "parameters", "preview_rows", &p.PreviewRows, 1, MaxPreviewRows)
+	d.integer(obj, "sample_rows", &p.SampleRows, 0, math.MaxInt64)
+	d.integer(obj, "preview_rows", &p.PreviewRows, 1, MaxPreviewRows)
 	var workers int64
-	if d.integer(obj, "parameters", "workers", &workers, 0, 1024) {
+	if d.integer(obj, "workers", &workers, 0, 1024) {
 		p.Workers = int(workers)
 	}
 	parts, part := int64(1), int64(0)
-	okParts := d.integer(obj, "parameters", "parts", &parts, 1, 1_000_000)
-	if d.integer(obj, "parameters", "part", &part, 0, 999_999) && okParts && part >= parts {
-		d.add("parameters.part", fmt.Sprintf("must be between 0 and %d (parts is %d), got %d", parts-1, parts, part))
+	okParts := d.integer(obj, "parts", &parts, 1, 1_000_000)
+	if d.integer(obj, "part", &part, 0, 999_999) && okParts && part >= parts {
+		d.Errorf("parameters.part", "", "must be between 0 and %d (parts is %d), got %d", parts-1, parts, part)
 	}
 	p.Parts, p.Part = int(parts), int(part)
-	d.boolean(obj, "parameters", "debug", &p.Debug)
+	d.boolean(obj, "debug", &p.Debug)
 
-	if o := d.section(obj, "parameters", "destination", destinationKeys); o != nil {
-		const at = "parameters.destination"
-		if d.str(o, at, "bucket", &p.Destination.Bucket) && p.Destination.Bucket != "" && !bucketRe.MatchString(p.Destination.Bucket) {
-			d.add(at+".bucket", fmt.Sprintf("%q is not a bucket id: write the stage and the bucket name, e.g. \"in.c-datagen\"",
-				p.Destination.Bucket))
+	if o := d.section(obj, "destination", destinationKeys); o != nil {
+		if d.str(o, "bucket", &p.Destination.Bucket) && p.Destination.Bucket != "" && !bucketRe.MatchString(p.Destination.Bucket) {
+			d.Errorf(o.At("bucket"), "", "%q is not a bucket id: write the stage and the bucket name, e.g. \"in.c-datagen\"",
+				p.Destination.Bucket)
 		}
-		if d.str(o, at, "table_prefix", &p.Destination.TablePrefix) && p.Destination.TablePrefix != "" &&
+		if d.str(o, "table_prefix", &p.Destination.TablePrefix) && p.Destination.TablePrefix != "" &&
 			!manifest.ValidName(p.Destination.TablePrefix) {
-			d.add(at+".table_prefix", fmt.Sprintf("%q may contain only letters, digits, '-' and '_'", p.Destination.TablePrefix))
+			d.Errorf(o.At("table_prefix"), "", "%q may contain only letters, digits, '-' and '_'", p.Destination.TablePrefix)
 		}
-		d.boolean(o, at, "incremental", &p.Destination.Incremental)
+		d.boolean(o, "incremental", &p.Destination.Incremental)
 	}
-	if o := d.section(obj, "parameters", "output", outputKeys); o != nil {
-		const at = "parameters.output"
-		d.boolean(o, at, "gzip", &p.Output.Gzip)
-		d.integer(o, at, "sliced_above_rows", &p.Output.SlicedAboveRows, 0, math.MaxInt64)
-		d.integer(o, at, "sliced_above_mb", &p.Output.SlicedAboveMB, 0, 1<<30)
-		d.integer(o, at, "slice_rows", &p.Output.SliceRows, 0, math.MaxInt64)
-		d.integer(o, at, "slice_mb", &p.Output.SliceMB, 1, 1<<20)
+	if o := d.section(obj, "output", outputKeys); o != nil {
+		d.boolean(o, "gzip", &p.Output.Gzip)
+		d.integer(o, "sliced_above_rows", &p.Output.SlicedAboveRows, 0, math.MaxInt64)
+		d.integer(o, "sliced_above_mb", &p.Output.SlicedAboveMB, 0, 1<<30)
+		d.integer(o, "slice_rows", &p.Output.SliceRows, 0, math.MaxInt64)
+		d.integer(o, "slice_mb", &p.Output.SliceMB, 1, 1<<20)
 	}
-	if o := d.section(obj, "parameters", "validation", validationKeys); o != nil {
-		const at = "parameters.validation"
-		if d.number(o, at, "min_score", &p.Validation.MinScore) &&
+	if o := d.section(obj, "validation", validationKeys); o != nil {
+		if d.number(o, "min_score", &p.Validation.MinScore) &&
 			(p.Validation.MinScore < 0 || p.Validation.MinScore > 100) {
-			d.add(at+".min_score", fmt.Sprintf("must be between 0 and 100, got %g", p.Validation.MinScore))
+			d.Errorf(o.At("min_score"), "", "must be between 0 and 100, got %g", p.Validation.MinScore)
 		}
-		if d.str(o, at, "on_failure", &p.Validation.OnFailure) &&
+		if d.str(o, "on_failure", &p.Validation.OnFailure) &&
 			p.Validation.OnFailure != OnFailureFail && p.Validation.OnFailure != OnFailureWarn {
-			d.add(at+".on_failure", fmt.Sprintf("must be %q or %q, got %q", OnFailureFail, OnFailureWarn, p.Validation.OnFailure))
+			d.Errorf(o.At("on_failure"), "", "must be %q or %q, got %q", OnFailureFail, OnFailureWarn, p.Validation.OnFailure)
 		}
 	}
-	if o := d.section(obj, "parameters", "upload", uploadKeys); o != nil {
-		const at = "parameters.upload"
-		if d.str(o, at, "url", &p.Upload.URL) && p.Upload.URL != "" {
+	if o := d.section(obj, "upload", uploadKeys); o != nil {
+		if d.str(o, "url", &p.Upload.URL) && p.Upload.URL != "" {
 			if u, err := url.Parse(p.Upload.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-				d.add(at+".url", fmt.Sprintf("%q is not a Storage API URL such as https://connection.keboola.com", p.Upload.URL))
+				d.Errorf(o.At("url"), "", "%q is not a Storage API URL such as https://connection.keboola.com", p.Upload.URL)
 			}
 		}
-		d.str(o, at, "#storage_token", &p.Upload.Token)
+		d.str(o, "#storage_token", &p.Upload.Token)
 	}
-	return p, d.ps
+	return p
 }
 
-// decoder collects problems while it decodes JSON values by path.
-type decoder struct{ ps Problems }
+// member returns key of o as written, null included (nil when absent):
+// a null parameter is a mistake, not a default.
+func member(o *input.Object, key string) *input.Value { return o.Value().Get(key) }
 
-func (d *decoder) add(path, msg string) { d.ps = append(d.ps, Problem{path, msg}) }
-
-// object decodes raw as an object whose keys must be among known.
-func (d *decoder) object(raw json.RawMessage, path string, known []string) map[string]json.RawMessage {
-	var o map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &o); err != nil || o == nil {
-		d.add(path, "expected an object, got "+describe(raw))
+// section decodes the optional object at key (null or absent: nil).
+func (d *decoder) section(o *input.Object, key string, known []string) *input.Object {
+	v := member(o, key)
+	if v == nil || v.Kind == input.NullKind {
 		return nil
 	}
-	var unknown []string
-	for k := range o {
-		if !slices.Contains(known, k) {
-			unknown = append(unknown, k)
-		}
-	}
-	slices.Sort(unknown)
-	for _, k := range unknown {
-		msg := "unknown key"
-		if s := suggest(k, known); s != "" {
-			msg += fmt.Sprintf(" (did you mean %q?)", s)
-		} else {
-			msg += " (known keys: " + strings.Join(known, ", ") + ")"
-		}
-		d.add(path+"."+k, msg)
-	}
-	return o
-}
-
-// section decodes the optional object at key.
-func (d *decoder) section(o map[string]json.RawMessage, at, key string, known []string) map[string]json.RawMessage {
-	raw, ok := o[key]
-	if !ok || string(raw) == "null" {
-		return nil
-	}
-	return d.object(raw, at+"."+key, known)
+	return d.Object(v, o.At(key), known...)
 }
 
 // schema decodes the DSL document given as an object or as a string.
-func (d *decoder) schema(raw json.RawMessage, path string) []byte {
-	raw = bytes.TrimSpace(raw)
+func (d *decoder) schema(v *input.Value, path string) []byte {
 	switch {
-	case len(raw) > 0 && raw[0] == '{':
-		return raw
-	case len(raw) > 0 && raw[0] == '"':
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			d.add(path, "invalid JSON string: "+err.Error())
+	case v.IsObject():
+		return v.Raw
+	case v.Kind == input.StringKind:
+		if strings.TrimSpace(v.Str) == "" {
+			d.Errorf(path, "", "empty: put the DSL document here")
 			return nil
 		}
-		if strings.TrimSpace(s) == "" {
-			d.add(path, "empty: put the DSL document here")
-			return nil
-		}
-		return []byte(s)
+		return []byte(v.Str)
 	}
-	d.add(path, "expected the DSL document as a JSON object or a JSON string, got "+describe(raw))
+	d.Errorf(path, "", "expected the DSL document as a JSON object or a JSON string, got %s", v.Describe())
 	return nil
 }
 
-func (d *decoder) boolean(o map[string]json.RawMessage, at, key string, dst *bool) bool {
-	raw, ok := o[key]
-	if !ok {
+func (d *decoder) boolean(o *input.Object, key string, dst *bool) bool {
+	v := member(o, key)
+	if v == nil {
 		return false
 	}
-	if err := json.Unmarshal(raw, dst); err != nil || string(raw) == "null" {
-		d.add(at+"."+key, "expected true or false, got "+describe(raw))
-		return false
+	b, ok := d.Bool(v, o.At(key))
+	if ok {
+		*dst = b
 	}
-	return true
+	return ok
 }
 
-func (d *decoder) str(o map[string]json.RawMessage, at, key string, dst *string) bool {
-	raw, ok := o[key]
-	if !ok {
+// str reads a string and trims it. The value of a "#" key is never echoed
+// in a message.
+func (d *decoder) str(o *input.Object, key string, dst *string) bool {
+	v := member(o, key)
+	if v == nil {
 		return false
 	}
-	if err := json.Unmarshal(raw, dst); err != nil || string(raw) == "null" {
-		if strings.HasPrefix(key, "#") {
-			d.add(at+"."+key, "expected a string") // never echo a secret
-		} else {
-			d.add(at+"."+key, "expected a string, got "+describe(raw))
-		}
+	if strings.HasPrefix(key, "#") && v.Kind != input.StringKind {
+		d.Errorf(o.At(key), "", "expected a string")
 		return false
 	}
-	*dst = strings.TrimSpace(*dst)
-	return true
+	s, ok := d.Str(v, o.At(key))
+	if ok {
+		*dst = strings.TrimSpace(s)
+	}
+	return ok
 }
 
-func (d *decoder) number(o map[string]json.RawMessage, at, key string, dst *float64) bool {
-	raw, ok := o[key]
-	if !ok {
+func (d *decoder) number(o *input.Object, key string, dst *float64) bool {
+	v := member(o, key)
+	if v == nil {
 		return false
 	}
-	if err := json.Unmarshal(raw, dst); err != nil || string(raw) == "null" {
-		d.add(at+"."+key, "expected a number, got "+describe(raw))
-		return false
+	f, ok := d.Num(v, o.At(key))
+	if ok {
+		*dst = f
 	}
-	return true
+	return ok
 }
 
 // integer decodes an integer in [lo, hi]. A number with a zero fraction
 // (5.0) is accepted; 5.5 or "5" is not.
-func (d *decoder) integer(o map[string]json.RawMessage, at, key string, dst *int64, lo, hi int64) bool {
-	raw, ok := o[key]
+func (d *decoder) integer(o *input.Object, key string, dst *int64, lo, hi int64) bool {
+	v := member(o, key)
+	if v == nil {
+		return false
+	}
+	n, ok := d.Integer(v, o.At(key))
 	if !ok {
 		return false
 	}
-	path := at + "." + key
-	var n json.Number
-	if err := json.Unmarshal(raw, &n); err != nil || string(raw) == "null" || strings.HasPrefix(string(raw), `"`) {
-		d.add(path, "expected an integer, got "+describe(raw))
-		return false
-	}
-	v, err := n.Int64()
-	if err != nil {
-		f, ferr := n.Float64()
-		if ferr != nil || f != math.Trunc(f) || f < math.MinInt64 || f >= math.MaxInt64 {
-			d.add(path, "expected an integer, got "+string(raw))
-			return false
-		}
-		v = int64(f)
-	}
-	if v < lo || v > hi {
+	if n < lo || n > hi {
 		if hi == math.MaxInt64 {
-			d.add(path, fmt.Sprintf("must be at least %d, got %d", lo, v))
+			d.Errorf(o.At(key), "", "must be at least %d, got %d", lo, n)
 		} else {
-			d.add(path, fmt.Sprintf("must be between %d and %d, got %d", lo, hi, v))
+			d.Errorf(o.At(key), "", "must be between %d and %d, got %d", lo, hi, n)
 		}
 		return false
 	}
-	*dst = v
+	*dst = n
 	return true
-}
-
-// describe names the JSON type of raw (and shows short scalars).
-func describe(raw json.RawMessage) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return "nothing"
-	}
-	switch raw[0] {
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case '"':
-		if len(raw) <= 40 && utf8.Valid(raw) {
-			return "the string " + string(raw)
-		}
-		return "a string"
-	case 't', 'f':
-		return "a boolean"
-	case 'n':
-		return "null"
-	}
-	if len(raw) <= 40 {
-		return "the number " + string(raw)
-	}
-	return "a number"
-}
-
-// suggest returns the known key closest to k (edit distance at most 2).
-func suggest(k string, known []string) string {
-	best, bestD := "", 3
-	for _, c := range known {
-		if d := editdist.Distance(strings.ToLower(k), c); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-// collectSecrets returns the string values of every "#"-prefixed key in v
-// (scalars only; the platform encrypts nothing else).
-func collectSecrets(v any, acc []string) []string {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, e := range x {
-			if strings.HasPrefix(k, "#") {
-				switch s := e.(type) {
-				case string:
-					if s != "" {
-						acc = append(acc, s)
-					}
-				case json.Number:
-					acc = append(acc, s.String())
-				}
-				continue
-			}
-			acc = collectSecrets(e, acc)
-		}
-	case []any:
-		for _, e := range x {
-			acc = collectSecrets(e, acc)
-		}
-	}
-	return acc
 }

@@ -1,6 +1,7 @@
 package component
 
 import (
+	"datagen/src/input"
 	"encoding/json"
 	"errors"
 	"os"
@@ -90,10 +91,10 @@ func TestParseConfigProblems(t *testing.T) {
 	}{
 		{"not an object", `[1]`, []string{"config.json is not a JSON object"}},
 		{"no parameters", `{"storage": {}}`, []string{"parameters: missing"}},
-		{"parameters not an object", `{"parameters": "x"}`, []string{`parameters: expected an object, got the string "x"`}},
+		{"parameters not an object", `{"parameters": "x"}`, []string{`parameters: expected an object, got string "x"`}},
 		{"no schema", `{"parameters": {}}`, []string{"parameters.schema: missing"}},
 		{"schema wrong type", `{"parameters": {"schema": 5}}`,
-			[]string{"parameters.schema: expected the DSL document as a JSON object or a JSON string, got the number 5"}},
+			[]string{"parameters.schema: expected the DSL document as a JSON object or a JSON string, got number 5"}},
 		{"empty schema string", `{"parameters": {"schema": "  "}}`, []string{"parameters.schema: empty"}},
 		{"every problem at once", `{"action": 5, "storage": {"output": {"data_type_support": "full"}},
 		  "parameters": {"schema": {}, "seed": "7", "sed": 1, "scale": 0, "sample_rows": -1, "workers": 2.5,
@@ -105,22 +106,22 @@ func TestParseConfigProblems(t *testing.T) {
 			[]string{
 				"action: expected a string",
 				`storage.output.data_type_support: unknown value "full" (want authoritative, hints or none)`,
-				`parameters.sed: unknown key (did you mean "seed"?)`,
-				`parameters.seed: expected an integer, got the string "7"`,
+				`parameters.sed: unknown key "sed" (did you mean "seed"?)`,
+				`parameters.seed: expected an integer, got string "7" (write it without quotes)`,
 				"parameters.scale: must be greater than 0, got 0",
 				"parameters.sample_rows: must be at least 0, got -1",
 				"parameters.workers: expected an integer, got 2.5",
 				"parameters.parts: must be between 1 and 1000000, got 0",
 				"parameters.part: must be between 0 and 999999, got -1",
-				`parameters.debug: expected true or false, got the string "yes"`,
+				`parameters.debug: expected true or false, got string "yes" (write true or false)`,
 				"parameters.lenient: expected true or false, got null",
-				`parameters.destination.bukket: unknown key (did you mean "bucket"?)`,
+				`parameters.destination.bukket: unknown key "bukket" (did you mean "bucket"?)`,
 				`parameters.destination.bucket: "datagen" is not a bucket id: write the stage and the bucket name, e.g. "in.c-datagen"`,
 				`parameters.destination.table_prefix: "a b" may contain only letters, digits, '-' and '_'`,
-				"parameters.destination.incremental: expected true or false, got the number 1",
-				`parameters.output.gzip: expected true or false, got the string "no"`,
+				"parameters.destination.incremental: expected true or false, got number 1 (write true or false)",
+				`parameters.output.gzip: expected true or false, got string "no" (write true or false)`,
 				"parameters.output.sliced_above_rows: must be at least 0, got -3",
-				"parameters.output.slice_rows: expected an integer, got 1e30",
+				"parameters.output.slice_rows: integer 1e30 is out of range",
 				"parameters.output.slice_mb: must be between 1 and 1048576, got 0",
 				"parameters.validation.min_score: must be between 0 and 100, got 101",
 				`parameters.validation.on_failure: must be "fail" or "warn", got "stop"`,
@@ -130,7 +131,7 @@ func TestParseConfigProblems(t *testing.T) {
 		{"part beyond parts", `{"parameters": {"schema": {}, "parts": 3, "part": 3}}`,
 			[]string{"parameters.part: must be between 0 and 2 (parts is 3), got 3"}},
 		{"unknown key far from any", `{"parameters": {"schema": {}, "zzzzzzzz": 1}}`,
-			[]string{"parameters.zzzzzzzz: unknown key (known keys: schema, lenient, seed"}},
+			[]string{`parameters.zzzzzzzz: unknown key "zzzzzzzz" (allowed keys: schema, lenient, seed`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -165,7 +166,7 @@ func TestParseConfigDoesNotEchoSecrets(t *testing.T) {
 	if err == nil || strings.Contains(err.Error(), "very-secret") {
 		t.Fatalf("error %v", err)
 	}
-	var ps Problems
+	var ps input.Problems
 	if !errors.As(err, &ps) || len(ps) != 1 || ps[0].Path != "parameters.upload.#storage_token" {
 		t.Errorf("problems %#v", ps)
 	}

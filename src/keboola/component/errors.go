@@ -10,11 +10,7 @@
 // user; anything else is an application error and exits with 2.
 package component
 
-import (
-	"strings"
-
-	"datagen/src/input"
-)
+import "datagen/src/input"
 
 // Exit codes of the component.
 const (
@@ -45,25 +41,4 @@ func ExitCode(err error) int {
 		return ExitUserError
 	}
 	return ExitApplication
-}
-
-// Problem is one mistake in the configuration, located by its JSON path
-// (e.g. "parameters.seed").
-type Problem struct {
-	Path    string
-	Message string
-}
-
-func (p Problem) String() string { return p.Path + ": " + p.Message }
-
-// Problems lists every mistake found in a configuration.
-type Problems []Problem
-
-// Error prints one problem per line.
-func (ps Problems) Error() string {
-	lines := make([]string, len(ps))
-	for i, p := range ps {
-		lines[i] = p.String()
-	}
-	return strings.Join(lines, "\n")
 }

@@ -4,51 +4,14 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
 
 	"github.com/sirupsen/logrus"
+
+	"datagen/src/input"
 )
-
-// Hidden replaces secret values in every line the component prints.
-const Hidden = "[hidden]"
-
-// Masker replaces known secret values with Hidden.
-type Masker struct {
-	r *strings.Replacer
-}
-
-// minSecretLen is the length below which a value is not masked: hiding
-// every "t" or "12" would make the log unreadable and protect nothing.
-const minSecretLen = 4
-
-// NewMasker masks every secret of at least minSecretLen bytes; longer
-// secrets are replaced first, so a secret that contains another is hidden
-// whole.
-func NewMasker(secrets ...string) *Masker {
-	s := slices.Clone(secrets)
-	sort.Slice(s, func(i, j int) bool { return len(s[i]) > len(s[j]) })
-	var pairs []string
-	for _, v := range slices.Compact(s) {
-		if len(v) >= minSecretLen {
-			pairs = append(pairs, v, Hidden)
-		}
-	}
-	if len(pairs) == 0 {
-		return &Masker{}
-	}
-	return &Masker{strings.NewReplacer(pairs...)}
-}
-
-// Mask returns s with every secret replaced.
-func (m *Masker) Mask(s string) string {
-	if m == nil || m.r == nil {
-		return s
-	}
-	return m.r.Replace(s)
-}
 
 // NewLogger returns a logger that prints plain lines the way Keboola shows
 // them best, all on out (stdout: streamed into the job's events). The
@@ -56,7 +19,7 @@ func (m *Masker) Mask(s string) string {
 // event, so warnings go to stdout too, marked "Warning: "; stderr is left
 // for the message of a failed run, which the caller prints. Fields follow
 // the message as key=value pairs. Every line is passed through the masker.
-func NewLogger(out io.Writer, m *Masker, debug bool) *logrus.Logger {
+func NewLogger(out io.Writer, m *input.Masker, debug bool) *logrus.Logger {
 	l := logrus.New()
 	l.SetOutput(io.Discard)
 	l.SetFormatter(&plainFormatter{})
@@ -104,7 +67,7 @@ func (plainFormatter) Format(e *logrus.Entry) ([]byte, error) {
 type lineHook struct {
 	mu   sync.Mutex
 	out  io.Writer
-	mask *Masker
+	mask *input.Masker
 }
 
 func (h *lineHook) Levels() []logrus.Level { return logrus.AllLevels }

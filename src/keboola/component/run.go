@@ -2,6 +2,7 @@ package component
 
 import (
 	"context"
+	"datagen/src/input"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -107,33 +108,12 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 		root = e.DataDir
 	}
 	dd := DataDir{Root: root}
-	masker := NewMasker(e.Token)
-	sum, err := run(ctx, o, e, dd, &masker)
-	if err != nil {
-		err = maskError(err, masker)
-	}
-	return sum, err
+	masker := input.NewMasker(e.Token)
+	sum, err := run(ctx, o, e, dd, masker)
+	return sum, masker.Error(err)
 }
 
-// maskedError keeps the kind (user or application) of an error whose
-// message has secrets replaced.
-type maskedError struct {
-	msg string
-	err error
-}
-
-func (m *maskedError) Error() string { return m.msg }
-func (m *maskedError) Unwrap() error { return m.err }
-
-func maskError(err error, m *Masker) error {
-	msg := m.Mask(err.Error())
-	if msg == err.Error() {
-		return err
-	}
-	return &maskedError{msg, err}
-}
-
-func run(ctx context.Context, o Options, e Env, dd DataDir, masker **Masker) (*Summary, error) {
+func run(ctx context.Context, o Options, e Env, dd DataDir, masker *input.Masker) (*Summary, error) {
 	if st, err := os.Stat(dd.Root); err != nil || !st.IsDir() {
 		return nil, userErrorf("data folder %s does not exist: pass --data-dir or set KBC_DATADIR", dd.Root)
 	}
@@ -145,19 +125,18 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker **Masker) (*S
 		return nil, fmt.Errorf("reading configuration: %w", err)
 	}
 	// Mask secrets even when the rest of the configuration is invalid.
-	var loose any
-	if json.Unmarshal(data, &loose) == nil {
-		*masker = NewMasker(append(collectSecrets(loose, nil), e.Token)...)
+	if root, err := input.Parse(data); err == nil {
+		masker.Add(input.Secrets(root)...)
 	}
 	if action := peekAction(data); action != ActionRun {
-		return nil, runAction(ctx, o, action, data, *masker)
+		return nil, runAction(ctx, o, action, data, masker)
 	}
 	cfg, err := ParseConfig(data)
 	if err != nil {
 		return nil, err
 	}
 	p := cfg.Parameters
-	log := NewLogger(o.Stdout, *masker, p.Debug || e.DebugMode())
+	log := NewLogger(o.Stdout, masker, p.Debug || e.DebugMode())
 	pl, schema, err := loadSchema(p, log)
 	if err != nil {
 		return nil, err
@@ -335,55 +314,29 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker **Masker) (*S
 func loadSchema(p Parameters, log *logrus.Logger) (*plan.Plan, *dsl.Schema, error) {
 	const at = "parameters.schema"
 	s, warnings, err := dsl.Parse(p.Schema, dsl.Options{Lenient: p.Lenient})
-	for _, w := range warnings {
-		w.Path = joinPath(at, w.Path)
+	for _, w := range input.Problems(warnings).Under(at) {
 		log.Warn(w.String())
 	}
 	if err != nil {
-		var ps dsl.Problems
-		var se *dsl.SyntaxError
+		var ps input.Problems
+		var se *input.SyntaxError
 		switch {
 		case errors.As(err, &ps):
-			var out Problems
-			for _, x := range ps {
-				if x.Warning {
-					continue
-				}
-				msg := x.Message
-				if x.Suggestion != "" {
-					msg += " (" + x.Suggestion + ")"
-				}
-				out = append(out, Problem{joinPath(at, x.Path), msg})
-			}
-			return nil, nil, userErr(out)
+			return nil, nil, userErr(ps.Errors().Under(at))
 		case errors.As(err, &se):
-			return nil, nil, userErr(Problems{{at, se.Error()}})
+			return nil, nil, userErr(input.Problems{{Path: at, Message: se.Error()}})
 		}
 		return nil, nil, userErrorf("%s: %w", at, err)
 	}
 	pl, err := plan.New(s)
 	if err != nil {
-		var pe plan.Errors
-		if errors.As(err, &pe) {
-			out := make(Problems, len(pe))
-			for i, x := range pe {
-				out[i] = Problem{joinPath(at, x.Path), x.Message}
-			}
-			return nil, nil, userErr(out)
+		var ps input.Problems
+		if errors.As(err, &ps) {
+			return nil, nil, userErr(ps.Under(at))
 		}
 		return nil, nil, userErrorf("%s: %w", at, err)
 	}
 	return pl, s, nil
-}
-
-func joinPath(at, path string) string {
-	if path == "" {
-		return at
-	}
-	if strings.HasPrefix(path, "[") {
-		return at + path
-	}
-	return at + "." + path
 }
 
 // checkNames returns the Storage table name of every node (prefix + id) and
@@ -391,13 +344,13 @@ func joinPath(at, path string) string {
 // change are reported as warnings.
 func checkNames(pl *plan.Plan, prefix string, log *logrus.Logger) (map[string]string, error) {
 	names := map[string]string{}
-	var ps Problems
+	var ps input.Problems
 	for _, t := range pl.Order {
 		name := prefix + t.ID()
 		names[t.ID()] = name
 		path := fmt.Sprintf("parameters.schema.nodes[%d](%s).id", t.Index, t.ID())
 		if !manifest.ValidName(name) {
-			ps = append(ps, Problem{path, fmt.Sprintf("table name %q is not valid in Keboola Storage: use only letters, digits, '-' and '_'", name)})
+			ps = append(ps, input.Problem{Path: path, Message: fmt.Sprintf("table name %q is not valid in Keboola Storage: use only letters, digits, '-' and '_'", name)})
 		}
 		for i, c := range t.Cols {
 			n := c.Spec.Name
@@ -518,12 +471,9 @@ func (d destinations) tableID(name string) string { return d.bucket + "." + name
 // peekAction returns config.json's "action" ("run" when absent or not a
 // string; ParseConfig reports a malformed one).
 func peekAction(data []byte) string {
-	var root struct {
-		Action any `json:"action"`
-	}
-	if json.Unmarshal(data, &root) == nil {
-		if a, ok := root.Action.(string); ok && a != "" {
-			return a
+	if root, err := input.Parse(data); err == nil {
+		if a := root.Get("action"); a != nil && a.Kind == input.StringKind && a.Str != "" {
+			return a.Str
 		}
 	}
 	return ActionRun

@@ -3,6 +3,7 @@ package component
 import (
 	"bytes"
 	"context"
+	"datagen/src/input"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -148,7 +149,7 @@ func TestRunUserErrors(t *testing.T) {
 		{"sync action", `{"action": "testConnection", "parameters": {"schema": ` + tinySchema + `}}`, `action "testConnection" is not supported`},
 		{"bad table name", `{"parameters": {"schema": ` + strings.Replace(tinySchema, `"id": "u"`, `"id": "a b"`, 1) + `}}`,
 			`parameters.schema.nodes[0](a b).id: table name "a b" is not valid`},
-		{"config not JSON", `{`, "config.json is not a JSON object"},
+		{"config not JSON", `{`, "config.json is not valid JSON: invalid JSON at line 1, column 2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -274,7 +275,7 @@ func TestRunValidationGate(t *testing.T) {
 
 func TestLoggerFormatsAndMasks(t *testing.T) {
 	var out bytes.Buffer
-	log := NewLogger(&out, NewMasker("abcd", "abcdef"), false)
+	log := NewLogger(&out, input.NewMasker("abcd", "abcdef"), false)
 	log.WithField("k", "v w").Info("hello abcdef")
 	log.Debug("hidden at info level")
 	log.Warn("careful abcd")
@@ -283,7 +284,7 @@ func TestLoggerFormatsAndMasks(t *testing.T) {
 		t.Errorf("log %q, want %q", out.String(), want)
 	}
 	out.Reset()
-	NewLogger(&out, NewMasker("ab"), true).Debug("dbg ab")
+	NewLogger(&out, input.NewMasker("ab"), true).Debug("dbg ab")
 	if out.String() != "Debug: dbg ab\n" {
 		t.Errorf("debug %q (secrets shorter than 4 bytes are not masked)", out.String())
 	}

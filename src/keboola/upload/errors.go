@@ -3,7 +3,6 @@ package upload
 import (
 	"fmt"
 	"strings"
-	"sync"
 
 	"datagen/src/input"
 )
@@ -58,51 +57,3 @@ func (e *TablesError) UserFault() bool {
 // IsUserError reports whether err is something the user can act on (as
 // opposed to a bug or an I/O failure): exit code 1 rather than 2.
 func IsUserError(err error) bool { return input.IsUser(err) }
-
-// redactor removes secrets (token, cloud credentials) from error messages.
-type redactor struct {
-	mu      sync.RWMutex
-	secrets []string
-}
-
-// add registers secrets; short strings are ignored to avoid mangling text.
-func (r *redactor) add(secrets ...string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, s := range secrets {
-		if len(s) >= 8 {
-			r.secrets = append(r.secrets, s)
-		}
-	}
-}
-
-// string replaces every registered secret in s.
-func (r *redactor) string(s string) string {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	for _, sec := range r.secrets {
-		s = strings.ReplaceAll(s, sec, "[hidden]")
-	}
-	return s
-}
-
-// err returns err with a redacted message; errors.As still sees the chain.
-func (r *redactor) err(err error) error {
-	if err == nil {
-		return nil
-	}
-	msg := r.string(err.Error())
-	if msg == err.Error() {
-		return err
-	}
-	return &redactedError{msg: msg, err: err}
-}
-
-// redactedError carries a cleaned message over the original error.
-type redactedError struct {
-	msg string
-	err error
-}
-
-func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return e.err }

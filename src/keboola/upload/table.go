@@ -79,7 +79,7 @@ func (r *runner) uploadTable(ctx context.Context, s *tableSpec, existing *storag
 		res.Duration = time.Since(start)
 		if res.Err != nil {
 			res.Status = StatusFailed
-			res.Err = r.redact.err(res.Err)
+			res.Err = r.redact.Error(res.Err)
 		}
 	}()
 
@@ -120,7 +120,7 @@ func (r *runner) uploadTable(ctx context.Context, s *tableSpec, existing *storag
 				res.Err = fmt.Errorf("checking import job %d of an earlier run: %w", st.JobID, err)
 				return res
 			}
-			log.Warnf("the import job of an earlier run failed (%v); uploading again", r.redact.err(err))
+			log.Warnf("the import job of an earlier run failed (%v); uploading again", r.redact.Error(err))
 		case phaseCreating:
 			if existing != nil {
 				log.Info("the table was created with its data by an earlier run; writing metadata")
@@ -290,7 +290,7 @@ func (r *runner) uploadParts(ctx context.Context, name string, plan partPlan, d 
 	if err != nil {
 		return nil, 0, err
 	}
-	r.redact.add(file.Secrets()...)
+	r.redact.Add(file.Secrets()...)
 	store, err := newStore(ctx, file, storeConfig{
 		endpoints:   r.opts.Endpoints,
 		partSize:    r.opts.PartSize,
@@ -298,7 +298,7 @@ func (r *runner) uploadParts(ctx context.Context, name string, plan partPlan, d 
 		refresh: func(ctx context.Context) (*storage.File, error) {
 			f, err := r.client.RefreshFile(ctx, int64(file.ID))
 			if err == nil {
-				r.redact.add(f.Secrets()...)
+				r.redact.Add(f.Secrets()...)
 			}
 			return f, err
 		},

@@ -9,6 +9,7 @@ package upload
 
 import (
 	"context"
+	"datagen/src/input"
 	"fmt"
 	"net/http"
 	"path/filepath"
@@ -165,7 +166,7 @@ type runner struct {
 	client  *storage.Client
 	token   *storage.Token
 	state   *runState
-	redact  *redactor
+	redact  *input.Masker
 	objects chan struct{} // semaphore for concurrent object uploads
 
 	activeMu sync.Mutex
@@ -267,8 +268,7 @@ func prepare(ctx context.Context, opts *Options) (*runner, []*tableSpec, map[str
 			return nil, nil, nil, &UserError{Err: err}
 		}
 	}
-	red := &redactor{}
-	red.add(opts.Token)
+	red := input.NewMasker(opts.Token)
 	r := &runner{opts: *opts, log: opts.Logger, redact: red, objects: make(chan struct{}, opts.Parallelism), active: map[string]*progress{}}
 
 	absDir, err := filepath.Abs(opts.Dir)
@@ -304,11 +304,11 @@ func prepare(ctx context.Context, opts *Options) (*runner, []*tableSpec, map[str
 	}
 	r.client, err = storage.New(opts.URL, opts.Token, copts...)
 	if err != nil {
-		return nil, nil, nil, &UserError{Err: red.err(err)}
+		return nil, nil, nil, &UserError{Err: red.Error(err)}
 	}
 	r.token, err = r.client.VerifyToken(ctx)
 	if err != nil {
-		err = red.err(err)
+		err = red.Error(err)
 		if IsUserError(err) || storage.IsUnauthorized(err) {
 			return nil, nil, nil, &UserError{Err: err}
 		}
@@ -369,7 +369,7 @@ func (r *runner) ensureBuckets(ctx context.Context, specs []*tableSpec) error {
 			}
 			legacy := !r.token.HasFeature(storage.FeatureDisableLegacyBucketPrefix)
 			if _, err := r.client.CreateBucket(ctx, b, legacy); err != nil {
-				err = r.redact.err(err)
+				err = r.redact.Error(err)
 				if IsUserError(err) || storage.IsForbidden(err) {
 					probs.addf("bucket %s: %v", b, err)
 					continue
@@ -378,9 +378,9 @@ func (r *runner) ensureBuckets(ctx context.Context, specs []*tableSpec) error {
 			}
 			r.log.WithField("bucket", b).Info("bucket created")
 		case storage.IsForbidden(err):
-			probs.addf("bucket %s: the token (id %s) may not access it: %v", b, r.token.ID, r.redact.err(err))
+			probs.addf("bucket %s: the token (id %s) may not access it: %v", b, r.token.ID, r.redact.Error(err))
 		default:
-			return fmt.Errorf("bucket %s: %w", b, r.redact.err(err))
+			return fmt.Errorf("bucket %s: %w", b, r.redact.Error(err))
 		}
 	}
 	return probs.err()
@@ -397,7 +397,7 @@ func (r *runner) checkTables(ctx context.Context, specs []*tableSpec) (map[strin
 			continue
 		}
 		if err != nil {
-			err = r.redact.err(err)
+			err = r.redact.Error(err)
 			if IsUserError(err) {
 				probs.addf("table %s: %v", s.tableID, err)
 				continue
@@ -483,7 +483,7 @@ func (r *runner) checkBranch(ctx context.Context) error {
 	}
 	b, err := r.client.GetDevBranch(ctx, o.BranchID)
 	if err != nil {
-		err = r.redact.err(err)
+		err = r.redact.Error(err)
 		if storage.IsNotFound(err) {
 			return userErrorf("branch %s of this job (KBC_BRANCHID) does not exist in project %s", o.BranchID, r.token.Owner.ID)
 		}
