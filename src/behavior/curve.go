@@ -1,10 +1,10 @@
 package behavior
 
 import (
-	"datagen/src/input"
 	"math"
 
 	"datagen/src/civil"
+	"datagen/src/input"
 )
 
 // Unit is a time unit of ages, periods and gaps.

@@ -1,13 +1,13 @@
 package behavior
 
 import (
-	"datagen/src/input"
 	"fmt"
 	"math"
 	"strconv"
 
 	"datagen/src/column"
 	"datagen/src/dsl"
+	"datagen/src/input"
 )
 
 // Table is the resolved behaviour of one node: the blocks it declares and

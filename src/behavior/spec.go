@@ -1,10 +1,11 @@
 package behavior
 
 import (
-	"datagen/src/input"
 	"fmt"
 	"math"
 	"sort"
+
+	"datagen/src/input"
 )
 
 // Segment is a parsed segment_behavior: per-segment multipliers of an

@@ -1,10 +1,11 @@
 package dsl
 
 import (
-	"datagen/src/input"
 	"regexp"
 	"slices"
 	"strings"
+
+	"datagen/src/input"
 )
 
 var (

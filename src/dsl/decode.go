@@ -1,7 +1,6 @@
 package dsl
 
 import (
-	"datagen/src/input"
 	"fmt"
 	"os"
 	"slices"
@@ -10,6 +9,7 @@ import (
 
 	"datagen/src/civil"
 	"datagen/src/column"
+	"datagen/src/input"
 )
 
 // Parse decodes and validates a DSL document. It returns the schema and the

@@ -1,12 +1,12 @@
 package dsl
 
 import (
-	"datagen/src/input"
 	"slices"
 	"strconv"
 	"strings"
 
 	"datagen/src/gen/timegrid"
+	"datagen/src/input"
 )
 
 // checkFreq parses a frequency string with the same parser the

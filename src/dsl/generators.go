@@ -1,7 +1,6 @@
 package dsl
 
 import (
-	"datagen/src/input"
 	"fmt"
 	"slices"
 	"strconv"
@@ -9,6 +8,7 @@ import (
 	"time"
 
 	"datagen/src/civil"
+	"datagen/src/input"
 )
 
 var (

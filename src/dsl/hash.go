@@ -3,7 +3,6 @@ package dsl
 import (
 	"bytes"
 	"crypto/sha256"
-	"datagen/src/input"
 	"encoding/hex"
 	"encoding/json"
 	"math"
@@ -12,6 +11,8 @@ import (
 	"strconv"
 	"sync"
 	"weak"
+
+	"datagen/src/input"
 )
 
 // hashes remembers the canonical hash of every Schema returned by Parse,

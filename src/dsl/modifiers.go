@@ -1,11 +1,11 @@
 package dsl
 
 import (
-	"datagen/src/input"
 	"fmt"
 	"slices"
 
 	"datagen/src/column"
+	"datagen/src/input"
 )
 
 var (

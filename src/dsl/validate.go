@@ -1,7 +1,6 @@
 package dsl
 
 import (
-	"datagen/src/input"
 	"fmt"
 	"math"
 	"slices"
@@ -11,6 +10,7 @@ import (
 	"datagen/src/civil"
 	"datagen/src/column"
 	"datagen/src/gen/expr"
+	"datagen/src/input"
 	"datagen/src/semantic"
 )
 

@@ -7,7 +7,6 @@
 package plan
 
 import (
-	"datagen/src/input"
 	"fmt"
 	"sort"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"datagen/src/column"
 	"datagen/src/dsl"
 	"datagen/src/gen/expr"
+	"datagen/src/input"
 )
 
 // Plan is the resolved form of a schema.

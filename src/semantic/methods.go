@@ -11,10 +11,11 @@
 package semantic
 
 import (
-	"datagen/src/input"
 	"fmt"
 	"sort"
 	"strings"
+
+	"datagen/src/input"
 )
 
 // Group says which shared identity a method's values come from.

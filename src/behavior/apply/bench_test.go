@@ -1,15 +1,14 @@
 package apply
 
 import (
-	"datagen/src/input"
 	"math"
 	"testing"
 
 	"datagen/src/behavior"
-
 	"datagen/src/column"
 	"datagen/src/dsl"
 	"datagen/src/gen"
+	"datagen/src/input"
 	"datagen/src/rng"
 )
 

@@ -1,7 +1,6 @@
 package apply
 
 import (
-	"datagen/src/input"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -9,8 +8,8 @@ import (
 
 	"datagen/src/behavior"
 	"datagen/src/civil"
-
 	"datagen/src/column"
+	"datagen/src/input"
 	"datagen/src/rng"
 )
 

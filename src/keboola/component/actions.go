@@ -3,7 +3,6 @@ package component
 import (
 	"bytes"
 	"context"
-	"datagen/src/input"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -17,6 +16,7 @@ import (
 	"datagen/src/column"
 	"datagen/src/engine"
 	"datagen/src/gen"
+	"datagen/src/input"
 	"datagen/src/plan"
 	"datagen/src/sink"
 )

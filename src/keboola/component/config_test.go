@@ -1,7 +1,6 @@
 package component
 
 import (
-	"datagen/src/input"
 	"encoding/json"
 	"errors"
 	"os"
@@ -10,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"datagen/src/input"
 )
 
 const tinySchema = `{"version": "1.0", "metadata": {"name": "T"},

@@ -2,7 +2,6 @@ package component
 
 import (
 	"context"
-	"datagen/src/input"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +15,7 @@ import (
 	"datagen/src/column"
 	"datagen/src/dsl"
 	"datagen/src/engine"
+	"datagen/src/input"
 	"datagen/src/keboola/manifest"
 	"datagen/src/outdir"
 	"datagen/src/pipeline"

@@ -3,7 +3,6 @@ package component
 import (
 	"bytes"
 	"context"
-	"datagen/src/input"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +15,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"datagen/src/input"
 	"datagen/src/keboola/manifest"
 )
 

@@ -9,7 +9,6 @@ package upload
 
 import (
 	"context"
-	"datagen/src/input"
 	"fmt"
 	"net/http"
 	"path/filepath"
@@ -20,6 +19,7 @@ import (
 	"github.com/klauspost/compress/gzip"
 	"github.com/sirupsen/logrus"
 
+	"datagen/src/input"
 	"datagen/src/keboola/storage"
 )
 
