@@ -1,9 +1,10 @@
 package dsl
 
 import (
-	"datagen/src/input"
 	"fmt"
 	"strings"
+
+	"datagen/src/input"
 )
 
 // MaxMetadataKeyLen is the longest metadata key Keboola Storage accepts.
