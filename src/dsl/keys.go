@@ -1,6 +1,9 @@
 package dsl
 
-import "datagen/src/column"
+import (
+	"datagen/src/column"
+	"datagen/src/input"
+)
 
 // emptyKeyReason explains why a key column cannot hold an empty string.
 const emptyKeyReason = `a CSV file cannot tell "" from null, and Keboola Storage stores "" as NULL, which a primary key column cannot hold`
@@ -9,15 +12,15 @@ const emptyKeyReason = `a CSV file cannot tell "" from null, and Keboola Storage
 // node's primary key would produce: a "" among the values of a choice or
 // an enum_list, or a map_values target "". (Values computed at run time
 // are checked by validate.)
-func (d *decoder) keyRules(n *Node, o *obj) {
+func (d *decoder) keyRules(n *Node, o *input.Object) {
 	for i := range n.Columns {
 		c := &n.Columns[i]
 		if c.Type != column.String || !n.IsPK(c.Name) {
 			continue
 		}
-		path := named(o.at("columns"), i, c.Name)
+		path := input.Named(o.At("columns"), i, c.Name)
 		report := func(at string) {
-			d.errorf(at, "remove the empty string, or take the column out of pk",
+			d.Errorf(at, "remove the empty string, or take the column out of pk",
 				"an empty string in key column %q: %s", c.Name, emptyKeyReason)
 		}
 		g := c.Generator
@@ -25,13 +28,13 @@ func (d *decoder) keyRules(n *Node, o *obj) {
 		case g.Choice != nil:
 			for k, v := range g.Choice.Choices {
 				if v == "" {
-					report(index(path+".generator.choice.choices", k))
+					report(input.Index(path+".generator.choice.choices", k))
 				}
 			}
 		case g.EnumList != nil:
 			for k, v := range g.EnumList.Values {
 				if v == "" {
-					report(index(path+".generator.enum_list.values", k))
+					report(input.Index(path+".generator.enum_list.values", k))
 				}
 			}
 		}
@@ -41,7 +44,7 @@ func (d *decoder) keyRules(n *Node, o *obj) {
 			}
 			for _, e := range m.MapValues.Mapping {
 				if e.To == "" {
-					report(key(index(path+".modifiers", k)+".args.mapping", e.From))
+					report(input.Key(input.Index(path+".modifiers", k)+".args.mapping", e.From))
 				}
 			}
 		}
