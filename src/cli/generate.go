@@ -18,7 +18,6 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"datagen/src/column"
 	"datagen/src/dsl"
 	"datagen/src/engine"
 	"datagen/src/input"
@@ -207,10 +206,7 @@ func (e *cliEnv) runGenerate(ctx context.Context, schemaPath string, f generateF
 			Scale: f.scale, SampleRows: f.sample, Progress: prog.event},
 		Dir:       f.out,
 		Validator: val,
-		Open: func(tx *outdir.Tx, t *plan.Table, fields []column.Field) (engine.Writer, error) {
-			files[t.ID()] = outdir.TableFile(t.ID(), string(format), false, part)
-			return sink.Open(tx.Path(""), outdir.TableBase(t.ID(), part), format, fields, sopts)
-		},
+		Open:      pipeline.TableFiles(format, sopts, part, files),
 		Finish: func(tx *outdir.Tx, res *engine.Result) error {
 			prog.finish()
 			meta := outdir.BuildMetadata(p, outdir.RunInfo{Seed: f.seed, Format: f.format, Scale: f.scale,

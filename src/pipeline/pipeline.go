@@ -22,6 +22,7 @@ import (
 	"datagen/src/engine"
 	"datagen/src/outdir"
 	"datagen/src/plan"
+	"datagen/src/sink"
 	"datagen/src/validate"
 )
 
@@ -136,4 +137,14 @@ func (t encodingTee) WriteEncoded(b *column.Block, p []byte) error {
 		return err
 	}
 	return t.val.WriteBlock(b)
+}
+
+// TableFiles returns the OpenFunc of `datagen generate`: each table is
+// one file of format in the output folder, named by outdir.TableFile for
+// part; files receives each table's file name by node id.
+func TableFiles(format sink.Format, opts sink.Options, part outdir.Part, files map[string]string) OpenFunc {
+	return func(tx *outdir.Tx, t *plan.Table, fields []column.Field) (engine.Writer, error) {
+		files[t.ID()] = outdir.TableFile(t.ID(), string(format), format == sink.CSV && opts.Gzip, part)
+		return sink.Open(tx.Path(""), outdir.TableBase(t.ID(), part), format, fields, opts)
+	}
 }

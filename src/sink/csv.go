@@ -100,7 +100,14 @@ func (w *csvWriter) flushBuf() error {
 // encode blocks at once; the encoded bytes are then written in row order
 // with WriteEncoded.
 func (w *csvWriter) EncodeBlock(b *column.Block, dst []byte) ([]byte, error) {
-	if err := checkBlock(b, w.fields); err != nil {
+	return EncodeCSV(dst, b, w.fields)
+}
+
+// EncodeCSV appends the CSV lines of b, whose columns are fields, to dst
+// and returns the extended slice: the bytes a CSV TableWriter writes for
+// b (without the header). It is safe for concurrent use.
+func EncodeCSV(dst []byte, b *column.Block, fields []column.Field) ([]byte, error) {
+	if err := checkBlock(b, fields); err != nil {
 		return dst, err
 	}
 	cols := b.Cols

@@ -41,8 +41,11 @@ type Options struct {
 	// (parameters.validation). Without it a configured gate is reported as
 	// not applied.
 	Gate GateFunc
-	// commitStep is the transaction's test hook (outdir.Options.Step).
+	// commitStep is the transaction's test hook (outdir.Options.Step);
+	// wrap, when set, wraps each table's writer (tests cancel inside a
+	// table with it).
 	commitStep func(entry string) error
+	wrap       func(table string, w engine.Writer) engine.Writer
 	// Upload, when set, delivers the tables straight to Storage when
 	// parameters.upload is configured (see DirectUpload). Without it
 	// configured upload parameters are reported as not applied.
@@ -217,6 +220,9 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker *input.Masker
 			return nil, err
 		}
 		writers[t.ID()] = w
+		if o.wrap != nil {
+			return o.wrap(t.ID(), w), nil
+		}
 		return w, nil
 	}
 	progress := func(ev engine.Event) {

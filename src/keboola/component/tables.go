@@ -158,6 +158,71 @@ func (w *TableWriter) WriteBlock(b *column.Block) error {
 	return nil
 }
 
+// EncodeBlock appends the CSV lines of b to dst. The engine calls it in
+// its workers, concurrently (engine.Encoder); the encoding is the same
+// for a single file and for the slices of a sliced table.
+func (w *TableWriter) EncodeBlock(b *column.Block, dst []byte) ([]byte, error) {
+	return sink.EncodeCSV(dst, b, w.o.Fields)
+}
+
+// encodedWriter is a sink writer that takes blocks EncodeBlock encoded.
+type encodedWriter interface {
+	WriteEncoded(b *column.Block, p []byte) error
+}
+
+// WriteEncoded appends rows in row order, given their encoding p from
+// EncodeBlock. A block that straddles two slices is split and encoded
+// again by WriteBlock; the bytes are the same either way.
+func (w *TableWriter) WriteEncoded(b *column.Block, p []byte) error {
+	if w.err != nil {
+		return w.err
+	}
+	if w.done {
+		return errors.New("write after commit or abort")
+	}
+	if b.Rows == 0 {
+		return nil
+	}
+	if !w.decided {
+		if err := w.decide(b); err != nil {
+			return w.fail(err)
+		}
+	}
+	if !w.sliced {
+		ew, ok := w.single.(encodedWriter)
+		if !ok {
+			return w.WriteBlock(b)
+		}
+		if err := ew.WriteEncoded(b, p); err != nil {
+			return w.fail(err)
+		}
+		w.rows += int64(b.Rows)
+		return nil
+	}
+	if w.cur == nil {
+		if err := w.openSlice(); err != nil {
+			return w.fail(err)
+		}
+	}
+	ew, ok := w.cur.(encodedWriter)
+	if !ok || w.curRows+int64(b.Rows) > w.sliceRows {
+		return w.WriteBlock(b)
+	}
+	if err := ew.WriteEncoded(b, p); err != nil {
+		return w.fail(err)
+	}
+	w.curRows += int64(b.Rows)
+	w.rows += int64(b.Rows)
+	if w.curRows == w.sliceRows {
+		err := w.cur.Commit()
+		w.cur = nil
+		if err != nil {
+			return w.fail(err)
+		}
+	}
+	return nil
+}
+
 // view returns rows [off, off+n) of b as a block that shares b's storage.
 func (w *TableWriter) view(b *column.Block, off, n int) *column.Block {
 	for i, v := range b.Cols {
