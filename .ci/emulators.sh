@@ -45,9 +45,22 @@ pick_version() {
 	fi
 }
 
+# install_node installs Debian's Node.js and npm when they are missing (CI
+# runs in a plain Debian Go image).
+install_node() {
+	if command -v node >/dev/null && command -v npm >/dev/null; then
+		return
+	fi
+	command -v apt-get >/dev/null || { echo "emulators: node and npm are not installed" >&2; exit 1; }
+	local sudo=""
+	if [[ "$(id -u)" != 0 ]]; then sudo=sudo; fi
+	echo "emulators: installing nodejs and npm with apt-get" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	$sudo apt-get update -qq >&2
+	$sudo apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+}
+
 start() {
-	command -v node >/dev/null || { echo "emulators: node is not installed" >&2; exit 1; }
-	command -v npm >/dev/null || { echo "emulators: npm is not installed" >&2; exit 1; }
 	mkdir -p "$dir"
 	if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
 		echo "emulators: azurite already running (pid $(cat "$pidfile"))" >&2
@@ -61,6 +74,7 @@ start() {
 	fi
 	local bin="$dir/node_modules/.bin/azurite-blob"
 	if [[ ! -x "$bin" ]]; then
+		install_node
 		local v
 		v="$(pick_version)"
 		echo "emulators: installing azurite@$v into $dir" >&2
