@@ -19,8 +19,7 @@ type Endpoints struct {
 	S3 string
 	// GCS is the JSON API base, such as "http://127.0.0.1:4443/storage/v1/".
 	GCS string
-	// HTTPClient, when set, is used for S3 and Azure uploads (GCS always
-	// uses its own client so that the bearer token is attached).
+	// HTTPClient, when set, is used for S3, Azure and GCS uploads.
 	HTTPClient *http.Client
 }
 
