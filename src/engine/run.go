@@ -93,7 +93,6 @@ type worker struct {
 	rand   *rng.Rand
 	raw    []*column.Vector
 	parent []int64
-	block  *column.Block
 	done   []bool
 	// beh is the behaviour state of the block (facts with behaviour).
 	beh *apply.Block

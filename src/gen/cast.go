@@ -141,15 +141,6 @@ func newPool(values []any, t column.Type) (*pool, error) {
 
 func (p *pool) len() int { return len(p.null) }
 
-func (p *pool) hasNull() bool {
-	for _, n := range p.null {
-		if n {
-			return true
-		}
-	}
-	return false
-}
-
 // put writes pool value k into row i of out (already reset to p.typ).
 func (p *pool) put(out *column.Vector, i, k int) {
 	if p.null[k] {

@@ -347,9 +347,6 @@ func tableEffectTS(parent *Table, e *dsl.EffectArgs) string {
 	return ""
 }
 
-// TableEffectTS is exported for the engine: see tableEffectTS.
-func TableEffectTS(parent *Table, e *dsl.EffectArgs) string { return tableEffectTS(parent, e) }
-
 // columnOrder sorts columns topologically by their reads, keeping
 // declaration order where free.
 func columnOrder(t *Table) ([]int, *input.Problem) {

@@ -366,18 +366,17 @@ func bound(p *float64) string {
 // patternCheck requires the canonical text of every value to match a
 // regular expression in full (RE2 syntax, anchored at both ends).
 type patternCheck struct {
-	t        *tableState
-	j        int
-	name     string
-	src      string
-	re       *regexp.Regexp
-	err      error
-	checked  int64
-	bad      int64
-	samples  []string
-	cache    map[string]bool
-	buf      []byte
-	disabled bool
+	t       *tableState
+	j       int
+	name    string
+	src     string
+	re      *regexp.Regexp
+	err     error
+	checked int64
+	bad     int64
+	samples []string
+	cache   map[string]bool
+	buf     []byte
 }
 
 func (v *Validator) addPattern(attr, re string) {

@@ -100,10 +100,7 @@ func (r *Report) view() htmlView {
 					ht.Charts = append(ht.Charts, htmlChart{title, profileSVG(d.labels, d.obs, exp)})
 				}
 				if len(c.Daily) > 1 {
-					var wins []EffectWindow
-					for _, w := range t.Windows {
-						wins = append(wins, w)
-					}
+					wins := append([]EffectWindow(nil), t.Windows...)
 					title := c.Name + " — rows per day"
 					if len(wins) > 0 {
 						title += " (shaded: effect windows)"
