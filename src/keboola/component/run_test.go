@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -341,10 +342,11 @@ func TestRunForwardedTokenNeverUploads(t *testing.T) {
 	}
 }
 
-// fakeStorage answers tokens/verify and dev-branches; it fails the test
-// on any other request (nothing may be written).
-func fakeStorage(t *testing.T, project string, branches map[string]bool) *httptest.Server {
+// fakeStorage answers tokens/verify and dev-branches; any other request
+// is refused and recorded in others.
+func fakeStorage(t *testing.T, project string, branches map[string]bool, others *[]string) *httptest.Server {
 	t.Helper()
+	var mu sync.Mutex
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.URL.Path == "/v2/storage/tokens/verify":
@@ -359,7 +361,9 @@ func fakeStorage(t *testing.T, project string, branches map[string]bool) *httpte
 			}
 			fmt.Fprintf(w, `{"id": %s, "name": "br-%s", "isDefault": %t}`, id, id, def)
 		default:
-			t.Errorf("unexpected request %s %s", r.Method, r.URL.Path)
+			mu.Lock()
+			*others = append(*others, r.Method+" "+r.URL.Path)
+			mu.Unlock()
 			w.WriteHeader(http.StatusForbidden)
 			fmt.Fprint(w, `{"error": "unexpected"}`)
 		}
@@ -369,7 +373,8 @@ func fakeStorage(t *testing.T, project string, branches map[string]bool) *httpte
 }
 
 func TestRunUploadRefusedInDevelopmentBranch(t *testing.T) {
-	srv := fakeStorage(t, "77", map[string]bool{"100": true, "200": false})
+	var others []string
+	srv := fakeStorage(t, "77", map[string]bool{"100": true, "200": false}, &others)
 	host := strings.TrimPrefix(srv.URL, "http://")
 	for _, tt := range []struct {
 		name, branch, project, want string
@@ -389,7 +394,21 @@ func TestRunUploadRefusedInDevelopmentBranch(t *testing.T) {
 			if ExitCode(err) != ExitUserError || stderr != "" {
 				t.Errorf("exit code %d, stderr %q", ExitCode(err), stderr)
 			}
+			if len(others) > 0 {
+				t.Errorf("requests after the refusal: %v", others)
+			}
 		})
+	}
+	// In the default branch the upload goes on: the next request is for
+	// the destination bucket (refused by the fake server).
+	dir := dataDir(t, `{"parameters": {"schema": `+tinySchema+`, "upload": {"url": "`+srv.URL+`", "#storage_token": "tok-123456"}}}`, "")
+	env := map[string]string{"KBC_RUNID": "1", "KBC_COMPONENTID": "x.datagen", "KBC_BRANCHID": "100",
+		"KBC_PROJECTID": "77", "KBC_STACKID": host}
+	if _, _, _, err := runIn(t, dir, env, Options{Upload: DirectUpload}); err == nil || strings.Contains(err.Error(), "branch") {
+		t.Errorf("default branch: %v", err)
+	}
+	if len(others) == 0 || !strings.HasPrefix(others[0], "GET /v2/storage/buckets/") {
+		t.Errorf("default branch: requests after the check %v", others)
 	}
 }
 
