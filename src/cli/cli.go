@@ -154,6 +154,7 @@ when SIGINT, SIGTERM or SIGHUP cancelled a command that writes.`,
 		newRunCmd(e),
 		newFakerCmd(e),
 		newPreviewCmd(e),
+		newSchemaCmd(e),
 	)
 	root.SetHelpCommand(newHelpCmd())
 	root.InitDefaultHelpCmd()

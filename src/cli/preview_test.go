@@ -2,6 +2,8 @@ package cli
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -52,5 +54,29 @@ func TestPreviewMistakes(t *testing.T) {
 		if code != 1 || !strings.Contains(stderr, tc.want) {
 			t.Errorf("%v: exit %d, stderr %q; want 1 and %q", tc.args, code, stderr, tc.want)
 		}
+	}
+}
+
+func TestSchemaCommand(t *testing.T) {
+	stdout, stderr, code := datagen(t, "schema")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	want, err := os.ReadFile("../../schema/datagen.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stdout != string(want) {
+		t.Error("datagen schema differs from schema/datagen.schema.json")
+	}
+	out := filepath.Join(t.TempDir(), "s.json")
+	if _, stderr, code := datagen(t, "schema", "-o", out); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if got, _ := os.ReadFile(out); string(got) != string(want) {
+		t.Error("datagen schema -o wrote something else")
+	}
+	if _, _, code := datagen(t, "schema", "extra"); code != 1 {
+		t.Errorf("extra argument: exit %d, want 1", code)
 	}
 }

@@ -57,11 +57,17 @@ func findProblem(ps []Problem, path, substr string) (Problem, bool) {
 	return Problem{}, false
 }
 
-func TestBadSchemas(t *testing.T) {
-	cases := []struct {
-		name, path, msg string
-		edit            edit
-	}{
+// badCase is an edit of the base schema that the decoder rejects with
+// the message msg at path.
+type badCase struct {
+	name, path, msg string
+	edit            edit
+}
+
+// badSchemaCases are the bad-schema cases, shared with the agreement test
+// of the JSON Schema (jsonschema_test.go).
+func badSchemaCases() []badCase {
+	return []badCase{
 		{"version as number", "version", "expected a string, got number 1", setTo("version", `1`)},
 		{"unsupported version", "version", `unsupported version "2.0"`, setTo("version", `"2.0"`)},
 		{"missing metadata", "", `missing required key "metadata"`, remove("metadata")},
@@ -231,6 +237,10 @@ func TestBadSchemas(t *testing.T) {
 		{"nodes not an array", "nodes", "expected an array, got an object", setTo("nodes", `{}`)},
 		{"behaviour block not an object", pUser + ".segment_behavior", "expected an object, got an array", setTo(jUser+".segment_behavior", `[1]`)},
 	}
+}
+
+func TestBadSchemas(t *testing.T) {
+	cases := badSchemaCases()
 	if len(cases) < 40 {
 		t.Fatalf("only %d cases", len(cases))
 	}

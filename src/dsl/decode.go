@@ -30,7 +30,7 @@ func Parse(data []byte, opts Options) (*Schema, []Problem, error) {
 		return nil, warns, errs
 	}
 	d.applyDrops(s)
-	rememberHash(s, canonicalHash(root))
+	rememberHash(s, canonicalHash(withoutMember(root, JSONSchemaKey)))
 	return s, warns, nil
 }
 
@@ -48,7 +48,10 @@ func Load(path string, opts Options) (*Schema, []Problem, error) {
 }
 
 var (
-	topKeys       = []string{"version", "metadata", "timeframe", "nodes", "constraints", "targets", "dag"}
+	topKeys = []string{"version", "metadata", "timeframe", "nodes", "constraints", "targets", "dag"}
+	// documentKeys are the keys of the document object: the language's
+	// and the editor's "$schema".
+	documentKeys  = append(slices.Clone(topKeys), JSONSchemaKey)
 	timeframeKeys = []string{"start", "end", "freq"}
 	nodeKeys      = []string{"id", "kind", "pk", "description", "rows", "parents", "fanout", "columns", "modifiers",
 		"segment_behavior", "vintage_behavior", "stage_config", "state_transition_model", "metadata"}
@@ -65,7 +68,10 @@ func (d *decoder) schema(root *input.Value) *Schema {
 		d.Errorf("", "", "the document must be a JSON object, got %s", root.Describe())
 		return s
 	}
-	o := d.Object(root, "", topKeys...)
+	o := d.Object(root, "", documentKeys...)
+	if v := o.Get(JSONSchemaKey); v != nil {
+		d.Str(v, JSONSchemaKey)
+	}
 
 	if v := o.Required("version"); v != nil {
 		if v.Kind == input.NumberKind {

@@ -63,6 +63,17 @@ func CanonicalJSON(data []byte) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// withoutMember returns object v without its member k (v itself when it
+// has none), so that the editor's "$schema" does not enter the hash.
+func withoutMember(v *input.Value, k string) *input.Value {
+	if v.Get(k) == nil {
+		return v
+	}
+	c := *v
+	c.Obj = slices.DeleteFunc(slices.Clone(v.Obj), func(m input.Member) bool { return m.Key == k })
+	return &c
+}
+
 func canonicalHash(root *input.Value) string {
 	var buf bytes.Buffer
 	writeCanonical(&buf, root)
