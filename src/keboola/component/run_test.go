@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -449,5 +450,45 @@ func TestRunDestinationBucket(t *testing.T) {
 				t.Errorf("fallback warning %v:\n%s", got, stdout)
 			}
 		})
+	}
+}
+
+// TestRunFormDefaults runs the configuration a new configuration gets from
+// the form: testdata/form-defaults.json is what React JSON Schema Form
+// builds from configSchema.json's defaults (tools/formdefaults). An object
+// field with a default but neither properties nor additionalProperties
+// comes out of that form as {}; the schema field must keep its default.
+func TestRunFormDefaults(t *testing.T) {
+	saved, err := os.ReadFile(filepath.Join("testdata", "form-defaults.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Parameters struct {
+			Schema json.RawMessage `json:"schema"`
+		} `json:"parameters"`
+	}
+	var form struct {
+		Properties struct {
+			Schema struct {
+				Default json.RawMessage `json:"default"`
+			} `json:"schema"`
+		} `json:"properties"`
+	}
+	readJSON(t, filepath.Join("testdata", "form-defaults.json"), &got)
+	readJSON(t, repoFile("component_config", "configSchema.json"), &form)
+	var a, b any
+	_ = json.Unmarshal(got.Parameters.Schema, &a)
+	_ = json.Unmarshal(form.Properties.Schema.Default, &b)
+	if !reflect.DeepEqual(a, b) {
+		t.Fatal("testdata/form-defaults.json is stale or the form drops the schema's default: regenerate it with tools/formdefaults")
+	}
+	dir := dataDir(t, string(saved), "")
+	sum, _, stderr, err := runIn(t, dir, map[string]string{"KBC_TOKEN": "fwd-token-1"}, Options{})
+	if err != nil {
+		t.Fatalf("the form's defaults do not run: %v", err)
+	}
+	if len(sum.Tables) != 2 || sum.Tables[0].Rows != 1000 || stderr != "" {
+		t.Errorf("tables %+v, stderr %q", sum.Tables, stderr)
 	}
 }
