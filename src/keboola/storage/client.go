@@ -18,13 +18,12 @@ import (
 	"time"
 
 	"github.com/sirupsen/logrus"
+
+	"datagen/src/input"
 )
 
 // TokenHeader is the header that carries the Storage API token.
 const TokenHeader = "X-StorageApi-Token"
-
-// hidden replaces secrets in messages.
-const hidden = "[hidden]"
 
 // RetryPolicy bounds how a request is retried after a transient failure.
 type RetryPolicy struct {
@@ -185,12 +184,10 @@ func ParseURL(rawURL string) (*url.URL, error) {
 // URL returns the base URL of the stack, e.g. "https://connection.keboola.com".
 func (c *Client) URL() string { return c.base.String() }
 
-// Redact replaces every occurrence of the client's token in s.
+// Redact replaces every occurrence of the client's token in s (see
+// input.Masker).
 func (c *Client) Redact(s string) string {
-	if c.token == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, c.token, hidden)
+	return input.NewMasker(c.token).Mask(s)
 }
 
 // safety says when a request may be sent again after a failure.
