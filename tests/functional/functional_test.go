@@ -41,6 +41,7 @@ import (
 	"testing"
 
 	"datagen/src/cli"
+	"datagen/src/input"
 )
 
 var update = flag.Bool("update", false, "rewrite expected/data/out of every case from the actual output")
@@ -166,29 +167,11 @@ func secrets(t *testing.T, path string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var v any
-	if json.Unmarshal(b, &v) != nil {
+	v, err := input.Parse(b)
+	if err != nil {
 		return nil
 	}
-	var out []string
-	var walk func(any)
-	walk = func(v any) {
-		switch x := v.(type) {
-		case map[string]any:
-			for k, e := range x {
-				if s, ok := e.(string); ok && strings.HasPrefix(k, "#") && s != "" {
-					out = append(out, s)
-				}
-				walk(e)
-			}
-		case []any:
-			for _, e := range x {
-				walk(e)
-			}
-		}
-	}
-	walk(v)
-	return out
+	return input.Secrets(v)
 }
 
 // listFiles returns the regular files under root, relative, sorted,

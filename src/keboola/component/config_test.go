@@ -84,6 +84,27 @@ func TestParseConfigAllParameters(t *testing.T) {
 	}
 }
 
+// TestParseConfigEmptyArrays reads a configuration as the platform writes
+// it: every nested empty object is an empty array.
+func TestParseConfigEmptyArrays(t *testing.T) {
+	c, err := ParseConfig([]byte(`{"storage": {}, "image_parameters": [], "parameters": {"schema": ` + tinySchema + `,
+	  "destination": [], "output": [], "validation": [], "upload": []}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := ParseConfig(config(`{"schema": ` + tinySchema + `}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(c.Parameters, plain.Parameters) {
+		t.Errorf("empty arrays as sections\ngot:  %+v\nwant: %+v", c.Parameters, plain.Parameters)
+	}
+	_, err = ParseConfig([]byte(`{"parameters": {"schema": {}, "destination": [1]}}`))
+	if err == nil || !strings.Contains(err.Error(), "parameters.destination: expected an object, got an array") {
+		t.Errorf("a non-empty array: %v", err)
+	}
+}
+
 func TestParseConfigProblems(t *testing.T) {
 	tests := []struct {
 		name   string
