@@ -21,14 +21,22 @@ func (v *Validator) planChecks() {
 		case len(pk) == 1:
 			v.add(v.newUnique(t, t.colIndex(pk[0]), t.id+".pk_unique", true))
 		case len(pk) > 1:
-			v.add(v.newCompositeKey(t, v.name(t.id+".pk_unique")))
+			v.add(v.newCompositeKey(t))
 		}
 		for _, pid := range t.node.Parents {
 			p := v.byID[pid]
 			if p == nil {
 				continue
 			}
-			for _, l := range v.parentLinks(t, p) {
+			links := v.parentLinks(t, p)
+			if len(p.node.PK) > 1 && len(links) == len(p.node.PK) {
+				if pk := v.compositeKeyOf(p); pk != nil {
+					// The child copies the whole key: check the tuples.
+					v.add(newTupleMember(t, links, pk, v.name(fmt.Sprintf("%s.fk_%s.integrity", t.id, pid))))
+					continue
+				}
+			}
+			for _, l := range links {
 				name := fmt.Sprintf("%s.fk_%s.integrity", t.id, pid)
 				if len(p.node.PK) > 1 {
 					name = fmt.Sprintf("%s.fk_%s.%s.integrity", t.id, pid, p.cols[l.pj].spec.Name)

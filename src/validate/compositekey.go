@@ -42,23 +42,69 @@ type compositeKeyCheck struct {
 	buf, part  []byte
 }
 
-func (v *Validator) newCompositeKey(t *tableState, name string) checker {
-	c := &compositeKeyCheck{t: t, name: name, set: newHashKeySet(), partNulls: make([]int64, len(t.node.PK)),
-		partEmpty: make([]int64, len(t.node.PK))}
+// newCompositeKey returns the check of t's composite primary key
+// (<t>.pk_unique), or a failed result when a key column is not in the
+// schema.
+func (v *Validator) newCompositeKey(t *tableState) checker {
+	if c := v.compositeKeyOf(t); c != nil {
+		return c
+	}
 	var missing []string
+	for _, k := range t.node.PK {
+		if t.colIndex(k) < 0 {
+			missing = append(missing, k)
+		}
+	}
+	return fixed(newResult(Structural, true, t.id, v.name(t.id+".pk_exists"), false, nil,
+		"primary key column(s) %s are not columns of %q", strings.Join(missing, ", "), t.id))
+}
+
+// compositeKeyOf returns the (shared) composite key check of t, creating
+// and registering it as a feeder of t the first time; nil when t's key is
+// not composite or names a column the schema lacks.
+func (v *Validator) compositeKeyOf(t *tableState) *compositeKeyCheck {
+	if c, ok := v.compKeys[t.id]; ok {
+		return c
+	}
+	if len(t.node.PK) < 2 {
+		return nil
+	}
+	c := &compositeKeyCheck{t: t, set: newHashKeySet(), partNulls: make([]int64, len(t.node.PK)),
+		partEmpty: make([]int64, len(t.node.PK))}
 	for _, k := range t.node.PK {
 		j := t.colIndex(k)
 		if j < 0 {
-			missing = append(missing, k)
+			c = nil
+			break
 		}
 		c.cols = append(c.cols, j)
 	}
-	if len(missing) > 0 {
-		return fixed(newResult(Structural, true, t.id, v.name(t.id+".pk_exists"), false, nil,
-			"primary key column(s) %s are not columns of %q", strings.Join(missing, ", "), t.id))
+	if v.compKeys == nil {
+		v.compKeys = map[string]*compositeKeyCheck{}
 	}
-	t.feeders = append(t.feeders, c)
+	v.compKeys[t.id] = c
+	if c != nil {
+		c.name = v.name(t.id + ".pk_unique")
+		t.feeders = append(t.feeders, c)
+	}
 	return c
+}
+
+// appendTuple appends the key of row i formed by the columns cols of b:
+// each part's canonical text prefixed by its length. It reports false
+// when a part is null. part is scratch space.
+func appendTuple(dst []byte, part *[]byte, b *blockView, cols []int, i int) ([]byte, bool) {
+	for _, j := range cols {
+		vec := b.cols[j]
+		if vec.IsNull(i) {
+			return dst, false
+		}
+		*part = appendCanonical((*part)[:0], vec, i)
+		dst = strconv.AppendInt(dst, int64(len(*part)), 10)
+		dst = append(dst, ':')
+		dst = append(dst, *part...)
+	}
+	return dst, true
 }
 
 func (c *compositeKeyCheck) feed(b *blockView) {
@@ -69,7 +115,6 @@ func (c *compositeKeyCheck) feed(b *blockView) {
 	}
 	for i := 0; i < b.rows; i++ {
 		c.rows++
-		c.buf = c.buf[:0]
 		null, empty := false, false
 		for p, j := range c.cols {
 			vec := b.cols[j]
@@ -82,15 +127,12 @@ func (c *compositeKeyCheck) feed(b *blockView) {
 				c.partEmpty[p]++
 				empty = true
 			}
-			c.part = appendCanonical(c.part[:0], vec, i)
-			c.buf = strconv.AppendInt(c.buf, int64(len(c.part)), 10)
-			c.buf = append(c.buf, ':')
-			c.buf = append(c.buf, c.part...)
 		}
 		if null {
 			c.nulls++
 			continue
 		}
+		c.buf, _ = appendTuple(c.buf[:0], &c.part, b, c.cols, i)
 		if empty {
 			c.empties++
 		}
@@ -149,4 +191,115 @@ func (c *compositeKeyCheck) perPart(counts []int64) string {
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// tupleMember checks that every key a child copies from a parent with a
+// composite key (one lookup per key part) is a key of the parent: the
+// tuple, not each part on its own. Rows with a null part are skipped.
+type tupleMember struct {
+	src      *tableState
+	cols     []int // the child's columns, in the parent's key order
+	pk       *compositeKeyCheck
+	name     string
+	checked  int64
+	nulls    int64
+	invalid  int64
+	samples  []string
+	deferred map[uint64]int64 // tuples seen before the parent was complete
+	defText  map[uint64]string
+	buf      []byte
+	part     []byte
+}
+
+func newTupleMember(t *tableState, links []keyLink, pk *compositeKeyCheck, name string) *tupleMember {
+	m := &tupleMember{src: t, pk: pk, name: name}
+	for _, l := range links {
+		m.cols = append(m.cols, l.j)
+	}
+	t.feeders = append(t.feeders, m)
+	return m
+}
+
+func (m *tupleMember) feed(b *blockView) {
+	for _, j := range m.cols {
+		if b.cols[j] == nil {
+			return
+		}
+	}
+	now := m.pk.t.sealed
+	for i := 0; i < b.rows; i++ {
+		var ok bool
+		m.buf, ok = appendTuple(m.buf[:0], &m.part, b, m.cols, i)
+		if !ok {
+			m.nulls++
+			continue
+		}
+		m.checked++
+		k := xxhash.Sum64(m.buf)
+		switch {
+		case now && !m.pk.set.Has(int64(k)):
+			m.bad(1, func() string { return m.tuple(b, i) })
+		case !now:
+			if m.deferred == nil {
+				m.deferred, m.defText = map[uint64]int64{}, map[uint64]string{}
+			}
+			m.deferred[k]++
+			if _, seen := m.defText[k]; !seen && len(m.defText) < 1000 {
+				m.defText[k] = m.tuple(b, i)
+			}
+		}
+	}
+}
+
+func (m *tupleMember) bad(rows int64, text func() string) {
+	m.invalid += rows
+	if len(m.samples) < 5 {
+		m.samples = append(m.samples, text())
+	}
+}
+
+// tuple renders row i's copied key as "(1, 2)".
+func (m *tupleMember) tuple(b *blockView, i int) string {
+	parts := make([]string, len(m.cols))
+	for p, j := range m.cols {
+		parts[p] = string(appendCanonical(nil, b.cols[j], i))
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
+}
+
+func (m *tupleMember) results(*Validator) []Result {
+	t, p := m.src, m.pk.t
+	if !t.present {
+		return nil
+	}
+	for _, j := range m.cols {
+		if msg := t.unavailable(j); msg != "" {
+			return []Result{newResult(Structural, true, t.id, m.name, false, nil, "%s", msg)}
+		}
+	}
+	for _, j := range m.pk.cols {
+		if msg := p.unavailable(j); msg != "" {
+			return []Result{newResult(Structural, true, t.id, m.name, false, nil, "target: %s", msg)}
+		}
+	}
+	for k, n := range m.deferred {
+		if !m.pk.set.Has(int64(k)) {
+			m.bad(n, func() string { return m.defText[k] })
+		}
+	}
+	m.deferred, m.defText = nil, nil
+	names := make([]string, len(m.cols))
+	for i, j := range m.cols {
+		names[i] = t.cols[j].spec.Name
+	}
+	src := t.id + ".(" + strings.Join(names, ", ") + ")"
+	tgt := p.id + ".(" + strings.Join(p.node.PK, ", ") + ")"
+	d := map[string]any{"total_rows": t.rows, "checked_rows": m.checked, "null_count": m.nulls,
+		"valid_rows": m.checked - m.invalid, "invalid_rows": m.invalid, "sample_invalid": nonNil(m.samples),
+		"target": tgt, "comparison": keyText.String()}
+	if m.invalid == 0 {
+		return []Result{newResult(Structural, true, t.id, m.name, true, d, "every foreign key value of %s occurs in %s (%d rows)", src, tgt, m.checked)}
+	}
+	return []Result{newResult(Structural, true, t.id, m.name, false, d, "%d of %d rows of %s (e.g. %s) do not occur in %s",
+		m.invalid, m.checked, src, strings.Join(m.samples, ", "), tgt)}
 }

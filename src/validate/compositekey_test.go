@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
@@ -30,6 +31,14 @@ const compositeSchema = `{
        {"name": "shipment_id", "type": "int", "generator": {"sequence": {}}},
        {"name": "order_id", "type": "int", "generator": {"lookup": {"from": "line.order_id"}}},
        {"name": "line_no", "type": "int", "generator": {"lookup": {"from": "line.line_no"}}}
+     ]},
+    {"id": "delivery", "kind": "fact", "parents": ["line"], "pk": "delivery_id",
+     "fanout": {"distribution": "uniform", "min": 1, "max": 1},
+     "columns": [
+       {"name": "delivery_id", "type": "int", "generator": {"sequence": {}}},
+       {"name": "line", "type": "int", "generator": {"lookup": {"from": "line.line_no"}}},
+       {"name": "order", "type": "int", "generator": {"lookup": {"from": "line.order_id"}}},
+       {"name": "item", "type": "string", "generator": {"lookup": {"from": "line.sku"}}}
      ]}
   ],
   "constraints": {}
@@ -53,6 +62,18 @@ func TestCompositeKeyPasses(t *testing.T) {
 	for _, n := range []string{"shipment.fk_line.order_id.integrity", "shipment.fk_line.line_no.integrity"} {
 		if r := result(t, rep, n); !r.Passed || r.Details["checked_rows"].(int64) == 0 {
 			t.Errorf("%s: passed %v, %v", n, r.Passed, r.Details)
+		}
+	}
+	// delivery copies the whole key (in another column order): one check
+	// of the tuples.
+	r = result(t, rep, "delivery.fk_line.integrity")
+	if !r.Passed || !r.Hard || r.Details["checked_rows"].(int64) != rows ||
+		r.Message != "every foreign key value of delivery.(order, item, line) occurs in line.(order_id, sku, line_no) ("+strconv.FormatInt(rows, 10)+" rows)" {
+		t.Errorf("delivery.fk_line.integrity: passed %v %q %v", r.Passed, r.Message, r.Details)
+	}
+	for _, res := range rep.Results {
+		if strings.HasPrefix(res.Name, "delivery.fk_line.") && res.Name != "delivery.fk_line.integrity" {
+			t.Errorf("per-part check %s for a child that copies the whole key", res.Name)
 		}
 	}
 	// The part shipment does not copy (sku) is named in the recommendations.
@@ -134,5 +155,43 @@ func TestSingleStringKeyWithEmptyValue(t *testing.T) {
 	}
 	if r.Details["empty_count"].(int64) != 1 {
 		t.Errorf("details %v", r.Details)
+	}
+}
+
+// TestCompositeForeignKeyComparesTuples breaks one delivery row so that
+// each part still occurs in the parent but the tuple does not.
+func TestCompositeForeignKeyComparesTuples(t *testing.T) {
+	s := parseSchema(t, compositeSchema)
+	d := generate(t, s, 3)
+	del := d["delivery"]
+	lines := d["line"]
+	// A line number that exists, with an order it does not belong to.
+	ln, ord := lines.col("line_no").Ints, lines.col("order_id").Ints
+	var other int64 = -1
+	for i := range ord {
+		if ord[i] != ord[0] {
+			other = ord[i]
+			break
+		}
+	}
+	if other < 0 {
+		t.Fatal("every line belongs to one order")
+	}
+	row := -1
+	for i, v := range del.col("line").Ints {
+		if v == ln[0] {
+			row = i
+		}
+	}
+	if row < 0 {
+		t.Fatal("no delivery of line 0")
+	}
+	del.col("order").Ints[row] = other
+	rep := feed(t, s, d)
+	r := result(t, rep, "delivery.fk_line.integrity")
+	want := fmt.Sprintf("1 of %d rows of delivery.(order, item, line) (e.g. (%d, %s, %d)) do not occur in line.(order_id, sku, line_no)",
+		del.rows(), other, del.col("item").Strs[row], ln[0])
+	if r.Passed || !r.Hard || r.Message != want {
+		t.Errorf("passed %v hard %v\ngot:  %s\nwant: %s", r.Passed, r.Hard, r.Message, want)
 	}
 }

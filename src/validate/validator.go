@@ -67,9 +67,12 @@ type Validator struct {
 	// members shares one membership check among the foreign keys that
 	// compare the same two columns.
 	members map[[4]any]*memberCheck
-	mu      sync.Mutex
-	start   time.Time
-	done    bool
+	// compKeys holds the composite primary key check of each table that
+	// has one, shared with the children that copy the whole key.
+	compKeys map[string]*compositeKeyCheck
+	mu       sync.Mutex
+	start    time.Time
+	done     bool
 }
 
 // checker produces the results of one or more checks at Finish.
