@@ -273,7 +273,7 @@ func (b *schemaBuilder) node() js {
 
 func (b *schemaBuilder) customMetadata(what string) js {
 	return b.def("CustomMetadata", js{
-		"description": "Custom metadata of the " + what + " or column, written into its manifest and Keboola Storage metadata: string values, keys of letters, digits, '.', '_' and '-' (not KBC.* or datagen.* keys that Keboola or datagen write). [] is read as {}.",
+		"description": "Custom metadata of the " + what + " or column, written into its manifest and Keboola Storage metadata: string values, keys of 1 to 255 letters, digits, '.', '_' and '-', except the keys Keboola or datagen write themselves (KBC.description, KBC.datatype.*, KBC.createdBy.*, KBC.lastUpdatedBy.*, datagen.*; compared case-insensitively). [] is read as {}.",
 		"anyOf": []any{
 			js{"type": "object", "propertyNames": js{"pattern": `^[A-Za-z0-9._-]{1,255}$`}, "additionalProperties": js{"type": "string"}},
 			js{"type": "array", "maxItems": 0},
