@@ -99,7 +99,7 @@ func AddUnits(t int64, k int64, u Unit) int64 {
 	return c.addMonths(k * int64(u.months()))
 }
 
-const usPerDay = 86400e6
+const usPerDay = civil.MicrosPerDay
 
 // calDate is an instant split into its UTC calendar date and time of day.
 type calDate struct{ y, m, d, tod int64 }

@@ -28,10 +28,10 @@ func CeilDiv(a, b int64) int64 {
 
 // Day returns the day since 1970-01-01 that holds instant us
 // (microseconds since the epoch, UTC).
-func Day(us int64) int64 { return FloorDiv(us, 86_400_000_000) }
+func Day(us int64) int64 { return FloorDiv(us, MicrosPerDay) }
 
 // Hour returns the UTC hour of day (0–23) of instant us.
-func Hour(us int64) int { return int(FloorMod(us, 86_400_000_000) / 3_600_000_000) }
+func Hour(us int64) int { return int(FloorMod(us, MicrosPerDay) / MicrosPerHour) }
 
 // Month returns the month (1–12) of day z since 1970-01-01.
 func Month(z int64) int {

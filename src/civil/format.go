@@ -2,8 +2,14 @@ package civil
 
 import "time"
 
-// MicrosPerDay is the number of microseconds in a day.
-const MicrosPerDay = 86_400_000_000
+// Microseconds per unit of time (no leap seconds).
+const (
+	MicrosPerSecond = 1_000_000
+	MicrosPerMinute = 60 * MicrosPerSecond
+	MicrosPerHour   = 60 * MicrosPerMinute
+	MicrosPerDay    = 24 * MicrosPerHour
+	MicrosPerWeek   = 7 * MicrosPerDay
+)
 
 // Time layouts for the instants outside the fast path (before 0000-03-01
 // or after 9999-12-31).

@@ -92,6 +92,10 @@ func (k Key) Fork(row int64, n uint64) Key { return Key(k.At(row, n)) }
 // same variant of an identity share its stream.
 func (k Key) Variant(i int) Key { return k ^ Key(i)*0x9e3779b97f4a7c15 }
 
+// Mix64 is the SplitMix64 finaliser: a bijective, well-avalanched mix of
+// a 64-bit integer, for hashing values as well as for drawing.
+func Mix64(x uint64) uint64 { return mix64(x) }
+
 // mix64 is the SplitMix64 finaliser: a bijective, well-avalanched mix.
 func mix64(x uint64) uint64 {
 	x ^= x >> 30

@@ -7,6 +7,7 @@ import (
 	"datagen/src/civil"
 	"datagen/src/column"
 	"datagen/src/dsl"
+	"datagen/src/rng"
 )
 
 // colState collects the statistics of one column.
@@ -104,7 +105,7 @@ func (c *colState) feed(v *column.Vector, start int64, rows int) {
 			c.mom.add(f)
 			c.hist.add(f)
 			c.samp.add(start+int64(i), f)
-			c.dist.add(mix64(uint64(x)))
+			c.dist.add(rng.Mix64(uint64(x)))
 			if c.top != nil {
 				c.buf = strconv.AppendInt(c.buf[:0], x, 10)
 				c.top.add(string(c.buf))
@@ -177,7 +178,7 @@ func (c *colState) feed(v *column.Vector, start int64, rows int) {
 				c.tmin, c.tmax = min(c.tmin, x), max(c.tmax, x)
 			}
 			c.count++
-			c.dist.add(mix64(uint64(x)))
+			c.dist.add(rng.Mix64(uint64(x)))
 			c.prof.add(x)
 		}
 	}

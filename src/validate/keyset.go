@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/bits"
 
+	"datagen/src/rng"
+
 	"github.com/cespare/xxhash/v2"
 )
 
@@ -208,16 +210,6 @@ func (s *keySet) Bytes() int64 { return int64(len(s.bits)+len(s.slots)) * 8 }
 // hashString is the 64-bit key of a string value.
 func hashString(v string) uint64 { return xxhash.Sum64String(v) }
 
-// mix64 is the SplitMix64 finaliser: a bijective scramble of an integer.
-func mix64(x uint64) uint64 {
-	x ^= x >> 30
-	x *= 0xbf58476d1ce4e5b9
-	x ^= x >> 27
-	x *= 0x94d049bb133111eb
-	x ^= x >> 31
-	return x
-}
-
 // hashFloat is the key of a float value; -0 and +0 are one key and every
 // NaN is one key.
 func hashFloat(f float64) uint64 {
@@ -227,5 +219,5 @@ func hashFloat(f float64) uint64 {
 	if f != f {
 		return 0x7ff8000000000001
 	}
-	return mix64(math.Float64bits(f))
+	return rng.Mix64(math.Float64bits(f))
 }

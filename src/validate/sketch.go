@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"datagen/src/rng"
 )
 
 // hll is a HyperLogLog distinct-count sketch with 2^14 one-byte registers
@@ -265,7 +267,7 @@ func newSample(capacity int) *sample {
 
 func (s *sample) add(row int64, v float64) {
 	s.seen++
-	h := mix64(uint64(row) ^ 0x5851f42d4c957f2d)
+	h := rng.Mix64(uint64(row) ^ 0x5851f42d4c957f2d)
 	if h > s.thr {
 		return
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"datagen/src/gen/timegrid"
+	"datagen/src/rng"
 )
 
 func TestKeySetMatchesAMap(t *testing.T) {
@@ -67,8 +68,8 @@ func TestDistinctCounts(t *testing.T) {
 	for _, n := range []int{10, 60_000, 500_000} {
 		var d distinct
 		for i := 0; i < n; i++ {
-			d.add(mix64(uint64(i)))
-			d.add(mix64(uint64(i))) // duplicates do not count
+			d.add(rng.Mix64(uint64(i)))
+			d.add(rng.Mix64(uint64(i))) // duplicates do not count
 		}
 		got, exact := d.count()
 		if n <= distinctExactCap {

@@ -4,13 +4,12 @@ import (
 	"math"
 
 	"datagen/src/civil"
-	"datagen/src/column"
 	"datagen/src/gen/timegrid"
 )
 
 const (
-	usPerHour = 3_600_000_000
-	usPerDay  = column.MicrosPerDay
+	usPerHour = civil.MicrosPerHour
+	usPerDay  = civil.MicrosPerDay
 	cubeCells = 12 * 7 * 24
 	// maxDays bounds the per-day series of a time column (about 550 years).
 	maxDays = 200_000

@@ -10,10 +10,10 @@ import (
 
 // Microseconds per unit of the duration functions.
 const (
-	microsPerSecond = 1_000_000
-	microsPerMinute = 60 * microsPerSecond
-	microsPerHour   = 60 * microsPerMinute
-	microsPerWeek   = 7 * column.MicrosPerDay
+	microsPerSecond = civil.MicrosPerSecond
+	microsPerMinute = civil.MicrosPerMinute
+	microsPerHour   = civil.MicrosPerHour
+	microsPerWeek   = civil.MicrosPerWeek
 )
 
 // checker type-checks a syntax tree and builds the compiled nodes.
