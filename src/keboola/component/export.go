@@ -3,7 +3,6 @@ package component
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -11,11 +10,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/apache/arrow-go/v18/parquet/file"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/sirupsen/logrus"
 
 	"datagen/src/column"
@@ -24,10 +18,6 @@ import (
 	"datagen/src/outdir"
 	"datagen/src/plan"
 )
-
-// exportBatchRows is the number of rows read from Parquet at a time; it
-// bounds the memory of an export together with one row group's pages.
-const exportBatchRows = 64 << 10
 
 // ExportOptions configure Export.
 type ExportOptions struct {
@@ -203,15 +193,14 @@ func Export(ctx context.Context, o ExportOptions) (*Dataset, error) {
 
 // footerRunMetadata reads the seed and format version from a Parquet footer.
 func footerRunMetadata(path string) (seed, format *int64) {
-	pf, err := file.OpenParquetFile(path, false)
+	p, err := outdir.OpenParquet(path)
 	if err != nil {
 		return nil, nil
 	}
-	defer pf.Close()
-	kv := pf.MetaData().KeyValueMetadata()
+	defer p.Close()
 	parse := func(k string) *int64 {
-		if v := kv.FindValue(k); v != nil {
-			if n, err := strconv.ParseInt(*v, 10, 64); err == nil {
+		if v, ok := p.Metadata(k); ok {
+			if n, err := strconv.ParseInt(v, 10, 64); err == nil {
 				return &n
 			}
 		}
@@ -224,7 +213,7 @@ func footerRunMetadata(path string) (seed, format *int64) {
 func exportTable(ctx context.Context, o ExportOptions, dir string, t *plan.Table, files []string) (*DatasetTable, error) {
 	fields := t.Fields()
 	var total int64
-	readers := make([]*file.Reader, 0, len(files))
+	readers := make([]*outdir.ParquetFile, 0, len(files))
 	defer func() {
 		for _, r := range readers {
 			_ = r.Close()
@@ -232,11 +221,14 @@ func exportTable(ctx context.Context, o ExportOptions, dir string, t *plan.Table
 	}()
 	for _, f := range files {
 		path := filepath.Join(o.DataDir, f)
-		pf, err := file.OpenParquetFile(path, false)
+		pf, err := outdir.OpenParquet(path)
 		if err != nil {
 			return nil, userErrorf("%s: not a readable Parquet file: %v", path, err)
 		}
 		readers = append(readers, pf)
+		if err := checkParquetColumns(pf, fields); err != nil {
+			return nil, userErrorf("%s: %v; was it generated from this schema?", path, err)
+		}
 		total += pf.NumRows()
 	}
 	name := o.TablePrefix + t.ID()
@@ -261,16 +253,24 @@ func exportTable(ctx context.Context, o ExportOptions, dir string, t *plan.Table
 		stats[i] = ColumnStats{Name: f.Name, Type: f.Type.String(), BaseType: manifest.BaseType(f.Type),
 			Nullable: f.Nullable, typ: f.Type}
 	}
-	conv := newConverter(fields)
-	var start int64
+	idx := make([]int, len(fields))
+	for i := range idx {
+		idx[i] = i
+	}
 	for i, pf := range readers {
-		path := filepath.Join(o.DataDir, files[i])
-		n, err := copyParquet(ctx, pf, path, fields, conv, start, w, stats)
+		err := pf.Read(ctx, fields, idx, func(b *column.Block) error {
+			for k, v := range b.Cols {
+				stats[k].add(v)
+			}
+			return w.WriteBlock(b)
+		})
 		if err != nil {
 			w.Abort()
-			return nil, err
+			if ctx.Err() != nil {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%s: %w", filepath.Join(o.DataDir, files[i]), err)
 		}
-		start += n
 	}
 	if err := w.Commit(); err != nil {
 		return nil, err
@@ -283,156 +283,22 @@ func exportTable(ctx context.Context, o ExportOptions, dir string, t *plan.Table
 		Sources: files, File: r.Path, Sliced: r.Sliced, Slices: r.Slices, Rows: r.Rows, Columns: stats}, nil
 }
 
-// copyParquet streams the rows of one Parquet file into w.
-func copyParquet(ctx context.Context, pf *file.Reader, path string, fields []column.Field, conv *converter,
-	start int64, w *TableWriter, stats []ColumnStats) (int64, error) {
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: exportBatchRows}, memory.DefaultAllocator)
-	if err != nil {
-		return 0, userErrorf("%s: %v", path, err)
+// checkParquetColumns checks that a Parquet file has the columns of the
+// table, in order, with their types.
+func checkParquetColumns(pf *outdir.ParquetFile, fields []column.Field) error {
+	if len(pf.Columns) != len(fields) {
+		return fmt.Errorf("%d columns, the schema has %d", len(pf.Columns), len(fields))
 	}
-	sc, err := fr.Schema()
-	if err != nil {
-		return 0, userErrorf("%s: %v", path, err)
-	}
-	if err := checkArrowSchema(sc, fields); err != nil {
-		return 0, userErrorf("%s: %v; was it generated from this schema?", path, err)
-	}
-	if pf.NumRows() == 0 {
-		return 0, nil
-	}
-	rr, err := fr.GetRecordReader(ctx, nil, nil)
-	if err != nil {
-		return 0, fmt.Errorf("%s: %w", path, err)
-	}
-	defer rr.Release()
-	var n int64
-	for rr.Next() {
-		rec := rr.RecordBatch()
-		b, err := conv.block(rec, start+n)
-		if err != nil {
-			return n, fmt.Errorf("%s: %w", path, err)
-		}
-		for i, v := range b.Cols {
-			stats[i].add(v)
-		}
-		if err := w.WriteBlock(b); err != nil {
-			return n, err
-		}
-		n += int64(b.Rows)
-	}
-	if err := rr.Err(); err != nil && !errors.Is(err, ctx.Err()) {
-		return n, fmt.Errorf("%s: %w", path, err)
-	}
-	if err := ctx.Err(); err != nil {
-		return n, err
-	}
-	return n, nil
-}
-
-// arrowType returns the column type a Parquet column written by the sink
-// reads back as.
-func arrowType(t arrow.DataType) column.Type {
-	switch t.ID() {
-	case arrow.INT64:
-		return column.Int
-	case arrow.FLOAT64:
-		return column.Float
-	case arrow.STRING, arrow.LARGE_STRING:
-		return column.String
-	case arrow.BOOL:
-		return column.Bool
-	case arrow.TIMESTAMP:
-		if ts, ok := t.(*arrow.TimestampType); ok && ts.Unit == arrow.Microsecond {
-			return column.Timestamp
-		}
-	case arrow.DATE32:
-		return column.Date
-	}
-	return column.Invalid
-}
-
-func checkArrowSchema(sc *arrow.Schema, fields []column.Field) error {
-	if sc.NumFields() != len(fields) {
-		return fmt.Errorf("%d columns, the schema has %d", sc.NumFields(), len(fields))
-	}
-	for i, f := range sc.Fields() {
+	for i, name := range pf.Columns {
 		want := fields[i]
-		if f.Name != want.Name {
-			return fmt.Errorf("column %d is %q, the schema says %q", i, f.Name, want.Name)
+		if name != want.Name {
+			return fmt.Errorf("column %d is %q, the schema says %q", i, name, want.Name)
 		}
-		if got := arrowType(f.Type); got != want.Type {
-			return fmt.Errorf("column %q has Parquet type %s, the schema says %s", f.Name, f.Type, want.Type)
+		if ok, note := pf.Check(i, want.Type); !ok {
+			return fmt.Errorf("column %q: %s", name, note)
 		}
 	}
 	return nil
-}
-
-// converter turns Arrow record batches into column blocks, reusing its
-// vectors from batch to batch.
-type converter struct {
-	vecs []column.Vector
-	cols []*column.Vector
-}
-
-func newConverter(fields []column.Field) *converter {
-	c := &converter{vecs: make([]column.Vector, len(fields)), cols: make([]*column.Vector, len(fields))}
-	for i := range c.vecs {
-		c.cols[i] = &c.vecs[i]
-	}
-	return c
-}
-
-func (c *converter) block(rec arrow.RecordBatch, start int64) (*column.Block, error) {
-	n := int(rec.NumRows())
-	for i := range c.vecs {
-		arr := rec.Column(i)
-		v := &c.vecs[i]
-		switch a := arr.(type) {
-		case *array.Int64:
-			// The values are read in place; Reset only recycles the
-			// null flags.
-			v.Reset(column.Int, 0)
-			v.Ints = a.Int64Values()
-		case *array.Float64:
-			v.Reset(column.Float, 0)
-			v.Floats = a.Float64Values()
-		case *array.String:
-			v.Reset(column.String, n)
-			for j := range n {
-				v.Strs[j] = a.Value(j)
-			}
-		case *array.LargeString:
-			v.Reset(column.String, n)
-			for j := range n {
-				v.Strs[j] = a.Value(j)
-			}
-		case *array.Boolean:
-			v.Reset(column.Bool, n)
-			for j := range n {
-				v.Bools[j] = a.Value(j)
-			}
-		case *array.Timestamp:
-			v.Reset(column.Timestamp, n)
-			for j, x := range a.TimestampValues() {
-				v.Ints[j] = int64(x)
-			}
-		case *array.Date32:
-			v.Reset(column.Date, n)
-			for j, x := range a.Date32Values() {
-				v.Ints[j] = int64(x) * column.MicrosPerDay
-			}
-		default:
-			return nil, fmt.Errorf("column %d: unsupported Arrow type %s", i, arr.DataType())
-		}
-		if arr.NullN() > 0 {
-			for j := range n {
-				if arr.IsNull(j) {
-					v.SetNull(j)
-				}
-			}
-		}
-	}
-	return &column.Block{Start: start, Rows: n, Cols: c.cols}, nil
 }
 
 // add folds a vector into the statistics.
