@@ -8,10 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"time"
 
 	"github.com/sirupsen/logrus"
 
+	"datagen/src/civil"
 	"datagen/src/column"
 	"datagen/src/dsl"
 	"datagen/src/keboola/manifest"
@@ -368,11 +368,11 @@ func (s *ColumnStats) finish() {
 		mean := s.sum / float64(s.n)
 		s.Mean = &mean
 	case column.Timestamp:
-		s.Min = column.Time(s.minI).Format(time.RFC3339Nano)
-		s.Max = column.Time(s.maxI).Format(time.RFC3339Nano)
+		s.Min = civil.FormatTimestamp(s.minI)
+		s.Max = civil.FormatTimestamp(s.maxI)
 	case column.Date:
-		s.Min = column.Time(s.minI).Format(time.DateOnly)
-		s.Max = column.Time(s.maxI).Format(time.DateOnly)
+		s.Min = civil.FormatDate(s.minI)
+		s.Max = civil.FormatDate(s.maxI)
 	case column.String:
 		lo, hi := s.minLen, s.maxLen
 		s.MinLength, s.MaxLength = &lo, &hi
