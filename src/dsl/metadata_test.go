@@ -190,3 +190,23 @@ func TestEmptyStringInKeyColumn(t *testing.T) {
 		t.Errorf("empty string in a column outside the key: %v", ps)
 	}
 }
+
+func TestNullableKeyColumn(t *testing.T) {
+	// A null_rate on a key part is an error.
+	_, ps := parseEdited(t, edits(setTo(jOrder+".pk", `["order_id", "category"]`),
+		setTo(jOrder+".columns.3.nullable", `true`), setTo(jOrder+".columns.3.null_rate", `0.1`)))
+	path := pOrder + ".columns[3](category).null_rate"
+	if _, ok := findProblem(ps, path, `key column "category" has null_rate 0.1: a primary key column cannot hold nulls`); !ok {
+		t.Errorf("no error at %s; got:\n%v", path, ps)
+	}
+	// nullable alone is a warning.
+	d := baseDoc(t)
+	setTo(jUser+".columns.0.nullable", `true`)(t, d)
+	s, warns, err := Parse(encode(t, d), Options{})
+	if err != nil || s == nil {
+		t.Fatalf("nullable key column: %v", err)
+	}
+	if p, ok := findProblem(warns, pUser+".columns[0](user_id).nullable", `key column "user_id" is nullable`); !ok || !p.Warning {
+		t.Errorf("no warning; got %v", Problems(warns))
+	}
+}
