@@ -83,7 +83,7 @@ func runAction(ctx context.Context, o Options, action string, data []byte, maske
 	case ActionPreview:
 		res, err = previewAction(ctx, data, masker)
 	default:
-		return userErrorf("action %q is not supported: the actions are %q and the sync actions %s",
+		return input.Userf("action %q is not supported: the actions are %q and the sync actions %s",
 			action, ActionRun, strings.Join(quoteAll(SyncActions), ", "))
 	}
 	if err != nil {
@@ -173,7 +173,7 @@ func generationProblem(err error) (input.Problems, bool) {
 // asProblems returns the problems of a user error; any other error is
 // returned as is.
 func asProblems(err error) (input.Problems, error) {
-	if !IsUserError(err) {
+	if !input.IsUser(err) {
 		return nil, err
 	}
 	var ps input.Problems
@@ -296,7 +296,7 @@ func previewTables(ctx context.Context, c *checked) ([]PreviewTable, error) {
 		SampleRows: p.PreviewRows, Open: open})
 	if err != nil {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return nil, userErrorf("the preview did not finish within %s; lower parameters.preview_rows", previewTimeout)
+			return nil, input.Userf("the preview did not finish within %s; lower parameters.preview_rows", previewTimeout)
 		}
 		return nil, err
 	}

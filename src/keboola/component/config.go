@@ -135,10 +135,10 @@ var bucketRe = regexp.MustCompile(`^(in|out)\.[A-Za-z0-9_-]+$`)
 func ParseConfig(data []byte) (*Config, error) {
 	root, err := input.Parse(data)
 	if err != nil {
-		return nil, userErrorf("config.json is not valid JSON: %v", err)
+		return nil, input.Userf("config.json is not valid JSON: %v", err)
 	}
 	if !root.IsObject() {
-		return nil, userErrorf("config.json is not a JSON object, got %s", root.Describe())
+		return nil, input.Userf("config.json is not a JSON object, got %s", root.Describe())
 	}
 	c := &Config{Action: "run", Secrets: input.Secrets(root)}
 	d := &decoder{}
@@ -164,11 +164,11 @@ func ParseConfig(data []byte) (*Config, error) {
 	pv := root.Get("parameters")
 	if pv == nil || pv.Kind == input.NullKind {
 		d.Errorf("parameters", "", "missing: the configuration must carry the schema in parameters.schema")
-		return nil, userErr(d.Problems())
+		return nil, input.User(d.Problems())
 	}
 	p := d.parameters(pv)
 	if ps := d.Problems(); len(ps) > 0 {
-		return nil, userErr(ps)
+		return nil, input.User(ps)
 	}
 	c.Parameters = *p
 	return c, nil

@@ -161,7 +161,7 @@ func TestParseConfigProblems(t *testing.T) {
 			if err == nil {
 				t.Fatal("no error")
 			}
-			if !IsUserError(err) {
+			if !input.IsUser(err) {
 				t.Errorf("%v is not a user error", err)
 			}
 			lines := strings.Split(err.Error(), "\n")

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"datagen/src/input"
 	"datagen/src/sink"
 )
 
@@ -51,10 +52,10 @@ func (d DataDir) Out() string { return filepath.Join(d.Root, "out") }
 func (d DataDir) Prepare() error {
 	st, err := os.Stat(d.Root)
 	if err != nil || !st.IsDir() {
-		return userErrorf("data folder %s does not exist: pass --data-dir or set KBC_DATADIR", d.Root)
+		return input.Userf("data folder %s does not exist: pass --data-dir or set KBC_DATADIR", d.Root)
 	}
 	if _, err := os.Stat(d.ConfigPath()); err != nil {
-		return userErrorf("%s is missing: the data folder must hold the configuration", d.ConfigPath())
+		return input.Userf("%s is missing: the data folder must hold the configuration", d.ConfigPath())
 	}
 	for _, dir := range []string{d.OutTables(), d.OutFiles()} {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -81,7 +82,7 @@ func (d DataDir) ReadState() (map[string]any, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	if err := dec.Decode(&st); err != nil || st == nil {
-		return nil, userErrorf("in/state.json is not a JSON object")
+		return nil, input.Userf("in/state.json is not a JSON object")
 	}
 	return st, nil
 }

@@ -5,7 +5,7 @@
 // node (or a sliced table for large ones) with its manifest in
 // out/tables, plus out/state.json and out/usage.json.
 //
-// Errors follow the platform's exit-code contract: a *UserError (bad
+// Errors follow the platform's exit-code contract: an input.UserError (bad
 // configuration, bad schema) exits with 1 and its message is shown to the
 // user; anything else is an application error and exits with 2.
 package component
@@ -19,25 +19,12 @@ const (
 	ExitApplication = 2
 )
 
-// UserError is the user-error type of package input: the job fails with
-// exit code 1 and the message is shown to the user.
-type UserError = input.UserError
-
-// userErr wraps err as a *UserError (nil stays nil).
-func userErr(err error) error { return input.User(err) }
-
-// userErrorf formats a *UserError.
-func userErrorf(format string, args ...any) error { return input.Userf(format, args...) }
-
-// IsUserError reports whether err is the user's mistake (see input.IsUser).
-func IsUserError(err error) bool { return input.IsUser(err) }
-
 // ExitCode maps an error to the exit code the platform expects.
 func ExitCode(err error) int {
 	switch {
 	case err == nil:
 		return ExitOK
-	case IsUserError(err):
+	case input.IsUser(err):
 		return ExitUserError
 	}
 	return ExitApplication

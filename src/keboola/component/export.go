@@ -14,6 +14,7 @@ import (
 	"datagen/src/civil"
 	"datagen/src/column"
 	"datagen/src/dsl"
+	"datagen/src/input"
 	"datagen/src/keboola/manifest"
 	"datagen/src/outdir"
 	"datagen/src/plan"
@@ -116,13 +117,13 @@ func Export(ctx context.Context, o ExportOptions) (*Dataset, error) {
 		o.Log = logrus.New()
 	}
 	if st, err := os.Stat(o.DataDir); err != nil || !st.IsDir() {
-		return nil, userErrorf("data directory %s does not exist", o.DataDir)
+		return nil, input.Userf("data directory %s does not exist", o.DataDir)
 	}
 	if o.Bucket != "" && !bucketRe.MatchString(o.Bucket) {
-		return nil, userErrorf("bucket %q is not a bucket id such as in.c-datagen", o.Bucket)
+		return nil, input.Userf("bucket %q is not a bucket id such as in.c-datagen", o.Bucket)
 	}
 	if o.TablePrefix != "" && !manifest.ValidName(o.TablePrefix) {
-		return nil, userErrorf("table prefix %q may contain only letters, digits, '-' and '_'", o.TablePrefix)
+		return nil, input.Userf("table prefix %q may contain only letters, digits, '-' and '_'", o.TablePrefix)
 	}
 	// Every table and dataset.json are staged and published together: a
 	// failed or cancelled export leaves an earlier one as it was.
@@ -147,7 +148,7 @@ func Export(ctx context.Context, o ExportOptions) (*Dataset, error) {
 	}
 	found, err := outdir.FindFiles(o.DataDir, ids, outdir.Parquet)
 	if err != nil {
-		return nil, userErrorf("%s: %w", o.DataDir, err)
+		return nil, input.Userf("%s: %w", o.DataDir, err)
 	}
 	for i := range s.Nodes {
 		t := o.Plan.ByID[s.Nodes[i].ID]
@@ -157,7 +158,7 @@ func Export(ctx context.Context, o ExportOptions) (*Dataset, error) {
 			continue
 		}
 		if tf.Problem != "" {
-			return nil, userErrorf("%s: the Parquet files of %q: %s", o.DataDir, t.ID(), tf.Problem)
+			return nil, input.Userf("%s: the Parquet files of %q: %s", o.DataDir, t.ID(), tf.Problem)
 		}
 		files := make([]string, len(tf.Paths))
 		for k, p := range tf.Paths {
@@ -223,17 +224,17 @@ func exportTable(ctx context.Context, o ExportOptions, dir string, t *plan.Table
 		path := filepath.Join(o.DataDir, f)
 		pf, err := outdir.OpenParquet(path)
 		if err != nil {
-			return nil, userErrorf("%s: not a readable Parquet file: %v", path, err)
+			return nil, input.Userf("%s: not a readable Parquet file: %v", path, err)
 		}
 		readers = append(readers, pf)
 		if err := checkParquetColumns(pf, fields); err != nil {
-			return nil, userErrorf("%s: %v; was it generated from this schema?", path, err)
+			return nil, input.Userf("%s: %v; was it generated from this schema?", path, err)
 		}
 		total += pf.NumRows()
 	}
 	name := o.TablePrefix + t.ID()
 	if !manifest.ValidName(name) {
-		return nil, userErrorf("table name %q (node %q) is not valid in Keboola Storage: use only letters, digits, '-' and '_'", name, t.ID())
+		return nil, input.Userf("table name %q (node %q) is not valid in Keboola Storage: use only letters, digits, '-' and '_'", name, t.ID())
 	}
 	dest := ""
 	if o.Bucket != "" {

@@ -17,6 +17,7 @@ import (
 	"datagen/src/column"
 	"datagen/src/dsl"
 	"datagen/src/engine"
+	"datagen/src/input"
 	"datagen/src/keboola/manifest"
 	"datagen/src/plan"
 	"datagen/src/sink"
@@ -194,7 +195,7 @@ func TestExportErrors(t *testing.T) {
 	pq := t.TempDir()
 	generateTo(t, p, pq, sink.Parquet, 2, 0)
 	_, err := Export(context.Background(), ExportOptions{Plan: p, DataDir: pq, OutDir: t.TempDir(), Log: quietLog()})
-	if !IsUserError(err) || !strings.Contains(err.Error(), `the Parquet files of "u": parts 1 of 2 are missing`) {
+	if !input.IsUser(err) || !strings.Contains(err.Error(), `the Parquet files of "u": parts 1 of 2 are missing`) {
 		t.Errorf("missing part: %v", err)
 	}
 	// A file from another schema.
@@ -204,22 +205,22 @@ func TestExportErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = Export(context.Background(), ExportOptions{Plan: p, DataDir: other, OutDir: t.TempDir(), Log: quietLog()})
-	if !IsUserError(err) || !strings.Contains(err.Error(), "2 columns, the schema has 6; was it generated from this schema?") {
+	if !input.IsUser(err) || !strings.Contains(err.Error(), "2 columns, the schema has 6; was it generated from this schema?") {
 		t.Errorf("schema mismatch: %v", err)
 	}
 	if err := os.WriteFile(filepath.Join(other, "u.parquet"), []byte("not parquet"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	_, err = Export(context.Background(), ExportOptions{Plan: p, DataDir: other, OutDir: t.TempDir(), Log: quietLog()})
-	if !IsUserError(err) || !strings.Contains(err.Error(), "not a readable Parquet file") {
+	if !input.IsUser(err) || !strings.Contains(err.Error(), "not a readable Parquet file") {
 		t.Errorf("bad file: %v", err)
 	}
 	_, err = Export(context.Background(), ExportOptions{Plan: p, DataDir: filepath.Join(other, "nope"), OutDir: t.TempDir()})
-	if !IsUserError(err) {
+	if !input.IsUser(err) {
 		t.Errorf("missing dir: %v", err)
 	}
 	_, err = Export(context.Background(), ExportOptions{Plan: p, DataDir: other, OutDir: t.TempDir(), Bucket: "x"})
-	if !IsUserError(err) || !strings.Contains(err.Error(), "bucket") {
+	if !input.IsUser(err) || !strings.Contains(err.Error(), "bucket") {
 		t.Errorf("bad bucket: %v", err)
 	}
 	// A table without any file is skipped with a warning.

@@ -118,11 +118,11 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 
 func run(ctx context.Context, o Options, e Env, dd DataDir, masker *input.Masker) (*Summary, error) {
 	if st, err := os.Stat(dd.Root); err != nil || !st.IsDir() {
-		return nil, userErrorf("data folder %s does not exist: pass --data-dir or set KBC_DATADIR", dd.Root)
+		return nil, input.Userf("data folder %s does not exist: pass --data-dir or set KBC_DATADIR", dd.Root)
 	}
 	data, err := os.ReadFile(dd.ConfigPath())
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, userErrorf("%s is missing: the data folder must hold the configuration", dd.ConfigPath())
+		return nil, input.Userf("%s is missing: the data folder must hold the configuration", dd.ConfigPath())
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reading configuration: %w", err)
@@ -275,7 +275,7 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker *input.Masker
 					url = "https://" + e.StackID
 				}
 				if url == "" {
-					return userErrorf("parameters.upload.url: missing: give the Storage API URL of the project, e.g. https://connection.keboola.com")
+					return input.Userf("parameters.upload.url: missing: give the Storage API URL of the project, e.g. https://connection.keboola.com")
 				}
 				if err := o.Upload(ctx, UploadInput{TablesDir: staged, Tables: sum.Tables, URL: url,
 					Token: p.Upload.Token, DefaultBucket: dest.bucket, Env: e, Log: log}); err != nil {
@@ -328,19 +328,19 @@ func loadSchema(p Parameters, log *logrus.Logger) (*plan.Plan, *dsl.Schema, erro
 		var se *input.SyntaxError
 		switch {
 		case errors.As(err, &ps):
-			return nil, nil, userErr(ps.Errors().Under(at))
+			return nil, nil, input.User(ps.Errors().Under(at))
 		case errors.As(err, &se):
-			return nil, nil, userErr(input.Problems{{Path: at, Message: se.Error()}})
+			return nil, nil, input.User(input.Problems{{Path: at, Message: se.Error()}})
 		}
-		return nil, nil, userErrorf("%s: %w", at, err)
+		return nil, nil, input.Userf("%s: %w", at, err)
 	}
 	pl, err := plan.New(s)
 	if err != nil {
 		var ps input.Problems
 		if errors.As(err, &ps) {
-			return nil, nil, userErr(ps.Under(at))
+			return nil, nil, input.User(ps.Under(at))
 		}
-		return nil, nil, userErrorf("%s: %w", at, err)
+		return nil, nil, input.Userf("%s: %w", at, err)
 	}
 	return pl, s, nil
 }
@@ -368,7 +368,7 @@ func checkNames(pl *plan.Plan, prefix string, log *logrus.Logger) (map[string]st
 		}
 	}
 	if len(ps) > 0 {
-		return nil, userErr(ps)
+		return nil, input.User(ps)
 	}
 	return names, nil
 }
@@ -403,7 +403,7 @@ func applyGate(ctx context.Context, gate GateFunc, v Validation, in GateInput, l
 		return nil
 	}
 	// The run is refused before anything is published.
-	return userErrorf("%s; no table was written", msg)
+	return input.Userf("%s; no table was written", msg)
 }
 
 // StateKey is the key of the component's own entry in the state file.

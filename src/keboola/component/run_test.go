@@ -157,8 +157,8 @@ func TestRunUserErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := dataDir(t, tt.config, "")
 			_, _, _, err := runIn(t, dir, nil, Options{})
-			if err == nil || !IsUserError(err) || ExitCode(err) != ExitUserError {
-				t.Fatalf("error %v (user error %v)", err, IsUserError(err))
+			if err == nil || !input.IsUser(err) || ExitCode(err) != ExitUserError {
+				t.Fatalf("error %v (user error %v)", err, input.IsUser(err))
 			}
 			if !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error %q does not contain %q", err, tt.want)
@@ -169,12 +169,12 @@ func TestRunUserErrors(t *testing.T) {
 		})
 	}
 	_, _, _, err := runIn(t, filepath.Join(t.TempDir(), "missing"), nil, Options{})
-	if !IsUserError(err) || !strings.Contains(err.Error(), "does not exist") {
+	if !input.IsUser(err) || !strings.Contains(err.Error(), "does not exist") {
 		t.Errorf("missing data folder: %v", err)
 	}
 	dir := dataDir(t, `{}`, "")
 	_ = os.Remove(filepath.Join(dir, "config.json"))
-	if _, _, _, err := runIn(t, dir, nil, Options{}); !IsUserError(err) || !strings.Contains(err.Error(), "config.json is missing") {
+	if _, _, _, err := runIn(t, dir, nil, Options{}); !input.IsUser(err) || !strings.Contains(err.Error(), "config.json is missing") {
 		t.Errorf("missing config: %v", err)
 	}
 }
@@ -257,7 +257,7 @@ func TestRunValidationGate(t *testing.T) {
 		tables := dirNames(t, filepath.Join(dir, "out", "tables"))
 		switch {
 		case tt.fail:
-			if !IsUserError(err) || !strings.Contains(err.Error(), "validation score 10.0 is below parameters.validation.min_score 50") {
+			if !input.IsUser(err) || !strings.Contains(err.Error(), "validation score 10.0 is below parameters.validation.min_score 50") {
 				t.Errorf("%s %v: error %v", tt.onFailure, tt.score, err)
 			}
 			if len(tables) != 0 {
@@ -314,7 +314,7 @@ func TestReadEnv(t *testing.T) {
 
 func TestStateErrors(t *testing.T) {
 	dir := dataDir(t, `{"parameters": {"schema": `+tinySchema+`}}`, `[1, 2]`)
-	if _, _, _, err := runIn(t, dir, nil, Options{}); !IsUserError(err) || !strings.Contains(err.Error(), "in/state.json is not a JSON object") {
+	if _, _, _, err := runIn(t, dir, nil, Options{}); !input.IsUser(err) || !strings.Contains(err.Error(), "in/state.json is not a JSON object") {
 		t.Errorf("error %v", err)
 	}
 	dir = dataDir(t, `{"parameters": {"schema": `+tinySchema+`}}`, "  \n")

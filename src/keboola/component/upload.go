@@ -23,10 +23,7 @@ func DirectUpload(ctx context.Context, in UploadInput) error {
 		BranchID: in.Env.BranchID, ProjectID: in.Env.ProjectID, StackID: in.Env.StackID,
 	})
 	if err != nil {
-		if upload.IsUserError(err) {
-			return &UserError{Err: err}
-		}
-		return err
+		return err // input.IsUser classifies it
 	}
 	entries, err := os.ReadDir(in.TablesDir)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"datagen/src/input"
 	"datagen/src/keboola/storage"
 )
 
@@ -123,7 +124,7 @@ func TestIncrementalImportNotRetriedAfterServerError(t *testing.T) {
 	if !strings.Contains(err.Error(), "exc-abc") {
 		t.Errorf("error lacks the exception id: %v", err)
 	}
-	if IsUserError(err) {
+	if input.IsUser(err) {
 		t.Errorf("a server error is classified as a user error")
 	}
 }
@@ -150,7 +151,7 @@ func TestJobFailure(t *testing.T) {
 			t.Errorf("error lacks %q:\n%s", want, msg)
 		}
 	}
-	if !IsUserError(err) {
+	if !input.IsUser(err) {
 		t.Errorf("a rejected import is not classified as a user error")
 	}
 	if fmt.Sprint(sum.Succeeded()) != "[in.c-datagen.good]" || len(sum.Failed()) != 1 {
@@ -184,7 +185,7 @@ func TestChangedColumns(t *testing.T) {
 			t.Errorf("error lacks %q:\n%s", want, msg)
 		}
 	}
-	if !IsUserError(err) {
+	if !input.IsUser(err) {
 		t.Errorf("column change is not a user error")
 	}
 	if n := env.kbc.count("POST", "/files/prepare"); n != 0 {
@@ -231,7 +232,7 @@ func TestTokenAndURLErrors(t *testing.T) {
 			if err == nil {
 				t.Fatal("Run succeeded")
 			}
-			if !IsUserError(err) {
+			if !input.IsUser(err) {
 				t.Errorf("not a user error: %v", err)
 			}
 			for _, w := range tc.want {

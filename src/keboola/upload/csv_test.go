@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"datagen/src/input"
 )
 
 func TestReadHeader(t *testing.T) {
@@ -203,8 +205,8 @@ func TestScanDirProblems(t *testing.T) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}
 	}
-	if strings.Contains(err.Error(), "ok.csv") || !IsUserError(err) {
-		t.Errorf("unexpected: %v (user error %v)", err, IsUserError(err))
+	if strings.Contains(err.Error(), "ok.csv") || !input.IsUser(err) {
+		t.Errorf("unexpected: %v (user error %v)", err, input.IsUser(err))
 	}
 
 	dir2 := t.TempDir()

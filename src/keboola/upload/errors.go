@@ -7,12 +7,6 @@ import (
 	"datagen/src/input"
 )
 
-// UserError is the user-error type of package input.
-type UserError = input.UserError
-
-// userErrorf formats a UserError.
-func userErrorf(format string, args ...any) error { return input.Userf(format, args...) }
-
 // TablesError reports the tables that failed while others may have succeeded.
 type TablesError struct {
 	// Failed holds the failed tables with their errors.
@@ -53,7 +47,3 @@ func (e *TablesError) UserFault() bool {
 	}
 	return len(e.Failed) > 0
 }
-
-// IsUserError reports whether err is something the user can act on (as
-// opposed to a bug or an I/O failure): exit code 1 rather than 2.
-func IsUserError(err error) bool { return input.IsUser(err) }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 
+	"datagen/src/input"
 	"datagen/src/keboola/storage"
 )
 
@@ -70,7 +71,7 @@ func (p problems) err() error {
 	if len(p) == 0 {
 		return nil
 	}
-	return &UserError{Err: errors.New(strings.Join(p, "\n"))}
+	return input.User(errors.New(strings.Join(p, "\n")))
 }
 
 // scanDir finds the tables in dir: "<name>.csv" and "<name>.csv.gz" files
@@ -81,7 +82,7 @@ func scanDir(dir string, opt scanOptions) ([]*tableSpec, []string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, nil, &UserError{Err: fmt.Errorf("directory %s does not exist", dir)}
+			return nil, nil, input.User(fmt.Errorf("directory %s does not exist", dir))
 		}
 		return nil, nil, fmt.Errorf("reading %s: %w", dir, err)
 	}
@@ -135,7 +136,7 @@ func scanDir(dir string, opt scanOptions) ([]*tableSpec, []string, error) {
 		return nil, warnings, err
 	}
 	if len(specs) == 0 {
-		return nil, warnings, &UserError{Err: fmt.Errorf("no CSV tables in %s", dir)}
+		return nil, warnings, input.User(fmt.Errorf("no CSV tables in %s", dir))
 	}
 	sort.Slice(specs, func(i, j int) bool { return specs[i].source < specs[j].source })
 	return specs, warnings, nil

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"datagen/src/input"
 )
 
 // Table phases recorded in the state file.
@@ -76,7 +78,7 @@ func loadState(path, url, project, dir string) (*runState, error) {
 	}
 	var doc stateDoc
 	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, &UserError{Err: fmt.Errorf("upload state %s is corrupt (%v); delete it to start over", path, err)}
+		return nil, input.User(fmt.Errorf("upload state %s is corrupt (%v); delete it to start over", path, err))
 	}
 	if doc.Version != stateVersion || doc.URL != url || doc.Project != project || doc.Dir != dir || doc.Tables == nil {
 		return s, nil

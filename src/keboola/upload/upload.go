@@ -261,11 +261,11 @@ func prepare(ctx context.Context, opts *Options) (*runner, []*tableSpec, map[str
 		opts.Tags = []string{"datagen"}
 	}
 	if opts.Dir == "" {
-		return nil, nil, nil, userErrorf("no directory of tables given")
+		return nil, nil, nil, input.Userf("no directory of tables given")
 	}
 	if opts.Bucket != "" {
 		if _, _, err := storage.SplitBucketID(opts.Bucket); err != nil {
-			return nil, nil, nil, &UserError{Err: err}
+			return nil, nil, nil, input.User(err)
 		}
 	}
 	red := input.NewMasker(opts.Token)
@@ -304,13 +304,13 @@ func prepare(ctx context.Context, opts *Options) (*runner, []*tableSpec, map[str
 	}
 	r.client, err = storage.New(opts.URL, opts.Token, copts...)
 	if err != nil {
-		return nil, nil, nil, &UserError{Err: red.Error(err)}
+		return nil, nil, nil, input.User(red.Error(err))
 	}
 	r.token, err = r.client.VerifyToken(ctx)
 	if err != nil {
 		err = red.Error(err)
-		if IsUserError(err) || storage.IsUnauthorized(err) {
-			return nil, nil, nil, &UserError{Err: err}
+		if input.IsUser(err) || storage.IsUnauthorized(err) {
+			return nil, nil, nil, input.User(err)
 		}
 		return nil, nil, nil, err
 	}
@@ -320,7 +320,7 @@ func prepare(ctx context.Context, opts *Options) (*runner, []*tableSpec, map[str
 		return nil, nil, nil, err
 	}
 	if r.token.ReadOnly() {
-		return nil, nil, nil, userErrorf("the Storage API token (id %s) belongs to a read-only user; use a token that can write to the destination buckets", r.token.ID)
+		return nil, nil, nil, input.Userf("the Storage API token (id %s) belongs to a read-only user; use a token that can write to the destination buckets", r.token.ID)
 	}
 	if err := r.ensureBuckets(ctx, specs); err != nil {
 		return nil, nil, nil, err
@@ -370,7 +370,7 @@ func (r *runner) ensureBuckets(ctx context.Context, specs []*tableSpec) error {
 			legacy := !r.token.HasFeature(storage.FeatureDisableLegacyBucketPrefix)
 			if _, err := r.client.CreateBucket(ctx, b, legacy); err != nil {
 				err = r.redact.Error(err)
-				if IsUserError(err) || storage.IsForbidden(err) {
+				if input.IsUser(err) || storage.IsForbidden(err) {
 					probs.addf("bucket %s: %v", b, err)
 					continue
 				}
@@ -398,7 +398,7 @@ func (r *runner) checkTables(ctx context.Context, specs []*tableSpec) (map[strin
 		}
 		if err != nil {
 			err = r.redact.Error(err)
-			if IsUserError(err) {
+			if input.IsUser(err) {
 				probs.addf("table %s: %v", s.tableID, err)
 				continue
 			}
@@ -477,7 +477,7 @@ func (r *runner) checkBranch(ctx context.Context) error {
 	}
 	if o.ProjectID != "" && string(r.token.Owner.ID) != o.ProjectID ||
 		o.StackID != "" && !strings.EqualFold(r.client.Host(), o.StackID) {
-		return userErrorf("this job runs in project %s on %s, but the upload token belongs to project %s on %s, so the job's branch cannot be checked: "+
+		return input.Userf("this job runs in project %s on %s, but the upload token belongs to project %s on %s, so the job's branch cannot be checked: "+
 			"direct upload from a platform job needs a token of the job's own project; or remove parameters.upload.#storage_token and output mapping loads the tables",
 			o.ProjectID, o.StackID, r.token.Owner.ID, r.client.Host())
 	}
@@ -485,12 +485,12 @@ func (r *runner) checkBranch(ctx context.Context) error {
 	if err != nil {
 		err = r.redact.Error(err)
 		if storage.IsNotFound(err) {
-			return userErrorf("branch %s of this job (KBC_BRANCHID) does not exist in project %s", o.BranchID, r.token.Owner.ID)
+			return input.Userf("branch %s of this job (KBC_BRANCHID) does not exist in project %s", o.BranchID, r.token.Owner.ID)
 		}
 		return fmt.Errorf("looking up branch %s of this job: %w", o.BranchID, err)
 	}
 	if !bool(b.IsDefault) {
-		return userErrorf("this job runs in the development branch %q (id %s): direct upload would write the production tables, so it is refused; "+
+		return input.Userf("this job runs in the development branch %q (id %s): direct upload would write the production tables, so it is refused; "+
 			"remove parameters.upload.#storage_token and output mapping loads the tables into the branch", b.Name, o.BranchID)
 	}
 	r.log.WithField("branch", o.BranchID).Debug("The job runs in the default branch")
