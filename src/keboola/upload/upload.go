@@ -179,7 +179,7 @@ type runner struct {
 // reported together. Then tables are uploaded in parallel; a failing table
 // does not stop the others and never changes an existing table partially.
 // The returned Summary is non-nil once uploading started; the error is a
-// *TablesError when some tables failed. IsUserError classifies errors.
+// *TablesError when some tables failed. input.IsUser classifies errors.
 func Run(ctx context.Context, opts Options) (*Summary, error) {
 	start := time.Now()
 	r, specs, existing, err := prepare(ctx, &opts)
