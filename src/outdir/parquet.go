@@ -217,7 +217,7 @@ func (p *ParquetFile) Read(ctx context.Context, fields []column.Field, idx []int
 				switch cr := readers[i].(type) {
 				case *file.Int64ColumnChunkReader:
 					i64 = growTo(i64, n)
-					got, vals, err = cr.ReadBatch(int64(n), i64, dl, nil)
+					got, _, err = cr.ReadBatch(int64(n), i64, dl, nil)
 					if err == nil {
 						scatter(v, dl, n, func(k, s int) {
 							x := i64[s]
@@ -232,7 +232,7 @@ func (p *ParquetFile) Read(ctx context.Context, fields []column.Field, idx []int
 					}
 				case *file.Int32ColumnChunkReader:
 					i32 = growTo(i32, n)
-					got, vals, err = cr.ReadBatch(int64(n), i32, dl, nil)
+					got, _, err = cr.ReadBatch(int64(n), i32, dl, nil)
 					if err == nil {
 						scatter(v, dl, n, func(k, s int) {
 							if conv[i] == pqDate {
@@ -244,19 +244,19 @@ func (p *ParquetFile) Read(ctx context.Context, fields []column.Field, idx []int
 					}
 				case *file.Float64ColumnChunkReader:
 					f64 = growTo(f64, n)
-					got, vals, err = cr.ReadBatch(int64(n), f64, dl, nil)
+					got, _, err = cr.ReadBatch(int64(n), f64, dl, nil)
 					if err == nil {
 						scatter(v, dl, n, func(k, s int) { v.Floats[k] = f64[s] })
 					}
 				case *file.Float32ColumnChunkReader:
 					f32 = growTo(f32, n)
-					got, vals, err = cr.ReadBatch(int64(n), f32, dl, nil)
+					got, _, err = cr.ReadBatch(int64(n), f32, dl, nil)
 					if err == nil {
 						scatter(v, dl, n, func(k, s int) { v.Floats[k] = float64(f32[s]) })
 					}
 				case *file.BooleanColumnChunkReader:
 					bools = growTo(bools, n)
-					got, vals, err = cr.ReadBatch(int64(n), bools, dl, nil)
+					got, _, err = cr.ReadBatch(int64(n), bools, dl, nil)
 					if err == nil {
 						scatter(v, dl, n, func(k, s int) { v.Bools[k] = bools[s] })
 					}
