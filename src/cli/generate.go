@@ -209,7 +209,7 @@ func (e *cliEnv) runGenerate(ctx context.Context, schemaPath string, f generateF
 		Open:      pipeline.TableFiles(format, sopts, part, files),
 		Finish: func(tx *outdir.Tx, res *engine.Result) error {
 			prog.finish()
-			meta := outdir.BuildMetadata(p, outdir.RunInfo{Seed: f.seed, Format: f.format, Scale: f.scale,
+			meta := pipeline.Metadata(p, outdir.RunInfo{Seed: f.seed, Format: f.format, Scale: f.scale,
 				SampleRows: f.sample, Part: part, Workers: f.workers, Version: e.version}, res, files)
 			if err := tx.WriteFile(outdir.MetadataFile(part), meta.Marshal()); err != nil {
 				return err

@@ -6,9 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"time"
-
-	"datagen/src/engine"
-	"datagen/src/plan"
 )
 
 // Metadata is the content of .metadata.json: how a run was made and what
@@ -77,34 +74,6 @@ type RunInfo struct {
 	Version    string
 	// Now is the generation time (default time.Now).
 	Now func() time.Time
-}
-
-// BuildMetadata describes the run res of plan p; files maps a node id to
-// the name of its file.
-func BuildMetadata(p *plan.Plan, info RunInfo, res *engine.Result, files map[string]string) *Metadata {
-	now := time.Now
-	if info.Now != nil {
-		now = info.Now
-	}
-	parts := max(info.Part.N, 1)
-	m := &Metadata{
-		DatasetName: p.Schema.Metadata.Name, SchemaHash: "sha256:" + p.Schema.Hash(), Seed: info.Seed,
-		FormatVersion: engine.FormatVersion, DatagenVersion: info.Version,
-		GeneratedAt: now().UTC().Format(time.RFC3339), Format: info.Format, Scale: info.Scale,
-		SampleRows: info.SampleRows, Parts: parts, Part: info.Part.K, Workers: info.Workers,
-		Seconds: res.Duration.Seconds(), Tables: map[string]TableMetadata{},
-	}
-	for _, tr := range res.Tables {
-		t := p.ByID[tr.ID]
-		cols := make([]string, 0, len(t.Cols))
-		for _, c := range t.Cols {
-			cols = append(cols, c.Spec.Name)
-		}
-		m.Tables[tr.ID] = TableMetadata{Kind: string(t.Node.Kind), File: files[tr.ID], Rows: tr.Rows, Written: tr.Written,
-			Columns: cols, PrimaryKey: t.Node.PK, Seconds: tr.Duration.Seconds()}
-		m.Order = append(m.Order, tr.ID)
-	}
-	return m
 }
 
 // Marshal returns the file content: indented JSON and a final newline.

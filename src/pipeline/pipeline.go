@@ -17,6 +17,7 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"datagen/src/column"
 	"datagen/src/engine"
@@ -147,4 +148,32 @@ func TableFiles(format sink.Format, opts sink.Options, part outdir.Part, files m
 		files[t.ID()] = outdir.TableFile(t.ID(), string(format), format == sink.CSV && opts.Gzip, part)
 		return sink.Open(tx.Path(""), outdir.TableBase(t.ID(), part), format, fields, opts)
 	}
+}
+
+// Metadata builds the .metadata.json of the run res of plan p; files maps a node id to
+// the name of its file.
+func Metadata(p *plan.Plan, info outdir.RunInfo, res *engine.Result, files map[string]string) *outdir.Metadata {
+	now := time.Now
+	if info.Now != nil {
+		now = info.Now
+	}
+	parts := max(info.Part.N, 1)
+	m := &outdir.Metadata{
+		DatasetName: p.Schema.Metadata.Name, SchemaHash: "sha256:" + p.Schema.Hash(), Seed: info.Seed,
+		FormatVersion: engine.FormatVersion, DatagenVersion: info.Version,
+		GeneratedAt: now().UTC().Format(time.RFC3339), Format: info.Format, Scale: info.Scale,
+		SampleRows: info.SampleRows, Parts: parts, Part: info.Part.K, Workers: info.Workers,
+		Seconds: res.Duration.Seconds(), Tables: map[string]outdir.TableMetadata{},
+	}
+	for _, tr := range res.Tables {
+		t := p.ByID[tr.ID]
+		cols := make([]string, 0, len(t.Cols))
+		for _, c := range t.Cols {
+			cols = append(cols, c.Spec.Name)
+		}
+		m.Tables[tr.ID] = outdir.TableMetadata{Kind: string(t.Node.Kind), File: files[tr.ID], Rows: tr.Rows, Written: tr.Written,
+			Columns: cols, PrimaryKey: t.Node.PK, Seconds: tr.Duration.Seconds()}
+		m.Order = append(m.Order, tr.ID)
+	}
+	return m
 }

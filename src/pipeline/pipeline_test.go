@@ -152,7 +152,7 @@ func generate(ctx context.Context, t *testing.T, p *plan.Plan, dir string, seed 
 			return &cancelWriter{Writer: w, n: h.n, cancel: cancel}, nil
 		},
 		Finish: func(tx *outdir.Tx, res *engine.Result) error {
-			meta := outdir.BuildMetadata(p, outdir.RunInfo{Seed: seed, Format: "csv"}, res, files)
+			meta := pipeline.Metadata(p, outdir.RunInfo{Seed: seed, Format: "csv"}, res, files)
 			if err := tx.WriteFile(outdir.MetadataFile(outdir.Part{}), meta.Marshal()); err != nil {
 				return err
 			}

@@ -1,183 +1,25 @@
 package validate
 
 import (
-	"bufio"
-	"bytes"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
-	"strings"
 
 	"datagen/src/civil"
 	"datagen/src/column"
+	"datagen/src/outdir"
 )
-
-// csvReader reads RFC 4180 records: "," delimiter, '"' enclosure with
-// doubled inner quotes, quoted fields may span lines, LF or CRLF line
-// ends.
-type csvReader struct {
-	r      *bufio.Reader
-	rec    []byte // the current record's field bytes, unescaped
-	starts []int
-	ends   []int
-	line   int64
-	long   []byte
-}
-
-func newCSVReader(r io.Reader) *csvReader {
-	return &csvReader{r: bufio.NewReaderSize(r, 1<<20)}
-}
-
-// readLine returns the next line without its line end; io.EOF when the
-// input is exhausted.
-func (c *csvReader) readLine() ([]byte, error) {
-	line, err := c.r.ReadSlice('\n')
-	if errors.Is(err, bufio.ErrBufferFull) {
-		c.long = append(c.long[:0], line...)
-		for errors.Is(err, bufio.ErrBufferFull) {
-			line, err = c.r.ReadSlice('\n')
-			c.long = append(c.long, line...)
-		}
-		line = c.long
-	}
-	if err != nil && !errors.Is(err, io.EOF) {
-		return nil, err
-	}
-	if len(line) == 0 && errors.Is(err, io.EOF) {
-		return nil, io.EOF
-	}
-	c.line++
-	line = bytes.TrimSuffix(line, []byte{'\n'})
-	return line, nil
-}
-
-// next reads one record; io.EOF at the end.
-func (c *csvReader) next() error {
-	c.rec, c.starts, c.ends = c.rec[:0], c.starts[:0], c.ends[:0]
-	line, err := c.readLine()
-	if err != nil {
-		return err
-	}
-	if bytes.IndexByte(line, '"') < 0 {
-		line = bytes.TrimSuffix(line, []byte{'\r'})
-		c.rec = append(c.rec, line...)
-		s := 0
-		for {
-			i := bytes.IndexByte(c.rec[s:], ',')
-			if i < 0 {
-				c.starts, c.ends = append(c.starts, s), append(c.ends, len(c.rec))
-				return nil
-			}
-			c.starts, c.ends = append(c.starts, s), append(c.ends, s+i)
-			s += i + 1
-		}
-	}
-	return c.slow(line)
-}
-
-// slow parses a record with quotes.
-func (c *csvReader) slow(line []byte) error {
-	first := c.line
-	i := 0
-	for {
-		start := len(c.rec)
-		if i < len(line) && line[i] == '"' {
-			i++
-			for {
-				q := bytes.IndexByte(line[i:], '"')
-				if q < 0 {
-					c.rec = append(c.rec, line[i:]...)
-					c.rec = append(c.rec, '\n')
-					var err error
-					if line, err = c.readLine(); err != nil {
-						if errors.Is(err, io.EOF) {
-							return fmt.Errorf("line %d: quoted field not closed", first)
-						}
-						return err
-					}
-					i = 0
-					continue
-				}
-				c.rec = append(c.rec, line[i:i+q]...)
-				i += q + 1
-				if i < len(line) && line[i] == '"' {
-					c.rec = append(c.rec, '"')
-					i++
-					continue
-				}
-				break
-			}
-			c.starts, c.ends = append(c.starts, start), append(c.ends, len(c.rec))
-			switch {
-			case i == len(line) || (line[i] == '\r' && i == len(line)-1):
-				return nil
-			case line[i] == ',':
-				i++
-				continue
-			}
-			return fmt.Errorf("line %d: unexpected %q after a quoted field", c.line, line[i])
-		}
-		j := bytes.IndexByte(line[i:], ',')
-		if j < 0 {
-			f := bytes.TrimSuffix(line[i:], []byte{'\r'})
-			if bytes.IndexByte(f, '"') >= 0 {
-				return fmt.Errorf("line %d: bare quote in an unquoted field", c.line)
-			}
-			c.rec = append(c.rec, f...)
-			c.starts, c.ends = append(c.starts, start), append(c.ends, len(c.rec))
-			return nil
-		}
-		f := line[i : i+j]
-		if bytes.IndexByte(f, '"') >= 0 {
-			return fmt.Errorf("line %d: bare quote in an unquoted field", c.line)
-		}
-		c.rec = append(c.rec, f...)
-		c.starts, c.ends = append(c.starts, start), append(c.ends, len(c.rec))
-		i += j + 1
-	}
-}
-
-func (c *csvReader) field(i int) []byte { return c.rec[c.starts[i]:c.ends[i]] }
-
-// openCSV opens a CSV file, gunzipping ".gz" files.
-func openCSV(path string) (io.Reader, func(), error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	if !strings.HasSuffix(path, ".gz") {
-		return f, func() { f.Close() }, nil
-	}
-	gz, err := gzip.NewReader(bufio.NewReaderSize(f, 1<<20))
-	if err != nil {
-		f.Close()
-		return nil, nil, fmt.Errorf("gzip: %w", err)
-	}
-	return gz, func() { gz.Close(); f.Close() }, nil
-}
 
 // csvHeader returns the header row of a CSV file.
 func csvHeader(path string) ([]string, error) {
-	r, closeFn, err := openCSV(path)
+	r, closeFn, err := outdir.OpenCSV(path)
 	if err != nil {
 		return nil, err
 	}
 	defer closeFn()
-	c := newCSVReader(r)
-	if err := c.next(); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, errors.New("empty file: no header row")
-		}
-		return nil, err
-	}
-	out := make([]string, len(c.starts))
-	for i := range out {
-		out[i] = string(c.field(i))
-	}
-	return out, nil
+	names, _, err := outdir.ReadCSVHeader(r, outdir.KeboolaCSV)
+	return names, err
 }
 
 // csvBlock is a block being filled from CSV rows, with the bytes of its
@@ -191,22 +33,19 @@ type csvBlock struct {
 // readCSV feeds one CSV file to w: a reader goroutine parses blocks while
 // the caller's goroutine collects them.
 func readCSV(path string, w *TableWriter) error {
-	r, closeFn, err := openCSV(path)
+	r, closeFn, err := outdir.OpenCSV(path)
 	if err != nil {
 		return err
 	}
 	defer closeFn()
-	c := newCSVReader(r)
-	if err := c.next(); err != nil {
+	c := outdir.NewCSVReader(r, outdir.KeboolaCSV)
+	if err := c.Next(); err != nil {
 		if errors.Is(err, io.EOF) {
-			return errors.New("empty file: no header row")
+			return outdir.ErrNoHeader
 		}
 		return err
 	}
-	names := make([]string, len(c.starts))
-	for i := range names {
-		names[i] = string(c.field(i))
-	}
+	names := c.Fields()
 	idx, err := w.fieldIndex(names)
 	if err != nil {
 		return err
@@ -244,15 +83,15 @@ func readCSV(path string, w *TableWriter) error {
 				return
 			}
 			for p, f := range w.fields {
-				b.blk.Cols[p].Reset(f.Type, readBlockRows)
+				b.blk.Cols[p].Reset(f.Type, outdir.ReadBlockRows)
 				b.blk.Cols[p].Null = nil
 				b.offs[p] = b.offs[p][:0]
 			}
 			b.arena = b.arena[:0]
 			var found []issue
 			n := 0
-			for n < readBlockRows {
-				err := c.next()
+			for n < outdir.ReadBlockRows {
+				err := c.Next()
 				if errors.Is(err, io.EOF) {
 					break
 				}
@@ -260,14 +99,14 @@ func readCSV(path string, w *TableWriter) error {
 					errc <- err
 					return
 				}
-				if len(c.starts) != nf {
-					errc <- fmt.Errorf("line %d: %d fields, the header has %d", c.line, len(c.starts), nf)
+				if c.NumFields() != nf {
+					errc <- fmt.Errorf("line %d: %d fields, the header has %d", c.Line(), c.NumFields(), nf)
 					return
 				}
 				for i := 0; i < nf; i++ {
 					p := idx[i]
-					if !b.setCell(p, n, w.fields[p], c.field(i)) && sch[p] >= 0 {
-						found = append(found, issue{sch[p], string(c.field(i))})
+					if !b.setCell(p, n, w.fields[p], c.Field(i)) && sch[p] >= 0 {
+						found = append(found, issue{sch[p], string(c.Field(i))})
 					}
 				}
 				n++
@@ -278,7 +117,7 @@ func readCSV(path string, w *TableWriter) error {
 			b.finish(n)
 			issuesCh <- found
 			full <- b
-			if n < readBlockRows {
+			if n < outdir.ReadBlockRows {
 				return
 			}
 		}

@@ -10,9 +10,6 @@ import (
 	"datagen/src/outdir"
 )
 
-// readBlockRows is the number of rows per block read back from files.
-const readBlockRows = 1 << 15
-
 // FileError is a data file that cannot be read at all (not a CSV or
 // Parquet file, an I/O error).
 type FileError struct {

@@ -3,7 +3,6 @@ package component
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +16,7 @@ import (
 	"datagen/src/engine"
 	"datagen/src/gen"
 	"datagen/src/input"
+	"datagen/src/outdir"
 	"datagen/src/plan"
 	"datagen/src/sink"
 )
@@ -302,12 +302,7 @@ func previewTables(ctx context.Context, c *checked) ([]PreviewTable, error) {
 	}
 	out := make([]PreviewTable, 0, len(c.plan.Order))
 	for _, t := range c.plan.Order {
-		f, err := os.Open(filepath.Join(dir, sink.FileName(t.ID(), sink.CSV, sink.Options{})))
-		if err != nil {
-			return nil, fmt.Errorf("reading the preview of %s: %w", t.ID(), err)
-		}
-		recs, err := csv.NewReader(f).ReadAll()
-		f.Close()
+		recs, err := readCSVFile(filepath.Join(dir, outdir.TableFile(t.ID(), outdir.CSV, false, outdir.Part{})))
 		if err != nil || len(recs) == 0 {
 			return nil, fmt.Errorf("reading the preview of %s: %v", t.ID(), err)
 		}
@@ -345,4 +340,25 @@ func quoteAll(s []string) []string {
 		out[i] = fmt.Sprintf("%q", v)
 	}
 	return out
+}
+
+// readCSVFile reads every record of a CSV file.
+func readCSVFile(path string) ([][]string, error) {
+	r, closeFn, err := outdir.OpenCSV(path)
+	if err != nil {
+		return nil, err
+	}
+	defer closeFn()
+	c := outdir.NewCSVReader(r, outdir.KeboolaCSV)
+	var out [][]string
+	for {
+		err := c.Next()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c.Fields())
+	}
 }

@@ -1,24 +1,20 @@
 package upload
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
+
+	"datagen/src/outdir"
 )
 
-// dialect is a CSV dialect: one-byte delimiter and an optional one-byte
-// enclosure (quotes inside a field are doubled, as in RFC 4180).
-type dialect struct {
-	delim   byte
-	encl    byte
-	hasEncl bool
-}
+// dialect is a CSV dialect (the manifest's delimiter and enclosure).
+type dialect = outdir.Dialect
 
 // defaultDialect is Keboola's: comma and double quote.
-var defaultDialect = dialect{delim: ',', encl: '"', hasEncl: true}
+var defaultDialect = outdir.KeboolaCSV
 
 // maxHeaderBytes bounds how far the header line is searched for.
 const maxHeaderBytes = 16 << 20
@@ -26,61 +22,16 @@ const maxHeaderBytes = 16 << 20
 // readHeader parses the first record of r and returns its fields and its
 // length in bytes including the line end.
 func readHeader(r io.Reader, d dialect) ([]string, int64, error) {
-	br := bufio.NewReaderSize(io.LimitReader(r, maxHeaderBytes+1), 64<<10)
-	var (
-		fields  []string
-		field   strings.Builder
-		n       int64
-		inQuote bool
-		quoted  bool // current field started with the enclosure
-	)
-	for {
-		c, err := br.ReadByte()
-		if err == io.EOF {
-			if n == 0 {
-				return nil, 0, errors.New("the file is empty; a header row is needed")
-			}
-			if inQuote {
-				return nil, 0, errors.New("the header row has an unterminated quoted field")
-			}
-			fields = append(fields, field.String())
-			return fields, n, nil
-		}
-		if err != nil {
-			return nil, 0, err
-		}
-		n++
-		if n > maxHeaderBytes {
-			return nil, 0, fmt.Errorf("no end of the header row within %d MiB", maxHeaderBytes>>20)
-		}
-		switch {
-		case inQuote:
-			if c == d.encl {
-				next, err := br.Peek(1)
-				if err == nil && next[0] == d.encl {
-					_, _ = br.ReadByte()
-					n++
-					field.WriteByte(c)
-					continue
-				}
-				inQuote = false
-				continue
-			}
-			field.WriteByte(c)
-		case d.hasEncl && c == d.encl && field.Len() == 0 && !quoted:
-			inQuote, quoted = true, true
-		case c == d.delim:
-			fields = append(fields, field.String())
-			field.Reset()
-			quoted = false
-		case c == '\n':
-			s := field.String()
-			fields = append(fields, strings.TrimSuffix(s, "\r"))
-			return fields, n, nil
-		default:
-			field.WriteByte(c)
-		}
+	cols, n, err := outdir.ReadCSVHeader(io.LimitReader(r, maxHeaderBytes+1), d)
+	switch {
+	case errors.Is(err, outdir.ErrNoHeader):
+		return nil, 0, errors.New("the file is empty; a header row is needed")
+	case err != nil:
+		return nil, 0, fmt.Errorf("the header row: %w", err)
+	case n > maxHeaderBytes:
+		return nil, 0, fmt.Errorf("no end of the header row within %d MiB", maxHeaderBytes>>20)
 	}
+	return cols, n, nil
 }
 
 // headerLine renders cols as one CSV record in dialect d, every name enclosed.
@@ -88,10 +39,10 @@ func headerLine(cols []string, d dialect) []byte {
 	var b bytes.Buffer
 	for i, c := range cols {
 		if i > 0 {
-			b.WriteByte(d.delim)
+			b.WriteByte(d.Delim)
 		}
-		if d.hasEncl {
-			q := string(d.encl)
+		if !d.NoEncl {
+			q := string(d.Encl)
 			b.WriteString(q + strings.ReplaceAll(c, q, q+q) + q)
 		} else {
 			b.WriteString(c)
@@ -116,8 +67,8 @@ func (c *rowCounter) Write(p []byte) (int, error) {
 	for len(p) > 0 {
 		if !c.inQuote {
 			q := -1
-			if c.d.hasEncl {
-				q = bytes.IndexByte(p, c.d.encl)
+			if !c.d.NoEncl {
+				q = bytes.IndexByte(p, c.d.Encl)
 			}
 			seg := p
 			if q >= 0 {
@@ -136,7 +87,7 @@ func (c *rowCounter) Write(p []byte) (int, error) {
 			p = p[q+1:]
 			continue
 		}
-		q := bytes.IndexByte(p, c.d.encl)
+		q := bytes.IndexByte(p, c.d.Encl)
 		if q < 0 {
 			return n, nil
 		}
@@ -167,7 +118,7 @@ func findSplits(r io.ReaderAt, start, size, target int64, d dialect) ([]int64, e
 	inQuote := false
 	next := start + target // seek a record end at or after this offset
 	searching := false
-	quote := []byte{d.encl}
+	quote := []byte{d.Encl}
 	for pos := start; pos < size; {
 		n, err := r.ReadAt(buf[:min(int64(len(buf)), size-pos)], pos)
 		if n == 0 && err != nil {
@@ -181,7 +132,7 @@ func findSplits(r io.ReaderAt, start, size, target int64, d dialect) ([]int64, e
 					end = int(rel)
 					searching = true
 				}
-				if d.hasEncl && bytes.Count(chunk[i:end], quote)%2 == 1 {
+				if !d.NoEncl && bytes.Count(chunk[i:end], quote)%2 == 1 {
 					inQuote = !inQuote
 				}
 				i = end
@@ -190,7 +141,7 @@ func findSplits(r io.ReaderAt, start, size, target int64, d dialect) ([]int64, e
 			c := chunk[i]
 			i++
 			switch {
-			case d.hasEncl && c == d.encl:
+			case !d.NoEncl && c == d.Encl:
 				inQuote = !inQuote
 			case c == '\n' && !inQuote:
 				at := pos + int64(i)

@@ -14,7 +14,7 @@ import (
 )
 
 func TestReadHeader(t *testing.T) {
-	semi := dialect{delim: ';', encl: '\'', hasEncl: true}
+	semi := dialect{Delim: ';', Encl: '\''}
 	tests := []struct {
 		in   string
 		d    dialect

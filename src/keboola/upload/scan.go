@@ -168,12 +168,12 @@ func scanTable(dir string, e os.DirEntry, opt scanOptions) (*tableSpec, error) {
 		m = &manifest{}
 	}
 	if m.Delimiter != nil {
-		s.dialect.delim = (*m.Delimiter)[0]
+		s.dialect.Delim = (*m.Delimiter)[0]
 	}
 	if m.Enclosure != nil {
-		s.dialect.hasEncl = *m.Enclosure != ""
-		if s.dialect.hasEncl {
-			s.dialect.encl = (*m.Enclosure)[0]
+		s.dialect.NoEncl = *m.Enclosure == ""
+		if !s.dialect.NoEncl {
+			s.dialect.Encl = (*m.Enclosure)[0]
 		}
 	}
 	if err := s.resolveDestination(base, m, opt); err != nil {

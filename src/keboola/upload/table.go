@@ -257,11 +257,11 @@ func (r *runner) createRequest(s *tableSpec, fileID int64) storage.CreateTableRe
 // dialectStrings returns delimiter and enclosure for requests, empty when
 // they are Storage's defaults.
 func dialectStrings(d dialect) (delim, encl string) {
-	if d.delim != ',' {
-		delim = string(d.delim)
+	if d.Delim != ',' {
+		delim = string(d.Delim)
 	}
-	if d.encl != '"' {
-		encl = string(d.encl)
+	if d.Encl != '"' {
+		encl = string(d.Encl)
 	}
 	return delim, encl
 }
