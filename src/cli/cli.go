@@ -155,6 +155,7 @@ when SIGINT, SIGTERM or SIGHUP cancelled a command that writes.`,
 		newFakerCmd(e),
 		newPreviewCmd(e),
 		newSchemaCmd(e),
+		newInitCmd(e),
 	)
 	root.SetHelpCommand(newHelpCmd())
 	root.InitDefaultHelpCmd()

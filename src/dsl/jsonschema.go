@@ -10,9 +10,9 @@ import (
 	"datagen/src/semantic"
 )
 
-// JSONSchemaID is the $id of the JSON Schema of the DSL, and the
-// repository path of its shipped copy (schema/datagen.schema.json).
-const JSONSchemaID = "https://github.com/keboola/datagen/schema/datagen.schema.json"
+// JSONSchemaID is the $id of the JSON Schema of the DSL. Its copy in the
+// repository is schema/datagen.schema.json.
+const JSONSchemaID = "urn:datagen:schema:dsl:1.0"
 
 // JSONSchemaKey is the top-level key with which a document names the JSON
 // Schema it follows ("$schema": "../schema/datagen.schema.json"); the
