@@ -118,10 +118,6 @@ func newRootCmd(e *cliEnv) *cobra.Command {
 Exit codes: 0 success; 1 a mistake in the input (a command-line mistake is
 printed with the command's usage); 2 an application error; 130, 143 or 129
 when SIGINT, SIGTERM or SIGHUP cancelled a command that writes.`,
-		// Runnable so that a missing or unknown command is a usage
-		// mistake (exit code 1) rather than help with exit code 0.
-		Args:          commandArgs,
-		RunE:          missingCommand,
 		Version:       e.version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -140,8 +136,8 @@ when SIGINT, SIGTERM or SIGHUP cancelled a command that writes.`,
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	// A command that only groups subcommands is runnable (see above) but
-	// its usage shows only "<command> [command]".
+	// A command that only groups subcommands is runnable (see usageArgs)
+	// but its usage shows only "<command> [command]".
 	root.SetUsageTemplate(strings.Replace(root.UsageTemplate(), "{{if .Runnable}}",
 		"{{if and .Runnable (not .HasAvailableSubCommands)}}", 1))
 	root.AddCommand(
@@ -184,8 +180,9 @@ func newHelpCmd() *cobra.Command {
 }
 
 // usageArgs makes the argument checks of cmd and of every command under
-// it (cobra's completion commands included) usage mistakes, and a command
-// that only groups subcommands reject a missing or unknown one.
+// it (cobra's completion commands included) usage mistakes. A command that
+// only groups subcommands becomes runnable, so that a missing or unknown
+// subcommand is a usage mistake rather than help with exit code 0.
 func usageArgs(cmd *cobra.Command) {
 	if cmd.HasSubCommands() && !cmd.Runnable() {
 		cmd.Args, cmd.RunE = commandArgs, missingCommand

@@ -33,8 +33,6 @@ func newFakerCmd(e *cliEnv) *cobra.Command {
 	faker := &cobra.Command{
 		Use:   "faker",
 		Short: "Inspect the semantic value methods of the faker generator",
-		Args:  commandArgs,
-		RunE:  missingCommand,
 	}
 	faker.AddCommand(list)
 	return faker

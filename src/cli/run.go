@@ -22,7 +22,9 @@ out/tables, plus out/state.json and out/usage.json.
 
 The data folder is --data-dir, else $KBC_DATADIR, else /data. This is the
 default command of the Docker image. Exit code 1 means a mistake in the
-configuration (the message names where it is); 2 an application error.`,
+configuration (the message names where it is); 2 an application error; 143,
+130 or 129 that SIGTERM (the platform stopping the job), SIGINT or SIGHUP
+cancelled the run.`,
 		Example: `  datagen run --data-dir example/data
   KBC_DATADIR=/data datagen run`,
 		Args: noArgs,
