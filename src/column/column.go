@@ -128,6 +128,21 @@ func (v *Vector) SetNull(i int) {
 	v.Null[i] = true
 }
 
+// ClearRow marks row i null and sets its value slot to the zero value.
+func (v *Vector) ClearRow(i int) {
+	v.SetNull(i)
+	switch v.Type {
+	case Int, Timestamp, Date:
+		v.Ints[i] = 0
+	case Float:
+		v.Floats[i] = 0
+	case String:
+		v.Strs[i] = ""
+	case Bool:
+		v.Bools[i] = false
+	}
+}
+
 // HasNulls reports whether any row is null.
 func (v *Vector) HasNulls() bool {
 	for _, n := range v.Null {

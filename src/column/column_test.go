@@ -188,3 +188,26 @@ func TestVectorCopiesAllocateNothing(t *testing.T) {
 	}
 	_ = w
 }
+
+func TestClearRow(t *testing.T) {
+	for _, v := range []*Vector{vec(Int, 1, 2), vec(Date, 1, 2), vec(Float, 1.5, 2.5), vec(String, "a", "b"), vec(Bool, true, true)} {
+		v.ClearRow(1)
+		if !v.IsNull(1) || v.IsNull(0) {
+			t.Errorf("%s: ClearRow(1) nulls %v", v.Type, v.Null)
+		}
+		var zero bool
+		switch v.Type {
+		case Float:
+			zero = v.Floats[1] == 0
+		case String:
+			zero = v.Strs[1] == ""
+		case Bool:
+			zero = !v.Bools[1]
+		default:
+			zero = v.Ints[1] == 0
+		}
+		if !zero {
+			t.Errorf("%s: ClearRow left a value in the slot", v.Type)
+		}
+	}
+}

@@ -57,7 +57,7 @@ func blockInputs(in column.Type, n int) (*column.Vector, map[string]*column.Vect
 			v.Ints = append(v.Ints, ts[i])
 		}
 	}
-	setNull(v, 5) // one null row
+	v.ClearRow(5) // one null row
 	return v, map[string]*column.Vector{"ts": tsVec(ts...), "key": strVec(keys...)}
 }
 

@@ -22,7 +22,7 @@ func day(n float64) int64 { return tfStart + int64(n*float64(column.MicrosPerDay
 //	4  B  [d50, d40]  9    (ends before it starts: never matches)
 func effectFixture() *fakeTable {
 	field := floatVec(2, 3, 0.5, 0, 9)
-	setNull(field, 3)
+	field.ClearRow(3)
 	return &fakeTable{rows: 5, cols: map[string]*column.Vector{
 		"key":   strVec("A", "A", "B", "A", "B"),
 		"start": tsVec(day(10), day(15), day(10), day(30), day(50)),
@@ -112,7 +112,7 @@ func TestEffectKeysAndWindows(t *testing.T) {
 	// float local value too), a date window whose end includes its whole
 	// day, and an open-ended window (null end).
 	end := dateVec(us("2024-03-01"), us("2024-03-05"), 0)
-	setNull(end, 2)
+	end.ClearRow(2)
 	tab := &fakeTable{rows: 3, cols: map[string]*column.Vector{
 		"key":   strVec("A", "A", "B"),
 		"k2":    intVec(1, 2, 1),
@@ -286,11 +286,11 @@ func TestEffectIndexAgainstBruteForce(t *testing.T) {
 	startV, endV := tsVec(starts...), tsVec(ends...)
 	for i := range rows {
 		if i%17 == 3 {
-			setNull(startV, i)
+			startV.ClearRow(i)
 			starts[i] = math.MinInt64
 		}
 		if i%19 == 5 {
-			setNull(endV, i)
+			endV.ClearRow(i)
 			ends[i] = math.MaxInt64
 		}
 	}

@@ -65,7 +65,7 @@ func dateVec(xs ...int64) *column.Vector {
 // withNull marks rows null (clearing their value slots as the engine does).
 func withNull(v *column.Vector, rows ...int) *column.Vector {
 	for _, i := range rows {
-		setNull(v, i)
+		v.ClearRow(i)
 	}
 	return v
 }

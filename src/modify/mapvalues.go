@@ -211,21 +211,6 @@ func (m *mapValues) Apply(v *column.Vector, _ *Context) error {
 	return nil
 }
 
-// setNull marks row i null and clears its value slot in the output.
-func setNull(v *column.Vector, i int) {
-	v.SetNull(i)
-	switch v.Type {
-	case column.Int, column.Timestamp, column.Date:
-		v.Ints[i] = 0
-	case column.Float:
-		v.Floats[i] = 0
-	case column.String:
-		v.Strs[i] = ""
-	case column.Bool:
-		v.Bools[i] = false
-	}
-}
-
 func (m *mapValues) applyStrings(v *column.Vector) {
 	for i, s := range v.Strs {
 		if v.IsNull(i) {
@@ -233,7 +218,7 @@ func (m *mapValues) applyStrings(v *column.Vector) {
 		}
 		if j, ok := m.strKeys[s]; ok {
 			if t := &m.targets[j]; t.null {
-				setNull(v, i)
+				v.ClearRow(i)
 			} else {
 				v.Strs[i] = t.s
 			}
@@ -258,7 +243,7 @@ func (m *mapValues) applyInts(v *column.Vector) {
 			}
 			if j, ok := m.intKeys[x]; ok {
 				if t := &m.targets[j]; t.null {
-					setNull(v, i)
+					v.ClearRow(i)
 				} else {
 					v.Ints[i] = t.i
 				}
@@ -273,7 +258,7 @@ func (m *mapValues) applyInts(v *column.Vector) {
 			}
 			if j, ok := m.intKeys[x]; ok {
 				if t := &m.targets[j]; t.null {
-					setNull(v, i)
+					v.ClearRow(i)
 				} else {
 					fs[i] = t.f
 				}
@@ -290,7 +275,7 @@ func (m *mapValues) applyInts(v *column.Vector) {
 			}
 			if j, ok := m.intKeys[x]; ok {
 				if t := &m.targets[j]; t.null {
-					setNull(v, i)
+					v.ClearRow(i)
 				} else {
 					strs[i] = t.s
 				}
@@ -310,7 +295,7 @@ func (m *mapValues) applyFloats(v *column.Vector) {
 			}
 			if j, ok := m.fltKeys[x]; ok {
 				if t := &m.targets[j]; t.null {
-					setNull(v, i)
+					v.ClearRow(i)
 				} else {
 					v.Floats[i] = t.f
 				}
@@ -327,7 +312,7 @@ func (m *mapValues) applyFloats(v *column.Vector) {
 			}
 			if j, ok := m.fltKeys[x]; ok {
 				if t := &m.targets[j]; t.null {
-					setNull(v, i)
+					v.ClearRow(i)
 				} else {
 					strs[i] = t.s
 				}
@@ -347,7 +332,7 @@ func (m *mapValues) applyBools(v *column.Vector) {
 			}
 			if j := m.boolKeys[b2i(x)]; j >= 0 {
 				if t := &m.targets[j]; t.null {
-					setNull(v, i)
+					v.ClearRow(i)
 				} else {
 					v.Bools[i] = t.b
 				}
@@ -364,7 +349,7 @@ func (m *mapValues) applyBools(v *column.Vector) {
 			}
 			if j := m.boolKeys[b2i(x)]; j >= 0 {
 				if t := &m.targets[j]; t.null {
-					setNull(v, i)
+					v.ClearRow(i)
 				} else {
 					strs[i] = t.s
 				}

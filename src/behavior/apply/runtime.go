@@ -641,8 +641,7 @@ func (f *stateFill) Fill(out *column.Vector, b *Block) error {
 			s = b.rows[i].Prev
 		}
 		if s < 0 {
-			out.Strs[i] = ""
-			out.SetNull(i)
+			out.ClearRow(i)
 			continue
 		}
 		out.Strs[i] = f.names[s]

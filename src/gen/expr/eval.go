@@ -239,18 +239,8 @@ func (e *Evaluator) finish(v *column.Vector, n int, out *column.Vector) {
 	}
 	out.Null = nulls
 	for i, x := range nulls {
-		if !x {
-			continue
-		}
-		switch {
-		case isInts(out.Type):
-			out.Ints[i] = 0
-		case out.Type == column.Float:
-			out.Floats[i] = 0
-		case out.Type == column.String:
-			out.Strs[i] = ""
-		case out.Type == column.Bool:
-			out.Bools[i] = false
+		if x {
+			out.ClearRow(i)
 		}
 	}
 }
