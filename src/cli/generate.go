@@ -310,7 +310,7 @@ func writeManifests(p *plan.Plan, dir string, incremental bool) error {
 		if err != nil {
 			return input.User(fmt.Errorf("table %q: %w", t.ID(), err))
 		}
-		if err := sink.WriteFileAtomic(filepath.Join(dir, outdir.TableFile(t.ID(), outdir.CSV, false, outdir.Part{})+".manifest"), b); err != nil {
+		if err := outdir.WriteFileAtomic(filepath.Join(dir, outdir.TableFile(t.ID(), outdir.CSV, false, outdir.Part{})+".manifest"), b); err != nil {
 			return fmt.Errorf("writing manifest of %q: %w", t.ID(), err)
 		}
 	}

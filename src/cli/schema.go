@@ -6,7 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"datagen/src/dsl"
-	"datagen/src/sink"
+	"datagen/src/outdir"
 )
 
 // newSchemaCmd builds `datagen schema`.
@@ -29,7 +29,7 @@ repository as schema/datagen.schema.json.`,
 				_, err := e.stdout.Write(dsl.JSONSchema())
 				return err
 			}
-			if err := sink.WriteFileAtomic(out, dsl.JSONSchema()); err != nil {
+			if err := outdir.WriteFileAtomic(out, dsl.JSONSchema()); err != nil {
 				return fmt.Errorf("writing %s: %w", out, err)
 			}
 			return nil

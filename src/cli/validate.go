@@ -12,7 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"datagen/src/input"
-	"datagen/src/sink"
+	"datagen/src/outdir"
 	"datagen/src/validate"
 )
 
@@ -118,7 +118,7 @@ func writeReportFile(path string, write func(w io.Writer) error) error {
 			return fmt.Errorf("writing report: %w", err)
 		}
 	}
-	if err := sink.WriteFileAtomic(path, buf.Bytes()); err != nil {
+	if err := outdir.WriteFileAtomic(path, buf.Bytes()); err != nil {
 		return fmt.Errorf("writing report: %w", err)
 	}
 	return nil

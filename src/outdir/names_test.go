@@ -1,8 +1,11 @@
 package outdir
 
 import (
+	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -60,4 +63,47 @@ func TestFindFiles(t *testing.T) {
 	if got["a"].Format != Parquet || got["b"] != nil {
 		t.Errorf("parquet only: %+v %+v", got["a"], got["b"])
 	}
+}
+
+func TestWriteFileAtomic(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, ".metadata.json")
+	if err := WriteFileAtomic(path, []byte(`{"a":1}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFileAtomic(path, []byte(`{"a":2}`)); err != nil {
+		t.Fatal(err)
+	}
+	if got := readString(t, path); got != `{"a":2}` {
+		t.Errorf("content %q", got)
+	}
+	if names := names(t, dir); !slices.Equal(names, []string{".metadata.json"}) {
+		t.Errorf("directory holds %q", names)
+	}
+	err := WriteFileAtomic(filepath.Join(dir, "missing", "x.json"), nil)
+	if err == nil || !strings.Contains(err.Error(), "missing/x.json") {
+		t.Errorf("write into a missing directory: %v", err)
+	}
+}
+
+func readString(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func names(t *testing.T, dir string) []string {
+	t.Helper()
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range es {
+		out = append(out, e.Name())
+	}
+	return out
 }

@@ -343,7 +343,7 @@ func (t *Tx) Commit(ctx context.Context) error {
 		dirs[filepath.Dir(filepath.Join(t.dir, filepath.FromSlash(r)))] = true
 	}
 	for d := range dirs {
-		if err := syncDir(d); err != nil {
+		if err := SyncDir(d); err != nil {
 			return fail(err)
 		}
 	}
@@ -437,8 +437,8 @@ func (t *Tx) cleanup() {
 	t.done = true
 }
 
-// syncDir fsyncs a directory so that the renames in it are durable.
-func syncDir(dir string) error {
+// SyncDir fsyncs a directory so that the renames in it are durable.
+func SyncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return fmt.Errorf("open directory %s: %w", dir, err)

@@ -4,9 +4,10 @@
 // A table is written through a TableWriter obtained from Open. Blocks of
 // rows arrive in row order; nothing is visible under the table's final file
 // name until Commit, which flushes, fsyncs and atomically renames a hidden
-// temporary file (".<file>.tmp-<random>" in the same directory) to the final
-// name. Abort removes the temporary file and leaves any existing final file
-// as it was.
+// temporary file (outdir.CreateTemp) to the final name. Abort removes the
+// temporary file and leaves any existing final file as it was. A run of
+// many tables writes them into the staging folder of an outdir
+// transaction, which publishes them all together.
 //
 // # CSV dialect
 //
@@ -55,13 +56,12 @@ package sink
 import (
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"datagen/src/column"
+	"datagen/src/outdir"
 )
 
 // Format is an output file format.
@@ -147,18 +147,9 @@ type TableWriter interface {
 }
 
 // FileName returns the name of the file Open writes for table name:
-// name + ".csv", ".csv.gz" or ".parquet".
+// name + ".csv", ".csv.gz" or ".parquet" (outdir.TableFile).
 func FileName(name string, format Format, opts Options) string {
-	switch format {
-	case CSV:
-		if opts.Gzip {
-			return name + ".csv.gz"
-		}
-		return name + ".csv"
-	case Parquet:
-		return name + ".parquet"
-	}
-	return name
+	return outdir.TableFile(name, string(format), opts.Gzip, outdir.Part{})
 }
 
 // Open starts writing table name, with columns fields, in format into
@@ -284,22 +275,14 @@ type tempFile struct {
 	size  int64 // bytes written through Write
 }
 
-// createTemp creates ".<base>.tmp-<random>" beside final. Unlike
-// os.CreateTemp, the file mode honours the umask (0666 &^ umask), as for
-// any ordinary output file.
+// createTemp creates a hidden temporary file beside final
+// (outdir.CreateTemp).
 func createTemp(final string) (*tempFile, error) {
-	dir, base := filepath.Split(final)
-	for range 100 {
-		tmp := filepath.Join(dir, "."+base+".tmp-"+strconv.FormatUint(rand.Uint64()&0xffffffffff, 36))
-		f, err := os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
-		if err == nil {
-			return &tempFile{f: f, tmp: tmp, final: final}, nil
-		}
-		if !errors.Is(err, os.ErrExist) {
-			return nil, fmt.Errorf("create temporary file: %w", err)
-		}
+	f, err := outdir.CreateTemp(final)
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("create temporary file for %s: too many name collisions", final)
+	return &tempFile{f: f, tmp: f.Name(), final: final}, nil
 }
 
 // Write writes to the file and counts the bytes.
@@ -345,7 +328,7 @@ func (t *tempFile) publish() error {
 		t.abort()
 		return fmt.Errorf("rename %s to %s: %w", t.tmp, t.final, err)
 	}
-	if err := syncDir(filepath.Dir(t.final)); err != nil {
+	if err := outdir.SyncDir(filepath.Dir(t.final)); err != nil {
 		return err
 	}
 	return nil
@@ -358,37 +341,6 @@ func (t *tempFile) abort() {
 		t.f = nil
 	}
 	_ = os.Remove(t.tmp)
-}
-
-// syncDir fsyncs a directory so that a rename in it is durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("open directory %s: %w", dir, err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
-		return fmt.Errorf("sync directory %s: %w", dir, err)
-	}
-	return nil
-}
-
-// WriteFileAtomic writes data to path through a hidden temporary file in
-// the same directory, fsyncs it and renames it over path, so readers see
-// either the old content or the new, never a partial file.
-func WriteFileAtomic(path string, data []byte) error {
-	t, err := createTemp(path)
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if _, err := t.Write(data); err != nil {
-		t.abort()
-		return err
-	}
-	if err := t.commit(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }
 
 // lifecycle is the commit protocol the writers share: blocks are written

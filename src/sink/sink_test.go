@@ -219,24 +219,3 @@ func TestParseFormat(t *testing.T) {
 		t.Error(`ParseFormat("CSV") succeeded`)
 	}
 }
-
-func TestWriteFileAtomic(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, ".metadata.json")
-	if err := WriteFileAtomic(path, []byte(`{"a":1}`)); err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteFileAtomic(path, []byte(`{"a":2}`)); err != nil {
-		t.Fatal(err)
-	}
-	if got := readFile(t, path); got != `{"a":2}` {
-		t.Errorf("content %q", got)
-	}
-	if names := dirEntries(t, dir); !slices.Equal(names, []string{".metadata.json"}) {
-		t.Errorf("directory holds %q", names)
-	}
-	err := WriteFileAtomic(filepath.Join(dir, "missing", "x.json"), nil)
-	if err == nil || !strings.Contains(err.Error(), "missing/x.json") {
-		t.Errorf("write into a missing directory: %v", err)
-	}
-}

@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 
 	"datagen/src/input"
-	"datagen/src/sink"
+	"datagen/src/outdir"
 )
 
 // DataDir is the component's data folder (/data in Keboola).
@@ -108,7 +108,7 @@ func WriteJSON(path string, v any) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("creating %s: %w", filepath.Dir(path), err)
 	}
-	return sink.WriteFileAtomic(path, b)
+	return outdir.WriteFileAtomic(path, b)
 }
 
 // Metric is one entry of out/usage.json.

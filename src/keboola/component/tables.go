@@ -11,6 +11,7 @@ import (
 
 	"datagen/src/column"
 	"datagen/src/keboola/manifest"
+	"datagen/src/outdir"
 	"datagen/src/sink"
 )
 
@@ -388,7 +389,7 @@ func (w *TableWriter) Commit() error {
 	if err != nil {
 		return w.fail(err)
 	}
-	if err := sink.WriteFileAtomic(filepath.Join(w.o.Dir, dataName+".manifest"), data); err != nil {
+	if err := outdir.WriteFileAtomic(filepath.Join(w.o.Dir, dataName+".manifest"), data); err != nil {
 		return w.fail(err)
 	}
 	w.report = TableReport{Table: w.o.Name, Destination: m.Destination, Path: dataName, Rows: w.rows,
