@@ -12,7 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"datagen/src/input"
-	"datagen/src/sink"
+	"datagen/src/outdir"
 	"datagen/src/templates"
 )
 
@@ -76,7 +76,7 @@ sets the locale of names, addresses and phone numbers.`,
 					return err
 				}
 			}
-			if err := sink.WriteFileAtomic(out, doc); err != nil {
+			if err := outdir.WriteFileAtomic(out, doc); err != nil {
 				return fmt.Errorf("writing %s: %w", out, err)
 			}
 			fmt.Fprintf(e.stdout, "Wrote %s (template %s). Next: datagen preview %s\n", out, args[0], out)
