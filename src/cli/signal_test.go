@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -76,11 +77,12 @@ func (f *fakeSignals) listening() int {
 }
 
 // triggerWriter collects output and calls fire once, synchronously, when
-// the output first contains the text on.
+// the output first contains the text on (times times, when set).
 type triggerWriter struct {
 	mu    sync.Mutex
 	buf   bytes.Buffer
 	on    string
+	times int
 	fire  func()
 	fired bool
 }
@@ -88,7 +90,7 @@ type triggerWriter struct {
 func (w *triggerWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	w.buf.Write(p)
-	fire := !w.fired && w.on != "" && strings.Contains(w.buf.String(), w.on)
+	fire := !w.fired && w.on != "" && strings.Count(w.buf.String(), w.on) >= max(w.times, 1)
 	w.fired = w.fired || fire
 	w.mu.Unlock()
 	if fire {
@@ -275,6 +277,32 @@ func TestCancelledCause(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestCancelAfterEachTable cancels generate after each of the tables of the
+// example is complete, the last one included (before the commit): nothing
+// of the run is committed and the earlier output stays as it was.
+func TestCancelAfterEachTable(t *testing.T) {
+	dir := t.TempDir()
+	if _, stderr, code := datagen(t, "generate", shop, "-o", dir, "--format", "csv", "--seed", "1"); code != 0 {
+		t.Fatal(stderr)
+	}
+	before := snapshot(t, dir)
+	for k := 1; k <= 6; k++ {
+		sig := newFakeSignals()
+		stderr := &triggerWriter{on: "table generated", times: k}
+		stderr.fire = func() { sig.send(syscall.SIGTERM) }
+		var stdout bytes.Buffer
+		code := run(context.Background(), []string{"generate", shop, "-o", dir, "--format", "csv", "--seed", "2", "--workers", "1"},
+			Env{Stdout: &stdout, Stderr: stderr, Environ: map[string]string{}}, sig.signals())
+		if !stderr.fired || code != 143 {
+			t.Fatalf("after table %d: exit %d, want 143; stderr:\n%s", k, code, stderr)
+		}
+		if strings.Contains(stdout.String(), "Wrote") {
+			t.Errorf("after table %d: stdout says the tables were written: %s", k, stdout.String())
+		}
+		sameFiles(t, fmt.Sprintf("cancelled after table %d", k), before, snapshot(t, dir))
 	}
 }
 
