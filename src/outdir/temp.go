@@ -62,3 +62,19 @@ func WriteFileAtomic(path string, data []byte) error {
 	}
 	return nil
 }
+
+// MkdirTemp creates a new hidden temporary folder beside final, named as
+// CreateTemp names files, and returns its path.
+func MkdirTemp(final string) (string, error) {
+	for range 100 {
+		dir := tempName(final)
+		err := os.Mkdir(dir, 0o755)
+		if err == nil {
+			return dir, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return "", fmt.Errorf("create temporary folder: %w", err)
+		}
+	}
+	return "", fmt.Errorf("create temporary folder for %s: too many name collisions", final)
+}

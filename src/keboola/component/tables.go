@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -255,18 +254,15 @@ func (w *TableWriter) decide(b *column.Block) error {
 	if w.sliceRows <= 0 {
 		w.sliceRows = max(1, int64(float64(w.o.SliceBytes)/math.Max(perRow, 1)))
 	}
-	for range 100 {
-		stage := filepath.Join(w.o.Dir, "."+w.o.Name+".csv.tmp-"+strconv.FormatUint(rand.Uint64()&0xffffffffff, 36))
-		err := os.Mkdir(stage, 0o755)
-		if err == nil {
-			w.stage = stage
-			return nil
-		}
-		if !errors.Is(err, os.ErrExist) {
-			return fmt.Errorf("table %q: create slice folder: %w", w.o.Name, err)
-		}
+	if err := os.MkdirAll(w.o.Dir, 0o755); err != nil {
+		return fmt.Errorf("table %q: create slice folder: %w", w.o.Name, err)
 	}
-	return fmt.Errorf("table %q: create slice folder: too many name collisions", w.o.Name)
+	stage, err := outdir.MkdirTemp(filepath.Join(w.o.Dir, w.o.Name+".csv"))
+	if err != nil {
+		return fmt.Errorf("table %q: %w", w.o.Name, err)
+	}
+	w.stage = stage
+	return nil
 }
 
 func (w *TableWriter) openSlice() error {
