@@ -193,9 +193,6 @@ func (t *Tx) sweep() {
 // Swept returns the number of stale temporary entries Begin removed.
 func (t *Tx) Swept() int { return t.swept }
 
-// Dir returns the output folder.
-func (t *Tx) Dir() string { return t.dir }
-
 // Scratch returns the scratch folder.
 func (t *Tx) Scratch() string { return t.scratch }
 

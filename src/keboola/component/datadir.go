@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 
 	"datagen/src/input"
-	"datagen/src/outdir"
 )
 
 // DataDir is the component's data folder (/data in Keboola).
@@ -26,12 +25,6 @@ func (d DataDir) OutTables() string { return filepath.Join(d.Root, "out", "table
 
 // OutFiles is data/out/files.
 func (d DataDir) OutFiles() string { return filepath.Join(d.Root, "out", "files") }
-
-// OutState is data/out/state.json.
-func (d DataDir) OutState() string { return filepath.Join(d.Root, "out", "state.json") }
-
-// OutUsage is data/out/usage.json.
-func (d DataDir) OutUsage() string { return filepath.Join(d.Root, "out", "usage.json") }
 
 // The entries of the out folder a run publishes.
 const (
@@ -97,18 +90,6 @@ func marshalJSON(v any) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
-}
-
-// WriteJSON writes v as indented JSON to path, atomically.
-func WriteJSON(path string, v any) error {
-	b, err := marshalJSON(v)
-	if err != nil {
-		return fmt.Errorf("encoding %s: %w", filepath.Base(path), err)
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("creating %s: %w", filepath.Dir(path), err)
-	}
-	return outdir.WriteFileAtomic(path, b)
 }
 
 // Metric is one entry of out/usage.json.
