@@ -8,6 +8,7 @@ import (
 
 	"datagen/src/input"
 	"datagen/src/keboola/manifest"
+	"datagen/src/templates"
 )
 
 // Defaults of the run parameters.
@@ -54,8 +55,11 @@ type Config struct {
 // Parameters are the run parameters from config.json "parameters".
 type Parameters struct {
 	// Schema is the DSL document (the JSON text of the object, or the
-	// content of the string).
+	// content of the string), or the document of Template.
 	Schema []byte
+	// Template names the bundled template (package templates) used as the
+	// schema when parameters.schema is absent; "" for none.
+	Template string
 	// Lenient accepts schemas written for the predecessor (unknown keys
 	// become warnings).
 	Lenient bool
@@ -176,7 +180,7 @@ func ParseConfig(data []byte) (*Config, error) {
 
 // parameterKeys are the keys of "parameters", in documentation order.
 var parameterKeys = []string{"schema", "lenient", "seed", "scale", "sample_rows", "preview_rows", "workers", "parts", "part",
-	"debug", "destination", "output", "validation", "upload", buttonValidate, buttonPreview}
+	"debug", "destination", "output", "validation", "upload", "template", buttonValidate, buttonPreview}
 
 // The form's sync-action buttons (component_config/configSchema.json).
 // They hold no value, but a form may store the key; it is ignored.
@@ -207,10 +211,23 @@ func (d *decoder) parameters(v *input.Value) *Parameters {
 	if obj == nil {
 		return p
 	}
-	if sv := obj.Value().Get("schema"); sv != nil {
+	d.str(obj, "template", &p.Template)
+	sv := obj.Value().Get("schema")
+	switch {
+	case p.Template != "" && sv != nil && sv.Kind != input.NullKind:
+		d.Errorf("parameters.template", "remove parameters.schema to use the template, or set template to \"\" to use the schema",
+			"template %q and parameters.schema are both given", p.Template)
+	case p.Template != "":
+		doc, err := templates.Get(p.Template)
+		if err != nil {
+			d.Errorf("parameters.template", input.DidYouMean(p.Template, templates.Names()),
+				"unknown template %q (templates: %s)", p.Template, strings.Join(templates.Names(), ", "))
+		}
+		p.Schema = doc
+	case sv != nil:
 		p.Schema = d.schema(sv, "parameters.schema")
-	} else {
-		d.Errorf("parameters.schema", "", "missing: put the DSL document here, as a JSON object or as a JSON string")
+	default:
+		d.Errorf("parameters.schema", "", "missing: put the DSL document here, as a JSON object or as a JSON string, or name a template in parameters.template")
 	}
 	d.boolean(obj, "lenient", &p.Lenient)
 	d.integer(obj, "seed", &p.Seed, math.MinInt64, math.MaxInt64)
