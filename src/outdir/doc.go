@@ -32,15 +32,18 @@
 // before every step and once more after the last: a cancellation, or any
 // failure, rolls back (the new entries are removed and the earlier ones
 // renamed back), so an earlier output in the same folder survives byte for
-// byte. Only when the last check passes is the run committed and the
-// earlier files deleted. A process killed during the few renames of a
-// commit can leave a mix of old and new entries; that window is the only
-// one.
+// byte. Only when the last check passes is the run committed (a marker
+// file records it) and the earlier files deleted. Before its first rename
+// the commit writes a journal of what it publishes into the run's folder:
+// when the process is killed in the middle of a commit, the next run on
+// the same folder finds the journal without the marker and rolls the
+// commit back before anything else.
 //
 // # Stale temporary files
 //
 // Begin sweeps what crashed runs left behind, and only that: run folders
-// in the scratch folder that no live run holds locked, and, in the output
-// folders, hidden temporary files of the form ".<name>.tmp-<random>" that
-// earlier versions wrote beside the final files.
+// in the scratch folder that no live run holds locked (rolling back an
+// interrupted commit first), and, in the output folders, hidden temporary
+// files of the form ".<name>.tmp-<random>" (CreateTemp, MkdirTemp) that a
+// killed atomic write or earlier versions left beside the final files.
 package outdir

@@ -2,6 +2,7 @@ package outdir
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -171,7 +172,7 @@ func (t *Tx) sweep() {
 				continue
 			}
 			p := filepath.Join(t.scratch, e.Name())
-			if stale(p) && os.RemoveAll(p) == nil {
+			if stale(p) && recoverRun(p) == nil {
 				t.swept++
 			}
 		}
@@ -270,7 +271,27 @@ func (t *Tx) Commit(ctx context.Context) error {
 	if t.done {
 		return errors.New("commit of a finished transaction")
 	}
-	defer t.cleanup()
+	// Not deferred: a process that dies in the middle of the commit
+	// leaves the run folder with its journal for the next run to roll back.
+	err := t.commit(ctx)
+	t.cleanup()
+	return err
+}
+
+// journal records a commit in progress: what it publishes and removes,
+// so that the next run can roll back a commit its process did not finish.
+type journal struct {
+	Dir      string   `json:"dir"`
+	Units    []string `json:"units"`
+	Removals []string `json:"removals"`
+}
+
+const (
+	journalFile   = "journal.json"
+	committedFile = "committed"
+)
+
+func (t *Tx) commit(ctx context.Context) error {
 	units, err := t.units()
 	if err != nil {
 		return fmt.Errorf("listing the staged files: %w", err)
@@ -296,6 +317,14 @@ func (t *Tx) Commit(ctx context.Context) error {
 			}
 			removals = append(removals, r)
 		}
+	}
+	abs, err := filepath.Abs(t.dir)
+	if err != nil {
+		return err
+	}
+	j, _ := json.Marshal(journal{Dir: abs, Units: units, Removals: removals})
+	if err := writeSynced(filepath.Join(t.run, journalFile), j); err != nil {
+		return fmt.Errorf("writing the commit journal: %w", err)
 	}
 	var done []step
 	dirs := map[string]bool{}
@@ -347,9 +376,90 @@ func (t *Tx) Commit(ctx context.Context) error {
 	if err := t.check(ctx, ""); err != nil {
 		return fail(err)
 	}
+	// From here on the run is committed, even if the process dies before
+	// the earlier files are deleted.
+	if err := writeSynced(filepath.Join(t.run, committedFile), nil); err != nil {
+		return fail(fmt.Errorf("writing the commit journal: %w", err))
+	}
 	t.done = true
 	t.created = nil // the published folders stay
 	return nil
+}
+
+// writeSynced writes a small file and fsyncs it and its folder.
+func writeSynced(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = SyncDir(filepath.Dir(path))
+	}
+	return err
+}
+
+// recoverRun finishes what a dead run left in its folder run: a commit it
+// began but did not finish is rolled back (earlier entries renamed back,
+// its new entries removed); a run that committed, or never began to,
+// leaves nothing to do. The folder is removed when it holds nothing to
+// keep.
+func recoverRun(run string) error {
+	b, err := os.ReadFile(filepath.Join(run, journalFile))
+	if err == nil {
+		if _, cerr := os.Stat(filepath.Join(run, committedFile)); errors.Is(cerr, fs.ErrNotExist) {
+			var j journal
+			if err := json.Unmarshal(b, &j); err != nil {
+				return fmt.Errorf("%s: %w", journalFile, err)
+			}
+			if err := rollbackRun(run, j); err != nil {
+				return err
+			}
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return os.RemoveAll(run)
+}
+
+// rollbackRun undoes the steps of an interrupted commit, in reverse.
+func rollbackRun(run string, j journal) error {
+	var errs []error
+	exists := func(p string) bool { _, err := os.Lstat(p); return err == nil }
+	undo := func(rel string, unit bool) {
+		final := filepath.Join(j.Dir, filepath.FromSlash(rel))
+		old := filepath.Join(run, "old", filepath.FromSlash(rel))
+		staged := filepath.Join(run, "new", filepath.FromSlash(rel))
+		placed := unit && !exists(staged) && exists(final)
+		if placed {
+			if err := os.RemoveAll(final); err != nil {
+				errs = append(errs, err)
+				return
+			}
+		}
+		if exists(old) {
+			if exists(final) {
+				errs = append(errs, fmt.Errorf("%s: both an earlier and a later entry exist", final))
+				return
+			}
+			if err := os.Rename(old, final); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	for i := len(j.Removals) - 1; i >= 0; i-- {
+		undo(j.Removals[i], false)
+	}
+	for i := len(j.Units) - 1; i >= 0; i-- {
+		undo(j.Units[i], true)
+	}
+	return errors.Join(errs...)
 }
 
 // check runs the test hook and reports a cancellation of ctx.

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -309,5 +310,60 @@ func TestScratchFallsBackInsideWhenTheParentIsReadOnly(t *testing.T) {
 	want := map[string]string{"a.csv": hash("new")}
 	if got := tree(t, out); !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v, want %v", got, want)
+	}
+}
+
+// crash stands for the death of the process in the middle of a commit.
+type crash struct{}
+
+// TestNextRunRollsBackACommitItsProcessDidNotFinish lets the process "die"
+// before each step of a commit (a panic the test recovers from, so that
+// nothing of the commit's own rollback runs) and checks that the next
+// Begin restores the earlier output byte for byte and removes the dead
+// run's folder.
+func TestNextRunRollsBackACommitItsProcessDidNotFinish(t *testing.T) {
+	for step := 1; step <= 7; step++ {
+		t.Run(fmt.Sprint("before step ", step), func(t *testing.T) {
+			root := t.TempDir()
+			out := filepath.Join(root, "out")
+			earlier(t, out)
+			before := tree(t, out)
+			n := 0
+			tx, err := Begin(out, Options{Folders: componentOpts.Folders, Replace: componentOpts.Replace,
+				Step: func(string) error {
+					if n++; n == step {
+						panic(crash{})
+					}
+					return nil
+				}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			stage(t, tx)
+			func() {
+				defer func() {
+					if _, ok := recover().(crash); !ok {
+						t.Fatal("the commit did not reach the step")
+					}
+				}()
+				_ = tx.Commit(context.Background())
+			}()
+			tx.unlock() // the dead process's lock is gone with it
+			next, err := Begin(out, componentOpts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer next.Abort()
+			if next.Swept() != 1 {
+				t.Errorf("swept %d entries, want the dead run's folder", next.Swept())
+			}
+			if after := tree(t, out); !reflect.DeepEqual(before, after) {
+				t.Errorf("earlier output not restored:\nbefore %v\n after %v", before, after)
+			}
+			entries, _ := os.ReadDir(next.Scratch())
+			if len(entries) != 1 {
+				t.Errorf("scratch folder holds %d entries, want only the new run's", len(entries))
+			}
+		})
 	}
 }
