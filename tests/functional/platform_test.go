@@ -13,6 +13,7 @@ import (
 
 	"datagen/src/cli"
 	"datagen/src/input/inputtest"
+	"datagen/src/templates"
 )
 
 // platformCase is a configuration shipped with datagen: a data folder
@@ -29,9 +30,10 @@ type platformCase struct {
 const platformSampleRows = 300
 
 // TestPlatformConversion runs every bundled configuration, the form's
-// default and every example schema with `datagen run` twice: as written,
+// default, every example schema and every template with `datagen run` twice: as written,
 // and after the conversion the platform applies to config.json (every
-// nested {} becomes [], see inputtest.PlatformConfig). Both runs must exit
+// nested {} becomes [], see inputtest.PlatformConfig; in/state.json is
+// written as the platform writes it, [] on a first run). Both runs must exit
 // 0 with a table and a manifest per node, and the converted run must write
 // the same tables and manifests (the schema's hash aside: it is the hash of
 // the document as written).
@@ -47,8 +49,8 @@ func TestPlatformConversion(t *testing.T) {
 			if n := strings.Count(string(c.config), "{}"); n > 0 && !bytes.Contains(converted, []byte("[]")) {
 				t.Fatalf("the conversion left the %d empty objects of config.json alone", n)
 			}
-			plain := runPlatformCase(t, c, c.config)
-			conv := runPlatformCase(t, c, converted)
+			plain := runPlatformCase(t, c, c.config, false)
+			conv := runPlatformCase(t, c, converted, true)
 			comparePlatformOut(t, plain, conv)
 		})
 	}
@@ -57,7 +59,7 @@ func TestPlatformConversion(t *testing.T) {
 // platformCases lists the configurations: component_config/sample-config,
 // example/data, the default of the form (component_config/configSchema.json)
 // and a configuration around each example schema (example/*.json,
-// src/dsl/testdata/examples/*.json).
+// src/dsl/testdata/examples/*.json) and each template (package templates).
 func platformCases(t *testing.T) []platformCase {
 	root := filepath.Join("..", "..")
 	var cases []platformCase
@@ -83,18 +85,27 @@ func platformCases(t *testing.T) []platformCase {
 	if len(schemas) < 10 {
 		t.Fatalf("found only %d example schemas", len(schemas))
 	}
+	add := func(name string, doc []byte) {
+		config, err := json.MarshalIndent(map[string]any{"parameters": map[string]any{
+			"schema": json.RawMessage(doc), "lenient": true, "sample_rows": platformSampleRows}}, "", "  ")
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		cases = append(cases, platformCase{name: name, config: config})
+	}
 	for _, p := range schemas {
 		doc, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		config, err := json.MarshalIndent(map[string]any{"parameters": map[string]any{
-			"schema": json.RawMessage(doc), "lenient": true, "sample_rows": platformSampleRows}}, "", "  ")
+		add(filepath.Base(filepath.Dir(p))+"-"+strings.TrimSuffix(filepath.Base(p), ".json"), doc)
+	}
+	for _, name := range templates.Names() {
+		doc, err := templates.Get(name)
 		if err != nil {
-			t.Fatalf("%s: %v", p, err)
+			t.Fatal(err)
 		}
-		name := filepath.Base(filepath.Dir(p)) + "-" + strings.TrimSuffix(filepath.Base(p), ".json")
-		cases = append(cases, platformCase{name: name, config: config})
+		add("template-"+name, doc)
 	}
 	return cases
 }
@@ -142,8 +153,10 @@ func formDefaultConfig(t *testing.T, path string) []byte {
 }
 
 // runPlatformCase runs `datagen run` on a copy of the case's data folder
-// with config as config.json and returns the out folder.
-func runPlatformCase(t *testing.T, c platformCase, config []byte) string {
+// with config as config.json and returns the out folder. With platform,
+// in/state.json is written as the platform writes it: converted, and []
+// when the case has none (a first run).
+func runPlatformCase(t *testing.T, c platformCase, config []byte, platform bool) string {
 	t.Helper()
 	data := filepath.Join(t.TempDir(), "data")
 	if c.dir != "" {
@@ -158,6 +171,22 @@ func runPlatformCase(t *testing.T, c platformCase, config []byte) string {
 	}
 	if err := os.WriteFile(filepath.Join(data, "config.json"), config, 0o644); err != nil {
 		t.Fatal(err)
+	}
+	if platform {
+		statePath := filepath.Join(data, "in", "state.json")
+		state, err := os.ReadFile(statePath)
+		if os.IsNotExist(err) {
+			state, err = []byte("{}"), nil
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if state, err = inputtest.PlatformState(state); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(statePath, state, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	env, err := caseEnv(c.name, data)
 	if err != nil {

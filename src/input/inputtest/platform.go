@@ -54,6 +54,20 @@ func PlatformConfig(config []byte) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// PlatformState returns a component state as the platform writes it into
+// in/state.json: converted like PlatformConfig, but with nothing normalised
+// back (Keboola docker-bundle, ComponentState\Adapter), so that the empty
+// state of a first run is [].
+func PlatformState(state []byte) ([]byte, error) {
+	root, err := input.Parse(state)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	write(&b, root, 0)
+	return b.Bytes(), nil
+}
+
 // isList reports whether the keys of an object are "0", "1", ... in order:
 // PHP keeps such an array as a list.
 func isList(v *input.Value) bool {

@@ -39,3 +39,16 @@ func TestPlatformConfig(t *testing.T) {
 		t.Errorf("empty parameters: %q, %v", got, err)
 	}
 }
+
+func TestPlatformState(t *testing.T) {
+	for in, want := range map[string]string{
+		`{}`:                `[]`,
+		`{"a": {}, "b": 1}`: "{\n    \"a\": [],\n    \"b\": 1\n}",
+		`{"0": {"x": "y"}}`: "[\n    {\n        \"x\": \"y\"\n    }\n]",
+	} {
+		got, err := PlatformState([]byte(in))
+		if err != nil || string(got) != want {
+			t.Errorf("PlatformState(%s) = %s, %v; want %s", in, got, err, want)
+		}
+	}
+}

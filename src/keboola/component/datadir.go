@@ -58,8 +58,8 @@ func (d DataDir) Prepare() error {
 	return nil
 }
 
-// ReadState returns in/state.json as an object; a missing or empty file
-// is an empty state.
+// ReadState returns in/state.json as an object; a missing or empty file,
+// or [] (the platform writes an empty state so), is an empty state.
 func (d DataDir) ReadState() (map[string]any, error) {
 	data, err := os.ReadFile(d.InState())
 	if errors.Is(err, os.ErrNotExist) {
@@ -71,11 +71,20 @@ func (d DataDir) ReadState() (map[string]any, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return map[string]any{}, nil
 	}
-	var st map[string]any
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := dec.Decode(&st); err != nil || st == nil {
+	root, err := input.Parse(data)
+	if err != nil || !root.IsObject() {
 		return nil, input.Userf("in/state.json is not a JSON object")
+	}
+	if root.Kind == input.ArrayKind {
+		// The platform writes the state without normalising it: an
+		// empty state (the first run) arrives as [].
+		return map[string]any{}, nil
+	}
+	var st map[string]any
+	dec := json.NewDecoder(bytes.NewReader(root.Raw))
+	dec.UseNumber() // numbers of other keys go back unchanged
+	if err := dec.Decode(&st); err != nil {
+		return nil, fmt.Errorf("reading state: %w", err)
 	}
 	return st, nil
 }

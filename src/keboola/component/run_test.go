@@ -321,6 +321,11 @@ func TestStateErrors(t *testing.T) {
 	if _, _, _, err := runIn(t, dir, nil, Options{}); err != nil {
 		t.Errorf("empty state: %v", err)
 	}
+	// The platform writes the state of a first run as [].
+	dir = dataDir(t, `{"parameters": {"schema": `+tinySchema+`}}`, "[]")
+	if _, _, _, err := runIn(t, dir, nil, Options{}); err != nil {
+		t.Errorf("state []: %v", err)
+	}
 }
 
 func TestRunForwardedTokenNeverUploads(t *testing.T) {
