@@ -145,3 +145,108 @@ func decodeAndPlan(data []byte) error {
 	_, err = plan.New(s)
 	return err
 }
+
+// Keys the decoder reads, found in its source: the arguments of Object
+// calls and the key lists in src/dsl, the key reads of src/behavior.
+var (
+	objectCall   = regexp.MustCompile(`(?s)\.Object\(([^()]|\([^()]*\))*\)`)
+	keyList      = regexp.MustCompile(`(?s)(?:Keys?|Fields)\s*=\s*(?:append\()?\[\]string\{[^}]*\}|items\([^)]*\)|distParams\s*=\s*map[^\n]*|GeneratorKind = "[a-z_]+"`)
+	behaviorRead = regexp.MustCompile(`\b(?:get|str|num|has|integer|boolean|numIn|column|read)\((?:o, )?"([a-z_]+)"|parseUnit\(\w+, "([a-z_]+)"|range \[\]string\{"([a-z_]+)", "([a-z_]+)", "([a-z_]+)"\}`)
+	quoted       = regexp.MustCompile(`"([a-z_$]+)"`)
+)
+
+// decoderKeys returns the object keys the decoder and the behaviour
+// reader accept.
+func decoderKeys(t *testing.T) map[string]bool {
+	t.Helper()
+	keys := map[string]bool{}
+	read := func(pattern string) []string {
+		files, _ := filepath.Glob(pattern)
+		var out []string
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") || strings.HasSuffix(f, "jsonschema.go") {
+				continue
+			}
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, string(b))
+		}
+		return out
+	}
+	for _, src := range read("*.go") {
+		for _, m := range append(objectCall.FindAllString(src, -1), keyList.FindAllString(src, -1)...) {
+			for _, q := range quoted.FindAllStringSubmatch(m, -1) {
+				keys[q[1]] = true
+			}
+		}
+	}
+	for _, src := range read("../behavior/*.go") {
+		for _, m := range behaviorRead.FindAllStringSubmatch(src, -1) {
+			for _, k := range m[1:] {
+				if k != "" {
+					keys[k] = true
+				}
+			}
+		}
+	}
+	if len(keys) < 100 {
+		t.Fatalf("found only %d decoder keys: %v", len(keys), keys)
+	}
+	return keys
+}
+
+// schemaProperties returns every property name the JSON Schema declares.
+func schemaProperties(v any, out map[string]bool) {
+	switch x := v.(type) {
+	case map[string]any:
+		if props, ok := x["properties"].(map[string]any); ok {
+			for k := range props {
+				out[k] = true
+			}
+		}
+		for _, e := range x {
+			schemaProperties(e, out)
+		}
+	case []any:
+		for _, e := range x {
+			schemaProperties(e, out)
+		}
+	}
+}
+
+// TestJSONSchemaCoversTheDecoderKeys compares the keys the decoder reads
+// (from its source) with the properties the JSON Schema declares, so that
+// a key added to either is added to the other.
+func TestJSONSchemaCoversTheDecoderKeys(t *testing.T) {
+	dec := decoderKeys(t)
+	var root any
+	if err := json.Unmarshal(dsl.JSONSchema(), &root); err != nil {
+		t.Fatal(err)
+	}
+	props := map[string]bool{}
+	schemaProperties(root, props)
+	// The distribution types key the decoder's table of parameters; they
+	// are values of "type", not keys.
+	notKeys := map[string]bool{"normal": true, "lognormal": true, "uniform": true, "poisson": true}
+	var missing, unknown []string
+	for k := range dec {
+		if !props[k] && !notKeys[k] {
+			missing = append(missing, k)
+		}
+	}
+	for k := range props {
+		if !dec[k] && k != dsl.JSONSchemaKey && k != "comment" && k != "description" {
+			unknown = append(unknown, k)
+		}
+	}
+	sort.Strings(missing)
+	sort.Strings(unknown)
+	if len(missing) > 0 {
+		t.Errorf("the decoder reads keys the JSON Schema does not declare: %v", missing)
+	}
+	if len(unknown) > 0 {
+		t.Errorf("the JSON Schema declares keys the decoder does not read: %v", unknown)
+	}
+}
