@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -14,8 +15,11 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/sirupsen/logrus"
+
 	"datagen/src/column"
 	"datagen/src/engine"
+	"datagen/src/keboola/manifest"
 )
 
 // hashTree returns the SHA-256 of every file (and the name of every
@@ -194,6 +198,78 @@ func TestComponentCancelledAnywhereLeavesTheEarlierRun(t *testing.T) {
 			for f := range after {
 				if _, ok := before[f]; !ok {
 					t.Errorf("%s appeared", f)
+				}
+			}
+		})
+	}
+}
+
+// TestExportCancelledAnywhereLeavesTheEarlierExport cancels an export
+// inside its first table, after it and before every step of its commit:
+// the export fails with the cancellation and an earlier export into the
+// same folder is intact, with no temporary file beside it.
+func TestExportCancelledAnywhereLeavesTheEarlierExport(t *testing.T) {
+	p := exportPlan(t)
+	data := t.TempDir()
+	generateTo(t, p, data, "parquet", 1, 0)
+	export := func(ctx context.Context, out string, log io.Writer, step func(string) error) error {
+		l := logrus.New()
+		l.SetOutput(log)
+		_, err := Export(ctx, ExportOptions{Plan: p, Schema: []byte(exportSchema), DataDir: data, OutDir: out,
+			Bucket: "in.c-x", Flavour: manifest.Legacy, SlicedAboveRows: 500, SliceRows: 400, Log: l, commitStep: step})
+		return err
+	}
+	steps := 0
+	probe := filepath.Join(t.TempDir(), "out")
+	if err := export(context.Background(), probe, io.Discard, func(string) error { steps++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	// u and e (sliced) with manifests, dataset.json, the final check.
+	if steps != 6 {
+		t.Fatalf("%d commit steps, want 6", steps)
+	}
+	type point struct {
+		on   string
+		step int
+	}
+	points := map[string]point{"after the first table": {on: "Exported table u"}, "before the start": {}}
+	for i := 1; i <= steps; i++ {
+		points[fmt.Sprintf("commit step %d", i)] = point{step: i}
+	}
+	for name, pt := range points {
+		t.Run(name, func(t *testing.T) {
+			root := t.TempDir()
+			out := filepath.Join(root, "out")
+			if err := export(context.Background(), out, io.Discard, nil); err != nil {
+				t.Fatal(err)
+			}
+			// An earlier export with other content under the same names.
+			if err := os.WriteFile(filepath.Join(out, DatasetFile), []byte("{}\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			before := hashTree(t, root)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			if pt == (point{}) {
+				cancel()
+			}
+			n := 0
+			err := export(ctx, out, &triggerWriter{on: pt.on, fire: cancel}, func(string) error {
+				if n++; n == pt.step {
+					cancel()
+				}
+				return nil
+			})
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("export = %v, want a cancellation", err)
+			}
+			after := hashTree(t, root)
+			if len(after) != len(before) {
+				t.Errorf("entries before %d, after %d: %v", len(before), len(after), after)
+			}
+			for f, h := range before {
+				if after[f] != h {
+					t.Errorf("%s changed or was removed", f)
 				}
 			}
 		})
