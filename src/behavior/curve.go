@@ -39,15 +39,15 @@ func (u Unit) String() string {
 func (u Unit) micros() int64 {
 	switch u {
 	case Second:
-		return 1e6
+		return civil.MicrosPerSecond
 	case Minute:
-		return 60e6
+		return civil.MicrosPerMinute
 	case Hour:
-		return 3600e6
+		return civil.MicrosPerHour
 	case Day:
-		return 86400e6
+		return civil.MicrosPerDay
 	case Week:
-		return 7 * 86400e6
+		return civil.MicrosPerWeek
 	}
 	return 0
 }

@@ -199,7 +199,7 @@ func uniform(s *rng.Stream, lo, hi int64) int64 {
 	return lo + int64(rng.Bounded(s.Uint64(), uint64(hi-lo)+1))
 }
 
-const day = int64(86400 * 1e6)
+const day = civil.MicrosPerDay
 
 func genDateRange(layout string, dateOnly bool, lo, hi func(m *Method) int64) func(*Method, Locale, RowKeys) string {
 	return func(m *Method, loc Locale, rk RowKeys) string {
@@ -208,7 +208,7 @@ func genDateRange(layout string, dateOnly bool, lo, hi func(m *Method) int64) fu
 		if dateOnly {
 			a, b = civil.FloorDiv(a, day), civil.FloorDiv(b, day)
 		} else {
-			a, b = civil.FloorDiv(a, 1e6), civil.FloorDiv(b, 1e6)
+			a, b = civil.FloorDiv(a, civil.MicrosPerSecond), civil.FloorDiv(b, civil.MicrosPerSecond)
 		}
 		v := uniform(&s, a, b)
 		var t time.Time
