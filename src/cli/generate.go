@@ -207,6 +207,11 @@ func (e *cliEnv) runGenerate(ctx context.Context, schemaPath string, f generateF
 		Dir:       f.out,
 		Validator: val,
 		Open:      pipeline.TableFiles(format, sopts, part, files),
+		Begun: func(tx *outdir.Tx) {
+			if n := tx.Swept(); n > 0 && !f.noProgress {
+				fmt.Fprintf(e.stderr, "Removed %d temporary entries left by an interrupted run\n", n)
+			}
+		},
 		Finish: func(tx *outdir.Tx, res *engine.Result) error {
 			prog.finish()
 			meta := pipeline.Metadata(p, outdir.RunInfo{Seed: f.seed, Format: f.format, Scale: f.scale,

@@ -275,3 +275,35 @@ func TestExportCancelledAnywhereLeavesTheEarlierExport(t *testing.T) {
 		})
 	}
 }
+
+// TestRunSweepsWhatAKilledRunLeft leaves the scratch folder of a killed
+// run beside out/ and checks that the next run removes it and says so.
+func TestRunSweepsWhatAKilledRunLeft(t *testing.T) {
+	dir := dataDir(t, `{"parameters": {"schema": `+tinySchema+`}}`, "")
+	dead := filepath.Join(dir, ".out.datagen-tmp", "run-dead", "new", "tables", "u.csv")
+	if err := os.MkdirAll(filepath.Dir(dead), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dead, []byte("partial"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	legacy := filepath.Join(dir, "out", "tables", ".u.csv.tmp-3k2j9")
+	if err := os.MkdirAll(filepath.Dir(legacy), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(legacy, []byte("partial"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stdout, _, err := runIn(t, dir, nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout, "Removed 2 temporary entries left by an interrupted run") {
+		t.Errorf("stdout:\n%s", stdout)
+	}
+	for _, p := range []string{filepath.Join(dir, ".out.datagen-tmp"), legacy} {
+		if _, err := os.Stat(p); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s is left: %v", p, err)
+		}
+	}
+}

@@ -55,7 +55,8 @@ type Options struct {
 // GateInput is what a quality gate needs to score a run.
 type GateInput struct {
 	Plan *plan.Plan
-	// TablesDir holds the written tables (data/out/tables).
+	// TablesDir holds the written tables, staged: they are published in
+	// data/out/tables only when the gate passes.
 	TablesDir string
 	Tables    []TableReport
 	Log       *logrus.Logger
@@ -302,7 +303,12 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker *input.Masker
 		Engine: engine.Options{Seed: p.Seed, Workers: p.Workers, Parts: p.Parts, Part: p.Part,
 			Scale: p.Scale, SampleRows: p.SampleRows, Progress: progress},
 		Dir: dd.Out(), Output: outdir.Options{Folders: []string{tablesFolder}, Replace: []string{tablesFolder}, Step: o.commitStep},
-		Open: open, Validator: val, Finish: finish})
+		Open: open, Validator: val, Finish: finish,
+		Begun: func(tx *outdir.Tx) {
+			if n := tx.Swept(); n > 0 {
+				log.Infof("Removed %d temporary entries left by an interrupted run", n)
+			}
+		}})
 	if err != nil {
 		return nil, err
 	}
