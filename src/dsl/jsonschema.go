@@ -91,6 +91,11 @@ func object(desc string, keys []string, required []string, props map[string]js) 
 	o := js{"type": "object", "description": desc, "properties": p, "additionalProperties": false}
 	if len(required) > 0 {
 		o["required"] = required
+	} else {
+		// Keboola stores an empty object of a configuration as []: the
+		// decoder reads [] as {} wherever an object is expected.
+		o["type"] = []any{"object", "array"}
+		o["maxItems"] = 0
 	}
 	return o
 }
@@ -112,6 +117,11 @@ func nullable(s js) js {
 		if e, ok := c["enum"].([]any); ok {
 			c["enum"] = append(slices.Clone(e), nil)
 		}
+		return c
+	}
+	if t, ok := s["type"].([]any); ok {
+		c := clone(s)
+		c["type"] = append(slices.Clone(t), "null")
 		return c
 	}
 	if _, ok := s["type"]; ok {
@@ -169,7 +179,7 @@ func scalars(desc string, min int) js {
 }
 
 func stringMap(desc string) js {
-	return js{"type": "object", "additionalProperties": js{"type": "string", "minLength": 1}, "description": desc}
+	return js{"type": []any{"object", "array"}, "maxItems": 0, "additionalProperties": js{"type": "string", "minLength": 1}, "description": desc}
 }
 
 func weightsSchema(desc string) js {

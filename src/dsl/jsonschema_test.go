@@ -282,3 +282,30 @@ func toStrings(v []any) []string {
 	}
 	return out
 }
+
+// TestJSONSchemaAcceptsEmptyArraysForObjects: Keboola stores an empty
+// object of a configuration as []; the decoder and the JSON Schema both
+// read [] as {} where an object without required keys is expected.
+func TestJSONSchemaAcceptsEmptyArraysForObjects(t *testing.T) {
+	s := compiledJSONSchema(t)
+	d := baseDoc(t)
+	set(t, d, "constraints", `[]`)
+	set(t, d, jOrder+".modifiers.0.args.on", `[]`)
+	set(t, d, jUser+".columns.0.generator.sequence", `[]`)
+	data := encode(t, d)
+	if _, _, err := Parse(data, Options{}); err != nil {
+		t.Fatalf("decoder: %v", err)
+	}
+	if err := jsValidate(t, s, data); err != nil {
+		t.Errorf("JSON Schema: %v", err)
+	}
+	// A non-empty array is not an object for either.
+	set(t, d, "constraints", `[1]`)
+	data = encode(t, d)
+	if _, _, err := Parse(data, Options{}); err == nil {
+		t.Error("decoder accepts constraints [1]")
+	}
+	if err := jsValidate(t, s, data); err == nil {
+		t.Error("JSON Schema accepts constraints [1]")
+	}
+}
