@@ -14,6 +14,7 @@
 //	Key.Sub(purpose, i)                   a named child (modifier i, nulls, ...)
 //	Key.At(row, n)                        draw n of row; Key.Row is its cursor
 //	Key.Fork(row, n)                      a key drawn from draw n of row
+//	Key.Salt(s)                           a family of streams beside k (identities)
 //	Key.Variant(i)                        variant i of a key (forced attributes)
 package rng
 
@@ -88,9 +89,13 @@ func (k Key) Sub(purpose string, index int) Key {
 // independent stream per (row, n), for draws that need their own sequence.
 func (k Key) Fork(row int64, n uint64) Key { return Key(k.At(row, n)) }
 
+// Salt returns the key of the family of streams named by salt beside k:
+// k XOR salt (the person, place and company identities of a table).
+func (k Key) Salt(salt uint64) Key { return k ^ Key(salt) }
+
 // Variant returns variant i of k (0 is k itself): columns that force the
 // same variant of an identity share its stream.
-func (k Key) Variant(i int) Key { return k ^ Key(i)*0x9e3779b97f4a7c15 }
+func (k Key) Variant(i int) Key { return k.Salt(uint64(i) * 0x9e3779b97f4a7c15) }
 
 // Mix64 is the SplitMix64 finaliser: a bijective, well-avalanched mix of
 // a 64-bit integer, for hashing values as well as for drawing.

@@ -156,6 +156,7 @@ func TestStreamKeys(t *testing.T) {
 		{"table", TableKey(42, "orders", "lookup-row", "users"), NewKey(42, "orders", "#stream", "lookup-row", "users"), 0xb3d2df968abd5b8b},
 		{"fork", Key(7).Fork(3, 2), Key(Key(7).At(3, 2)), 0x69f3dbe0881cc38d},
 		{"variant", Key(7).Variant(2), Key(7) ^ Key(0x3c6ef372fe94f82a), 0x3c6ef372fe94f82d},
+		{"salt", Key(7).Salt(0x70657273_6f6e0001), Key(7) ^ Key(0x70657273_6f6e0001), 0x70657273_6f6e0006},
 	}
 	for _, c := range cases {
 		if c.got != c.same || uint64(c.got) != c.want {

@@ -62,7 +62,7 @@ type person struct {
 }
 
 func drawPerson(d *localeData, rk RowKeys) person {
-	k := rk.Table ^ saltPerson
+	k := rk.Table.Salt(saltPerson)
 	p := person{key: k, row: rk.Row, d: d}
 	p.female = k.At(rk.Row, pdGender)&1 == 1
 	p.setNames(p.female)
@@ -120,7 +120,7 @@ type placeID struct {
 }
 
 func drawPlace(d *localeData, rk RowKeys) placeID {
-	k := rk.Table ^ saltPlace
+	k := rk.Table.Salt(saltPlace)
 	p := placeID{key: k, row: rk.Row}
 	p.pl = &d.places[rng.Bounded(k.At(rk.Row, ldPlace), uint64(len(d.places)))]
 	p.street = d.streets.vals[d.streets.pick(k.At(rk.Row, ldStreet))]

@@ -129,7 +129,7 @@ type company struct {
 }
 
 func drawCompany(d *localeData, rk RowKeys) company {
-	k := rk.Table ^ saltCompany
+	k := rk.Table.Salt(saltCompany)
 	c := company{format: d.company[rng.Bounded(k.At(rk.Row, 0), uint64(len(d.company)))]}
 	i := d.lastM.pick(k.At(rk.Row, 1))
 	c.last0, c.last0ASCII = d.lastM.vals[i], d.lastM.ascii[i]
