@@ -295,15 +295,6 @@ func (t *tempFile) Write(p []byte) (int, error) {
 	return n, nil
 }
 
-// commit fsyncs and closes the file, renames it to its final name and
-// fsyncs the directory. On failure the temporary file is removed.
-func (t *tempFile) commit() error {
-	if err := t.close(); err != nil {
-		return err
-	}
-	return t.publish()
-}
-
 // close fsyncs and closes the temporary file, which keeps its name.
 func (t *tempFile) close() error {
 	if t.f == nil {
