@@ -64,7 +64,7 @@ var (
 
 func (d *decoder) schema(root *input.Value) *Schema {
 	s := &Schema{}
-	if root.Kind != input.ObjectKind {
+	if !root.IsObject() {
 		d.Errorf("", "", "the document must be a JSON object, got %s", root.Describe())
 		return s
 	}

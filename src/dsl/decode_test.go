@@ -514,3 +514,50 @@ func TestLenientEffectWithoutFieldIsAConstant(t *testing.T) {
 		t.Errorf("modifier %+v, want multiply by the default 1.5", m)
 	}
 }
+
+// TestEmptyArrayIsAnEmptyObject decodes documents in which empty objects
+// are written as [], as the Keboola platform writes them: every one decodes
+// as the document with {}.
+func TestEmptyArrayIsAnEmptyObject(t *testing.T) {
+	paths := []string{
+		"nodes.2.columns.0.generator.sequence", // {"sequence": {}}
+		"nodes.3.modifiers.0.args.on",          // an effect's "on": {}
+		"nodes.3.columns.5.modifiers.0.args.mapping",
+		"targets.composite_effect.tolerance",
+		"constraints",
+	}
+	for _, p := range paths {
+		withObj, withArr := baseDoc(t), baseDoc(t)
+		set(t, withObj, p, `{}`)
+		set(t, withArr, p, `[]`)
+		want, _, err := Parse(encode(t, withObj), Options{})
+		if err != nil {
+			t.Fatalf("%s as {}: %v", p, err)
+		}
+		got, _, err := Parse(encode(t, withArr), Options{})
+		if err != nil {
+			t.Errorf("%s as []: %v", p, err)
+			continue
+		}
+		if !reflect.DeepEqual(got.Nodes, want.Nodes) || !reflect.DeepEqual(got.Constraints, want.Constraints) ||
+			!reflect.DeepEqual(got.Targets, want.Targets) {
+			t.Errorf("%s as [] decodes differently", p)
+		}
+	}
+	// Without constraints the document is valid too.
+	d := baseDoc(t)
+	del(t, d, "constraints")
+	if _, _, err := Parse(encode(t, d), Options{}); err != nil {
+		t.Errorf("without constraints: %v", err)
+	}
+	// An empty array as the whole document is an empty document; any
+	// other array is not a document.
+	_, _, err := Parse([]byte(`[]`), Options{})
+	if err == nil || !strings.Contains(err.Error(), `missing required key "version"`) {
+		t.Errorf("[] as the document: %v", err)
+	}
+	_, _, err = Parse([]byte(`[1]`), Options{})
+	if err == nil || err.Error() != "the document must be a JSON object, got an array" {
+		t.Errorf("[1] as the document: %v", err)
+	}
+}
