@@ -152,6 +152,7 @@ when SIGINT, SIGTERM or SIGHUP cancelled a command that writes.`,
 		newPreviewCmd(e),
 		newSchemaCmd(e),
 		newInitCmd(e),
+		newStudioCmd(e),
 	)
 	root.SetHelpCommand(newHelpCmd())
 	root.InitDefaultHelpCmd()
