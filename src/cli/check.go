@@ -1,13 +1,11 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"datagen/src/engine"
-	"datagen/src/gen"
 	"datagen/src/input"
 )
 
@@ -29,9 +27,7 @@ path and, where possible, a suggestion. Exit code 0 when the schema is valid, 1 
 			// sample without writing it, so that "valid" means generate
 			// will run.
 			if _, err := engine.Run(cmd.Context(), p, engine.Options{Seed: 1, SampleRows: 200}); err != nil {
-				var ge *gen.Error
-				var ee *engine.Error
-				if errors.As(err, &ge) || errors.As(err, &ee) {
+				if input.IsUser(err) {
 					return input.User(fmt.Errorf("%s: the schema is valid but cannot be generated: %w", args[0], err))
 				}
 				return err

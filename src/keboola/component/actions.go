@@ -14,7 +14,6 @@ import (
 
 	"datagen/src/column"
 	"datagen/src/engine"
-	"datagen/src/gen"
 	"datagen/src/input"
 	"datagen/src/outdir"
 	"datagen/src/plan"
@@ -162,9 +161,7 @@ func checkConfig(ctx context.Context, data []byte, masker *input.Masker) (*check
 // generationProblem turns a generator failure on valid-looking input into
 // a problem of the schema.
 func generationProblem(err error) (input.Problems, bool) {
-	var ge *gen.Error
-	var ee *engine.Error
-	if errors.As(err, &ge) || errors.As(err, &ee) {
+	if input.IsUser(err) {
 		return input.Problems{{Path: "parameters.schema", Message: "the schema is valid but cannot be generated: " + err.Error()}}, true
 	}
 	return nil, false
