@@ -45,8 +45,6 @@ func (c *checker) errAt(pos int, format string, args ...any) error {
 	return errorf(c.src, pos, format, args...)
 }
 
-func isNum(t column.Type) bool { return t == column.Int || t == column.Float }
-
 // constant nodes
 
 func (c *checker) constInt(v int64) *constNode {
@@ -137,17 +135,17 @@ func (c *checker) unary(a *unaryNode) (node, error) {
 	t := x.info().t
 	switch a.op {
 	case "+":
-		if isNum(t) || t == typeDuration {
+		if t.IsNumeric() || t == typeDuration {
 			return x, nil
 		}
 	case "-":
-		if k, ok := asConst(x); ok && isNum(t) {
+		if k, ok := asConst(x); ok && t.IsNumeric() {
 			if t == column.Int {
 				return c.constInt(-k.i), nil
 			}
 			return c.constFloat(-k.f), nil
 		}
-		if isNum(t) || t == typeDuration {
+		if t.IsNumeric() || t == typeDuration {
 			return &unaryOpNode{base: c.base(t), op: opNeg, x: x}, nil
 		}
 	case "~":
@@ -158,7 +156,7 @@ func (c *checker) unary(a *unaryNode) (node, error) {
 		if t == column.Bool {
 			return &unaryOpNode{base: c.base(t), op: opNot, x: x}, nil
 		}
-		if isNum(t) {
+		if t.IsNumeric() {
 			return nil, c.errAt(a.pos, "'not' needs a bool operand, got %s; compare explicitly, e.g. not (x > 0)", typeName(t))
 		}
 	}
@@ -199,7 +197,7 @@ func (c *checker) arith(op string, pos int, l, r node) (node, error) {
 	switch {
 	case lt == typeNull || rt == typeNull:
 		return nil, c.errAt(pos, "null cannot be used with '%s'; use if() or coalesce() to choose a value", op)
-	case isNum(lt) && isNum(rt):
+	case lt.IsNumeric() && rt.IsNumeric():
 		switch {
 		case op == "/":
 			return c.newArith(column.Float, opDiv, c.toFloat(l), c.toFloat(r)), nil
@@ -219,8 +217,8 @@ func (c *checker) arith(op string, pos int, l, r node) (node, error) {
 	case lt.IsTime() && rt.IsTime() && op == "-",
 		lt == typeDuration && rt == typeDuration && (op == "+" || op == "-"):
 		return c.newArith(typeDuration, code, l, r), nil
-	case lt == typeDuration && isNum(rt) && (op == "*" || op == "/"),
-		isNum(lt) && rt == typeDuration && op == "*":
+	case lt == typeDuration && rt.IsNumeric() && (op == "*" || op == "/"),
+		lt.IsNumeric() && rt == typeDuration && op == "*":
 		if op == "*" && lt == column.Int || rt == column.Int && op == "*" {
 			return c.newArith(typeDuration, opMul, l, r), nil
 		}
@@ -233,7 +231,7 @@ func (c *checker) arith(op string, pos int, l, r node) (node, error) {
 	switch {
 	case op == "+" && (lt == column.String || rt == column.String):
 		hint = "; use concat(a, b) to join values as text"
-	case (lt.IsTime() || rt.IsTime()) && (isNum(lt) || isNum(rt)):
+	case (lt.IsTime() || rt.IsTime()) && (lt.IsNumeric() || rt.IsNumeric()):
 		hint = "; add or subtract a duration such as days(3) or hours(2)"
 	case lt == column.Bool || rt == column.Bool:
 		hint = "; use if(cond, 1, 0) to turn a bool into a number"
@@ -326,7 +324,7 @@ func (c *checker) compare(op string, pos int, l, r node) (node, error) {
 	switch {
 	case lt == typeNull || rt == typeNull:
 		return nil, c.errAt(pos, "comparing with null gives null; use isnull(x) or notnull(x)")
-	case isNum(lt) && isNum(rt):
+	case lt.IsNumeric() && rt.IsNumeric():
 		if lt != rt {
 			l, r = c.toFloat(l), c.toFloat(r)
 		}
@@ -357,7 +355,7 @@ func (c *checker) in(pos int, x node, list *listNode, negate bool) (node, error)
 		}
 		et := k.t
 		switch {
-		case isNum(xt) && isNum(et):
+		case xt.IsNumeric() && et.IsNumeric():
 			anyFloat = anyFloat || et == column.Float
 		case xt.IsTime() && et == column.String:
 			us, err := civil.ParseMicros(strings.TrimSpace(k.s))
@@ -416,7 +414,7 @@ func (c *checker) unify(what string, pos int, nodes []node) ([]node, column.Type
 		case nt == typeNull || nt == t:
 		case t == typeNull:
 			t = nt
-		case isNum(t) && isNum(nt):
+		case t.IsNumeric() && nt.IsNumeric():
 			t = column.Float
 		case t.IsTime() && nt.IsTime():
 			t = column.Timestamp
@@ -479,7 +477,7 @@ func (c *checker) call(a *callNode) (node, error) {
 // floatArg checks that argument i is a number and returns it as float.
 func (c *checker) floatArg(a *callNode, args []node, i int) (node, error) {
 	t := args[i].info().t
-	if !isNum(t) {
+	if !t.IsNumeric() {
 		return nil, c.errAt(a.args[i].position(), "%s() needs a number, got %s", a.name, typeName(t))
 	}
 	return c.toFloat(args[i]), nil
