@@ -233,19 +233,12 @@ func cell(v *column.Vector, i int) Cell {
 	return Cell{Null: true}
 }
 
-// floatCell renders f in the CSV form: shortest round-trip text, plain
-// decimal for 1e-6 <= |f| < 1e21; NaN and infinities are nulls.
+// floatCell renders f in the CSV form; NaN and infinities are nulls.
 func floatCell(f float64) Cell {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return Cell{Null: true}
 	}
-	if f == 0 {
-		return Cell{Text: "0"}
-	}
-	if a := math.Abs(f); a >= 1e-6 && a < 1e21 {
-		return Cell{Text: strconv.FormatFloat(f, 'f', -1, 64)}
-	}
-	return Cell{Text: strconv.FormatFloat(f, 'e', -1, 64)}
+	return Cell{Text: string(column.AppendFloat(nil, f))}
 }
 
 // numeric reports whether a column of type t is right-aligned.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 
@@ -125,7 +124,7 @@ func EncodeCSV(dst []byte, b *column.Block, fields []column.Field) ([]byte, erro
 			case column.Int:
 				buf = strconv.AppendInt(buf, v.Ints[i], 10)
 			case column.Float:
-				buf = appendCSVFloat(buf, v.Floats[i])
+				buf = column.AppendFloat(buf, v.Floats[i])
 			case column.String:
 				buf = appendCSVString(buf, v.Strs[i])
 			case column.Bool:
@@ -213,22 +212,6 @@ func appendQuoted(b []byte, s string) []byte {
 	}
 	b = append(b, s...)
 	return append(b, '"')
-}
-
-// appendCSVFloat appends f in the shortest form that parses back to f:
-// plain decimal for 1e-6 <= |f| < 1e21, exponent notation otherwise. Zero
-// of either sign is "0"; NaN and ±Inf append nothing (a null field).
-func appendCSVFloat(b []byte, f float64) []byte {
-	if f == 0 {
-		return append(b, '0')
-	}
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return b
-	}
-	if a := math.Abs(f); a >= 1e-6 && a < 1e21 {
-		return strconv.AppendFloat(b, f, 'f', -1, 64)
-	}
-	return strconv.AppendFloat(b, f, 'e', -1, 64)
 }
 
 // Commit flushes, closes and renames the file into place.
