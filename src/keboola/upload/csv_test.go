@@ -168,7 +168,21 @@ func TestParseManifestErrors(t *testing.T) {
 			t.Errorf("parseManifest(%s) error %v, want %q", tc.in, err, tc.err)
 		}
 	}
-	m, warns, err := parseManifest([]byte(`{"incremental":true,"write_always":true,"colums":["x"],"table_metadata":{"n":3}}`))
+	// Manifests written by PHP components hold [] for empty objects.
+	m, _, err := parseManifest([]byte(`{"destination":"in.c-x.t","table_metadata":[],
+	  "schema":[{"name":"a","data_type":[],"metadata":[]}]}`))
+	if err != nil || m.TableMetadata != nil || m.Schema[0].DataType != nil || m.Schema[0].Metadata != nil {
+		t.Errorf("empty arrays as objects: %+v, %v", m, err)
+	}
+	m, _, err = parseManifest([]byte(`{"destination":"in.c-x.t","columns":["a"],"column_metadata":[],"metadata":[]}`))
+	if err != nil || m.ColumnMetadata != nil {
+		t.Errorf("empty column_metadata: %+v, %v", m, err)
+	}
+	if _, _, err := parseManifest([]byte(`{"column_metadata":[1]}`)); err == nil {
+		t.Error("a non-empty array as column_metadata was accepted")
+	}
+	var warns []string
+	m, warns, err = parseManifest([]byte(`{"incremental":true,"write_always":true,"colums":["x"],"table_metadata":{"n":3}}`))
 	if err != nil || !*m.Incremental || len(warns) != 1 || !strings.Contains(warns[0], `"colums"`) || m.TableMetadata["n"] != "3" {
 		t.Errorf("parseManifest = %+v, %v, %v", m, warns, err)
 	}

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"datagen/src/input"
 )
 
 // Base types of the native-types schema manifest.
@@ -15,20 +17,20 @@ var baseTypes = []string{"STRING", "INTEGER", "NUMERIC", "FLOAT", "BOOLEAN", "DA
 
 // manifest is an output-mapping table manifest, legacy or schema flavour.
 type manifest struct {
-	Destination    string                  `json:"destination"`
-	Incremental    *bool                   `json:"incremental"`
-	PrimaryKey     []string                `json:"primary_key"`
-	Columns        []string                `json:"columns"`
-	Delimiter      *string                 `json:"delimiter"`
-	Enclosure      *string                 `json:"enclosure"`
-	Metadata       []metaEntry             `json:"metadata"`
-	ColumnMetadata map[string][]metaEntry  `json:"column_metadata"`
-	HasHeader      *bool                   `json:"has_header"`
-	Description    string                  `json:"description"`
-	TableMetadata  map[string]scalarString `json:"table_metadata"`
-	Schema         []schemaColumn          `json:"schema"`
-	DeleteWhere    json.RawMessage         `json:"delete_where"`
-	DeleteWhereCol json.RawMessage         `json:"delete_where_column"`
+	Destination    string               `json:"destination"`
+	Incremental    *bool                `json:"incremental"`
+	PrimaryKey     []string             `json:"primary_key"`
+	Columns        []string             `json:"columns"`
+	Delimiter      *string              `json:"delimiter"`
+	Enclosure      *string              `json:"enclosure"`
+	Metadata       []metaEntry          `json:"metadata"`
+	ColumnMetadata object[[]metaEntry]  `json:"column_metadata"`
+	HasHeader      *bool                `json:"has_header"`
+	Description    string               `json:"description"`
+	TableMetadata  object[scalarString] `json:"table_metadata"`
+	Schema         []schemaColumn       `json:"schema"`
+	DeleteWhere    json.RawMessage      `json:"delete_where"`
+	DeleteWhereCol json.RawMessage      `json:"delete_where_column"`
 }
 
 // knownManifestKeys are all keys output mapping accepts; the ones without a
@@ -49,12 +51,12 @@ type metaEntry struct {
 
 // schemaColumn is one column of a schema (native types) manifest.
 type schemaColumn struct {
-	Name        string                  `json:"name"`
-	DataType    map[string]dataType     `json:"data_type"`
-	Nullable    *bool                   `json:"nullable"`
-	PrimaryKey  bool                    `json:"primary_key"`
-	Description string                  `json:"description"`
-	Metadata    map[string]scalarString `json:"metadata"`
+	Name        string               `json:"name"`
+	DataType    object[dataType]     `json:"data_type"`
+	Nullable    *bool                `json:"nullable"`
+	PrimaryKey  bool                 `json:"primary_key"`
+	Description string               `json:"description"`
+	Metadata    object[scalarString] `json:"metadata"`
 }
 
 // dataType is a type of one backend ("base", "snowflake", "bigquery").
@@ -62,6 +64,25 @@ type dataType struct {
 	Type    string        `json:"type"`
 	Length  *scalarString `json:"length"`
 	Default *scalarString `json:"default"`
+}
+
+// object is a JSON object decoded into a map. An empty array is an empty
+// object: manifests written by PHP components hold [] for an empty
+// column_metadata or table_metadata, as the platform itself writes them.
+type object[V any] map[string]V
+
+// UnmarshalJSON accepts an object, null or [].
+func (o *object[V]) UnmarshalJSON(b []byte) error {
+	if v, err := input.Parse(b); err == nil && v.Kind == input.ArrayKind && len(v.Arr) == 0 {
+		*o = nil
+		return nil
+	}
+	var m map[string]V
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	*o = m
+	return nil
 }
 
 // scalarString decodes a JSON string, number or boolean into its text.
