@@ -56,8 +56,8 @@ install_node() {
 	if [[ "$(id -u)" != 0 ]]; then sudo=sudo; fi
 	echo "emulators: installing nodejs and npm with apt-get" >&2
 	export DEBIAN_FRONTEND=noninteractive
-	$sudo apt-get update -qq >&2
-	$sudo apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+	$sudo apt-get -o DPkg::Lock::Timeout=600 update -qq >&2
+	$sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends nodejs npm >/dev/null
 }
 
 start() {
