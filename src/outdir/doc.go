@@ -19,8 +19,11 @@
 // of the output folder cannot be written does the scratch folder fall back
 // to "<dir>/.datagen-tmp" inside it. Each run stages into its own
 // subfolder "run-<random>" of the scratch folder, holding an advisory lock
-// on it while the run lives; the folder is removed when the run commits or
-// aborts, and the scratch folder too when it is left empty.
+// on it while the run lives (it is created as "init-<random>" and renamed
+// once locked, so that runs into the same folder at the same time, such
+// as the parts of a split run, never sweep each other); the folder is
+// removed when the run commits or aborts, and the scratch folder too when
+// it is left empty.
 //
 // # Commit protocol
 //

@@ -13,13 +13,22 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // scratchSuffix ends the name of the default scratch folder.
 const scratchSuffix = ".datagen-tmp"
 
-// runPrefix starts the name of a run's folder in the scratch folder.
-const runPrefix = "run-"
+// runPrefix starts the name of a run's folder in the scratch folder;
+// initPrefix the name it has until it is locked.
+const (
+	runPrefix  = "run-"
+	initPrefix = "init-"
+)
+
+// initStaleAge is the age after which an unlocked folder with initPrefix
+// is left over from a process that died while creating it.
+const initStaleAge = time.Minute
 
 // legacyTempRE matches the hidden temporary files earlier versions wrote
 // beside the final files: ".<name>.tmp-<random>".
@@ -83,29 +92,40 @@ func Begin(dir string, opts Options) (*Tx, error) {
 		return nil, err
 	}
 	t.sweep()
+	// The run folder is created and locked under a name the sweep leaves
+	// alone, then renamed: another run's sweep never sees it unlocked.
+	var init string
 	for range 100 {
-		run := filepath.Join(t.scratch, runPrefix+strconv.FormatUint(rand.Uint64()&0xffffffffff, 36))
-		err := os.Mkdir(run, 0o755)
+		init = filepath.Join(t.scratch, initPrefix+strconv.FormatUint(rand.Uint64()&0xffffffffff, 36))
+		err := os.Mkdir(init, 0o755)
 		if errors.Is(err, fs.ErrExist) {
+			init = ""
 			continue
 		}
 		if err != nil {
 			t.cleanup()
 			return nil, fmt.Errorf("creating the scratch folder: %w", err)
 		}
-		t.run = run
 		break
 	}
-	if t.run == "" {
+	if init == "" {
 		t.cleanup()
 		return nil, errors.New("creating the scratch folder: too many name collisions")
 	}
-	unlock, err := lockDir(t.run)
+	unlock, err := lockDir(init)
 	if err != nil {
+		_ = os.Remove(init)
 		t.cleanup()
 		return nil, fmt.Errorf("locking the scratch folder: %w", err)
 	}
 	t.unlock = unlock
+	run := filepath.Join(t.scratch, runPrefix+strings.TrimPrefix(filepath.Base(init), initPrefix))
+	if err := os.Rename(init, run); err != nil {
+		_ = os.Remove(init)
+		t.cleanup()
+		return nil, fmt.Errorf("creating the scratch folder: %w", err)
+	}
+	t.run = run
 	for _, d := range []string{t.stage(), t.old()} {
 		if err := os.Mkdir(d, 0o755); err != nil {
 			t.cleanup()
@@ -168,12 +188,17 @@ func (t *Tx) mkdirAll(dir string) error {
 func (t *Tx) sweep() {
 	if entries, err := os.ReadDir(t.scratch); err == nil {
 		for _, e := range entries {
-			if !e.IsDir() || !strings.HasPrefix(e.Name(), runPrefix) {
-				continue
-			}
 			p := filepath.Join(t.scratch, e.Name())
-			if stale(p) && recoverRun(p) == nil {
-				t.swept++
+			switch {
+			case !e.IsDir():
+			case strings.HasPrefix(e.Name(), runPrefix):
+				if stale(p) && recoverRun(p) == nil {
+					t.swept++
+				}
+			case strings.HasPrefix(e.Name(), initPrefix):
+				if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > initStaleAge && stale(p) && os.Remove(p) == nil {
+					t.swept++
+				}
 			}
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Tree returns every file and folder under dir (relative, slash-separated)
@@ -254,6 +255,16 @@ func TestBeginSweepsOnlyStaleEntriesOfItsOwnNaming(t *testing.T) {
 	write(t, live.Path("a.csv"), "live")
 	// A crashed run: its folder is not locked.
 	write(t, filepath.Join(scratch, "run-dead", "new", "a.csv"), "partial")
+	// A run folder a process died creating, and one being created now.
+	for _, n := range []string{"init-dead", "init-young"} {
+		if err := os.Mkdir(filepath.Join(scratch, n), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-2 * initStaleAge)
+	if err := os.Chtimes(filepath.Join(scratch, "init-dead"), old, old); err != nil {
+		t.Fatal(err)
+	}
 	// Temporary files of earlier versions beside the final files, and
 	// entries of other naming that must stay.
 	write(t, filepath.Join(out, ".orders.csv.tmp-3k2j9"), "partial")
@@ -268,17 +279,17 @@ func TestBeginSweepsOnlyStaleEntriesOfItsOwnNaming(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tx.Abort()
-	if tx.Swept() != 3 {
-		t.Errorf("swept %d entries, want 3", tx.Swept())
+	if tx.Swept() != 4 {
+		t.Errorf("swept %d entries, want 4", tx.Swept())
 	}
-	for _, gone := range []string{filepath.Join(scratch, "run-dead"), filepath.Join(out, ".orders.csv.tmp-3k2j9"),
+	for _, gone := range []string{filepath.Join(scratch, "run-dead"), filepath.Join(scratch, "init-dead"), filepath.Join(out, ".orders.csv.tmp-3k2j9"),
 		filepath.Join(out, "tables", ".big.csv.tmp-abc")} {
 		if _, err := os.Stat(gone); !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("%s was not swept", gone)
 		}
 	}
 	for _, kept := range []string{live.Path("a.csv"), filepath.Join(out, ".metadata.json"), filepath.Join(out, ".hidden-by-user"),
-		filepath.Join(out, "orders.csv"), filepath.Join(scratch, "notes.txt")} {
+		filepath.Join(out, "orders.csv"), filepath.Join(scratch, "notes.txt"), filepath.Join(scratch, "init-young")} {
 		if _, err := os.Stat(kept); err != nil {
 			t.Errorf("%s was removed: %v", kept, err)
 		}
