@@ -8,12 +8,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestStudioInBrowser loads the studio in headless Chromium, introduces a
 // mistake by typing, sees it listed and underlined with its path, fixes
 // it, sees the rows and charts, and saves. DATAGEN_KEEP_SCREENSHOT=dir
-// keeps the screenshots of the invalid and the valid state.
+// keeps the screenshots of the invalid and the valid state and of the
+// completion list.
 func TestStudioInBrowser(t *testing.T) {
 	needChromium(t)
 	dir := t.TempDir()
@@ -51,6 +53,9 @@ func TestStudioInBrowser(t *testing.T) {
 		t.Errorf("table tabs %q, want %q", tabs, want)
 	}
 
+	b.eval(`document.querySelector('#tabs button:nth-child(2)').click()`, nil)
+	b.waitFor("the customer rows", `document.querySelector("#rows-customer tbody tr")`)
+
 	// Type a mistake: the customer_id generator's "sequence" becomes "sequnce".
 	selectText := func(old string) {
 		t.Helper()
@@ -85,19 +90,20 @@ func TestStudioInBrowser(t *testing.T) {
 	if !contains(marked, `"sequnce"`) {
 		t.Errorf("underlined %q, want the key \"sequnce\"", marked)
 	}
+	// The last valid sample stays, marked stale, also when another table is chosen.
+	b.eval(`document.querySelector('#tabs button:nth-child(3)').click()`, nil)
+	b.eval(`document.querySelector('#tabs button:nth-child(2)').click()`, nil)
 	var stale bool
-	b.eval(`document.getElementById("sample").classList.contains("stale")`, &stale)
+	b.eval(`document.getElementById("sample").classList.contains("stale") && !!document.querySelector("#rows-customer")`, &stale)
 	if !stale {
-		t.Error("the sample of the last valid schema is not marked stale")
+		t.Error("the sample of the last valid schema is not shown marked stale")
 	}
 	invalidShot := b.screenshot()
 
 	// Fix it; the rows come back.
 	selectText(`"sequnce"`)
 	b.call(b.session, "Input.insertText", map[string]any{"text": `"sequence"`}, nil)
-	b.waitFor("the sample after the fix", `document.body.dataset.state === "valid"`)
-	b.eval(`document.querySelector('#tabs button:nth-child(2)').click()`, nil)
-	b.waitFor("the customer rows", `document.querySelector("#rows-customer tbody tr")`)
+	b.waitFor("the sample after the fix", `document.body.dataset.state === "valid" && document.querySelector("#rows-customer tbody tr")`)
 	var rows [][]string
 	b.eval(`[...document.querySelectorAll("#rows-customer tbody tr")].map(tr => [...tr.cells].map(c => c.textContent))`, &rows)
 	if len(rows) != shownRows || rows[0][0] != "1" || rows[11][0] != "12" {
@@ -119,10 +125,31 @@ func TestStudioInBrowser(t *testing.T) {
 		t.Errorf("saved file differs from the editor's text (or from the original after the fix)")
 	}
 
+	// Completion from the JSON Schema: the keys of a column, then the
+	// values of "type".
+	selectText(`"type": "int", "generator": {"sequence": {"start": 1, "step": 1}}},
+        {"name": "full_name"`)
+	b.eval(`(() => { const v = window.studioView, s = v.state.selection.main; v.dispatch({ selection: { anchor: s.from } }); })()`, nil)
+	b.call(b.session, "Input.insertText", map[string]any{"text": `"nul`}, nil)
+	b.waitFor("key completion", `document.querySelector(".cm-tooltip-autocomplete li")`)
+	completionShot := b.screenshot()
+	var options []string
+	b.eval(`[...document.querySelectorAll(".cm-tooltip-autocomplete li")].map(li => li.textContent)`, &options)
+	if !contains(options, "nullable") || !contains(options, "null_rate") || contains(options, "name") {
+		t.Errorf("completions %q, want the column keys nullable and null_rate (not name, which is there)", options)
+	}
+	time.Sleep(200 * time.Millisecond) // the completion list takes keys 75 ms after it is shown
+	b.call(b.session, "Input.dispatchKeyEvent", map[string]any{"type": "keyDown", "key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13}, nil)
+	var line string
+	b.eval(`(() => { const v = window.studioView; return v.state.doc.lineAt(v.state.selection.main.head).text })()`, &line)
+	if !strings.Contains(line, `{"name": "customer_id", "nullable": "type": "int"`) && !strings.Contains(line, `{"name": "customer_id", "null_rate": "type": "int"`) {
+		t.Errorf("after accepting the completion the line is %q", line)
+	}
+
 	for _, e := range b.jsErrors() {
 		t.Errorf("page error: %s", e)
 	}
-	for name, shot := range map[string][]byte{"invalid": invalidShot, "valid": validShot} {
+	for name, shot := range map[string][]byte{"invalid": invalidShot, "valid": validShot, "completion": completionShot} {
 		checkScreenshot(t, name, shot)
 		if d := os.Getenv("DATAGEN_KEEP_SCREENSHOT"); d != "" {
 			if err := os.WriteFile(filepath.Join(d, "studio-"+name+".png"), shot, 0o644); err != nil {

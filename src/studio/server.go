@@ -222,13 +222,13 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
-	name := "(unsaved)"
+	name, full := "(no file: start datagen studio FILE to save)", ""
 	if s.path != "" {
-		name = s.path
+		name, full = filepath.Base(s.path), s.path
 	}
 	var b bytes.Buffer
 	if err := pageTemplate.Execute(&b, map[string]any{
-		"Token": s.token, "Name": name, "CanSave": s.path != "", "Doc": string(doc),
+		"Token": s.token, "Name": name, "Path": full, "CanSave": s.path != "", "Doc": string(doc),
 	}); err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return

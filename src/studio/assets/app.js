@@ -154,13 +154,21 @@
     const { state, pos } = ctx;
     const word = ctx.matchBefore(/"?[\w$.@-]*/);
     const from = word ? word.from : pos;
+    if (!ctx.explicit && (!word || word.text === "")) return null;
     const before = state.sliceDoc(Math.max(0, from - 200), from).replace(/\s+$/, "");
     const prev = before[before.length - 1];
     const container = containerAt(state, from);
     if (!container) return null;
-    const after = state.sliceDoc(pos, pos + 1);
-    const to = after === '"' ? pos + 1 : pos;
+    // A closing quote that closeBrackets typed is replaced too.
+    const to = state.sliceDoc(pos, pos + 1) === '"' && !/[\w$]/.test(state.sliceDoc(pos + 1, pos + 2)) ? pos + 1 : pos;
     if (container.name === "Object" && (prev === "{" || prev === ",")) {
+      // The key is matched without its opening quote; applying it
+      // replaces the quote too.
+      const quoted = state.sliceDoc(from, from + 1) === '"';
+      const insertKey = (k) => (view, _c, _f, end) => {
+        const text = JSON.stringify(k) + ": ";
+        view.dispatch({ changes: { from, to: end, insert: text }, selection: { anchor: from + text.length }, userEvent: "input.complete" });
+      };
       const present = new Set(children(container).filter((c) => c.name === "Property").map((p) => keyOf(state, p)));
       const seen = new Set(), options = [];
       for (const s of schemasAt(pathOf(state, container))) {
@@ -169,13 +177,13 @@
           seen.add(k);
           const r = resolve(sub) || {};
           options.push({
-            label: k, type: "property", apply: JSON.stringify(k) + ": ",
+            label: k, type: "property", apply: insertKey(k),
             info: r.description || (sub && sub.description) || undefined,
             boost: (s.required || []).includes(k) ? 1 : 0,
           });
         }
       }
-      return options.length ? { from, to, options, validFor: /^"?[\w$.@-]*$/ } : null;
+      return options.length ? { from: quoted ? from + 1 : from, to, options, validFor: /^[\w$.@-]*$/ } : null;
     }
     let segs = null;
     if (prev === ":" && container.name === "Object") {
@@ -330,12 +338,18 @@
   }
 
   // ---- the sample -------------------------------------------------------
-  let current = null;
+  let current = null, lastSample = null;
+  // showSample shows a new sample; renderSample draws the chosen table
+  // of the last one (a tab click keeps a stale sample stale).
   function showSample(sample) {
-    const box = $("sample");
-    box.classList.remove("stale");
+    lastSample = sample;
+    $("sample").classList.remove("stale");
     $("sample-note").textContent = sample.sampled
       ? "(from a run capped at " + sample.sample_rows + " rows per table)" : "";
+    renderSample();
+  }
+  function renderSample() {
+    const sample = lastSample, box = $("sample");
     const ids = sample.tables.map((t) => t.id);
     if (!ids.includes(current)) current = ids[0];
     const tabs = $("tabs");
@@ -346,7 +360,7 @@
       b.setAttribute("role", "tab");
       b.setAttribute("aria-selected", String(t.id === current));
       b.textContent = t.id;
-      b.addEventListener("click", () => { current = t.id; showSample(sample); });
+      b.addEventListener("click", () => { current = t.id; renderSample(); });
       tabs.append(b);
     }
     box.replaceChildren();
@@ -354,7 +368,9 @@
     if (!t) { box.innerHTML = '<p class="empty">No tables.</p>'; return; }
     const meta = document.createElement("p");
     meta.className = "meta";
-    meta.textContent = "First " + t.rows.length + " of " + t.total_rows.toLocaleString("en") + " rows";
+    const drawn = t.charts.length ? t.charts[0].count : 0;
+    meta.textContent = "First " + t.rows.length + " of " + t.total_rows.toLocaleString("en") + " rows" +
+      (drawn < t.total_rows ? " · charts of the first " + drawn.toLocaleString("en") : "");
     const wrap = document.createElement("div");
     wrap.className = "table-wrap";
     const table = document.createElement("table");
