@@ -19,8 +19,8 @@ var (
 		}
 		return out
 	}()
-	distTypes     = []string{"normal", "lognormal", "uniform", "poisson"}
-	distParams    = map[string][]string{"normal": {"mean", "std"}, "lognormal": {"mean", "sigma"}, "uniform": {"low", "high"}, "poisson": {"lambda"}}
+	distTypes     = []string{"normal", "lognormal", "uniform", "poisson", "empirical"}
+	distParams    = map[string][]string{"normal": {"mean", "std"}, "lognormal": {"mean", "sigma"}, "uniform": {"low", "high"}, "poisson": {"lambda"}, "empirical": {}}
 	dimensions    = []string{"hour", "dow", "month"}
 	dimensionSize = map[string]int{"hour": 24, "dow": 7, "month": 12}
 )
@@ -181,7 +181,7 @@ func ParseWeightsKind(s string) (WeightsKind, error) {
 // distribution decodes a distribution body. Generators require params and
 // clamp; an outlier magnitude_dist does not.
 func (d *decoder) distribution(v *input.Value, path string, generator bool) *Distribution {
-	o := d.Object(v, path, "type", "params", "clamp")
+	o := d.Object(v, path, "type", "params", "clamp", "quantiles")
 	if o == nil {
 		return nil
 	}
@@ -193,6 +193,13 @@ func (d *decoder) distribution(v *input.Value, path string, generator bool) *Dis
 			} else {
 				d.Errorf(o.At("type"), input.SuggestOr(t, distTypes), "unknown distribution type %q", t)
 			}
+		}
+	}
+	if qv := o.Get("quantiles"); qv != nil || dist.Type == "empirical" {
+		if dist.Type != "empirical" && dist.Type != "" {
+			d.Errorf(o.At("quantiles"), `remove it, or use "type": "empirical"`, "quantiles are only read by an empirical distribution, not %s", dist.Type)
+		} else if dist.Type == "empirical" {
+			dist.Quantiles = d.quantiles(o.Required("quantiles"), o.At("quantiles"))
 		}
 	}
 	var pv *input.Value
@@ -209,6 +216,35 @@ func (d *decoder) distribution(v *input.Value, path string, generator bool) *Dis
 		dist.ClampMin, dist.ClampMax = d.clampPair(cv, o.At("clamp"))
 	}
 	return dist
+}
+
+// quantiles reads the knots of an empirical distribution: at least two
+// finite numbers in non-decreasing order.
+func (d *decoder) quantiles(v *input.Value, path string) []float64 {
+	if v == nil {
+		return nil
+	}
+	arr, ok := d.Array(v, path)
+	if !ok {
+		return nil
+	}
+	if len(arr) < 2 {
+		d.Errorf(path, "give the minimum, the inner quantiles and the maximum", "an empirical distribution needs at least 2 quantiles, got %d", len(arr))
+		return nil
+	}
+	q := make([]float64, 0, len(arr))
+	for i, e := range arr {
+		f, ok := d.Num(e, input.Index(path, i))
+		if !ok {
+			return nil
+		}
+		if i > 0 && f < q[i-1] {
+			d.Errorf(input.Index(path, i), "quantiles go from the smallest to the largest", "quantile %s is below the previous one, %s", fmtNum(f), fmtNum(q[i-1]))
+			return nil
+		}
+		q = append(q, f)
+	}
+	return q
 }
 
 // distParams reads the parameters of dist.Type, with its defaults.

@@ -388,8 +388,10 @@ func (b *schemaBuilder) distribution(generator bool) js {
 		name, req = "Distribution", []string{"type", "params"}
 		desc = "Draws numbers from a named distribution, optionally clamped."
 	}
-	d := object(desc, []string{"type", "params", "clamp"}, req, map[string]js{
-		"type":   enum("normal (mean, std), lognormal (mean, sigma of the underlying normal), uniform (low, high), poisson (lambda).", distTypes...),
+	d := object(desc, []string{"type", "params", "clamp", "quantiles"}, req, map[string]js{
+		"type":   enum("normal (mean, std), lognormal (mean, sigma of the underlying normal), uniform (low, high), poisson (lambda), empirical (quantiles).", distTypes...),
+		"quantiles": js{"type": "array", "items": js{"type": "number"}, "minItems": 2,
+			"description": "empirical only (required there): knots equally spaced in probability, from the minimum to the maximum, non-decreasing; values are interpolated linearly between them."},
 		"params": js{"type": "object", "description": "The distribution's parameters."},
 		"clamp": js{"type": "array", "items": js{"type": []any{"number", "null"}}, "minItems": 2, "maxItems": 2,
 			"description": "Optional [min, max]; null leaves a side unbounded."},
@@ -414,9 +416,15 @@ func (b *schemaBuilder) distribution(generator bool) js {
 		for _, k := range annotationKeys {
 			props[k] = annotation(k)
 		}
+		then := js{"properties": js{"params": js{"properties": props, "additionalProperties": false}}}
+		if t == "empirical" {
+			then["required"] = []any{"quantiles"}
+		} else {
+			then["not"] = js{"required": []any{"quantiles"}}
+		}
 		cases = append(cases, js{
 			"if":   js{"properties": js{"type": js{"const": t}}, "required": []any{"type"}},
-			"then": js{"properties": js{"params": js{"properties": props, "additionalProperties": false}}},
+			"then": then,
 		})
 	}
 	d["allOf"] = cases

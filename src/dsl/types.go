@@ -178,8 +178,11 @@ type WeightsKind struct {
 
 // Distribution draws numbers from a named distribution.
 type Distribution struct {
-	Type   string // normal, lognormal, uniform, poisson
+	Type   string // normal, lognormal, uniform, poisson, empirical
 	Params map[string]float64
+	// Quantiles are the knots of an empirical distribution, equally
+	// spaced in probability from the minimum (0) to the maximum (1).
+	Quantiles []float64
 	// Clamp bounds: nil means unbounded on that side.
 	ClampMin, ClampMax *float64
 }

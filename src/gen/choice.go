@@ -183,6 +183,7 @@ func (e *enumList) Fill(out *column.Vector, b *Batch) error {
 type distribution struct {
 	kind     string
 	a, b     float64
+	q        []float64 // empirical knots
 	lo, hi   float64
 	key      rng.Key
 	truncate bool
@@ -208,6 +209,11 @@ func NewDistribution(d *dsl.Distribution, key rng.Key) (Generator, error) {
 		g.a, g.b = d.Param("low", 0), d.Param("high", 1)
 	case "poisson":
 		g.a = d.Param("lambda", 1)
+	case "empirical":
+		if len(d.Quantiles) < 2 {
+			return nil, fmt.Errorf("an empirical distribution needs at least 2 quantiles")
+		}
+		g.q = d.Quantiles
 	default:
 		return nil, fmt.Errorf("unknown distribution %q", d.Type)
 	}
@@ -239,6 +245,8 @@ func (g *distribution) Draw(r *rng.Rand) float64 {
 			x = r.Uniform(g.a, g.b)
 		case "poisson":
 			x = float64(r.Poisson(g.a))
+		case "empirical":
+			x = empirical(g.q, r.S.Float64())
 		}
 		if !g.truncate || x >= g.lo && x <= g.hi {
 			return x
@@ -254,6 +262,17 @@ func (g *distribution) Fill(out *column.Vector, b *Batch) error {
 		out.Floats[i] = g.Draw(b.Rand)
 	}
 	return nil
+}
+
+// empirical is the inverse of the piecewise-linear distribution function
+// through the knots q, equally spaced in probability, at u in [0, 1).
+func empirical(q []float64, u float64) float64 {
+	p := u * float64(len(q)-1)
+	i := int(p)
+	if i >= len(q)-1 {
+		return q[len(q)-1]
+	}
+	return q[i] + (p-float64(i))*(q[i+1]-q[i])
 }
 
 // Sampler is a compiled distribution usable outside columns (fanout,
