@@ -153,6 +153,7 @@ when SIGINT, SIGTERM or SIGHUP cancelled a command that writes.`,
 		newSchemaCmd(e),
 		newInitCmd(e),
 		newStudioCmd(e),
+		newInferCmd(e),
 	)
 	root.SetHelpCommand(newHelpCmd())
 	root.InitDefaultHelpCmd()
