@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"datagen/src/infer"
+	"datagen/src/twin"
 	"datagen/src/sink"
 )
 
@@ -40,7 +40,7 @@ anew by semantic generators. See docs/twin.md.`,
 			if k < 1 {
 				return usagef("--k must be at least 1, got %d", k)
 			}
-			res, err := infer.Run(cmd.Context(), args, infer.Options{K: k, Name: name})
+			res, err := twin.Infer(cmd.Context(), args, twin.Options{K: k, Name: name})
 			if err != nil {
 				return err
 			}

@@ -389,7 +389,7 @@ func (b *schemaBuilder) distribution(generator bool) js {
 		desc = "Draws numbers from a named distribution, optionally clamped."
 	}
 	d := object(desc, []string{"type", "params", "clamp", "quantiles"}, req, map[string]js{
-		"type":   enum("normal (mean, std), lognormal (mean, sigma of the underlying normal), uniform (low, high), poisson (lambda), empirical (quantiles).", distTypes...),
+		"type": enum("normal (mean, std), lognormal (mean, sigma of the underlying normal), uniform (low, high), poisson (lambda), empirical (quantiles).", distTypes...),
 		"quantiles": js{"type": "array", "items": js{"type": "number"}, "minItems": 2,
 			"description": "empirical only (required there): knots equally spaced in probability, from the minimum to the maximum, non-decreasing; values are interpolated linearly between them."},
 		"params": js{"type": "object", "description": "The distribution's parameters."},

@@ -1,10 +1,10 @@
-// Package infer learns a datagen schema from real tables: column types,
+// Package twin learns a datagen schema from real tables: column types,
 // keys, foreign keys and node kinds, fanouts, value distributions, time
 // patterns, semantic values and null rates, read in one streaming pass
 // per table with memory bounded by sketches. Learning never leaks the
 // data: a value seen fewer than k times, or a whole row, is never copied
 // into the schema (docs/twin.md).
-package infer
+package twin
 
 import (
 	"bytes"
@@ -35,9 +35,9 @@ type Result struct {
 	Rows   int64
 }
 
-// Run reads the tables named by paths (files, folders of tables, Keboola
+// Infer reads the tables named by paths (files, folders of tables, Keboola
 // sliced tables) and infers their schema.
-func Run(ctx context.Context, paths []string, opt Options) (*Result, error) {
+func Infer(ctx context.Context, paths []string, opt Options) (*Result, error) {
 	if opt.K <= 0 {
 		opt.K = 5
 	}

@@ -1,4 +1,4 @@
-package infer
+package twin
 
 import (
 	"regexp"
@@ -223,7 +223,7 @@ func detectPattern(vals []string, k int) *textKind {
 	}
 	type pos struct {
 		digit, upper, lower, other int
-		chars                     map[rune]int
+		chars                      map[rune]int
 	}
 	ps := make([]pos, n)
 	for i := range ps {

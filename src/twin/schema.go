@@ -1,4 +1,4 @@
-package infer
+package twin
 
 import (
 	"fmt"
@@ -75,7 +75,7 @@ type model struct {
 	opt    Options
 	tables []*tableStats
 	byName map[string]*tableStats
-	pk     map[string]string      // table → key column ("" when none)
+	pk     map[string]string       // table → key column ("" when none)
 	fks    map[string][]foreignKey // table → its foreign keys
 	// primary is the primary parent's foreign key of a fact.
 	primary map[string]*foreignKey
