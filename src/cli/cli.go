@@ -154,6 +154,7 @@ when SIGINT, SIGTERM or SIGHUP cancelled a command that writes.`,
 		newInitCmd(e),
 		newStudioCmd(e),
 		newInferCmd(e),
+		newCompareCmd(e),
 	)
 	root.SetHelpCommand(newHelpCmd())
 	root.InitDefaultHelpCmd()

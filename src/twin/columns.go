@@ -314,6 +314,25 @@ func (m *model) semanticColumn(out *columnJSON, k *textKind) {
 // coarsest grid its values sit on, with the hour-of-day pattern and
 // day-of-week and month weights where they differ from flat.
 func (m *model) timeColumn(out *columnJSON, c *colStats) {
+	if !c.overflow && c.distinct() <= 30 {
+		vs, _, cover := frequent(c.intCounts, m.opt.K, func(a, b int64) bool { return a < b }, c.nonNull())
+		if cover >= categoryCover && len(vs) > 0 {
+			sort.Slice(vs, func(i, j int) bool { return vs[i] < vs[j] })
+			counts := make([]int64, len(vs))
+			vals := make([]any, len(vs))
+			for i, v := range vs {
+				counts[i] = c.intCounts[v]
+				if c.typ == column.Date {
+					vals[i] = civil.FormatDate(v)
+				} else {
+					vals[i] = civil.FormatTimestamp(v)
+				}
+			}
+			out.Generator = gen("choice", choiceBody(vals, counts))
+			out.Description = fmt.Sprintf("inferred: %d instants with their shares (instants seen fewer than %d times left out: %.1f%% of rows)", len(vs), m.opt.K, 100*(1-cover))
+			return
+		}
+	}
 	lo, hi := m.window(c)
 	freq := "s"
 	switch {

@@ -331,7 +331,8 @@ func (m *model) fanout(fk *foreignKey) (*fanoutJSON, string) {
 		}
 		return float64(k-lo+1) / float64(hi-lo+1)
 	})
-	if du < dp {
+	// A uniform count must also keep the mean (the table's size).
+	if du < dp && math.Abs(float64(lo+hi)/2-mean) <= 0.03*mean {
 		return &fanoutJSON{Distribution: "uniform", Min: int64(lo), Max: int64(hi)},
 			fmt.Sprintf("children per %s: uniform %d–%d (KS %.3f; Poisson %.3f)", fk.parent, lo, hi, du, dp)
 	}

@@ -1,0 +1,573 @@
+package twin
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/cespare/xxhash/v2"
+
+	"datagen/src/column"
+	"datagen/src/dsl"
+	"datagen/src/input"
+	"datagen/src/rng"
+)
+
+// Report is the result of comparing an original data set with its twin.
+type Report struct {
+	// Similarity is the overall score, 0–100: the mean of the tables'
+	// scores, weighted by their number of compared items.
+	Similarity float64        `json:"similarity"`
+	Tables     []*TableReport `json:"tables"`
+	Privacy    Privacy        `json:"privacy"`
+	// Missing lists tables of the original without a twin and back.
+	Missing []string `json:"missing,omitempty"`
+}
+
+// TableReport compares one table.
+type TableReport struct {
+	Table         string          `json:"table"`
+	OriginalRows  int64           `json:"original_rows"`
+	SyntheticRows int64           `json:"synthetic_rows"`
+	Score         float64         `json:"score"`
+	Columns       []*ColumnReport `json:"columns"`
+	// ForeignKeys is the share of the twin's values of each foreign key
+	// found among the parent's keys (1 = every reference resolves).
+	ForeignKeys []ForeignKeyReport `json:"foreign_keys,omitempty"`
+	// Fanout compares the children per primary-parent row.
+	Fanout *FanoutReport `json:"fanout,omitempty"`
+	// CopiedRows counts rows of the twin equal to a row of the original,
+	// in all columns (Rows) and in all columns but the primary key
+	// (RowsButKey). HighCardinality says whether the table has a column
+	// with mostly distinct values, where any copy is a leak.
+	CopiedRows      int64 `json:"copied_rows"`
+	CopiedRowsNoKey int64 `json:"copied_rows_but_key"`
+	HighCardinality bool  `json:"high_cardinality"`
+}
+
+// ColumnReport compares one column.
+type ColumnReport struct {
+	Column string `json:"column"`
+	Type   string `json:"type"`
+	// Metric is "ks" (numbers, instants, lengths of high-cardinality
+	// text) or "tv" (total variation distance of categories).
+	Metric   string  `json:"metric"`
+	Distance float64 `json:"distance"`
+	// NullRate of each side.
+	NullRateOriginal  float64 `json:"null_rate_original"`
+	NullRateSynthetic float64 `json:"null_rate_synthetic"`
+	// Hour and Weekday are total variation distances of the hour-of-day
+	// and day-of-week profiles of a time column.
+	Hour    *float64 `json:"hour_tv,omitempty"`
+	Weekday *float64 `json:"weekday_tv,omitempty"`
+	Score   float64  `json:"score"`
+}
+
+// ForeignKeyReport is the integrity of one foreign key in the twin.
+type ForeignKeyReport struct {
+	Column     string  `json:"column"`
+	References string  `json:"references"`
+	Resolved   float64 `json:"resolved"`
+}
+
+// FanoutReport compares the number of children per parent.
+type FanoutReport struct {
+	Parent        string  `json:"parent"`
+	MeanOriginal  float64 `json:"mean_original"`
+	MeanSynthetic float64 `json:"mean_synthetic"`
+	KS            float64 `json:"ks"`
+}
+
+// Privacy sums up what of the original appears in the twin.
+type Privacy struct {
+	// CopiedRows is the number of rows of the twin equal to a row of the
+	// original, over all tables; CopiedRowsHighCardinality only over
+	// tables with a high-cardinality column (it must be 0).
+	CopiedRows                int64 `json:"copied_rows"`
+	CopiedRowsHighCardinality int64 `json:"copied_rows_high_cardinality"`
+	// RareValues is the number of distinct values seen fewer than K times
+	// in a column of the original (all of them while a column has few
+	// distinct values, else a sample); RareValuesLeaked how many of them
+	// appear in the same column of the twin. The values themselves are
+	// not reported.
+	K                int `json:"k"`
+	RareValues       int `json:"rare_values"`
+	RareValuesLeaked int `json:"rare_values_leaked"`
+}
+
+// side is one data set read for comparison.
+type side struct {
+	tables map[string]*compareTable
+	order  []string
+}
+
+type compareTable struct {
+	*tableStats
+	// rows and rowsNoKey are the hashes of whole rows and of rows without
+	// the key column (the original's, to find copies), or counts of hits
+	// (the twin's).
+	rowHashes, rowHashesNoKey map[uint64]struct{}
+	keyCol                    int
+	cur, curNoKey             uint64
+	copied, copiedK int64
+	against         *compareTable
+	// rare are the hashes of rare values per column (original), and the
+	// leaked ones found (twin).
+	rare   []map[uint64]bool
+	leaked []map[uint64]bool
+}
+
+func (t *compareTable) mixValue(i int, h uint64) {
+	v := rng.Mix64(h + uint64(i+1)*0x9e3779b97f4a7c15)
+	t.cur ^= v
+	if i != t.keyCol {
+		t.curNoKey ^= v
+	}
+}
+
+func (t *compareTable) null(i int) { t.tableStats.null(i); t.mixValue(i, 0x6e756c6c) }
+func (t *compareTable) int(i int, v int64) {
+	t.tableStats.int(i, v)
+	if t.cols[i].typ.IsTime() {
+		t.mixValue(i, rng.Mix64(uint64(v)))
+	} else {
+		t.mixValue(i, rng.Mix64(math.Float64bits(float64(v))))
+	}
+}
+func (t *compareTable) float(i int, v float64) {
+	t.tableStats.float(i, v)
+	t.mixValue(i, rng.Mix64(math.Float64bits(v)))
+}
+func (t *compareTable) str(i int, v string) {
+	t.tableStats.str(i, v)
+	h := xxhash.Sum64String(v)
+	t.mixValue(i, h)
+	if t.against != nil && t.against.rare != nil {
+		if r := t.against.rare[i]; r != nil && r[rng.Mix64(h)] {
+			if t.leaked[i] == nil {
+				t.leaked[i] = map[uint64]bool{}
+			}
+			t.leaked[i][rng.Mix64(h)] = true
+		}
+	}
+}
+func (t *compareTable) bool(i int, v bool) {
+	t.tableStats.bool(i, v)
+	h := uint64(2)
+	if v {
+		h = 1
+	}
+	t.mixValue(i, h)
+}
+func (t *compareTable) endRow() {
+	t.tableStats.endRow()
+	if t.rowHashes != nil {
+		t.rowHashes[t.cur] = struct{}{}
+		t.rowHashesNoKey[t.curNoKey] = struct{}{}
+	} else if t.against != nil {
+		if _, ok := t.against.rowHashes[t.cur]; ok {
+			t.copied++
+		}
+		if _, ok := t.against.rowHashesNoKey[t.curNoKey]; ok {
+			t.copiedK++
+		}
+	}
+	t.cur, t.curNoKey = 0, 0
+}
+
+// readSide reads the tables of paths; against is the original side when
+// reading the twin.
+func readSide(ctx context.Context, paths []string, st Structure, against *side, k int) (*side, error) {
+	srcs, err := discover(paths)
+	if err != nil {
+		return nil, err
+	}
+	s := &side{tables: map[string]*compareTable{}}
+	for _, src := range srcs {
+		if err := src.prepare(ctx); err != nil {
+			return nil, err
+		}
+		t := &compareTable{tableStats: newTableStats(src), keyCol: -1}
+		for i, c := range src.columns {
+			if c == st.Keys[src.name] {
+				t.keyCol = i
+			}
+		}
+		if against != nil {
+			t.against = against.tables[src.name]
+			if t.against != nil && !sameColumns(t.against.src, src) {
+				return nil, input.User(fmt.Errorf("table %s: the twin's columns %v differ from the original's %v", src.name, src.columns, t.against.src.columns))
+			}
+			t.leaked = make([]map[uint64]bool, len(src.columns))
+		} else {
+			t.rowHashes, t.rowHashesNoKey = map[uint64]struct{}{}, map[uint64]struct{}{}
+		}
+		if err := src.scan(ctx, t); err != nil {
+			return nil, err
+		}
+		if against == nil {
+			t.findRare(k, st.Foreign[src.name])
+		}
+		s.tables[src.name] = t
+		s.order = append(s.order, src.name)
+	}
+	return s, nil
+}
+
+func sameColumns(a, b *source) bool {
+	if len(a.columns) != len(b.columns) {
+		return false
+	}
+	for i := range a.columns {
+		if a.columns[i] != b.columns[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// findRare collects the hashes of the values of string columns (keys
+// and foreign keys aside) seen fewer than k times: every one while a
+// column's values are counted, else those of the column's sample of
+// distinct values (whose counts are exact).
+func (t *compareTable) findRare(k int, fks []ForeignKey) {
+	t.rare = make([]map[uint64]bool, len(t.cols))
+	isFK := func(name string) bool {
+		for _, fk := range fks {
+			if fk.Column == name {
+				return true
+			}
+		}
+		return false
+	}
+	for i, c := range t.cols {
+		if i == t.keyCol || c.typ != column.String || isFK(c.name) {
+			continue
+		}
+		r := map[uint64]bool{}
+		switch {
+		case c.strCounts != nil:
+			for v, n := range c.strCounts {
+				if *n < int64(k) {
+					r[rng.Mix64(xxhash.Sum64String(v))] = true
+				}
+			}
+		default:
+			for h, n := range c.sample.counts {
+				if n < int64(k) {
+					r[h] = true
+				}
+			}
+		}
+		if len(r) > 0 {
+			t.rare[i] = r
+		}
+	}
+}
+
+// Structure is what the comparison needs to know of the schema: each
+// table's key column and its foreign keys.
+type Structure struct {
+	Keys    map[string]string
+	Foreign map[string][]ForeignKey
+	// Primary is the primary parent's foreign key of each fact.
+	Primary map[string]ForeignKey
+}
+
+// ForeignKey is a column whose values are keys of another table.
+type ForeignKey struct{ Column, Parent, Key string }
+
+// StructureOf reads keys and foreign keys (lookups without a join) from
+// a schema.
+func StructureOf(s *dsl.Schema) Structure {
+	st := Structure{Keys: map[string]string{}, Foreign: map[string][]ForeignKey{}, Primary: map[string]ForeignKey{}}
+	for _, n := range s.Nodes {
+		if len(n.PK) == 1 {
+			st.Keys[n.ID] = n.PK[0]
+		}
+		for _, c := range n.Columns {
+			l := c.Generator.Lookup
+			if c.Generator.Kind != dsl.GenLookup || l == nil || len(l.On) > 0 || l.Table == n.ID {
+				continue
+			}
+			fk := ForeignKey{Column: c.Name, Parent: l.Table, Key: l.Column}
+			st.Foreign[n.ID] = append(st.Foreign[n.ID], fk)
+			if n.Kind == dsl.Fact && len(n.Parents) > 0 && n.Parents[0] == l.Table {
+				if _, ok := st.Primary[n.ID]; !ok {
+					st.Primary[n.ID] = fk
+				}
+			}
+		}
+	}
+	return st
+}
+
+// Compare reads an original data set and its twin (files or folders, as
+// for Infer) and measures how alike they are and what of the original the
+// twin copies. k is the privacy threshold of rare values.
+func Compare(ctx context.Context, original, synthetic []string, st Structure, k int) (*Report, error) {
+	if k <= 0 {
+		k = 5
+	}
+	orig, err := readSide(ctx, original, st, nil, k)
+	if err != nil {
+		return nil, fmt.Errorf("reading the original: %w", err)
+	}
+	syn, err := readSide(ctx, synthetic, st, orig, k)
+	if err != nil {
+		return nil, fmt.Errorf("reading the twin: %w", err)
+	}
+	rep := &Report{Privacy: Privacy{K: k}}
+	var total, weight float64
+	for _, name := range orig.order {
+		o, s := orig.tables[name], syn.tables[name]
+		if s == nil {
+			rep.Missing = append(rep.Missing, name+" (no twin)")
+			total, weight = total+0, weight+1
+			continue
+		}
+		tr := compareTable2(o, s, st, orig, syn)
+		rep.Tables = append(rep.Tables, tr)
+		w := float64(len(tr.Columns) + 1)
+		total += tr.Score * w
+		weight += w
+		rep.Privacy.CopiedRows += tr.CopiedRows
+		if tr.HighCardinality {
+			rep.Privacy.CopiedRowsHighCardinality += tr.CopiedRows
+		}
+		for i := range o.cols {
+			rep.Privacy.RareValues += len(o.rare[i])
+			rep.Privacy.RareValuesLeaked += len(s.leaked[i])
+		}
+	}
+	for _, name := range syn.order {
+		if orig.tables[name] == nil {
+			rep.Missing = append(rep.Missing, name+" (not in the original)")
+		}
+	}
+	if weight > 0 {
+		rep.Similarity = round2(total / weight)
+	}
+	return rep, nil
+}
+
+func round2(x float64) float64 { return math.Round(x*100) / 100 }
+func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }
+
+// compareTable2 compares one table of each side.
+func compareTable2(o, s *compareTable, st Structure, orig, syn *side) *TableReport {
+	name := o.src.name
+	tr := &TableReport{Table: name, OriginalRows: o.rows, SyntheticRows: s.rows,
+		CopiedRows: s.copied, CopiedRowsNoKey: s.copiedK}
+	var scores []float64
+	// Row count: 1 at equal counts, falling with the log ratio.
+	rowScore := 1.0
+	if o.rows > 0 && s.rows > 0 {
+		rowScore = math.Max(0, 1-math.Abs(math.Log(float64(s.rows)/float64(o.rows))))
+	} else if o.rows != s.rows {
+		rowScore = 0
+	}
+	scores = append(scores, rowScore)
+	for i, oc := range o.cols {
+		sc := s.cols[i]
+		if oc.distinct() > 0.5*float64(oc.nonNull()) && oc.nonNull() > 20 && i != o.keyCol {
+			tr.HighCardinality = true
+		}
+		if i == o.keyCol {
+			continue // a key's values are row identities, not a distribution
+		}
+		cr := compareColumn(oc, sc)
+		tr.Columns = append(tr.Columns, cr)
+		scores = append(scores, cr.Score/100)
+	}
+	for _, fk := range st.Foreign[name] {
+		c := s.col(fk.Column)
+		p := syn.tables[fk.Parent]
+		if c == nil || p == nil || p.col(fk.Key) == nil {
+			continue
+		}
+		share, _ := c.kmv.containedIn(p.col(fk.Key).kmv)
+		if c.nonNull() == 0 {
+			share = 1
+		}
+		tr.ForeignKeys = append(tr.ForeignKeys, ForeignKeyReport{Column: fk.Column, References: fk.Parent + "." + fk.Key, Resolved: round4(share)})
+		scores = append(scores, share)
+	}
+	if fk, ok := st.Primary[name]; ok && orig.tables[fk.Parent] != nil && syn.tables[fk.Parent] != nil {
+		oc, sc := o.col(fk.Column), s.col(fk.Column)
+		if oc != nil && sc != nil && oc.sample != nil && sc.sample != nil {
+			oh := childCounts(oc, orig.tables[fk.Parent].rows)
+			sh := childCounts(sc, syn.tables[fk.Parent].rows)
+			fr := &FanoutReport{Parent: fk.Parent, MeanOriginal: round4(histMean(oh)), MeanSynthetic: round4(histMean(sh)), KS: round4(histKS(oh, sh))}
+			tr.Fanout = fr
+			scores = append(scores, 1-fr.KS)
+		}
+	}
+	sum := 0.0
+	for _, x := range scores {
+		sum += x
+	}
+	tr.Score = round2(100 * sum / float64(len(scores)))
+	return tr
+}
+
+// compareColumn measures the distance between a column of each side.
+func compareColumn(o, s *colStats) *ColumnReport {
+	cr := &ColumnReport{Column: o.name, Type: o.typ.String()}
+	if o.rows > 0 {
+		cr.NullRateOriginal = round4(float64(o.nulls) / float64(o.rows))
+	}
+	if s.rows > 0 {
+		cr.NullRateSynthetic = round4(float64(s.nulls) / float64(s.rows))
+	}
+	numeric := func(c *colStats) bool { return c.typ.IsNumeric() || c.typ.IsTime() }
+	switch {
+	case o.nonNull() == 0 || s.nonNull() == 0:
+		cr.Metric = "tv"
+		if o.nonNull() != s.nonNull() {
+			cr.Distance = 1
+		}
+	case numeric(o) && numeric(s) && o.typ.IsTime() == s.typ.IsTime():
+		cr.Metric = "ks"
+		cr.Distance = ks2(sortedFloats(o.nums.vals), sortedFloats(s.nums.vals))
+		if o.typ.IsTime() && !o.allDay {
+			h := tv(o.hour[:], s.hour[:])
+			cr.Hour = &h
+		}
+		if o.typ.IsTime() {
+			d := tv(o.dow[:], s.dow[:])
+			cr.Weekday = &d
+		}
+	case o.typ == column.Bool && s.typ == column.Bool:
+		cr.Metric = "tv"
+		cr.Distance = tv([]int64{o.trues, o.nonNull() - o.trues}, []int64{s.trues, s.nonNull() - s.trues})
+	case o.typ == column.String && s.typ == column.String && !o.overflow && !s.overflow &&
+		o.distinct() <= 0.5*float64(o.nonNull()) && s.distinct() <= 0.5*float64(s.nonNull()):
+		cr.Metric = "tv"
+		cr.Distance = tvMaps(o.strCounts, s.strCounts)
+	case o.typ == column.String && s.typ == column.String:
+		// Many distinct values (names, e-mails, free text): compare the
+		// lengths, and how distinct the values are.
+		cr.Metric = "ks"
+		cr.Distance = ks2(lengths(o.strs.vals), lengths(s.strs.vals))
+		dr := func(c *colStats) float64 { return math.Min(c.distinct()/float64(max(c.nonNull(), 1)), 1) }
+		cr.Distance = math.Max(cr.Distance, math.Abs(dr(o)-dr(s)))
+	default:
+		cr.Metric = "type"
+		cr.Distance = 1
+	}
+	cr.Distance = round4(cr.Distance)
+	nullDiff := math.Abs(cr.NullRateOriginal - cr.NullRateSynthetic)
+	score := 1 - cr.Distance
+	if cr.Hour != nil {
+		score -= *cr.Hour / 4
+		*cr.Hour = round4(*cr.Hour)
+	}
+	if cr.Weekday != nil {
+		score -= *cr.Weekday / 4
+		*cr.Weekday = round4(*cr.Weekday)
+	}
+	cr.Score = round2(100 * math.Max(0, score-nullDiff))
+	return cr
+}
+
+func lengths(vals []string) []float64 {
+	out := make([]float64, len(vals))
+	for i, v := range vals {
+		out[i] = float64(len(v))
+	}
+	sort.Float64s(out)
+	return out
+}
+
+// ks2 is the two-sample Kolmogorov–Smirnov distance of sorted samples.
+func ks2(a, b []float64) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		if len(a) == len(b) {
+			return 0
+		}
+		return 1
+	}
+	i, j, d := 0, 0, 0.0
+	for i < len(a) && j < len(b) {
+		x := math.Min(a[i], b[j])
+		for i < len(a) && a[i] <= x {
+			i++
+		}
+		for j < len(b) && b[j] <= x {
+			j++
+		}
+		d = math.Max(d, math.Abs(float64(i)/float64(len(a))-float64(j)/float64(len(b))))
+	}
+	return d
+}
+
+// tv is the total variation distance of two histograms.
+func tv(a, b []int64) float64 {
+	var sa, sb float64
+	for i := range a {
+		sa += float64(a[i])
+		sb += float64(b[i])
+	}
+	if sa == 0 || sb == 0 {
+		return 0
+	}
+	d := 0.0
+	for i := range a {
+		d += math.Abs(float64(a[i])/sa - float64(b[i])/sb)
+	}
+	return d / 2
+}
+
+func tvMaps(a, b map[string]*int64) float64 {
+	var sa, sb float64
+	for _, n := range a {
+		sa += float64(*n)
+	}
+	for _, n := range b {
+		sb += float64(*n)
+	}
+	d := 0.0
+	for v, n := range a {
+		var m float64
+		if x, ok := b[v]; ok {
+			m = float64(*x) / sb
+		}
+		d += math.Abs(float64(*n)/sa - m)
+	}
+	for v, n := range b {
+		if _, ok := a[v]; !ok {
+			d += float64(*n) / sb
+		}
+	}
+	return d / 2
+}
+
+// childCounts is the share of parents per child count (index = count).
+func childCounts(c *colStats, parents int64) []float64 {
+	m := &model{byName: map[string]*tableStats{"c": {rows: c.rows, cols: []*colStats{c}}, "p": {rows: parents}}}
+	return m.fanoutCounts(&foreignKey{table: "c", column: c.name, parent: "p"})
+}
+
+func histMean(h []float64) float64 {
+	m := 0.0
+	for k, p := range h {
+		m += float64(k) * p
+	}
+	return m
+}
+
+func histKS(a, b []float64) float64 {
+	var ca, cb, d float64
+	for k := 0; k < max(len(a), len(b)); k++ {
+		if k < len(a) {
+			ca += a[k]
+		}
+		if k < len(b) {
+			cb += b[k]
+		}
+		d = math.Max(d, math.Abs(ca-cb))
+	}
+	return d
+}
