@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"datagen/src/twin"
 	"datagen/src/sink"
+	"datagen/src/twin"
 )
 
 // newInferCmd builds `datagen infer`.

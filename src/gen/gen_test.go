@@ -116,6 +116,8 @@ func TestDistributionMoments(t *testing.T) {
 		{"uniform", dsl.Distribution{Type: "uniform", Params: map[string]float64{"low": 2, "high": 14}}, 8, 12 / math.Sqrt(12)},
 		{"poisson small", dsl.Distribution{Type: "poisson", Params: map[string]float64{"lambda": 3}}, 3, math.Sqrt(3)},
 		{"poisson large", dsl.Distribution{Type: "poisson", Params: map[string]float64{"lambda": 250}}, 250, math.Sqrt(250)},
+		// Half the mass uniform on [0, 1], half on [1, 10].
+		{"empirical", dsl.Distribution{Type: "empirical", Quantiles: []float64{0, 1, 10}}, 3, math.Sqrt(0.5/3 + 0.5*999/27 - 9)},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

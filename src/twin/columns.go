@@ -259,6 +259,13 @@ func (m *model) stringColumn(out *columnJSON, c *colStats) {
 		m.semanticColumn(out, k)
 		return
 	}
+	// Names of people and companies identify: drawn anew even when each
+	// occurs often. Cities and countries keep their shares as categories.
+	dk := detectDictionary(distinctStrings(vals))
+	if dk != nil && dk.method != "city" && dk.method != "country" {
+		m.semanticColumn(out, dk)
+		return
+	}
 	if !c.overflow {
 		counts := make(map[string]int64, len(c.strCounts))
 		for v, n := range c.strCounts {
@@ -275,8 +282,8 @@ func (m *model) stringColumn(out *columnJSON, c *colStats) {
 			return
 		}
 	}
-	if k := detectDictionary(distinctStrings(vals)); k != nil {
-		m.semanticColumn(out, k)
+	if dk != nil {
+		m.semanticColumn(out, dk)
 		return
 	}
 	if k := detectPattern(vals, m.opt.K); k != nil {

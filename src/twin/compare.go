@@ -110,8 +110,8 @@ type compareTable struct {
 	rowHashes, rowHashesNoKey map[uint64]struct{}
 	keyCol                    int
 	cur, curNoKey             uint64
-	copied, copiedK int64
-	against         *compareTable
+	copied, copiedK           int64
+	against                   *compareTable
 	// rare are the hashes of rare values per column (original), and the
 	// leaked ones found (twin).
 	rare   []map[uint64]bool
@@ -278,17 +278,23 @@ type Structure struct {
 // ForeignKey is a column whose values are keys of another table.
 type ForeignKey struct{ Column, Parent, Key string }
 
-// StructureOf reads keys and foreign keys (lookups without a join) from
-// a schema.
+// StructureOf reads keys and foreign keys (lookups of another table's
+// single-column key, without a join) from a schema.
 func StructureOf(s *dsl.Schema) Structure {
 	st := Structure{Keys: map[string]string{}, Foreign: map[string][]ForeignKey{}, Primary: map[string]ForeignKey{}}
+	pk := map[string]string{}
+	for _, n := range s.Nodes {
+		if len(n.PK) == 1 {
+			pk[n.ID] = n.PK[0]
+		}
+	}
 	for _, n := range s.Nodes {
 		if len(n.PK) == 1 {
 			st.Keys[n.ID] = n.PK[0]
 		}
 		for _, c := range n.Columns {
 			l := c.Generator.Lookup
-			if c.Generator.Kind != dsl.GenLookup || l == nil || len(l.On) > 0 || l.Table == n.ID {
+			if c.Generator.Kind != dsl.GenLookup || l == nil || len(l.On) > 0 || l.Table == n.ID || pk[l.Table] != l.Column {
 				continue
 			}
 			fk := ForeignKey{Column: c.Name, Parent: l.Table, Key: l.Column}

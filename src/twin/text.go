@@ -131,7 +131,7 @@ func dictionary() map[string][]dictEntry {
 			}
 			for li, loc := range dictLocs {
 				key := rng.NewKey(0, "infer-dictionary", name)
-				for r := int64(0); r < 1500; r++ {
+				for r := int64(0); r < 4000; r++ {
 					v := m.Generate(loc, semantic.RowKeys{Table: key, Column: key, Row: r})
 					es := dict[v]
 					found := false
@@ -187,9 +187,17 @@ func detectDictionary(vals []string) *textKind {
 					ll = e.locales
 				}
 			}
-			if fl != 0 && ll != 0 {
-				count("name", fl&ll|fl)
+			if (fl != 0 || ll != 0) && capitalised(f) {
+				if fl&ll != 0 {
+					fl &= ll
+				}
+				count("name", fl|ll)
 			}
+		}
+	}
+	for _, v := range vals {
+		if companyRE.MatchString(v) {
+			hits["company"]++
 		}
 	}
 	best, bn := "", 0
@@ -209,6 +217,20 @@ func detectDictionary(vals []string) *textKind {
 	}
 	return &textKind{method: best, locale: dictLocs[li].String(), why: "values of " + best}
 }
+
+// capitalised reports whether every word starts with an upper-case letter.
+func capitalised(words []string) bool {
+	for _, w := range words {
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsUpper(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// companyRE matches company names by their legal suffix.
+var companyRE = regexp.MustCompile(`(?i)(\b(inc|llc|ltd|gmbh|plc|corp|ag|sa|s\.a|bv|nv|co|kg|oy|ab|as|spa|srl|sarl|group)\.?|and sons|& co\.?|s\.r\.o\.?|a\.s\.)$`)
 
 // detectPattern recognises codes of a fixed layout (same length, each
 // position always a digit, always a letter, or one constant character)
