@@ -9,7 +9,7 @@ import (
 
 	"datagen/src/dsl"
 	"datagen/src/input"
-	"datagen/src/sink"
+	"datagen/src/outdir"
 	"datagen/src/twin"
 )
 
@@ -61,7 +61,7 @@ appear in the twin (counted, never printed).`,
 				_, err = e.stdout.Write(b)
 				return err
 			}
-			if err := sink.WriteFileAtomic(out, b); err != nil {
+			if err := outdir.WriteFileAtomic(out, b); err != nil {
 				return fmt.Errorf("writing %s: %w", out, err)
 			}
 			fmt.Fprintf(e.stdout, "Similarity %.2f; %d rows copied (%d in tables with a high-cardinality column); %d of %d rare values leaked; report written to %s\n",

@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"datagen/src/sink"
+	"datagen/src/outdir"
 	"datagen/src/twin"
 )
 
@@ -51,7 +51,7 @@ anew by semantic generators. See docs/twin.md.`,
 				_, err := e.stdout.Write(res.Schema)
 				return err
 			}
-			if err := sink.WriteFileAtomic(out, res.Schema); err != nil {
+			if err := outdir.WriteFileAtomic(out, res.Schema); err != nil {
 				return fmt.Errorf("writing %s: %w", out, err)
 			}
 			fmt.Fprintf(e.stderr, "Inferred %d tables from %d rows; schema written to %s\n", res.Tables, res.Rows, out)
