@@ -98,6 +98,14 @@ func Begin(dir string, opts Options) (*Tx, error) {
 	for range 100 {
 		init = filepath.Join(t.scratch, initPrefix+strconv.FormatUint(rand.Uint64()&0xffffffffff, 36))
 		err := os.Mkdir(init, 0o755)
+		if errors.Is(err, fs.ErrNotExist) {
+			// A run that just finished removed the empty scratch folder.
+			err = os.MkdirAll(t.scratch, 0o755)
+			if err == nil {
+				init = ""
+				continue
+			}
+		}
 		if errors.Is(err, fs.ErrExist) {
 			init = ""
 			continue

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -377,4 +378,50 @@ func TestNextRunRollsBackACommitItsProcessDidNotFinish(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestConcurrentRunsIntoOneFolder runs the parts of a split run at the
+// same time into one folder: every part's files arrive and nothing
+// temporary is left.
+func TestConcurrentRunsIntoOneFolder(t *testing.T) {
+	root := t.TempDir()
+	out := filepath.Join(root, "out")
+	const parts = 8
+	var wg sync.WaitGroup
+	errs := make([]error, parts)
+	for k := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for round := range 5 {
+				tx, err := Begin(out, Options{})
+				if err != nil {
+					errs[k] = err
+					return
+				}
+				name := TableFile("t", CSV, false, Part{K: k, N: parts})
+				if err := tx.WriteFile(name, []byte(fmt.Sprint(k, round))); err != nil {
+					errs[k] = err
+					return
+				}
+				if err := tx.Commit(context.Background()); err != nil {
+					errs[k] = err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for k, err := range errs {
+		if err != nil {
+			t.Errorf("part %d: %v", k, err)
+		}
+	}
+	got := tree(t, out)
+	for k := range parts {
+		if got[TableFile("t", CSV, false, Part{K: k, N: parts})] != hash(fmt.Sprint(k, 4)) {
+			t.Errorf("part %d: %v", k, got)
+		}
+	}
+	assertNoScratch(t, root)
 }
