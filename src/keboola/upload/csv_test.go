@@ -183,7 +183,7 @@ func TestParseManifestErrors(t *testing.T) {
 	}
 	var warns []string
 	m, warns, err = parseManifest([]byte(`{"incremental":true,"write_always":true,"colums":["x"],"table_metadata":{"n":3}}`))
-	if err != nil || !*m.Incremental || len(warns) != 1 || !strings.Contains(warns[0], `"colums"`) || m.TableMetadata["n"] != "3" {
+	if err != nil || !*m.Incremental || len(warns) != 1 || warns[0] != `unknown key "colums" ignored (did you mean "columns"?)` || m.TableMetadata["n"] != "3" {
 		t.Errorf("parseManifest = %+v, %v, %v", m, warns, err)
 	}
 }

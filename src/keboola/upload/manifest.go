@@ -118,7 +118,11 @@ func parseManifest(data []byte) (*manifest, []string, error) {
 	var warnings []string
 	for _, k := range slices.Sorted(maps.Keys(raw)) {
 		if !knownManifestKeys[k] {
-			warnings = append(warnings, fmt.Sprintf("unknown key %q ignored", k))
+			w := fmt.Sprintf("unknown key %q ignored", k)
+			if s := input.DidYouMean(k, slices.Sorted(maps.Keys(knownManifestKeys))); s != "" {
+				w += " (" + s + ")"
+			}
+			warnings = append(warnings, w)
 		}
 	}
 	var m manifest
