@@ -7,18 +7,19 @@ import (
 )
 
 // Problem is one error or warning found in the user's input, with the JSON
-// path where it is.
+// path where it is. Its JSON form ({"path", "message", "suggestion",
+// "warning"}) is what tools that show problems (datagen studio) receive.
 type Problem struct {
 	// Path locates the problem, e.g.
 	// "nodes[3](order).columns[2](amount).generator.choice.weights".
 	// Array elements that carry an id or a name show it in parentheses.
-	Path string
+	Path string `json:"path"`
 	// Message says what is wrong.
-	Message string
+	Message string `json:"message"`
 	// Suggestion, when not empty, says how to fix it ("did you mean ...?").
-	Suggestion string
+	Suggestion string `json:"suggestion,omitempty"`
 	// Warning marks a problem that does not make the input invalid.
-	Warning bool
+	Warning bool `json:"warning,omitempty"`
 }
 
 // String renders the problem as "path: message (suggestion)".

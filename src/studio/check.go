@@ -16,14 +16,11 @@ import (
 // means that generate will run.
 const checkSampleRows = 200
 
-// Problem is one problem of the edited schema, located by its JSON path
-// (input.Problem's form, e.g. "nodes[1](orders).columns[0](id).generator")
-// or, for a JSON syntax error, by its line and column.
+// Problem is one problem of the edited schema: an input.Problem located by
+// its JSON path (e.g. "nodes[1](orders).columns[0](id).generator") or, for
+// a JSON syntax error, by its line and column.
 type Problem struct {
-	Path       string `json:"path"`
-	Message    string `json:"message"`
-	Suggestion string `json:"suggestion,omitempty"`
-	Warning    bool   `json:"warning,omitempty"`
+	input.Problem
 	// Line and Column (1-based) place a syntax error; 0 otherwise.
 	Line   int `json:"line,omitempty"`
 	Column int `json:"column,omitempty"`
@@ -85,7 +82,7 @@ func load(data []byte, lenient bool) (*plan.Plan, []Problem) {
 // appendProblems appends ps converted to Problems.
 func appendProblems(out []Problem, ps []input.Problem) []Problem {
 	for _, p := range ps {
-		out = append(out, Problem{Path: p.Path, Message: p.Message, Suggestion: p.Suggestion, Warning: p.Warning})
+		out = append(out, Problem{Problem: p})
 	}
 	return out
 }
@@ -100,9 +97,9 @@ func appendError(out []Problem, err error) []Problem {
 	case errors.As(err, &ps):
 		return appendProblems(out, ps)
 	case errors.As(err, &se):
-		return append(out, Problem{Message: "invalid JSON: " + se.Msg, Line: se.Line, Column: se.Column})
+		return append(out, Problem{Problem: input.Problem{Message: "invalid JSON: " + se.Msg}, Line: se.Line, Column: se.Column})
 	}
-	return append(out, Problem{Message: err.Error()})
+	return append(out, Problem{Problem: input.Problem{Message: err.Error()}})
 }
 
 // generationProblem locates an error of a sample run in the schema: the
@@ -113,11 +110,11 @@ func generationProblem(s *dsl.Schema, err error) (p Problem, ok bool) {
 	var ee *engine.Error
 	switch {
 	case errors.As(err, &ge):
-		return Problem{Path: columnPath(s, ge.Table, ge.Column), Message: "cannot be generated: " + ge.Err.Error()}, true
+		return Problem{Problem: input.Problem{Path: columnPath(s, ge.Table, ge.Column), Message: "cannot be generated: " + ge.Err.Error()}}, true
 	case errors.As(err, &ee):
-		return Problem{Path: columnPath(s, ee.Table, ""), Message: "cannot be generated: " + ee.Err.Error()}, true
+		return Problem{Problem: input.Problem{Path: columnPath(s, ee.Table, ""), Message: "cannot be generated: " + ee.Err.Error()}}, true
 	case input.IsUser(err):
-		return Problem{Message: "cannot be generated: " + err.Error()}, true
+		return Problem{Problem: input.Problem{Message: "cannot be generated: " + err.Error()}}, true
 	}
 	return Problem{}, false
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"datagen/src/column"
+	"datagen/src/input"
 	"datagen/src/preview"
 )
 
@@ -91,11 +92,11 @@ func TestCheckAPI(t *testing.T) {
 		{name: "good", body: goodSchema, valid: true, tables: 1},
 		{name: "starter", body: string(starter), valid: true, tables: 1},
 		{name: "unknown key with its path", body: strings.Replace(goodSchema, `"sequence"`, `"sequnce"`, 1), probs: []Problem{
-			{Path: "nodes[0](customer).columns[0](id).generator.sequnce", Message: `unknown key "sequnce"`, Suggestion: `did you mean "sequence"?`},
-			{Path: "nodes[0](customer).columns[0](id).generator", Message: "a generator needs one of: sequence, choice, distribution, datetime_series, faker, lookup, expression, enum_list"},
+			{Problem: input.Problem{Path: "nodes[0](customer).columns[0](id).generator.sequnce", Message: `unknown key "sequnce"`, Suggestion: `did you mean "sequence"?`}},
+			{Problem: input.Problem{Path: "nodes[0](customer).columns[0](id).generator", Message: "a generator needs one of: sequence, choice, distribution, datetime_series, faker, lookup, expression, enum_list"}},
 		}},
 		{name: "syntax error with its position", body: "{\n  \"version\": \"1.0\",\n  \"nodes\": [}\n}", probs: []Problem{
-			{Message: "invalid JSON: invalid character '}' looking for beginning of value", Line: 3, Column: 13},
+			{Problem: input.Problem{Message: "invalid JSON: invalid character '}' looking for beginning of value"}, Line: 3, Column: 13},
 		}},
 	}
 	for _, tc := range cases {
