@@ -130,20 +130,28 @@ func TestStudioInBrowser(t *testing.T) {
 	selectText(`"type": "int", "generator": {"sequence": {"start": 1, "step": 1}}},
         {"name": "full_name"`)
 	b.eval(`(() => { const v = window.studioView, s = v.state.selection.main; v.dispatch({ selection: { anchor: s.from } }); })()`, nil)
-	b.call(b.session, "Input.insertText", map[string]any{"text": `"nul`}, nil)
+	b.call(b.session, "Input.insertText", map[string]any{"text": `"nullab`}, nil)
 	b.waitFor("key completion", `document.querySelector(".cm-tooltip-autocomplete li")`)
 	completionShot := b.screenshot()
 	var options []string
 	b.eval(`[...document.querySelectorAll(".cm-tooltip-autocomplete li")].map(li => li.textContent)`, &options)
-	if !contains(options, "nullable") || !contains(options, "null_rate") || contains(options, "name") {
-		t.Errorf("completions %q, want the column keys nullable and null_rate (not name, which is there)", options)
+	if !contains(options, "nullable") || contains(options, "name") {
+		t.Errorf("completions %q, want the column key nullable (not name, which is there)", options)
 	}
 	time.Sleep(200 * time.Millisecond) // the completion list takes keys 75 ms after it is shown
 	b.call(b.session, "Input.dispatchKeyEvent", map[string]any{"type": "keyDown", "key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13}, nil)
 	var line string
 	b.eval(`(() => { const v = window.studioView; return v.state.doc.lineAt(v.state.selection.main.head).text })()`, &line)
-	if !strings.Contains(line, `{"name": "customer_id", "nullable": "type": "int"`) && !strings.Contains(line, `{"name": "customer_id", "null_rate": "type": "int"`) {
+	if !strings.Contains(line, `{"name": "customer_id", "nullable": "type": "int"`) {
 		t.Errorf("after accepting the completion the line is %q", line)
+	}
+	// After the key, Ctrl-Space offers its values.
+	b.call(b.session, "Input.dispatchKeyEvent", map[string]any{"type": "keyDown", "key": " ", "code": "Space",
+		"windowsVirtualKeyCode": 32, "modifiers": 2}, nil)
+	b.waitFor("value completion", `[...document.querySelectorAll(".cm-tooltip-autocomplete li")].some(li => li.textContent === "true")`)
+	b.eval(`[...document.querySelectorAll(".cm-tooltip-autocomplete li")].map(li => li.textContent)`, &options)
+	if strings.Join(options, " ") != "false true" && strings.Join(options, " ") != "true false" {
+		t.Errorf("value completions %q, want true and false", options)
 	}
 
 	for _, e := range b.jsErrors() {
