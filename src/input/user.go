@@ -21,6 +21,9 @@ func (e *UserError) Error() string { return e.Err.Error() }
 // Unwrap returns the wrapped error.
 func (e *UserError) Unwrap() error { return e.Err }
 
+// UserFault reports true (see Fault).
+func (e *UserError) UserFault() bool { return true }
+
 // User wraps err as a *UserError. nil stays nil, and an error that IsUser
 // already reports is returned as it is.
 func User(err error) error {
@@ -39,25 +42,20 @@ func Userf(format string, args ...any) error {
 	return &UserError{Err: fmt.Errorf(format, args...)}
 }
 
-// Fault is implemented by error types of other packages whose values may be
-// the user's fault depending on their content (an HTTP status, a list of
-// failed tables): IsUser asks them when no *UserError is in the chain.
+// Fault is implemented by the error types whose values know whether they
+// are the user's fault: *UserError, and types of other packages whose answer
+// depends on their content (an HTTP status, a list of failed tables).
 type Fault interface {
 	error
 	UserFault() bool
 }
 
-// IsUser reports whether err is the user's mistake: a *UserError anywhere
-// in its chain, or else the first error in the chain that implements Fault
-// and says so.
+// IsUser reports whether err is the user's mistake: the first error in its
+// chain that implements Fault (a *UserError, or an error that judges
+// itself) says so. An error that judges itself is not overruled by what it
+// wraps: a list of failed tables is a user error only when every table
+// failed by the user's fault.
 func IsUser(err error) bool {
-	if err == nil {
-		return false
-	}
-	var ue *UserError
-	if errors.As(err, &ue) {
-		return true
-	}
 	var f Fault
 	return errors.As(err, &f) && f.UserFault()
 }

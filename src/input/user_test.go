@@ -9,6 +9,21 @@ import (
 
 type statusErr struct{ code int }
 
+// listErr judges itself from all of its errors, like a list of failed
+// tables.
+type listErr []error
+
+func (e listErr) Error() string   { return fmt.Sprint([]error(e)) }
+func (e listErr) Unwrap() []error { return e }
+func (e listErr) UserFault() bool {
+	for _, x := range e {
+		if !IsUser(x) {
+			return false
+		}
+	}
+	return len(e) > 0
+}
+
 func (e *statusErr) Error() string   { return fmt.Sprintf("status %d", e.code) }
 func (e *statusErr) UserFault() bool { return e.code < 500 }
 
@@ -29,6 +44,9 @@ func TestIsUser(t *testing.T) {
 		{"fault yes", fmt.Errorf("upload: %w", &statusErr{404}), true},
 		{"fault no", fmt.Errorf("upload: %w", &statusErr{503}), false},
 		{"user over fault", User(&statusErr{503}), true},
+		{"list of user errors", fmt.Errorf("upload: %w", listErr{User(base), &statusErr{404}}), true},
+		{"list with an application error", listErr{User(base), &statusErr{503}}, false},
+		{"list with a plain error", listErr{User(base), base}, false},
 	}
 	for _, c := range cases {
 		if got := IsUser(c.err); got != c.want {
