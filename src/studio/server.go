@@ -65,7 +65,11 @@ type Options struct {
 
 // Server is one studio: the schema file it edits and its token.
 type Server struct {
-	path    string // absolute; "" when the studio cannot save
+	path string // absolute; "" when the studio cannot save
+	// target is the file that path names: the file a symbolic link at
+	// path points to, or path itself. Save writes it, so that a link
+	// stays a link.
+	target  string
 	lenient bool
 	seed    int64
 	token   string
@@ -85,7 +89,10 @@ func New(opts Options) (*Server, error) {
 		if err != nil {
 			return nil, fmt.Errorf("schema path %s: %w", opts.Path, err)
 		}
-		s.path = abs
+		s.path, s.target = abs, abs
+		if t, err := filepath.EvalSymlinks(abs); err == nil {
+			s.target = t
+		}
 	}
 	if s.token == "" {
 		b := make([]byte, 16)
@@ -343,14 +350,14 @@ func (s *Server) saveFile(w http.ResponseWriter, r *http.Request, body []byte) {
 	}
 	if req.Path != "" {
 		abs, err := filepath.Abs(req.Path)
-		if err != nil || abs != s.path {
+		if err != nil || abs != s.path && abs != s.target {
 			writeError(w, http.StatusForbidden, "the studio writes only "+s.path)
 			return
 		}
 	}
 	s.save.Lock()
 	defer s.save.Unlock()
-	if err := outdir.WriteFileAtomic(s.path, []byte(req.Text)); err != nil {
+	if err := outdir.WriteFileAtomic(s.target, []byte(req.Text)); err != nil {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}

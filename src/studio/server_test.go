@@ -265,6 +265,30 @@ func TestSave(t *testing.T) {
 	}
 }
 
+// Saving through a symbolic link writes the file it points to; the link
+// stays.
+func TestSaveThroughSymlink(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real.json")
+	link := filepath.Join(dir, "link.json")
+	if err := os.WriteFile(real, []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("real.json", link); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	_, base := testServer(t, link)
+	if code := post(t, base+"/api/save", "tok", `{"text": "[]"}`, nil); code != http.StatusOK {
+		t.Fatalf("status %d", code)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v", err)
+	}
+	if got, _ := os.ReadFile(real); string(got) != "[]" {
+		t.Errorf("real file holds %q", got)
+	}
+}
+
 func TestSaveWithoutFile(t *testing.T) {
 	_, base := testServer(t, "")
 	var e struct{ Error string }
