@@ -21,8 +21,24 @@ func (m *model) column(t *tableStats, c *colStats) columnJSON {
 	}
 	name := t.src.name
 	switch {
+	case c.name == m.pk[name] && m.vocab[name] != nil:
+		vals := make([]any, len(m.vocab[name]))
+		for i, v := range m.vocab[name] {
+			vals[i] = v
+		}
+		out.Generator = gen("enum_list", map[string]any{"values": vals})
+		out.Description = fmt.Sprintf("inferred: a vocabulary (each value is referenced at least %d times)", m.opt.K)
 	case c.name == m.pk[name] && c.nonNull() > 0:
 		m.keyColumn(&out, c)
+	case m.fkOf(name, c.name) != nil && m.vocab[m.fkOf(name, c.name).parent] != nil:
+		fk := m.fkOf(name, c.name)
+		var vals []any
+		var ns []int64
+		for _, v := range m.vocab[fk.parent] {
+			vals, ns = append(vals, v), append(ns, *c.strCounts[v])
+		}
+		out.Generator = gen("choice", choiceBody(vals, ns))
+		out.Description = fmt.Sprintf("inferred: values of the vocabulary %s.%s with their shares", fk.parent, fk.key)
 	case m.fkOf(name, c.name) != nil:
 		fk := m.fkOf(name, c.name)
 		out.Generator = gen("lookup", map[string]any{"from": fk.parent + "." + fk.key})
@@ -350,7 +366,7 @@ func (m *model) timeColumn(out *columnJSON, c *colStats) {
 	case c.allMin:
 		freq = "min"
 	}
-	body := map[string]any{"within": map[string]string{"start": civil.FormatTimestamp(lo), "end": civil.FormatTimestamp(hi)}, "freq": freq}
+	body := map[string]any{"within": window{Start: civil.FormatTimestamp(lo), End: civil.FormatTimestamp(hi)}, "freq": freq}
 	var notes []string
 	n := c.nonNull()
 	if !c.allDay {
@@ -403,6 +419,12 @@ func (m *model) timeColumn(out *columnJSON, c *colStats) {
 	if len(notes) > 0 {
 		out.Description += "; patterns: " + joinAnd(notes)
 	}
+}
+
+// window is a datetime_series window, start first.
+type window struct {
+	Start string `json:"start"`
+	End   string `json:"end"`
 }
 
 // profile scales weights to a mean of 1, rounded to 3 decimals, and says

@@ -59,9 +59,14 @@ type ColumnReport struct {
 	NullRateSynthetic float64 `json:"null_rate_synthetic"`
 	// Hour and Weekday are total variation distances of the hour-of-day
 	// and day-of-week profiles of a time column.
-	Hour    *float64 `json:"hour_tv,omitempty"`
-	Weekday *float64 `json:"weekday_tv,omitempty"`
-	Score   float64  `json:"score"`
+	// RareValues and RareLeaked count the values of the original seen
+	// fewer than k times and how many of them the twin holds (by copy,
+	// or by chance when a generator draws from a pool of names).
+	RareValues int      `json:"rare_values,omitempty"`
+	RareLeaked int      `json:"rare_values_leaked,omitempty"`
+	Hour       *float64 `json:"hour_tv,omitempty"`
+	Weekday    *float64 `json:"weekday_tv,omitempty"`
+	Score      float64  `json:"score"`
 }
 
 // ForeignKeyReport is the integrity of one foreign key in the twin.
@@ -384,6 +389,7 @@ func compareTable2(o, s *compareTable, st Structure, orig, syn *side) *TableRepo
 			continue // a key's values are row identities, not a distribution
 		}
 		cr := compareColumn(oc, sc)
+		cr.RareValues, cr.RareLeaked = len(o.rare[i]), len(s.leaked[i])
 		tr.Columns = append(tr.Columns, cr)
 		scores = append(scores, cr.Score/100)
 	}

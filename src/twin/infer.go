@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"strings"
 )
 
@@ -46,7 +47,7 @@ func Infer(ctx context.Context, paths []string, opt Options) (*Result, error) {
 		return nil, err
 	}
 	m := &model{opt: opt, byName: map[string]*tableStats{}, pk: map[string]string{},
-		fks: map[string][]foreignKey{}, primary: map[string]*foreignKey{}}
+		fks: map[string][]foreignKey{}, primary: map[string]*foreignKey{}, vocab: map[string][]string{}}
 	res := &Result{Tables: len(srcs)}
 	for _, s := range srcs {
 		if err := s.prepare(ctx); err != nil {
@@ -62,6 +63,7 @@ func Infer(ctx context.Context, paths []string, opt Options) (*Result, error) {
 	}
 	m.findKeys()
 	m.findForeignKeys()
+	m.findVocabularies()
 	m.choosePrimary()
 	doc := m.document()
 	if doc.Metadata.Name == "" {
@@ -74,9 +76,29 @@ func Infer(ctx context.Context, paths []string, opt Options) (*Result, error) {
 	if err := enc.Encode(doc); err != nil {
 		return nil, fmt.Errorf("writing the schema: %w", err)
 	}
-	res.Schema = buf.Bytes()
+	res.Schema = inlineScalarArrays(buf.Bytes())
 	res.Notes = m.notes
 	return res, nil
+}
+
+// scalarArray matches an indented JSON array of scalars (strings,
+// numbers, booleans, nulls).
+var scalarArray = regexp.MustCompile(`\[\n(?:\s*(?:"(?:[^"\\\n]|\\.)*"|-?[0-9][0-9.eE+-]*|true|false|null),?\n)+\s*\]`)
+
+// inlineScalarArrays writes arrays of scalars (choices, weights,
+// quantiles) on one line, so that the schema reads as a person would
+// write it.
+func inlineScalarArrays(b []byte) []byte {
+	return scalarArray.ReplaceAllFunc(b, func(m []byte) []byte {
+		lines := strings.Split(string(m[1:len(m)-1]), "\n")
+		var items []string
+		for _, l := range lines {
+			if l = strings.TrimSuffix(strings.TrimSpace(l), ","); l != "" {
+				items = append(items, l)
+			}
+		}
+		return []byte("[" + strings.Join(items, ", ") + "]")
+	})
 }
 
 // datasetName names the dataset after the first input.
@@ -108,6 +130,8 @@ func (m *model) document() *docJSON {
 			var note string
 			n.Fanout, note = m.fanout(fk)
 			n.Description = "inferred: " + note
+		} else if m.vocab[name] != nil {
+			n.Kind = "vocab"
 		} else {
 			rows := t.rows
 			n.Rows = &rows

@@ -79,7 +79,11 @@ type model struct {
 	fks    map[string][]foreignKey // table → its foreign keys
 	// primary is the primary parent's foreign key of a fact.
 	primary map[string]*foreignKey
-	notes   []string
+	// vocab holds the tables whose string keys are a vocabulary: each key
+	// occurs at least k times in a column that references it, so the keys
+	// may be written out.
+	vocab map[string][]string
+	notes []string
 }
 
 func (m *model) notef(format string, args ...any) {
@@ -212,6 +216,41 @@ func (m *model) reaches(a, b string, seen map[string]bool) bool {
 		}
 	}
 	return false
+}
+
+// findVocabularies marks small tables with string keys as vocabularies
+// when every key value occurs at least k times in a referencing column.
+func (m *model) findVocabularies() {
+	for _, p := range m.tables {
+		key := p.col(m.pk[p.src.name])
+		if key == nil || key.typ != column.String || key.overflow || p.rows > 1000 || !key.unique() {
+			continue
+		}
+		for _, fks := range m.fks {
+			for _, fk := range fks {
+				if fk.parent != p.src.name {
+					continue
+				}
+				c := m.byName[fk.table].col(fk.column)
+				if c.overflow {
+					continue
+				}
+				ok := true
+				var vals []string
+				for v := range key.strCounts {
+					if n := c.strCounts[v]; n == nil || *n < int64(m.opt.K) {
+						ok = false
+						break
+					}
+					vals = append(vals, v)
+				}
+				if ok && len(vals) > 0 {
+					sort.Strings(vals)
+					m.vocab[p.src.name] = vals
+				}
+			}
+		}
+	}
 }
 
 // fanoutCounts returns, for the foreign key fk, the share of parents with

@@ -215,7 +215,9 @@ func detectDictionary(vals []string) *textKind {
 			li, ln = i, n
 		}
 	}
-	return &textKind{method: best, locale: dictLocs[li].String(), why: "values of " + best}
+	why := map[string]string{"name": "names of people", "first_name": "first names", "last_name": "last names",
+		"city": "cities", "country": "countries", "company": "company names"}[best]
+	return &textKind{method: best, locale: dictLocs[li].String(), why: why}
 }
 
 // capitalised reports whether every word starts with an upper-case letter.
