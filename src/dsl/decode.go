@@ -55,7 +55,7 @@ var (
 	timeframeKeys = []string{"start", "end", "freq"}
 	nodeKeys      = []string{"id", "kind", "pk", "description", "rows", "parents", "fanout", "columns", "modifiers",
 		"segment_behavior", "vintage_behavior", "stage_config", "state_transition_model", "metadata"}
-	fanoutKeys = []string{"distribution", "lambda", "lambda_", "min", "max", "clamp"}
+	fanoutKeys = []string{"distribution", "lambda", "lambda_", "min", "max", "clamp", "weights"}
 	columnKeys = []string{"name", "type", "nullable", "null_rate", "description", "generator", "modifiers", "constraints", "metadata"}
 	colConsKey = []string{"pattern", "enum", "enum_ref"}
 	nodeKinds  = []string{string(Entity), string(Fact), string(Vocab)}
@@ -320,6 +320,41 @@ func columnNames(n *Node) []string {
 	return out
 }
 
+// fanoutWeights reads the weights of empirical fanout: finite,
+// non-negative numbers with a positive sum, at most 100000 of them.
+func (d *decoder) fanoutWeights(v *input.Value, path string) []float64 {
+	if v == nil {
+		return nil
+	}
+	arr, ok := d.Array(v, path)
+	if !ok {
+		return nil
+	}
+	if len(arr) == 0 || len(arr) > 100000 {
+		d.Errorf(path, "one weight per child count, from min up", "empirical fanout needs 1 to 100000 weights, got %d", len(arr))
+		return nil
+	}
+	w := make([]float64, 0, len(arr))
+	sum := 0.0
+	for i, e := range arr {
+		x, ok := d.Num(e, input.Index(path, i))
+		if !ok {
+			return nil
+		}
+		if x < 0 {
+			d.Errorf(input.Index(path, i), "", "weights must be 0 or more, got %s", fmtNum(x))
+			return nil
+		}
+		w = append(w, x)
+		sum += x
+	}
+	if sum <= 0 {
+		d.Errorf(path, "", "the weights sum to 0")
+		return nil
+	}
+	return w
+}
+
 func (d *decoder) fanout(v *input.Value, path string) *Fanout {
 	o := d.Object(v, path, fanoutKeys...)
 	if o == nil {
@@ -328,10 +363,10 @@ func (d *decoder) fanout(v *input.Value, path string) *Fanout {
 	f := &Fanout{}
 	if dv := o.Required("distribution"); dv != nil {
 		if s, ok := d.Str(dv, o.At("distribution")); ok {
-			if s == "poisson" || s == "uniform" {
+			if s == "poisson" || s == "uniform" || s == "empirical" {
 				f.Distribution = s
 			} else {
-				d.Errorf(o.At("distribution"), input.SuggestOr(s, []string{"poisson", "uniform"}), "unknown fanout distribution %q", s)
+				d.Errorf(o.At("distribution"), input.SuggestOr(s, []string{"poisson", "uniform", "empirical"}), "unknown fanout distribution %q", s)
 			}
 		}
 	}
@@ -379,6 +414,17 @@ func (d *decoder) fanout(v *input.Value, path string) *Fanout {
 		if o.Has(lkey) {
 			d.Warnf(o.At(lkey), "remove it", "lambda is ignored by uniform fanout")
 		}
+	case "empirical":
+		f.Weights = d.fanoutWeights(o.Required("weights"), o.At("weights"))
+		if o.Has("max") {
+			d.Errorf(o.At("max"), "remove it: the weights end at min + their count - 1", "max cannot be given with empirical fanout weights")
+		}
+		if o.Has(lkey) {
+			d.Warnf(o.At(lkey), "remove it", "lambda is ignored by empirical fanout")
+		}
+	}
+	if o.Has("weights") && f.Distribution != "empirical" && f.Distribution != "" {
+		d.Errorf(o.At("weights"), `remove it, or use "distribution": "empirical"`, "weights are only read by empirical fanout, not %s", f.Distribution)
 	}
 	if cv := o.Get("clamp"); cv != nil {
 		if arr, ok := d.Array(cv, o.At("clamp")); ok {

@@ -294,10 +294,12 @@ func (b *schemaBuilder) customMetadata(what string) js {
 func (b *schemaBuilder) fanout() js {
 	f := object("The per-parent child count of a fact with parents: per primary-parent row one count is drawn, then node-level effects scale it, then clamp bounds it.",
 		fanoutKeys, []string{"distribution"}, map[string]js{
-			"distribution": enum("poisson: Poisson(lambda) truncated to [min, max]; uniform: an integer uniformly in [min, max].", "poisson", "uniform"),
+			"distribution": enum("poisson: Poisson(lambda) truncated to [min, max]; uniform: an integer uniformly in [min, max]; empirical: min + i children with probability proportional to weights[i].", "poisson", "uniform", "empirical"),
+			"weights": js{"type": "array", "items": js{"type": "number", "minimum": 0}, "minItems": 1, "maxItems": 100000,
+				"description": "empirical only (required there): the relative frequency of min, min+1, ... children; positive sum."},
 			"lambda":       with(num("Mean child count of a poisson fanout (required for poisson)."), "minimum", 0, "examples", []any{3}),
 			"lambda_":      with(num("Alias of lambda (read with a warning)."), "minimum", 0, "deprecated", true),
-			"min":          with(integer("Lowest child count (required for uniform)."), "minimum", 0),
+			"min":          with(integer("Lowest child count (required for uniform; the count of the first weight of empirical, default 0)."), "minimum", 0),
 			"max":          with(integer("Highest child count (required for uniform)."), "minimum", 0),
 			"clamp": js{"type": "array", "items": js{"type": "integer"}, "minItems": 2, "maxItems": 2,
 				"description": "Optional [lo, hi] bounds applied last, after effects."},
@@ -306,7 +308,11 @@ func (b *schemaBuilder) fanout() js {
 		js{"if": js{"properties": js{"distribution": js{"const": "poisson"}}, "required": []any{"distribution"}},
 			"then": js{"anyOf": []any{js{"required": []any{"lambda"}}, js{"required": []any{"lambda_"}}}}},
 		js{"if": js{"properties": js{"distribution": js{"const": "uniform"}}, "required": []any{"distribution"}},
-			"then": js{"required": []any{"min", "max"}}},
+			"then": js{"required": []any{"min", "max"}, "not": js{"required": []any{"weights"}}}},
+		js{"if": js{"properties": js{"distribution": js{"const": "poisson"}}, "required": []any{"distribution"}},
+			"then": js{"not": js{"required": []any{"weights"}}}},
+		js{"if": js{"properties": js{"distribution": js{"const": "empirical"}}, "required": []any{"distribution"}},
+			"then": js{"required": []any{"weights"}, "not": js{"required": []any{"max"}}}},
 	}
 	f["examples"] = []any{js{"distribution": "poisson", "lambda": 6, "min": 1, "max": 40}, js{"distribution": "uniform", "min": 2, "max": 8}}
 	return b.def("Fanout", f)

@@ -84,7 +84,10 @@ type Node struct {
 
 // Fanout is the per-parent child count of a fact.
 type Fanout struct {
-	Distribution string // "poisson" or "uniform"
+	Distribution string // "poisson", "uniform" or "empirical"
+	// Weights of empirical fanout: Weights[i] is the relative frequency
+	// of Min+i children.
+	Weights []float64
 	Lambda       *float64
 	Min, Max     *int64
 	// Clamp, when set, bounds the count to [Clamp[0], Clamp[1]] after all

@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"encoding/csv"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -257,3 +258,30 @@ func TestIntegrityByConstruction(t *testing.T) {
 // examplesDir holds the example schemas shipped with the project (the
 // same files the dsl package's tests read).
 const examplesDir = "../dsl/testdata/examples/"
+
+func TestEmpiricalFanout(t *testing.T) {
+	// min 1, weights [0, 3, 1]: no parent has 1 child, 3 in 4 have 2, 1
+	// in 4 has 3.
+	p := parsePlan(t, []byte(`{"version":"1.0","metadata":{"name":"f"},
+	"timeframe":{"start":"2024-01-01","end":"2024-02-01","freq":"D"},
+	"nodes":[{"id":"p","kind":"entity","rows":4000,"pk":"id","columns":[{"name":"id","type":"int","generator":{"sequence":{}}}]},
+	{"id":"c","kind":"fact","parents":["p"],"pk":"id","fanout":{"distribution":"empirical","min":1,"weights":[0,3,1]},
+	 "columns":[{"name":"id","type":"int","generator":{"sequence":{}}},{"name":"pid","type":"int","generator":{"lookup":{"from":"p.id"}}}]}]}`), false)
+	out := generateCSV(t, p, engine.Options{Seed: 3})
+	header, rows := records(t, out["c"])
+	per := map[string]int{}
+	for _, r := range rows {
+		per[r[col(header, "pid")]]++
+	}
+	counts := map[int]int{}
+	for _, n := range per {
+		counts[n]++
+	}
+	if len(per) != 4000 || counts[1] != 0 || counts[2]+counts[3] != 4000 {
+		t.Fatalf("children per parent: %v over %d parents", counts, len(per))
+	}
+	// share of 2 is 0.75; 5 standard errors of 4000 draws is 0.034
+	if share := float64(counts[2]) / 4000; math.Abs(share-0.75) > 0.034 {
+		t.Errorf("share of parents with 2 children %.3f, want 0.75", share)
+	}
+}

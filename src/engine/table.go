@@ -297,6 +297,9 @@ func drawCount(f *dsl.Fanout, r *rng.Rand) int64 {
 	if f.Distribution == "uniform" {
 		return lo + r.S.IntN(hi-lo+1)
 	}
+	if f.Distribution == "empirical" {
+		return lo + drawWeighted(f.Weights, r.S.Float64())
+	}
 	lambda := 1.0
 	if f.Lambda != nil {
 		lambda = *f.Lambda
@@ -309,6 +312,28 @@ func drawCount(f *dsl.Fanout, r *rng.Rand) int64 {
 		}
 	}
 	return min(max(k, lo), hi)
+}
+
+// drawWeighted returns index i with probability w[i] / sum(w), for a
+// uniform u in [0, 1).
+func drawWeighted(w []float64, u float64) int64 {
+	sum := 0.0
+	for _, x := range w {
+		sum += x
+	}
+	t := u * sum
+	for i, x := range w {
+		if t < x {
+			return int64(i)
+		}
+		t -= x
+	}
+	for i := len(w) - 1; i > 0; i-- {
+		if w[i] > 0 {
+			return int64(i)
+		}
+	}
+	return 0
 }
 
 // parentOf returns the primary-parent row of fact row r.

@@ -41,10 +41,11 @@ type nodeJSON struct {
 }
 
 type fanoutJSON struct {
-	Distribution string   `json:"distribution"`
-	Lambda       *float64 `json:"lambda,omitempty"`
-	Min          int64    `json:"min"`
-	Max          int64    `json:"max"`
+	Distribution string    `json:"distribution"`
+	Lambda       *float64  `json:"lambda,omitempty"`
+	Min          int64     `json:"min"`
+	Max          *int64    `json:"max,omitempty"`
+	Weights      []float64 `json:"weights,omitempty"`
 }
 
 type columnJSON struct {
@@ -370,15 +371,33 @@ func (m *model) fanout(fk *foreignKey) (*fanoutJSON, string) {
 		}
 		return float64(k-lo+1) / float64(hi-lo+1)
 	})
+	hi64 := int64(hi)
 	// A uniform count must also keep the mean (the table's size).
-	if du < dp && math.Abs(float64(lo+hi)/2-mean) <= 0.03*mean {
-		return &fanoutJSON{Distribution: "uniform", Min: int64(lo), Max: int64(hi)},
+	uniformOK := math.Abs(float64(lo+hi)/2-mean) <= 0.03*mean
+	// The observed shares, when no family fits and there are parents
+	// enough that the shares describe many of them, not a few.
+	parents := m.byName[fk.parent].rows
+	accept := math.Max(fanoutAccept, 1.63/math.Sqrt(float64(max(parents, 1))))
+	if best := math.Min(dp, map[bool]float64{true: du, false: 1}[uniformOK]); best > accept && parents >= 200 && hi-lo <= 5000 {
+		w := make([]float64, hi-lo+1)
+		for k := lo; k <= hi; k++ {
+			w[k-lo] = round6(h[k])
+		}
+		return &fanoutJSON{Distribution: "empirical", Min: int64(lo), Weights: w},
+			fmt.Sprintf("children per %s: mean %.3g, %d–%d, shares as observed (Poisson KS %.3f, uniform %.3f)", fk.parent, mean, lo, hi, dp, du)
+	}
+	if du < dp && uniformOK {
+		return &fanoutJSON{Distribution: "uniform", Min: int64(lo), Max: &hi64},
 			fmt.Sprintf("children per %s: uniform %d–%d (KS %.3f; Poisson %.3f)", fk.parent, lo, hi, du, dp)
 	}
 	l := round6(lambda)
-	return &fanoutJSON{Distribution: "poisson", Lambda: &l, Min: int64(lo), Max: int64(hi)},
+	return &fanoutJSON{Distribution: "poisson", Lambda: &l, Min: int64(lo), Max: &hi64},
 		fmt.Sprintf("children per %s: mean %.3g, Poisson truncated to %d–%d (KS %.3f; uniform %.3f)", fk.parent, mean, lo, hi, dp, du)
 }
+
+// fanoutAccept is the largest KS distance at which a Poisson or uniform
+// fanout is written instead of the observed shares.
+const fanoutAccept = 0.03
 
 // round6 rounds x to 6 significant digits.
 func round6(x float64) float64 {
