@@ -87,9 +87,9 @@ type Fanout struct {
 	Distribution string // "poisson", "uniform" or "empirical"
 	// Weights of empirical fanout: Weights[i] is the relative frequency
 	// of Min+i children.
-	Weights []float64
-	Lambda       *float64
-	Min, Max     *int64
+	Weights  []float64
+	Lambda   *float64
+	Min, Max *int64
 	// Clamp, when set, bounds the count to [Clamp[0], Clamp[1]] after all
 	// adjustments.
 	Clamp []int64
