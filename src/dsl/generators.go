@@ -67,6 +67,8 @@ func (d *decoder) generator(v *input.Value, path string) Generator {
 		g.Expression = d.expression(body, bp)
 	case GenEnumList:
 		g.EnumList = d.enumList(body, bp)
+	case GenAggregate:
+		g.Aggregate = d.aggregate(body, bp)
 	}
 	return g
 }
@@ -565,4 +567,34 @@ func (d *decoder) enumList(v *input.Value, path string) *EnumList {
 		}
 	}
 	return e
+}
+
+func (d *decoder) aggregate(v *input.Value, path string) *Aggregate {
+	o := d.Object(v, path, "from", "fn", "where")
+	if o == nil {
+		return nil
+	}
+	a := &Aggregate{}
+	if fv := o.Required("from"); fv != nil {
+		if t, c, ok := d.ref(fv, o.At("from")); ok {
+			a.From, a.Table, a.Column = t+"."+c, t, c
+		}
+	}
+	if fv := o.Required("fn"); fv != nil {
+		if fn, ok := d.Str(fv, o.At("fn")); ok {
+			if slices.Contains(AggregateFns, fn) {
+				a.Fn = fn
+			} else {
+				sugg := input.SuggestOr(fn, AggregateFns)
+				if fn == "avg" || fn == "average" {
+					sugg = `did you mean "mean"?`
+				}
+				d.Errorf(o.At("fn"), sugg, "unknown aggregate function %q", fn)
+			}
+		}
+	}
+	if wv := o.Get("where"); wv != nil {
+		a.Where, _ = d.NonEmptyStr(wv, o.At("where"))
+	}
+	return a
 }

@@ -361,6 +361,12 @@ func (b *schemaBuilder) generator() js {
 		"enum_list": b.def("EnumList", object("Yields its values in order, one per row (vocab tables).", []string{"values"}, []string{"values"}, map[string]js{
 			"values": scalars("The values, in row order.", 1),
 		})),
+		"aggregate": b.def("Aggregate", object("A parent's value computed from its children: the rows of a fact whose primary parent is this node. A parent without (matching) children gets 0 for sum and count, null otherwise.",
+			[]string{"from", "fn", "where"}, []string{"from", "fn"}, map[string]js{
+				"from":  colRef("\"table.column\" of the child table to aggregate."),
+				"fn":    enum("sum, count (non-null values), mean, min or max; nulls are skipped.", AggregateFns...),
+				"where": with(nonEmpty("An expression on the child row (docs/expressions.md): only rows where it is true count."), "examples", []any{"status == 'paid'"}),
+			})),
 	}
 	var one []any
 	for _, g := range generatorNames {

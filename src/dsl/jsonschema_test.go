@@ -175,6 +175,11 @@ var semanticOnly = map[string]string{
 	"dag unknown node":               "reference to a node",
 	"dag parent order":               "the order of nodes depends on their references",
 	"rows out of range":              "the 64-bit integer range",
+	"aggregate of a non-child":       "reference to another node",
+	"aggregate of a string":          "the type of a column of another node",
+	"aggregate mean not nullable":    "the function and the column's nullable flag",
+	"aggregate where":                "expression syntax and references",
+	"aggregate read by its child":    "references between nodes",
 }
 
 func TestJSONSchemaAgreesWithTheDecoderOnBadSchemas(t *testing.T) {

@@ -127,7 +127,7 @@ type ColumnConstraints struct {
 // GeneratorKind names the generator of a column.
 type GeneratorKind string
 
-// The eight generators.
+// The nine generators.
 const (
 	GenSequence       GeneratorKind = "sequence"
 	GenChoice         GeneratorKind = "choice"
@@ -137,11 +137,12 @@ const (
 	GenLookup         GeneratorKind = "lookup"
 	GenExpression     GeneratorKind = "expression"
 	GenEnumList       GeneratorKind = "enum_list"
+	GenAggregate      GeneratorKind = "aggregate"
 )
 
 // GeneratorKinds lists the generators in documentation order.
 var GeneratorKinds = []GeneratorKind{GenSequence, GenChoice, GenDistribution, GenDatetimeSeries,
-	GenFaker, GenLookup, GenExpression, GenEnumList}
+	GenFaker, GenLookup, GenExpression, GenEnumList, GenAggregate}
 
 // Generator is exactly one generator body; Kind says which field is set.
 type Generator struct {
@@ -154,6 +155,7 @@ type Generator struct {
 	Lookup         *Lookup
 	Expression     *Expression
 	EnumList       *EnumList
+	Aggregate      *Aggregate
 }
 
 // Sequence yields start + i*step for row i.
@@ -250,6 +252,31 @@ type Expression struct {
 // EnumList yields its values in order, one per row.
 type EnumList struct {
 	Values []any
+}
+
+// The aggregate functions.
+const (
+	AggSum   = "sum"
+	AggCount = "count"
+	AggMean  = "mean"
+	AggMin   = "min"
+	AggMax   = "max"
+)
+
+// AggregateFns lists the aggregate functions in documentation order.
+var AggregateFns = []string{AggSum, AggCount, AggMean, AggMin, AggMax}
+
+// Aggregate computes a parent's value from the rows of a child table: the
+// facts whose primary parent is the parent row.
+type Aggregate struct {
+	// From is "table.column" of the child; Table and Column are its parts.
+	From          string
+	Table, Column string
+	// Fn is one of AggregateFns.
+	Fn string
+	// Where, when set, is an expression on the child row: only rows for
+	// which it is true count.
+	Where string
 }
 
 // Transform names a modifier.

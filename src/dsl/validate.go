@@ -298,12 +298,70 @@ func (v *validator) column(i, j int) {
 		for k, x := range g.EnumList.Values {
 			v.literal(x, c, input.Index(input.Key(gp, "enum_list.values"), k))
 		}
+	case g.Aggregate != nil:
+		v.aggregate(n, c, cp, g.Aggregate, input.Key(gp, "aggregate"))
 	}
 	if c.Constraints != nil && c.Constraints.EnumRef != "" {
 		v.ref(c.Constraints.EnumRef, input.Key(cp, "constraints.enum_ref"))
 	}
 	for k := range c.Modifiers {
 		v.modifier(i, j, k, others)
+	}
+}
+
+// aggregate checks an aggregate generator: the source is a column of a
+// fact whose primary parent is n, its type suits the function, the result
+// fits the column, and the child does not read the aggregated column.
+func (v *validator) aggregate(n *Node, c *Column, cp string, a *Aggregate, ap string) {
+	fp := input.Key(ap, "from")
+	child := v.table(a.Table, fp)
+	if child == nil {
+		return
+	}
+	src := v.col(child, a.Column, fp)
+	if child == n {
+		v.Errorf(fp, "aggregate the rows of a child table", "a column cannot aggregate its own table")
+		return
+	}
+	if child.Kind != Fact || len(child.Parents) == 0 || child.Parents[0] != n.ID {
+		v.Errorf(fp, fmt.Sprintf("make %q a fact whose first parent is %q", child.ID, n.ID),
+			"%q is not a child of %q: an aggregate reads the rows of a fact whose primary (first) parent is this node", child.ID, n.ID)
+		return
+	}
+	numeric := func(t column.Type) bool { return t == column.Invalid || t.IsNumeric() }
+	if src != nil {
+		switch a.Fn {
+		case AggSum, AggMean:
+			if !numeric(src.Type) {
+				v.Errorf(fp, "", "%s needs a numeric column; %q is %s", a.Fn, src.Name, src.Type)
+			}
+		case AggMin, AggMax:
+			if !numeric(src.Type) && !src.Type.IsTime() {
+				v.Errorf(fp, "", "%s needs a numeric, datetime or date column; %q is %s", a.Fn, src.Name, src.Type)
+			} else if src.Type.IsTime() && c.Type != column.Invalid && !c.Type.IsTime() {
+				v.Errorf(input.Key(cp, "type"), `use type "datetime" or "date"`, "the %s of %s column %q is a time, not %s", a.Fn, src.Type, src.Name, c.Type)
+			}
+		}
+		timeMinMax := src.Type.IsTime() && (a.Fn == AggMin || a.Fn == AggMax)
+		if !timeMinMax && c.Type != column.Invalid && !c.Type.IsNumeric() {
+			v.Errorf(input.Key(cp, "type"), `use type "int" or "float"`, "an aggregate %s is a number; the column is %s", a.Fn, c.Type)
+		}
+	}
+	switch a.Fn {
+	case AggMean, AggMin, AggMax:
+		if !c.Nullable {
+			v.Errorf(cp, `add "nullable": true`, "a parent without children has no %s: the column must be nullable", a.Fn)
+		}
+	}
+	if a.Where != "" {
+		if err := expr.Check(a.Where, colNames(ownColumns(child, -1))); err != nil {
+			v.Errorf(input.Key(ap, "where"), "an expression on the columns of "+strconv.Quote(child.ID), "%v", err)
+		}
+	}
+	for j := range child.Columns {
+		if l := child.Columns[j].Generator.Lookup; l != nil && l.Table == n.ID && l.Column == c.Name {
+			v.Errorf(fp, "", "%q reads %s.%s, the value aggregated from its rows: a cycle (column %q)", child.ID, n.ID, c.Name, child.Columns[j].Name)
+		}
 	}
 }
 

@@ -126,17 +126,32 @@ func (e *engine) generate(ctx context.Context, ts *tableState, w Writer) (int64,
 	if len(ts.kept) > 0 {
 		genLo, genHi = 0, ts.rows
 	}
-	if ts.t.SelfLookup {
-		ts.selfPass = true
-		if _, err := e.runBlocks(ctx, ts, 0, ts.rows, 0, 0, nil); err != nil {
-			return 0, err
-		}
-		ts.selfPass = false
-		// The first pass filled every kept column but the self-lookups;
-		// the second pass reads them and must not write them again.
-		ts.keptFilled = true
+	if err := e.prepass(ctx, ts, genLo, genHi); err != nil {
+		return 0, err
 	}
 	return e.runBlocks(ctx, ts, genLo, genHi, lo, hi, w)
+}
+
+// prepass runs what must precede generating rows [lo, hi) of ts: the
+// first pass of a self-referencing table, or of an aggregating table that
+// other tables read, and the scans of the children its aggregates read.
+func (e *engine) prepass(ctx context.Context, ts *tableState, lo, hi int64) error {
+	t := ts.t
+	if t.SelfLookup || len(t.Aggregates) > 0 && len(ts.kept) > 0 {
+		ts.firstPass = true
+		_, err := e.runBlocks(ctx, ts, 0, ts.rows, 0, 0, nil)
+		ts.firstPass = false
+		if err != nil {
+			return err
+		}
+		// The first pass filled every kept column but the second-pass
+		// ones; the second pass reads them and must not write them again.
+		ts.keptFilled = true
+	}
+	if len(t.Aggregates) > 0 {
+		return e.aggregate(ctx, ts, lo, hi)
+	}
+	return nil
 }
 
 // slot is one block in flight with its scratch: the block, a view of the
@@ -337,7 +352,7 @@ func (e *engine) fillBlock(ts *tableState, wk *worker, blk *column.Block, start 
 		cs := ts.cols[ci]
 		raw := wk.raw[ci]
 		out := blk.Cols[ci]
-		if cs.self && ts.selfPass {
+		if cs.second && ts.firstPass {
 			out.Reset(cs.spec.Type, n)
 			for i := 0; i < n; i++ {
 				out.SetNull(i)
@@ -392,7 +407,7 @@ func (e *engine) fillBlock(ts *tableState, wk *worker, blk *column.Block, start 
 	applyOrderings(ts.t.Orderings, len(ts.t.EvalOrder)-1, blk)
 	// Kept columns are stored once every value of the block is final.
 	for ci, cs := range ts.cols {
-		if cs.keep != nil && (!ts.keptFilled || cs.self) {
+		if cs.keep != nil && (!ts.keptFilled || cs.second) {
 			storeKept(cs.keep, blk.Cols[ci], start)
 		}
 	}

@@ -24,11 +24,12 @@ type tableState struct {
 	cols    []*colState // declaration order
 	// kept holds whole columns that other tables read.
 	kept map[string]*column.Vector
-	// selfPass is true during the first pass of a self-referencing table,
-	// when self-lookups are not yet computed.
-	selfPass bool
-	// keptFilled is set after the first pass of a self-referencing table:
-	// its kept columns (except the self-lookups) are complete.
+	// firstPass is true during the first pass of a self-referencing or
+	// aggregating table, when its second-pass columns (self-lookups,
+	// aggregates and what reads them) are not yet computed.
+	firstPass bool
+	// keptFilled is set after the first pass: its kept columns (except the
+	// second-pass ones) are complete.
 	keptFilled bool
 	// beh is the behaviour of a fact (segments, vintage, stages, states),
 	// or nil.
@@ -44,8 +45,9 @@ type colState struct {
 	nullKey  rng.Key
 	nullRate float64
 	keep     *column.Vector
-	// self marks a self-lookup column (skipped in the first pass).
-	self bool
+	// second marks a column computed in the second pass only: a
+	// self-lookup, an aggregate, or a column that reads an aggregate.
+	second bool
 	// fill replaces gen for a column whose values a behaviour defines;
 	// values marks a column scaled by behaviour value multipliers.
 	fill   apply.Filler
@@ -143,8 +145,8 @@ func (e *engine) compile(ts *tableState) error {
 		key := rng.ColumnKey(e.opts.Seed, t.ID(), spec.Name)
 		cs := &colState{spec: spec, index: ci, nullRate: spec.NullRate, nullKey: key.Sub("null", 0)}
 		ts.cols[ci] = cs
-		if spec.Generator.Kind == dsl.GenLookup && spec.Generator.Lookup.Table == t.ID() {
-			cs.self = true
+		if spec.Generator.Kind == dsl.GenLookup && spec.Generator.Lookup.Table == t.ID() || pc.Deferred {
+			cs.second = true
 		}
 		var patterns []dsl.Pattern
 		if spec.Type.IsTime() {
@@ -171,6 +173,10 @@ func (e *engine) compile(ts *tableState) error {
 		if f := ts.behFiller(spec.Name); f != nil {
 			cs.fill = f
 			vt = f.Type()
+		} else if a := spec.Generator.Aggregate; a != nil {
+			g := newAggregateGen(t, ci)
+			cs.gen = g
+			vt = g.Type()
 		} else {
 			g, err := gen.Compile(env)
 			if err != nil {

@@ -28,6 +28,9 @@ type Plan struct {
 	// Warnings are problems of the behaviour blocks that do not stop
 	// generation.
 	Warnings input.Problems
+	// readsOf records, per reading table, the columns of other tables it
+	// reads ("" for all of them).
+	readsOf map[*Table]map[*Table]map[string]bool
 }
 
 // Table is one node with its resolved relations.
@@ -56,6 +59,24 @@ type Table struct {
 	// Behavior is the table's resolved behaviour (segment, vintage,
 	// stages, states), or nil.
 	Behavior *behavior.Table
+	// Aggregates are its columns computed from a child table, in
+	// declaration order.
+	Aggregates []*Aggregate
+}
+
+// Aggregate is a column computed from the rows of a child table: a fact
+// whose primary parent is the aggregate's table, so that the children of
+// a parent row are contiguous.
+type Aggregate struct {
+	// Col is the aggregate column's index in its table.
+	Col int
+	// Child is the child table and Source the index of its aggregated
+	// column.
+	Child  *Table
+	Source int
+	Fn     string
+	// Where is the optional filter expression on the child row.
+	Where string
 }
 
 // Column is one column with its resolved dependencies.
@@ -68,6 +89,10 @@ type Column struct {
 	// (effect, seasonality on a non-time column, trend without
 	// time_reference); empty when none applies.
 	TS string
+	// Deferred marks an aggregate column and every column that reads one:
+	// they are computed only after the child tables were scanned, and no
+	// child may read them.
+	Deferred bool
 }
 
 // Fields returns the output schema of the table.
@@ -108,13 +133,13 @@ func (p *Plan) resolveBehavior() input.Problems {
 	if errs := problems.Errors(); len(errs) > 0 {
 		return errs
 	}
-	keep := func(id, col string) {
-		if t := p.ByID[id]; t != nil && col != "" {
-			t.Keep[col] = true
-		}
-	}
 	for id, bt := range res.Tables {
 		t := p.ByID[id]
+		keep := func(id, col string) {
+			if d := p.ByID[id]; d != nil && col != "" {
+				p.read(t, d, col)
+			}
+		}
 		t.Behavior = bt
 		primary := ""
 		if t.Primary != nil {
@@ -140,7 +165,7 @@ func (p *Plan) resolveBehavior() input.Problems {
 
 // New builds the plan of a schema that passed dsl validation.
 func New(s *dsl.Schema) (*Plan, error) {
-	p := &Plan{Schema: s, ByID: map[string]*Table{}}
+	p := &Plan{Schema: s, ByID: map[string]*Table{}, readsOf: map[*Table]map[*Table]map[string]bool{}}
 	var errs input.Problems
 	tables := make([]*Table, len(s.Nodes))
 	for i := range s.Nodes {
@@ -164,6 +189,9 @@ func New(s *dsl.Schema) (*Plan, error) {
 	if errs := p.resolveBehavior(); len(errs) > 0 {
 		return nil, errs
 	}
+	if errs := p.resolveAggregates(); len(errs) > 0 {
+		return nil, errs
+	}
 	p.resolveOrderings()
 	order, err := p.order()
 	if err != nil {
@@ -184,10 +212,26 @@ func (p *Plan) dependsOn(t *Table, id, col string) {
 		for _, c := range d.Cols {
 			d.Keep[c.Spec.Name] = true
 		}
-	} else {
+	}
+	p.read(t, d, col)
+	p.addDep(t, d)
+}
+
+// read records that t reads column col of d ("" for every column), which
+// d therefore keeps in memory.
+func (p *Plan) read(t, d *Table, col string) {
+	if col != "" {
 		d.Keep[col] = true
 	}
-	p.addDep(t, d)
+	m := p.readsOf[t]
+	if m == nil {
+		m = map[*Table]map[string]bool{}
+		p.readsOf[t] = m
+	}
+	if m[d] == nil {
+		m[d] = map[string]bool{}
+	}
+	m[d][col] = true
 }
 
 // addDep records that t comes after d.
@@ -217,11 +261,11 @@ func (p *Plan) resolveColumns(t *Table) input.Problems {
 			if t.Primary != nil {
 				for _, kp := range m.Effect.On {
 					if t.Primary.ColumnIndex(kp.Local) >= 0 {
-						t.Primary.Keep[kp.Local] = true
+						p.read(t, t.Primary, kp.Local)
 					}
 				}
 				if ts := tableEffectTS(t.Primary, m.Effect); ts != "" {
-					t.Primary.Keep[ts] = true
+					p.read(t, t.Primary, ts)
 				}
 			}
 		}
@@ -251,7 +295,7 @@ func (p *Plan) resolveColumns(t *Table) input.Problems {
 			for _, kp := range l.On {
 				reads[kp.Local] = true
 				if d := p.ByID[l.Table]; d != nil {
-					d.Keep[kp.Remote] = true
+					p.read(t, d, kp.Remote)
 				}
 			}
 		case dsl.GenChoice:
