@@ -227,9 +227,6 @@ func (t *Tx) sweep() {
 // Swept returns the number of stale temporary entries Begin removed.
 func (t *Tx) Swept() int { return t.swept }
 
-// Scratch returns the scratch folder.
-func (t *Tx) Scratch() string { return t.scratch }
-
 func (t *Tx) stage() string { return filepath.Join(t.run, "new") }
 func (t *Tx) old() string   { return filepath.Join(t.run, "old") }
 

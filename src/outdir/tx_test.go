@@ -90,8 +90,8 @@ func TestCommitPublishesEverythingAndReplaces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := filepath.Join(root, ".out.datagen-tmp"); tx.Scratch() != want {
-		t.Errorf("scratch %s, want %s", tx.Scratch(), want)
+	if want := filepath.Join(root, ".out.datagen-tmp"); tx.scratch != want {
+		t.Errorf("scratch %s, want %s", tx.scratch, want)
 	}
 	stage(t, tx)
 	if err := tx.Commit(context.Background()); err != nil {
@@ -312,8 +312,8 @@ func TestScratchFallsBackInsideWhenTheParentIsReadOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := filepath.Join(out, ".datagen-tmp"); tx.Scratch() != want {
-		t.Errorf("scratch %s, want %s", tx.Scratch(), want)
+	if want := filepath.Join(out, ".datagen-tmp"); tx.scratch != want {
+		t.Errorf("scratch %s, want %s", tx.scratch, want)
 	}
 	write(t, tx.Path("a.csv"), "new")
 	if err := tx.Commit(context.Background()); err != nil {
@@ -372,7 +372,7 @@ func TestNextRunRollsBackACommitItsProcessDidNotFinish(t *testing.T) {
 			if after := tree(t, out); !reflect.DeepEqual(before, after) {
 				t.Errorf("earlier output not restored:\nbefore %v\n after %v", before, after)
 			}
-			entries, _ := os.ReadDir(next.Scratch())
+			entries, _ := os.ReadDir(next.scratch)
 			if len(entries) != 1 {
 				t.Errorf("scratch folder holds %d entries, want only the new run's", len(entries))
 			}
