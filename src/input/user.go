@@ -24,14 +24,10 @@ func (e *UserError) Unwrap() error { return e.Err }
 // UserFault reports true (see Fault).
 func (e *UserError) UserFault() bool { return true }
 
-// User wraps err as a *UserError. nil stays nil, and an error that IsUser
-// already reports is returned as it is.
+// User wraps err as a *UserError, so that IsUser reports it. nil stays nil,
+// and an error that IsUser already reports is returned as it is.
 func User(err error) error {
-	if err == nil {
-		return nil
-	}
-	var ue *UserError
-	if errors.As(err, &ue) {
+	if err == nil || IsUser(err) {
 		return err
 	}
 	return &UserError{Err: err}

@@ -71,6 +71,11 @@ func TestUser(t *testing.T) {
 	if User(w) != w {
 		t.Error("User wrapped a wrapped user error again")
 	}
+	// An error that judges itself not the user's fault is marked.
+	mixed := listErr{u, &statusErr{503}}
+	if IsUser(mixed) || !IsUser(User(mixed)) {
+		t.Error("User did not mark an application error as the user's")
+	}
 	if got := Userf("n=%d: %w", 3, base); got.Error() != "n=3: x" || !errors.Is(got, base) {
 		t.Errorf("Userf = %v", got)
 	}
