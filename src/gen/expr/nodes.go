@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"strconv"
 	"unicode/utf8"
+	"unsafe"
 
 	"datagen/src/civil"
 	"datagen/src/column"
@@ -904,13 +906,26 @@ func (r *roundNode) eval(ev *Evaluator, n int) (*column.Vector, error) {
 // roundScaled rounds v to a multiple of 1/p (or of p when div is set),
 // halves to even, deciding by the exact decimal value of v as Python does:
 // 2.675 is stored as 2.67499999..., so it rounds to 2.67 although
-// 2.675 * 100 rounds to exactly 267.5 in float arithmetic. The exact
-// residual of the scaling (by a fused multiply-add) breaks such false
-// ties.
+// 2.675 * 100 rounds to exactly 267.5 in float arithmetic. The result is
+// the float nearest to the exactly rounded decimal.
+//
+// While the scaled value is below 2^52 float arithmetic is exact enough:
+// rounding of the scaling is monotonic and every half-integer there is
+// representable, so a false tie is the only possible error (the exact
+// residual of the scaling, by a fused multiply-add, breaks it), and the
+// final division (multiplication) of an exact integer by an exact power
+// of ten is correctly rounded. Larger values go through strconv, which
+// rounds the exact binary value in decimal.
 func roundScaled(v, p float64, div bool) float64 {
 	s := v * p
 	if div {
 		s = v / p
+	}
+	if math.Abs(s) >= 1<<52 {
+		if math.IsInf(s, 0) || math.IsNaN(s) {
+			return v // too large to have digits after the point, or not a number
+		}
+		return roundDecimalString(v, p, div)
 	}
 	r := math.RoundToEven(s)
 	if math.Abs(r-s) == 0.5 { // a tie in float arithmetic: check the exact value
@@ -930,10 +945,71 @@ func roundScaled(v, p float64, div bool) float64 {
 	if div {
 		return r * p
 	}
-	if math.IsInf(s, 0) {
-		return v // too large to have digits after the point
-	}
 	return r / p
+}
+
+// roundDecimalString rounds v exactly in decimal for scaled values of 2^52
+// and more, without allocating: with digits after the point strconv's 'f'
+// format rounds the exact value half to even; to a multiple of p = 10^k
+// (div) v is an integer already (|v| >= 2^52 * 10), whose digit string is
+// rounded at the k-th last digit.
+func roundDecimalString(v, p float64, div bool) float64 {
+	var buf [400]byte
+	if !div {
+		digits := int(math.Round(math.Log10(p)))
+		b := strconv.AppendFloat(buf[:0], v, 'f', digits, 64)
+		r, err := strconv.ParseFloat(unsafe.String(&b[0], len(b)), 64)
+		if err != nil {
+			return v
+		}
+		return r
+	}
+	k := int(math.Round(math.Log10(p)))
+	b := strconv.AppendFloat(buf[:0], v, 'f', 0, 64)
+	start := 0
+	if b[0] == '-' {
+		start = 1
+	}
+	cut := len(b) - k // digits from cut on are dropped
+	if cut <= start {
+		return math.Copysign(0, v) // cannot happen for |v| >= 10^k, kept for safety
+	}
+	up := false
+	switch first := b[cut]; {
+	case first > '5':
+		up = true
+	case first == '5':
+		up = true
+		rest := false
+		for _, c := range b[cut+1:] {
+			if c != '0' {
+				rest = true
+				break
+			}
+		}
+		if !rest { // an exact half: to even
+			up = (b[cut-1]-'0')%2 == 1
+		}
+	}
+	for i := cut; i < len(b); i++ {
+		b[i] = '0'
+	}
+	if up {
+		i := cut - 1
+		for ; i >= start && b[i] == '9'; i-- {
+			b[i] = '0'
+		}
+		if i >= start {
+			b[i]++
+		} else { // carried out of the leading digit: 99.. → 100..
+			b = append(b[:start], append([]byte{'1'}, b[start:]...)...)
+		}
+	}
+	r, err := strconv.ParseFloat(unsafe.String(&b[0], len(b)), 64)
+	if err != nil {
+		return v
+	}
+	return r
 }
 
 // date/time parts
