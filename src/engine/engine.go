@@ -17,7 +17,7 @@ import (
 
 // FormatVersion is the version of the mapping from (schema, seed) to data.
 // It changes whenever the same schema and seed would give different values.
-const FormatVersion = 1
+const FormatVersion = 2
 
 // DefaultBlockRows is the number of rows generated as one unit of work.
 const DefaultBlockRows = 1 << 16

@@ -129,8 +129,8 @@ func TestEvalValues(t *testing.T) {
 		{"round(f + 1)", F, []any{2.0, -1.0, 1.0, 5.0}}, // halves to even: 2.5 → 2
 		{"round(f, 1)", F, []any{1.5, -2.2, 0.0, 4.0}},
 		{"round(2.675 + 0 * n, 2)", F, []any{2.67, 2.67, 2.67, 2.67}},
-		{"round(1.005 + 0 * n, 2)", F, []any{1.0, 1.0, 1.0, 1.0}},     // 1.005 is stored as 1.00499999...
-		{"round(0.125 * n, 2)", F, []any{0.12, 0.25, 0.38, 0.5}},      // exact halves go to even
+		{"round(1.005 + 0 * n, 2)", F, []any{1.0, 1.0, 1.0, 1.0}}, // 1.005 is stored as 1.00499999...
+		{"round(0.125 * n, 2)", F, []any{0.12, 0.25, 0.38, 0.5}},  // exact halves go to even
 		{"round(946142094867549.4 + 0 * n, 2)", F, []any{946142094867549.4, 946142094867549.4, 946142094867549.4, 946142094867549.4}},
 		{"round(1e300 * n, 2)", F, []any{1e300, 2e300, 3e300, 4e300}}, // too large to scale: unchanged
 		{"round(f * 100, -1)", F, []any{150.0, -220.0, 0.0, 400.0}},
