@@ -20,6 +20,16 @@ func (m *model) column(t *tableStats, c *colStats) columnJSON {
 		out.Nullable, out.NullRate = true, 1
 	}
 	name := t.src.name
+	if c.name == m.pk[name] {
+		// A key column holds no nulls (the DSL rejects a null_rate there).
+		out.Nullable, out.NullRate = false, 0
+		if c.nonNull() == 0 {
+			out.Type = column.Int.String()
+			out.Generator = gen("sequence", map[string]any{"start": 1, "step": 1})
+			out.Description = "inferred: primary key of a table without values, a sequence"
+			return out
+		}
+	}
 	switch {
 	case c.name == m.pk[name] && m.vocab[name] != nil:
 		vals := make([]any, len(m.vocab[name]))
@@ -48,6 +58,17 @@ func (m *model) column(t *tableStats, c *colStats) columnJSON {
 		out.Nullable, out.NullRate = true, 1
 		out.Generator = gen("choice", map[string]any{"choices": []any{nil}})
 		out.Description = "inferred: always empty"
+	case c.nonNull() < int64(m.opt.K) && c.typ != column.String:
+		// Too few values to learn anything without copying one.
+		switch {
+		case c.typ.IsTime():
+			out.Generator = gen("datetime_series", map[string]any{"within": "timeframe", "freq": "D"})
+		case c.typ == column.Bool:
+			out.Generator = gen("choice", map[string]any{"choices": []any{false, true}})
+		default:
+			out.Generator = gen("distribution", map[string]any{"type": "uniform", "params": map[string]float64{"low": 0, "high": 1}})
+		}
+		out.Description = fmt.Sprintf("inferred: fewer than %d values, nothing learned", m.opt.K)
 	case c.typ == column.Bool:
 		m.boolColumn(&out, c)
 	case c.typ == column.Int || c.typ == column.Float:
@@ -220,7 +241,7 @@ func (m *model) numberColumn(out *columnJSON, c *colStats) {
 			q[i] = round6(v)
 		}
 		body["quantiles"] = q
-		out.Description = fmt.Sprintf("inferred: no family fits (best KS %.3f); empirical quantiles (KS %.3f)", m.bestFamilyKS(xs, integer), f.ks)
+		out.Description = fmt.Sprintf("inferred: no family fits (best KS %.3f); empirical quantiles (KS %.3f)", m.bestFamilyKS(xs, integer, k), f.ks)
 	} else {
 		q := knots(xs, k)
 		lo, hi := round6(q[0]), round6(q[len(q)-1])
@@ -234,9 +255,9 @@ func (m *model) numberColumn(out *columnJSON, c *colStats) {
 }
 
 // bestFamilyKS is the KS distance of the closest family (for the note).
-func (m *model) bestFamilyKS(xs []float64, integer bool) float64 {
+func (m *model) bestFamilyKS(xs []float64, integer bool, k int) float64 {
 	best := math.Inf(1)
-	f := fitNumbersFamilies(xs, integer)
+	f := fitNumbersFamilies(xs, integer, k)
 	for _, c := range f {
 		best = math.Min(best, c.ks)
 	}

@@ -28,7 +28,7 @@ func ksAccept(n int) float64 {
 // the privacy threshold: every knot is a mean of at least k sample values.
 func fitNumbers(xs []float64, integer bool, k int) fit {
 	best := fit{ks: math.Inf(1)}
-	for _, c := range fitNumbersFamilies(xs, integer) {
+	for _, c := range fitNumbersFamilies(xs, integer, k) {
 		if c.ks < best.ks {
 			best = c
 		}
@@ -42,8 +42,9 @@ func fitNumbers(xs []float64, integer bool, k int) fit {
 }
 
 // fitNumbersFamilies fits every family that applies to the sorted
-// sample xs, each with its KS distance.
-func fitNumbersFamilies(xs []float64, integer bool) []fit {
+// sample xs, each with its KS distance. The bounds of a uniform are the
+// means of the k smallest and k largest values, not observed values.
+func fitNumbersFamilies(xs []float64, integer bool, k int) []fit {
 	n := len(xs)
 	var mean, m2 float64
 	for i, x := range xs {
@@ -55,8 +56,10 @@ func fitNumbersFamilies(xs []float64, integer bool) []fit {
 	var cands []fit
 	if std > 0 {
 		cands = append(cands, fit{family: "normal", params: map[string]float64{"mean": mean, "std": std}})
-		lo, hi := xs[0], xs[n-1]
-		if integer { // the cast rounds to the nearest integer: each of lo … hi equally likely
+		q := knots(xs, k)
+		lo, hi := q[0], q[len(q)-1]
+		if integer {
+			lo, hi = math.Round(lo), math.Round(hi) // the cast rounds to the nearest integer: each of lo … hi equally likely
 			lo, hi = lo-0.5, hi+0.5
 		}
 		cands = append(cands, fit{family: "uniform", params: map[string]float64{"low": lo, "high": hi}})

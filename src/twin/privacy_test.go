@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"datagen/src/cli"
 	"datagen/src/twin"
 )
 
@@ -133,5 +134,38 @@ func TestCompareCountsCopies(t *testing.T) {
 	}
 	if rep.Privacy.RareValues != 300 || rep.Privacy.RareValuesLeaked != 300 {
 		t.Errorf("rare values %+v, want 300 of 300", rep.Privacy)
+	}
+}
+
+// TestTinyColumnsCopyNothing: a column with fewer than k values gives
+// nothing of them away, and the schema still generates.
+func TestTinyColumnsCopyNothing(t *testing.T) {
+	dir := t.TempDir()
+	writeCSV(t, filepath.Join(dir, "tiny.csv"), "id,amount,at,label", []string{
+		"1,4242.5,2019-07-04T10:11:12Z,xq-unique", "2,,,", "3,,,"})
+	schema := filepath.Join(dir, "schema.json")
+	run(t, "infer", filepath.Join(dir, "tiny.csv"), "-o", schema)
+	b, _ := os.ReadFile(schema)
+	for _, leak := range []string{"4242", "2019", "xq-unique"} {
+		if strings.Contains(string(b), leak) {
+			t.Errorf("the schema copies %q:\n%s", leak, b)
+		}
+	}
+	run(t, "check", schema)
+}
+
+// TestInferErrors: unreadable input is a user error naming the file and
+// line; nothing is written.
+func TestInferErrors(t *testing.T) {
+	dir := t.TempDir()
+	writeCSV(t, filepath.Join(dir, "t.csv"), "a,b", []string{"1,2", "3"})
+	out := filepath.Join(dir, "schema.json")
+	var errb strings.Builder
+	code := cli.Run(context.Background(), []string{"infer", dir, "-o", out}, cli.Env{Stderr: &errb})
+	if code != 1 || !strings.Contains(errb.String(), "t.csv: line 3: 1 fields, the header has 2") {
+		t.Errorf("exit %d, stderr %q", code, errb.String())
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Errorf("a schema was written")
 	}
 }

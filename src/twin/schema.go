@@ -414,7 +414,7 @@ func (m *model) timeframe() timeframeJSON {
 	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
 	for _, t := range m.tables {
 		for _, c := range t.cols {
-			if c.typ.IsTime() && c.nonNull() > 0 {
+			if c.typ.IsTime() && c.nonNull() >= int64(m.opt.K) {
 				a, b := m.window(c)
 				lo, hi = min(lo, a), max(hi, b)
 			}
