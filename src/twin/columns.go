@@ -53,6 +53,10 @@ func (m *model) column(t *tableStats, c *colStats) columnJSON {
 		fk := m.fkOf(name, c.name)
 		out.Generator = gen("lookup", map[string]any{"from": fk.parent + "." + fk.key})
 		out.Description = fmt.Sprintf("inferred: references %s.%s (%.1f%% of values found there)", fk.parent, fk.key, 100*fk.share)
+	case m.derived[name][c.name].code != "":
+		d := m.derived[name][c.name]
+		out.Generator = gen("expression", map[string]any{"code": d.code})
+		out.Description = "inferred: computed from other columns (" + d.why + ")"
 	case c.nonNull() == 0:
 		out.Type = column.String.String()
 		out.Nullable, out.NullRate = true, 1

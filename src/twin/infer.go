@@ -47,7 +47,7 @@ func Infer(ctx context.Context, paths []string, opt Options) (*Result, error) {
 		return nil, err
 	}
 	m := &model{opt: opt, byName: map[string]*tableStats{}, pk: map[string]string{},
-		fks: map[string][]foreignKey{}, primary: map[string]*foreignKey{}, vocab: map[string][]string{}}
+		fks: map[string][]foreignKey{}, primary: map[string]*foreignKey{}, vocab: map[string][]string{}, derived: map[string]map[string]derived{}}
 	res := &Result{Tables: len(srcs)}
 	for _, s := range srcs {
 		if err := s.prepare(ctx); err != nil {
@@ -65,6 +65,9 @@ func Infer(ctx context.Context, paths []string, opt Options) (*Result, error) {
 	m.findForeignKeys()
 	m.findVocabularies()
 	m.choosePrimary()
+	for _, t := range m.tables {
+		m.derived[t.src.name] = m.findDerived(t)
+	}
 	doc := m.document()
 	if doc.Metadata.Name == "" {
 		doc.Metadata.Name = datasetName(paths)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -167,5 +168,28 @@ func TestInferErrors(t *testing.T) {
 	}
 	if _, err := os.Stat(out); err == nil {
 		t.Errorf("a schema was written")
+	}
+}
+
+// TestDerivedColumns: a product rounded to cents and a constant ratio
+// become expressions, and the twin keeps the relations.
+func TestDerivedColumns(t *testing.T) {
+	dir := t.TempDir()
+	var rows []string
+	for i := 0; i < 300; i++ {
+		price := float64(100+(i*37)%900) / 100
+		qty := 1 + i%7
+		amount := math.Round(price*float64(qty)*100) / 100
+		rows = append(rows, fmt.Sprintf("%d,%g,%d,%g,%g", i+1, price, qty, amount, math.Round(amount*0.21*100)/100))
+	}
+	writeCSV(t, filepath.Join(dir, "lines.csv"), "id,price,qty,amount,tax", rows)
+	res, err := twin.Infer(context.Background(), []string{dir}, twin.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"code": "round(price * qty, 2)"`, `"code": "round(amount * 0.21, 2)"`} {
+		if !strings.Contains(string(res.Schema), want) {
+			t.Errorf("schema lacks %s:\n%s", want, res.Schema)
+		}
 	}
 }

@@ -84,7 +84,9 @@ type model struct {
 	// occurs at least k times in a column that references it, so the keys
 	// may be written out.
 	vocab map[string][]string
-	notes []string
+	// derived are the columns computed from others, per table.
+	derived map[string]map[string]derived
+	notes   []string
 }
 
 func (m *model) notef(format string, args ...any) {

@@ -234,27 +234,51 @@ func (c *colStats) unique() bool {
 	return math.Abs(c.kmv.distinct()-float64(n)) < 0.05*float64(n)
 }
 
+// rowSample is the number of rows whose numbers are kept to find columns
+// computed from others.
+const rowSample = 2000
+
 // tableStats is what is learned of one table.
 type tableStats struct {
 	src  *source
 	rows int64
 	cols []*colStats
+	// cur and numRows: the numbers of the current row and of a sample of
+	// rows (NaN for a null or a column that is not a number), to find
+	// columns that are sums, products or ratios of others.
+	cur     []float64
+	numRows *reservoir[[]float64]
 }
 
 func newTableStats(s *source) *tableStats {
-	t := &tableStats{src: s}
+	t := &tableStats{src: s, cur: make([]float64, len(s.columns)), numRows: newReservoir[[]float64](rowSample, "rows:"+s.name)}
 	for i, n := range s.columns {
 		t.cols = append(t.cols, newColStats(n, s.types[i]))
+		t.cur[i] = math.NaN()
 	}
 	return t
 }
 
-func (t *tableStats) null(i int)             { t.cols[i].addNull() }
-func (t *tableStats) int(i int, v int64)     { t.cols[i].addInt(v) }
-func (t *tableStats) float(i int, v float64) { t.cols[i].addFloat(v) }
+func (t *tableStats) null(i int) { t.cols[i].addNull(); t.cur[i] = math.NaN() }
+func (t *tableStats) int(i int, v int64) {
+	t.cols[i].addInt(v)
+	if t.cols[i].typ == column.Int {
+		t.cur[i] = float64(v)
+	}
+}
+func (t *tableStats) float(i int, v float64) { t.cols[i].addFloat(v); t.cur[i] = v }
 func (t *tableStats) str(i int, v string)    { t.cols[i].addStr(v) }
 func (t *tableStats) bool(i int, v bool)     { t.cols[i].addBool(v) }
-func (t *tableStats) endRow()                { t.rows++ }
+func (t *tableStats) endRow() {
+	t.rows++
+	if i := t.numRows.slot(); i >= 0 {
+		if i < len(t.numRows.vals) {
+			copy(t.numRows.vals[i], t.cur)
+		} else {
+			t.numRows.put(i, append([]float64(nil), t.cur...))
+		}
+	}
+}
 func (t *tableStats) col(name string) *colStats {
 	for _, c := range t.cols {
 		if c.name == name {
