@@ -277,6 +277,11 @@ type Field struct {
 	Type        Type
 	Nullable    bool
 	Description string
+	// Precision and Scale describe a decimal column: a Float column whose
+	// values have at most Scale decimals and Precision digits, written as
+	// Parquet DECIMAL and typed NUMERIC in Keboola. Precision 0 means a
+	// plain column.
+	Precision, Scale int
 }
 
 // Block is a run of consecutive rows of one table, column by column, in the

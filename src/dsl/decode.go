@@ -56,10 +56,11 @@ var (
 	nodeKeys      = []string{"id", "kind", "pk", "description", "rows", "parents", "fanout", "columns", "modifiers",
 		"segment_behavior", "vintage_behavior", "stage_config", "state_transition_model", "metadata"}
 	fanoutKeys = []string{"distribution", "lambda", "lambda_", "min", "max", "clamp", "weights"}
-	columnKeys = []string{"name", "type", "nullable", "null_rate", "description", "generator", "modifiers", "constraints", "metadata"}
+	columnKeys = []string{"name", "type", "nullable", "null_rate", "description", "generator", "modifiers", "constraints", "metadata",
+		"decimals", "precision", "scale"}
 	colConsKey = []string{"pattern", "enum", "enum_ref"}
 	nodeKinds  = []string{string(Entity), string(Fact), string(Vocab)}
-	typeNames  = []string{"int", "float", "string", "bool", "datetime", "date"}
+	typeNames  = []string{"int", "float", "string", "bool", "datetime", "date", "decimal"}
 )
 
 func (d *decoder) schema(root *input.Value) *Schema {
@@ -454,15 +455,19 @@ func (d *decoder) column(v *input.Value, path string) Column {
 	if nv := o.Required("name"); nv != nil {
 		c.Name, _ = d.NonEmptyStr(nv, o.At("name"))
 	}
+	decimal := false
 	if tv := o.Required("type"); tv != nil {
 		if s, ok := d.Str(tv, o.At("type")); ok {
 			t, ok := column.ParseType(s)
+			if s == "decimal" {
+				t, ok, decimal = column.Float, true, true
+			}
 			if !ok {
 				sugg := input.SuggestOr(s, typeNames)
 				switch strings.ToLower(s) {
 				case "integer", "int64", "bigint", "long":
 					sugg = `did you mean "int"?`
-				case "double", "number", "decimal", "float64", "real":
+				case "double", "number", "float64", "real":
 					sugg = `did you mean "float"?`
 				case "str", "text", "varchar":
 					sugg = `did you mean "string"?`
@@ -506,7 +511,68 @@ func (d *decoder) column(v *input.Value, path string) Column {
 	if mv := o.Get("metadata"); mv != nil {
 		c.Metadata = d.customMetadata(mv, o.At("metadata"))
 	}
+	d.decimals(o, &c, decimal)
 	return c
+}
+
+// maxPrecision is the largest precision of a decimal column: its values
+// are written to Parquet as 64-bit integers.
+const maxPrecision = 18
+
+// decimals reads "decimals" of a numeric column, or "precision" and
+// "scale" of a decimal one.
+func (d *decoder) decimals(o *input.Object, c *Column, decimal bool) {
+	dv, pv, sv := o.Get("decimals"), o.Get("precision"), o.Get("scale")
+	if !decimal {
+		for _, k := range []string{"precision", "scale"} {
+			if o.Get(k) != nil {
+				d.Errorf(o.At(k), `use "type": "decimal", or "decimals" on a float column`, "%s belongs to a decimal column", k)
+			}
+		}
+		if dv == nil {
+			return
+		}
+		n, ok := d.Integer(dv, o.At("decimals"))
+		switch {
+		case !ok:
+		case n < 0 || n > column.MaxDecimals:
+			d.Errorf(o.At("decimals"), "", "decimals must be between 0 and %d, got %d", column.MaxDecimals, n)
+		case c.Type != column.Invalid && !c.Type.IsNumeric():
+			d.Errorf(o.At("decimals"), "", "decimals applies to int and float columns, not %s", c.Type)
+		default:
+			if c.Type == column.Int {
+				d.Warnf(o.At("decimals"), "remove it", "an int column has no decimals")
+			}
+			k := int(n)
+			c.Decimals = &k
+		}
+		return
+	}
+	if dv != nil {
+		d.Errorf(o.At("decimals"), `write "scale"`, "a decimal column takes precision and scale, not decimals")
+	}
+	var p, sc int64
+	okP, okS := false, false
+	if pv == nil {
+		d.Errorf(o.Path, `e.g. "precision": 12, "scale": 2`, "a decimal column needs precision")
+	} else if p, okP = d.Integer(pv, o.At("precision")); okP && (p < 1 || p > maxPrecision) {
+		d.Errorf(o.At("precision"), "", "precision must be between 1 and %d, got %d", maxPrecision, p)
+		okP = false
+	}
+	if sv == nil {
+		d.Errorf(o.Path, `e.g. "precision": 12, "scale": 2`, "a decimal column needs scale")
+	} else if sc, okS = d.Integer(sv, o.At("scale")); okS && (sc < 0 || sc > column.MaxDecimals) {
+		d.Errorf(o.At("scale"), "", "scale must be between 0 and %d, got %d", column.MaxDecimals, sc)
+		okS = false
+	}
+	if okP && okS && sc > p {
+		d.Errorf(o.At("scale"), "", "scale %d is greater than precision %d", sc, p)
+		return
+	}
+	if okP && okS {
+		k := int(sc)
+		c.Decimals, c.Precision = &k, int(p)
+	}
 }
 
 // primaryKey reads "pk": one column name, or a non-empty list of distinct

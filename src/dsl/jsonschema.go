@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"datagen/src/column"
 	"datagen/src/semantic"
 )
 
@@ -322,7 +323,10 @@ func (b *schemaBuilder) column() js {
 	c := object("One column: generator → modifiers (in order) → cast to type → null_rate.", columnKeys,
 		[]string{"name", "type", "generator"}, map[string]js{
 			"name":        nonEmpty("Column name, unique in the node."),
-			"type":        enum("int (int64), float (float64), string, bool, datetime (µs, UTC), date.", typeNames...),
+			"type":        enum("int (int64), float (float64), string, bool, datetime (µs, UTC), date, decimal (a float with precision and scale: Parquet DECIMAL, Keboola NUMERIC).", typeNames...),
+			"decimals":    with(integer("Rounds the values half-even to this many decimals after every modifier; they are written with at most that many (numeric columns)."), "minimum", 0, "maximum", column.MaxDecimals),
+			"precision":   with(integer("Total number of digits of a decimal column."), "minimum", 1, "maximum", maxPrecision),
+			"scale":       with(integer("Digits after the decimal point of a decimal column (at most precision)."), "minimum", 0, "maximum", column.MaxDecimals),
 			"nullable":    with(boolean("Whether the column may hold nulls (Parquet OPTIONAL)."), "default", false),
 			"null_rate":   with(num("Share of rows set to null, 0–1; needs nullable: true."), "minimum", 0, "maximum", 1, "default", 0),
 			"description": str("Free text, written into the Parquet footer and the manifest."),
@@ -335,8 +339,15 @@ func (b *schemaBuilder) column() js {
 			}),
 			"metadata": b.customMetadata("table"),
 		})
-	c["if"] = js{"properties": js{"null_rate": js{"type": "number", "exclusiveMinimum": 0}}, "required": []any{"null_rate"}}
-	c["then"] = js{"properties": js{"nullable": js{"const": true}}, "required": []any{"nullable"}}
+	c["allOf"] = []any{
+		js{"if": js{"properties": js{"null_rate": js{"type": "number", "exclusiveMinimum": 0}}, "required": []any{"null_rate"}},
+			"then": js{"properties": js{"nullable": js{"const": true}}, "required": []any{"nullable"}}},
+		js{"if": js{"properties": js{"type": js{"const": "decimal"}}, "required": []any{"type"}},
+			"then": js{"required": []any{"precision", "scale"}, "properties": js{"decimals": js{"type": "null"}}},
+			"else": js{"properties": js{"precision": js{"type": "null"}, "scale": js{"type": "null"}}}},
+		js{"if": js{"properties": js{"type": js{"enum": []any{"string", "bool", "datetime", "date"}}}, "required": []any{"type"}},
+			"then": js{"properties": js{"decimals": js{"type": "null"}}}},
+	}
 	return b.def("Column", c)
 }
 

@@ -110,6 +110,12 @@ type Column struct {
 	// Metadata is custom column metadata, in document order, written into
 	// the table's manifest and Storage metadata next to datagen's own keys.
 	Metadata []MetadataEntry
+	// Decimals, when set, rounds the values half-even to that many
+	// decimals after every modifier and the cast.
+	Decimals *int
+	// Precision is the total number of digits of a "decimal" column (Type
+	// is then Float and Decimals its scale); 0 for every other column.
+	Precision int
 }
 
 // MetadataEntry is one custom metadata key and its value.

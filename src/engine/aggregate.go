@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"math"
 
 	"datagen/src/column"
 	"datagen/src/dsl"
@@ -170,12 +171,18 @@ type aggAcc struct {
 	ints   []int64
 	floats []float64
 	float  bool
+	// scale, when > 0, is 10^decimals of a float source with decimals:
+	// its sum is kept exactly, in integer units of the last decimal.
+	scale float64
 }
 
 func newAggAcc(cts *tableState, a *plan.Aggregate, parents int64) (*aggAcc, error) {
 	acc := &aggAcc{a: a, n: make([]int64, parents)}
 	src := cts.t.Cols[a.Source].Spec.Type
 	acc.float = src == column.Float || a.Fn == dsl.AggMean
+	if d := cts.t.Cols[a.Source].Spec.Decimals; d != nil && src == column.Float && (a.Fn == dsl.AggSum || a.Fn == dsl.AggMean) {
+		acc.scale, acc.float = column.Pow10(*d), false
+	}
 	if a.Fn != dsl.AggCount {
 		if acc.float {
 			acc.floats = make([]float64, parents)
@@ -213,7 +220,9 @@ func (acc *aggAcc) add(k int, v *column.Vector, i int) {
 	switch acc.a.Fn {
 	case dsl.AggCount:
 	case dsl.AggSum, dsl.AggMean:
-		if acc.float {
+		if acc.scale > 0 {
+			acc.ints[k] += int64(math.Round(v.Floats[i] * acc.scale))
+		} else if acc.float {
 			acc.floats[k] += number(v, i)
 		} else {
 			acc.ints[k] += v.Ints[i]
@@ -258,12 +267,12 @@ func (acc *aggAcc) result(t column.Type) *column.Vector {
 			out.Ints[k] = cnt
 			continue
 		case dsl.AggSum:
-			if t == column.Float {
-				out.Floats[k] = 0
-				if acc.float {
-					out.Floats[k] = acc.floats[k]
-				}
-			} else {
+			switch {
+			case acc.scale > 0:
+				out.Floats[k] = float64(acc.ints[k]) / acc.scale
+			case t == column.Float:
+				out.Floats[k] = acc.floats[k]
+			default:
 				out.Ints[k] = acc.ints[k]
 			}
 			continue
@@ -273,6 +282,8 @@ func (acc *aggAcc) result(t column.Type) *column.Vector {
 			continue
 		}
 		switch {
+		case acc.a.Fn == dsl.AggMean && acc.scale > 0:
+			out.Floats[k] = float64(acc.ints[k]) / acc.scale / float64(cnt)
 		case acc.a.Fn == dsl.AggMean:
 			out.Floats[k] = acc.floats[k] / float64(cnt)
 		case t == column.Float:

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"datagen/src/column"
 	"datagen/src/engine"
 )
 
@@ -21,7 +22,7 @@ func TestAggregatesEqualTheirChildren(t *testing.T) {
 	ch, customers := records(t, out["customer"])
 	type agg struct {
 		sum, priceSum, maxPrice float64
-		n, big                  int64
+		n, big, cents           int64
 		minQty                  int64
 	}
 	byOrder := map[string]*agg{}
@@ -33,6 +34,7 @@ func TestAggregatesEqualTheirChildren(t *testing.T) {
 			byOrder[id] = a
 		}
 		total := num(t, l[col(lh, "line_total")])
+		a.cents += cents(t, l[col(lh, "line_total")])
 		price := num(t, l[col(lh, "unit_price")])
 		qty := int64(num(t, l[col(lh, "quantity")]))
 		a.sum += total
@@ -45,12 +47,12 @@ func TestAggregatesEqualTheirChildren(t *testing.T) {
 		a.minQty = min(a.minQty, qty)
 	}
 	empty := 0
-	byCustomer := map[string]float64{}
+	byCustomer := map[string]int64{}
 	for _, o := range orders {
 		a := byOrder[o[col(oh, "order_id")]]
 		get := func(name string) string { return o[col(oh, name)] }
 		basket := num(t, get("basket_value"))
-		byCustomer[get("customer_id")] += basket
+		byCustomer[get("customer_id")] += cents(t, get("basket_value"))
 		if a == nil {
 			empty++
 			if basket != 0 || get("lines") != "0" || get("big_lines") != "0" || get("mean_price") != "" || get("min_qty") != "" || get("max_price") != "" {
@@ -58,10 +60,10 @@ func TestAggregatesEqualTheirChildren(t *testing.T) {
 			}
 			continue
 		}
-		if math.Abs(basket-a.sum) > 1e-6 {
-			t.Errorf("order %s: basket_value %s, lines sum to %.2f", get("order_id"), get("basket_value"), a.sum)
+		if cents(t, get("basket_value")) != a.cents || cents(t, get("basket_dec")) != a.cents {
+			t.Errorf("order %s: basket_value %s, basket_dec %s, lines sum to %d cents", get("order_id"), get("basket_value"), get("basket_dec"), a.cents)
 		}
-		if want := strconv.FormatFloat(math.Round(basket*1.2*100)/100, 'f', -1, 64); get("with_tax") != want {
+		if want := strconv.FormatFloat(column.RoundHalfEven(basket*1.2, 2), 'f', -1, 64); get("with_tax") != want {
 			t.Errorf("order %s: with_tax %s, want %s", get("order_id"), get("with_tax"), want)
 		}
 		if get("lines") != strconv.FormatInt(a.n, 10) || get("big_lines") != strconv.FormatInt(a.big, 10) || get("min_qty") != strconv.FormatInt(a.minQty, 10) {
@@ -75,8 +77,8 @@ func TestAggregatesEqualTheirChildren(t *testing.T) {
 		t.Fatalf("%d of %d orders without lines: the test needs both kinds", empty, len(orders))
 	}
 	for _, c := range customers {
-		got := num(t, c[col(ch, "orders_total")])
-		if want := byCustomer[c[col(ch, "customer_id")]]; math.Abs(got-want) > 1e-6 {
+		got := cents(t, c[col(ch, "orders_total")])
+		if want := byCustomer[c[col(ch, "customer_id")]]; got != want {
 			t.Errorf("customer %s: orders_total %v, orders sum to %v", c[col(ch, "customer_id")], got, want)
 		}
 	}
@@ -107,6 +109,27 @@ func TestAggregatesAreInvariant(t *testing.T) {
 			t.Errorf("table %s: %d parts differ from the single run", id, parts)
 		}
 	}
+}
+
+// cents reads a CSV number with at most two decimals as an exact count
+// of hundredths.
+func cents(t *testing.T, s string) int64 {
+	t.Helper()
+	whole, frac, _ := strings.Cut(s, ".")
+	if len(frac) > 2 {
+		t.Fatalf("%q has more than two decimals", s)
+	}
+	frac += strings.Repeat("0", 2-len(frac))
+	neg := strings.HasPrefix(whole, "-")
+	w, err1 := strconv.ParseInt(strings.TrimPrefix(whole, "-"), 10, 64)
+	f, err2 := strconv.ParseInt(frac, 10, 64)
+	if err1 != nil || err2 != nil {
+		t.Fatalf("not a number: %q", s)
+	}
+	if neg {
+		return -(w*100 + f)
+	}
+	return w*100 + f
 }
 
 func num(t *testing.T, s string) float64 {

@@ -390,6 +390,11 @@ func (e *engine) fillBlock(ts *tableState, wk *worker, blk *column.Block, start 
 				return colErr(ts, cs, err)
 			}
 		}
+		if cs.decimals >= 0 {
+			if err := roundDecimals(out, cs.decimals, cs.limit, start); err != nil {
+				return colErr(ts, cs, err)
+			}
+		}
 		if cs.nullRate > 0 {
 			for i := 0; i < n; i++ {
 				if float64(cs.nullKey.At(start+int64(i), 0)>>11)*(1.0/(1<<53)) < cs.nullRate {
@@ -476,6 +481,23 @@ func orderHolds(op string, cmp int) bool {
 		return cmp < 0
 	}
 	return cmp > 0
+}
+
+// roundDecimals rounds a float column half-even to d decimals; a decimal
+// column's values must stay below limit in magnitude (limit 0: no bound).
+func roundDecimals(v *column.Vector, d int, limit float64, start int64) error {
+	for i, x := range v.Floats {
+		if v.Null != nil && v.Null[i] {
+			continue
+		}
+		r := column.RoundHalfEven(x, d)
+		if limit > 0 && !(math.Abs(r) < limit) {
+			return fmt.Errorf("row %d: %v does not fit the decimal column (at most %d digits before the point)",
+				start+int64(i), r, int(math.Round(math.Log10(limit))))
+		}
+		v.Floats[i] = r
+	}
+	return nil
 }
 
 // nonNullable reports the first null of a column declared not nullable.

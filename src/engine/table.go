@@ -48,6 +48,11 @@ type colState struct {
 	// second marks a column computed in the second pass only: a
 	// self-lookup, an aggregate, or a column that reads an aggregate.
 	second bool
+	// decimals is the number of decimals float values are rounded to, or
+	// -1; limit, when > 0, bounds the rounded values of a decimal column
+	// (10^(precision-scale)).
+	decimals int
+	limit    float64
 	// fill replaces gen for a column whose values a behaviour defines;
 	// values marks a column scaled by behaviour value multipliers.
 	fill   apply.Filler
@@ -143,7 +148,13 @@ func (e *engine) compile(ts *tableState) error {
 		pc := t.Cols[ci]
 		spec := pc.Spec
 		key := rng.ColumnKey(e.opts.Seed, t.ID(), spec.Name)
-		cs := &colState{spec: spec, index: ci, nullRate: spec.NullRate, nullKey: key.Sub("null", 0)}
+		cs := &colState{spec: spec, index: ci, nullRate: spec.NullRate, nullKey: key.Sub("null", 0), decimals: -1}
+		if spec.Decimals != nil && spec.Type == column.Float {
+			cs.decimals = *spec.Decimals
+			if spec.Precision > 0 {
+				cs.limit = math.Pow10(spec.Precision - cs.decimals)
+			}
+		}
 		ts.cols[ci] = cs
 		if spec.Generator.Kind == dsl.GenLookup && spec.Generator.Lookup.Table == t.ID() || pc.Deferred {
 			cs.second = true

@@ -3,6 +3,7 @@ package outdir
 import (
 	"context"
 	"fmt"
+	"math"
 
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
@@ -76,6 +77,7 @@ const (
 	pqTSMicro               // INT64 TIMESTAMP(MICROS) → Timestamp
 	pqTSNano                // INT64 TIMESTAMP(NANOS) → Timestamp
 	pqDate                  // INT32 DATE → Date
+	pqDecimal               // INT64 DECIMAL(p, s) → Float
 )
 
 // pqConversion checks a Parquet column against a declared type.
@@ -113,6 +115,9 @@ func pqConversion(c *schema.Column, t column.Type) pqConv {
 		if phys == parquet.Types.Double {
 			return pqDouble
 		}
+		if _, ok := decimalScale(lt); ok && phys == parquet.Types.Int64 {
+			return pqDecimal
+		}
 		if phys == parquet.Types.Float {
 			return pqFloat
 		}
@@ -136,6 +141,17 @@ func pqConversion(c *schema.Column, t column.Type) pqConv {
 		}
 	}
 	return pqNone
+}
+
+// decimalScale returns the scale of a DECIMAL logical type.
+func decimalScale(lt schema.LogicalType) (int, bool) {
+	if d, ok := lt.(schema.DecimalLogicalType); ok {
+		return int(d.Scale()), true
+	}
+	if d, ok := lt.(*schema.DecimalLogicalType); ok {
+		return int(d.Scale()), true
+	}
+	return 0, false
 }
 
 func isTimeLogical(lt schema.LogicalType) bool {
@@ -163,8 +179,14 @@ func (p *ParquetFile) Read(ctx context.Context, fields []column.Field, idx []int
 	}
 	names := p.Columns
 	conv := make([]pqConv, nc)
+	// scale is 10^scale of each DECIMAL column.
+	scale := make([]float64, nc)
 	for i := 0; i < nc; i++ {
 		conv[i] = pqConversion(sch.Column(i), fields[idx[i]].Type)
+		if conv[i] == pqDecimal {
+			s, _ := decimalScale(sch.Column(i).LogicalType())
+			scale[i] = math.Pow10(s)
+		}
 	}
 	blk := &column.Block{Cols: make([]*column.Vector, len(fields))}
 	for k := range blk.Cols {
@@ -218,7 +240,9 @@ func (p *ParquetFile) Read(ctx context.Context, fields []column.Field, idx []int
 				case *file.Int64ColumnChunkReader:
 					i64 = growTo(i64, n)
 					got, _, err = cr.ReadBatch(int64(n), i64, dl, nil)
-					if err == nil {
+					if err == nil && conv[i] == pqDecimal {
+						scatter(v, dl, n, func(k, s int) { v.Floats[k] = float64(i64[s]) / scale[i] })
+					} else if err == nil {
 						scatter(v, dl, n, func(k, s int) {
 							x := i64[s]
 							switch conv[i] {

@@ -100,6 +100,9 @@ func (t *Table) Fields() []column.Field {
 	f := make([]column.Field, len(t.Cols))
 	for i, c := range t.Cols {
 		f[i] = column.Field{Name: c.Spec.Name, Type: c.Spec.Type, Nullable: c.Spec.Nullable, Description: c.Spec.Description}
+		if c.Spec.Precision > 0 {
+			f[i].Precision, f[i].Scale = c.Spec.Precision, *c.Spec.Decimals
+		}
 	}
 	return f
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"unsafe"
 
@@ -141,6 +142,9 @@ func parquetNode(f column.Field) (schema.Node, error) {
 	case column.Int:
 		return schema.NewPrimitiveNodeLogical(f.Name, rep, schema.NewIntLogicalType(64, true), parquet.Types.Int64, -1, -1)
 	case column.Float:
+		if f.Precision > 0 {
+			return schema.NewPrimitiveNodeLogical(f.Name, rep, schema.NewDecimalLogicalType(int32(f.Precision), int32(f.Scale)), parquet.Types.Int64, -1, -1)
+		}
 		return schema.NewPrimitiveNode(f.Name, rep, parquet.Types.Double, -1, -1)
 	case column.String:
 		return schema.NewPrimitiveNodeLogical(f.Name, rep, schema.StringLogicalType{}, parquet.Types.ByteArray, -1, -1)
@@ -389,6 +393,18 @@ func (w *parquetWriter) writeColumn(c int, v *column.Vector, lo, hi int) error {
 		}
 		_, err = cw.(*file.Int64ColumnChunkWriter).WriteBatch(vals, def, nil)
 	case column.Float:
+		if f := w.fields[c]; f.Precision > 0 {
+			// A decimal: the unscaled integer of each value.
+			w.i64 = w.i64[:0]
+			scale := column.Pow10(f.Scale)
+			for i, x := range v.Floats[lo:hi] {
+				if nulls == nil || !nulls[i] {
+					w.i64 = append(w.i64, int64(math.Round(x*scale)))
+				}
+			}
+			_, err = cw.(*file.Int64ColumnChunkWriter).WriteBatch(w.i64, def, nil)
+			break
+		}
 		vals := v.Floats[lo:hi]
 		if nulls != nil {
 			w.f64 = compact(w.f64[:0], vals, nulls)

@@ -114,6 +114,9 @@ type Column struct {
 	// Metadata is custom column metadata, written after datagen's own
 	// keys.
 	Metadata []KV
+	// Precision and Scale, when Precision > 0, make a float column a
+	// NUMERIC one of that length.
+	Precision, Scale int
 }
 
 // Table describes one output table.
@@ -147,7 +150,25 @@ const (
 	KeyDescription = "KBC.description"
 	KeyBaseType    = "KBC.datatype.basetype"
 	KeyNullable    = "KBC.datatype.nullable"
+	KeyLength      = "KBC.datatype.length"
 )
+
+// baseType is the base type of c: NUMERIC for a decimal column, else
+// BaseType of its type.
+func (c *Column) baseType() string {
+	if c.Precision > 0 {
+		return "NUMERIC"
+	}
+	return BaseType(c.Type)
+}
+
+// length is the "precision,scale" of a decimal column, else "".
+func (c *Column) length() string {
+	if c.Precision > 0 {
+		return fmt.Sprintf("%d,%d", c.Precision, c.Scale)
+	}
+	return ""
+}
 
 // FromFields builds the columns of a table from its fields; the columns
 // named in pk are marked as the primary key and are never nullable.
@@ -163,7 +184,7 @@ func FromFields(fields []column.Field, pk []string) []Column {
 	for i, f := range fields {
 		key := slices.Contains(pk, f.Name)
 		cols[i] = Column{Name: f.Name, Type: f.Type, Nullable: (f.Nullable || f.Type == column.String) && !key,
-			PrimaryKey: key, Description: f.Description}
+			PrimaryKey: key, Description: f.Description, Precision: f.Precision, Scale: f.Scale}
 	}
 	return cols
 }
@@ -232,7 +253,8 @@ type schemaColumn struct {
 }
 
 type dataType struct {
-	Type string `json:"type"`
+	Type   string `json:"type"`
+	Length string `json:"length,omitempty"`
 }
 
 // Check reports a table that output mapping would reject: no columns,
@@ -311,7 +333,11 @@ func (t *Table) tableKV() []KV {
 // kv is the legacy column metadata: base type, nullability, description,
 // then the custom keys.
 func (c *Column) kv() []KV {
-	kv := []KV{{KeyBaseType, BaseType(c.Type)}, {KeyNullable, boolDigit(c.Nullable)}}
+	kv := []KV{{KeyBaseType, c.baseType()}}
+	if l := c.length(); l != "" {
+		kv = append(kv, KV{KeyLength, l})
+	}
+	kv = append(kv, KV{KeyNullable, boolDigit(c.Nullable)})
 	if c.Description != "" {
 		kv = append(kv, KV{KeyDescription, c.Description})
 	}
@@ -381,7 +407,7 @@ func (t *Table) schema() *schemaManifest {
 	}
 	for _, c := range t.Columns {
 		sc := schemaColumn{Name: c.Name,
-			DataType: map[string]dataType{"base": {Type: BaseType(c.Type)}},
+			DataType: map[string]dataType{"base": {Type: c.baseType(), Length: c.length()}},
 			Nullable: c.Nullable && !c.PrimaryKey, PrimaryKey: c.PrimaryKey, Description: c.Description}
 		if len(c.Metadata) > 0 {
 			sc.Metadata = map[string]string{}

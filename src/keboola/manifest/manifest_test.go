@@ -268,3 +268,24 @@ func TestParseFlavour(t *testing.T) {
 		t.Error("unknown flavour accepted")
 	}
 }
+
+// TestDecimalColumnIsNumeric: a decimal field is a NUMERIC column with its
+// precision and scale as the length, in both flavours.
+func TestDecimalColumnIsNumeric(t *testing.T) {
+	tb := &Table{Destination: "in.c-x.t", Columns: FromFields([]column.Field{
+		{Name: "id", Type: column.Int}, {Name: "amount", Type: column.Float, Precision: 12, Scale: 2}}, []string{"id"})}
+	legacy, err := tb.Marshal(Legacy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `"amount":[{"key":"KBC.datatype.basetype","value":"NUMERIC"},{"key":"KBC.datatype.length","value":"12,2"},{"key":"KBC.datatype.nullable","value":"0"}]`; !strings.Contains(compact(t, legacy), want) {
+		t.Errorf("legacy manifest lacks %s:\n%s", want, legacy)
+	}
+	schema, err := tb.Marshal(Schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `"data_type":{"base":{"length":"12,2","type":"NUMERIC"}}`; !strings.Contains(compact(t, schema), want) {
+		t.Errorf("schema manifest lacks %s:\n%s", want, schema)
+	}
+}
