@@ -31,10 +31,12 @@ func (p *pool) len() int { return len(p.vals) }
 // pick maps a uniform draw to an index.
 func (p *pool) pick(u uint64) int { return int(rng.Bounded(u, uint64(len(p.vals)))) }
 
-// place is one coherent city, region and postcode stem.
+// place is one coherent city, region and postcode stem, with the
+// population that weights it and its coordinates in degrees.
 type place struct {
 	city, region, abbr string
 	stem               pattern
+	lat, lon           float64
 }
 
 // weighted is a list of patterns with cumulative weights.
@@ -67,6 +69,7 @@ type localeData struct {
 	suffix   *pool
 	nameFmt  weighted
 	places   []place
+	placeCum []uint64 // cumulative populations of places
 	streets  *pool
 	building []pattern
 	second   []pattern
@@ -295,8 +298,8 @@ func loadLocale(code string) (*localeData, error) {
 	if pl := ps["place"]; pl != nil {
 		for _, v := range pl.vals {
 			f := strings.Split(v, "\t")
-			if len(f) != 4 {
-				errs = append(errs, fmt.Errorf("place %q: want 4 fields", v))
+			if len(f) != 7 {
+				errs = append(errs, fmt.Errorf("place %q: want 7 fields", v))
 				continue
 			}
 			stem, err := compilePattern(f[3], nil)
@@ -304,7 +307,19 @@ func loadLocale(code string) (*localeData, error) {
 				errs = append(errs, err)
 				continue
 			}
-			d.places = append(d.places, place{city: f[0], region: f[1], abbr: f[2], stem: stem})
+			pop, err1 := strconv.ParseUint(f[4], 10, 64)
+			lat, err2 := strconv.ParseFloat(f[5], 64)
+			lon, err3 := strconv.ParseFloat(f[6], 64)
+			if err1 != nil || err2 != nil || err3 != nil || pop == 0 {
+				errs = append(errs, fmt.Errorf("place %q: want population, latitude and longitude", v))
+				continue
+			}
+			var sum uint64
+			if n := len(d.placeCum); n > 0 {
+				sum = d.placeCum[n-1]
+			}
+			d.places = append(d.places, place{city: f[0], region: f[1], abbr: f[2], stem: stem, lat: lat, lon: lon})
+			d.placeCum = append(d.placeCum, sum+pop)
 		}
 	}
 	if len(d.places) == 0 {
@@ -362,4 +377,19 @@ func applyBlocklist(p *pool, blocked map[string]bool) *pool {
 		}
 	}
 	return out
+}
+
+// pickPlace maps a uniform draw to a place, weighted by population.
+func (d *localeData) pickPlace(u uint64) *place {
+	x := rng.Bounded(u, d.placeCum[len(d.placeCum)-1])
+	lo, hi := 0, len(d.placeCum)-1
+	for lo < hi { // the first i with placeCum[i] > x
+		m := int(uint(lo+hi) >> 1)
+		if d.placeCum[m] > x {
+			hi = m
+		} else {
+			lo = m + 1
+		}
+	}
+	return &d.places[lo]
 }

@@ -122,7 +122,7 @@ type placeID struct {
 func drawPlace(d *localeData, rk RowKeys) placeID {
 	k := rk.Table.Salt(saltPlace)
 	p := placeID{key: k, row: rk.Row}
-	p.pl = &d.places[rng.Bounded(k.At(rk.Row, ldPlace), uint64(len(d.places)))]
+	p.pl = d.pickPlace(k.At(rk.Row, ldPlace))
 	p.street = d.streets.vals[d.streets.pick(k.At(rk.Row, ldStreet))]
 	p.building = d.building[rng.Bounded(k.At(rk.Row, ldBuildingFmt), uint64(len(d.building)))]
 	if len(d.second) > 0 {
@@ -233,7 +233,7 @@ func (c *evalCtx) appendSlot(b []byte, sl slot) []byte {
 	case slotCity, slotRegion, slotAbbr, slotPostcode:
 		pl := c.place
 		if pl == nil {
-			tmp := d.places[rng.Bounded(c.s.Uint64(), uint64(len(d.places)))]
+			tmp := d.pickPlace(c.s.Uint64())
 			switch sl {
 			case slotCity:
 				return append(b, tmp.city...)

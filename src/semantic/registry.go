@@ -2,6 +2,7 @@ package semantic
 
 import (
 	"errors"
+	"math"
 	"strconv"
 
 	"datagen/src/rng"
@@ -209,8 +210,8 @@ func init() {
 			s := colStream(rk)
 			return locales[rng.Bounded(s.Uint64(), uint64(len(locales)))].country
 		}},
-		{name: "latitude", category: "address", gen: genCoord(90)},
-		{name: "longitude", category: "address", gen: genCoord(180)},
+		{name: "latitude", category: "address", group: GroupPlace, gen: genCoord(true)},
+		{name: "longitude", category: "address", group: GroupPlace, gen: genCoord(false)},
 		// company
 		{name: "company", category: "company", group: GroupCompany, gen: genCompany},
 		{name: "company_suffix", category: "company", gen: fromPool(func(d *localeData) *pool { return d.pools["company_suffix"] })},
@@ -435,10 +436,23 @@ func genConstDigits(n int) func(*Method, Locale, RowKeys) string {
 	}
 }
 
-func genCoord(limit int64) func(*Method, Locale, RowKeys) string {
-	return func(_ *Method, _ Locale, rk RowKeys) string {
+// coordJitter is how far, in millionths of a degree, a coordinate may lie
+// from its place's centre (about 2 km).
+const coordJitter = 20000
+
+// genCoord gives the latitude (or longitude) of the row's place, the one
+// its city, region and postcode name, moved by a small jitter: the
+// coordinates fall inside the locale's country.
+func genCoord(lat bool) func(*Method, Locale, RowKeys) string {
+	return func(_ *Method, loc Locale, rk RowKeys) string {
+		pl := drawPlace(loc.data(), rk).pl
 		s := colStream(rk)
-		v := uniform(&s, -limit*1000000, limit*1000000)
+		c, limit := pl.lon, int64(180000000)
+		if lat {
+			c, limit = pl.lat, 90000000
+		}
+		v := int64(math.Round(c*1e6)) + uniform(&s, -coordJitter, coordJitter)
+		v = max(-limit, min(limit, v))
 		var buf [24]byte
 		b := buf[:0]
 		if v < 0 {

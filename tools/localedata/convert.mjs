@@ -236,6 +236,10 @@ function fillStem(pattern, fixed) {
 function placeholders(pattern) { return (pattern.match(/[#?]/g) || []).length; }
 function randChar(r, ph) { return ph === '#' ? String(Math.floor(r() * 10)) : String.fromCharCode(65 + Math.floor(r() * 26)); }
 
+// MAX_PLACES bounds the real places kept per country (the most populous),
+// which keeps the embedded data a few MB.
+const MAX_PLACES = 2500;
+
 function places(cfg, get) {
   const r = prng(cfg.code, 'places');
   const endo = ENDONYMS[cfg.cc] || {};
@@ -248,7 +252,7 @@ function places(cfg, get) {
     const seen = new Set();
     const cs = worldCities.filter((c) => c.country === cfg.cc).sort((a, b) => b.population - a.population || a.cityId - b.cityId);
     for (const c of cs) {
-      if (rows.length >= 200) break;
+      if (rows.length >= MAX_PLACES) break;
       const name = endo[c.name] || c.name;
       if (seen.has(name)) continue;
       seen.add(name);
@@ -258,17 +262,22 @@ function places(cfg, get) {
       let abbr = cfg.cc === 'US' ? c.adminCode : (abbrOf.get(fold(region)) || '');
       const a2 = cityAdmin2.get(`${cfg.cc}|${c.name}|${c.loc.coordinates[1].toFixed(2)}`) || '';
       if (cfg.cc === 'IT' && /^[A-Z]{2}$/.test(a2)) abbr = a2;
-      rows.push({ city: name, region, abbr, admin2: a2, lat: c.loc.coordinates[1], lon: c.loc.coordinates[0] });
+      rows.push({ city: name, region, abbr, admin2: a2, lat: c.loc.coordinates[1], lon: c.loc.coordinates[0], pop: c.population });
     }
   } else {
     real = false;
     let cities = uniq(list(get('location.city_name', true)));
     if (cities.length === 0) cities = pool(get, r, list(get('location.city_pattern')), 200);
     cities = cities.slice(0, 300);
-    for (const city of cities) {
+    // Constructed names carry the population and coordinates of the
+    // country's real places of the same rank, so that weights and
+    // coordinates stay realistic and inside the country.
+    const big = worldCities.filter((c) => c.country === cfg.cc).sort((a, b) => b.population - a.population || a.cityId - b.cityId);
+    cities.forEach((city, k) => {
       const i = Math.floor(r() * states.length);
-      rows.push({ city, region: states[i], abbr: abbrs[i] || '' });
-    }
+      const c = big[k % big.length];
+      rows.push({ city, region: states[i], abbr: abbrs[i] || '', lat: c.loc.coordinates[1], lon: c.loc.coordinates[0], pop: c.population });
+    });
   }
   // Postcode stems: fixed leading characters per region and per city.
   const regions = uniq(rows.map((x) => x.region)).sort();
@@ -394,7 +403,7 @@ for (const cfg of LOCALES) {
   section(out, 'address_fmt', [cfg.address.replace(/\\n/g, '\n')]);
   section(out, 'postcode_fmt', [cfg.postcode === 'GB' ? '??# #??' : cfg.postcode]);
   const pl = places(cfg, get);
-  section(out, 'place', pl.rows.map((x) => [x.city, x.region, x.abbr, x.stem]));
+  section(out, 'place', pl.rows.map((x) => [x.city, x.region, x.abbr, x.stem, String(Math.max(1, x.pop || 1)), x.lat.toFixed(4), x.lon.toFixed(4)]));
 
   // Phone, company, internet.
   const pf = get('phone_number.format');
