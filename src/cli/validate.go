@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -50,6 +51,7 @@ types, present tables and columns) passed and the quality score reaches
 			if err != nil {
 				return err
 			}
+			rep.Judge(f.minScore)
 			path := f.report
 			if path == "" {
 				path = filepath.Join(f.dataDir, "validation_report.json")
@@ -63,9 +65,8 @@ types, present tables and columns) passed and the quality score reaches
 				}
 				fmt.Fprintf(e.stdout, "Report: %s\n", path)
 			}
-			if !rep.OK(f.minScore) {
-				return input.User(fmt.Errorf("validation failed: %d hard failure(s), quality score %.2f (minimum %.4g)",
-					rep.Summary.HardFailures, rep.Summary.QualityScore, f.minScore))
+			if !rep.Summary.Verdict.Pass {
+				return input.User(fmt.Errorf("validation failed: %s", strings.Join(rep.Summary.Verdict.Reasons, "; ")))
 			}
 			return nil
 		},
@@ -73,7 +74,7 @@ types, present tables and columns) passed and the quality score reaches
 	fl := cmd.Flags()
 	fl.StringVarP(&f.dataDir, "data-dir", "d", "", "directory holding the generated tables (required)")
 	fl.StringVar(&f.report, "report", "", "JSON report path (default <data-dir>/validation_report.json)")
-	fl.Float64Var(&f.minScore, "min-score", 80, "lowest quality score (0-100) that passes")
+	fl.Float64Var(&f.minScore, "min-score", validate.DefaultMinScore, "lowest quality score (0-100) that passes")
 	fl.BoolVar(&f.lenient, "lenient", false, "accept unknown keys in the schema (warnings instead of errors)")
 	fl.BoolVar(&f.quiet, "quiet", false, "no console summary")
 	_ = cmd.MarkFlagRequired("data-dir")

@@ -85,6 +85,18 @@ func TestValidateExitCodes(t *testing.T) {
 	if _, err := os.Stat(report); err != nil {
 		t.Errorf("report not written: %v", err)
 	}
+	// report judges as validate does: exit 1, and the page is written
+	// with the verdict first.
+	page := filepath.Join(t.TempDir(), "r.html")
+	stdout, stderr, code = datagen(t, "report", shop, "-d", broken, "-o", page, "--min-score", "0")
+	if code != 1 || !strings.Contains(stdout, "FAIL: quality score") || !strings.Contains(stderr, "hard failure(s)") {
+		t.Errorf("report on a duplicate pk: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if b, err := os.ReadFile(page); err != nil {
+		t.Errorf("report page not written: %v", err)
+	} else if p := string(b); !strings.Contains(p, `data-verdict="FAIL"`) || !strings.Contains(p, `<span class="badge">HARD</span>customer.pk_unique`) {
+		t.Errorf("page lacks the FAIL verdict or the marked hard failure")
+	}
 	cases := []struct {
 		name string
 		args []string
@@ -96,6 +108,7 @@ func TestValidateExitCodes(t *testing.T) {
 		{"bad schema", []string{"validate", filepath.Join(dir, "customer.csv"), "--data-dir", dir}, 1, "customer.csv"},
 		{"report into a directory", []string{"validate", shop, "--data-dir", dir, "--report", dir}, 2, "writing report"},
 		{"ragged csv", []string{"validate", shop, "--data-dir", raggedDir(t, dir)}, 1, "fields, the header has"},
+		{"report min-score out of range", []string{"report", shop, "--data-dir", dir, "--min-score", "101"}, 1, "--min-score must be between 0 and 100"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -125,7 +138,7 @@ func TestReportCommand(t *testing.T) {
 	dir := shopData(t, "parquet")
 	out := filepath.Join(t.TempDir(), "report.html")
 	stdout, stderr, code := datagen(t, "report", shop, "--data-dir", dir, "-o", out)
-	if code != 0 {
+	if code != 0 || !strings.HasPrefix(stdout, "PASS: ") {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	b, err := os.ReadFile(out)
@@ -133,9 +146,15 @@ func TestReportCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := string(b)
-	for _, want := range []string{"<!DOCTYPE html>", "OnlineShop", "ordered_at — rows per day (shaded: effect windows)", "basket_value: exponential trend"} {
+	for _, want := range []string{"<!DOCTYPE html>", "OnlineShop", `data-verdict="PASS"`, "ordered_at — rows per day", "basket_value: exponential trend"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("report lacks %q", want)
 		}
 	}
+	// The promotion effect changes basket values, not how many orders a
+	// day has: it is not shaded on the rows-per-day chart.
+	if strings.Contains(page, "shaded: windows of effects") {
+		t.Error("a value effect is shaded on a row-count chart")
+	}
+
 }

@@ -120,3 +120,79 @@ func TestHTMLInBrowser(t *testing.T) {
 		t.Errorf("screenshot is nearly blank: %.3f of pixels are not white", frac)
 	}
 }
+
+// TestHTMLVerdict checks that the page opens with the verdict and its
+// reasons, lists hard failures first and marks the failing tables, and
+// that the statistics and charts read right.
+func TestHTMLVerdict(t *testing.T) {
+	s := parseSchema(t, testSchema)
+	cases := []struct {
+		name     string
+		breakKey bool
+		minScore float64
+		want     []string
+		not      []string
+	}{
+		{"soft failure passes", false, 80,
+			[]string{`data-verdict="PASS"`, "<title>PASS —", `<span class="badge soft">score</span>customer.age.range`},
+			[]string{`data-verdict="FAIL"`, `<span class="badge">HARD</span>`}},
+		{"score below minimum", false, 100,
+			[]string{`data-verdict="FAIL"`, "is below the minimum 100"},
+			[]string{"hard failure(s)"}},
+		{"hard failure", true, 0,
+			[]string{`data-verdict="FAIL"`, "hard failure(s): a failed key", `<span class="badge">HARD</span>customer.pk_unique`,
+				`Failing tables: <a href="#t-customer" class="fail">customer</a>`, `<section id="t-customer" class="failing">`},
+			nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			d := generate(t, s, 5)
+			d["customer"].col("age").Ints[0] = 3
+			if tc.breakKey {
+				ids := d["customer"].col("customer_id").Ints
+				ids[1] = ids[0]
+			}
+			rep := feed(t, s, d)
+			rep.Judge(tc.minScore)
+			var b bytes.Buffer
+			if err := rep.WriteHTML(&b); err != nil {
+				t.Fatal(err)
+			}
+			page := b.String()
+			for _, w := range tc.want {
+				if !strings.Contains(page, w) {
+					t.Errorf("page lacks %q", w)
+				}
+			}
+			for _, w := range tc.not {
+				if strings.Contains(page, w) {
+					t.Errorf("page has %q", w)
+				}
+			}
+			if tc.breakKey {
+				hard := strings.Index(page, `<span class="badge">HARD</span>`)
+				soft := strings.Index(page, `<span class="badge soft">`)
+				if hard < 0 || soft < 0 || hard > soft {
+					t.Errorf("hard failures are not listed before the others (%d, %d)", hard, soft)
+				}
+				if rep.Failures[0].Hard != true {
+					t.Errorf("first failure %s is not hard", rep.Failures[0].Name)
+				}
+			}
+		})
+	}
+}
+
+func TestStatNum(t *testing.T) {
+	for _, tc := range []struct {
+		x    float64
+		want string
+	}{
+		{60012345, "60\u202f012\u202f345"}, {60034567.25, "60034567.25"}, {1000.5, "1000.5"},
+		{38.398712, "38.3987"}, {0.000012, "1.2e-05"}, {-37, "-37"}, {0.5, "0.5"},
+	} {
+		if got := statNum(tc.x); got != tc.want {
+			t.Errorf("statNum(%v) = %q, want %q", tc.x, got, tc.want)
+		}
+	}
+}

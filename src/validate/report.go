@@ -16,7 +16,8 @@ import (
 type Report struct {
 	Metadata Metadata `json:"metadata"`
 	Summary  Summary  `json:"summary"`
-	// Failures are the failed results, in check order.
+	// Failures are the failed results: the hard ones first, each group in
+	// check order.
 	Failures []Result `json:"failures"`
 	// Results are every result, in check order.
 	Results []Result `json:"all_results"`
@@ -57,6 +58,25 @@ type Summary struct {
 	ByTable      map[string]Counts `json:"by_table"`
 	ByType       map[string]Counts `json:"by_type"`
 	Score        Score             `json:"score_breakdown"`
+	// Verdict is the pass or fail judgement against a minimum score
+	// (DefaultMinScore unless Judge was called with another).
+	Verdict Verdict `json:"verdict"`
+}
+
+// DefaultMinScore is the lowest quality score that passes unless the
+// caller asks for another (validate's and report's --min-score default).
+const DefaultMinScore = 80
+
+// Verdict says whether a dataset passes and why not.
+type Verdict struct {
+	Pass     bool    `json:"pass"`
+	MinScore float64 `json:"min_score"`
+	// Reasons are the sentences that explain a failure (hard failures,
+	// score below the minimum); empty when the dataset passes.
+	Reasons []string `json:"reasons"`
+	// FailingTables are the ids of the tables with a failed hard check,
+	// in schema order.
+	FailingTables []string `json:"failing_tables,omitempty"`
 }
 
 // TableStats describes one table.
@@ -74,6 +94,10 @@ type TableStats struct {
 	Trends []string `json:"trends,omitempty"`
 }
 
+// fanoutWindow is the Column of the effect windows of a table's own
+// modifiers: effects on how many rows the table has.
+const fanoutWindow = "(fanout)"
+
 // EffectWindow is one window of an effect table.
 type EffectWindow struct {
 	Column string   `json:"column"`
@@ -86,7 +110,39 @@ type EffectWindow struct {
 // OK reports whether every hard check passed and the score reaches
 // minScore.
 func (r *Report) OK(minScore float64) bool {
-	return r.Summary.HardFailures == 0 && r.Summary.QualityScore >= minScore
+	return r.verdict(minScore).Pass
+}
+
+// Judge records the verdict against minScore in the report (its JSON
+// form and the HTML page show it).
+func (r *Report) Judge(minScore float64) {
+	r.Summary.Verdict = r.verdict(minScore)
+}
+
+// verdict judges the report against minScore: it fails when a hard check
+// failed or the score is below the minimum.
+func (r *Report) verdict(minScore float64) Verdict {
+	s := r.Summary
+	v := Verdict{MinScore: minScore, Reasons: []string{}}
+	if s.HardFailures > 0 {
+		v.Reasons = append(v.Reasons, fmt.Sprintf("%d hard failure(s): a failed key, foreign key, non-null, type or presence check fails the dataset whatever its score", s.HardFailures))
+		hard := map[string]bool{}
+		for _, f := range r.Failures {
+			if f.Hard {
+				hard[f.Table] = true
+			}
+		}
+		for _, t := range r.Tables {
+			if hard[t.ID] {
+				v.FailingTables = append(v.FailingTables, t.ID)
+			}
+		}
+	}
+	if s.QualityScore < minScore {
+		v.Reasons = append(v.Reasons, fmt.Sprintf("quality score %.2f is below the minimum %.4g", s.QualityScore, minScore))
+	}
+	v.Pass = len(v.Reasons) == 0
+	return v
 }
 
 // Finish runs the checks that need every table (foreign keys resolved at
@@ -138,6 +194,7 @@ func (v *Validator) Finish() (*Report, error) {
 		}
 		sum.ByTable[r.Table], sum.ByType[string(r.Category)] = bt, ty
 	}
+	sort.SliceStable(rep.Failures, func(i, j int) bool { return rep.Failures[i].Hard && !rep.Failures[j].Hard })
 	sum.Score = ComputeScore(rep.Results)
 	sum.QualityScore = sum.Score.Value
 	rep.Summary = sum
@@ -145,6 +202,7 @@ func (v *Validator) Finish() (*Report, error) {
 		DataDirectory: v.opts.DataDir, Format: v.opts.Format, DatagenVersion: v.opts.Version, TotalRows: rows,
 		Seconds: round4(time.Since(v.start).Seconds())}
 	rep.Recommendations = v.recommend(rep)
+	rep.Judge(DefaultMinScore)
 	return rep, nil
 }
 
@@ -165,7 +223,7 @@ func (v *Validator) tableStats(t *tableState) TableStats {
 	}
 	for _, m := range t.node.Modifiers {
 		if m.Effect != nil {
-			ts.Windows = append(ts.Windows, v.windows("(fanout)", m.Effect)...)
+			ts.Windows = append(ts.Windows, v.windows(fanoutWindow, m.Effect)...)
 		}
 	}
 	if len(ts.Windows) > 200 {
@@ -270,6 +328,11 @@ func (r *Report) WriteSummary(w io.Writer, minScore float64) error {
 	s := r.Summary
 	var b strings.Builder
 	fmt.Fprintf(&b, "Validation of %q (%d rows, %.2fs)\n", r.Metadata.DatasetName, r.Metadata.TotalRows, r.Metadata.Seconds)
+	if vd := r.verdict(minScore); vd.Pass {
+		fmt.Fprintf(&b, "PASS: no hard failure, quality score %.2f ≥ %.4g\n", s.QualityScore, minScore)
+	} else {
+		fmt.Fprintf(&b, "FAIL: %s\n", strings.Join(vd.Reasons, "; "))
+	}
 	fmt.Fprintf(&b, "Quality score: %.2f / 100 (minimum %.4g)\n", s.QualityScore, minScore)
 	fmt.Fprintf(&b, "Checks: %d, passed %d, failed %d, hard failures %d\n", s.TotalValidations, s.Passed, s.Failed, s.HardFailures)
 	for _, c := range s.Score.Categories {
