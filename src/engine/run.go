@@ -369,6 +369,9 @@ func (e *engine) fillBlock(ts *tableState, wk *worker, blk *column.Block, start 
 		} else if err := cs.gen.Fill(raw, batch); err != nil {
 			return colErr(ts, cs, err)
 		}
+		if i := finite(raw, cs.spec.Nullable); i >= 0 {
+			return colErr(ts, cs, nonFinite("the generator", start, i, raw.Floats[i]))
+		}
 		mctx.Resample = nil
 		if rs, ok := src.(gen.Resampler); ok {
 			r := wk.rand
@@ -377,6 +380,10 @@ func (e *engine) fillBlock(ts *tableState, wk *worker, blk *column.Block, start 
 		for mi, m := range cs.mods {
 			if err := m.Apply(raw, mctx); err != nil {
 				return colErr(ts, cs, fmt.Errorf("modifiers[%d]: %w", mi, err))
+			}
+			if i := finite(raw, cs.spec.Nullable); i >= 0 {
+				step := fmt.Sprintf("modifiers[%d] (%s)", mi, cs.spec.Modifiers[mi].Transform)
+				return colErr(ts, cs, nonFinite(step, start, i, raw.Floats[i]))
 			}
 		}
 		if raw.Type == cs.spec.Type {
@@ -388,6 +395,9 @@ func (e *engine) fillBlock(ts *tableState, wk *worker, blk *column.Block, start 
 		if cs.values {
 			if err := ts.beh.ApplyValues(cs.spec.Name, out, wk.beh); err != nil {
 				return colErr(ts, cs, err)
+			}
+			if i := finite(out, cs.spec.Nullable); i >= 0 {
+				return colErr(ts, cs, nonFinite("the value behaviours (segment, vintage)", start, i, out.Floats[i]))
 			}
 		}
 		if cs.decimals >= 0 {
@@ -498,6 +508,32 @@ func roundDecimals(v *column.Vector, d int, limit float64, start int64) error {
 		v.Floats[i] = r
 	}
 	return nil
+}
+
+// finite checks the float values of v: a NaN or an infinity becomes null
+// when the column is nullable; otherwise finite returns the index of the
+// first one (-1 when there is none). Other types have nothing to check.
+func finite(v *column.Vector, nullable bool) int {
+	if v.Type != column.Float {
+		return -1
+	}
+	for i, x := range v.Floats {
+		if !math.IsNaN(x) && !math.IsInf(x, 0) || v.IsNull(i) {
+			continue
+		}
+		if !nullable {
+			return i
+		}
+		v.SetNull(i)
+	}
+	return -1
+}
+
+// nonFinite is the error for a non-finite value x that step made at row
+// start+i of a column that is not nullable.
+func nonFinite(step string, start int64, i int, x float64) error {
+	return fmt.Errorf("%s made row %d %v, which no file can hold: bound the values (clamp, smaller "+
+		"factors or parameters), or declare \"nullable\": true to write nulls instead", step, start+int64(i), x)
 }
 
 // nonNullable reports the first null of a column declared not nullable.

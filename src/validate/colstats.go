@@ -333,7 +333,11 @@ func (c *colState) export(missing bool) ColumnStats {
 			k string
 			q float64
 		}{{"p01", 0.01}, {"p25", 0.25}, {"p50", 0.5}, {"p75", 0.75}, {"p99", 0.99}} {
-			s.Quantiles[q.k] = quantile(sv, q.q)
+			// Infinite values sort to the ends: a quantile that falls on
+			// one (or a NaN) is left out rather than written as a number.
+			if x := quantile(sv, q.q); !math.IsNaN(x) && !math.IsInf(x, 0) {
+				s.Quantiles[q.k] = x
+			}
 		}
 	}
 	if c.hist != nil {
