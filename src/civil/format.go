@@ -11,6 +11,18 @@ const (
 	MicrosPerWeek   = 7 * MicrosPerDay
 )
 
+// MinMicros and MaxMicros bound the instants datagen writes:
+// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z, in microseconds
+// since the epoch. Files, Parquet readers and Keboola Storage take
+// four-digit years only.
+const (
+	MinMicros int64 = -719_162 * MicrosPerDay
+	MaxMicros int64 = (fastLastDay+1)*MicrosPerDay - 1
+)
+
+// InRange reports whether us lies in [MinMicros, MaxMicros].
+func InRange(us int64) bool { return us >= MinMicros && us <= MaxMicros }
+
 // Time layouts for the instants outside the fast path (before 0000-03-01
 // or after 9999-12-31).
 const (

@@ -38,6 +38,17 @@ func TestNonFiniteFloats(t *testing.T) {
 		{"nullable becomes null", `{"name": "x", "type": "float", "nullable": true, "generator": {"distribution": {"type": "uniform", "params": {"low": 1, "high": 1.5}}},
 		  "modifiers": [{"transform": "multiply", "args": {"factor": 1e308}}, {"transform": "multiply", "args": {"factor": 1e308}}]}`,
 			"", 50},
+		{"add beyond 9999", `{"name": "x", "type": "datetime", "generator": {"datetime_series": {"within": "timeframe", "freq": "D"}},
+		  "modifiers": [{"transform": "add", "args": {"value": 3e11, "unit": "seconds"}}]}`,
+			`table "t", column "x": modifiers[0] (add) made row 0 an instant outside years 1-9999 (11531-02-09T05:20:00Z)`, 0},
+		{"add before year 1", `{"name": "x", "type": "date", "generator": {"datetime_series": {"within": "timeframe", "freq": "D"}},
+		  "modifiers": [{"transform": "add", "args": {"value": -800000, "unit": "days"}}]}`,
+			`table "t", column "x": modifiers[0] (add) made row 0 an instant outside years 1-9999 (-0166-02-28T00:00:00Z)`, 0},
+		{"add nullable", `{"name": "x", "type": "datetime", "nullable": true, "generator": {"datetime_series": {"within": "timeframe", "freq": "D"}},
+		  "modifiers": [{"transform": "add", "args": {"value": 3e11, "unit": "seconds"}}]}`, "", 50},
+		{"expression wraps", `{"name": "a", "type": "datetime", "generator": {"datetime_series": {"within": "timeframe", "freq": "D"}}},
+		  {"name": "x", "type": "datetime", "generator": {"expression": {"code": "a + days(9223372036854775807)"}}}`,
+			`table "t", column "x": row 0 is null`, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

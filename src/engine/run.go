@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"datagen/src/behavior/apply"
+	"datagen/src/civil"
 	"datagen/src/column"
 	"datagen/src/dsl"
 	"datagen/src/gen"
@@ -369,8 +370,8 @@ func (e *engine) fillBlock(ts *tableState, wk *worker, blk *column.Block, start 
 		} else if err := cs.gen.Fill(raw, batch); err != nil {
 			return colErr(ts, cs, err)
 		}
-		if i := finite(raw, cs.spec.Nullable); i >= 0 {
-			return colErr(ts, cs, nonFinite("the generator", start, i, raw.Floats[i]))
+		if i := unwritable(raw, cs.spec.Nullable); i >= 0 {
+			return colErr(ts, cs, unwritableErr("the generator", start, raw, i))
 		}
 		mctx.Resample = nil
 		if rs, ok := src.(gen.Resampler); ok {
@@ -381,9 +382,9 @@ func (e *engine) fillBlock(ts *tableState, wk *worker, blk *column.Block, start 
 			if err := m.Apply(raw, mctx); err != nil {
 				return colErr(ts, cs, fmt.Errorf("modifiers[%d]: %w", mi, err))
 			}
-			if i := finite(raw, cs.spec.Nullable); i >= 0 {
+			if i := unwritable(raw, cs.spec.Nullable); i >= 0 {
 				step := fmt.Sprintf("modifiers[%d] (%s)", mi, cs.spec.Modifiers[mi].Transform)
-				return colErr(ts, cs, nonFinite(step, start, i, raw.Floats[i]))
+				return colErr(ts, cs, unwritableErr(step, start, raw, i))
 			}
 		}
 		if raw.Type == cs.spec.Type {
@@ -396,8 +397,8 @@ func (e *engine) fillBlock(ts *tableState, wk *worker, blk *column.Block, start 
 			if err := ts.beh.ApplyValues(cs.spec.Name, out, wk.beh); err != nil {
 				return colErr(ts, cs, err)
 			}
-			if i := finite(out, cs.spec.Nullable); i >= 0 {
-				return colErr(ts, cs, nonFinite("the value behaviours (segment, vintage)", start, i, out.Floats[i]))
+			if i := unwritable(out, cs.spec.Nullable); i >= 0 {
+				return colErr(ts, cs, unwritableErr("the value behaviours (segment, vintage)", start, out, i))
 			}
 		}
 		if cs.decimals >= 0 {
@@ -510,30 +511,47 @@ func roundDecimals(v *column.Vector, d int, limit float64, start int64) error {
 	return nil
 }
 
-// finite checks the float values of v: a NaN or an infinity becomes null
-// when the column is nullable; otherwise finite returns the index of the
-// first one (-1 when there is none). Other types have nothing to check.
-func finite(v *column.Vector, nullable bool) int {
-	if v.Type != column.Float {
-		return -1
-	}
-	for i, x := range v.Floats {
-		if !math.IsNaN(x) && !math.IsInf(x, 0) || v.IsNull(i) {
-			continue
+// unwritable checks the values of v that no file can hold: a float that
+// is NaN or infinite, an instant outside years 1–9999 (civil.InRange).
+// Such a value becomes null when the column is nullable; otherwise
+// unwritable returns the index of the first one (-1 when there is none).
+func unwritable(v *column.Vector, nullable bool) int {
+	switch v.Type {
+	case column.Float:
+		for i, x := range v.Floats {
+			if !math.IsNaN(x) && !math.IsInf(x, 0) || v.IsNull(i) {
+				continue
+			}
+			if !nullable {
+				return i
+			}
+			v.SetNull(i)
 		}
-		if !nullable {
-			return i
+	case column.Timestamp, column.Date:
+		for i, x := range v.Ints {
+			if civil.InRange(x) || v.IsNull(i) {
+				continue
+			}
+			if !nullable {
+				return i
+			}
+			v.SetNull(i)
 		}
-		v.SetNull(i)
 	}
 	return -1
 }
 
-// nonFinite is the error for a non-finite value x that step made at row
-// start+i of a column that is not nullable.
-func nonFinite(step string, start int64, i int, x float64) error {
-	return fmt.Errorf("%s made row %d %v, which no file can hold: bound the values (clamp, smaller "+
-		"factors or parameters), or declare \"nullable\": true to write nulls instead", step, start+int64(i), x)
+// unwritableErr is the error for the value of row i of v (block start)
+// that step made and unwritable found, in a column that is not nullable.
+func unwritableErr(step string, start int64, v *column.Vector, i int) error {
+	var what string
+	if v.Type == column.Float {
+		what = fmt.Sprint(v.Floats[i])
+	} else {
+		what = "an instant outside years 1-9999 (" + string(civil.AppendTimestamp(nil, v.Ints[i])) + ")"
+	}
+	return fmt.Errorf("%s made row %d %s, which no file can hold: bound the values (clamp, smaller "+
+		"factors, durations or parameters), or declare \"nullable\": true to write nulls instead", step, start+int64(i), what)
 }
 
 // nonNullable reports the first null of a column declared not nullable.
@@ -541,7 +559,7 @@ func nonNullable(v *column.Vector, start int64) error {
 	for i, null := range v.Null {
 		if null {
 			return fmt.Errorf("row %d is null, but the column is not nullable: a lookup join without a match, "+
-				"an expression with a null input or an invalid operation, or a null choice produce nulls; "+
+				"an expression with a null input or an invalid operation (division by zero, a time outside years 1-9999), or a null choice produce nulls; "+
 				"declare \"nullable\": true, or use coalesce() in an expression", start+int64(i))
 		}
 	}

@@ -562,3 +562,29 @@ func TestConcurrentEvaluators(t *testing.T) {
 		}
 	}
 }
+
+// TestTimeArithmeticOverflow: a duration or an instant that does not fit
+// in 64 bits of microseconds has no value (null); it never wraps around to
+// a plausible time.
+func TestTimeArithmeticOverflow(t *testing.T) {
+	cols := map[string]*column.Vector{
+		"n":  vec(I, 1, 1, 2, 1),
+		"ts": vec(column.Timestamp, "2024-02-29T13:45:30Z", "1969-12-31T23:59:59.5Z", "2024-12-31T00:00:00Z", nil),
+	}
+	tests := []struct {
+		code string
+		want []any
+	}{
+		{"ts + days(9223372036854775807)", []any{nil, nil, nil, nil}},
+		{"ts + days(4611686018427387904 * n)", []any{nil, nil, nil, nil}},
+		{"ts - days(106751991 * n)", []any{nil, nil, nil, nil}},
+		{"ts + hours(2562047788 * n)", []any{nil, nil, nil, nil}},
+		{"ts + days(n)", []any{"2024-03-01T13:45:30Z", "1970-01-01T23:59:59.5Z", "2025-01-02T00:00:00Z", nil}},
+	}
+	for _, tc := range tests {
+		_, out := evalCode(t, tc.code, cols)
+		if got := values(out); !sameValues(got, tc.want) {
+			t.Errorf("%s: got %v, want %v", tc.code, got, tc.want)
+		}
+	}
+}

@@ -230,6 +230,9 @@ func (a *arithNode) eval(ev *Evaluator, n int) (*column.Vector, error) {
 	nulls := ev.mergeNulls(a.id, n, x.Null, y.Null)
 	if isInts(a.t) {
 		nulls = ev.intArith(a.id, a.op, n, d.Ints[:n], x.Ints[:n], y.Ints[:n], nulls)
+		if a.t != column.Int {
+			nulls = ev.timeOverflow(a.id, a.op, a.t, n, d.Ints[:n], x.Ints[:n], y.Ints[:n], nulls)
+		}
 	} else {
 		out := d.Floats[:n]
 		var finite bool
@@ -313,6 +316,40 @@ func (ev *Evaluator) intArith(id, op, n int, out, x, y []int64, nulls []bool) []
 				continue
 			}
 			out[i] = ipow(x[i], y[i])
+		}
+	}
+	return nulls
+}
+
+// timeOverflow makes null the rows of a duration, datetime or date result
+// out = x op y whose exact value does not fit in 64 bits, and the instants
+// outside years 1–9999 (civil.InRange): such a time has no value, it never
+// wraps around to a plausible one.
+func (ev *Evaluator) timeOverflow(id, op int, t column.Type, n int, out, x, y []int64, nulls []bool) []bool {
+	y = y[:len(x)]
+	out = out[:len(x)]
+	for i := range x {
+		if nulls != nil && nulls[i] {
+			continue
+		}
+		var over bool
+		switch op {
+		case opAdd:
+			over = (y[i] > 0 && out[i] < x[i]) || (y[i] < 0 && out[i] > x[i])
+		case opSub:
+			over = (y[i] > 0 && out[i] > x[i]) || (y[i] < 0 && out[i] < x[i])
+		case opMul:
+			over = x[i] != 0 && (out[i]/x[i] != y[i] || (x[i] == -1 && y[i] == math.MinInt64))
+		}
+		if !over && t.IsTime() {
+			over = !civil.InRange(out[i])
+		}
+		if over {
+			out[i] = 0
+			if nulls == nil {
+				nulls = ev.nullBuf(id, n)
+			}
+			nulls[i] = true
 		}
 	}
 	return nulls
