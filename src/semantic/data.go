@@ -79,6 +79,7 @@ type localeData struct {
 	phones   []pattern
 	company  []pattern
 	free     *pool
+	freeW    weightedPool // free e-mail domains with their shares
 	tlds     *pool
 	jobs     *pool
 	words    *pool
@@ -211,6 +212,11 @@ func loadLocale(code string) (*localeData, error) {
 	get(&d.lastM, "last_male", "last")
 	get(&d.streets, "street")
 	get(&d.free, "free_email")
+	if d.free != nil {
+		if d.freeW, err = freeEmailDomains(code, d.free); err != nil {
+			return nil, err
+		}
+	}
 	get(&d.tlds, "domain_suffix")
 	get(&d.jobs, "job")
 	get(&d.words, "word")

@@ -80,7 +80,10 @@ func init() {
 		{name: "ascii_company_email", category: "internet", group: GroupPerson, gen: genEmail(emailCompany)},
 		{name: "safe_email", category: "internet", group: GroupPerson, gen: genEmail(emailSafe)},
 		{name: "ascii_safe_email", category: "internet", group: GroupPerson, gen: genEmail(emailSafe)},
-		{name: "free_email_domain", category: "internet", gen: fromPool(func(d *localeData) *pool { return d.free })},
+		{name: "free_email_domain", category: "internet", gen: func(_ *Method, loc Locale, rk RowKeys) string {
+			s := colStream(rk)
+			return loc.data().freeW.pick(s.Uint64())
+		}},
 		{name: "domain_name", category: "internet", group: GroupCompany, gen: func(_ *Method, loc Locale, rk RowKeys) string {
 			var buf [64]byte
 			return string(appendCompanyDomain(buf[:0], loc.data(), rk))

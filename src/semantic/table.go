@@ -114,7 +114,7 @@ func genEmail(kind int) func(*Method, Locale, RowKeys) string {
 		case kind == emailCompany || (kind == emailAny && u%4 == 0):
 			b = appendCompanyDomain(b, d, rk)
 		default:
-			b = append(b, d.free.vals[d.free.pick(u>>2)]...)
+			b = append(b, d.freeW.pick(u)...)
 		}
 		return string(b)
 	}
