@@ -29,6 +29,20 @@ const (
 	MaxPreviewRows = 1000
 )
 
+// Run modes (parameters.mode).
+const (
+	// ModeGenerate generates the tables of parameters.schema (or template).
+	ModeGenerate = "generate"
+	// ModeTwin learns a schema from the input-mapped tables (in/tables),
+	// writes it to out/files and generates their synthetic twin.
+	ModeTwin = "twin"
+	// DefaultTwinK is the privacy threshold of twin mode: a value seen
+	// fewer times is never copied.
+	DefaultTwinK = 5
+	// TwinSchemaFile is the file in out/files that holds the learned schema.
+	TwinSchemaFile = "twin_schema.json"
+)
+
 // Validation failure modes (parameters.validation.on_failure).
 const (
 	OnFailureFail = "fail"
@@ -60,6 +74,13 @@ type Parameters struct {
 	// Template names the bundled template (package templates) used as the
 	// schema when parameters.schema is absent; "" for none.
 	Template string
+	// Mode is ModeGenerate or ModeTwin (then Schema is learned at run time
+	// from the input tables, with privacy threshold TwinK).
+	Mode  string
+	TwinK int
+	// SchemaIgnored says that twin mode set a given schema or template
+	// aside.
+	SchemaIgnored bool
 	// Lenient accepts schemas written for the predecessor (unknown keys
 	// become warnings).
 	Lenient bool
@@ -180,7 +201,7 @@ func ParseConfig(data []byte) (*Config, error) {
 
 // parameterKeys are the keys of "parameters", in documentation order.
 var parameterKeys = []string{"schema", "lenient", "seed", "scale", "sample_rows", "preview_rows", "workers", "parts", "part",
-	"debug", "destination", "output", "validation", "upload", "template", buttonValidate, buttonPreview}
+	"debug", "destination", "output", "validation", "upload", "template", "mode", "twin_k", buttonValidate, buttonPreview}
 
 // The form's sync-action buttons (component_config/configSchema.json).
 // They hold no value, but a form may store the key; it is ignored.
@@ -206,14 +227,28 @@ func (d *decoder) parameters(v *input.Value) *Parameters {
 		Output: Output{SlicedAboveRows: DefaultSlicedAboveRows, SlicedAboveMB: DefaultSlicedAboveMB,
 			SliceMB: DefaultSliceMB},
 		Validation: Validation{OnFailure: OnFailureFail},
+		Mode:       ModeGenerate, TwinK: DefaultTwinK,
 	}
 	obj := d.Object(v, "parameters", parameterKeys...)
 	if obj == nil {
 		return p
 	}
+	if d.str(obj, "mode", &p.Mode) && p.Mode != ModeGenerate && p.Mode != ModeTwin {
+		d.Errorf("parameters.mode", input.DidYouMean(p.Mode, []string{ModeGenerate, ModeTwin}),
+			"must be %q or %q, got %q", ModeGenerate, ModeTwin, p.Mode)
+	}
+	var k int64 = DefaultTwinK
+	if d.integer(obj, "twin_k", &k, 1, 1_000_000) {
+		p.TwinK = int(k)
+	}
 	d.str(obj, "template", &p.Template)
 	sv := obj.Value().Get("schema")
 	switch {
+	case p.Mode == ModeTwin:
+		// The schema is learned when the component runs; a schema or
+		// template the form keeps is set aside (and the run says so).
+		p.SchemaIgnored = p.Template != "" || sv != nil && sv.Kind != input.NullKind
+		p.Template = ""
 	case p.Template != "" && sv != nil && sv.Kind != input.NullKind:
 		d.Errorf("parameters.template", "remove parameters.schema to use the template, or set template to \"\" to use the schema",
 			"template %q and parameters.schema are both given", p.Template)

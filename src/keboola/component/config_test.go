@@ -30,7 +30,7 @@ func TestParseConfigDefaults(t *testing.T) {
 	}
 	want := Parameters{Schema: []byte(tinySchema), Seed: 42, Scale: 1, Parts: 1, PreviewRows: 10,
 		Output:     Output{SlicedAboveRows: 5_000_000, SlicedAboveMB: 512, SliceMB: 256},
-		Validation: Validation{OnFailure: "fail"}}
+		Validation: Validation{OnFailure: "fail"}, Mode: ModeGenerate, TwinK: DefaultTwinK}
 	if !reflect.DeepEqual(c.Parameters, want) {
 		t.Errorf("defaults\ngot:  %+v\nwant: %+v", c.Parameters, want)
 	}
@@ -71,7 +71,7 @@ func TestParseConfigAllParameters(t *testing.T) {
 		Destination: Destination{Bucket: "out.c-syn", TablePrefix: "demo_", Incremental: true},
 		Output:      Output{Gzip: true, SlicedAboveRows: 10, SlicedAboveMB: 0, SliceRows: 7, SliceMB: 1},
 		Validation:  Validation{MinScore: 80.5, OnFailure: "warn"},
-		Upload:      Upload{URL: "https://connection.keboola.com", Token: "tok-123"}}
+		Upload:      Upload{URL: "https://connection.keboola.com", Token: "tok-123"}, Mode: ModeGenerate, TwinK: DefaultTwinK}
 	if !reflect.DeepEqual(p, want) {
 		t.Errorf("parameters\ngot:  %+v\nwant: %+v", p, want)
 	}

@@ -20,6 +20,9 @@ func (d DataDir) ConfigPath() string { return filepath.Join(d.Root, "config.json
 // InState is data/in/state.json.
 func (d DataDir) InState() string { return filepath.Join(d.Root, "in", "state.json") }
 
+// InTables is data/in/tables, where input mapping puts tables.
+func (d DataDir) InTables() string { return filepath.Join(d.Root, "in", "tables") }
+
 // OutTables is data/out/tables.
 func (d DataDir) OutTables() string { return filepath.Join(d.Root, "out", "tables") }
 
@@ -29,6 +32,7 @@ func (d DataDir) OutFiles() string { return filepath.Join(d.Root, "out", "files"
 // The entries of the out folder a run publishes.
 const (
 	tablesFolder = "tables"
+	filesFolder  = "files"
 	stateFile    = "state.json"
 	usageFile    = "usage.json"
 )

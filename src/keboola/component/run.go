@@ -141,6 +141,11 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker *input.Masker
 	}
 	p := cfg.Parameters
 	log := NewLogger(o.Stdout, masker, p.Debug || e.DebugMode())
+	if p.Mode == ModeTwin {
+		if p.Schema, err = learnTwin(ctx, dd, p, log); err != nil {
+			return nil, err
+		}
+	}
 	pl, schema, err := loadSchema(p, log)
 	if err != nil {
 		return nil, err
@@ -284,6 +289,11 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker *input.Masker
 				}
 			}
 		}
+		if p.Mode == ModeTwin {
+			if err := writeTwinSchema(tx, p.Schema); err != nil {
+				return err
+			}
+		}
 		for _, f := range []struct {
 			name string
 			v    any
@@ -302,7 +312,7 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker *input.Masker
 	_, err = pipeline.Run(ctx, pipeline.Options{Plan: pl,
 		Engine: engine.Options{Seed: p.Seed, Workers: p.Workers, Parts: p.Parts, Part: p.Part,
 			Scale: p.Scale, SampleRows: p.SampleRows, Progress: progress},
-		Dir: dd.Out(), Output: outdir.Options{Folders: []string{tablesFolder}, Replace: []string{tablesFolder}, Step: o.commitStep},
+		Dir: dd.Out(), Output: outdir.Options{Folders: []string{tablesFolder, filesFolder}, Replace: []string{tablesFolder}, Step: o.commitStep},
 		Open: open, Validator: val, Finish: finish,
 		Begun: func(tx *outdir.Tx) {
 			if n := tx.Swept(); n > 0 {
