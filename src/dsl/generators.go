@@ -370,11 +370,14 @@ func (d *decoder) clampPair(v *input.Value, path string) (lo, hi *float64) {
 }
 
 func (d *decoder) datetimeSeries(v *input.Value, path string) *DatetimeSeries {
-	o := d.Object(v, path, "within", "freq", "pattern")
+	o := d.Object(v, path, "within", "freq", "pattern", "sequential")
 	if o == nil {
 		return nil
 	}
 	ds := &DatetimeSeries{}
+	if sv := o.Get("sequential"); sv != nil {
+		ds.Sequential, _ = d.Bool(sv, o.At("sequential"))
+	}
 	if wv := o.Required("within"); wv != nil {
 		ds.WithinTimeframe, ds.Start, ds.End = d.within(wv, o.At("within"))
 	}
@@ -388,6 +391,9 @@ func (d *decoder) datetimeSeries(v *input.Value, path string) *DatetimeSeries {
 	}
 	if pv := o.Get("pattern"); pv != nil {
 		ds.Pattern = d.pattern(pv, o.At("pattern"))
+		if ds.Sequential {
+			d.Errorf(o.At("pattern"), "remove pattern or sequential", "a sequential series takes every instant in order: a pattern cannot weight them")
+		}
 	}
 	return ds
 }

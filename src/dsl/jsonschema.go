@@ -473,15 +473,19 @@ func (b *schemaBuilder) pattern(desc string) js {
 }
 
 func (b *schemaBuilder) datetimeSeries() js {
-	return b.def("DatetimeSeries", object("Draws timestamps from a grid of instants between two bounds, optionally weighted by a time pattern.",
-		[]string{"within", "freq", "pattern"}, []string{"within", "freq"}, map[string]js{
+	ds := object("Draws timestamps from a grid of instants between two bounds, optionally weighted by a time pattern.",
+		[]string{"within", "freq", "pattern", "sequential"}, []string{"within", "freq"}, map[string]js{
 			"within": js{"description": "\"timeframe\", or {\"start\", \"end\"} (ISO 8601).",
 				"anyOf": []any{js{"const": "timeframe"}, object("An explicit window.", []string{"start", "end"}, []string{"start", "end"}, map[string]js{
 					"start": timestampSchema("First instant."), "end": timestampSchema("Last instant."),
 				})}},
-			"freq":    freqSchema("Grid step: a pandas offset alias with an optional multiple (15min, 6H, W-MON, MS, B...)."),
-			"pattern": b.def("Pattern", b.pattern("Weights a time dimension: hour of day, day of week or month.")),
-		}))
+			"freq":       freqSchema("Grid step: a pandas offset alias with an optional multiple (15min, 6H, W-MON, MS, B...)."),
+			"pattern":    b.def("Pattern", b.pattern("Weights a time dimension: hour of day, day of week or month.")),
+			"sequential": with(boolean("Row i gets the i-th instant of the grid (in a fact: the i-th child of each parent); more rows than instants is an error. Not with pattern."), "default", false),
+		})
+	ds["if"] = js{"properties": js{"sequential": js{"const": true}}, "required": []any{"sequential"}}
+	ds["then"] = js{"properties": js{"pattern": js{"type": "null"}}}
+	return b.def("DatetimeSeries", ds)
 }
 
 func (b *schemaBuilder) faker() js {

@@ -214,6 +214,9 @@ type DatetimeSeries struct {
 	Start, End      time.Time
 	Freq            string
 	Pattern         *Pattern
+	// Sequential gives row i the i-th instant of the grid instead of a
+	// random one (in a fact, the i-th child of each parent).
+	Sequential bool
 }
 
 // Pattern weights a time dimension: hour (24), dow (7, Monday first) or

@@ -10,6 +10,7 @@ import (
 	"datagen/src/civil"
 	"datagen/src/column"
 	"datagen/src/gen/expr"
+	"datagen/src/gen/timegrid"
 	"datagen/src/input"
 	"datagen/src/semantic"
 )
@@ -269,6 +270,9 @@ func (v *validator) column(i, j int) {
 		if typed && !c.Type.IsTime() {
 			v.Warnf(gp, `use type "datetime" or "date"`, "datetime_series on a %s column: the timestamps are cast to %s", c.Type, c.Type)
 		}
+		if g.DatetimeSeries.Sequential {
+			v.sequential(n, g.DatetimeSeries, input.Key(gp, "datetime_series.sequential"))
+		}
 	case g.Faker != nil:
 		f := g.Faker
 		if f.LocaleFrom != "" {
@@ -361,6 +365,40 @@ func (v *validator) aggregate(n *Node, c *Column, cp string, a *Aggregate, ap st
 	for j := range child.Columns {
 		if l := child.Columns[j].Generator.Lookup; l != nil && l.Table == n.ID && l.Column == c.Name {
 			v.Errorf(fp, "", "%q reads %s.%s, the value aggregated from its rows: a cycle (column %q)", child.ID, n.ID, c.Name, child.Columns[j].Name)
+		}
+	}
+}
+
+// sequential reports a sequential series whose grid has fewer instants
+// than the rows of an entity (at scale 1) or than the largest fanout of a
+// fact.
+func (v *validator) sequential(n *Node, d *DatetimeSeries, path string) {
+	start, end := d.Start, d.End
+	if d.WithinTimeframe {
+		start, end = v.s.Timeframe.Start, v.s.Timeframe.End
+	}
+	f, err := timegrid.ParseFreq(d.Freq)
+	if err != nil || start.After(end) {
+		return
+	}
+	g, err := timegrid.NewGrid(start.UnixMicro(), end.UnixMicro(), f)
+	if err != nil {
+		return
+	}
+	switch {
+	case n.Kind == Entity || n.Kind == Fact && len(n.Parents) == 0:
+		rows := int64(DefaultEntityRows)
+		if n.Rows != nil {
+			rows = *n.Rows
+		}
+		if rows > g.Len() {
+			v.Errorf(path, fmt.Sprintf("set rows to at most %d or widen the window", g.Len()),
+				"%q has %d rows but the grid has %d instants", n.ID, rows, g.Len())
+		}
+	case n.Kind == Fact && n.Fanout != nil && n.Fanout.Max != nil && len(n.Modifiers) == 0:
+		if *n.Fanout.Max > g.Len() {
+			v.Errorf(path, fmt.Sprintf("cap the fanout at %d or widen the window", g.Len()),
+				"a parent can have %d children but the grid has %d instants", *n.Fanout.Max, g.Len())
 		}
 	}
 }

@@ -179,6 +179,7 @@ func (e *engine) compile(ts *tableState) error {
 			Seed: e.opts.Seed, Node: t.Node, Column: spec, Key: key, Timeframe: s.Timeframe,
 			Tables: e.table, PrimaryParent: primary, Patterns: patterns, TableRows: ts.rows,
 			ColumnType: func(name string) column.Type { return types[name] },
+			Offsets:    ts.offsets,
 		}
 		var vt column.Type
 		if f := ts.behFiller(spec.Name); f != nil {

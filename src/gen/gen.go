@@ -56,6 +56,10 @@ type Env struct {
 	Patterns []dsl.Pattern
 	// TableRows is the number of rows of the table being generated.
 	TableRows int64
+	// Offsets are the fanout prefix sums of a fact with parents: the
+	// children of primary-parent row p are rows [Offsets[p],
+	// Offsets[p+1]). Nil for other tables.
+	Offsets []int64
 }
 
 // Error is a compilation error of one column.
