@@ -296,11 +296,17 @@ type ColumnStats struct {
 	// (exact for smaller columns): p01, p25, p50, p75, p99.
 	Quantiles map[string]float64 `json:"quantiles,omitempty"`
 	// MinTime and MaxTime bound a datetime or date column.
-	MinTime   string       `json:"min_time,omitempty"`
-	MaxTime   string       `json:"max_time,omitempty"`
-	Histogram *Histogram   `json:"histogram,omitempty"`
-	Top       []ValueCount `json:"top_values,omitempty"`
-	TopOther  int64        `json:"top_other,omitempty"`
+	MinTime   string     `json:"min_time,omitempty"`
+	MaxTime   string     `json:"max_time,omitempty"`
+	Histogram *Histogram `json:"histogram,omitempty"`
+	// Body is drawn instead of Histogram when a long tail leaves fewer
+	// than ten bins with more than 2 % of the tallest: a histogram of
+	// the value sample between its 1st and 99th percentiles (BodySample
+	// values; the counts are of the sample, not of the table).
+	Body       *Histogram   `json:"histogram_body,omitempty"`
+	BodySample int          `json:"histogram_body_sample,omitempty"`
+	Top        []ValueCount `json:"top_values,omitempty"`
+	TopOther   int64        `json:"top_other,omitempty"`
 	// Weekday (Monday first), Hour and Month count the values of a time
 	// column by UTC calendar cell.
 	Weekday []int64 `json:"weekday,omitempty"`
@@ -343,6 +349,12 @@ func (c *colState) export(missing bool) ColumnStats {
 	if c.hist != nil {
 		s.Histogram = c.hist.export()
 	}
+	if s.Histogram != nil && visibleBins(s.Histogram) < 10 && c.samp != nil && len(c.samp.vals) >= 200 {
+		s.Body = bodyHistogram(c.samp.sorted(), c.spec.Type == column.Int)
+		if s.Body != nil {
+			s.BodySample = len(c.samp.vals)
+		}
+	}
 	if c.top != nil {
 		s.Top, s.TopOther = c.top.top(10)
 	}
@@ -356,6 +368,59 @@ func (c *colState) export(missing bool) ColumnStats {
 		s.Daily = c.prof.days
 	}
 	return s
+}
+
+// visibleBins counts the bins holding more than 2 % of the tallest one.
+func visibleBins(h *Histogram) int {
+	var mx int64
+	for _, c := range h.Counts {
+		mx = max(mx, c)
+	}
+	n := 0
+	for _, c := range h.Counts {
+		if float64(c) > 0.02*float64(mx) {
+			n++
+		}
+	}
+	return n
+}
+
+// bodyHistogram bins sorted sample values between their 1st and 99th
+// percentiles in histBins bins: on a logarithmic axis when the values are
+// positive and their upper tail is long (p99 − p50 > 4 · (p50 − p01)),
+// else linear (whole-number bins for integers). Nil when that range is
+// empty.
+func bodyHistogram(sorted []float64, integer bool) *Histogram {
+	p01, p50, p99 := quantile(sorted, 0.01), quantile(sorted, 0.5), quantile(sorted, 0.99)
+	if !(p99 > p01) {
+		return nil
+	}
+	h := &Histogram{}
+	f := func(x float64) float64 { return x }
+	lo, hi := p01, p99
+	switch {
+	case sorted[0] > 0 && p99-p50 > 4*(p50-p01):
+		h.Log = true
+		f = math.Log10
+		lo, hi = math.Log10(p01), math.Log10(p99)
+		h.Width = (hi - lo) / histBins * (1 + 1e-9)
+	case integer:
+		lo, hi = math.Floor(lo)-0.5, math.Ceil(hi)+0.5
+		h.Width = math.Max(1, math.Ceil((hi-lo)/histBins))
+	default:
+		h.Width = (hi - lo) / histBins * (1 + 1e-9)
+	}
+	h.Lo = lo
+	n := max(min(int(math.Ceil((hi-lo)/h.Width)), histBins+1), 1)
+	h.Counts = make([]int64, n)
+	for _, x := range sorted {
+		if x < p01 || x > p99 {
+			continue
+		}
+		i := int(math.Floor((f(x) - lo) / h.Width))
+		h.Counts[min(max(i, 0), n-1)]++
+	}
+	return h
 }
 
 func toInts(v []float64) []int64 {

@@ -118,7 +118,16 @@ func nearUnique(c ColumnStats) bool {
 func columnCharts(t TableStats, c ColumnStats, expected map[string][]float64) []htmlChart {
 	var out []htmlChart
 	prefix := t.ID + "." + c.Name
-	if c.Histogram != nil && !nearUniqueInts(c) {
+	switch {
+	case c.Body != nil:
+		lo, hi := c.Body.Lo, c.Body.Lo+float64(len(c.Body.Counts))*c.Body.Width
+		axis := ""
+		if c.Body.Log {
+			axis = ", log scale"
+		}
+		out = append(out, htmlChart{Title: fmt.Sprintf("%s — histogram of the 1st–99th percentiles (sample of %s%s; all values %s … %s)",
+			c.Name, statInt(int64(c.BodySample)), axis, stat(c.Min), stat(c.Max)), SVG: histSVG(c.Body, &lo, &hi)})
+	case c.Histogram != nil && !nearUniqueInts(c):
 		out = append(out, htmlChart{Title: c.Name + " — histogram", SVG: histSVG(c.Histogram, c.Min, c.Max)})
 	}
 	switch {
@@ -295,6 +304,23 @@ func statNum(x float64) string {
 	return strings.TrimRight(strings.TrimRight(strconv.FormatFloat(x, 'f', digits, 64), "0"), ".")
 }
 
+// roundSig rounds x to n significant digits.
+func roundSig(x float64, n int) float64 {
+	if x == 0 || math.IsNaN(x) || math.IsInf(x, 0) {
+		return x
+	}
+	p := math.Pow(10, float64(n)-math.Ceil(math.Log10(math.Abs(x))))
+	return math.Round(x*p) / p
+}
+
+// stat formats an optional statistic.
+func stat(x *float64) string {
+	if x == nil {
+		return "–"
+	}
+	return statNum(*x)
+}
+
 // statInt formats an integer with thin spaces between thousands.
 func statInt(n int64) string {
 	s := strconv.FormatInt(n, 10)
@@ -365,6 +391,12 @@ func histSVG(h *Histogram, dmin, dmax *float64) template.HTML {
 		hi = lo + span
 	}
 	x := func(v float64) float64 { return pad + (math.Min(math.Max(v, lo), hi)-lo)/span*(w-2*pad) }
+	val := func(v float64) string {
+		if h.Log {
+			return statNum(roundSig(math.Pow(10, v), 4))
+		}
+		return statNum(v)
+	}
 	var mx int64
 	for _, c := range h.Counts {
 		mx = max(mx, c)
@@ -382,11 +414,20 @@ func histSVG(h *Histogram, dmin, dmax *float64) template.HTML {
 			bh = math.Max(bh, 1) // a bin with values stays visible
 		}
 		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>[%s, %s): %d</title></rect>`,
-			x0, ht-pad-bh, math.Max(x1-x0-0.5, 0.8), bh, colorBar, statNum(a), statNum(a+h.Width), c)
+			x0, ht-pad-bh, math.Max(x1-x0-0.5, 0.8), bh, colorBar, val(a), val(a+h.Width), c)
 	}
 	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" class="axis"/>`, pad, ht-pad, w-pad, ht-pad)
-	fmt.Fprintf(&b, `<text x="%d" y="%d" class="lbl">%s</text>`, pad, ht-pad+16, statNum(lo))
-	fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end" class="lbl">%s</text>`, w-pad, ht-pad+16, statNum(hi))
+	fmt.Fprintf(&b, `<text x="%d" y="%d" class="lbl">%s</text>`, pad, ht-pad+16, val(lo))
+	if h.Log {
+		// A label at every power of ten inside the axis.
+		for p := math.Ceil(lo); p < hi; p++ {
+			if x(p)-pad > 40 && w-pad-x(p) > 40 {
+				fmt.Fprintf(&b, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" class="axis"/><text x="%.1f" y="%d" text-anchor="middle" class="lbl">%s</text>`,
+					x(p), ht-pad, x(p), ht-pad+4, x(p), ht-pad+16, val(p))
+			}
+		}
+	}
+	fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end" class="lbl">%s</text>`, w-pad, ht-pad+16, val(hi))
 	fmt.Fprintf(&b, `<text x="%d" y="%d" class="lbl">max %s per bin, %d bins</text>`, pad, pad-10, statInt(mx), n)
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
@@ -444,7 +485,7 @@ func profileSVG(labels []string, obs []int64, exp []float64) template.HTML {
 
 // dailySVG draws rows per day with effect windows shaded.
 func dailySVG(start string, days []int64, wins []EffectWindow) template.HTML {
-	const w, ht, pad = 860, 200, 36
+	const w, ht, pad = 1200, 170, 36
 	d0, err := civil.ParseMicros(start)
 	if err != nil {
 		return ""
@@ -539,13 +580,8 @@ var pageTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 		}
 		return fmt.Sprint(x)
 	},
-	"stat": func(x *float64) string {
-		if x == nil {
-			return "–"
-		}
-		return statNum(*x)
-	},
-	"int": statInt,
+	"stat": stat,
+	"int":  statInt,
 	"sortedIDs": func(m map[string]Counts) []string {
 		ids := make([]string, 0, len(m))
 		for k := range m {
@@ -617,7 +653,7 @@ input#filter{padding:4px 8px;width:320px;margin-bottom:8px}
 <div class="kpi"><b>{{printf "%.4g" .Verdict.MinScore}}</b>minimum score</div>
 <div class="kpi"><b class="{{if .R.Summary.HardFailures}}fail{{end}}">{{.R.Summary.HardFailures}}</b>hard failures</div>
 <div class="kpi"><b class="{{if .R.Summary.Failed}}fail{{end}}">{{.R.Summary.Failed}}</b>failed</div>
-<div class="kpi"><b class="pass">{{.R.Summary.Passed}}</b>passed of {{.R.Summary.TotalValidations}}</div>
+<div class="kpi"><b>{{.R.Summary.Passed}}</b>passed of {{.R.Summary.TotalValidations}}</div>
 </div>
 {{if .Verdict.Pass}}<p>Every hard check passed and the quality score reaches the minimum.</p>{{else}}<ul class="reasons">{{range .Verdict.Reasons}}<li>{{.}}</li>{{end}}</ul>
 {{if .Verdict.FailingTables}}<p>Failing tables: {{range $i, $t := .Verdict.FailingTables}}{{if $i}}, {{end}}<a href="#t-{{$t}}" class="fail">{{$t}}</a>{{end}}</p>{{end}}{{end}}

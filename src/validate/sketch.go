@@ -156,6 +156,10 @@ func (h *histogram) growDown() {
 // Histogram is a histogram of a numeric column in the report: Counts[i]
 // values in [Lo + i·Width, Lo + (i+1)·Width).
 type Histogram struct {
+	// Log is true when the bins are on a log10 axis: Lo and Width are
+	// then in log10 units (bin i holds values in [10^(Lo+i·Width),
+	// 10^(Lo+(i+1)·Width))).
+	Log    bool    `json:"log,omitempty"`
 	Lo     float64 `json:"lo"`
 	Width  float64 `json:"width"`
 	Counts []int64 `json:"counts"`
