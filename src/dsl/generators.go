@@ -379,7 +379,12 @@ func (d *decoder) datetimeSeries(v *input.Value, path string) *DatetimeSeries {
 		ds.Sequential, _ = d.Bool(sv, o.At("sequential"))
 	}
 	if wv := o.Required("within"); wv != nil {
-		ds.WithinTimeframe, ds.Start, ds.End = d.within(wv, o.At("within"))
+		if wv.IsObject() && (wv.Get("start_col") != nil || wv.Get("end_col") != nil) {
+			ds.WithinTimeframe = true
+			ds.Lifetime = d.lifetime(wv, o.At("within"))
+		} else {
+			ds.WithinTimeframe, ds.Start, ds.End = d.within(wv, o.At("within"))
+		}
 	}
 	if fv := o.Required("freq"); fv != nil {
 		if f, ok := d.Str(fv, o.At("freq")); ok {
@@ -396,6 +401,33 @@ func (d *decoder) datetimeSeries(v *input.Value, path string) *DatetimeSeries {
 		}
 	}
 	return ds
+}
+
+// lifetime reads {"start_col": "table.column", "end_col": "table.column"};
+// both must name the same table.
+func (d *decoder) lifetime(v *input.Value, path string) *Lifetime {
+	o := d.Object(v, path, "start_col", "end_col")
+	if o == nil {
+		return nil
+	}
+	l := &Lifetime{}
+	if sv := o.Required("start_col"); sv != nil {
+		if t, c, ok := d.ref(sv, o.At("start_col")); ok {
+			l.Start, l.Table, l.StartCol = t+"."+c, t, c
+		}
+	}
+	if ev := o.Get("end_col"); ev != nil {
+		if t, c, ok := d.ref(ev, o.At("end_col")); ok {
+			l.End, l.EndCol = t+"."+c, c
+			if l.Table != "" && t != l.Table {
+				d.Errorf(o.At("end_col"), "name two columns of the parent", "start_col is a column of %q, end_col of %q", l.Table, t)
+			}
+			if l.Table == "" {
+				l.Table = t
+			}
+		}
+	}
+	return l
 }
 
 // within reads "timeframe" or {start, end}.

@@ -475,9 +475,12 @@ func (b *schemaBuilder) pattern(desc string) js {
 func (b *schemaBuilder) datetimeSeries() js {
 	ds := object("Draws timestamps from a grid of instants between two bounds, optionally weighted by a time pattern.",
 		[]string{"within", "freq", "pattern", "sequential"}, []string{"within", "freq"}, map[string]js{
-			"within": js{"description": "\"timeframe\", or {\"start\", \"end\"} (ISO 8601).",
+			"within": js{"description": "\"timeframe\", {\"start\", \"end\"} (ISO 8601), or the lifetime of the row's primary parent {\"start_col\", \"end_col\"}.",
 				"anyOf": []any{js{"const": "timeframe"}, object("An explicit window.", []string{"start", "end"}, []string{"start", "end"}, map[string]js{
 					"start": timestampSchema("First instant."), "end": timestampSchema("Last instant."),
+				}), object("The lifetime of the row's primary parent, inside the timeframe.", []string{"start_col", "end_col"}, []string{"start_col"}, map[string]js{
+					"start_col": colRef("\"parent.column\": the first instant of the parent's lifetime (datetime or date)."),
+					"end_col":   colRef("\"parent.column\": its last instant; null (or absent) means the end of the timeframe."),
 				})}},
 			"freq":       freqSchema("Grid step: a pandas offset alias with an optional multiple (15min, 6H, W-MON, MS, B...)."),
 			"pattern":    b.def("Pattern", b.pattern("Weights a time dimension: hour of day, day of week or month.")),

@@ -182,6 +182,9 @@ var semanticOnly = map[string]string{
 	"aggregate read by its child":     "references between nodes",
 	"decimal scale above precision":   "comparing two values",
 	"sequential longer than its grid": "the grid length depends on the window, the frequency and the row count",
+	"lifetime of another table":       "reference to the node's primary parent",
+	"lifetime not a time":             "the type of a column of another node",
+	"lifetime two tables":             "comparing two references",
 }
 
 func TestJSONSchemaAgreesWithTheDecoderOnBadSchemas(t *testing.T) {

@@ -217,6 +217,19 @@ type DatetimeSeries struct {
 	// Sequential gives row i the i-th instant of the grid instead of a
 	// random one (in a fact, the i-th child of each parent).
 	Sequential bool
+	// Lifetime, when set, bounds each row by its primary parent's start
+	// and end columns (within: {"start_col", "end_col"}); the grid is then
+	// the timeframe's.
+	Lifetime *Lifetime
+}
+
+// Lifetime names the parent columns that bound a child's timestamps:
+// "table.column" each; End is optional, and a null end means the end of
+// the timeframe.
+type Lifetime struct {
+	Start, End       string
+	Table            string
+	StartCol, EndCol string
 }
 
 // Pattern weights a time dimension: hour (24), dow (7, Monday first) or

@@ -270,7 +270,9 @@ func (v *validator) column(i, j int) {
 		if typed && !c.Type.IsTime() {
 			v.Warnf(gp, `use type "datetime" or "date"`, "datetime_series on a %s column: the timestamps are cast to %s", c.Type, c.Type)
 		}
-		if g.DatetimeSeries.Sequential {
+		if l := g.DatetimeSeries.Lifetime; l != nil {
+			v.lifetime(n, l, input.Key(gp, "datetime_series.within"))
+		} else if g.DatetimeSeries.Sequential {
 			v.sequential(n, g.DatetimeSeries, input.Key(gp, "datetime_series.sequential"))
 		}
 	case g.Faker != nil:
@@ -366,6 +368,31 @@ func (v *validator) aggregate(n *Node, c *Column, cp string, a *Aggregate, ap st
 		if l := child.Columns[j].Generator.Lookup; l != nil && l.Table == n.ID && l.Column == c.Name {
 			v.Errorf(fp, "", "%q reads %s.%s, the value aggregated from its rows: a cycle (column %q)", child.ID, n.ID, c.Name, child.Columns[j].Name)
 		}
+	}
+}
+
+// lifetime checks that a lifetime names datetime or date columns of the
+// node's primary parent.
+func (v *validator) lifetime(n *Node, l *Lifetime, path string) {
+	if l.Table == "" {
+		return
+	}
+	if n.Kind != Fact || len(n.Parents) == 0 || n.Parents[0] != l.Table {
+		primary := "none"
+		if n.Kind == Fact && len(n.Parents) > 0 {
+			primary = strconv.Quote(n.Parents[0])
+		}
+		v.Errorf(input.Key(path, "start_col"), "name columns of the primary (first) parent",
+			"a lifetime is read from the row's primary parent; %q is not it (primary parent: %s)", l.Table, primary)
+		return
+	}
+	p := v.byID[l.Table]
+	if p == nil {
+		return
+	}
+	v.timeCol(p, l.StartCol, input.Key(path, "start_col"))
+	if l.EndCol != "" {
+		v.timeCol(p, l.EndCol, input.Key(path, "end_col"))
 	}
 }
 

@@ -18,12 +18,16 @@ type datetimeSeries struct {
 }
 
 func newDatetime(env *Env) (Generator, error) {
-	if env.Column.Generator.DatetimeSeries.Sequential {
+	d := env.Column.Generator.DatetimeSeries
+	if d.Sequential && d.Lifetime == nil {
 		return newSequential(env)
 	}
-	s, err := NewTimeSampler(env.Column.Generator.DatetimeSeries, env.Timeframe, env.Patterns)
+	s, err := NewTimeSampler(d, env.Timeframe, env.Patterns)
 	if err != nil {
 		return nil, err
+	}
+	if d.Lifetime != nil {
+		return newLifetime(env, s)
 	}
 	return &datetimeSeries{sampler: s, key: env.Key}, nil
 }
@@ -131,6 +135,97 @@ func (s *sequential) Fill(out *column.Vector, b *Batch) error {
 			k -= s.offsets[b.Parent[i]]
 		}
 		out.Ints[i] = s.grid.At(k)
+	}
+	return nil
+}
+
+// lifetime draws each row's instant between its primary parent's start
+// and end columns (a null start or end stands for the timeframe's), on
+// the timeframe's grid, with the same patterns; sequential, it takes the
+// k-th instant from the parent's start for the parent's k-th child. A row
+// whose lifetime holds no instant of the grid is null.
+type lifetime struct {
+	sampler    *timegrid.Sampler
+	key        rng.Key
+	start, end *column.Vector
+	// endDay extends a date end to the last microsecond of its day.
+	endDay     int64
+	sequential bool
+	offsets    []int64
+	lo, hi     int64
+}
+
+func newLifetime(env *Env, s *timegrid.Sampler) (Generator, error) {
+	l := env.Column.Generator.DatetimeSeries.Lifetime
+	if l.Table != env.PrimaryParent || env.Offsets == nil {
+		return nil, fmt.Errorf("within: %q is not the primary parent of %q", l.Table, env.Node.ID)
+	}
+	tab, err := env.Tables(l.Table)
+	if err != nil {
+		return nil, err
+	}
+	g := &lifetime{sampler: s, key: env.Key, offsets: env.Offsets,
+		sequential: env.Column.Generator.DatetimeSeries.Sequential,
+		lo:         env.Timeframe.Start.UnixMicro(), hi: env.Timeframe.End.UnixMicro()}
+	if g.start = tab.Column(l.StartCol); g.start == nil {
+		return nil, fmt.Errorf("within: %q is not available", l.Start)
+	}
+	if l.EndCol != "" {
+		if g.end = tab.Column(l.EndCol); g.end == nil {
+			return nil, fmt.Errorf("within: %q is not available", l.End)
+		}
+		if g.end.Type == column.Date {
+			g.endDay = column.MicrosPerDay - 1
+		}
+	}
+	for _, v := range []*column.Vector{g.start, g.end} {
+		if v != nil && !v.Type.IsTime() {
+			return nil, fmt.Errorf("within: the lifetime columns must be datetime or date, got %s", v.Type)
+		}
+	}
+	return g, nil
+}
+
+func (g *lifetime) Type() column.Type { return column.Timestamp }
+
+// bounds returns the window of parent row p.
+func (g *lifetime) bounds(p int64) (lo, hi int64) {
+	lo, hi = g.lo, g.hi
+	if !g.start.IsNull(int(p)) {
+		lo = max(lo, g.start.Ints[p])
+	}
+	if g.end != nil && !g.end.IsNull(int(p)) {
+		hi = min(hi, g.end.Ints[p]+g.endDay)
+	}
+	return lo, hi
+}
+
+func (g *lifetime) Fill(out *column.Vector, b *Batch) error {
+	out.Reset(column.Timestamp, b.N)
+	s := &b.Rand.S
+	grid := g.sampler.Grid()
+	for i := 0; i < b.N; i++ {
+		row := b.Start + int64(i)
+		p := b.Parent[i]
+		lo, hi := g.bounds(p)
+		if g.sequential {
+			k := grid.Search(lo) + row - g.offsets[p]
+			if lo <= hi && k < grid.Len() {
+				if t := grid.At(k); t <= hi {
+					out.Ints[i] = t
+					continue
+				}
+			}
+			out.SetNull(i)
+			continue
+		}
+		s.Reset(g.key, row)
+		t, ok := g.sampler.SampleBetween(s, lo, hi)
+		if !ok {
+			out.SetNull(i)
+			continue
+		}
+		out.Ints[i] = t
 	}
 	return nil
 }

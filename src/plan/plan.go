@@ -301,6 +301,13 @@ func (p *Plan) resolveColumns(t *Table) input.Problems {
 					p.read(t, d, kp.Remote)
 				}
 			}
+		case dsl.GenDatetimeSeries:
+			if l := g.DatetimeSeries.Lifetime; l != nil {
+				p.dependsOn(t, l.Table, l.StartCol)
+				if l.EndCol != "" {
+					p.dependsOn(t, l.Table, l.EndCol)
+				}
+			}
 		case dsl.GenChoice:
 			if g.Choice.ChoicesRef != "" {
 				p.dependsOn(t, g.Choice.RefTable, g.Choice.RefColumn)
