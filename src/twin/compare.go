@@ -37,6 +37,9 @@ type TableReport struct {
 	ForeignKeys []ForeignKeyReport `json:"foreign_keys,omitempty"`
 	// Fanout compares the children per primary-parent row.
 	Fanout *FanoutReport `json:"fanout,omitempty"`
+	// Correlations compares the Pearson correlations of each pair of
+	// number columns (keys aside) in a sample of rows of each side.
+	Correlations *CorrelationReport `json:"correlations,omitempty"`
 	// CopiedRows counts rows of the twin equal to a row of the original,
 	// in all columns (Rows) and in all columns but the primary key
 	// (RowsButKey). HighCardinality says whether the table has a column
@@ -74,6 +77,17 @@ type ForeignKeyReport struct {
 	Column     string  `json:"column"`
 	References string  `json:"references"`
 	Resolved   float64 `json:"resolved"`
+}
+
+// CorrelationReport compares pairwise correlations.
+type CorrelationReport struct {
+	Pairs int `json:"pairs"`
+	// MeanAbsDiff and MaxAbsDiff are the mean and largest absolute
+	// difference between a pair's correlation in the original and in the
+	// twin; MaxPair names the pair of the largest.
+	MeanAbsDiff float64 `json:"mean_abs_diff"`
+	MaxAbsDiff  float64 `json:"max_abs_diff"`
+	MaxPair     string  `json:"max_pair,omitempty"`
 }
 
 // FanoutReport compares the number of children per parent.
@@ -416,12 +430,83 @@ func compareTable2(o, s *compareTable, st Structure, orig, syn *side) *TableRepo
 			scores = append(scores, 1-fr.KS)
 		}
 	}
+	fkCols := map[string]bool{}
+	for _, fk := range st.Foreign[name] {
+		fkCols[fk.Column] = true
+	}
+	if cr := correlations(o, s, fkCols); cr != nil {
+		tr.Correlations = cr
+		scores = append(scores, 1-cr.MeanAbsDiff)
+	}
 	sum := 0.0
 	for _, x := range scores {
 		sum += x
 	}
 	tr.Score = round2(100 * sum / float64(len(scores)))
 	return tr
+}
+
+// correlations compares the correlations of every pair of number columns
+// (keys and foreign keys aside) in the row samples of both sides.
+func correlations(o, s *compareTable, fks map[string]bool) *CorrelationReport {
+	var cols []int
+	for i, c := range o.cols {
+		if i != o.keyCol && !fks[c.name] && c.typ.IsNumeric() && s.cols[i].typ.IsNumeric() {
+			cols = append(cols, i)
+		}
+	}
+	if len(cols) < 2 || len(o.numRows.vals) < 30 || len(s.numRows.vals) < 30 {
+		return nil
+	}
+	cr := &CorrelationReport{}
+	sum := 0.0
+	for a := 0; a < len(cols); a++ {
+		for b := a + 1; b < len(cols); b++ {
+			ro, ok1 := pearson(o.numRows.vals, cols[a], cols[b])
+			rs, ok2 := pearson(s.numRows.vals, cols[a], cols[b])
+			if !ok1 || !ok2 {
+				continue
+			}
+			d := math.Abs(ro - rs)
+			cr.Pairs++
+			sum += d
+			if d > cr.MaxAbsDiff {
+				cr.MaxAbsDiff, cr.MaxPair = d, o.cols[cols[a]].name+" ~ "+o.cols[cols[b]].name
+			}
+		}
+	}
+	if cr.Pairs == 0 {
+		return nil
+	}
+	cr.MeanAbsDiff = round4(sum / float64(cr.Pairs))
+	cr.MaxAbsDiff = round4(cr.MaxAbsDiff)
+	return cr
+}
+
+// pearson is the correlation of columns a and b over the rows where both
+// are numbers; false when either does not vary.
+func pearson(rows [][]float64, a, b int) (float64, bool) {
+	var n, sa, sb, saa, sbb, sab float64
+	for _, r := range rows {
+		x, y := r[a], r[b]
+		if math.IsNaN(x) || math.IsNaN(y) {
+			continue
+		}
+		n++
+		sa += x
+		sb += y
+		saa += x * x
+		sbb += y * y
+		sab += x * y
+	}
+	if n < 30 {
+		return 0, false
+	}
+	va, vb := saa/n-(sa/n)*(sa/n), sbb/n-(sb/n)*(sb/n)
+	if va <= 1e-12*math.Max(1, saa/n) || vb <= 1e-12*math.Max(1, sbb/n) {
+		return 0, false
+	}
+	return (sab/n - sa/n*sb/n) / math.Sqrt(va*vb), true
 }
 
 // compareColumn measures the distance between a column of each side.
