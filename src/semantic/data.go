@@ -87,6 +87,13 @@ type localeData struct {
 	months   *pool
 	weekdays *pool
 	placeSrc string
+	// commerce
+	product     *pool
+	prodAdj     *pool
+	material    *pool
+	department  *pool
+	color       *pool
+	productName []productPiece
 }
 
 var (
@@ -234,6 +241,16 @@ func loadLocale(code string) (*localeData, error) {
 	get(&d.months, "month")
 	get(&d.weekdays, "weekday")
 	get(&d.suffix, "suffix")
+	get(&d.product, "product")
+	get(&d.prodAdj, "product_adjective")
+	get(&d.material, "product_material")
+	get(&d.department, "department")
+	get(&d.color, "color")
+	if f := ps["product_name_fmt"]; f == nil || f.len() != 1 {
+		errs = append(errs, fmt.Errorf("missing section product_name_fmt"))
+	} else if d.productName, err = compileProductName(f.vals[0]); err != nil {
+		errs = append(errs, err)
+	}
 	d.middleF, _ = need("middle_female")
 	d.middleM, _ = need("middle_male")
 	d.prefixF, _ = need("prefix_female", "prefix_male")

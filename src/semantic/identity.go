@@ -22,6 +22,7 @@ const (
 	saltPerson  = 0x70657273_6f6e0001
 	saltPlace   = 0x706c6163_65000002
 	saltCompany = 0x636f6d70_616e0003
+	saltProduct = 0x70726f64_75630004
 )
 
 // Draw numbers of the person identity.

@@ -27,6 +27,7 @@ const (
 	GroupPerson  Group = "person"
 	GroupPlace   Group = "place"
 	GroupCompany Group = "company"
+	GroupProduct Group = "product"
 	GroupNone    Group = ""
 )
 

@@ -311,6 +311,12 @@ func init() {
 			return string(b)
 		}},
 		{name: "ean13", category: "identifier", gen: genEAN(13)},
+		{name: "product_name", category: "commerce", group: GroupProduct, gen: genProductName},
+		{name: "product_category", category: "commerce", group: GroupProduct, gen: genProductCategory},
+		{name: "material", category: "commerce", group: GroupProduct, gen: genMaterial},
+		{name: "department", category: "commerce", gen: fromPool(func(d *localeData) *pool { return d.department })},
+		{name: "color", category: "commerce", gen: fromPool(func(d *localeData) *pool { return d.color })},
+		{name: "sku", category: "commerce", args: []argSpec{{"pattern", argString, "???-#####"}}, check: checkSKU, gen: genUser('s')},
 		{name: "ean8", category: "identifier", gen: genEAN(8)},
 		{name: "ean", category: "identifier", args: []argSpec{{"length", argInt, int64(13)}}, check: func(m *Method) error {
 			if m.ints[0] != 8 && m.ints[0] != 13 {

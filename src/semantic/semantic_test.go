@@ -316,6 +316,10 @@ func TestLookupErrors(t *testing.T) {
 		{"credit_card_number", map[string]any{"card_type": "foo"}, `unknown card_type foo`},
 		{"random_element", map[string]any{"elements": []any{}}, `must be a non-empty list`},
 		{"password", map[string]any{"length": 2.0}, `length must be between 4 and 128`},
+		{"sku", map[string]any{"pattern": ""}, `pattern must not be empty`},
+		{"sku", map[string]any{"pattern": "ABC"}, `pattern "ABC" has no # (digit) or ? (letter)`},
+		{"sku", map[string]any{"pattern": 5.0}, `argument "pattern"`},
+		{"product_name", map[string]any{"x": 1.0}, `takes no arguments`},
 	}
 	for _, tt := range tests {
 		_, err := Lookup(tt.method, tt.args)

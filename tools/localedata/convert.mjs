@@ -425,6 +425,17 @@ for (const cfg of LOCALES) {
   words = words.filter((w) => !/\s/.test(w));
   section(out, 'word', words.slice(0, 3000));
   section(out, 'country', uniq(list(get('location.country'))));
+
+  // Commerce: product names from the locale's own adjectives, materials and
+  // product types (faker-js's fallback chain otherwise), departments, colours.
+  const pn = get('commerce.product_name');
+  const prodFmt = list(pn?.pattern)[0] || '{{commerce.productAdjective}} {{commerce.productMaterial}} {{commerce.product}}';
+  section(out, 'product_name_fmt', [prodFmt.replace('{{commerce.productAdjective}}', '{adjective}').replace('{{commerce.productMaterial}}', '{material}').replace('{{commerce.product}}', '{product}')]);
+  section(out, 'product', uniq(list(pn?.product)));
+  section(out, 'product_adjective', uniq(list(pn?.adjective)));
+  section(out, 'product_material', uniq(list(pn?.material)));
+  section(out, 'department', uniq(list(get('commerce.department'))));
+  section(out, 'color', uniq(list(get('color.human'))));
   const lang = cfg.code.replace('_', '-');
   section(out, 'month', monthNames(lang));
   section(out, 'weekday', weekdayNames(lang));
