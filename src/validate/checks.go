@@ -102,6 +102,7 @@ func (v *Validator) planChecks() {
 			}
 		}
 	}
+	v.planDeclared()
 	v.planBehaviour()
 }
 
