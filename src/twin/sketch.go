@@ -116,11 +116,6 @@ func (s *hashSample) add(h uint64) {
 	}
 }
 
-// fraction is the share of the hash space sampled.
-func (s *hashSample) fraction() float64 {
-	return float64(s.thresh) / math.MaxUint64
-}
-
 // maxCount is the largest count of a sampled value.
 func (s *hashSample) maxCount() int64 {
 	var m int64

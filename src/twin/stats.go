@@ -51,10 +51,7 @@ type colStats struct {
 	// gran is the coarsest unit every instant is a multiple of.
 	allDay, allHour, allMin, allSec bool
 	// strings
-	strs           *reservoir[string]
-	lenSum         int64
-	maxDecimals    int
-	nonDecimalText bool
+	strs *reservoir[string]
 }
 
 func newColStats(name string, t column.Type) *colStats {
@@ -164,7 +161,6 @@ func (c *colStats) addBool(v bool) {
 func (c *colStats) addStr(v string) {
 	c.hashed(rng.Mix64(xxhash.Sum64String(v)))
 	c.rows++
-	c.lenSum += int64(len(v))
 	if i := c.strs.slot(); i >= 0 {
 		c.strs.put(i, strings.Clone(v))
 	}
