@@ -42,22 +42,24 @@ func TestRoundTrip(t *testing.T) {
 	cases := []struct {
 		schema string
 		scale  string
+		format string
 		// vocab tables become entities (their key values occur once each).
 		skip map[string]bool
 	}{
-		{"../dsl/testdata/examples/simple_users_events.json", "1", nil},
-		{"../dsl/testdata/examples/ecommerce_conversion_funnel.json", "0.5", nil},
-		{"../dsl/testdata/examples/saas_subscription_vintage.json", "1", nil},
-		{"../dsl/testdata/examples/bank.json", "0.1", nil},
+		{"../dsl/testdata/examples/simple_users_events.json", "1", "csv", nil},
+		{"../dsl/testdata/examples/simple_users_events.json", "1", "parquet", nil},
+		{"../dsl/testdata/examples/ecommerce_conversion_funnel.json", "0.5", "csv", nil},
+		{"../dsl/testdata/examples/saas_subscription_vintage.json", "1", "csv", nil},
+		{"../dsl/testdata/examples/bank.json", "0.1", "csv", nil},
 	}
 	for _, c := range cases {
-		name := strings.TrimSuffix(filepath.Base(c.schema), ".json")
+		name := strings.TrimSuffix(filepath.Base(c.schema), ".json") + "/" + c.format
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			orig, tw, schema, report := filepath.Join(dir, "orig"), filepath.Join(dir, "twin"), filepath.Join(dir, "schema.json"), filepath.Join(dir, "report.json")
-			run(t, "generate", c.schema, "--lenient", "-o", orig, "--format", "csv", "--scale", c.scale, "--quiet")
+			run(t, "generate", c.schema, "--lenient", "-o", orig, "--format", c.format, "--scale", c.scale, "--quiet")
 			run(t, "infer", orig, "-o", schema)
-			run(t, "generate", schema, "-o", tw, "--format", "csv", "--seed", "7", "--quiet")
+			run(t, "generate", schema, "-o", tw, "--format", c.format, "--seed", "7", "--quiet")
 			run(t, "compare", orig, tw, "--schema", schema, "-o", report)
 			var rep twin.Report
 			b, err := os.ReadFile(report)

@@ -34,6 +34,7 @@ var piiPatterns = []struct {
 	{regexp.MustCompile(`^[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}$`), "iban", "IBANs"},
 	{regexp.MustCompile(`^(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}$`), "ipv4", "IPv4 addresses"},
 	{regexp.MustCompile(`^\+?[0-9 ().\-x]{7,24}$`), "phone_number", "phone numbers"},
+	{regexp.MustCompile(`(?i)^[0-9]{1,6}[a-z]? [A-Za-zÀ-ž .'-]+ (street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|way|court|ct|place|pl)\.?(,.*)?$|^[A-ZÀ-Ž][A-Za-zÀ-ž .'-]+(straße|strasse|weg|gasse|platz) [0-9]{1,5}[a-z]?$`), "street_address", "street addresses"},
 }
 
 // matchShare returns the share of vals that re matches.
