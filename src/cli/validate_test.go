@@ -158,3 +158,66 @@ func TestReportCommand(t *testing.T) {
 	}
 
 }
+
+// TestValidateBadValue: a value that is not of its column's type is one
+// type error naming the column and the value, not also a null; the
+// recommendations fit the schema.
+func TestValidateBadValue(t *testing.T) {
+	dir := shopData(t, "csv")
+	path := filepath.Join(dir, "customer.csv")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(b), "\n")
+	f := strings.Split(lines[1], ",")
+	f[5] = "abc" // age
+	lines[1] = strings.Join(f, ",")
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	report := filepath.Join(t.TempDir(), "r.json")
+	stdout, stderr, code := datagen(t, "validate", shop, "-d", dir, "--report", report)
+	if code != 1 || !strings.Contains(stdout, `✗ customer.types [hard]: customer.age: 1 value(s) that are not an int, e.g. "abc"`) {
+		t.Errorf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if strings.Contains(stdout, "customer.age.nullable") && strings.Contains(stdout, "✗ customer.age.nullable") {
+		t.Errorf("the bad value is also counted as a null:\n%s", stdout)
+	}
+	data, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Summary struct {
+			Failed int `json:"failed"`
+		} `json:"summary"`
+		Tables []struct {
+			ID      string `json:"id"`
+			Columns []struct {
+				Name       string `json:"name"`
+				Nulls      int64  `json:"nulls"`
+				TypeErrors int64  `json:"type_errors"`
+			} `json:"columns"`
+		} `json:"tables"`
+		Recommendations []string `json:"recommendations"`
+	}
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Summary.Failed != 1 {
+		t.Errorf("%d failed checks, want 1 (the type check)", rep.Summary.Failed)
+	}
+	for _, tb := range rep.Tables {
+		for _, c := range tb.Columns {
+			if tb.ID == "customer" && c.Name == "age" && (c.Nulls != 0 || c.TypeErrors != 1) {
+				t.Errorf("customer.age: %d nulls, %d type errors; want 0 and 1", c.Nulls, c.TypeErrors)
+			}
+		}
+	}
+	for _, r := range rep.Recommendations {
+		if strings.Contains(r, "null_rate") || strings.Contains(r, "sequence generator") {
+			t.Errorf("recommendation does not fit the schema: %s", r)
+		}
+	}
+}

@@ -15,11 +15,17 @@ import (
 // the behavioural checks.
 func (v *Validator) planChecks() {
 	s := v.s
+	// Each problem is reported once: a unique constraint on a table's
+	// one-column primary key, and a declared foreign key that a parent
+	// link already checks, add no second check.
+	pkCols := map[[2]any]bool{}
+	linked := map[[4]any]bool{}
 	for _, t := range v.tables {
 		v.add(&tableCheck{t: t})
 		switch pk := t.node.PK; {
 		case len(pk) == 1:
 			v.add(v.newUnique(t, t.colIndex(pk[0]), t.id+".pk_unique", true))
+			pkCols[[2]any{t, t.colIndex(pk[0])}] = true
 		case len(pk) > 1:
 			v.add(v.newCompositeKey(t))
 		}
@@ -42,6 +48,7 @@ func (v *Validator) planChecks() {
 					name = fmt.Sprintf("%s.fk_%s.%s.integrity", t.id, pid, p.cols[l.pj].spec.Name)
 				}
 				v.add(&fkCheck{m: v.newMember(t, l.j, p, l.pj), name: v.name(name), what: "foreign key"})
+				linked[[4]any{t, l.j, p, l.pj}] = true
 			}
 		}
 	}
@@ -51,6 +58,9 @@ func (v *Validator) planChecks() {
 		if t == nil || j < 0 {
 			v.add(fixed(newResult(Structural, true, tn, v.name(u+".unique"), false, nil, "unique constraint %q names no column of the schema", u)))
 			continue
+		}
+		if pkCols[[2]any{t, j}] {
+			continue // checked as <table>.pk_unique
 		}
 		v.add(v.newUnique(t, j, v.name(tn+"."+cn+".unique"), false))
 	}
@@ -63,6 +73,9 @@ func (v *Validator) planChecks() {
 		if ft == nil || fj < 0 || tt == nil || tj < 0 {
 			v.add(fixed(newResult(Structural, true, fn, name, false, nil, "foreign key %s → %s names a column that is not in the schema", fk.From, fk.To)))
 			continue
+		}
+		if linked[[4]any{ft, fj, tt, tj}] {
+			continue // checked as <table>.fk_<parent>.integrity
 		}
 		v.add(&fkCheck{m: v.newMember(ft, fj, tt, tj), name: name, what: "foreign key"})
 	}
@@ -196,7 +209,17 @@ func (c *tableCheck) results(v *Validator) []Result {
 	if len(bad) == 0 {
 		out = append(out, newResult(Structural, true, t.id, t.id+".types", true, d, "every value of %q has its declared type", t.id))
 	} else {
-		out = append(out, newResult(Structural, true, t.id, t.id+".types", false, d, "%d column(s) of %q hold values that are not of the declared type", len(bad), t.id))
+		// Name each column with its count and an example value.
+		var what []string
+		for j, col := range t.cols {
+			switch {
+			case t.typeNote[j] != "":
+				what = append(what, fmt.Sprintf("%s.%s: %s", t.id, col.spec.Name, t.typeNote[j]))
+			case t.typeBad[j] > 0:
+				what = append(what, fmt.Sprintf("%s.%s: %d value(s) that are not %s, e.g. %q", t.id, col.spec.Name, t.typeBad[j], typeNoun(col.spec.Type), t.typeSample[j]))
+			}
+		}
+		out = append(out, newResult(Structural, true, t.id, t.id+".types", false, d, "%s", strings.Join(what, "; ")))
 	}
 	for j, col := range t.cols {
 		name := t.id + "." + col.spec.Name
@@ -211,14 +234,34 @@ func (c *tableCheck) results(v *Validator) []Result {
 			continue
 		}
 		name := t.id + "." + col.spec.Name + ".nullable"
-		d := map[string]any{"null_count": col.nulls, "total_rows": t.rows}
-		if col.nulls > 0 {
-			out = append(out, newResult(Structural, true, t.id, name, false, d, "%d null(s) in non-nullable column %s.%s", col.nulls, t.id, col.spec.Name))
+		// Values that could not be read are type errors (reported by
+		// <table>.types), not nulls.
+		nulls := max(col.nulls-t.unparsed[j], 0)
+		d := map[string]any{"null_count": nulls, "total_rows": t.rows}
+		if nulls > 0 {
+			out = append(out, newResult(Structural, true, t.id, name, false, d, "%d null(s) in non-nullable column %s.%s", nulls, t.id, col.spec.Name))
 		} else {
 			out = append(out, newResult(Structural, true, t.id, name, true, d, "no nulls in %s.%s", t.id, col.spec.Name))
 		}
 	}
 	return out
+}
+
+// typeNoun names a type with its article, for messages.
+func typeNoun(t column.Type) string {
+	switch t {
+	case column.Int:
+		return "an int"
+	case column.Float:
+		return "a float"
+	case column.Bool:
+		return "a bool"
+	case column.Date:
+		return "a date"
+	case column.Timestamp:
+		return "a datetime"
+	}
+	return "a " + t.String()
 }
 
 // uniqueCheck checks that a column's values are unique.
@@ -259,8 +302,8 @@ func (c *uniqueCheck) results(*Validator) []Result {
 	switch {
 	case k.dups > 0:
 		return []Result{newResult(Structural, true, t.id, c.name, false, d, "%d duplicate value(s) in %s.%s, e.g. %v", k.dups, t.id, col, k.dupSamples)}
-	case c.pk && k.nulls > 0:
-		return []Result{newResult(Structural, true, t.id, c.name, false, d, "primary key %s.%s has %d null(s)", t.id, col, k.nulls)}
+	case c.pk && k.nulls > t.unparsed[c.j]:
+		return []Result{newResult(Structural, true, t.id, c.name, false, d, "primary key %s.%s has %d null(s)", t.id, col, k.nulls-t.unparsed[c.j])}
 	case c.pk && k.empties > 0:
 		return []Result{newResult(Structural, true, t.id, c.name, false, d, "primary key %s.%s has %d empty string(s); %s", t.id, col, k.empties, emptyKeyWhy)}
 	}

@@ -282,7 +282,10 @@ type ColumnStats struct {
 	// Missing is true when the data has no such column.
 	Missing bool  `json:"missing,omitempty"`
 	Count   int64 `json:"count"`
-	Nulls   int64 `json:"nulls"`
+	// Nulls counts the empty values; values that could not be read as the
+	// column's type are TypeErrors, not nulls.
+	Nulls      int64 `json:"nulls"`
+	TypeErrors int64 `json:"type_errors,omitempty"`
 	// Distinct is exact up to 65,536 values, then a HyperLogLog estimate
 	// (about 0.8 % standard error); DistinctExact says which.
 	Distinct      int64    `json:"distinct"`

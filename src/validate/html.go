@@ -682,7 +682,7 @@ input#filter{padding:4px 8px;width:320px;margin-bottom:8px}
 {{range .Tables}}<section id="t-{{.T.ID}}"{{if .Failing}} class="failing"{{end}}><details {{if .T.Present}}open{{end}}><summary>{{if .Failing}}<span class="badge">FAIL</span>{{end}}{{.T.ID}} <span class="muted">({{.T.Kind}}, {{int .T.Rows}} rows, {{.Counts.Passed}}/{{.Counts.Total}} checks passed)</span></summary>
 {{range .T.Trends}}<p class="muted">Declared: {{.}}</p>{{end}}
 <table><tr><th>column</th><th>type</th><th>nulls</th><th>distinct</th><th>min</th><th>max</th><th>mean</th><th>std</th></tr>
-{{range .T.Columns}}<tr><td>{{.Name}}{{if .Missing}} <span class="fail">missing</span>{{end}}</td><td>{{.Type}}{{if .Nullable}}?{{end}}</td><td class="n">{{int .Nulls}}</td><td class="n">{{if not .DistinctExact}}≈{{end}}{{int .Distinct}}</td>
+{{range .T.Columns}}<tr><td>{{.Name}}{{if .Missing}} <span class="fail">missing</span>{{end}}</td><td>{{.Type}}{{if .Nullable}}?{{end}}</td><td class="n">{{int .Nulls}}{{if .TypeErrors}} <span class="fail" title="values that are not of the column's type">+{{int .TypeErrors}} unreadable</span>{{end}}</td><td class="n">{{if not .DistinctExact}}≈{{end}}{{int .Distinct}}</td>
 <td class="n">{{if .MinTime}}{{.MinTime}}{{else}}{{stat .Min}}{{end}}</td><td class="n">{{if .MaxTime}}{{.MaxTime}}{{else}}{{stat .Max}}{{end}}</td><td class="n">{{stat .Mean}}</td><td class="n">{{stat .Std}}</td></tr>{{end}}
 </table>
 <div class="charts">{{range .Charts}}<figure{{if .Wide}} class="wide"{{end}}><figcaption>{{.Title}}</figcaption>{{.SVG}}</figure>{{end}}</div>

@@ -206,6 +206,7 @@ func (m *memberCheck) outcome(what string) (bool, string, map[string]any) {
 		"valid_rows": m.checked - m.invalid, "invalid_rows": m.invalid,
 		"distinct_invalid_values": distinctBad, "sample_invalid": nonNil(m.samples),
 		"target": m.tgt.id + "." + m.tgt.cols[m.tcol].spec.Name, "comparison": m.kind.String(),
+		"column": m.src.cols[m.col].spec.Name,
 	}
 	src := m.src.id + "." + m.src.cols[m.col].spec.Name
 	tgt := m.tgt.id + "." + m.tgt.cols[m.tcol].spec.Name

@@ -209,7 +209,10 @@ func (v *Validator) Finish() (*Report, error) {
 func (v *Validator) tableStats(t *tableState) TableStats {
 	ts := TableStats{ID: t.id, Kind: string(t.node.Kind), Present: t.present, File: t.file, Rows: t.rows}
 	for j, c := range t.cols {
-		ts.Columns = append(ts.Columns, c.export(t.missing[j]))
+		cs := c.export(t.missing[j])
+		cs.TypeErrors = t.typeBad[j]
+		cs.Nulls = max(cs.Nulls-t.unparsed[j], 0)
+		ts.Columns = append(ts.Columns, cs)
 	}
 	for _, c := range t.cols {
 		for _, m := range c.spec.Modifiers {
@@ -290,11 +293,34 @@ func (v *Validator) recommend(rep *Report) []string {
 		case strings.HasSuffix(r.Name, ".exists") && !strings.Contains(strings.TrimSuffix(r.Name, ".exists"), "."):
 			add(fmt.Sprintf("Table %q is missing: generate it, or check --data-dir", r.Table))
 		case strings.HasSuffix(r.Name, ".pk_unique") || strings.HasSuffix(r.Name, ".unique"):
-			add(fmt.Sprintf("%s: generate the key with a sequence generator so that values cannot repeat", r.Name))
+			col := v.failedColumn(r)
+			switch {
+			case col == nil:
+			case col.Generator.Kind == dsl.GenSequence:
+				add(fmt.Sprintf("%s: %s.%s is a sequence, which cannot repeat a value: the duplicates come from the data files (edited, or written by another run or tool), not from the schema", r.Name, r.Table, col.Name))
+			default:
+				add(fmt.Sprintf("%s: generate %s.%s with a sequence generator (it is %s now) so that values cannot repeat", r.Name, r.Table, col.Name, col.Generator.Kind))
+			}
+		case strings.HasSuffix(r.Name, ".types"):
+			add(fmt.Sprintf("%s: the data files hold values the schema's types cannot read; were they edited, or written from another schema?", r.Name))
 		case strings.Contains(r.Name, ".fk_"):
-			add(fmt.Sprintf("%s: fill the foreign key with a lookup generator from the referenced column so that every value exists", r.Name))
+			tgt, _ := r.Details["target"].(string)
+			col := v.failedColumn(Result{Name: r.Table + "." + fmt.Sprint(r.Details["column"]) + ".fk", Table: r.Table})
+			switch {
+			case col == nil || tgt == "":
+			case col.Generator.Kind == dsl.GenLookup && col.Generator.Lookup != nil && col.Generator.Lookup.Table+"."+col.Generator.Lookup.Column == tgt:
+				add(fmt.Sprintf("%s: %s.%s is a lookup from %s, so every generated value exists there: the missing ones come from the data files (rows of %s changed or removed; see its key checks)", r.Name, r.Table, col.Name, tgt, strings.SplitN(tgt, ".", 2)[0]))
+			default:
+				add(fmt.Sprintf("%s: fill %s.%s with a lookup generator from %s so that every value exists", r.Name, r.Table, col.Name, tgt))
+			}
 		case strings.HasSuffix(r.Name, ".nullable"):
-			add(fmt.Sprintf("%s: remove null_rate from the column or declare it nullable", r.Name))
+			switch col := v.failedColumn(r); {
+			case col == nil:
+			case col.NullRate > 0:
+				add(fmt.Sprintf("%s: the column has null_rate %g; remove it or declare the column nullable", r.Name, col.NullRate))
+			default:
+				add(fmt.Sprintf("%s: the schema gives %s.%s no null_rate, so the nulls come from its generator or modifiers (a lookup of a nullable column, an expression) or from the data files; declare it nullable if nulls are right", r.Name, r.Table, col.Name))
+			}
 		case strings.HasSuffix(r.Name, ".range"):
 			add(fmt.Sprintf("%s: add a clamp (distribution clamp or clamp modifier) matching the declared range", r.Name))
 		case strings.HasSuffix(r.Name, ".weekend_share"):
@@ -308,6 +334,27 @@ func (v *Validator) recommend(rep *Report) []string {
 		}
 	}
 	return out
+}
+
+// failedColumn returns the schema column a per-column result is about:
+// <table>.<column>.<check>, or the primary key of <table>.pk_unique.
+func (v *Validator) failedColumn(r Result) *dsl.Column {
+	t := v.byID[r.Table]
+	if t == nil {
+		return nil
+	}
+	rest := strings.TrimPrefix(r.Name, r.Table+".")
+	name := rest
+	if i := strings.LastIndex(rest, "."); i >= 0 {
+		name = rest[:i]
+	}
+	if rest == "pk_unique" && len(t.node.PK) == 1 {
+		name = t.node.PK[0]
+	}
+	if j := t.colIndex(name); j >= 0 {
+		return t.cols[j].spec
+	}
+	return nil
 }
 
 // WriteJSON writes the report as indented JSON (no NaN or infinities:

@@ -112,9 +112,13 @@ type tableState struct {
 	typeBad    []int64
 	typeNote   []string
 	typeSample []string
-	extraCols  []string
-	retain     bool
-	kept       []*column.Vector
+	// unparsed counts the values of each column that a reader could not
+	// read as the column's type and passed on as nulls: type errors, not
+	// nulls.
+	unparsed  []int64
+	extraCols []string
+	retain    bool
+	kept      []*column.Vector
 }
 
 // New plans the checks of the schema of plan p, the plan the data was (or
@@ -131,7 +135,8 @@ func New(p *plan.Plan, opts Options) (*Validator, error) {
 		n := &s.Nodes[i]
 		t := &tableState{id: n.ID, idx: i, node: n, pt: p.ByID[n.ID],
 			missing: make([]bool, len(n.Columns)), typeBad: make([]int64, len(n.Columns)),
-			typeNote: make([]string, len(n.Columns)), typeSample: make([]string, len(n.Columns))}
+			typeNote: make([]string, len(n.Columns)), typeSample: make([]string, len(n.Columns)),
+			unparsed: make([]int64, len(n.Columns))}
 		for j := range n.Columns {
 			t.cols = append(t.cols, newColState(&n.Columns[j], v.opts.SampleRows))
 		}
@@ -278,6 +283,7 @@ func (w *TableWriter) WriteBlock(b *column.Block) error {
 func (w *TableWriter) typeIssue(j int, raw string) {
 	t := w.t
 	t.typeBad[j]++
+	t.unparsed[j]++
 	if t.typeSample[j] == "" {
 		t.typeSample[j] = strings.Clone(truncate(raw, 80))
 	}
