@@ -133,9 +133,19 @@ func TestCSVReaderQuotesAndBadValues(t *testing.T) {
 	if r := result(t, rep, "t.note.pattern"); !r.Passed || r.Details["checked"] != int64(3) {
 		t.Errorf("pattern over quoted values: %v %v", r.Passed, r.Message)
 	}
-	// Unparseable values are nulls: the nullable checks fail too.
-	if r := result(t, rep, "t.id.nullable"); r.Passed {
-		t.Error("null id not reported")
+	// Unparseable values are type errors only: not nulls, so the nullable
+	// and primary key checks pass, and the message names the column and
+	// the value.
+	for _, n := range []string{"t.id.nullable", "t.pk_unique"} {
+		if r := result(t, rep, n); !r.Passed {
+			t.Errorf("%s counts the type error again: %s", n, r.Message)
+		}
+	}
+	if !strings.Contains(r.Message, `t.id: 1 value(s) that are not an int, e.g. "x3"`) || !strings.Contains(r.Message, `t.day: 1 value(s) that are not a date, e.g. "2024-13-01"`) {
+		t.Errorf("types message: %s", r.Message)
+	}
+	if c := rep.Tables[0].Columns[0]; c.Nulls != 0 || c.TypeErrors != 1 {
+		t.Errorf("id: %d nulls, %d type errors", c.Nulls, c.TypeErrors)
 	}
 	col := rep.Tables[0].Columns[2]
 	if col.MinTime != "2024-01-01T05:00:00Z" || col.MaxTime != "2024-01-01T06:30:00.250000Z" {
