@@ -53,6 +53,9 @@ func (m *model) column(t *tableStats, c *colStats) columnJSON {
 		fk := m.fkOf(name, c.name)
 		out.Generator = gen("lookup", map[string]any{"from": fk.parent + "." + fk.key})
 		out.Description = fmt.Sprintf("inferred: references %s.%s (%.1f%% of values found there)", fk.parent, fk.key, 100*fk.share)
+	case m.attrs[name][c.name] != "":
+		out.Generator = gen("lookup", map[string]any{"from": m.attrs[name][c.name]})
+		out.Description = "inferred: copied from " + m.attrs[name][c.name] + " of the referenced row"
 	case m.derived[name][c.name].code != "":
 		d := m.derived[name][c.name]
 		out.Generator = gen("expression", map[string]any{"code": d.code})

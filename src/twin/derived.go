@@ -38,6 +38,11 @@ func (m *model) findDerived(t *tableStats) map[string]derived {
 		}
 	}
 	used := map[int]bool{}
+	for i, c := range t.cols {
+		if m.attrs[t.src.name][c.name] != "" {
+			used[i] = true // copied from a parent: an input, never computed
+		}
+	}
 	// try tests whether column ci equals f in almost every sampled row,
 	// and records the expression when it does.
 	try := func(ci int, f func(r []float64) float64, code string) bool {

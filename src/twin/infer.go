@@ -47,7 +47,7 @@ func Infer(ctx context.Context, paths []string, opt Options) (*Result, error) {
 		return nil, err
 	}
 	m := &model{opt: opt, byName: map[string]*tableStats{}, pk: map[string]string{},
-		fks: map[string][]foreignKey{}, primary: map[string]*foreignKey{}, vocab: map[string][]string{}, derived: map[string]map[string]derived{}}
+		fks: map[string][]foreignKey{}, primary: map[string]*foreignKey{}, vocab: map[string][]string{}, derived: map[string]map[string]derived{}, attrs: map[string]map[string]string{}}
 	res := &Result{Tables: len(srcs)}
 	for _, s := range srcs {
 		if err := s.prepare(ctx); err != nil {
@@ -64,6 +64,7 @@ func Infer(ctx context.Context, paths []string, opt Options) (*Result, error) {
 	m.findKeys()
 	m.findForeignKeys()
 	m.findVocabularies()
+	m.findAttributes()
 	m.choosePrimary()
 	for _, t := range m.tables {
 		m.derived[t.src.name] = m.findDerived(t)

@@ -84,6 +84,9 @@ type model struct {
 	// occurs at least k times in a column that references it, so the keys
 	// may be written out.
 	vocab map[string][]string
+	// attrs are the columns copied from a parent's attribute: table →
+	// column → "parent.column".
+	attrs map[string]map[string]string
 	// derived are the columns computed from others, per table.
 	derived map[string]map[string]derived
 	notes   []string
@@ -219,6 +222,42 @@ func (m *model) reaches(a, b string, seen map[string]bool) bool {
 		}
 	}
 	return false
+}
+
+// findAttributes finds float columns whose values are (nearly all)
+// values of a non-key float column of a table the row references: a
+// price copied from the product. They become lookups of that column,
+// which copy from the same parent row as the key's lookup.
+func (m *model) findAttributes() {
+	for _, t := range m.tables {
+		name := t.src.name
+		for _, c := range t.cols {
+			if c.typ != column.Float || c.name == m.pk[name] || m.fkOf(name, c.name) != nil || c.distinct() < 20 {
+				continue
+			}
+			seen := map[string]bool{}
+			for _, fk := range m.fks[name] {
+				if seen[fk.parent] {
+					continue
+				}
+				seen[fk.parent] = true
+				p := m.byName[fk.parent]
+				for _, a := range p.cols {
+					if a.typ != c.typ || a.name == m.pk[fk.parent] || a.distinct() < 20 {
+						continue
+					}
+					if share, n := c.kmv.containedIn(a.kmv); n >= 20 && share >= 0.98 {
+						if m.attrs[name] == nil {
+							m.attrs[name] = map[string]string{}
+						}
+						if m.attrs[name][c.name] == "" {
+							m.attrs[name][c.name] = fk.parent + "." + a.name
+						}
+					}
+				}
+			}
+		}
+	}
 }
 
 // findVocabularies marks small tables with string keys as vocabularies
