@@ -306,7 +306,7 @@ func loadLocale(code string) (*localeData, error) {
 	for _, p := range append(append([]pattern{}, d.building...), d.second...) {
 		leadingNonZero(p)
 	}
-	d.phones = compile("phone", true)
+	d.phones = nationalPhones(compile("phone", true))
 	d.company = compile("company_fmt", true)
 	one := func(section string) pattern {
 		ps := compile(section, true)

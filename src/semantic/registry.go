@@ -221,7 +221,7 @@ func init() {
 		{name: "catch_phrase", category: "company", gen: fromCommon("catch_phrase")},
 		{name: "bs", category: "company", gen: fromCommon("bs")},
 		// phone
-		{name: "phone_number", category: "phone", gen: genPhone},
+		{name: "phone_number", category: "phone", args: []argSpec{{"international", argBool, false}}, gen: genPhone},
 		{name: "msisdn", category: "phone", gen: genMsisdn},
 		{name: "country_calling_code", category: "phone", gen: func(_ *Method, loc Locale, _ RowKeys) string { return "+" + locales[loc].calling }},
 		// date and time

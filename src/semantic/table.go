@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"datagen/src/civil"
@@ -173,12 +174,77 @@ func genPlaceStr(f func(p *placeID) string) func(*Method, Locale, RowKeys) strin
 	}
 }
 
-func genPhone(_ *Method, loc Locale, rk RowKeys) string {
+func genPhone(m *Method, loc Locale, rk RowKeys) string {
 	d := loc.data()
 	s := colStream(rk)
 	p := d.phones[rng.Bounded(s.Uint64(), uint64(len(d.phones)))]
 	var buf [48]byte
-	return string(appendPlaceholders(buf[:0], p, &s))
+	b := appendPlaceholders(buf[:0], p, &s)
+	if m.bools[0] {
+		var e [24]byte
+		return string(appendE164(e[:0], loc, b))
+	}
+	return string(b)
+}
+
+// nationalPhones keeps the national formats of a locale's phone formats
+// (those not starting with "+"), so that one column is written in one
+// national style; with none, all are kept. A number's first digit, or the
+// one right after a leading trunk 0, is never 0 (area codes do not start
+// with 0, and "00" would start an international call prefix).
+func nationalPhones(all []pattern) []pattern {
+	var out []pattern
+	for _, p := range all {
+		if len(p) > 0 && p[0].kind == pLiteral && strings.HasPrefix(p[0].lit, "+") {
+			continue
+		}
+		out = append(out, p)
+	}
+	if len(out) == 0 {
+		return all
+	}
+	for _, p := range out {
+		digits := ""
+		for i := range p {
+			if p[i].kind == pLiteral {
+				for _, c := range p[i].lit {
+					if c >= '0' && c <= '9' {
+						digits += string(c)
+					}
+				}
+				continue
+			}
+			if (digits == "" || digits == "0") && p[i].kind == pDigit {
+				p[i].kind = pDigit1
+			}
+			break
+		}
+	}
+	return out
+}
+
+// appendE164 writes the national number n in E.164 form: "+", the
+// country calling code and the national digits without the trunk prefix
+// (0 in most countries, 8 in Russia; Italy keeps its leading 0).
+func appendE164(b []byte, loc Locale, n []byte) []byte {
+	info := &locales[loc]
+	b = append(b, '+')
+	b = append(b, info.calling...)
+	first := true
+	for _, c := range n {
+		if c < '0' || c > '9' {
+			continue
+		}
+		if first {
+			first = false
+			switch {
+			case info.country == "RU" && c == '8', info.country != "IT" && info.country != "RU" && c == '0':
+				continue
+			}
+		}
+		b = append(b, c)
+	}
+	return b
 }
 
 func genMsisdn(_ *Method, loc Locale, rk RowKeys) string {

@@ -236,6 +236,39 @@ function fillStem(pattern, fixed) {
 function placeholders(pattern) { return (pattern.match(/[#?]/g) || []).length; }
 function randChar(r, ph) { return ph === '#' ? String(Math.floor(r() * 10)) : String.fromCharCode(65 + Math.floor(r() * 26)); }
 
+// SECONDARY and SUFFIX replace faker-js's secondary-address formats and
+// person suffixes where they are English fallbacks or do not fit the
+// country (German flats are "Whg.", not "Apt."; Czech post-nominals are
+// academic degrees; Russians write мл./ст. for junior/senior).
+const SECONDARY = {
+  cs_CZ: ['byt ##', 'byt ###', '#. patro'],
+  de_DE: ['Whg. ##', 'Zimmer ###', '# OG', '#. Etage'],
+  en_GB: ['Flat #', 'Flat ##', 'Apartment ##', 'Suite ##'],
+  en_AU: ['Unit ##', 'Apt. ###', 'Suite ###', 'Level #'],
+  en_IN: ['Flat No. ###', 'Floor #', 'Apt. ###'],
+  fr_FR: ['Appartement ###', 'Bâtiment #', '# étage', 'Apt. ###'],
+  tr_TR: ['Daire #', 'Daire ##', 'Kat #'],
+  zh_CN: ['###室', '#单元###室'],
+};
+const SUFFIX = {
+  cs_CZ: ['Ph.D.', 'CSc.', 'DiS.', 'MBA'],
+  de_DE: ['MBA', 'LL.M.', 'M.Sc.', 'B.A.'],
+  fr_FR: ['fils', 'père'],
+  es_ES: ['hijo', 'padre'],
+  it_IT: ['jr.', 'sr.'],
+  nl_NL: ['jr.', 'sr.'],
+  da_DK: ['jun.', 'sen.'],
+  nb_NO: ['jr.', 'sr.'],
+  sv_SE: ['d.y.', 'd.ä.'],
+  fi_FI: ['jr.', 'sr.'],
+  pl_PL: ['Ph.D.', 'MBA'],
+  pt_PT: ['Júnior', 'Filho', 'Neto'],
+  ru_RU: ['мл.', 'ст.'],
+  ko_KR: ['님', '씨'],
+  zh_CN: ['老师', '博士'],
+  en_GB: ['Jr.', 'Sr.', 'PhD', 'MBE', 'OBE'],
+};
+
 // MAX_PLACES bounds the real places kept per country (the most populous),
 // which keeps the embedded data a few MB.
 const MAX_PLACES = 2500;
@@ -385,7 +418,7 @@ for (const cfg of LOCALES) {
   const ppre = get('person.prefix');
   section(out, 'prefix_female', uniq(list(ppre, 'female')));
   section(out, 'prefix_male', uniq(list(ppre, 'male')));
-  section(out, 'suffix', uniq(list(get('person.suffix'))));
+  section(out, 'suffix', SUFFIX[cfg.code] || uniq(list(get('person.suffix'))));
   const nameTokens = { 'person.firstName': 'first', 'person.lastName': 'last', 'person.prefix': 'prefix', 'person.suffix': 'suffix', 'person.middleName': 'middle' };
   const nameFmt = [];
   for (const p of get('person.name') || []) {
@@ -398,7 +431,7 @@ for (const cfg of LOCALES) {
   const streets = pool(get, prng(cfg.code, 'streets'), list(get('location.street_pattern')), 1500);
   section(out, 'street', streets);
   section(out, 'building', cfg.building || uniq(list(get('location.building_number'))).map((s) => s.trim()));
-  section(out, 'secondary', uniq(list(get('location.secondary_address'))).filter((s) => !s.includes('{{')));
+  section(out, 'secondary', SECONDARY[cfg.code] || uniq(list(get('location.secondary_address'))).filter((s) => !s.includes('{{')));
   section(out, 'street_fmt', [cfg.street]);
   section(out, 'address_fmt', [cfg.address.replace(/\\n/g, '\n')]);
   section(out, 'postcode_fmt', [cfg.postcode === 'GB' ? '??# #??' : cfg.postcode]);
