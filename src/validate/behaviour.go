@@ -840,6 +840,22 @@ func fanoutMoments(f *dsl.Fanout) (mean, sd float64, lo, hi int64) {
 		n := float64(hi - lo + 1)
 		return float64(lo+hi) / 2, math.Sqrt((n*n - 1) / 12), lo, hi
 	}
+	if f.Distribution == "empirical" && len(f.Weights) > 0 {
+		// Weights[i] is the relative frequency of Min+i children.
+		var z, s1, s2 float64
+		for i, w := range f.Weights {
+			k := float64(lo + int64(i))
+			z += w
+			s1 += w * k
+			s2 += w * k * k
+		}
+		hi = lo + int64(len(f.Weights)) - 1
+		if z <= 0 {
+			return float64(lo), 0, lo, hi
+		}
+		mean = s1 / z
+		return mean, math.Sqrt(math.Max(s2/z-mean*mean, 0)), lo, hi
+	}
 	lambda := 1.0
 	if f.Lambda != nil {
 		lambda = *f.Lambda
@@ -897,6 +913,9 @@ func (c *fanoutCheck) results(v *Validator) []Result {
 	}
 	if t.node.StageConfig != nil {
 		effects, why = true, "stage_config sets the rows per parent"
+	}
+	if t.node.StateTransitionModel != nil {
+		effects, why = true, "state_transition_model sets the rows per parent (one per period or state entered)"
 	}
 	for _, pid := range t.node.Parents {
 		if p := v.byID[pid]; p != nil && (p.node.SegmentBehavior != nil || p.node.VintageBehavior != nil) {

@@ -1,8 +1,12 @@
 package validate
 
 import (
+	"math"
 	"slices"
+	"strings"
 	"testing"
+
+	"datagen/src/dsl"
 )
 
 const behaviourSchema = `{
@@ -67,5 +71,44 @@ func TestBehaviouralChecks(t *testing.T) {
 				t.Errorf("failures %v lack %s", got, tc.fail)
 			}
 		})
+	}
+}
+
+// A state_transition_model sets a fact's rows per parent: its fanout
+// check looks at bounds only, whether or not the parent has segment or
+// vintage behaviour (it failed with "declared [1, 1]").
+func TestFanoutOfStateModel(t *testing.T) {
+	s := parseSchema(t, `{
+  "version": "1.0", "metadata": {"name": "states"},
+  "timeframe": {"start": "2024-01-01", "end": "2024-12-31", "freq": "D"},
+  "nodes": [
+    {"id": "account", "kind": "entity", "rows": 300, "pk": "account_id", "columns": [
+      {"name": "account_id", "type": "int", "generator": {"sequence": {}}},
+      {"name": "opened", "type": "date", "generator": {"datetime_series": {"within": "timeframe", "freq": "D"}}}]},
+    {"id": "account_month", "kind": "fact", "parents": ["account"], "pk": "row_id",
+     "state_transition_model": {"initial_state": "active", "period_unit": "month", "emit": "period",
+       "states": {"active": {"next_states": {"closed": 0.2}}, "closed": {"terminal": true}}},
+     "columns": [
+       {"name": "row_id", "type": "int", "generator": {"sequence": {}}},
+       {"name": "account_id", "type": "int", "generator": {"lookup": {"from": "account.account_id"}}},
+       {"name": "state", "type": "string", "generator": {"choice": {"choices": ["active", "closed"]}}}]}],
+  "constraints": {}
+}`)
+	rep := feed(t, s, generate(t, s, 3))
+	r := result(t, rep, "account_month.fanout")
+	if !r.Passed {
+		t.Errorf("fanout of a state model: %s", r.Message)
+	}
+	if note, _ := r.Details["note"].(string); !strings.Contains(note, "state_transition_model") {
+		t.Errorf("note %q does not say why only bounds are checked", note)
+	}
+}
+
+func TestFanoutMomentsEmpirical(t *testing.T) {
+	lo := int64(2)
+	mean, sd, a, b := fanoutMoments(&dsl.Fanout{Distribution: "empirical", Min: &lo, Weights: []float64{1, 0, 3}})
+	// Counts 2 (weight 1) and 4 (weight 3): mean 3.5, variance 0.75.
+	if math.Abs(mean-3.5) > 1e-12 || math.Abs(sd-math.Sqrt(0.75)) > 1e-12 || a != 2 || b != 4 {
+		t.Errorf("mean %v sd %v range [%d, %d]", mean, sd, a, b)
 	}
 }
