@@ -380,8 +380,8 @@ func (d *decoder) fanout(v *input.Value, path string) *Fanout {
 	}
 	if lv := o.Get(lkey); lv != nil {
 		if l, ok := d.Num(lv, o.At(lkey)); ok {
-			if l < 0 {
-				d.Errorf(o.At(lkey), "", "lambda must be 0 or more, got %s", fmtNum(l))
+			if !(l >= 0 && l <= MaxFanout) {
+				d.Errorf(o.At(lkey), "", "lambda must be between 0 and 1e9, got %s", fmtNum(l))
 			}
 			f.Lambda = &l
 		}
@@ -389,8 +389,8 @@ func (d *decoder) fanout(v *input.Value, path string) *Fanout {
 	for _, k := range []string{"min", "max"} {
 		if mv := o.Get(k); mv != nil {
 			if m, ok := d.Integer(mv, o.At(k)); ok {
-				if m < 0 {
-					d.Errorf(o.At(k), "", "%s must be 0 or more, got %d", k, m)
+				if m < 0 || m > MaxFanout {
+					d.Errorf(o.At(k), "", "%s must be between 0 and 1e9, got %d", k, m)
 				}
 				if k == "min" {
 					f.Min = &m
@@ -434,6 +434,12 @@ func (d *decoder) fanout(v *input.Value, path string) *Fanout {
 			} else {
 				lo, ok1 := d.Integer(arr[0], input.Index(o.At("clamp"), 0))
 				hi, ok2 := d.Integer(arr[1], input.Index(o.At("clamp"), 1))
+				for i, b := range []int64{lo, hi} {
+					if ok := []bool{ok1, ok2}[i]; ok && (b < 0 || b > MaxFanout) {
+						d.Errorf(input.Index(o.At("clamp"), i), "", "clamp bounds must be between 0 and 1e9, got %d", b)
+						ok1, ok2 = false, false
+					}
+				}
 				if ok1 && ok2 {
 					if lo > hi {
 						d.Errorf(o.At("clamp"), "", "clamp lower bound %d is greater than upper bound %d", lo, hi)

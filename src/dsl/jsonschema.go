@@ -298,11 +298,11 @@ func (b *schemaBuilder) fanout() js {
 			"distribution": enum("poisson: Poisson(lambda) truncated to [min, max]; uniform: an integer uniformly in [min, max]; empirical: min + i children with probability proportional to weights[i].", "poisson", "uniform", "empirical"),
 			"weights": js{"type": "array", "items": js{"type": "number", "minimum": 0}, "minItems": 1, "maxItems": 100000,
 				"description": "empirical only (required there): the relative frequency of min, min+1, ... children; positive sum."},
-			"lambda":  with(num("Mean child count of a poisson fanout (required for poisson)."), "minimum", 0, "examples", []any{3}),
-			"lambda_": with(num("Alias of lambda (read with a warning)."), "minimum", 0, "deprecated", true),
-			"min":     with(integer("Lowest child count (required for uniform; the count of the first weight of empirical, default 0)."), "minimum", 0),
-			"max":     with(integer("Highest child count (required for uniform)."), "minimum", 0),
-			"clamp": js{"type": "array", "items": js{"type": "integer"}, "minItems": 2, "maxItems": 2,
+			"lambda":  with(num("Mean child count of a poisson fanout (required for poisson)."), "minimum", 0, "maximum", MaxFanout, "examples", []any{3}),
+			"lambda_": with(num("Alias of lambda (read with a warning)."), "minimum", 0, "maximum", MaxFanout, "deprecated", true),
+			"min":     with(integer("Lowest child count (required for uniform; the count of the first weight of empirical, default 0)."), "minimum", 0, "maximum", MaxFanout),
+			"max":     with(integer("Highest child count (required for uniform)."), "minimum", 0, "maximum", MaxFanout),
+			"clamp": js{"type": "array", "items": js{"type": "integer", "minimum": 0, "maximum": MaxFanout}, "minItems": 2, "maxItems": 2,
 				"description": "Optional [lo, hi] bounds applied last, after effects."},
 		})
 	f["allOf"] = []any{

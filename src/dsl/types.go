@@ -18,6 +18,10 @@ const Version = "1.0"
 // that does not declare "rows".
 const DefaultEntityRows = 1000
 
+// MaxFanout bounds every number of a fanout: lambda, min, max and clamp
+// (children of one parent row).
+const MaxFanout = 1_000_000_000
+
 // Schema is a decoded DSL document.
 type Schema struct {
 	Version     string
