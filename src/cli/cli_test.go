@@ -124,11 +124,21 @@ func TestExitCodes(t *testing.T) {
 	os.WriteFile(bad, []byte(`{"version":"1.0","metadata":{"name":"x"},"timeframe":{"start":"2024-01-01","end":"2024-02-01","freq":"D"},"nodes":[{"id":"a","kind":"entity","pk":"id","columns":[{"name":"id","type":"int","generator":{"sequnce":{}}}]}],"constraints":{}}`), 0o644)
 	nulls := filepath.Join(dir, "nulls.json")
 	os.WriteFile(nulls, []byte(`{"version":"1.0","metadata":{"name":"x"},"timeframe":{"start":"2024-01-01","end":"2024-02-01","freq":"D"},"nodes":[{"id":"a","kind":"entity","rows":10,"pk":"id","columns":[{"name":"id","type":"int","generator":{"sequence":{}}},{"name":"ratio","type":"float","generator":{"expression":{"code":"1 / (id - 3)"}}}]}],"constraints":{}}`), 0o644)
+	huge := filepath.Join(dir, "huge.json")
+	os.WriteFile(huge, []byte(`{"version":"1.0","metadata":{"name":"x"},"timeframe":{"start":"2024-01-01","end":"2024-02-01","freq":"D"},"nodes":[{"id":"a","kind":"entity","rows":1000000000000,"pk":"id","columns":[{"name":"id","type":"int","generator":{"sequence":{}}}]},`+
+		`{"id":"b","kind":"fact","pk":"bid","parents":["a"],"fanout":{"distribution":"poisson","lambda":0.5,"min":0,"max":3},"columns":[{"name":"bid","type":"int","generator":{"sequence":{}}},{"name":"aid","type":"int","generator":{"lookup":{"from":"a.id"}}}]}]}`), 0o644)
 	cases := []struct {
 		args []string
 		code int
 		want string
 	}{
+		{[]string{"check", huge}, 1, "a run at scale 1 needs about 30.0 TiB of memory, more than the limit of 8.0 GiB"},
+		{[]string{"generate", huge, "-o", dir}, 1, "the run needs about 30.0 TiB of memory, more than the limit of 8.0 GiB (most for table \"a\""},
+		{[]string{"check", shop, "--scale", "2"}, 0, "a run at scale 2 holds about"},
+		{[]string{"check", shop, "--scale", "1e9"}, 1, "scale must be a number greater than 0 and at most 1e+06, got 1e+09"},
+		{[]string{"generate", shop, "-o", dir, "--scale", "1e15"}, 1, "--scale must be at most 1e+06"},
+		{[]string{"generate", shop, "-o", dir, "--scale", "NaN"}, 1, "--scale must be a positive number"},
+		{[]string{"generate", shop, "-o", dir, "--max-memory", "lots"}, 1, `"lots" is not a memory size`},
 		{[]string{"check", nulls}, 1, "row 2 is null, but the column is not nullable"},
 		{[]string{"generate", nulls, "-o", dir}, 1, "declare \"nullable\": true"},
 		{[]string{"check", shop}, 0, "valid"},

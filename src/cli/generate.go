@@ -40,6 +40,7 @@ type generateFlags struct {
 	part       int
 	sample     int64
 	scale      float64
+	maxMemory  string
 	lenient    bool
 	blockRows  int
 	compress   string
@@ -87,6 +88,7 @@ the block size and splitting into parts never change it.`,
 	fl.IntVar(&f.part, "part", 0, "the part this run writes, 0 .. parts-1")
 	fl.Int64Var(&f.sample, "dry-run-sample", 0, "preview: cap every table at this many rows")
 	fl.Float64Var(&f.scale, "scale", 1, "multiply the row counts of entities and parent-less facts")
+	fl.StringVar(&f.maxMemory, "max-memory", "8GiB", "refuse a run whose estimated memory is larger (512MiB, 16GB); see docs/limits.md")
 	fl.BoolVar(&f.lenient, "lenient", false, "accept unknown keys (warnings instead of errors), for older schemas")
 	fl.IntVar(&f.blockRows, "block-rows", engine.DefaultBlockRows, "rows per unit of work (does not change the data)")
 	fl.StringVar(&f.compress, "compression", "snappy", "Parquet compression: snappy, zstd or none")
@@ -155,6 +157,12 @@ func (f generateFlags) check() error {
 	if !(f.scale > 0) || math.IsInf(f.scale, 0) {
 		return usagef("--scale must be a positive number, got %g", f.scale)
 	}
+	if !(f.scale <= engine.MaxScale) {
+		return usagef("--scale must be at most %g, got %g", float64(engine.MaxScale), f.scale)
+	}
+	if _, err := engine.ParseBytes(f.maxMemory); err != nil {
+		return usagef("--max-memory: %v", err)
+	}
 	if f.sample < 0 {
 		return usagef("--dry-run-sample must not be negative, got %d", f.sample)
 	}
@@ -177,6 +185,7 @@ func (e *cliEnv) runGenerate(ctx context.Context, schemaPath string, f generateF
 		return err
 	}
 	format, _ := sink.ParseFormat(f.format)
+	maxMem, _ := engine.ParseBytes(f.maxMemory)
 	if f.upload {
 		if err := e.checkGenerateUpload(f); err != nil {
 			return usageError{err}
@@ -203,7 +212,7 @@ func (e *cliEnv) runGenerate(ctx context.Context, schemaPath string, f generateF
 	res, err := pipeline.Run(ctx, pipeline.Options{
 		Plan: p,
 		Engine: engine.Options{Seed: f.seed, Workers: f.workers, BlockRows: f.blockRows, Parts: f.parts, Part: f.part,
-			Scale: f.scale, SampleRows: f.sample, Progress: prog.event},
+			Scale: f.scale, SampleRows: f.sample, MaxMemory: maxMem, Progress: prog.event},
 		Dir:       f.out,
 		Validator: val,
 		Open:      pipeline.TableFiles(format, sopts, part, files),
@@ -216,7 +225,11 @@ func (e *cliEnv) runGenerate(ctx context.Context, schemaPath string, f generateF
 			prog.finish()
 			meta := pipeline.Metadata(p, outdir.RunInfo{Seed: f.seed, Format: f.format, Scale: f.scale,
 				SampleRows: f.sample, Part: part, Workers: f.workers, Version: e.version}, res, files)
-			if err := tx.WriteFile(outdir.MetadataFile(part), meta.Marshal()); err != nil {
+			b, err := meta.Marshal()
+			if err != nil {
+				return err
+			}
+			if err := tx.WriteFile(outdir.MetadataFile(part), b); err != nil {
 				return err
 			}
 			if val != nil {

@@ -65,6 +65,10 @@ type Options struct {
 	Scale float64
 	// SampleRows caps every table at this many rows (0 = no cap).
 	SampleRows int64
+	// MaxMemory is the memory (bytes) the run may plan to hold: a run
+	// whose EstimatePlan is larger is refused before anything is
+	// generated (0 = DefaultMaxMemory).
+	MaxMemory int64
 	// Open opens table writers; nil generates without writing.
 	Open OpenFunc
 	// Progress, when set, receives table events: a start event, updates
@@ -127,6 +131,13 @@ func Run(ctx context.Context, p *plan.Plan, opts Options) (*Result, error) {
 	}
 	if opts.ProgressEvery <= 0 {
 		opts.ProgressEvery = 250 * time.Millisecond
+	}
+	est, err := EstimatePlan(p, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkMemory(est, opts.MaxMemory); err != nil {
+		return nil, err
 	}
 	e := &engine{p: p, opts: opts, tables: map[string]*tableState{}}
 	start := time.Now()

@@ -76,10 +76,14 @@ type RunInfo struct {
 	Now func() time.Time
 }
 
-// Marshal returns the file content: indented JSON and a final newline.
-func (m *Metadata) Marshal() []byte {
-	b, _ := json.MarshalIndent(m, "", "  ")
-	return append(b, '\n')
+// Marshal returns the file content: indented JSON and a final newline. A
+// value JSON cannot hold (a NaN scale) is an error, never a truncated file.
+func (m *Metadata) Marshal() ([]byte, error) {
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("writing %s: %w", MetadataFile(Part{}), err)
+	}
+	return append(b, '\n'), nil
 }
 
 // ReadMetadata reads dir/.metadata.json.

@@ -1,6 +1,7 @@
 package outdir
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -106,4 +107,16 @@ func names(t *testing.T, dir string) []string {
 		out = append(out, e.Name())
 	}
 	return out
+}
+
+// A value JSON cannot hold is an error, not a one-byte .metadata.json.
+func TestMetadataMarshalError(t *testing.T) {
+	m := &Metadata{Scale: math.NaN()}
+	if b, err := m.Marshal(); err == nil || !strings.Contains(err.Error(), ".metadata.json") {
+		t.Errorf("Marshal of a NaN scale: %q, %v", b, err)
+	}
+	m.Scale = 2
+	if b, err := m.Marshal(); err != nil || !strings.Contains(string(b), `"scale": 2`) {
+		t.Errorf("Marshal: %q, %v", b, err)
+	}
 }

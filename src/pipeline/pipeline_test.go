@@ -153,7 +153,11 @@ func generate(ctx context.Context, t *testing.T, p *plan.Plan, dir string, seed 
 		},
 		Finish: func(tx *outdir.Tx, res *engine.Result) error {
 			meta := pipeline.Metadata(p, outdir.RunInfo{Seed: seed, Format: "csv"}, res, files)
-			if err := tx.WriteFile(outdir.MetadataFile(outdir.Part{}), meta.Marshal()); err != nil {
+			b, err := meta.Marshal()
+			if err != nil {
+				return err
+			}
+			if err := tx.WriteFile(outdir.MetadataFile(outdir.Part{}), b); err != nil {
 				return err
 			}
 			rep, err := val.Finish()

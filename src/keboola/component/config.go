@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"datagen/src/engine"
 	"datagen/src/input"
 	"datagen/src/keboola/manifest"
 	"datagen/src/templates"
@@ -87,6 +88,9 @@ type Parameters struct {
 	Seed    int64
 	// Scale multiplies the row counts of entities and parent-less facts.
 	Scale float64
+	// MaxMemory is the memory a run may plan to hold, in bytes
+	// (default engine.DefaultMaxMemory).
+	MaxMemory int64
 	// SampleRows caps every table at this many rows (0: no cap).
 	SampleRows int64
 	// PreviewRows is the number of rows per table of the preview sync
@@ -200,7 +204,7 @@ func ParseConfig(data []byte) (*Config, error) {
 }
 
 // parameterKeys are the keys of "parameters", in documentation order.
-var parameterKeys = []string{"schema", "lenient", "seed", "scale", "sample_rows", "preview_rows", "workers", "parts", "part",
+var parameterKeys = []string{"schema", "lenient", "seed", "scale", "max_memory", "sample_rows", "preview_rows", "workers", "parts", "part",
 	"debug", "destination", "output", "validation", "upload", "template", "mode", "twin_k", buttonValidate, buttonPreview}
 
 // The form's sync-action buttons (component_config/configSchema.json).
@@ -223,7 +227,7 @@ type decoder struct{ input.Reader }
 // parameters decodes the parameters object strictly.
 func (d *decoder) parameters(v *input.Value) *Parameters {
 	p := &Parameters{
-		Seed: DefaultSeed, Scale: 1, Parts: 1, PreviewRows: DefaultPreviewRows,
+		Seed: DefaultSeed, Scale: 1, MaxMemory: engine.DefaultMaxMemory, Parts: 1, PreviewRows: DefaultPreviewRows,
 		Output: Output{SlicedAboveRows: DefaultSlicedAboveRows, SlicedAboveMB: DefaultSlicedAboveMB,
 			SliceMB: DefaultSliceMB},
 		Validation: Validation{OnFailure: OnFailureFail},
@@ -266,8 +270,16 @@ func (d *decoder) parameters(v *input.Value) *Parameters {
 	}
 	d.boolean(obj, "lenient", &p.Lenient)
 	d.integer(obj, "seed", &p.Seed, math.MinInt64, math.MaxInt64)
-	if d.number(obj, "scale", &p.Scale) && !(p.Scale > 0) {
-		d.Errorf("parameters.scale", "", "must be greater than 0, got %g", p.Scale)
+	if d.number(obj, "scale", &p.Scale) && !(p.Scale > 0 && p.Scale <= engine.MaxScale) {
+		d.Errorf("parameters.scale", "", "must be greater than 0 and at most %g, got %g", float64(engine.MaxScale), p.Scale)
+	}
+	var maxMem string
+	if d.str(obj, "max_memory", &maxMem) && maxMem != "" {
+		n, err := engine.ParseBytes(maxMem)
+		if err != nil {
+			d.Errorf("parameters.max_memory", "", "%v", err)
+		}
+		p.MaxMemory = n
 	}
 	d.integer(obj, "sample_rows", &p.SampleRows, 0, math.MaxInt64)
 	d.integer(obj, "preview_rows", &p.PreviewRows, 1, MaxPreviewRows)

@@ -28,7 +28,7 @@ func TestParseConfigDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Parameters{Schema: []byte(tinySchema), Seed: 42, Scale: 1, Parts: 1, PreviewRows: 10,
+	want := Parameters{Schema: []byte(tinySchema), Seed: 42, Scale: 1, MaxMemory: 8 << 30, Parts: 1, PreviewRows: 10,
 		Output:     Output{SlicedAboveRows: 5_000_000, SlicedAboveMB: 512, SliceMB: 256},
 		Validation: Validation{OnFailure: "fail"}, Mode: ModeGenerate, TwinK: DefaultTwinK}
 	if !reflect.DeepEqual(c.Parameters, want) {
@@ -56,7 +56,7 @@ func TestParseConfigAllParameters(t *testing.T) {
 	  "storage": {"output": {"data_type_support": "hints", "tables": [], "default_bucket": "in.c-ex-datagen-123"}},
 	  "image_parameters": {"#x": "img-secret"}, "authorization": {"oauth_api": {}}, "runtime": {"safe": true},
 	  "new_platform_key": [1, 2],
-	  "parameters": {"schema": ` + tinySchema + `, "lenient": true, "seed": -5, "scale": 2.5, "sample_rows": 100,
+	  "parameters": {"schema": ` + tinySchema + `, "lenient": true, "seed": -5, "scale": 2.5, "max_memory": "512MiB", "sample_rows": 100,
 	    "preview_rows": 25, "workers": 3, "parts": 4, "part": 3, "debug": true,
 	    "destination": {"bucket": "out.c-syn", "table_prefix": "demo_", "incremental": true},
 	    "output": {"gzip": true, "sliced_above_rows": 10, "sliced_above_mb": 0, "slice_rows": 7, "slice_mb": 1},
@@ -66,7 +66,7 @@ func TestParseConfigAllParameters(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := c.Parameters
-	want := Parameters{Schema: []byte(tinySchema), Lenient: true, Seed: -5, Scale: 2.5, SampleRows: 100, PreviewRows: 25, Workers: 3,
+	want := Parameters{Schema: []byte(tinySchema), Lenient: true, Seed: -5, Scale: 2.5, MaxMemory: 512 << 20, SampleRows: 100, PreviewRows: 25, Workers: 3,
 		Parts: 4, Part: 3, Debug: true,
 		Destination: Destination{Bucket: "out.c-syn", TablePrefix: "demo_", Incremental: true},
 		Output:      Output{Gzip: true, SlicedAboveRows: 10, SlicedAboveMB: 0, SliceRows: 7, SliceMB: 1},
@@ -130,7 +130,7 @@ func TestParseConfigProblems(t *testing.T) {
 				`storage.output.data_type_support: unknown value "full" (want authoritative, hints or none)`,
 				`parameters.sed: unknown key "sed" (did you mean "seed"?)`,
 				`parameters.seed: expected an integer, got string "7" (write it without quotes)`,
-				"parameters.scale: must be greater than 0, got 0",
+				"parameters.scale: must be greater than 0 and at most 1e+06, got 0",
 				"parameters.sample_rows: must be at least 0, got -1",
 				"parameters.workers: expected an integer, got 2.5",
 				"parameters.parts: must be between 1 and 1000000, got 0",

@@ -311,7 +311,7 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker *input.Masker
 	start := time.Now()
 	_, err = pipeline.Run(ctx, pipeline.Options{Plan: pl,
 		Engine: engine.Options{Seed: p.Seed, Workers: p.Workers, Parts: p.Parts, Part: p.Part,
-			Scale: p.Scale, SampleRows: p.SampleRows, Progress: progress},
+			Scale: p.Scale, SampleRows: p.SampleRows, MaxMemory: p.MaxMemory, Progress: progress},
 		Dir: dd.Out(), Output: outdir.Options{Folders: []string{tablesFolder, filesFolder}, Replace: []string{tablesFolder}, Step: o.commitStep},
 		Open: open, Validator: val, Finish: finish,
 		Begun: func(tx *outdir.Tx) {
