@@ -154,8 +154,8 @@ func Export(ctx context.Context, o ExportOptions) (*Dataset, error) {
 		t := o.Plan.ByID[s.Nodes[i].ID]
 		tf := found[t.ID()]
 		if tf == nil {
-			o.Log.Warnf("%s: no %s.parquet in %s; table skipped", t.ID(), t.ID(), o.DataDir)
-			continue
+			return nil, input.Userf("table %q: no %s.parquet (nor its parts) in %s: export writes every table of the schema or none; "+
+				"generate the data again with this schema", t.ID(), t.ID(), o.DataDir)
 		}
 		if tf.Problem != "" {
 			return nil, input.Userf("%s: the Parquet files of %q: %s", o.DataDir, t.ID(), tf.Problem)

@@ -223,12 +223,17 @@ func TestExportErrors(t *testing.T) {
 	if !input.IsUser(err) || !strings.Contains(err.Error(), "bucket") {
 		t.Errorf("bad bucket: %v", err)
 	}
-	// A table without any file is skipped with a warning.
+	// A table without any file is an error naming it, and nothing is
+	// written: an export holds every table of the schema or none.
 	only := t.TempDir()
 	generateTo(t, p, only, sink.Parquet, 1, 0)
 	_ = os.Remove(filepath.Join(only, "e.parquet"))
-	ds, err := Export(context.Background(), ExportOptions{Plan: p, DataDir: only, OutDir: t.TempDir(), Log: quietLog()})
-	if err != nil || len(ds.Tables) != 1 {
-		t.Errorf("skip missing table: %v %+v", err, ds)
+	out := filepath.Join(t.TempDir(), "out")
+	ds, err := Export(context.Background(), ExportOptions{Plan: p, DataDir: only, OutDir: out, Log: quietLog()})
+	if !input.IsUser(err) || !strings.Contains(err.Error(), `table "e": no e.parquet (nor its parts) in `) {
+		t.Errorf("missing table: %v %+v", err, ds)
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Errorf("a failed export wrote %v", entries)
 	}
 }
