@@ -14,7 +14,7 @@ import (
 // Sketch sizes: they bound the memory of a column whatever the rows.
 const (
 	kmvSize       = 4096    // distinct-value sketch
-	sampleParents = 1 << 15 // values whose occurrences are counted exactly
+	sampleParents = 1 << 14 // values whose occurrences are counted exactly
 	maxCounted    = 5000    // distinct values counted before a column counts as high-cardinality
 	numSample     = 20000   // numbers and instants kept for quantiles and fits
 	strSample     = 2000    // strings kept for pattern detection
