@@ -47,6 +47,26 @@ type TableReport struct {
 	CopiedRows      int64 `json:"copied_rows"`
 	CopiedRowsNoKey int64 `json:"copied_rows_but_key"`
 	HighCardinality bool  `json:"high_cardinality"`
+	// ClosestRecord measures how near the twin's rows come to the
+	// original's, over the number columns (keys aside).
+	ClosestRecord *ClosestRecordReport `json:"closest_record,omitempty"`
+}
+
+// ClosestRecordReport is the distance from rows to their closest original
+// row: the mean absolute difference over the number columns, each scaled
+// by the original column's standard deviation, in row samples. Twin rows
+// much closer to the original than the original's own rows are to each
+// other would mean that rows are reproduced.
+type ClosestRecordReport struct {
+	Columns int `json:"columns"`
+	// TwinMedian and TwinP5 are the median and 5th percentile of the
+	// distance from a twin row to its closest original row.
+	TwinMedian float64 `json:"twin_median"`
+	TwinP5     float64 `json:"twin_p5"`
+	// OriginalMedian and OriginalP5 are the same for rows of one half of
+	// the original's sample against the other half: the baseline.
+	OriginalMedian float64 `json:"original_median"`
+	OriginalP5     float64 `json:"original_p5"`
 }
 
 // ColumnReport compares one column.
@@ -434,6 +454,7 @@ func compareTable2(o, s *compareTable, st Structure, orig, syn *side) *TableRepo
 	for _, fk := range st.Foreign[name] {
 		fkCols[fk.Column] = true
 	}
+	tr.ClosestRecord = closestRecord(o, s, fkCols)
 	if cr := correlations(o, s, fkCols); cr != nil {
 		tr.Correlations = cr
 		scores = append(scores, 1-cr.MeanAbsDiff)
@@ -481,6 +502,73 @@ func correlations(o, s *compareTable, fks map[string]bool) *CorrelationReport {
 	cr.MeanAbsDiff = round4(sum / float64(cr.Pairs))
 	cr.MaxAbsDiff = round4(cr.MaxAbsDiff)
 	return cr
+}
+
+// closestRecord measures distances to the closest original record over the
+// number columns (keys and foreign keys aside), on at most 500 rows.
+func closestRecord(o, s *compareTable, fks map[string]bool) *ClosestRecordReport {
+	var cols []int
+	var scale []float64
+	for i, c := range o.cols {
+		if i == o.keyCol || fks[c.name] || !c.typ.IsNumeric() || !s.cols[i].typ.IsNumeric() {
+			continue
+		}
+		var n, sum, sq float64
+		for _, r := range o.numRows.vals {
+			if x := r[i]; !math.IsNaN(x) {
+				n++
+				sum += x
+				sq += x * x
+			}
+		}
+		if n < 2 {
+			continue
+		}
+		sd := math.Sqrt(math.Max(sq/n-(sum/n)*(sum/n), 0))
+		if sd == 0 {
+			continue
+		}
+		cols, scale = append(cols, i), append(scale, sd)
+	}
+	orig := o.numRows.vals
+	if len(cols) == 0 || len(orig) < 40 || len(s.numRows.vals) < 20 {
+		return nil
+	}
+	dist := func(a, b []float64) float64 {
+		d, n := 0.0, 0
+		for k, i := range cols {
+			if math.IsNaN(a[i]) || math.IsNaN(b[i]) {
+				if math.IsNaN(a[i]) != math.IsNaN(b[i]) {
+					d++
+				}
+			} else {
+				d += math.Abs(a[i]-b[i]) / scale[k]
+			}
+			n++
+		}
+		return d / float64(n)
+	}
+	nearest := func(rows, against [][]float64) []float64 {
+		if len(rows) > 500 {
+			rows = rows[:500]
+		}
+		out := make([]float64, len(rows))
+		for j, r := range rows {
+			best := math.Inf(1)
+			for _, a := range against {
+				best = math.Min(best, dist(r, a))
+			}
+			out[j] = best
+		}
+		sort.Float64s(out)
+		return out
+	}
+	half := len(orig) / 2
+	tw := nearest(s.numRows.vals, orig[half:])
+	base := nearest(orig[:half], orig[half:])
+	q := func(xs []float64, p float64) float64 { return round4(xs[int(p*float64(len(xs)-1))]) }
+	return &ClosestRecordReport{Columns: len(cols), TwinMedian: q(tw, 0.5), TwinP5: q(tw, 0.05),
+		OriginalMedian: q(base, 0.5), OriginalP5: q(base, 0.05)}
 }
 
 // pearson is the correlation of columns a and b over the rows where both

@@ -136,6 +136,9 @@ func TestCompareCountsCopies(t *testing.T) {
 	if rep.Privacy.RareValues != 300 || rep.Privacy.RareValuesLeaked != 300 {
 		t.Errorf("rare values %+v, want 300 of 300", rep.Privacy)
 	}
+	if cr := rep.Tables[0].ClosestRecord; cr == nil || cr.TwinMedian != 0 || cr.Columns != 1 {
+		t.Errorf("closest record %+v, want distance 0 over 1 column", cr)
+	}
 }
 
 // TestTinyColumnsCopyNothing: a column with fewer than k values gives
