@@ -202,7 +202,7 @@ func (e *cliEnv) runGenerate(ctx context.Context, schemaPath string, f generateF
 	part := outdir.Part{K: f.part, N: f.parts}
 	var val *validate.Validator
 	if f.validate {
-		if val, err = validate.New(p, validate.Options{DataDir: f.out, Format: string(format), Version: e.version}); err != nil {
+		if val, err = validate.New(p, validate.Options{DataDir: f.out, Format: string(format), Version: e.version, DryRunSample: f.sample}); err != nil {
 			return err
 		}
 	}

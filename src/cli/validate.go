@@ -90,7 +90,12 @@ func (e *cliEnv) runValidation(_ context.Context, schemaPath, dataDir string, le
 	if err != nil {
 		return nil, err
 	}
-	v, err := validate.New(p, validate.Options{DataDir: dataDir, Version: e.version})
+	opts := validate.Options{DataDir: dataDir, Version: e.version}
+	if m, err := outdir.ReadMetadata(dataDir); err == nil {
+		// A preview (generate --dry-run-sample) is validated as one.
+		opts.DryRunSample = m.SampleRows
+	}
+	v, err := validate.New(p, opts)
 	if err != nil {
 		return nil, input.User(err)
 	}

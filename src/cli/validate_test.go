@@ -221,3 +221,39 @@ func TestValidateBadValue(t *testing.T) {
 		}
 	}
 }
+
+// TestValidatePreview: data of generate --dry-run-sample is validated as a
+// preview (its .metadata.json says so): fanout checks only the upper
+// bound, targets allow the sample's noise, and the report says so.
+func TestValidatePreview(t *testing.T) {
+	out := t.TempDir()
+	if _, errs, code := datagen(t, "generate", shop, "-o", out, "--format", "csv", "--dry-run-sample", "300", "--quiet", "--validate"); code != 0 {
+		t.Fatalf("generate --dry-run-sample --validate: exit %d: %s", code, errs)
+	}
+	b, err := os.ReadFile(filepath.Join(out, ".metadata.json"))
+	if err != nil || !strings.Contains(string(b), `"dry_run_sample": 300`) {
+		t.Fatalf(".metadata.json does not record the sample: %v %s", err, b)
+	}
+	stdout, stderr, code := datagen(t, "validate", shop, "-d", out)
+	if code != 0 || !strings.Contains(stdout, "Preview: every table capped at 300 rows") {
+		t.Errorf("validate a preview: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	page := filepath.Join(t.TempDir(), "r.html")
+	if _, _, code := datagen(t, "report", shop, "-d", out, "-o", page, "--quiet"); code != 0 {
+		t.Errorf("report on a preview: exit %d", code)
+	}
+	if b, _ := os.ReadFile(page); !strings.Contains(string(b), `<p id="preview">`) {
+		t.Error("the page does not say that the data is a preview")
+	}
+	// The same files without the record are judged as a full run: the
+	// fanout checks fail.
+	meta := filepath.Join(out, ".metadata.json")
+	mb, _ := os.ReadFile(meta)
+	if err := os.WriteFile(meta, []byte(strings.Replace(string(mb), `"dry_run_sample": 300,`, "", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, _, code = datagen(t, "validate", shop, "-d", out)
+	if !strings.Contains(stdout, "✗ orders.fanout") {
+		t.Errorf("a capped run without its record: exit %d\n%s", code, stdout)
+	}
+}

@@ -655,6 +655,7 @@ input#filter{padding:4px 8px;width:320px;margin-bottom:8px}
 <div class="kpi"><b class="{{if .R.Summary.Failed}}fail{{end}}">{{.R.Summary.Failed}}</b>failed</div>
 <div class="kpi"><b>{{.R.Summary.Passed}}</b>passed of {{.R.Summary.TotalValidations}}</div>
 </div>
+{{if .R.Metadata.DryRunSample}}<p id="preview">This data is a <b>preview</b>: every table was capped at {{.R.Metadata.DryRunSample}} rows. Fanout checks only the upper bound of the children per parent; counts and distributions describe the sample.</p>{{end}}
 {{if .Verdict.Pass}}<p>Every hard check passed and the quality score reaches the minimum.</p>{{else}}<ul class="reasons">{{range .Verdict.Reasons}}<li>{{.}}</li>{{end}}</ul>
 {{if .Verdict.FailingTables}}<p>Failing tables: {{range $i, $t := .Verdict.FailingTables}}{{if $i}}, {{end}}<a href="#t-{{$t}}" class="fail">{{$t}}</a>{{end}}</p>{{end}}{{end}}
 </section>

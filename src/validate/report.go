@@ -37,6 +37,9 @@ type Metadata struct {
 	DatagenVersion string  `json:"datagen_version,omitempty"`
 	TotalRows      int64   `json:"total_rows"`
 	Seconds        float64 `json:"seconds"`
+	// DryRunSample is the cap on every table's rows when the data is a
+	// preview (0 for a full run).
+	DryRunSample int64 `json:"dry_run_sample,omitempty"`
 }
 
 // Counts counts results.
@@ -200,7 +203,7 @@ func (v *Validator) Finish() (*Report, error) {
 	rep.Summary = sum
 	rep.Metadata = Metadata{DatasetName: v.s.Metadata.Name, Version: v.s.Version, Timestamp: v.opts.Now().Format(time.RFC3339),
 		DataDirectory: v.opts.DataDir, Format: v.opts.Format, DatagenVersion: v.opts.Version, TotalRows: rows,
-		Seconds: round4(time.Since(v.start).Seconds())}
+		Seconds: round4(time.Since(v.start).Seconds()), DryRunSample: v.opts.DryRunSample}
 	rep.Recommendations = v.recommend(rep)
 	rep.Judge(DefaultMinScore)
 	return rep, nil
@@ -375,6 +378,9 @@ func (r *Report) WriteSummary(w io.Writer, minScore float64) error {
 	s := r.Summary
 	var b strings.Builder
 	fmt.Fprintf(&b, "Validation of %q (%d rows, %.2fs)\n", r.Metadata.DatasetName, r.Metadata.TotalRows, r.Metadata.Seconds)
+	if n := r.Metadata.DryRunSample; n > 0 {
+		fmt.Fprintf(&b, "Preview: every table capped at %d rows; fanout checks only the upper bound\n", n)
+	}
 	if vd := r.verdict(minScore); vd.Pass {
 		fmt.Fprintf(&b, "PASS: no hard failure, quality score %.2f ≥ %.4g\n", s.QualityScore, minScore)
 	} else {

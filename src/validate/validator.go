@@ -30,6 +30,11 @@ type Options struct {
 	// noise by the checks of numeric seasonality and trend modifiers
 	// (default 0.05).
 	RelativeTolerance float64
+	// DryRunSample, when positive, says that the data is a preview whose
+	// every table was capped at this many rows (generate --dry-run-sample,
+	// the component's sample_rows): checks that a cap makes meaningless
+	// are adjusted (fanout: only the upper bound), and the report says so.
+	DryRunSample int64
 	// SampleRows is the size of the deterministic value sample kept per
 	// numeric column for quantiles (default 8192; outlier checks keep
 	// 65536).

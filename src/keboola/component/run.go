@@ -186,7 +186,7 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker *input.Masker
 			log.Warn("parameters.validation is not applied to a part of a split run; validate the whole table set instead")
 			p.Validation.MinScore = 0 // no gate for a part
 		} else {
-			v, err := validate.New(pl, validate.Options{Version: o.Version})
+			v, err := validate.New(pl, validate.Options{Version: o.Version, DryRunSample: p.SampleRows})
 			if err != nil {
 				return nil, err
 			}
