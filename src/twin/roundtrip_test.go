@@ -50,7 +50,7 @@ func TestRoundTrip(t *testing.T) {
 		{"../dsl/testdata/examples/simple_users_events.json", "1", "parquet", nil},
 		{"../dsl/testdata/examples/ecommerce_conversion_funnel.json", "0.5", "csv", nil},
 		{"../dsl/testdata/examples/saas_subscription_vintage.json", "1", "csv", nil},
-		{"../dsl/testdata/examples/bank.json", "0.1", "csv", nil},
+		{"../dsl/testdata/examples/bank.json", "0.3", "csv", nil},
 	}
 	for _, c := range cases {
 		name := strings.TrimSuffix(filepath.Base(c.schema), ".json") + "/" + c.format
