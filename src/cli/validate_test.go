@@ -146,7 +146,7 @@ func TestReportCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := string(b)
-	for _, want := range []string{"<!DOCTYPE html>", "OnlineShop", `data-verdict="PASS"`, "ordered_at — rows per day", "basket_value: exponential trend"} {
+	for _, want := range []string{"<!DOCTYPE html>", "OnlineShop", `data-verdict="PASS"`, "ordered_at — rows per day", "quantity: exponential trend"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("report lacks %q", want)
 		}

@@ -414,12 +414,12 @@ func (v *validator) sequential(n *Node, d *DatetimeSeries, path string) {
 	}
 	switch {
 	case n.Kind == Entity || n.Kind == Fact && len(n.Parents) == 0:
-		rows := int64(DefaultEntityRows)
-		if n.Rows != nil {
-			rows = *n.Rows
+		if n.Rows == nil {
+			// A calendar: its rows are the first sequential grid's.
+			return
 		}
-		if rows > g.Len() {
-			v.Errorf(path, fmt.Sprintf("set rows to at most %d or widen the window", g.Len()),
+		if rows := *n.Rows; rows > g.Len() {
+			v.Errorf(path, fmt.Sprintf("set rows to at most %d, leave rows out (one row per instant), or widen the window", g.Len()),
 				"%q has %d rows but the grid has %d instants", n.ID, rows, g.Len())
 		}
 	case n.Kind == Fact && n.Fanout != nil && n.Fanout.Max != nil && len(n.Modifiers) == 0:

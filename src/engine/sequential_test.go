@@ -68,3 +68,14 @@ func TestSequentialCalendarTooShort(t *testing.T) {
 		t.Fatalf("got %v, want %q", err, want)
 	}
 }
+
+// TestCalendarIgnoresScale: an entity without rows and with a sequential
+// series has one row per instant, at any scale.
+func TestCalendarIgnoresScale(t *testing.T) {
+	doc := strings.Replace(seqDoc, `"rows": ROWS, `, "", 1)
+	p := parsePlan(t, []byte(doc), false)
+	out := generateCSV(t, p, engine.Options{Seed: 1, Scale: 3.5})
+	if _, rows := records(t, out["promotion"]); len(rows) != 12 {
+		t.Fatalf("%d promotions at scale 3.5, want one per month (12)", len(rows))
+	}
+}

@@ -107,6 +107,12 @@ func (e *engine) prepare(t *plan.Table) (*tableState, error) {
 		rows := int64(dsl.DefaultEntityRows)
 		if n.Rows != nil {
 			rows = *n.Rows
+		} else if cal, ok, err := gen.CalendarRows(n, e.p.Schema.Timeframe); err != nil {
+			return nil, err
+		} else if ok {
+			// A calendar: one row per instant, whatever the scale.
+			ts.rows = cal
+			break
 		}
 		ts.rows = int64(math.Round(float64(rows) * e.opts.Scale))
 	}

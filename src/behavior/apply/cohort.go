@@ -29,6 +29,8 @@ type Cohort struct {
 	eventKey, acceptKey, extraKey rng.Key
 	m                             float64
 	tfEnd                         int64
+	// life bounds the event column by its declared lifetime, or nil.
+	life *Lifetime
 }
 
 // NewCohort prepares the cohort of a fact. created is the parent's
@@ -102,7 +104,8 @@ func (c *Cohort) candidate(p, j int64, st *rng.Stream) (int64, bool) {
 		lo = created
 	}
 	st.Reset(c.eventKey.Fork(p, uint64(j)), 0)
-	ts, ok := c.sampler.SampleBetween(st, lo, math.MaxInt64)
+	lo, hi := c.life.bounds(p, lo, math.MaxInt64)
+	ts, ok := c.sampler.SampleBetween(st, lo, hi)
 	if !ok {
 		return 0, false
 	}
@@ -157,25 +160,57 @@ func (c *Cohort) Factor(idx []int, p, ts int64) float64 {
 	return f
 }
 
+// Lifetime is the window a child column declares with within: {start_col,
+// end_col}: per primary-parent row, a start and an optional end (a null
+// one is unbounded; the sampler's grid keeps values in the timeframe).
+type Lifetime struct {
+	Start, End *column.Vector
+	// EndDay extends a date end to the last microsecond of its day.
+	EndDay int64
+}
+
+// bounds narrows [lo, hi] to parent row p's lifetime; l may be nil.
+func (l *Lifetime) bounds(p, lo, hi int64) (int64, int64) {
+	if l == nil {
+		return lo, hi
+	}
+	if l.Start != nil && !l.Start.IsNull(int(p)) {
+		lo = max(lo, l.Start.Ints[p])
+	}
+	if l.End != nil && !l.End.IsNull(int(p)) {
+		hi = min(hi, l.End.Ints[p]+l.EndDay)
+	}
+	return lo, hi
+}
+
 // Bounded samples a datetime_series column of a child after its parent's
-// creation time.
+// creation time, and inside the column's lifetime when it declares one.
 type Bounded struct {
 	sampler *timegrid.Sampler
 	key     rng.Key
 	created *column.Vector
+	life    *Lifetime
 }
 
-// Sample draws the value of row (with stream st) for a parent created at
-// created: a grid instant not before it, or created itself when the
-// column's window ends earlier.
-func (b *Bounded) Sample(st *rng.Stream, key rng.Key, row int64, created int64, hasCreated bool) int64 {
+// Sample draws the value of row (with stream st) of parent row p created
+// at created: a grid instant not before it (and inside the lifetime), or
+// the window's start when it holds no instant.
+func (b *Bounded) Sample(st *rng.Stream, key rng.Key, row, p int64, created int64, hasCreated bool) int64 {
 	st.Reset(key, row)
-	if !hasCreated {
+	if !hasCreated && b.life == nil {
 		return b.sampler.Sample(st)
 	}
-	ts, ok := b.sampler.SampleBetween(st, created, math.MaxInt64)
+	lo, hi := int64(math.MinInt64), int64(math.MaxInt64)
+	if hasCreated {
+		lo = created
+	}
+	lo, hi = b.life.bounds(p, lo, hi)
+	ts, ok := b.sampler.SampleBetween(st, lo, hi)
 	if !ok {
-		return created
+		if lo == math.MinInt64 {
+			return b.sampler.Grid().First()
+		}
+		return lo
 	}
 	return ts
 }

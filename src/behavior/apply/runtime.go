@@ -226,7 +226,35 @@ func (rt *Runtime) sampler(name string) (*Bounded, error) {
 	if err != nil {
 		return nil, &gen.Error{Table: rt.env.Node.ID, Column: name, Err: err}
 	}
-	return &Bounded{sampler: s, key: rt.env.columnKey(name), created: rt.created}, nil
+	b := &Bounded{sampler: s, key: rt.env.columnKey(name), created: rt.created}
+	if l := c.Generator.DatetimeSeries.Lifetime; l != nil && l.Table == rt.env.Node.Parents[0] {
+		b.life = &Lifetime{}
+		if b.life.Start, err = rt.parentCol(l.Table, l.StartCol); err != nil {
+			return nil, err
+		}
+		if l.EndCol != "" {
+			if b.life.End, err = rt.parentCol(l.Table, l.EndCol); err != nil {
+				return nil, err
+			}
+			if b.life.End.Type == column.Date {
+				b.life.EndDay = column.MicrosPerDay - 1
+			}
+		}
+	}
+	return b, nil
+}
+
+// parentCol returns a kept column of a parent table.
+func (rt *Runtime) parentCol(id, name string) (*column.Vector, error) {
+	tab, err := rt.env.Tables(id)
+	if err != nil {
+		return nil, err
+	}
+	v := tab.Column(name)
+	if v == nil {
+		return nil, fmt.Errorf("column %q of %q is not available", name, id)
+	}
+	return v, nil
 }
 
 func (rt *Runtime) setupVintage(vl *behavior.VintageLink, parentRows, tfEnd int64) error {
@@ -256,6 +284,7 @@ func (rt *Runtime) setupVintage(vl *behavior.VintageLink, parentRows, tfEnd int6
 	rt.eventKey = b.key
 	if vl.Thin {
 		rt.cohort = NewCohort(vl.Vintage, rt.created, parentRows, b.sampler, b.key.Sub("candidate", 0), rt.env.tableKey("vintage"), tfEnd)
+		rt.cohort.life = b.life
 	} else {
 		rt.cohort = NewCohort(vl.Vintage, rt.created, parentRows, nil, 0, 0, tfEnd)
 		rt.boundedEvent = b
@@ -457,7 +486,7 @@ func (rt *Runtime) Prepare(b *Block, start int64, n int, parent []int64) {
 	case rt.boundedEvent != nil:
 		for i, p := range parent {
 			c, ok := rt.createdAt(p)
-			b.eventTS[i] = rt.boundedEvent.Sample(&b.st, rt.eventKey, start+int64(i), c, ok)
+			b.eventTS[i] = rt.boundedEvent.Sample(&b.st, rt.eventKey, start+int64(i), p, c, ok)
 		}
 	}
 }
@@ -569,8 +598,9 @@ type eventResample struct {
 
 // Resample redraws the value of row from an independent stream.
 func (f *eventResample) Resample(r *rng.Rand, row int64, attempt int) int64 {
-	c, ok := f.rt.createdAt(f.rt.parentOf(row))
-	return f.b.Sample(&r.S, f.b.key.Sub("resample", attempt), row, c, ok)
+	p := f.rt.parentOf(row)
+	c, ok := f.rt.createdAt(p)
+	return f.b.Sample(&r.S, f.b.key.Sub("resample", attempt), row, p, c, ok)
 }
 
 // boundedFill draws a datetime_series column after the parent's creation
@@ -586,15 +616,16 @@ func (f *boundedFill) Fill(out *column.Vector, b *Block) error {
 	out.Reset(column.Timestamp, b.N)
 	for i := 0; i < b.N; i++ {
 		c, ok := f.rt.createdAt(b.Parent[i])
-		out.Ints[i] = f.b.Sample(&b.st, f.b.key, b.Start+int64(i), c, ok)
+		out.Ints[i] = f.b.Sample(&b.st, f.b.key, b.Start+int64(i), b.Parent[i], c, ok)
 	}
 	return nil
 }
 
 // Resample redraws the value of row from an independent stream.
 func (f *boundedFill) Resample(r *rng.Rand, row int64, attempt int) int64 {
-	c, ok := f.rt.createdAt(f.rt.parentOf(row))
-	return f.b.Sample(&r.S, f.b.key.Sub("resample", attempt), row, c, ok)
+	p := f.rt.parentOf(row)
+	c, ok := f.rt.createdAt(p)
+	return f.b.Sample(&r.S, f.b.key.Sub("resample", attempt), row, p, c, ok)
 }
 
 // lookupFill copies the column of a non-primary segment parent at the row
