@@ -13,7 +13,6 @@ import (
 	"datagen/src/dsl"
 	"datagen/src/gen"
 	"datagen/src/modify"
-	"datagen/src/plan"
 	"datagen/src/rng"
 )
 
@@ -348,7 +347,7 @@ func (e *engine) fillBlock(ts *tableState, wk *worker, blk *column.Block, start 
 	mctx := &modify.Context{Start: start, Rows: n, TotalRows: ts.rows, Col: get, Rand: wk.rand}
 	for k, ci := range ts.t.EvalOrder {
 		if k > 0 {
-			applyOrderings(ts.t.Orderings, k-1, blk)
+			applyOrderings(ts.orders, k-1, blk, wk.rand, start)
 		}
 		cs := ts.cols[ci]
 		raw := wk.raw[ci]
@@ -420,7 +419,7 @@ func (e *engine) fillBlock(ts *tableState, wk *worker, blk *column.Block, start 
 		}
 		wk.done[ci] = true
 	}
-	applyOrderings(ts.t.Orderings, len(ts.t.EvalOrder)-1, blk)
+	applyOrderings(ts.orders, len(ts.t.EvalOrder)-1, blk, wk.rand, start)
 	// Kept columns are stored once every value of the block is final.
 	for ci, cs := range ts.cols {
 		if cs.keep != nil && (!ts.keptFilled || cs.second) {
@@ -428,41 +427,6 @@ func (e *engine) fillBlock(ts *tableState, wk *worker, blk *column.Block, start 
 		}
 	}
 	return nil
-}
-
-// applyOrderings enforces the declared inequalities whose columns are both
-// computed once EvalOrder position pos is done: a row that violates one
-// gets the two values swapped. Rows with a null or equal values are left
-// as they are (no swap can make equal values strictly ordered).
-func applyOrderings(os []plan.Ordering, pos int, blk *column.Block) {
-	for _, o := range os {
-		if o.After != pos {
-			continue
-		}
-		a, b := blk.Cols[o.A], blk.Cols[o.B]
-		if a.Type != b.Type {
-			continue
-		}
-		for i := 0; i < blk.Rows; i++ {
-			if a.IsNull(i) || b.IsNull(i) {
-				continue
-			}
-			var cmp int
-			if a.Type == column.Float {
-				cmp = compareFloat(a.Floats[i], b.Floats[i])
-			} else {
-				cmp = compareInt(a.Ints[i], b.Ints[i])
-			}
-			if cmp == 0 || orderHolds(o.Op, cmp) {
-				continue
-			}
-			if a.Type == column.Float {
-				a.Floats[i], b.Floats[i] = b.Floats[i], a.Floats[i]
-			} else {
-				a.Ints[i], b.Ints[i] = b.Ints[i], a.Ints[i]
-			}
-		}
-	}
 }
 
 func compareInt(x, y int64) int {
@@ -483,15 +447,6 @@ func compareFloat(x, y float64) int {
 		return 1
 	}
 	return 0
-}
-
-// orderHolds reports whether a comparison result cmp (a vs b, non-zero)
-// satisfies op.
-func orderHolds(op string, cmp int) bool {
-	if op == "<" || op == "<=" {
-		return cmp < 0
-	}
-	return cmp > 0
 }
 
 // roundDecimals rounds a float column half-even to d decimals; a decimal

@@ -34,6 +34,8 @@ type tableState struct {
 	// beh is the behaviour of a fact (segments, vintage, stages, states),
 	// or nil.
 	beh *apply.Runtime
+	// orders are the declared inequalities the engine enforces.
+	orders []orderRun
 }
 
 // colState is a compiled column.
@@ -124,6 +126,7 @@ func (e *engine) prepare(t *plan.Table) (*tableState, error) {
 		delete(e.tables, t.ID())
 		return nil, err
 	}
+	ts.orders = ts.orderRuns()
 	return ts, nil
 }
 

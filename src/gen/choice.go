@@ -264,6 +264,12 @@ func (g *distribution) Fill(out *column.Vector, b *Batch) error {
 	return nil
 }
 
+// Redraw implements Redrawer.
+func (g *distribution) Redraw(out *column.Vector, i int, r *rng.Rand, row int64, attempt int) {
+	r.Reset(g.key.Sub("redraw", attempt), row)
+	out.Floats[i] = g.Draw(r)
+}
+
 // empirical is the inverse of the piecewise-linear distribution function
 // through the knots q, equally spaced in probability, at u in [0, 1).
 func empirical(q []float64, u float64) float64 {

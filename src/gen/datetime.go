@@ -79,6 +79,12 @@ func (d *datetimeSeries) Resample(r *rng.Rand, row int64, attempt int) int64 {
 	return d.sampler.Sample(&r.S)
 }
 
+// Redraw implements Redrawer.
+func (d *datetimeSeries) Redraw(out *column.Vector, i int, r *rng.Rand, row int64, attempt int) {
+	r.S.Reset(d.key.Sub("redraw", attempt), row)
+	out.Ints[i] = d.sampler.Sample(&r.S)
+}
+
 // sequential gives row i the i-th grid instant; in a fact with parents,
 // the i-th child of each parent gets the i-th instant.
 type sequential struct {

@@ -93,6 +93,15 @@ type Resampler interface {
 	Resample(r *rng.Rand, row int64, attempt int) int64
 }
 
+// Redrawer is implemented by generators whose values are drawn
+// independently per row and can be drawn again from independent streams
+// (attempt 1, 2, ...): the engine redraws the later column of a declared
+// inequality in the rows that violate it. Redraw writes row's value at
+// index i of out (of the generator's Type).
+type Redrawer interface {
+	Redraw(out *column.Vector, i int, r *rng.Rand, row int64, attempt int)
+}
+
 func compile(env *Env) (Generator, error) {
 	g := env.Column.Generator
 	switch g.Kind {

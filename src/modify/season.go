@@ -194,3 +194,10 @@ func (m *trend) Apply(v *column.Vector, ctx *Context) error {
 	}
 	return nil
 }
+
+// IsPassThrough reports whether m leaves values unchanged (a seasonality
+// pattern on a time column, which the generator samples with).
+func IsPassThrough(m Modifier) bool {
+	_, ok := m.(passThrough)
+	return ok
+}

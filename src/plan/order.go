@@ -9,15 +9,16 @@ import (
 
 // Ordering is a declared inequality between two columns of one table that
 // generation honours by construction: in a row whose values violate it,
-// the two values are swapped. Only pairs of independently drawn columns
-// qualify (datetime_series, distribution or choice generators of the same
-// type), so that no other value of the row depends on the order.
+// the column computed later is redrawn (or set next to the earlier one),
+// the earlier one keeps its value. Only pairs of independently drawn
+// columns qualify (datetime_series, distribution or choice generators of
+// the same type), so that no other value of the row depends on the order.
 type Ordering struct {
 	// A and B are column indexes: the constraint is A Op B.
 	A, B int
 	Op   string
 	// After is the position in EvalOrder after which both columns exist
-	// and the swap is applied.
+	// and the ordering is enforced.
 	After int
 }
 
@@ -62,7 +63,7 @@ func splitRef(s string) (table, col string, ok bool) {
 	return s[:i], s[i+1:], true
 }
 
-// ordering checks whether a op b can be enforced by swapping.
+// ordering checks whether a op b can be enforced during generation.
 func (t *Table) ordering(a, op, b string) (Ordering, bool) {
 	switch op {
 	case "<", "<=", ">", ">=":
@@ -89,8 +90,8 @@ func (t *Table) ordering(a, op, b string) (Ordering, bool) {
 		pos[ci] = k
 	}
 	after := max(pos[ia], pos[ib])
-	// A column computed before the swap that reads either value would
-	// keep the unswapped one.
+	// A column computed before the ordering is enforced that reads
+	// either value would see the value before it.
 	for k := 0; k <= after; k++ {
 		c := t.Cols[t.EvalOrder[k]]
 		for _, r := range c.Reads {
