@@ -656,11 +656,25 @@ func (v *validator) constraints() {
 	}
 	for i, in := range c.Inequalities {
 		p := input.Index("constraints.inequalities", i)
-		for _, side := range []struct{ val, k string }{{in.Left, "left"}, {in.Right, "right"}} {
+		var cols [2]*Column
+		var nodes [2]*Node
+		for k, side := range []struct{ val, k string }{{in.Left, "left"}, {in.Right, "right"}} {
 			if _, isNum := input.ParseNumber(side.val); isNum || !strings.Contains(side.val, ".") {
 				continue
 			}
-			v.ref(side.val, input.Key(p, side.k))
+			nodes[k], cols[k] = v.ref(side.val, input.Key(p, side.k))
+		}
+		if cols[0] != nil && cols[1] != nil && nodes[0] == nodes[1] {
+			if share, ok := inequalityShare(cols[0], in.Op, cols[1]); ok && share < unlikelyInequality {
+				about := fmt.Sprintf("about %.1f %%", 100*share)
+				if share < 0.001 {
+					about = "less than 0.1 %"
+				}
+				v.Warnf(p, "declare distributions that overlap in the declared order, or drop the inequality",
+					"the declared distributions make %s %s %s unlikely (%s of independent draws): "+
+						"the later column is set next to the earlier one in most rows, so it will not follow its declared distribution",
+					in.Left, in.Op, in.Right, about)
+			}
 		}
 	}
 	for i, pc := range c.Patterns {
@@ -783,4 +797,54 @@ func dropMods(ms []Modifier, drops map[modRef]bool, i, j int) []Modifier {
 		return ms
 	}
 	return slices.Clip(out)
+}
+
+// unlikelyInequality is the share of independent draws satisfying a
+// declared inequality below which check warns.
+const unlikelyInequality = 0.05
+
+// inequalityShare estimates the share of independent draws of two
+// distribution columns without modifiers that satisfy a op b, by normal
+// approximations of both (exact for two normals); ok is false when the
+// columns are not such a pair.
+func inequalityShare(a *Column, op string, b *Column) (share float64, ok bool) {
+	ma, va, okA := moments(a)
+	mb, vb, okB := moments(b)
+	if !okA || !okB || va+vb <= 0 {
+		return 0, false
+	}
+	z := (mb - ma) / math.Sqrt(va+vb) // P(a < b) = Phi(z)
+	lt := 0.5 * math.Erfc(-z/math.Sqrt2)
+	switch op {
+	case "<", "<=":
+		return lt, true
+	case ">", ">=":
+		return 1 - lt, true
+	}
+	return 0, false
+}
+
+// moments returns the mean and variance of a distribution column without
+// modifiers.
+func moments(c *Column) (mean, variance float64, ok bool) {
+	d := c.Generator.Distribution
+	if c.Generator.Kind != GenDistribution || d == nil || len(c.Modifiers) > 0 || d.ClampMin != nil || d.ClampMax != nil {
+		return 0, 0, false
+	}
+	switch d.Type {
+	case "normal":
+		sd := d.Param("std", 1)
+		return d.Param("mean", 0), sd * sd, true
+	case "uniform":
+		lo, hi := d.Param("low", 0), d.Param("high", 1)
+		return (lo + hi) / 2, (hi - lo) * (hi - lo) / 12, true
+	case "lognormal":
+		mu, sg := d.Param("mean", 0), d.Param("sigma", 1)
+		m := math.Exp(mu + sg*sg/2)
+		return m, (math.Exp(sg*sg) - 1) * m * m, true
+	case "poisson":
+		l := d.Param("lambda", 1)
+		return l, l, true
+	}
+	return 0, 0, false
 }
