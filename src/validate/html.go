@@ -667,7 +667,7 @@ input#filter{padding:4px 8px;width:320px;margin-bottom:8px}
 {{if .R.Recommendations}}<h3>Recommendations</h3><ul>{{range .R.Recommendations}}<li>{{.}}</li>{{end}}</ul>{{end}}
 </section>{{end}}
 <section id="summary"><h2>Quality score</h2>
-<p class="muted">score = Σ weight × pass rate over the categories that have checks (weights 0.5 structural, 0.3 value, 0.2 behavioural, renormalised over non-empty categories). Hard failures fail the dataset whatever the score.</p>
+<p class="muted">score = Σ weight × pass rate over the categories that have checks (weights 0.5 structural, 0.3 value, 0.2 behavioural; an empty category's weight goes to structural). Hard failures fail the dataset whatever the score.</p>
 {{.ScoreSVG}}
 {{if .R.Summary.Score.Deductions}}<h3>Points lost</h3>
 <table><tr><th>check</th><th>category</th><th>points</th><th>why</th></tr>

@@ -49,7 +49,8 @@ type Result struct {
 type CategoryScore struct {
 	Category Category `json:"category"`
 	// Weight is the declared weight; EffectiveWeight the weight after
-	// empty categories were dropped and the rest renormalised.
+	// the weights of empty categories went to the structural one (see
+	// ComputeScore).
 	Weight          float64 `json:"weight"`
 	EffectiveWeight float64 `json:"effective_weight"`
 	Total           int     `json:"total"`
@@ -82,9 +83,14 @@ type Score struct {
 
 // ComputeScore computes the quality score of results: the weighted mean
 // of the categories' pass rates with weights 0.5 (structural), 0.3 (value)
-// and 0.2 (behavioural), where categories without any check are left out
-// and the remaining weights are scaled to sum to 1. No results at all
-// give 0. Each failed check costs 100·w/n points, w being its category's
+// and 0.2 (behavioural). The weight of a category without any check goes
+// to the structural category (whose checks every table has), so that an
+// empty category never makes another's few checks dearer than their
+// declared weight: a schema without value checks is scored 0.8 structural
+// and 0.2 behavioural, and its one behavioural check still costs 20
+// points, not 28.6. Without structural checks the weights of the
+// non-empty categories are scaled to sum to 1. No results at all give 0.
+// Each failed check costs 100·w/n points, w being its category's
 // effective weight and n the number of checks in the category.
 func ComputeScore(results []Result) Score {
 	total := map[Category]int{}
@@ -95,18 +101,24 @@ func ComputeScore(results []Result) Score {
 			passed[r.Category]++
 		}
 	}
+	weight := map[Category]float64{}
 	wsum := 0.0
 	for _, cw := range categoryWeights {
 		if total[cw.Cat] > 0 {
+			weight[cw.Cat] = cw.Weight
 			wsum += cw.Weight
 		}
+	}
+	if total[Structural] > 0 {
+		weight[Structural] += 1 - wsum
+		wsum = 1
 	}
 	var s Score
 	eff := map[Category]float64{}
 	for _, cw := range categoryWeights {
 		cs := CategoryScore{Category: cw.Cat, Weight: cw.Weight, Total: total[cw.Cat], Passed: passed[cw.Cat]}
 		if cs.Total > 0 && wsum > 0 {
-			cs.EffectiveWeight = cw.Weight / wsum
+			cs.EffectiveWeight = weight[cw.Cat] / wsum
 			cs.Score = 100 * float64(cs.Passed) / float64(cs.Total)
 			cs.Points = cs.EffectiveWeight * cs.Score
 			s.Value += cs.Points

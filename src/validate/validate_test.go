@@ -263,9 +263,15 @@ func TestScoreArithmetic(t *testing.T) {
 	}{
 		{"empty", nil, 0, nil},
 		{"all pass", []Result{mk(Structural, true), mk(Value, true), mk(Behavioural, true)}, 100, nil},
-		// Behavioural is empty: weights 0.5 and 0.3 become 0.625 and 0.375.
-		{"renormalised", []Result{mk(Structural, true), mk(Structural, true), mk(Structural, true), mk(Structural, false),
-			mk(Value, true), mk(Value, true)}, 84.38, []float64{15.63}},
+		// Behavioural is empty: its 0.2 goes to structural (0.7 and 0.3).
+		{"no behavioural checks", []Result{mk(Structural, true), mk(Structural, true), mk(Structural, true), mk(Structural, false),
+			mk(Value, true), mk(Value, true)}, 82.5, []float64{17.5}},
+		// Value is empty: one failed behavioural check costs its declared
+		// 20 points, not 0.2/0.7 = 28.6.
+		{"no value checks", []Result{mk(Structural, true), mk(Structural, true), mk(Behavioural, false)}, 80, []float64{20}},
+		{"no value checks, structural fails", []Result{mk(Structural, true), mk(Structural, false), mk(Behavioural, true)}, 60, []float64{40}},
+		// Without structural checks the others are scaled to sum to 1.
+		{"no structural checks", []Result{mk(Value, false), mk(Behavioural, true)}, 40, []float64{60}},
 		{"all categories", []Result{mk(Structural, true), mk(Structural, false), mk(Value, false), mk(Behavioural, true),
 			mk(Behavioural, true), mk(Behavioural, false), mk(Behavioural, true)}, 0.5*50 + 0 + 0.2*75, []float64{30, 25, 5}},
 		{"only behavioural", []Result{mk(Behavioural, true), mk(Behavioural, false)}, 50, []float64{50}},
