@@ -32,8 +32,10 @@ func (e usageError) Unwrap() error { return e.err }
 func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
 
 // Cancelled is the cause of a context cancelled by a signal: the command
-// stops, and Run exits with 128 + the signal's number (130 after SIGINT,
-// 143 after SIGTERM, 129 after SIGHUP).
+// stops before its commit point, publishes nothing, and Run exits with
+// 128 + the signal's number (130 after SIGINT, 143 after SIGTERM, 129
+// after SIGHUP). A signal after the commit point does not change the
+// outcome: the command returns nil and Run exits 0.
 type Cancelled struct{ Signal syscall.Signal }
 
 func (c Cancelled) Error() string { return "cancelled by " + signalName(c.Signal) }
@@ -95,14 +97,17 @@ func (e *cliEnv) trapSignals() (stop func()) {
 // code: the one place where signals, usage mistakes, user errors and
 // application errors become exit codes.
 func (e *cliEnv) exitCode(ctx context.Context, cmd *cobra.Command, err error) int {
+	if err == nil {
+		// A command that returns nil has committed its output: a signal
+		// that arrives after the commit point changes nothing, and the
+		// exit status says what happened.
+		return exitOK
+	}
 	var c Cancelled
 	if errors.As(context.Cause(ctx), &c) {
-		// Whatever the command returned: a cancelled run never succeeds.
+		// Cancelled before the commit point: nothing was published.
 		fmt.Fprintf(e.stderr, "%s: %s\n", commandPath(cmd), c.Error())
 		return 128 + int(c.Signal)
-	}
-	if err == nil {
-		return exitOK
 	}
 	fmt.Fprintln(e.stderr, "error:", err)
 	var ue usageError

@@ -312,17 +312,32 @@ func TestCancelAfterEachTable(t *testing.T) {
 	}
 }
 
-// TestSignalAfterSuccess checks that a signal received after the work is
-// done still fails the run: a cancelled run never exits 0.
-func TestSignalAfterSuccess(t *testing.T) {
-	sig := newFakeSignals()
-	stdout := &triggerWriter{on: "Wrote 6 tables"}
-	stdout.fire = func() { sig.send(syscall.SIGTERM) }
-	var stderr bytes.Buffer
-	code := run(context.Background(), []string{"generate", shop, "-o", t.TempDir(), "--format", "csv"},
-		Env{Stdout: stdout, Stderr: &stderr, Environ: map[string]string{}}, sig.signals())
-	if !stdout.fired || code != 143 {
-		t.Errorf("exit %d, want 143; stdout:\n%s\nstderr:\n%s", code, stdout, stderr.String())
+// TestSignalAfterCommit checks that a signal received after the commit
+// point does not turn a published run into a failure: the command exits
+// 0, prints no "cancelled" line, and the new output is in place.
+func TestSignalAfterCommit(t *testing.T) {
+	for _, s := range signalCases {
+		t.Run(s.name, func(t *testing.T) {
+			dir := t.TempDir()
+			sig := newFakeSignals()
+			stdout := &triggerWriter{on: "Wrote 6 tables"}
+			stdout.fire = func() { sig.send(s.sig) }
+			var stderr bytes.Buffer
+			code := run(context.Background(), []string{"generate", shop, "-o", dir, "--format", "csv"},
+				Env{Stdout: stdout, Stderr: &stderr, Environ: map[string]string{}}, sig.signals())
+			if !stdout.fired {
+				t.Fatalf("the output never said the tables were written:\n%s", stdout)
+			}
+			if code != 0 {
+				t.Errorf("exit %d, want 0; stderr:\n%s", code, stderr.String())
+			}
+			if strings.Contains(stderr.String(), "cancelled") {
+				t.Errorf("stderr says cancelled after the commit:\n%s", stderr.String())
+			}
+			if _, err := os.Stat(filepath.Join(dir, ".metadata.json")); err != nil {
+				t.Errorf("the committed output is missing: %v", err)
+			}
+		})
 	}
 }
 
