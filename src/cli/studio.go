@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -50,7 +51,13 @@ everything it needs is in the binary. Stop it with Ctrl-C.`,
 			}
 			fmt.Fprintln(e.stdout, s.URL())
 			fmt.Fprintln(e.stderr, "datagen studio: open the URL above in a browser; Ctrl-C stops it")
-			return s.Serve(cmd.Context(), ln)
+			ctx := cmd.Context()
+			if err := s.Serve(ctx, ln); err != nil {
+				return err
+			}
+			// The studio serves until a signal stops it: that is its
+			// outcome (exit 128 + the signal), not a success.
+			return context.Cause(ctx)
 		},
 	}
 	fl := cmd.Flags()
