@@ -11,7 +11,7 @@ import (
 
 // newCheckCmd builds `datagen check`.
 func newCheckCmd(e *cliEnv) *cobra.Command {
-	var lenient bool
+	var lenient, quiet bool
 	var scale float64
 	var maxMemory string
 	cmd := &cobra.Command{
@@ -52,6 +52,9 @@ path and, where possible, a suggestion. Exit code 0 when the schema is valid, 1 
 				return input.User(fmt.Errorf("%s: the schema is valid, but a run at scale %g needs about %s of memory, more than the limit of %s "+
 					"(--max-memory; see docs/limits.md)", args[0], scale, engine.FormatBytes(est.Bytes), engine.FormatBytes(limit)))
 			}
+			if quiet {
+				return nil
+			}
 			fmt.Fprintf(e.stdout, "%s: valid (%d tables, %d columns); a run at scale %g holds about %s in memory (limit %s)\n",
 				args[0], len(p.Order), rows, scale, engine.FormatBytes(est.Bytes), engine.FormatBytes(limit))
 			return nil
@@ -60,5 +63,6 @@ path and, where possible, a suggestion. Exit code 0 when the schema is valid, 1 
 	cmd.Flags().Float64Var(&scale, "scale", 1, "check the row counts and memory of a run at this scale")
 	cmd.Flags().StringVar(&maxMemory, "max-memory", "8GiB", "memory limit a run at --scale must fit (512MiB, 16GB)")
 	cmd.Flags().BoolVar(&lenient, "lenient", false, "accept unknown keys (warnings instead of errors), for older schemas")
+	cmd.Flags().BoolVar(&quiet, "quiet", false, "print nothing when the schema is valid (the exit code tells)")
 	return cmd
 }

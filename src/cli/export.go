@@ -25,6 +25,7 @@ type exportFlags struct {
 	sliceRows       int64
 	sliceMB         int64
 	lenient         bool
+	quiet           bool
 }
 
 // newExportCmd builds `datagen export`.
@@ -52,7 +53,7 @@ the table size.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.dataDir, "data-dir", "output", "directory with the Parquet files of datagen generate")
+	fl.StringVarP(&f.dataDir, "data-dir", "d", "output", "directory with the Parquet files of datagen generate")
 	fl.StringVarP(&f.out, "output-dir", "o", "", "output directory for the CSV tables (required)")
 	fl.StringVar(&f.bucket, "bucket", component.DefaultBucket, "destination bucket written into the manifests (\"\" omits the destination)")
 	fl.StringVar(&f.prefix, "table-prefix", "", "prefix for every table name")
@@ -64,6 +65,7 @@ the table size.`,
 	fl.Int64Var(&f.sliceRows, "slice-rows", 0, "rows per slice (0: derived from --slice-mb)")
 	fl.Int64Var(&f.sliceMB, "slice-mb", component.DefaultSliceMB, "target CSV size of one slice in MiB, before compression")
 	fl.BoolVar(&f.lenient, "lenient", false, "accept unknown schema keys (warnings instead of errors), for older schemas")
+	fl.BoolVar(&f.quiet, "quiet", false, "log warnings and errors only")
 	_ = cmd.MarkFlagRequired("output-dir")
 	return e.cancellable(cmd)
 }
@@ -94,6 +96,9 @@ func (e *cliEnv) runExport(ctx context.Context, schemaPath string, f exportFlags
 	log := logrus.New()
 	log.SetOutput(e.stderr)
 	log.SetFormatter(&logrus.TextFormatter{DisableColors: true, FullTimestamp: true})
+	if f.quiet {
+		log.SetLevel(logrus.WarnLevel)
+	}
 	_, err = component.Export(ctx, component.ExportOptions{Plan: p, Schema: data, SchemaFile: schemaPath,
 		DataDir: f.dataDir, OutDir: f.out, Bucket: f.bucket, TablePrefix: f.prefix, Incremental: f.incremental,
 		Flavour: flavour, Gzip: f.gzip, SlicedAboveRows: f.slicedAboveRows, SlicedAboveBytes: f.slicedAboveMB << 20,

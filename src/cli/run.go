@@ -32,7 +32,7 @@ cancelled the run.`,
 			return e.runComponent(cmd.Context(), dataDir)
 		},
 	}
-	cmd.Flags().StringVar(&dataDir, "data-dir", "", "data folder (default: $KBC_DATADIR or /data)")
+	cmd.Flags().StringVarP(&dataDir, "data-dir", "d", "", "data folder (default: $KBC_DATADIR or /data)")
 	return e.cancellable(cmd)
 }
 

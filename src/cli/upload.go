@@ -23,6 +23,7 @@ type uploadFlags struct {
 	stateFile   string
 	restart     bool
 	verbose     bool
+	quiet       bool
 }
 
 // newUploadCmd builds `datagen upload`.
@@ -61,6 +62,7 @@ loaded twice.`,
 	fl.StringVar(&f.stateFile, "state-file", "", "where to record progress for resuming (default: in the user cache directory)")
 	fl.BoolVar(&f.restart, "restart", false, "ignore the progress of an earlier failed run and upload every table again")
 	fl.BoolVar(&f.verbose, "verbose", false, "log details (requests retried, job polling)")
+	fl.BoolVar(&f.quiet, "quiet", false, "log warnings and errors only")
 	return e.cancellable(cmd)
 }
 
@@ -90,8 +92,13 @@ func (e *cliEnv) runUpload(ctx context.Context, dir string, f uploadFlags) error
 	log := logrus.New()
 	log.SetOutput(e.stderr)
 	log.SetFormatter(&logrus.TextFormatter{FullTimestamp: true})
-	if f.verbose {
+	switch {
+	case f.verbose && f.quiet:
+		return usagef("--verbose and --quiet exclude each other")
+	case f.verbose:
 		log.SetLevel(logrus.DebugLevel)
+	case f.quiet:
+		log.SetLevel(logrus.WarnLevel)
 	}
 	slice := f.sliceMiB << 20
 	if f.sliceMiB == 0 {
