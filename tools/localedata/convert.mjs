@@ -269,6 +269,21 @@ const SUFFIX = {
   en_GB: ['Jr.', 'Sr.', 'PhD', 'MBE', 'OBE'],
 };
 
+// blocklist reads the reviewed blocklists that src/semantic applies when
+// it loads the data (the language's and the Latin one), so that blocked
+// words are not written either.
+function blocklist(code) {
+  const dir = path.join(path.dirname(new URL(import.meta.url).pathname), '../../src/semantic/data/blocklist');
+  const out = new Set();
+  for (const l of [code.split('_')[0], 'la']) {
+    for (const line of fs.readFileSync(path.join(dir, `${l}.txt`), 'utf8').split('\n')) {
+      const w = line.trim();
+      if (w && !w.startsWith('#')) out.add(w.toLowerCase());
+    }
+  }
+  return out;
+}
+
 // MAX_PLACES bounds the real places kept per country (the most populous),
 // which keeps the embedded data a few MB.
 const MAX_PLACES = 2500;
@@ -455,7 +470,8 @@ for (const cfg of LOCALES) {
   const own = (p) => list(get(p, true));
   let words = uniq([...own('word.noun'), ...own('word.adjective'), ...own('word.verb')]);
   if (words.length === 0) words = uniq(list(get('lorem.word')));
-  words = words.filter((w) => !/\s/.test(w));
+  const blocked = blocklist(cfg.code);
+  words = words.filter((w) => !/\s/.test(w) && !blocked.has(w.toLowerCase()));
   section(out, 'word', words.slice(0, 3000));
   section(out, 'country', uniq(list(get('location.country'))));
 
