@@ -72,6 +72,10 @@ func (e *engine) aggregate(ctx context.Context, ts *tableState, lo, hi int64) er
 	var children []*plan.Table
 	byChild := map[*plan.Table][]*plan.Aggregate{}
 	for _, a := range ts.t.Aggregates {
+		if ts.need != nil && !ts.need[a.Col] {
+			// A scan for another aggregate that does not read this one.
+			continue
+		}
 		if byChild[a.Child] == nil {
 			children = append(children, a.Child)
 		}
@@ -93,6 +97,12 @@ func (e *engine) scanChild(ctx context.Context, ts *tableState, child *plan.Tabl
 	// The child is prepared again, from scratch, when its turn comes.
 	defer delete(e.tables, child.ID())
 	defer cts.release()
+	cts.need = make([]bool, len(child.Cols))
+	for _, a := range aggs {
+		for i, n := range a.Needs {
+			cts.need[i] = cts.need[i] || n
+		}
+	}
 	sc := &aggScan{child: cts, lo: lo, p: lo}
 	for _, a := range aggs {
 		acc, err := newAggAcc(cts, a, hi-lo)

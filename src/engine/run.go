@@ -352,7 +352,7 @@ func (e *engine) fillBlock(ts *tableState, wk *worker, blk *column.Block, start 
 		cs := ts.cols[ci]
 		raw := wk.raw[ci]
 		out := blk.Cols[ci]
-		if cs.second && ts.firstPass {
+		if cs.second && ts.firstPass || ts.need != nil && !ts.need[ci] {
 			out.Reset(cs.spec.Type, n)
 			for i := 0; i < n; i++ {
 				out.SetNull(i)

@@ -36,6 +36,10 @@ type tableState struct {
 	beh *apply.Runtime
 	// orders are the declared inequalities the engine enforces.
 	orders []orderRun
+	// need, when set, marks the only columns to compute: a child scanned
+	// for its parent's aggregates computes what they read, the other
+	// columns are left null.
+	need []bool
 }
 
 // colState is a compiled column.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 
+	"datagen/src/gen/expr"
+
 	"datagen/src/input"
 )
 
@@ -31,7 +33,8 @@ func (p *Plan) resolveAggregates() input.Problems {
 					Message: fmt.Sprintf("%q is not a column of a child of %q", a.From, t.ID())})
 				continue
 			}
-			t.Aggregates = append(t.Aggregates, &Aggregate{Col: ci, Child: child, Source: src, Fn: a.Fn, Where: a.Where})
+			t.Aggregates = append(t.Aggregates, &Aggregate{Col: ci, Child: child, Source: src, Fn: a.Fn, Where: a.Where,
+				Needs: child.closure(src, a.Where)})
 			c.Deferred = true
 		}
 		if len(t.Aggregates) == 0 {
@@ -92,6 +95,50 @@ func (t *Table) deferReaders() {
 			}
 		}
 	}
+}
+
+// closure marks the columns that computing column src (and the names
+// read by the expression where) needs: the column, what it reads, its
+// timestamp column and self-lookup source, and the partners of its
+// declared orderings, transitively.
+func (t *Table) closure(src int, where string) []bool {
+	need := make([]bool, len(t.Cols))
+	var visit func(i int)
+	visit = func(i int) {
+		if i < 0 || need[i] {
+			return
+		}
+		need[i] = true
+		c := t.Cols[i]
+		for _, r := range c.Reads {
+			visit(t.ColumnIndex(r))
+		}
+		if c.TS != "" {
+			visit(t.ColumnIndex(c.TS))
+		}
+		if l := c.Spec.Generator.Lookup; l != nil && l.Table == t.ID() {
+			visit(t.ColumnIndex(l.Column))
+			for _, kp := range l.On {
+				visit(t.ColumnIndex(kp.Remote))
+			}
+		}
+		for _, o := range t.Orderings {
+			if o.A == i {
+				visit(o.B)
+			}
+			if o.B == i {
+				visit(o.A)
+			}
+		}
+	}
+	visit(src)
+	if where != "" {
+		names, _ := expr.Columns(where)
+		for _, n := range names {
+			visit(t.ColumnIndex(n))
+		}
+	}
+	return need
 }
 
 func sortedTables(m map[string]*Table) []*Table {

@@ -30,6 +30,9 @@ func TestAggregateDefersReadersAndOrdersAfterTheChildsDeps(t *testing.T) {
 	if len(o.Aggregates) != 1 || o.Aggregates[0].Child != p.ByID["line"] || o.Aggregates[0].Source != 1 {
 		t.Fatalf("aggregates %+v", o.Aggregates)
 	}
+	if got := o.Aggregates[0].Needs; len(got) != 3 || got[0] || !got[1] || got[2] {
+		t.Errorf("needs %v: the scan of line computes amount only", got)
+	}
 	for i, want := range []bool{false, true, true, false} {
 		if o.Cols[i].Deferred != want {
 			t.Errorf("column %s deferred %v, want %v", o.Cols[i].Spec.Name, o.Cols[i].Deferred, want)

@@ -77,6 +77,10 @@ type Aggregate struct {
 	Fn     string
 	// Where is the optional filter expression on the child row.
 	Where string
+	// Needs marks the child's columns that the aggregate needs computed
+	// (Source, the where columns and what they read, transitively); the
+	// scan of the child skips the others.
+	Needs []bool
 }
 
 // Column is one column with its resolved dependencies.
@@ -192,10 +196,10 @@ func New(s *dsl.Schema) (*Plan, error) {
 	if errs := p.resolveBehavior(); len(errs) > 0 {
 		return nil, errs
 	}
+	p.resolveOrderings()
 	if errs := p.resolveAggregates(); len(errs) > 0 {
 		return nil, errs
 	}
-	p.resolveOrderings()
 	order, err := p.order()
 	if err != nil {
 		return nil, err
