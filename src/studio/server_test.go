@@ -93,7 +93,7 @@ func TestCheckAPI(t *testing.T) {
 		{name: "starter", body: string(starter), valid: true, tables: 1},
 		{name: "unknown key with its path", body: strings.Replace(goodSchema, `"sequence"`, `"sequnce"`, 1), probs: []Problem{
 			{Problem: input.Problem{Path: "nodes[0](customer).columns[0](id).generator.sequnce", Message: `unknown key "sequnce"`, Suggestion: `did you mean "sequence"?`}},
-			{Problem: input.Problem{Path: "nodes[0](customer).columns[0](id).generator", Message: "a generator needs one of: sequence, choice, distribution, datetime_series, faker, lookup, expression, enum_list"}},
+			{Problem: input.Problem{Path: "nodes[0](customer).columns[0](id).generator", Message: "a generator needs one of: sequence, choice, distribution, datetime_series, faker, lookup, expression, enum_list, aggregate"}},
 		}},
 		{name: "syntax error with its position", body: "{\n  \"version\": \"1.0\",\n  \"nodes\": [}\n}", probs: []Problem{
 			{Problem: input.Problem{Message: "invalid JSON: invalid character '}' looking for beginning of value"}, Line: 3, Column: 13},
