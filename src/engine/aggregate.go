@@ -111,7 +111,9 @@ func (e *engine) scanChild(ctx context.Context, ts *tableState, child *plan.Tabl
 		}
 		sc.accs = append(sc.accs, acc)
 	}
-	clo, chi := cts.offsets[lo], cts.offsets[hi]
+	// A preview caps the child's rows: the aggregates then cover the
+	// children that are written.
+	clo, chi := min(cts.offsets[lo], cts.rows), min(cts.offsets[hi], cts.rows)
 	if err := e.prepass(ctx, cts, clo, chi); err != nil {
 		return err
 	}

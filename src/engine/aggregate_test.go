@@ -140,3 +140,21 @@ func num(t *testing.T, s string) float64 {
 	}
 	return f
 }
+
+// TestAggregatesOfAPreview: with every table capped (--dry-run-sample),
+// the aggregates cover the children that are written.
+func TestAggregatesOfAPreview(t *testing.T) {
+	p := loadPlan(t, "testdata/aggregate.json", false)
+	out := generateCSV(t, p, engine.Options{Seed: 5, SampleRows: 40, BlockRows: 16})
+	oh, orders := records(t, out["orders"])
+	lh, lines := records(t, out["order_line"])
+	sums := map[string]int64{}
+	for _, l := range lines {
+		sums[l[col(lh, "order_id")]] += cents(t, l[col(lh, "line_total")])
+	}
+	for _, o := range orders {
+		if got, want := cents(t, o[col(oh, "basket_value")]), sums[o[col(oh, "order_id")]]; got != want {
+			t.Errorf("order %s: basket_value %d cents, its written lines sum to %d", o[col(oh, "order_id")], got, want)
+		}
+	}
+}
