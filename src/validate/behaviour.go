@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 
+	"datagen/src/column"
 	"datagen/src/dsl"
 	"datagen/src/gen/timegrid"
 	"datagen/src/modify"
@@ -68,7 +69,12 @@ func (v *Validator) planBehaviour() {
 				case dsl.TSeasonality:
 					if ts := t.colIndex(pc.TS); ts >= 0 {
 						ns := &numSeasonCheck{t: t, j: j, ts: ts, p: m.Seasonality, adj: v.adjuster(t, j, ts, m.Seasonality),
-							name: v.name(fmt.Sprintf("%s.%s.seasonality_%s", t.id, spec.Name, m.Seasonality.Dimension))}
+							name: v.name(fmt.Sprintf("%s.%s.seasonality_%s", t.id, spec.Name, m.Seasonality.Dimension)), v: v}
+						for _, e := range spec.Modifiers {
+							if e.Effect != nil {
+								ns.effects = append(ns.effects, e.Effect)
+							}
+						}
 						ns.cells = make([]moments, dimSize(m.Seasonality.Dimension))
 						t.feeders = append(t.feeders, ns)
 						v.add(ns)
@@ -556,6 +562,60 @@ type numSeasonCheck struct {
 	adj   func(float64, int64) float64
 	cells []moments
 	name  string
+	v     *Validator
+	// effects are the column's effect modifiers: the rows inside their
+	// windows (spans, read from the effect tables at the first block)
+	// are left out, so that a promotion in some months is not taken for
+	// a wrong monthly profile.
+	effects  []*dsl.EffectArgs
+	spans    [][2]int64
+	spansSet bool
+	excluded int64
+}
+
+// effectSpans returns the merged windows [start, end] (microseconds) of
+// the effect tables of effects; a date end covers its whole day.
+func (v *Validator) effectSpans(effects []*dsl.EffectArgs) [][2]int64 {
+	var spans [][2]int64
+	for _, e := range effects {
+		et := v.byID[e.EffectTable]
+		if et == nil || et.kept == nil {
+			continue
+		}
+		mt := memTable{et}
+		sv, ev := mt.Column(e.StartCol), mt.Column(e.EndCol)
+		if sv == nil || ev == nil || !sv.Type.IsTime() || !ev.Type.IsTime() {
+			continue
+		}
+		for i := 0; i < int(et.rows) && i < sv.Len() && i < ev.Len(); i++ {
+			if sv.IsNull(i) || ev.IsNull(i) {
+				continue
+			}
+			end := ev.Ints[i]
+			if ev.Type == column.Date {
+				end += usPerDay - 1
+			}
+			if end >= sv.Ints[i] {
+				spans = append(spans, [2]int64{sv.Ints[i], end})
+			}
+		}
+	}
+	sort.Slice(spans, func(a, b int) bool { return spans[a][0] < spans[b][0] })
+	var out [][2]int64
+	for _, sp := range spans {
+		if n := len(out); n > 0 && sp[0] <= out[n-1][1] {
+			out[n-1][1] = max(out[n-1][1], sp[1])
+			continue
+		}
+		out = append(out, sp)
+	}
+	return out
+}
+
+// inSpans reports whether us lies in one of the sorted, merged spans.
+func inSpans(spans [][2]int64, us int64) bool {
+	i := sort.Search(len(spans), func(k int) bool { return spans[k][1] >= us })
+	return i < len(spans) && spans[i][0] <= us
 }
 
 func (c *numSeasonCheck) feed(b *blockView) {
@@ -563,12 +623,19 @@ func (c *numSeasonCheck) feed(b *blockView) {
 	if vv == nil || tv == nil {
 		return
 	}
+	if !c.spansSet {
+		c.spans, c.spansSet = c.v.effectSpans(c.effects), true
+	}
 	for i := 0; i < b.rows; i++ {
 		if vv.IsNull(i) || tv.IsNull(i) {
 			continue
 		}
 		x, _, _ := cell(vv, i)
 		us := tv.Ints[i]
+		if len(c.spans) > 0 && inSpans(c.spans, us) {
+			c.excluded++
+			continue
+		}
 		x = c.adj(x, us)
 		if math.IsNaN(x) {
 			continue
@@ -601,6 +668,9 @@ func (c *numSeasonCheck) results(v *Validator) []Result {
 		den += float64(m.n) * c.p.Weights[k]
 	}
 	d := map[string]any{"dimension": c.p.Dimension, "declared_weights": c.p.Weights, "timestamp_column": t.cols[c.ts].spec.Name}
+	if len(c.effects) > 0 {
+		d["rows_in_effect_windows"] = c.excluded // left out: the effects change their values
+	}
 	if den == 0 || num == 0 {
 		return []Result{newResult(Behavioural, false, t.id, c.name, false, d, "no values to compare with the %s weights", c.p.Dimension)}
 	}
