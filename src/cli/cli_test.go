@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -251,8 +252,13 @@ func TestGenerateUploadFlags(t *testing.T) {
 	if entries, _ := os.ReadDir(out); len(entries) != 0 {
 		t.Errorf("a rejected --upload generated files: %v", entries)
 	}
-	// A Storage API that cannot be reached: the tables are generated with
-	// their manifests, then the upload fails with an actionable message.
+	// A Storage API that cannot be reached: the tables are generated and
+	// staged with their manifests, the upload fails with an actionable
+	// message, and nothing is published: an earlier output stays as it was.
+	if _, stderr, code := datagen(t, "generate", shop, "-o", out, "--format", "csv", "--seed", "1", "--quiet"); code != 0 {
+		t.Fatalf("earlier run: exit %d: %s", code, stderr)
+	}
+	before := snapshot(t, out)
 	stdout, stderr, code := datagenEnv(t, map[string]string{"KBC_TOKEN": "secret-token-123"}, "generate", shop, "-o", out,
 		"--format", "csv", "--upload", "--bucket", "in.c-test", "--url", "http://127.0.0.1:9")
 	if code != 1 {
@@ -261,7 +267,25 @@ func TestGenerateUploadFlags(t *testing.T) {
 	if strings.Contains(stdout+stderr, "secret-token-123") {
 		t.Error("the token appears in the output")
 	}
-	m, err := os.ReadFile(filepath.Join(out, "orders.csv.manifest"))
+	if !strings.Contains(stderr, "upload failed; no table was written") || strings.Contains(stdout, "Wrote") {
+		t.Errorf("the output does not say that nothing was published:\n%s%s", stdout, stderr)
+	}
+	sameFiles(t, "after a failed upload", before, snapshot(t, out))
+}
+
+// TestWriteManifests checks the manifests generate --upload stages beside
+// the tables: primary key and columns.
+func TestWriteManifests(t *testing.T) {
+	e := &cliEnv{stderr: io.Discard}
+	p, _, err := e.loadPlan(shop, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := writeManifests(p, dir, false); err != nil {
+		t.Fatal(err)
+	}
+	m, err := os.ReadFile(filepath.Join(dir, "orders.csv.manifest"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,6 @@ import (
 	"datagen/src/engine"
 	"datagen/src/input"
 	"datagen/src/keboola/manifest"
-	"datagen/src/keboola/upload"
 	"datagen/src/outdir"
 	"datagen/src/pipeline"
 	"datagen/src/plan"
@@ -207,7 +206,6 @@ func (e *cliEnv) runGenerate(ctx context.Context, schemaPath string, f generateF
 		}
 	}
 	files := map[string]string{}
-	var rep *validate.Report
 	prog := newProgress(f.noProgress, e.stderr)
 	res, err := pipeline.Run(ctx, pipeline.Options{
 		Plan: p,
@@ -233,20 +231,21 @@ func (e *cliEnv) runGenerate(ctx context.Context, schemaPath string, f generateF
 				return err
 			}
 			if val != nil {
-				var err error
-				if rep, err = val.Finish(); err != nil {
-					return err
-				}
-				var buf bytes.Buffer
-				if err := rep.WriteJSON(&buf); err != nil {
-					return err
-				}
-				if err := tx.WriteFile(outdir.ReportFile, buf.Bytes()); err != nil {
+				// The validation gate: a failed validation publishes
+				// nothing, its report goes next to the output folder.
+				if err := e.gateValidation(tx, val, f); err != nil {
 					return err
 				}
 			}
 			if f.upload {
-				return writeManifests(p, tx.Path(""), f.up.incremental)
+				// Upload from the staged tables before the commit: a
+				// failed upload publishes nothing.
+				if err := writeManifests(p, tx.Path(""), f.up.incremental); err != nil {
+					return err
+				}
+				if err := e.uploadStaged(ctx, tx.Path(""), f.up); err != nil {
+					return fmt.Errorf("upload failed; no table was written: %w", err)
+				}
 			}
 			return nil
 		},
@@ -262,32 +261,55 @@ func (e *cliEnv) runGenerate(ctx context.Context, schemaPath string, f generateF
 		where, _ := filepath.Abs(f.out)
 		fmt.Fprintf(e.stdout, "Wrote %d tables (%d rows) to %s\n", len(res.Tables), rows, where)
 	}
-	if rep != nil {
-		if err := e.reportValidation(rep, f); err != nil {
-			return err
-		}
-	}
-	if !f.upload {
-		return nil
-	}
-	f.up.parallel = upload.DefaultParallelism
-	f.up.sliceMiB = upload.DefaultSliceBytes >> 20
-	return e.runUpload(ctx, f.out, f.up)
+	return nil
 }
 
-// reportValidation prints the summary of the checks computed while
-// generating; a failed check or a low score is exit code 1.
-func (e *cliEnv) reportValidation(rep *validate.Report, f generateFlags) error {
+// failedReportFile returns where generate --validate writes the report of
+// a run the validation gate refused: next to the output folder dir (the
+// folder itself keeps its earlier content byte for byte), as
+// <dir>.validation_report.json.
+func failedReportFile(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		abs = filepath.Clean(dir)
+	}
+	return abs + "." + outdir.ReportFile
+}
+
+// gateValidation finishes the checks computed while generating, prints
+// their summary and stages the report into tx. A failed check or a score
+// below --min-score refuses the run (exit code 1): nothing is published
+// and the report is written to failedReportFile instead.
+func (e *cliEnv) gateValidation(tx *outdir.Tx, val *validate.Validator, f generateFlags) error {
+	rep, err := val.Finish()
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := rep.WriteJSON(&buf); err != nil {
+		return err
+	}
+	ok := rep.OK(f.minScore)
 	path := filepath.Join(f.out, outdir.ReportFile)
+	if ok {
+		if err := tx.WriteFile(outdir.ReportFile, buf.Bytes()); err != nil {
+			return err
+		}
+	} else {
+		path = failedReportFile(f.out)
+		if err := outdir.WriteFileAtomic(path, buf.Bytes()); err != nil {
+			return fmt.Errorf("writing the validation report: %w", err)
+		}
+	}
 	if !f.noProgress {
 		if err := rep.WriteSummary(e.stderr, f.minScore); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stderr, "Report: %s\n", path)
 	}
-	if !rep.OK(f.minScore) {
-		return input.User(fmt.Errorf("validation failed: %d hard failure(s), quality score %.2f (minimum %.4g); the tables were written",
-			rep.Summary.HardFailures, rep.Summary.QualityScore, f.minScore))
+	if !ok {
+		return input.User(fmt.Errorf("validation failed: %d hard failure(s), quality score %.2f (minimum %.4g); no table was written, %s is unchanged; report: %s",
+			rep.Summary.HardFailures, rep.Summary.QualityScore, f.minScore, f.out, path))
 	}
 	return nil
 }

@@ -3,6 +3,9 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/sirupsen/logrus"
@@ -110,4 +113,21 @@ func (e *cliEnv) runUpload(ctx context.Context, dir string, f uploadFlags) error
 		Provider: e.envFirst("KBC_COMPONENTID"), RunID: e.envFirst("KBC_RUNID"), Logger: log,
 	})
 	return err
+}
+
+// uploadStaged uploads the tables generate has staged in dir, before they
+// are published, with the default parallelism and slice size. Its
+// progress state lives in a temporary folder: a failed upload publishes
+// nothing, so a rerun generates and uploads everything again.
+func (e *cliEnv) uploadStaged(ctx context.Context, dir string, f uploadFlags) error {
+	state, err := os.MkdirTemp("", "datagen-upload-")
+	if err != nil {
+		return fmt.Errorf("creating the upload state folder: %w", err)
+	}
+	defer os.RemoveAll(state)
+	f.parallel = upload.DefaultParallelism
+	f.sliceMiB = upload.DefaultSliceBytes >> 20
+	f.stateFile = filepath.Join(state, "state.json")
+	f.restart = true
+	return e.runUpload(ctx, dir, f)
 }

@@ -257,3 +257,57 @@ func TestValidatePreview(t *testing.T) {
 		t.Errorf("a capped run without its record: exit %d\n%s", code, stdout)
 	}
 }
+
+// TestGenerateValidateGate: generate --validate with a score below
+// --min-score exits 1, publishes no table and no .metadata.json (an
+// earlier output stays byte for byte) and writes the report next to the
+// output folder, saying so.
+func TestGenerateValidateGate(t *testing.T) {
+	var s map[string]any
+	b, err := os.ReadFile(shop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatal(err)
+	}
+	// A target the data cannot meet: the mean age is about 38.
+	s["targets"].(map[string]any)["mean_in_range"] = map[string]any{"table": "customer", "column": "age", "min": 80, "max": 85}
+	delete(s, "$schema")
+	b, _ = json.Marshal(s)
+	schema := filepath.Join(t.TempDir(), "shop.json")
+	if err := os.WriteFile(schema, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	if _, stderr, code := datagen(t, "generate", shop, "-o", out, "--format", "csv", "--seed", "1", "--validate", "--quiet"); code != 0 {
+		t.Fatalf("earlier run: exit %d: %s", code, stderr)
+	}
+	before := snapshot(t, out)
+	stdout, stderr, code := datagen(t, "generate", schema, "-o", out, "--format", "csv", "--validate", "--min-score", "99")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1:\n%s%s", code, stdout, stderr)
+	}
+	sameFiles(t, "after a failed validation", before, snapshot(t, out))
+	report := out + ".validation_report.json"
+	for _, want := range []string{"validation failed", "no table was written", "report: " + report} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr does not say %q:\n%s", want, stderr)
+		}
+	}
+	if strings.Contains(stdout, "Wrote") {
+		t.Errorf("stdout says the tables were written: %s", stdout)
+	}
+	var rep struct {
+		Summary struct {
+			QualityScore float64 `json:"quality_score"`
+		} `json:"summary"`
+	}
+	b, err = os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &rep); err != nil || !(rep.Summary.QualityScore < 99) {
+		t.Errorf("report %s: score %v, err %v", report, rep.Summary.QualityScore, err)
+	}
+}
