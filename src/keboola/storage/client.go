@@ -211,8 +211,11 @@ type call struct {
 	body   any
 	out    any
 	safety safety
-	// maxAttempts overrides the policy's MaxAttempts when > 0.
-	maxAttempts int
+	// transportAttempts, when > 0, caps the attempts while the request
+	// fails below HTTP (no answer at all: connection refused, unknown
+	// host, TLS): a wrong URL fails fast. Answers of a server (429, 5xx,
+	// maintenance 503) keep the whole retry policy.
+	transportAttempts int
 	// reconcile runs before each retry; returning true ends the call as a
 	// success without sending the request again.
 	reconcile func(ctx context.Context) (bool, error)
@@ -257,8 +260,9 @@ func (c *Client) do(ctx context.Context, cl call) (outcome, error) {
 			return res, err
 		}
 		maxAttempts := c.retry.MaxAttempts
-		if cl.maxAttempts > 0 && cl.maxAttempts < maxAttempts {
-			maxAttempts = cl.maxAttempts
+		var te *transportError
+		if cl.transportAttempts > 0 && cl.transportAttempts < maxAttempts && errors.As(err, &te) {
+			maxAttempts = cl.transportAttempts
 		}
 		if res.attempts >= maxAttempts || time.Since(start)+wait > c.retry.MaxElapsed {
 			return res, fmt.Errorf("giving up after %d attempts: %w", res.attempts, err)

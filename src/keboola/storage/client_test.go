@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -118,6 +119,48 @@ func TestParseURL(t *testing.T) {
 		if err != nil || u.String() != tc.want {
 			t.Errorf("ParseURL(%q) = %v, %v; want %s", tc.in, u, err, tc.want)
 		}
+	}
+}
+
+// TestVerifyTokenRetryPolicy checks that tokens/verify follows the
+// client's retry policy: a maintenance window (503 maintenance) and server
+// errors are waited out for as many attempts as the policy allows, while a
+// URL nothing answers at fails after 4 attempts.
+func TestVerifyTokenRetryPolicy(t *testing.T) {
+	maint := step{status: 503, body: `{"status":"maintenance","reason":"upgrade"}`, header: map[string]string{"Retry-After": "0"}}
+	boom := step{status: 500, body: `{"error":"boom"}`}
+	ok := step{status: 200, body: `{"id":"1","owner":{"id":77,"name":"P"}}`}
+	policy := WithRetryPolicy(RetryPolicy{MaxAttempts: 10, InitialDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond, MaxElapsed: 10 * time.Second})
+	s := newScripted(t, map[string][]step{"GET /v2/storage/tokens/verify": {maint, maint, maint, maint, boom, maint, ok}})
+	c, _ := testClient(t, s.srv.URL, policy)
+	tok, err := c.VerifyToken(context.Background())
+	if err != nil || tok.Owner.ID != "77" {
+		t.Fatalf("after a maintenance window: %v, %+v", err, tok)
+	}
+	if n := len(s.calls("GET /v2/storage/tokens/verify")); n != 7 {
+		t.Errorf("%d requests, want 7", n)
+	}
+
+	// The policy's budget still ends the wait.
+	s = newScripted(t, map[string][]step{"GET /v2/storage/tokens/verify": {maint}})
+	c, _ = testClient(t, s.srv.URL, policy)
+	if _, err := c.VerifyToken(context.Background()); err == nil {
+		t.Fatal("an endless maintenance window verified the token")
+	}
+	if n := len(s.calls("GET /v2/storage/tokens/verify")); n != 10 {
+		t.Errorf("%d requests, want the policy's 10", n)
+	}
+
+	// Nothing answers: 4 attempts, not the policy's 10.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	c, _ = testClient(t, "http://"+addr, policy)
+	if _, err := c.VerifyToken(context.Background()); err == nil || !strings.Contains(err.Error(), "giving up after 4 attempts") {
+		t.Errorf("connection refused: %v", err)
 	}
 }
 

@@ -100,8 +100,10 @@ func (t *Token) CanWriteBucket(bucketID string) bool {
 // say which of these it is.
 func (c *Client) VerifyToken(ctx context.Context) (*Token, error) {
 	var t Token
-	// The first contact: a wrong URL should fail fast, so fewer retries.
-	_, err := c.do(ctx, call{method: "GET", path: "tokens/verify", out: &t, maxAttempts: 4})
+	// The first contact follows the client's retry policy (a maintenance
+	// window is waited out), except that a URL nothing answers at fails
+	// fast: 4 attempts while there is no HTTP answer.
+	_, err := c.do(ctx, call{method: "GET", path: "tokens/verify", out: &t, transportAttempts: 4})
 	if err == nil {
 		if t.Owner.ID == "" && t.ID == "" {
 			return nil, &ConnectError{URL: c.URL(), Reason: "the answer of tokens/verify has no token id; is this a Keboola Storage API URL?"}
