@@ -79,3 +79,52 @@ func TestLifetimesBoundChildren(t *testing.T) {
 		t.Fatalf("%d events inside lifetimes, %d with an empty lifetime: the test needs both", seen, nulls)
 	}
 }
+
+const funnelLifetimeDoc = `{"version": "1.0", "metadata": {"name": "funnel"},
+ "timeframe": {"start": "2024-01-01T00:00:00Z", "end": "2024-12-31T23:59:59Z", "freq": "h"},
+ "nodes": [
+  {"id": "user", "kind": "entity", "rows": 500, "pk": "user_id", "columns": [
+    {"name": "user_id", "type": "int", "generator": {"sequence": {}}},
+    {"name": "signup", "type": "datetime", "generator": {"datetime_series": {"within": {"start": "2024-01-01T00:00:00Z", "end": "2024-06-30T00:00:00Z"}, "freq": "h"}}},
+    {"name": "left_at", "type": "datetime", "nullable": true, "null_rate": 0.3, "generator": {"expression": {"code": "signup + days(3)"}}}]},
+  {"id": "journey", "kind": "fact", "pk": "event_id", "parents": ["user"],
+   "stage_config": {"stages": [{"stage_name": "signup", "transition_rate": 1.0}, {"stage_name": "browse", "transition_rate": 0.9},
+      {"stage_name": "cart", "transition_rate": 0.9}, {"stage_name": "buy", "transition_rate": 0.9}],
+     "timestamp_column": "at", "start_column": "signup"},
+   "columns": [
+    {"name": "event_id", "type": "int", "generator": {"sequence": {}}},
+    {"name": "user_id", "type": "int", "generator": {"lookup": {"from": "user.user_id"}}},
+    {"name": "stage_name", "type": "string", "generator": {"choice": {"choices": ["signup"]}}},
+    {"name": "stage_index", "type": "int", "generator": {"sequence": {}}},
+    {"name": "at", "type": "datetime", "generator": {"datetime_series": {"within": {"start_col": "user.signup", "end_col": "user.left_at"}, "freq": "h"}}}]}
+ ]}`
+
+// TestFunnelStopsAtLifetimeEnd: a funnel whose stage time column declares
+// a lifetime end observes no stage after it.
+func TestFunnelStopsAtLifetimeEnd(t *testing.T) {
+	p := parsePlan(t, []byte(funnelLifetimeDoc), false)
+	out := generateCSV(t, p, engine.Options{Seed: 4})
+	uh, users := records(t, out["user"])
+	end := map[string]string{}
+	for _, u := range users {
+		end[u[col(uh, "user_id")]] = u[col(uh, "left_at")]
+	}
+	jh, journey := records(t, out["journey"])
+	bounded, late := 0, 0
+	for _, j := range journey {
+		e := end[j[col(jh, "user_id")]]
+		if e == "" {
+			if j[col(jh, "at")] > "2024-01-01T00:00:00Z" && j[col(jh, "stage_index")] != "0" {
+				late++ // an unbounded user's later stage: the end is the timeframe's
+			}
+			continue
+		}
+		bounded++
+		if j[col(jh, "at")] > e {
+			t.Fatalf("user %s: stage %s at %s after the end %s", j[col(jh, "user_id")], j[col(jh, "stage_name")], j[col(jh, "at")], e)
+		}
+	}
+	if bounded == 0 || late == 0 {
+		t.Fatalf("%d stages of bounded users, %d later stages of unbounded ones: the test needs both", bounded, late)
+	}
+}

@@ -22,6 +22,9 @@ type Funnel struct {
 	end   int64
 	// mult is the parent row's transition multiplier (nil: all 1).
 	mult []float64
+	// life, when set, ends each parent's observation at its lifetime end
+	// (the declared end_col of the stage time column).
+	life *Lifetime
 }
 
 // NewFunnel returns the funnel of spec. start is the primary parent's
@@ -44,9 +47,10 @@ func (f *Funnel) Count(p int64) int64 {
 			return 0
 		}
 		t = f.start.Ints[p]
-		if t > f.end {
-			return 0
-		}
+	}
+	_, end := f.life.bounds(p, 0, f.end)
+	if f.start != nil && t > end {
+		return 0
 	}
 	m := 1.0
 	if f.mult != nil {
@@ -60,7 +64,7 @@ func (f *Funnel) Count(p int64) int64 {
 		}
 		if f.start != nil {
 			t += st.Gap.Draw(unit(f.key.At(p, uint64(2*k+1))))
-			if t > f.end {
+			if t > end {
 				break
 			}
 		}

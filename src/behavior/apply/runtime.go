@@ -153,6 +153,20 @@ func NewRuntime(t *behavior.Table, env Env, parentRows int64) (*Runtime, error) 
 			}
 		}
 		rt.funnel = NewFunnel(sc, env.tableKey("stages"), start, tfEnd, mult)
+		if c := n.Column(sc.TimeColumn); start != nil && c != nil && c.Generator.DatetimeSeries != nil {
+			// The stage time column's declared lifetime end stops the
+			// funnel at each parent's end.
+			if l := c.Generator.DatetimeSeries.Lifetime; l != nil && l.EndCol != "" && l.Table == primary {
+				end, err := parentCol(primary, l.EndCol)
+				if err != nil {
+					return nil, err
+				}
+				rt.funnel.life = &Lifetime{End: end}
+				if end.Type == column.Date {
+					rt.funnel.life.EndDay = column.MicrosPerDay - 1
+				}
+			}
+		}
 		names := make([]string, len(sc.Stages))
 		for i, s := range sc.Stages {
 			names[i] = s.Name
