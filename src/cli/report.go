@@ -34,7 +34,7 @@ a bad schema or unreadable data; 2 on an application error.`,
 			if err := checkMinScore(minScore); err != nil {
 				return err
 			}
-			rep, err := e.runValidation(cmd.Context(), args[0], dataDir, lenient)
+			rep, err := e.runValidation(cmd.Context(), args[0], dataDir, lenient, quiet)
 			if err != nil {
 				return err
 			}

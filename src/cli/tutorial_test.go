@@ -97,7 +97,7 @@ func TestTutorial(t *testing.T) {
 				if code != want {
 					t.Fatalf("docs/tutorial.md:%d: %s: exit code %d, want %d\n%s%s", b.line, l, code, want, stdout, stderr)
 				}
-				last = stdout + stderr
+				last = stderr + stdout // as a terminal shows them: stderr's progress comes first
 				commands++
 			}
 		case "text":

@@ -9,8 +9,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"datagen/src/input"
 	"datagen/src/outdir"
@@ -47,7 +49,7 @@ types, present tables and columns) passed and the quality score reaches
 			if err := checkMinScore(f.minScore); err != nil {
 				return err
 			}
-			rep, err := e.runValidation(cmd.Context(), args[0], f.dataDir, f.lenient)
+			rep, err := e.runValidation(cmd.Context(), args[0], f.dataDir, f.lenient, f.quiet)
 			if err != nil {
 				return err
 			}
@@ -82,7 +84,7 @@ types, present tables and columns) passed and the quality score reaches
 }
 
 // runValidation loads the schema and validates the data directory.
-func (e *cliEnv) runValidation(_ context.Context, schemaPath, dataDir string, lenient bool) (*validate.Report, error) {
+func (e *cliEnv) runValidation(_ context.Context, schemaPath, dataDir string, lenient, quiet bool) (*validate.Report, error) {
 	if st, err := os.Stat(dataDir); err != nil || !st.IsDir() {
 		return nil, input.User(fmt.Errorf("--data-dir %q is not a directory", dataDir))
 	}
@@ -99,7 +101,11 @@ func (e *cliEnv) runValidation(_ context.Context, schemaPath, dataDir string, le
 	if err != nil {
 		return nil, input.User(err)
 	}
-	if err := validate.ReadDir(dataDir, v); err != nil {
+	var progress func(validate.ReadEvent)
+	if !quiet {
+		progress = readProgress(e.stderr, dataDir, opts.DryRunSample)
+	}
+	if err := validate.ReadDirProgress(dataDir, v, progress); err != nil {
 		var fe *validate.FileError
 		if errors.As(err, &fe) {
 			return nil, input.User(fmt.Errorf("reading the data: %w", err))
@@ -111,6 +117,46 @@ func (e *cliEnv) runValidation(_ context.Context, schemaPath, dataDir string, le
 		return nil, err
 	}
 	return rep, nil
+}
+
+// readProgress says on w which files validation reads: a live line per
+// table on a terminal, a plain line per table otherwise, and the files of
+// the other format left unread.
+func readProgress(w io.Writer, dir string, sample int64) func(validate.ReadEvent) {
+	f, ok := w.(*os.File)
+	tty := ok && term.IsTerminal(int(f.Fd()))
+	var start time.Time
+	return func(ev validate.ReadEvent) {
+		names := make([]string, len(ev.Files))
+		for i, p := range ev.Files {
+			names[i] = filepath.Base(p)
+		}
+		if ev.K == 1 && !ev.Done {
+			what := ""
+			if sample > 0 {
+				what = fmt.Sprintf(" (a preview: every table capped at %d rows)", sample)
+			}
+			fmt.Fprintf(w, "Reading %d table(s) from %s%s\n", ev.N, dir, what)
+		}
+		if !ev.Done {
+			start = time.Now()
+			if len(ev.Ignored) > 0 {
+				ign := make([]string, len(ev.Ignored))
+				for i, p := range ev.Ignored {
+					ign[i] = filepath.Base(p)
+				}
+				fmt.Fprintf(w, "  %s: reading the %s files, ignoring %s\n", ev.Table, ev.Format, strings.Join(ign, ", "))
+			}
+			if tty {
+				fmt.Fprintf(w, "\r\033[K  reading %s (%d/%d): %s ...", ev.Table, ev.K, ev.N, strings.Join(names, ", "))
+			}
+			return
+		}
+		if tty {
+			fmt.Fprint(w, "\r\033[K")
+		}
+		fmt.Fprintf(w, "  read %s: %s (%s, %d rows, %.2fs)\n", ev.Table, strings.Join(names, ", "), ev.Format, ev.Rows, time.Since(start).Seconds())
+	}
 }
 
 // writeReportFile writes a report atomically.

@@ -311,3 +311,26 @@ func TestGenerateValidateGate(t *testing.T) {
 		t.Errorf("report %s: score %v, err %v", report, rep.Summary.QualityScore, err)
 	}
 }
+
+// TestValidateSaysWhatItReads: validate names the folder, each table's
+// files and format, and the files of the other format it ignores.
+func TestValidateSaysWhatItReads(t *testing.T) {
+	dir := shopData(t, "csv")
+	// A stale Parquet file of an earlier run beside the CSV files.
+	if err := os.WriteFile(filepath.Join(dir, "product.parquet"), []byte("PAR1"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := datagen(t, "validate", shop, "-d", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"Reading 6 table(s) from " + dir, "  read customer: customer.csv (csv, 2000 rows, ",
+		"  product: reading the csv files, ignoring product.parquet"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if _, stderr, _ := datagen(t, "validate", shop, "-d", dir, "--quiet"); stderr != "" {
+		t.Errorf("--quiet still prints: %s", stderr)
+	}
+}

@@ -26,6 +26,28 @@ func (e *FileError) Unwrap() error { return e.Err }
 // Values that cannot be read as the declared type count as type errors
 // (and as nulls).
 func ReadDir(dir string, v *Validator) error {
+	return ReadDirProgress(dir, v, nil)
+}
+
+// ReadEvent tells a ReadDirProgress caller what is being read.
+type ReadEvent struct {
+	// Table is the table read now, its K-th of N tables with files.
+	Table string
+	K, N  int
+	// Format is CSV or Parquet; Files the table's files, in part order.
+	Format string
+	Files  []string
+	// Ignored are files of the table in the other format, left unread
+	// (a stale run's, or the format .metadata.json does not name).
+	Ignored []string
+	// Done is true once the table was read; Rows then counts its rows.
+	Done bool
+	Rows int64
+}
+
+// ReadDirProgress is ReadDir that calls progress (when not nil) before
+// and after each table.
+func ReadDirProgress(dir string, v *Validator, progress func(ReadEvent)) error {
 	var ids []string
 	for _, t := range v.p.Order {
 		ids = append(ids, t.ID())
@@ -34,13 +56,36 @@ func ReadDir(dir string, v *Validator) error {
 	if err != nil {
 		return err
 	}
+	n := 0
+	for _, tf := range files {
+		if len(tf.Paths) > 0 {
+			n++
+		}
+	}
+	k := 0
 	for _, pt := range v.p.Order {
 		tf := files[pt.ID()]
 		if tf == nil || len(tf.Paths) == 0 {
 			continue
 		}
+		k++
+		ev := ReadEvent{Table: tf.Table, K: k, N: n, Format: tf.Format, Files: tf.Paths}
+		if progress != nil {
+			other := outdir.Parquet
+			if tf.Format == outdir.Parquet {
+				other = outdir.CSV
+			}
+			if of, err := outdir.FindFiles(dir, []string{tf.Table}, other); err == nil && of[tf.Table] != nil {
+				ev.Ignored = of[tf.Table].Paths
+			}
+			progress(ev)
+		}
 		if err := readTable(v, tf); err != nil {
 			return err
+		}
+		if progress != nil {
+			ev.Done, ev.Rows = true, v.byID[tf.Table].rows
+			progress(ev)
 		}
 	}
 	return nil
