@@ -206,6 +206,8 @@ func badSchemaCases() []badCase {
 			setTo(jOrdAt+".generator.datetime_series.within", `{"start_col": "user.signup_at", "end_col": "user.name"}`)},
 		{"lifetime two tables", pOrdAt + ".generator.datetime_series.within.end_col", `start_col is a column of "user", end_col of "promo"`,
 			setTo(jOrdAt+".generator.datetime_series.within", `{"start_col": "user.signup_at", "end_col": "promo.end_at"}`)},
+		{"sequential with seasonality", pOrdAt + ".modifiers[0]", "a seasonality modifier cannot weight a sequential datetime_series",
+			edits(remove(jOrdAt+".generator.datetime_series.pattern"), setTo(jOrdAt+".generator.datetime_series.sequential", `true`))},
 		{"empty enum_list", pStatus + ".columns[0](code).generator.enum_list.values", "values cannot be empty", setTo("nodes.1.columns.0.generator.enum_list.values", `[]`)},
 		{"vocab enum_list lengths", pStatus + ".columns[1](label).generator.enum_list.values", `2 values, but the first enum_list column "code" of this vocab has 3`,
 			setTo("nodes.1.columns", `[{"name": "code", "type": "string", "generator": {"enum_list": {"values": ["a", "b", "c"]}}},

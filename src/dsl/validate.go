@@ -274,6 +274,12 @@ func (v *validator) column(i, j int) {
 			v.lifetime(n, l, input.Key(gp, "datetime_series.within"))
 		} else if g.DatetimeSeries.Sequential {
 			v.sequential(n, g.DatetimeSeries, input.Key(gp, "datetime_series.sequential"))
+			for k, m := range c.Modifiers {
+				if m.Seasonality != nil {
+					v.Errorf(input.Index(input.Key(cp, "modifiers"), k), "remove the seasonality or sequential",
+						"a seasonality modifier cannot weight a sequential datetime_series: every instant is taken in order")
+				}
+			}
 		}
 	case g.Faker != nil:
 		f := g.Faker
