@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -18,14 +19,28 @@ func newCheckCmd(e *cliEnv) *cobra.Command {
 		Use:   "check SCHEMA",
 		Short: "Validate a schema without generating anything",
 		Long: `Decode and validate SCHEMA: every problem is reported at once with its JSON
-path and, where possible, a suggestion. Exit code 0 when the schema is valid, 1 otherwise.`,
+path and, where possible, a suggestion. SCHEMA may also be a component
+configuration (config.json): the schema under parameters.schema is checked.
+Exit code 0 when the schema is valid, 1 otherwise.`,
 		Args: positional("SCHEMA"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			limit, err := engine.ParseBytes(maxMemory)
 			if err != nil {
 				return usagef("--max-memory: %v", err)
 			}
-			p, _, err := e.loadPlan(args[0], lenient)
+			data, err := os.ReadFile(args[0])
+			if err != nil {
+				return input.User(fmt.Errorf("reading schema: %w", err))
+			}
+			name := args[0]
+			if sc := componentSchema(data); sc != nil {
+				// A component configuration: its schema is parameters.schema.
+				data, name = sc, args[0]+" (parameters.schema)"
+				if !quiet {
+					fmt.Fprintf(e.stdout, "%s is a component configuration: checking the schema under parameters.schema\n", args[0])
+				}
+			}
+			p, _, err := e.planOf(name, data, lenient)
 			if err != nil {
 				return err
 			}
@@ -33,14 +48,14 @@ path and, where possible, a suggestion. Exit code 0 when the schema is valid, 1 
 			// table and the memory the plan holds.
 			est, err := engine.EstimatePlan(p, engine.Options{Scale: scale})
 			if err != nil {
-				return input.User(fmt.Errorf("%s: %w", args[0], err))
+				return input.User(fmt.Errorf("%s: %w", name, err))
 			}
 			// Compile every generator and modifier and generate a small
 			// sample without writing it, so that "valid" means generate
 			// will run.
 			if _, err := engine.Run(cmd.Context(), p, engine.Options{Seed: 1, SampleRows: 200, MaxMemory: 1 << 62}); err != nil {
 				if input.IsUser(err) {
-					return input.User(fmt.Errorf("%s: the schema is valid but cannot be generated: %w", args[0], err))
+					return input.User(fmt.Errorf("%s: the schema is valid but cannot be generated: %w", name, err))
 				}
 				return err
 			}
@@ -50,13 +65,13 @@ path and, where possible, a suggestion. Exit code 0 when the schema is valid, 1 
 			}
 			if est.Bytes > limit {
 				return input.User(fmt.Errorf("%s: the schema is valid, but a run at scale %g needs about %s of memory, more than the limit of %s "+
-					"(--max-memory; see docs/limits.md)", args[0], scale, engine.FormatBytes(est.Bytes), engine.FormatBytes(limit)))
+					"(--max-memory; see docs/limits.md)", name, scale, engine.FormatBytes(est.Bytes), engine.FormatBytes(limit)))
 			}
 			if quiet {
 				return nil
 			}
 			fmt.Fprintf(e.stdout, "%s: valid (%d tables, %d columns); a run at scale %g holds about %s in memory (limit %s)\n",
-				args[0], len(p.Order), rows, scale, engine.FormatBytes(est.Bytes), engine.FormatBytes(limit))
+				name, len(p.Order), rows, scale, engine.FormatBytes(est.Bytes), engine.FormatBytes(limit))
 			return nil
 		},
 	}

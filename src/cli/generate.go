@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -109,6 +110,27 @@ func (e *cliEnv) loadPlan(path string, lenient bool) (*plan.Plan, []byte, error)
 	if err != nil {
 		return nil, nil, input.User(fmt.Errorf("reading schema: %w", err))
 	}
+	return e.planOf(path, data, lenient)
+}
+
+// componentSchema returns the schema of a component configuration
+// (config.json: {"parameters": {"schema": {...}}}), or nil when data is
+// not one.
+func componentSchema(data []byte) json.RawMessage {
+	var doc struct {
+		Nodes      json.RawMessage `json:"nodes"`
+		Parameters struct {
+			Schema json.RawMessage `json:"schema"`
+		} `json:"parameters"`
+	}
+	if json.Unmarshal(data, &doc) != nil || doc.Nodes != nil || len(doc.Parameters.Schema) == 0 || doc.Parameters.Schema[0] != '{' {
+		return nil
+	}
+	return doc.Parameters.Schema
+}
+
+// planOf parses and plans the schema data read from path.
+func (e *cliEnv) planOf(path string, data []byte, lenient bool) (*plan.Plan, []byte, error) {
 	s, warnings, err := dsl.Parse(data, dsl.Options{Lenient: lenient})
 	for _, w := range warnings {
 		fmt.Fprintf(e.stderr, "warning: %s\n", w)

@@ -1,0 +1,32 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestCheckComponentConfig: check on a component's config.json checks the
+// schema under parameters.schema and says so; its problems name the file
+// and where the schema is.
+func TestCheckComponentConfig(t *testing.T) {
+	const cfg = "../../example/data/config.json"
+	stdout, stderr, code := datagen(t, "check", cfg)
+	if code != 0 || !strings.Contains(stdout, "is a component configuration: checking the schema under parameters.schema") ||
+		!strings.Contains(stdout, cfg+" (parameters.schema): valid (2 tables") {
+		t.Errorf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	b, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(t.TempDir(), "config.json")
+	if err := os.WriteFile(bad, []byte(strings.Replace(string(b), `"freq": "h"`, `"freq": "hx"`, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code = datagen(t, "check", bad, "--quiet")
+	if code != 1 || !strings.Contains(stderr, bad+" (parameters.schema): 1 problem(s):") || !strings.Contains(stderr, `timeframe.freq: frequency "hx"`) {
+		t.Errorf("exit %d\n%s", code, stderr)
+	}
+}
