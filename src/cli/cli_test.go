@@ -252,6 +252,16 @@ func TestGenerateUploadFlags(t *testing.T) {
 	if entries, _ := os.ReadDir(out); len(entries) != 0 {
 		t.Errorf("a rejected --upload generated files: %v", entries)
 	}
+	// A malformed URL or bucket id is reported before anything is generated.
+	_, stderr, code = datagenEnv(t, map[string]string{"KBC_TOKEN": "t"}, "generate", shop, "-o", out, "--format", "csv",
+		"--upload", "--bucket", "datagen", "--url", "connection.keboola.com")
+	if code != 1 || !strings.Contains(stderr, `the Storage API URL "connection.keboola.com" is not an http(s) URL`) ||
+		!strings.Contains(stderr, `--bucket: bucket id "datagen": want <stage>.<name>`) {
+		t.Errorf("malformed URL and bucket: exit %d: %s", code, stderr)
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Errorf("a rejected --upload generated files: %v", entries)
+	}
 	// A Storage API that cannot be reached: the tables are generated and
 	// staged with their manifests, the upload fails with an actionable
 	// message, and nothing is published: an earlier output stays as it was.

@@ -355,6 +355,11 @@ func (e *cliEnv) checkGenerateUpload(f generateFlags) error {
 	if e.envFirst("KBC_TOKEN", "KEBOOLA_TOKEN") == "" {
 		problems = append(problems, "--upload needs a Storage API token: set KBC_TOKEN")
 	}
+	url := f.up.url
+	if url == "" {
+		url = e.envFirst("KBC_URL", "KEBOOLA_URL")
+	}
+	problems = append(problems, storageTargetProblems(url, f.up.bucket, e.envFirst("KBC_TOKEN", "KEBOOLA_TOKEN"))...)
 	if len(problems) > 0 {
 		return errors.New(strings.Join(problems, "; "))
 	}

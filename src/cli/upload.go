@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	neturl "net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"datagen/src/input"
+	"datagen/src/keboola/storage"
 	"datagen/src/keboola/upload"
 )
 
@@ -92,6 +94,9 @@ func (e *cliEnv) runUpload(ctx context.Context, dir string, f uploadFlags) error
 	if len(missing) > 0 {
 		return input.User(errors.New("missing " + strings.Join(missing, "; missing ")))
 	}
+	if ps := storageTargetProblems(url, f.bucket, token); len(ps) > 0 {
+		return input.User(errors.New(strings.Join(ps, "; ")))
+	}
 	log := logrus.New()
 	log.SetOutput(e.stderr)
 	log.SetFormatter(&logrus.TextFormatter{FullTimestamp: true})
@@ -130,4 +135,28 @@ func (e *cliEnv) uploadStaged(ctx context.Context, dir string, f uploadFlags) er
 	f.stateFile = filepath.Join(state, "state.json")
 	f.restart = true
 	return e.runUpload(ctx, dir, f)
+}
+
+// storageTargetProblems checks the shape of a Storage API URL, a bucket id
+// (when set) and a token, before anything is read or generated.
+func storageTargetProblems(rawURL, bucket, token string) []string {
+	var ps []string
+	if rawURL != "" {
+		u, err := neturl.Parse(rawURL)
+		switch {
+		case err != nil:
+			ps = append(ps, fmt.Sprintf("the Storage API URL %q cannot be read: %v", rawURL, err))
+		case u.Scheme != "https" && u.Scheme != "http" || u.Host == "":
+			ps = append(ps, fmt.Sprintf("the Storage API URL %q is not an http(s) URL with a host, e.g. https://connection.keboola.com", rawURL))
+		}
+	}
+	if bucket != "" {
+		if _, _, err := storage.SplitBucketID(bucket); err != nil {
+			ps = append(ps, "--bucket: "+err.Error())
+		}
+	}
+	if token != "" && strings.TrimSpace(token) != token {
+		ps = append(ps, "the Storage API token starts or ends with white space (copied with a line break?)")
+	}
+	return ps
 }
