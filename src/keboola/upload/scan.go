@@ -101,6 +101,10 @@ func scanDir(dir string, opt scanOptions) ([]*tableSpec, []string, error) {
 		switch {
 		case strings.HasPrefix(name, "."):
 			continue
+		case name == "dataset.json" && !e.IsDir():
+			// datagen export's description of the tables beside them:
+			// not a table, and expected here.
+			continue
 		case strings.HasSuffix(name, ".manifest"):
 			if _, ok := names[strings.TrimSuffix(name, ".manifest")]; !ok {
 				probs.addf("%s: manifest without a data file or folder %s", name, strings.TrimSuffix(name, ".manifest"))

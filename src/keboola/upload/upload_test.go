@@ -57,6 +57,7 @@ func TestUploadNewTables(t *testing.T) {
 				},
 			})
 			writeFile(t, filepath.Join(env.dir, "notes.txt"), []byte("not a table"))
+			writeFile(t, filepath.Join(env.dir, "dataset.json"), []byte("{}")) // written by export
 
 			sum, err := env.run(func(o *Options) { o.SliceBytes = 32 << 10 })
 			if err != nil {
@@ -124,6 +125,9 @@ func TestUploadNewTables(t *testing.T) {
 			}
 			if !strings.Contains(env.logs.String(), "skipping notes.txt") {
 				t.Errorf("no warning about notes.txt in logs")
+			}
+			if strings.Contains(env.logs.String(), "dataset.json") {
+				t.Errorf("upload warns about export's dataset.json:\n%s", env.logs)
 			}
 			if !strings.Contains(env.logs.String(), "upload finished: 5 tables (0 failed)") {
 				t.Errorf("no final summary in logs:\n%s", env.logs)
