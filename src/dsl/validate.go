@@ -21,6 +21,8 @@ type validator struct {
 	s    *Schema
 	byID map[string]*Node
 	ids  []string
+	// colIdx caches colIndex per node.
+	colIdx map[*Node]map[string]int
 }
 
 // nodePath and colPath rebuild the JSON paths of typed elements.
@@ -238,12 +240,41 @@ func hasTimeColumn(cols []*Column) bool {
 	return false
 }
 
+// colIndex maps the column names of n to their indexes, built once per
+// node (the first index of a duplicated name).
+func (v *validator) colIndex(n *Node) map[string]int {
+	if m, ok := v.colIdx[n]; ok {
+		return m
+	}
+	m := make(map[string]int, len(n.Columns))
+	for j := range n.Columns {
+		if name := n.Columns[j].Name; name != "" {
+			if _, dup := m[name]; !dup {
+				m[name] = j
+			}
+		}
+	}
+	if v.colIdx == nil {
+		v.colIdx = map[*Node]map[string]int{}
+	}
+	v.colIdx[n] = m
+	return m
+}
+
 func (v *validator) column(i, j int) {
 	n := &v.s.Nodes[i]
 	c := &n.Columns[j]
 	cp := v.colPath(i, j)
 	gp := input.Key(cp, "generator")
-	others := ownColumns(n, j)
+	// The other columns are listed only when a generator or modifier
+	// reads them, so that checking a wide table stays linear.
+	var memo []*Column
+	others := func() []*Column {
+		if memo == nil {
+			memo = ownColumns(n, j)
+		}
+		return memo
+	}
 	g := &c.Generator
 	typed := c.Type != column.Invalid
 	switch {
@@ -287,8 +318,8 @@ func (v *validator) column(i, j int) {
 			lp := input.Key(gp, "faker.locale_from")
 			if f.LocaleFrom == c.Name {
 				v.Errorf(lp, "", "locale_from cannot name the column itself")
-			} else if findCol(others, f.LocaleFrom) == nil {
-				v.Errorf(lp, input.SuggestOr(f.LocaleFrom, colNames(others)), "locale_from %q is not a column of node %q", f.LocaleFrom, n.ID)
+			} else if findCol(others(), f.LocaleFrom) == nil {
+				v.Errorf(lp, input.SuggestOr(f.LocaleFrom, colNames(others())), "locale_from %q is not a column of node %q", f.LocaleFrom, n.ID)
 			}
 		}
 		if f.Method != "" {
@@ -302,7 +333,8 @@ func (v *validator) column(i, j int) {
 		v.lookup(n, c, g.Lookup, input.Key(gp, "lookup"), others)
 	case g.Expression != nil:
 		if g.Expression.Code != "" {
-			if err := expr.Check(g.Expression.Code, colNames(others)); err != nil {
+			has := func(name string) bool { k, ok := v.colIndex(n)[name]; return ok && k != j }
+			if err := expr.CheckNames(g.Expression.Code, has, func() []string { return colNames(others()) }); err != nil {
 				v.Errorf(input.Key(gp, "expression.code"), "", "%v", err)
 			}
 		}
@@ -477,7 +509,7 @@ func (v *validator) literal(x any, c *Column, path string) {
 	}
 }
 
-func (v *validator) lookup(n *Node, c *Column, l *Lookup, lp string, others []*Column) {
+func (v *validator) lookup(n *Node, c *Column, l *Lookup, lp string, others func() []*Column) {
 	src := v.table(l.Table, input.Key(lp, "from"))
 	sc := v.col(src, l.Column, input.Key(lp, "from"))
 	if src == n && sc == c {
@@ -489,25 +521,25 @@ func (v *validator) lookup(n *Node, c *Column, l *Lookup, lp string, others []*C
 	for k := range l.On {
 		p := &l.On[k]
 		op := input.Key(input.Key(lp, "on"), p.Local)
-		local := findCol(others, p.Local)
+		local := findCol(others(), p.Local)
 		switch {
 		case local != nil:
 			v.col(src, p.Remote, op)
 		case p.Local == c.Name:
 			v.Errorf(op, "", "a column cannot join on itself")
-		case findCol(others, p.Remote) != nil && src.Column(p.Remote) != nil:
+		case findCol(others(), p.Remote) != nil && src.Column(p.Remote) != nil:
 			v.Warnf(op, fmt.Sprintf("write {%q: %q}", p.Remote, p.Remote),
 				"legacy lookup.on shape: %q is not a column of %q, so the join is on %q in both tables", p.Local, n.ID, p.Remote)
 			p.Local = p.Remote
 			l.LegacyOn = true
 		default:
-			v.Errorf(op, input.SuggestOr(p.Local, colNames(others)),
+			v.Errorf(op, input.SuggestOr(p.Local, colNames(others())),
 				"%q is not a column of %q (on maps a column of this node to a column of %q)", p.Local, n.ID, src.ID)
 		}
 	}
 }
 
-func (v *validator) modifier(i, j, k int, others []*Column) {
+func (v *validator) modifier(i, j, k int, others func() []*Column) {
 	n := &v.s.Nodes[i]
 	c := &n.Columns[j]
 	m := &c.Modifiers[k]
@@ -529,7 +561,7 @@ func (v *validator) modifier(i, j, k int, others []*Column) {
 		case isTime && c.Generator.DatetimeSeries == nil && c.Generator.Kind != "":
 			v.Warnf(input.Key(mp, "transform"), "", "seasonality on a %s column only shapes a datetime_series generator; it is ignored", c.Type)
 			drop()
-		case !isTime && c.Type != column.Invalid && !hasTimeColumn(others):
+		case !isTime && c.Type != column.Invalid && !hasTimeColumn(others()):
 			v.Warnf(input.Key(mp, "transform"), "add a datetime column to the node", "seasonality on a non-datetime column follows a datetime column of the node, and node %q has none; it is ignored", n.ID)
 			drop()
 		}
@@ -541,9 +573,9 @@ func (v *validator) modifier(i, j, k int, others []*Column) {
 			v.Errorf(input.Key(ap, "map.op"), "use op \"mul\"", "an effect on a %s column scales the rate of events over time; op \"add\" does not apply", c.Type)
 		}
 		if m.Effect != nil {
-			local := others
+			local := others()
 			if isTime {
-				local = append(append([]*Column{}, others...), c)
+				local = append(append([]*Column{}, others()...), c)
 			}
 			if !v.effect(m.Effect, ap, n, local, "node "+strconv.Quote(n.ID), false) {
 				drop()
@@ -566,8 +598,8 @@ func (v *validator) modifier(i, j, k int, others []*Column) {
 		rp := input.Key(ap, "time_reference")
 		if m.Trend.TimeReference == c.Name {
 			v.Errorf(rp, "", "time_reference cannot name the column itself")
-		} else if rc := findCol(others, m.Trend.TimeReference); rc == nil {
-			v.Errorf(rp, input.SuggestOr(m.Trend.TimeReference, timeColNames(others)), "time_reference %q is not a column of node %q", m.Trend.TimeReference, n.ID)
+		} else if rc := findCol(others(), m.Trend.TimeReference); rc == nil {
+			v.Errorf(rp, input.SuggestOr(m.Trend.TimeReference, timeColNames(others())), "time_reference %q is not a column of node %q", m.Trend.TimeReference, n.ID)
 		} else if rc.Type != column.Invalid && !rc.Type.IsTime() {
 			v.Errorf(rp, "", "time_reference %q is a %s column, not datetime or date", rc.Name, rc.Type)
 		}

@@ -67,24 +67,41 @@ func (p *Program) Columns() []string { return slices.Clone(p.cols) }
 // column names (against columns), function names and argument counts.
 // Type errors are found only by Compile.
 func Check(code string, columns []string) error {
+	names := slices.Clone(columns)
+	sort.Strings(names)
+	return CheckNames(code, func(name string) bool {
+		_, found := slices.BinarySearch(names, name)
+		return found
+	}, func() []string { return names })
+}
+
+// CheckNames is Check for callers that know their columns as a set: has
+// reports whether a name is a column, and names lists them (only called
+// to suggest a name after a mistake). Checking many expressions of a wide
+// table this way costs nothing per column.
+func CheckNames(code string, has func(string) bool, names func() []string) error {
 	ast, err := parse(code)
 	if err != nil {
 		return err
 	}
-	names := slices.Clone(columns)
-	sort.Strings(names)
-	return checkNames(code, ast, names)
+	return checkNames(code, ast, nameSet{has, names})
+}
+
+// nameSet is the set of column names an expression may read.
+type nameSet struct {
+	has  func(string) bool
+	list func() []string
 }
 
 // checkNames walks the syntax tree resolving names without types.
-func checkNames(src string, a astNode, names []string) error {
+func checkNames(src string, a astNode, names nameSet) error {
 	switch a := a.(type) {
 	case *identNode:
-		if _, found := slices.BinarySearch(names, a.name); !found {
+		if !names.has(a.name) {
 			if _, isFn := functions[a.name]; isFn {
 				return errorf(src, a.pos, "%s is a function; call it with arguments: %s(...)", a.name, a.name)
 			}
-			return errorf(src, a.pos, "unknown column %s%s", quoteName(a.name), didYouMean(a.name, names))
+			return errorf(src, a.pos, "unknown column %s%s", quoteName(a.name), didYouMean(a.name, names.list()))
 		}
 	case *unaryNode:
 		return checkNames(src, a.x, names)
@@ -116,7 +133,7 @@ func checkNames(src string, a astNode, names []string) error {
 	case *callNode:
 		fn, ok := functions[a.name]
 		if !ok {
-			if _, isCol := slices.BinarySearch(names, a.name); isCol {
+			if names.has(a.name) {
 				return errorf(src, a.pos, "%s is a column, not a function", quoteName(a.name))
 			}
 			return errorf(src, a.pos, "unknown function %s%s", a.name, didYouMean(a.name, functionNames))
