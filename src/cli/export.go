@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
@@ -75,7 +74,7 @@ func (e *cliEnv) runExport(ctx context.Context, schemaPath string, f exportFlags
 	if f.manifest != "auto" {
 		var err error
 		if flavour, err = manifest.ParseFlavour(f.manifest); err != nil {
-			return usageError{fmt.Errorf("--manifest: %w", err)}
+			return usagef("--manifest must be auto, legacy or schema, got %q", f.manifest)
 		}
 	}
 	for _, c := range []struct {

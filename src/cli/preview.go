@@ -73,7 +73,7 @@ as ∅, long values shortened. The rows are exactly the first rows that
 	fl := cmd.Flags()
 	fl.IntVar(&rows, "rows", preview.DefaultRows, "rows to print per table")
 	fl.StringSliceVar(&tables, "table", nil, "print only this table (repeat or separate with commas)")
-	fl.Int64Var(&seed, "seed", 42, "master seed (the rows of `generate --seed`)")
+	fl.Int64Var(&seed, "seed", 42, "master seed (the same rows as generate --seed)")
 	fl.Float64Var(&scale, "scale", 1, "multiply the row counts of entities and parent-less facts")
 	fl.BoolVar(&lenient, "lenient", false, "accept unknown keys (warnings instead of errors), for older schemas")
 	fl.BoolVar(&asJSON, "json", false, "print the rows as JSON (values in their CSV text form, nulls as null)")

@@ -159,7 +159,7 @@ var signalCases = []struct {
 // TestSignalsCancelWritingCommands sends each signal to each command that
 // writes, while it runs: the command stops, exits with 128 + the signal,
 // says so in one line on stderr, and leaves the earlier output of the same
-// folder as it was. (Component mode replaces the whole of out/tables when
+// folder as it was. (Component mode replaces out/tables but .gitkeep when
 // it commits; a cancelled run leaves all of out/ as it was.)
 func TestSignalsCancelWritingCommands(t *testing.T) {
 	parquet := t.TempDir()

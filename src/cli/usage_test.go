@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spf13/pflag"
 )
 
 // TestUsageMistakes checks every kind of command-line mistake of every
@@ -61,7 +63,7 @@ func TestUsageMistakes(t *testing.T) {
 
 		{[]string{"export", "-o", out}, "datagen export SCHEMA [flags]", "missing argument SCHEMA"},
 		{[]string{"export", shop, "--data-dir", dir}, "datagen export SCHEMA [flags]", `required flag(s) "output-dir" not set`},
-		{[]string{"export", shop, "--data-dir", dir, "-o", out, "--manifest", "fancy"}, "datagen export SCHEMA [flags]", "--manifest"},
+		{[]string{"export", shop, "--data-dir", dir, "-o", out, "--manifest", "fancy"}, "datagen export SCHEMA [flags]", `--manifest must be auto, legacy or schema, got "fancy"`},
 		{[]string{"export", shop, "--data-dir", dir, "-o", out, "--slice-mb", "0"}, "datagen export SCHEMA [flags]", "--slice-mb must be at least 1, got 0"},
 		{[]string{"export", shop, "--data-dir", dir, "-o", out, "--slice-rows", "-1"}, "datagen export SCHEMA [flags]", "--slice-rows must not be negative"},
 		{[]string{"export", shop, "--data-dir", dir, "-o", out, "--sliced-above-rows", "-1"}, "datagen export SCHEMA [flags]", "--sliced-above-rows must not be negative"},
@@ -136,6 +138,56 @@ func TestNotUsageMistakes(t *testing.T) {
 			}
 			if strings.Contains(stderr, "Usage:") {
 				t.Errorf("usage printed for a mistake outside the command line:\n%s", stderr)
+			}
+		})
+	}
+}
+
+// TestNotAFolder: a regular file where a folder is expected is reported up
+// front as not a folder (exit 1), before anything is generated.
+func TestNotAFolder(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"generate", shop, "-o", file, "--format", "csv"}, file + " exists and is not a folder"},
+		{[]string{"run", "--data-dir", file}, "data folder " + file + " is not a folder"},
+		{[]string{"export", shop, "--data-dir", file, "-o", filepath.Join(t.TempDir(), "out")}, "data directory " + file + " is not a folder"},
+	} {
+		t.Run(c.args[0], func(t *testing.T) {
+			_, stderr, code := datagen(t, c.args...)
+			if code != 1 || !strings.Contains(stderr, c.msg) {
+				t.Errorf("exit %d, want 1 and %q:\n%s", code, c.msg, stderr)
+			}
+			if strings.Contains(stderr, "table generated") || strings.Contains(stderr, "does not exist") {
+				t.Errorf("not reported up front:\n%s", stderr)
+			}
+			if b, _ := os.ReadFile(file); string(b) != "x" {
+				t.Errorf("the file was changed: %q", b)
+			}
+		})
+	}
+}
+
+// TestFlagUsageNames: a flag's usage text never turns into its type name
+// (pflag reads a back-quoted word in the usage as the type).
+func TestFlagUsageNames(t *testing.T) {
+	stdout, stderr, code := datagen(t, "preview", "--help")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "--seed int ") {
+		t.Errorf("--seed is not shown as an int:\n%s", stdout)
+	}
+	root := newRootCmd(&cliEnv{})
+	for _, c := range root.Commands() {
+		c.Flags().VisitAll(func(f *pflag.Flag) {
+			if strings.Contains(f.Usage, "`") {
+				t.Errorf("%s --%s: back quotes in the usage %q", c.Name(), f.Name, f.Usage)
 			}
 		})
 	}

@@ -65,7 +65,7 @@ var (
 
 func (d *decoder) schema(root *input.Value) *Schema {
 	s := &Schema{}
-	if !root.IsObject() {
+	if root.Kind != input.ObjectKind { // an empty array too: a schema is written as an object
 		d.Errorf("", "", "the document must be a JSON object, got %s", root.Describe())
 		return s
 	}

@@ -550,10 +550,11 @@ func TestEmptyArrayIsAnEmptyObject(t *testing.T) {
 	if _, _, err := Parse(encode(t, d), Options{}); err != nil {
 		t.Errorf("without constraints: %v", err)
 	}
-	// An empty array as the whole document is an empty document; any
-	// other array is not a document.
+	// A schema is written as an object: an array, even an empty one, is
+	// not a document (an empty array stands for {} only inside a Keboola
+	// configuration).
 	_, _, err := Parse([]byte(`[]`), Options{})
-	if err == nil || !strings.Contains(err.Error(), `missing required key "version"`) {
+	if err == nil || !strings.HasPrefix(err.Error(), "the document must be a JSON object, got") || strings.Contains(err.Error(), "missing required key") {
 		t.Errorf("[] as the document: %v", err)
 	}
 	_, _, err = Parse([]byte(`[1]`), Options{})

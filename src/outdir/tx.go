@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"datagen/src/input"
 )
 
 // scratchSuffix ends the name of the default scratch folder.
@@ -86,6 +88,11 @@ func DefaultScratch(dir string) string {
 // temporary files of earlier runs and creates this run's staging folder.
 // Nothing under dir changes until Commit.
 func Begin(dir string, opts Options) (*Tx, error) {
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		// Checked before any work, so that a run does not generate
+		// everything and then fail to publish it.
+		return nil, input.User(fmt.Errorf("%s exists and is not a folder", dir))
+	}
 	t := &Tx{dir: dir, opts: opts}
 	if err := t.chooseScratch(); err != nil {
 		t.cleanup()

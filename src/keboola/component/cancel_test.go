@@ -173,7 +173,7 @@ func TestComponentCancelledAnywhereLeavesTheEarlierRun(t *testing.T) {
 		"inside the first table": {table: "status", n: 1},
 		"inside the last table":  {table: "txn", n: 1},
 		"between tables":         {on: "Generated table promo"},
-		"after the tables":       {on: "Wrote table"},
+		"after the tables":       {on: "Staged table"},
 	}
 	for i := 1; i <= steps; i++ {
 		points[fmt.Sprintf("commit step %d", i)] = point{step: i}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -47,9 +48,8 @@ func (d DataDir) Out() string { return filepath.Join(d.Root, "out") }
 // out/tables are replaced when this run commits (every file there is
 // uploaded, so they must not linger), and stay if it fails.
 func (d DataDir) Prepare() error {
-	st, err := os.Stat(d.Root)
-	if err != nil || !st.IsDir() {
-		return input.Userf("data folder %s does not exist: pass --data-dir or set KBC_DATADIR", d.Root)
+	if err := checkFolder("data folder", d.Root, ": pass --data-dir or set KBC_DATADIR"); err != nil {
+		return err
 	}
 	if _, err := os.Stat(d.ConfigPath()); err != nil {
 		return input.Userf("%s is missing: the data folder must hold the configuration", d.ConfigPath())
@@ -122,4 +122,20 @@ func usageMetrics(tables []TableReport) []Metric {
 	}
 	m[0].Value = total
 	return m
+}
+
+// checkFolder reports, as a user error, that path (what, e.g. "data
+// folder") does not exist, is not a folder or cannot be read; hint is
+// appended to the message.
+func checkFolder(what, path, hint string) error {
+	st, err := os.Stat(path)
+	switch {
+	case err == nil && st.IsDir():
+		return nil
+	case err == nil:
+		return input.Userf("%s %s is not a folder%s", what, path, hint)
+	case errors.Is(err, fs.ErrNotExist):
+		return input.Userf("%s %s does not exist%s", what, path, hint)
+	}
+	return input.User(fmt.Errorf("%s: %w", what, err))
 }

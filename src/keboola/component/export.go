@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 
@@ -116,8 +115,8 @@ func Export(ctx context.Context, o ExportOptions) (*Dataset, error) {
 	if o.Log == nil {
 		o.Log = logrus.New()
 	}
-	if st, err := os.Stat(o.DataDir); err != nil || !st.IsDir() {
-		return nil, input.Userf("data directory %s does not exist", o.DataDir)
+	if err := checkFolder("data directory", o.DataDir, ""); err != nil {
+		return nil, err
 	}
 	if o.Bucket != "" && !bucketRe.MatchString(o.Bucket) {
 		return nil, input.Userf("bucket %q is not a bucket id such as in.c-datagen", o.Bucket)

@@ -118,8 +118,8 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 }
 
 func run(ctx context.Context, o Options, e Env, dd DataDir, masker *input.Masker) (*Summary, error) {
-	if st, err := os.Stat(dd.Root); err != nil || !st.IsDir() {
-		return nil, input.Userf("data folder %s does not exist: pass --data-dir or set KBC_DATADIR", dd.Root)
+	if err := checkFolder("data folder", dd.Root, ": pass --data-dir or set KBC_DATADIR"); err != nil {
+		return nil, err
 	}
 	data, err := os.ReadFile(dd.ConfigPath())
 	if errors.Is(err, os.ErrNotExist) {
@@ -261,7 +261,9 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker *input.Masker
 			if r.Sliced {
 				f["slices"] = r.Slices
 			}
-			log.WithFields(f).Infof("Wrote table %s", r.Destination)
+			// Staged, not yet published: the gate and direct upload
+			// may still refuse the run.
+			log.WithFields(f).Infof("Staged table %s", r.Destination)
 		}
 		staged := tx.Path(tablesFolder)
 		if err := applyGate(ctx, gate, p.Validation, GateInput{Plan: pl, TablesDir: staged, Tables: sum.Tables, Log: log}, log); err != nil {
@@ -327,7 +329,7 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker *input.Masker
 		total += t.Rows
 	}
 	log.WithFields(logrus.Fields{"tables": len(sum.Tables), "rows": total,
-		"seconds": fmt.Sprintf("%.2f", time.Since(start).Seconds())}).Info("Done")
+		"seconds": fmt.Sprintf("%.2f", time.Since(start).Seconds())}).Info("Done: published the staged tables into out/tables")
 	return sum, nil
 }
 
@@ -419,7 +421,7 @@ func applyGate(ctx context.Context, gate GateFunc, v Validation, in GateInput, l
 		return nil
 	}
 	// The run is refused before anything is published.
-	return input.Userf("%s; no table was written", msg)
+	return input.Userf("%s; none of the staged tables was published (out/ is unchanged)", msg)
 }
 
 // StateKey is the key of the component's own entry in the state file.

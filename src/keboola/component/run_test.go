@@ -108,7 +108,7 @@ func TestRunWritesTablesStateAndUsage(t *testing.T) {
 	if !slices.Equal(usage, []Metric{{"rows", 3}, {"tables", 1}, {"rows.p_u", 3}}) {
 		t.Errorf("usage %v", usage)
 	}
-	if !strings.Contains(stdout, "Wrote table out.c-x.p_u file=p_u.csv rows=3") {
+	if !strings.Contains(stdout, "Staged table out.c-x.p_u file=p_u.csv rows=3") {
 		t.Errorf("stdout:\n%s", stdout)
 	}
 	if stderr != "" {
@@ -257,8 +257,12 @@ func TestRunValidationGate(t *testing.T) {
 		tables := dirNames(t, filepath.Join(dir, "out", "tables"))
 		switch {
 		case tt.fail:
-			if !input.IsUser(err) || !strings.Contains(err.Error(), "validation score 10.0 is below parameters.validation.min_score 50") {
+			if !input.IsUser(err) || !strings.Contains(err.Error(), "validation score 10.0 is below parameters.validation.min_score 50") ||
+				!strings.Contains(err.Error(), "none of the staged tables was published (out/ is unchanged)") {
 				t.Errorf("%s %v: error %v", tt.onFailure, tt.score, err)
+			}
+			if strings.Contains(stdout, "Wrote table") || strings.Contains(stdout, "published the staged tables") || !strings.Contains(stdout, "Staged table") {
+				t.Errorf("the log of a refused run says the tables were written:\n%s", stdout)
 			}
 			if len(tables) != 0 {
 				t.Errorf("tables left by a rejected run: %v", tables)
@@ -448,7 +452,7 @@ func TestRunDestinationBucket(t *testing.T) {
 			if m.Destination != tt.manifest || sum.Tables[0].Destination != tt.tableID {
 				t.Errorf("manifest destination %q, table id %q", m.Destination, sum.Tables[0].Destination)
 			}
-			if !strings.Contains(stdout, "Wrote table "+tt.tableID) {
+			if !strings.Contains(stdout, "Staged table "+tt.tableID) {
 				t.Errorf("log lacks the table id:\n%s", stdout)
 			}
 			if got := strings.Contains(stdout, "Warning: neither parameters.destination.bucket nor the configuration's default bucket is set"); got != tt.warn {
