@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"slices"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -82,7 +83,7 @@ the block size and splitting into parts never change it.`,
 	fl := cmd.Flags()
 	fl.StringVarP(&f.out, "output-dir", "o", "output", "output directory")
 	fl.Int64Var(&f.seed, "seed", 42, "master seed")
-	fl.StringVar(&f.format, "format", "parquet", "output format: parquet or csv")
+	fl.StringVar(&f.format, "format", "parquet", "output format: parquet, csv, or both (csv,parquet: one generation, two files per table)")
 	fl.IntVar(&f.workers, "workers", runtime.NumCPU(), "parallel workers (does not change the data)")
 	fl.IntVar(&f.parts, "parts", 1, "split the run into this many parts")
 	fl.IntVar(&f.part, "part", 0, "the part this run writes, 0 .. parts-1")
@@ -160,7 +161,7 @@ func schemaError(path string, err error) error {
 
 // check rejects flag values out of range, before anything is read.
 func (f generateFlags) check() error {
-	if _, err := sink.ParseFormat(f.format); err != nil {
+	if _, err := parseFormats(f.format); err != nil {
 		return usageError{fmt.Errorf("--format: %w", err)}
 	}
 	if f.workers < 1 {
@@ -205,7 +206,8 @@ func (e *cliEnv) runGenerate(ctx context.Context, schemaPath string, f generateF
 	if err := f.check(); err != nil {
 		return err
 	}
-	format, _ := sink.ParseFormat(f.format)
+	formats, _ := parseFormats(f.format)
+	format := formats[0]
 	maxMem, _ := engine.ParseBytes(f.maxMemory)
 	if f.upload {
 		if err := e.checkGenerateUpload(f); err != nil {
@@ -235,7 +237,7 @@ func (e *cliEnv) runGenerate(ctx context.Context, schemaPath string, f generateF
 			Scale: f.scale, SampleRows: f.sample, MaxMemory: maxMem, Progress: prog.event},
 		Dir:       f.out,
 		Validator: val,
-		Open:      pipeline.TableFiles(format, sopts, part, files),
+		Open:      pipeline.TableFiles(formats, sopts, part, files),
 		Begun: func(tx *outdir.Tx) {
 			if n := tx.Swept(); n > 0 && !f.noProgress {
 				fmt.Fprintf(e.stderr, "Removed %d temporary entries left by an interrupted run\n", n)
@@ -336,11 +338,28 @@ func (e *cliEnv) gateValidation(tx *outdir.Tx, val *validate.Validator, f genera
 	return nil
 }
 
+// parseFormats reads --format: one format, or a comma-separated list of
+// distinct formats (csv,parquet), each table then written in each.
+func parseFormats(s string) ([]sink.Format, error) {
+	var out []sink.Format
+	for _, name := range strings.Split(s, ",") {
+		f, err := sink.ParseFormat(strings.TrimSpace(name))
+		if err != nil {
+			return nil, err
+		}
+		if slices.Contains(out, f) {
+			return nil, fmt.Errorf("%q is listed twice", f)
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
 // checkGenerateUpload rejects --upload settings that cannot work, before
 // anything is generated.
 func (e *cliEnv) checkGenerateUpload(f generateFlags) error {
 	var problems []string
-	if f.format != string(sink.CSV) {
+	if formats, err := parseFormats(f.format); err == nil && !slices.Contains(formats, sink.CSV) {
 		problems = append(problems, "--upload needs --format csv")
 	}
 	if f.parts > 1 {

@@ -141,12 +141,30 @@ func (t encodingTee) WriteEncoded(b *column.Block, p []byte) error {
 }
 
 // TableFiles returns the OpenFunc of `datagen generate`: each table is
-// one file of format in the output folder, named by outdir.TableFile for
-// part; files receives each table's file name by node id.
-func TableFiles(format sink.Format, opts sink.Options, part outdir.Part, files map[string]string) OpenFunc {
+// one file of each of formats in the output folder (one generation, a
+// writer per format teed together), named by outdir.TableFile for part;
+// files receives each table's file name in the first format by node id.
+func TableFiles(formats []sink.Format, opts sink.Options, part outdir.Part, files map[string]string) OpenFunc {
 	return func(tx *outdir.Tx, t *plan.Table, fields []column.Field) (engine.Writer, error) {
-		files[t.ID()] = outdir.TableFile(t.ID(), string(format), format == sink.CSV && opts.Gzip, part)
-		return sink.Open(tx.Path(""), outdir.TableBase(t.ID(), part), format, fields, opts)
+		var w engine.Writer
+		for i, format := range formats {
+			if i == 0 {
+				files[t.ID()] = outdir.TableFile(t.ID(), string(format), format == sink.CSV && opts.Gzip, part)
+			}
+			fw, err := sink.Open(tx.Path(""), outdir.TableBase(t.ID(), part), format, fields, opts)
+			if err != nil {
+				if w != nil {
+					w.Abort()
+				}
+				return nil, err
+			}
+			if w == nil {
+				w = fw
+			} else {
+				w = Tee(w, fw)
+			}
+		}
+		return w, nil
 	}
 }
 

@@ -121,7 +121,7 @@ func generate(ctx context.Context, t *testing.T, p *plan.Plan, dir string, seed 
 		t.Fatal(err)
 	}
 	files := map[string]string{}
-	files2 := pipeline.TableFiles(sink.CSV, sink.Options{}, outdir.Part{}, files)
+	files2 := pipeline.TableFiles([]sink.Format{sink.CSV}, sink.Options{}, outdir.Part{}, files)
 	var mu sync.Mutex
 	steps := 0
 	_, err = pipeline.Run(ctx, pipeline.Options{
@@ -254,7 +254,7 @@ func TestFailingFinishCommitsNothing(t *testing.T) {
 	refused := errors.New("quality score below the minimum")
 	_, err := pipeline.Run(context.Background(), pipeline.Options{Plan: p, Dir: out,
 		Engine: engine.Options{Seed: 1},
-		Open:   pipeline.TableFiles(sink.Parquet, sink.Options{}, outdir.Part{}, map[string]string{}),
+		Open:   pipeline.TableFiles([]sink.Format{sink.Parquet}, sink.Options{}, outdir.Part{}, map[string]string{}),
 		Finish: func(*outdir.Tx, *engine.Result) error { return refused }})
 	if !errors.Is(err, refused) {
 		t.Fatalf("run = %v", err)
