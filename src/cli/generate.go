@@ -94,7 +94,7 @@ the block size and splitting into parts never change it.`,
 	fl.IntVar(&f.blockRows, "block-rows", engine.DefaultBlockRows, "rows per unit of work (does not change the data)")
 	fl.StringVar(&f.compress, "compression", "snappy", "Parquet compression: snappy, zstd or none")
 	fl.BoolVar(&f.noProgress, "quiet", false, "no progress output")
-	fl.BoolVar(&f.validate, "validate", false, "check the data while generating; writes <output-dir>/validation_report.json")
+	fl.BoolVar(&f.validate, "validate", false, "check the data while generating: publish the tables with <output-dir>/validation_report.json only if they pass, else nothing (the report goes to <output-dir>.validation_report.json)")
 	fl.Float64Var(&f.minScore, "min-score", 80, "with --validate: lowest quality score (0-100) that passes (exit code 1 below it)")
 	fl.BoolVar(&f.upload, "upload", false, "upload the generated tables to Keboola Storage (needs --format csv, --bucket, $KBC_URL and $KBC_TOKEN)")
 	fl.StringVar(&f.up.bucket, "bucket", "", "with --upload: destination bucket id, e.g. in.c-datagen")

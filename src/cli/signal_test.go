@@ -316,28 +316,42 @@ func TestCancelAfterEachTable(t *testing.T) {
 // point does not turn a published run into a failure: the command exits
 // 0, prints no "cancelled" line, and the new output is in place.
 func TestSignalAfterCommit(t *testing.T) {
-	for _, s := range signalCases {
-		t.Run(s.name, func(t *testing.T) {
-			dir := t.TempDir()
-			sig := newFakeSignals()
-			stdout := &triggerWriter{on: "Wrote 6 tables"}
-			stdout.fire = func() { sig.send(s.sig) }
-			var stderr bytes.Buffer
-			code := run(context.Background(), []string{"generate", shop, "-o", dir, "--format", "csv"},
-				Env{Stdout: stdout, Stderr: &stderr, Environ: map[string]string{}}, sig.signals())
-			if !stdout.fired {
-				t.Fatalf("the output never said the tables were written:\n%s", stdout)
-			}
-			if code != 0 {
-				t.Errorf("exit %d, want 0; stderr:\n%s", code, stderr.String())
-			}
-			if strings.Contains(stderr.String(), "cancelled") {
-				t.Errorf("stderr says cancelled after the commit:\n%s", stderr.String())
-			}
-			if _, err := os.Stat(filepath.Join(dir, ".metadata.json")); err != nil {
-				t.Errorf("the committed output is missing: %v", err)
-			}
-		})
+	for _, c := range []struct {
+		name string
+		args func(dir string) []string
+		on   string // printed after the commit
+		out  string // a file of the committed output, under dir
+	}{
+		{"generate", func(dir string) []string { return []string{"generate", shop, "-o", dir, "--format", "csv"} },
+			"Wrote 6 tables", ".metadata.json"},
+		{"run", func(dir string) []string { return []string{"run", "--data-dir", dir} },
+			"Done: published", "out/state.json"},
+	} {
+		for _, s := range signalCases {
+			t.Run(c.name+" "+s.name, func(t *testing.T) {
+				dir := t.TempDir()
+				if c.name == "run" {
+					copyFile(t, "../../example/data/config.json", filepath.Join(dir, "config.json"))
+				}
+				sig := newFakeSignals()
+				stdout := &triggerWriter{on: c.on}
+				stdout.fire = func() { sig.send(s.sig) }
+				var stderr bytes.Buffer
+				code := run(context.Background(), c.args(dir), Env{Stdout: stdout, Stderr: &stderr, Environ: map[string]string{}}, sig.signals())
+				if !stdout.fired {
+					t.Fatalf("the output never said %q:\n%s", c.on, stdout)
+				}
+				if code != 0 {
+					t.Errorf("exit %d, want 0; stderr:\n%s", code, stderr.String())
+				}
+				if strings.Contains(stderr.String(), "cancelled") {
+					t.Errorf("stderr says cancelled after the commit:\n%s", stderr.String())
+				}
+				if _, err := os.Stat(filepath.Join(dir, c.out)); err != nil {
+					t.Errorf("the committed output is missing: %v", err)
+				}
+			})
+		}
 	}
 }
 
