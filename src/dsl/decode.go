@@ -186,6 +186,10 @@ func (d *decoder) node(v *input.Value, path string) Node {
 				d.Errorf(o.At("id"), "use an underscore instead", "node id %q must not contain '.' (references are written \"table.column\")", id)
 			case strings.ContainsAny(id, `/\`):
 				d.Errorf(o.At("id"), "", "node id %q must not contain '/' or '\\' (it names output files)", id)
+			default:
+				if msg := storageName(id, false); msg != "" {
+					d.Errorf(o.At("id"), "", "node id %q %s", id, msg)
+				}
 			}
 			n.ID = id
 		}
@@ -296,11 +300,21 @@ func (d *decoder) nodeRules(n *Node, o *input.Object) {
 		if c.Name == "" {
 			continue
 		}
-		if j, dup := seen[c.Name]; dup {
-			d.Errorf(input.Named(o.At("columns"), i, c.Name), "rename one of them", "duplicate column name %q (also columns[%d])", c.Name, j)
+		cp := input.Named(o.At("columns"), i, c.Name)
+		if msg := storageName(c.Name, true); msg != "" {
+			d.Errorf(input.Key(cp, "name"), "", "column name %q %s", c.Name, msg)
+		}
+		// Keboola Storage compares names without case.
+		if j, dup := seen[strings.ToLower(c.Name)]; dup {
+			if n.Columns[j].Name == c.Name {
+				d.Errorf(cp, "rename one of them", "duplicate column name %q (also columns[%d])", c.Name, j)
+			} else {
+				d.Errorf(cp, "rename one of them", "column name %q differs from columns[%d] %q only in case, which Keboola Storage does not tell apart",
+					c.Name, j, n.Columns[j].Name)
+			}
 			continue
 		}
-		seen[c.Name] = i
+		seen[strings.ToLower(c.Name)] = i
 	}
 	pseen := map[string]bool{}
 	for i, p := range n.Parents {
@@ -319,6 +333,29 @@ func columnNames(n *Node) []string {
 		}
 	}
 	return out
+}
+
+// storageName returns why name cannot be a Keboola Storage table name
+// (column false) or column name, or "" when it can: letters, digits, '-'
+// and '_', at most 96 characters for tables and 64 for columns, and a
+// column name neither starts nor ends with '-' or '_'.
+func storageName(name string, column bool) string {
+	limit := 96
+	if column {
+		limit = 64
+	}
+	if len(name) > limit {
+		return fmt.Sprintf("is longer than %d characters, the limit of Keboola Storage", limit)
+	}
+	if strings.IndexFunc(name, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_')
+	}) >= 0 {
+		return "may contain only letters, digits, '-' and '_' (names Keboola Storage can take)"
+	}
+	if column && (strings.ContainsAny(name[:1], "-_") || strings.ContainsAny(name[len(name)-1:], "-_")) {
+		return "must not start or end with '-' or '_' (Keboola Storage strips them)"
+	}
+	return ""
 }
 
 // fanoutWeights reads the weights of empirical fanout: finite,

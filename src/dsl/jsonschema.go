@@ -251,8 +251,8 @@ func (b *schemaBuilder) timeframe() js {
 func (b *schemaBuilder) node() js {
 	n := object("One table of the document: an entity, a fact (optionally with parents and fanout) or a vocab.", nodeKeys,
 		[]string{"id", "kind", "pk", "columns"}, map[string]js{
-			"id": js{"type": "string", "minLength": 1, "pattern": `^[^./\\]+$`,
-				"description": "Table name and file name; non-empty, no '.', '/' or '\\'."},
+			"id": js{"type": "string", "minLength": 1, "maxLength": 96, "pattern": `^[A-Za-z0-9_-]+$`,
+				"description": "Table name and file name: letters, digits, '-' and '_' (names Keboola Storage can take), at most 96 characters, unique without case."},
 			"kind": enum("entity: rows of its own (rows × --scale); fact: with parents, its rows fan out from the primary parent's rows; vocab: one row per value of its first enum_list column.",
 				nodeKinds...),
 			"pk": js{"description": "The primary key: one column name, or several for a composite key (documentation, manifests, validation; uniqueness is up to the generators).",
@@ -322,7 +322,8 @@ func (b *schemaBuilder) fanout() js {
 func (b *schemaBuilder) column() js {
 	c := object("One column: generator → modifiers (in order) → cast to type → null_rate.", columnKeys,
 		[]string{"name", "type", "generator"}, map[string]js{
-			"name":        nonEmpty("Column name, unique in the node."),
+			"name": js{"type": "string", "minLength": 1, "maxLength": 64, "pattern": `^[A-Za-z0-9]([A-Za-z0-9_-]*[A-Za-z0-9])?$`,
+				"description": "Column name, unique in the node without case: letters, digits, '-' and '_', not first or last, at most 64 characters (names Keboola Storage can take)."},
 			"type":        enum("int (int64), float (float64), string, bool, datetime (µs, UTC), date, decimal (a float with precision and scale: Parquet DECIMAL, Keboola NUMERIC).", typeNames...),
 			"decimals":    with(integer("Rounds the values half-even to this many decimals after every modifier; they are written with at most that many (numeric columns)."), "minimum", 0, "maximum", column.MaxDecimals),
 			"precision":   with(integer("Total number of digits of a decimal column."), "minimum", 1, "maximum", maxPrecision),

@@ -114,6 +114,8 @@ var semanticOnly = map[string]string{
 	"timeframe start after end":       "comparing two timestamps",
 	"bad timeframe freq":              "frequency syntax (pandas offset aliases with multiples and anchors)",
 	"duplicate node id":               "uniqueness of a member across array items",
+	"node ids differing in case":      "uniqueness without case across array items",
+	"column names differing in case":  "uniqueness without case across array items",
 	"pk not a column":                 "reference to a column of the node",
 	"unknown parent":                  "reference to another node",
 	"uniform fanout min above max":    "comparing two values",

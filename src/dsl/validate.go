@@ -35,6 +35,7 @@ func (v *validator) colPath(i, j int) string {
 // validate runs the preflight checks that need the whole document.
 func (d *decoder) validate(s *Schema) {
 	v := &validator{decoder: d, s: s, byID: map[string]*Node{}}
+	folded := map[string]string{}
 	for i := range s.Nodes {
 		n := &s.Nodes[i]
 		if n.ID == "" {
@@ -44,6 +45,13 @@ func (d *decoder) validate(s *Schema) {
 			d.Errorf(input.Key(v.nodePath(i), "id"), "rename one of them", "duplicate node id %q", n.ID)
 			continue
 		}
+		// Keboola Storage compares table names without case.
+		if other, dup := folded[strings.ToLower(n.ID)]; dup {
+			d.Errorf(input.Key(v.nodePath(i), "id"), "rename one of them",
+				"node id %q differs from %q only in case, which Keboola Storage does not tell apart", n.ID, other)
+			continue
+		}
+		folded[strings.ToLower(n.ID)] = n.ID
 		v.byID[n.ID] = n
 		v.ids = append(v.ids, n.ID)
 	}

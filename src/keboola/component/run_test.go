@@ -150,7 +150,7 @@ func TestRunUserErrors(t *testing.T) {
 		{"schema string not JSON", `{"parameters": {"schema": "{nodes"}}`, "parameters.schema: invalid JSON at line 1"},
 		{"sync action", `{"action": "testConnection", "parameters": {"schema": ` + tinySchema + `}}`, `action "testConnection" is not supported`},
 		{"bad table name", `{"parameters": {"schema": ` + strings.Replace(tinySchema, `"id": "u"`, `"id": "a b"`, 1) + `}}`,
-			`parameters.schema.nodes[0](a b).id: table name "a b" is not valid`},
+			`parameters.schema.nodes[0](a b).id: node id "a b" may contain only letters, digits, '-' and '_'`},
 		{"config not JSON", `{`, "config.json is not valid JSON: invalid JSON at line 1, column 2"},
 	}
 	for _, tt := range tests {
