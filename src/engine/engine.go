@@ -8,6 +8,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"strings"
 	"runtime"
 	"time"
 
@@ -172,13 +173,13 @@ func (e *engine) runTable(ctx context.Context, t *plan.Table) (TableResult, erro
 	var w Writer
 	if e.opts.Open != nil {
 		if w, err = e.opts.Open(t, t.Fields()); err != nil {
-			return TableResult{}, fmt.Errorf("table %q: %w", t.ID(), err)
+			return TableResult{}, tableErr(t.ID(), err)
 		}
 	}
 	written, err := e.generate(ctx, ts, w)
 	if err == nil && w != nil {
 		if err = w.Commit(); err != nil {
-			err = fmt.Errorf("table %q: %w", t.ID(), err)
+			err = tableErr(t.ID(), err)
 		}
 	}
 	if err != nil {
@@ -208,6 +209,17 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // UserFault reports true: the schema or its data caused it (see input.IsUser).
 func (e *Error) UserFault() bool { return true }
+
+// tableErr prefixes err with the table, unless its message already
+// starts with it (a writer that names its table): one prefix, never
+// `table "t": table "t": ...`.
+func tableErr(id string, err error) error {
+	prefix := fmt.Sprintf("table %q", id)
+	if strings.HasPrefix(err.Error(), prefix) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", prefix, err)
+}
 
 // engine holds the state of one run.
 type engine struct {

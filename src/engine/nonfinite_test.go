@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -92,3 +93,37 @@ type grab struct{ fn func(*column.Block) }
 func (g *grab) WriteBlock(b *column.Block) error { g.fn(b); return nil }
 func (g *grab) Commit() error                    { return nil }
 func (g *grab) Abort()                           {}
+
+// failing is a writer whose errors name the table already, as the
+// component's Keboola table writers do.
+type failing struct {
+	id            string
+	block, commit bool
+}
+
+func (f *failing) WriteBlock(*column.Block) error {
+	if f.block {
+		return fmt.Errorf("table %q: writing slice 3: no space left on device", f.id)
+	}
+	return nil
+}
+
+func (f *failing) Commit() error {
+	if f.commit {
+		return fmt.Errorf("table %q: closing: no space left on device", f.id)
+	}
+	return nil
+}
+func (f *failing) Abort() {}
+
+// An error is prefixed with its table once.
+func TestTableErrorPrefixOnce(t *testing.T) {
+	p := parsePlan(t, []byte(strings.Replace(nonFiniteSchema, ",\n  %s", "", 1)), false)
+	for _, f := range []*failing{{id: "t", block: true}, {id: "t", commit: true}} {
+		_, err := engine.Run(context.Background(), p, engine.Options{Seed: 1, Workers: 1,
+			Open: func(*plan.Table, []column.Field) (engine.Writer, error) { return f, nil }})
+		if err == nil || strings.Count(err.Error(), `table "t"`) != 1 {
+			t.Errorf("error %v: want one table prefix", err)
+		}
+	}
+}

@@ -272,7 +272,7 @@ func (e *engine) runBlocks(parent context.Context, ts *tableState, from, to, wlo
 				}
 				if err != nil {
 					free <- sl
-					fail(fmt.Errorf("table %q: %w", ts.t.ID(), err))
+					fail(tableErr(ts.t.ID(), err))
 					break
 				}
 				written += sl.n
