@@ -8,8 +8,8 @@ package engine
 import (
 	"context"
 	"fmt"
-	"strings"
 	"runtime"
+	"strings"
 	"time"
 
 	"datagen/src/column"
