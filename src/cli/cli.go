@@ -20,7 +20,10 @@ import (
 	"os/signal"
 	"strings"
 
+	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
+
+	"datagen/src/keboola/component"
 )
 
 // Env is what one run of the command line sees of its process.
@@ -66,6 +69,22 @@ type cliEnv struct {
 	// cancel cancels the context of the running command.
 	cancel  context.CancelCauseFunc
 	signals signals
+	// logFormat is --log-format: plain or json.
+	logFormat string
+}
+
+// newLogger returns the logger of the commands' log lines on w: plain
+// lines ("message key=value ...", as datagen run prints them) or, with
+// --log-format json, one JSON object a line.
+func (e *cliEnv) newLogger(w io.Writer) *logrus.Logger {
+	l := logrus.New()
+	l.SetOutput(w)
+	if e.logFormat == "json" {
+		l.SetFormatter(&logrus.JSONFormatter{})
+	} else {
+		l.SetFormatter(component.PlainFormatter())
+	}
+	return l
 }
 
 // signals subscribes to and unsubscribes from the process's signals:
@@ -123,6 +142,9 @@ when SIGINT, SIGTERM or SIGHUP cancelled a command that writes.`,
 		SilenceErrors: true,
 		// Checked here so that a missing flag is a usage mistake.
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if e.logFormat != "plain" && e.logFormat != "json" {
+				return usagef("--log-format must be plain or json, got %q", e.logFormat)
+			}
 			if err := cmd.ValidateRequiredFlags(); err != nil {
 				return usageError{err}
 			}
@@ -132,6 +154,7 @@ when SIGINT, SIGTERM or SIGHUP cancelled a command that writes.`,
 			return nil
 		},
 	}
+	root.PersistentFlags().StringVar(&e.logFormat, "log-format", "plain", "log lines (without a terminal): plain or json")
 	root.SetIn(e.stdin)
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)

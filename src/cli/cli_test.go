@@ -400,3 +400,37 @@ func TestGenerateBothFormats(t *testing.T) {
 		t.Errorf("--format csv,csv: exit %d: %s", code, stderr)
 	}
 }
+
+// TestLogLines: without a terminal generate and export log plain lines,
+// as run does ("Generated table customer rows=..."); --log-format json
+// logs one JSON object a line.
+func TestLogLines(t *testing.T) {
+	out := t.TempDir()
+	_, stderr, code := datagen(t, "generate", shop, "-o", out)
+	if code != 0 || !strings.Contains(stderr, "Generated table customer rows=2000 ") || !strings.Contains(stderr, "Generated 6 tables rows=") ||
+		strings.Contains(stderr, "level=") {
+		t.Errorf("generate: exit %d\n%s", code, stderr)
+	}
+	_, stderr, code = datagen(t, "export", shop, "-d", out, "-o", t.TempDir())
+	if code != 0 || !strings.Contains(stderr, "Exported table customer ") || strings.Contains(stderr, "level=") {
+		t.Errorf("export: exit %d\n%s", code, stderr)
+	}
+	_, stderr, code = datagen(t, "generate", shop, "-o", out, "--log-format", "json")
+	if code != 0 {
+		t.Fatalf("json: exit %d: %s", code, stderr)
+	}
+	lines := 0
+	for _, l := range strings.Split(strings.TrimSpace(stderr), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil || m["msg"] == nil {
+			t.Errorf("not a JSON log line: %q", l)
+		}
+		lines++
+	}
+	if lines < 7 {
+		t.Errorf("%d JSON lines, want one per table and a last one", lines)
+	}
+	if _, stderr, code := datagen(t, "generate", shop, "-o", out, "--log-format", "xml"); code != 1 || !strings.Contains(stderr, "--log-format must be plain or json") {
+		t.Errorf("--log-format xml: exit %d: %s", code, stderr)
+	}
+}

@@ -92,9 +92,7 @@ func (e *cliEnv) runExport(ctx context.Context, schemaPath string, f exportFlags
 	if err != nil {
 		return err
 	}
-	log := logrus.New()
-	log.SetOutput(e.stderr)
-	log.SetFormatter(&logrus.TextFormatter{DisableColors: true, FullTimestamp: true})
+	log := e.newLogger(e.stderr)
 	if f.quiet {
 		log.SetLevel(logrus.WarnLevel)
 	}

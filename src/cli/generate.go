@@ -230,7 +230,7 @@ func (e *cliEnv) runGenerate(ctx context.Context, schemaPath string, f generateF
 		}
 	}
 	files := map[string]string{}
-	prog := newProgress(f.noProgress, e.stderr)
+	prog := newProgress(f.noProgress, e.stderr, e.newLogger(e.stderr))
 	res, err := pipeline.Run(ctx, pipeline.Options{
 		Plan: p,
 		Engine: engine.Options{Seed: f.seed, Workers: f.workers, BlockRows: f.blockRows, Parts: f.parts, Part: f.part,
@@ -415,10 +415,7 @@ type progress struct {
 	names []string
 }
 
-func newProgress(quiet bool, w io.Writer) *progress {
-	l := logrus.New()
-	l.SetOutput(w)
-	l.SetFormatter(&logrus.TextFormatter{DisableColors: true, FullTimestamp: true})
+func newProgress(quiet bool, w io.Writer, l *logrus.Logger) *progress {
 	f, ok := w.(*os.File)
 	return &progress{w: w, quiet: quiet, tty: ok && term.IsTerminal(int(f.Fd())), log: l, start: time.Now()}
 }
@@ -445,8 +442,8 @@ func (p *progress) event(ev engine.Event) {
 		fmt.Fprintf(p.w, "\r\033[K  ✓ %-30s %12d rows %8.2fs %12.0f rows/s\n", ev.Table, ev.Written, ev.Duration.Seconds(), rate)
 		return
 	}
-	p.log.WithFields(logrus.Fields{"table": ev.Table, "rows": ev.Rows, "written": ev.Written,
-		"seconds": fmt.Sprintf("%.3f", ev.Duration.Seconds())}).Info("table generated")
+	p.log.WithFields(logrus.Fields{"rows": ev.Rows, "written": ev.Written,
+		"seconds": fmt.Sprintf("%.3f", ev.Duration.Seconds())}).Infof("Generated table %s", ev.Table)
 }
 
 func (p *progress) finish() {
@@ -459,5 +456,5 @@ func (p *progress) finish() {
 		fmt.Fprintf(p.w, "  %d tables, %d rows in %.2fs\n", len(p.names), p.rows, d.Seconds())
 		return
 	}
-	p.log.WithFields(logrus.Fields{"tables": len(p.names), "rows": p.rows, "seconds": fmt.Sprintf("%.3f", d.Seconds())}).Info("done")
+	p.log.WithFields(logrus.Fields{"rows": p.rows, "seconds": fmt.Sprintf("%.3f", d.Seconds())}).Infof("Generated %d tables", len(p.names))
 }

@@ -178,10 +178,10 @@ func TestSignalsCancelWritingCommands(t *testing.T) {
 	}{
 		{"generate between tables", func(dir string, first bool) []string {
 			return []string{"generate", shop, "-o", dir, "--format", "csv", "--workers", "1", "--seed", seed(first)}
-		}, "table generated", func(dir string) string { return dir }},
+		}, "Generated table", func(dir string) string { return dir }},
 		{"generate --validate", func(dir string, first bool) []string {
 			return []string{"generate", shop, "-o", dir, "--format", "csv", "--validate", "--seed", seed(first)}
-		}, "table generated", func(dir string) string { return dir }},
+		}, "Generated table", func(dir string) string { return dir }},
 		{"export", func(dir string, first bool) []string {
 			return []string{"export", shop, "--data-dir", parquet, "-o", dir, "--table-prefix", seed(first)}
 		}, "\n", func(dir string) string { return dir }},
@@ -297,7 +297,7 @@ func TestCancelAfterEachTable(t *testing.T) {
 	before := snapshot(t, dir)
 	for k := 1; k <= 6; k++ {
 		sig := newFakeSignals()
-		stderr := &triggerWriter{on: "table generated", times: k}
+		stderr := &triggerWriter{on: "Generated table", times: k}
 		stderr.fire = func() { sig.send(syscall.SIGTERM) }
 		var stdout bytes.Buffer
 		code := run(context.Background(), []string{"generate", shop, "-o", dir, "--format", "csv", "--seed", "2", "--workers", "1"},

@@ -97,9 +97,7 @@ func (e *cliEnv) runUpload(ctx context.Context, dir string, f uploadFlags) error
 	if ps := storageTargetProblems(url, f.bucket, token); len(ps) > 0 {
 		return input.User(errors.New(strings.Join(ps, "; ")))
 	}
-	log := logrus.New()
-	log.SetOutput(e.stderr)
-	log.SetFormatter(&logrus.TextFormatter{FullTimestamp: true})
+	log := e.newLogger(e.stderr)
 	switch {
 	case f.verbose && f.quiet:
 		return usagef("--verbose and --quiet exclude each other")

@@ -163,7 +163,7 @@ func TestNotAFolder(t *testing.T) {
 			if code != 1 || !strings.Contains(stderr, c.msg) {
 				t.Errorf("exit %d, want 1 and %q:\n%s", code, c.msg, stderr)
 			}
-			if strings.Contains(stderr, "table generated") || strings.Contains(stderr, "does not exist") {
+			if strings.Contains(stderr, "Generated table") || strings.Contains(stderr, "does not exist") {
 				t.Errorf("not reported up front:\n%s", stderr)
 			}
 			if b, _ := os.ReadFile(file); string(b) != "x" {

@@ -31,6 +31,10 @@ func NewLogger(out io.Writer, m *input.Masker, debug bool) *logrus.Logger {
 	return l
 }
 
+// PlainFormatter returns the formatter of NewLogger's lines, for the
+// other commands to log alike.
+func PlainFormatter() logrus.Formatter { return plainFormatter{} }
+
 // plainFormatter renders "message key=value ..." with a "Warning: " or
 // "Error: " prefix on those levels and "Debug: " on debug lines.
 type plainFormatter struct{}
