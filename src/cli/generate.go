@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -276,6 +277,12 @@ func (e *cliEnv) runGenerate(ctx context.Context, schemaPath string, f generateF
 	})
 	if err != nil {
 		return err
+	}
+	if f.validate {
+		// The report of an earlier refused run no longer describes the folder.
+		if err := os.Remove(failedReportFile(f.out)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			fmt.Fprintf(e.stderr, "warning: %v\n", err)
+		}
 	}
 	if !f.noProgress {
 		var rows int64

@@ -310,6 +310,14 @@ func TestGenerateValidateGate(t *testing.T) {
 	if err := json.Unmarshal(b, &rep); err != nil || !(rep.Summary.QualityScore < 99) {
 		t.Errorf("report %s: score %v, err %v", report, rep.Summary.QualityScore, err)
 	}
+	// A later run that passes publishes its report in the folder and
+	// removes the refused run's.
+	if _, stderr, code := datagen(t, "generate", shop, "-o", out, "--format", "csv", "--validate", "--quiet"); code != 0 {
+		t.Fatalf("passing run: exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(report); err == nil {
+		t.Errorf("%s is left after a passing run", report)
+	}
 }
 
 // TestValidateSaysWhatItReads: validate names the folder, each table's
