@@ -29,6 +29,7 @@ type uploadFlags struct {
 	restart     bool
 	verbose     bool
 	quiet       bool
+	plainHTTP   bool
 }
 
 // newUploadCmd builds `datagen upload`.
@@ -68,6 +69,7 @@ loaded twice.`,
 	fl.BoolVar(&f.restart, "restart", false, "ignore the progress of an earlier failed run and upload every table again")
 	fl.BoolVar(&f.verbose, "verbose", false, "log details (requests retried, job polling)")
 	fl.BoolVar(&f.quiet, "quiet", false, "log warnings and errors only")
+	fl.BoolVar(&f.plainHTTP, "insecure-http", false, "accept an http:// Storage URL for a host other than localhost (the token travels unencrypted)")
 	return e.cancellable(cmd)
 }
 
@@ -113,7 +115,7 @@ func (e *cliEnv) runUpload(ctx context.Context, dir string, f uploadFlags) error
 	_, err := upload.Run(ctx, upload.Options{
 		URL: url, Token: token, Dir: dir, Bucket: f.bucket, TablePrefix: f.prefix, Incremental: f.incremental,
 		Parallelism: f.parallel, SliceBytes: slice, StateFile: f.stateFile, IgnoreState: f.restart,
-		Provider: e.envFirst("KBC_COMPONENTID"), RunID: e.envFirst("KBC_RUNID"), Logger: log,
+		Provider: e.envFirst("KBC_COMPONENTID"), RunID: e.envFirst("KBC_RUNID"), Logger: log, PlainHTTP: f.plainHTTP,
 	})
 	return err
 }

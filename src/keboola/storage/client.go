@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -84,6 +85,8 @@ type Client struct {
 	log       logrus.FieldLogger
 	userAgent string
 	runID     string
+	// plainHTTP allows an http:// URL whose host is not a loopback address.
+	plainHTTP bool
 }
 
 // Option configures a Client.
@@ -118,6 +121,11 @@ func WithLogger(l logrus.FieldLogger) Option {
 // WithUserAgent sets the User-Agent header.
 func WithUserAgent(ua string) Option { return func(c *Client) { c.userAgent = ua } }
 
+// WithPlainHTTP allows an http:// Storage URL for any host. Without it
+// plain HTTP is accepted only for loopback hosts (localhost, 127.0.0.0/8,
+// ::1: test servers), so that the token never travels unencrypted.
+func WithPlainHTTP() Option { return func(c *Client) { c.plainHTTP = true } }
+
 // WithRunID sets the X-KBC-RunId header, which Storage records on files and jobs.
 func WithRunID(id string) Option { return func(c *Client) { c.runID = id } }
 
@@ -145,11 +153,24 @@ func New(rawURL, token string, opts ...Option) (*Client, error) {
 	for _, o := range opts {
 		o(c)
 	}
+	if base.Scheme == "http" && !c.plainHTTP && !isLoopback(base.Hostname()) {
+		return nil, fmt.Errorf("the Storage API URL %q is plain http: the token would travel unencrypted; use https "+
+			"(plain http is accepted only for localhost, or with --insecure-http)", rawURL)
+	}
 	c.http.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	if c.retry.MaxAttempts < 1 {
 		c.retry.MaxAttempts = 1
 	}
 	return c, nil
+}
+
+// isLoopback reports whether host is localhost or a loopback address.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // ParseURL validates a Storage API URL and returns its base (scheme and host).

@@ -524,3 +524,30 @@ func TestDefaultRetryBudget(t *testing.T) {
 		t.Errorf("poll policy %+v: the PHP client polls every min(2^n, 20) s without a deadline", pp)
 	}
 }
+
+// Plain http is accepted for loopback hosts (test servers) and with the
+// explicit option only: the token must not travel unencrypted.
+func TestPlainHTTPOnlyForLoopback(t *testing.T) {
+	for _, c := range []struct {
+		url  string
+		opts []Option
+		ok   bool
+	}{
+		{"https://connection.keboola.com", nil, true},
+		{"connection.keboola.com", nil, true},
+		{"http://connection.keboola.com", nil, false},
+		{"http://10.0.0.5:8080", nil, false},
+		{"http://connection.keboola.com", []Option{WithPlainHTTP()}, true},
+		{"http://127.0.0.1:8080", nil, true},
+		{"http://localhost:8080", nil, true},
+		{"http://[::1]:8080", nil, true},
+	} {
+		_, err := New(c.url, "tok", c.opts...)
+		if (err == nil) != c.ok {
+			t.Errorf("%s (%d options): error %v, want ok %v", c.url, len(c.opts), err, c.ok)
+		}
+		if err != nil && !strings.Contains(err.Error(), "plain http") {
+			t.Errorf("%s: %v", c.url, err)
+		}
+	}
+}

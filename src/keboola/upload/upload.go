@@ -84,6 +84,9 @@ type Options struct {
 	ProgressInterval time.Duration
 	// HTTPClient is used for the Storage API (default: 5-minute timeout).
 	HTTPClient *http.Client
+	// PlainHTTP accepts an http:// URL for a host that is not a loopback
+	// address (storage.WithPlainHTTP).
+	PlainHTTP bool
 	// Retry and Poll override the Storage API retry and job polling policies.
 	Retry *storage.RetryPolicy
 	Poll  *storage.PollPolicy
@@ -301,6 +304,9 @@ func prepare(ctx context.Context, opts *Options) (*runner, []*tableSpec, map[str
 	}
 	if opts.RunID != "" {
 		copts = append(copts, storage.WithRunID(opts.RunID))
+	}
+	if opts.PlainHTTP {
+		copts = append(copts, storage.WithPlainHTTP())
 	}
 	r.client, err = storage.New(opts.URL, opts.Token, copts...)
 	if err != nil {
