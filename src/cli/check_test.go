@@ -30,3 +30,22 @@ func TestCheckComponentConfig(t *testing.T) {
 		t.Errorf("exit %d\n%s", code, stderr)
 	}
 }
+
+// TestCheckSequenceOnDatetime: a sequence on a datetime column is one
+// error; no warning says it will be cast before the error says it cannot.
+func TestCheckSequenceOnDatetime(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.json")
+	schema := `{"version": "1.0", "metadata": {"name": "x"},
+ "timeframe": {"start": "2024-01-01", "end": "2024-01-31", "freq": "D"},
+ "nodes": [{"id": "t", "kind": "entity", "rows": 5, "pk": "id", "columns": [
+   {"name": "id", "type": "int", "generator": {"sequence": {}}},
+   {"name": "at", "type": "datetime", "generator": {"sequence": {"start": 1}}}]}]}`
+	if err := os.WriteFile(path, []byte(schema), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := datagen(t, "check", path)
+	if code != 1 || !strings.Contains(stderr, `columns[1](at).generator: sequence yields integers, which cannot become datetime values`) ||
+		strings.Contains(stderr, "warning") {
+		t.Errorf("exit %d\n%s", code, stderr)
+	}
+}

@@ -287,7 +287,12 @@ func (v *validator) column(i, j int) {
 	typed := c.Type != column.Invalid
 	switch {
 	case g.Sequence != nil:
-		if typed && c.Type != column.Int && c.Type != column.Float && c.Type != column.String {
+		switch {
+		case typed && (c.Type == column.Timestamp || c.Type == column.Date):
+			// Integers cannot become times: an error now, not a warning
+			// that the generation error would contradict.
+			v.Errorf(gp, `use "datetime_series" for evenly spaced times`, "sequence yields integers, which cannot become %s values", c.Type)
+		case typed && c.Type != column.Int && c.Type != column.Float && c.Type != column.String:
 			v.Warnf(gp, "", "sequence yields integers; on a %s column they are cast", c.Type)
 		}
 	case g.Choice != nil:
