@@ -119,7 +119,7 @@ func EstimatePlan(p *plan.Plan, opts Options) (*Estimate, error) {
 	est := &Estimate{}
 	rows := map[string]float64{}
 	index := map[string]int{}
-	widest := 0
+	var widest int64 // the largest block: columns × rows
 	for _, t := range p.Order {
 		n := t.Node
 		var r float64
@@ -161,7 +161,7 @@ func EstimatePlan(p *plan.Plan, opts Options) (*Estimate, error) {
 			pe := &est.Tables[index[t.Primary.ID()]]
 			pe.Bytes += int64(pr) * 24
 		}
-		widest = max(widest, len(t.Cols))
+		widest = max(widest, int64(len(t.Cols))*int64(math.Min(r, float64(blockRows))))
 		est.Tables = append(est.Tables, te)
 	}
 	for _, te := range est.Tables {
@@ -169,7 +169,7 @@ func EstimatePlan(p *plan.Plan, opts Options) (*Estimate, error) {
 	}
 	// Blocks in flight: a raw and a final vector per column for each
 	// worker, and as many encoded blocks waiting to be written.
-	est.Bytes += int64(workers) * int64(blockRows) * int64(widest) * 3 * 16
+	est.Bytes += int64(workers) * widest * 3 * 16
 	return est, nil
 }
 
