@@ -48,7 +48,7 @@ func (s *absStore) put(ctx context.Context, suffix string, r io.Reader) error {
 	bb := s.container.NewBlockBlobClient(name)
 	_, err := bb.UploadStream(ctx, r, &blockblob.UploadStreamOptions{BlockSize: s.blockSize, Concurrency: s.conc})
 	if err != nil {
-		return fmt.Errorf("upload to Azure blob %s/%s: %w", s.params.Container, name, err)
+		return fmt.Errorf("upload to Azure blob %s/%s: %w", s.params.Container, name, oneLine("Azure Blob Storage", err))
 	}
 	return nil
 }

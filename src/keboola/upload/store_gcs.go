@@ -130,7 +130,7 @@ func newGCSStore(_ context.Context, f *storage.File, cfg storeConfig) (*gcsStore
 func (s *gcsStore) put(ctx context.Context, suffix string, r io.Reader) error {
 	name := s.params.Key + suffix
 	if err := s.upload(ctx, name, r); err != nil {
-		return fmt.Errorf("GCS upload to gs://%s/%s: %w", s.params.Bucket, name, err)
+		return fmt.Errorf("GCS upload to gs://%s/%s: %w", s.params.Bucket, name, oneLine("Google Cloud Storage", err))
 	}
 	return nil
 }

@@ -74,7 +74,7 @@ func (s *s3Store) put(ctx context.Context, suffix string, r io.Reader) error {
 		in.ServerSideEncryption = tmtypes.ServerSideEncryption(s.params.ServerSideEncryption)
 	}
 	if _, err := s.transfer.UploadObject(ctx, in); err != nil {
-		return fmt.Errorf("S3 upload to s3://%s/%s: %w", s.params.Bucket, s.params.Key+suffix, err)
+		return fmt.Errorf("S3 upload to s3://%s/%s: %w", s.params.Bucket, s.params.Key+suffix, oneLine("Amazon S3", err))
 	}
 	return nil
 }
