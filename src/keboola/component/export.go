@@ -364,9 +364,17 @@ func (s *ColumnStats) finish() {
 		mean := s.sum / float64(s.n)
 		s.Mean = &mean
 	case column.Float:
-		s.Min, s.Max = s.minF, s.maxF
-		mean := s.sum / float64(s.n)
-		s.Mean = &mean
+		// Infinities (in files datagen did not write) have no JSON form:
+		// such statistics are left out.
+		if !math.IsInf(s.minF, 0) {
+			s.Min = s.minF
+		}
+		if !math.IsInf(s.maxF, 0) {
+			s.Max = s.maxF
+		}
+		if mean := s.sum / float64(s.n); !math.IsNaN(mean) && !math.IsInf(mean, 0) {
+			s.Mean = &mean
+		}
 	case column.Timestamp:
 		s.Min = civil.FormatTimestamp(s.minI)
 		s.Max = civil.FormatTimestamp(s.maxI)
