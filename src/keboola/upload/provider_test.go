@@ -1,9 +1,14 @@
 package upload
 
 import (
+	"context"
 	"errors"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 type fakeAPIError struct{ code, msg string }
@@ -43,5 +48,41 @@ RequestId:1 Time:2026-01-01T00:00:00Z</Message><AuthenticationErrorDetail>Signed
 		if !errors.Is(got, c.err) {
 			t.Errorf("%s: the original error is not wrapped", c.provider)
 		}
+	}
+}
+
+// hungStore reads a little, then hangs like a dead connection until its
+// context ends.
+type hungStore struct{ discardStore }
+
+func (h *hungStore) put(ctx context.Context, _ string, r io.Reader) error {
+	buf := make([]byte, 10)
+	if _, err := r.Read(buf); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// A blob upload that stops sending is abandoned after StallTimeout with an
+// error saying so, instead of waiting forever.
+func TestHungUploadIsAbandoned(t *testing.T) {
+	defer func(d time.Duration) { StallTimeout = d }(StallTimeout)
+	StallTimeout = 200 * time.Millisecond
+	path := filepath.Join(t.TempDir(), "t.csv")
+	if err := os.WriteFile(path, []byte("id\n1\n2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err := putPart(context.Background(), &hungStore{}, part{file: sourceFile{path: path, name: "t.csv"}, n: -1, skipHeader: true}, defaultDialect, 6, &progress{})
+	if err == nil || !strings.Contains(err.Error(), "t.csv: the upload to cloud storage sent nothing for 200ms and was abandoned") {
+		t.Errorf("error %v", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %v", d)
+	}
+	// Progress keeps an upload alive.
+	if _, err := putPart(context.Background(), &discardStore{}, part{file: sourceFile{path: path, name: "t.csv"}, n: -1, skipHeader: true}, defaultDialect, 6, &progress{}); err != nil {
+		t.Error(err)
 	}
 }

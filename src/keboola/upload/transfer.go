@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"sync/atomic"
+	"time"
 
 	"github.com/klauspost/compress/gzip"
 )
@@ -73,6 +74,18 @@ func (l *liveRows) finish(skipHeader bool) int64 {
 // fly, passing gzip input through, and counting rows either way. It returns
 // the data rows of the part.
 func putPart(ctx context.Context, store objectStore, p part, d dialect, level int, prog *progress) (int64, error) {
+	wctx, stop := watchStall(ctx, &prog.sent, StallTimeout)
+	n, err := putPartWatched(wctx, store, p, d, level, prog)
+	var st errStalled
+	if cause := context.Cause(wctx); err != nil && errors.As(cause, &st) && ctx.Err() == nil {
+		err = fmt.Errorf("%s: %w", p.file.name, st)
+	}
+	stop()
+	return n, err
+}
+
+// putPartWatched is putPart under the stall watch.
+func putPartWatched(ctx context.Context, store objectStore, p part, d dialect, level int, prog *progress) (int64, error) {
 	var src io.Reader
 	switch {
 	case p.inline != nil:
@@ -154,4 +167,43 @@ func putGzipped(ctx context.Context, store objectStore, p part, src io.Reader, r
 		return 0, cerr
 	}
 	return rows.finish(p.skipHeader), nil
+}
+
+// StallTimeout is how long an upload to cloud storage may go without
+// sending a byte before it is abandoned as stalled (docs/upload.md).
+var StallTimeout = 2 * time.Minute
+
+// errStalled is the cause of a context cancelled by watchStall.
+type errStalled struct{ after time.Duration }
+
+func (e errStalled) Error() string {
+	return fmt.Sprintf("the upload to cloud storage sent nothing for %s and was abandoned (a hung connection); run the upload again", e.after)
+}
+
+// watchStall returns a context that is cancelled with errStalled when
+// counter does not grow for window; stop ends the watch.
+func watchStall(ctx context.Context, counter *atomic.Int64, window time.Duration) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	done := make(chan struct{})
+	go func() {
+		tick := time.NewTicker(max(window/8, time.Millisecond))
+		defer tick.Stop()
+		last, since := counter.Load(), time.Now()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				if v := counter.Load(); v != last {
+					last, since = v, time.Now()
+				} else if time.Since(since) >= window {
+					cancel(errStalled{window})
+					return
+				}
+			}
+		}
+	}()
+	return ctx, func() { close(done); cancel(nil) }
 }
