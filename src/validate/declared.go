@@ -288,13 +288,6 @@ func (c *aggregateCheck) results(v *Validator) []Result {
 	col := c.parent.cols[c.j].spec.Name
 	from := c.child.id + "." + c.child.cols[c.src].spec.Name
 	d := map[string]any{"fn": c.fn, "from": from}
-	if n := v.opts.DryRunSample; n > 0 {
-		// A preview cut the children at n rows: the later parents lost
-		// some or all of the children their values were computed from.
-		d["note"] = fmt.Sprintf("the data is a preview capped at %d rows per table", n)
-		return []Result{newResult(Structural, true, c.parent.id, c.name, true, d,
-			"%s.%s not checked: the data is a preview capped at %d rows per table, so children of %q are missing", c.parent.id, col, n, c.parent.id)}
-	}
 	if c.pv.over {
 		return []Result{newResult(Structural, true, c.parent.id, c.name, true, d,
 			"%s.%s not checked: %q has more than %d rows", c.parent.id, col, c.parent.id, parentValuesCap)}
