@@ -153,6 +153,14 @@ func Export(ctx context.Context, o ExportOptions) (*Dataset, error) {
 		t := o.Plan.ByID[s.Nodes[i].ID]
 		tf := found[t.ID()]
 		if tf == nil {
+			if len(found) == 0 {
+				// Nothing to export at all: say what the folder holds.
+				what := "no table files of this schema"
+				if csv, err := outdir.FindFiles(o.DataDir, ids, outdir.CSV); err == nil && len(csv) > 0 {
+					what = fmt.Sprintf("CSV files of %d of its %d tables (export reads the Parquet files of `datagen generate`: generate with --format parquet or csv,parquet)", len(csv), len(ids))
+				}
+				return nil, input.Userf("no Parquet table files in %s: it holds %s", o.DataDir, what)
+			}
 			return nil, input.Userf("table %q: no %s.parquet (nor its parts) in %s: export writes every table of the schema or none; "+
 				"generate the data again with this schema", t.ID(), t.ID(), o.DataDir)
 		}

@@ -236,4 +236,12 @@ func TestExportErrors(t *testing.T) {
 	if entries, _ := os.ReadDir(out); len(entries) != 0 {
 		t.Errorf("a failed export wrote %v", entries)
 	}
+	// A folder of CSV output: export says what it found and what it reads.
+	csvDir := t.TempDir()
+	generateTo(t, p, csvDir, sink.CSV, 1, 0)
+	_, err = Export(context.Background(), ExportOptions{Plan: p, DataDir: csvDir, OutDir: out, Log: quietLog()})
+	if !input.IsUser(err) || !strings.Contains(err.Error(), "no Parquet table files in "+csvDir+": it holds CSV files of ") ||
+		!strings.Contains(err.Error(), "--format parquet") {
+		t.Errorf("CSV folder: %v", err)
+	}
 }
