@@ -127,6 +127,23 @@ func TestIncrementalImportNotRetriedAfterServerError(t *testing.T) {
 	if input.IsUser(err) {
 		t.Errorf("a server error is classified as a user error")
 	}
+	// The import may have been applied: the error does not advise a plain
+	// rerun, and a rerun does not send it again (no 300 → 600 rows).
+	for _, want := range []string{"it may have been applied, so it is not sent again", "do not simply rerun"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q: %v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "rerun the same command") {
+		t.Errorf("error advises a rerun: %v", err)
+	}
+	_, err = env.run(func(o *Options) { o.Incremental = true })
+	if err == nil || !strings.Contains(err.Error(), "an earlier run sent an incremental import that Storage did not answer") {
+		t.Errorf("rerun: %v", err)
+	}
+	if n := env.kbc.importCalls["in.c-datagen.ev"]; n != 1 {
+		t.Errorf("after a rerun import-async called %d times, want 1", n)
+	}
 }
 
 // TestJobFailure: a failing import job is reported with Keboola's message

@@ -1,10 +1,14 @@
 package upload
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"datagen/src/input"
+	"datagen/src/keboola/storage"
 )
 
 // TablesError reports the tables that failed while others may have succeeded.
@@ -25,8 +29,48 @@ func (e *TablesError) Error() string {
 	if len(e.Succeeded) > 0 {
 		fmt.Fprintf(&b, "\nsucceeded: %s", strings.Join(e.Succeeded, ", "))
 	}
+	var unknown *unknownImport
+	for _, f := range e.Failed {
+		if errors.As(f.Err, &unknown) {
+			b.WriteString("\ndo not simply rerun: an incremental import above may already be loaded (see its message)")
+			return b.String()
+		}
+	}
 	b.WriteString("\nrerun the same command to upload the failed tables; finished tables are not uploaded again")
 	return b.String()
+}
+
+// unknownImport is an incremental import whose answer was lost: Storage may
+// have applied it, so it is not sent again without the user's word.
+type unknownImport struct {
+	fileID  int64
+	earlier bool // found in the state of an earlier run
+	err     error
+}
+
+func (e *unknownImport) Error() string {
+	what := "Storage did not answer the incremental import"
+	if e.earlier {
+		what = "an earlier run sent an incremental import that Storage did not answer"
+	}
+	if e.err != nil {
+		what += " (" + e.err.Error() + ")"
+	}
+	return fmt.Sprintf("%s; it may have been applied, so it is not sent again: look in Keboola for the table's import job "+
+		"of file %d (Jobs, or the table's events); if it is not there, upload again with --restart, which loads the rows anew", what, e.fileID)
+}
+
+func (e *unknownImport) Unwrap() error { return e.err }
+
+// mayHaveApplied reports whether a failed request may still have been
+// carried out by Storage: no answer after it was sent, or a server error.
+// A refusal (4xx) was certainly not applied.
+func mayHaveApplied(err error) bool {
+	var ae *storage.APIError
+	if errors.As(err, &ae) {
+		return ae.StatusCode >= 500 || ae.StatusCode == http.StatusRequestTimeout
+	}
+	return !errors.Is(err, context.Canceled)
 }
 
 // Unwrap returns the errors of the failed tables (for errors.Is / errors.As).

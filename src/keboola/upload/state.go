@@ -20,6 +20,9 @@ const (
 	phaseImporting = "importing" // import job submitted (jobId known)
 	phaseImported  = "imported"  // data is in; metadata may be missing
 	phaseDone      = "done"      // data and metadata written
+	// phaseUnknown: an incremental import was sent but Storage's answer was
+	// lost; it may have been applied, so it is never sent again by itself.
+	phaseUnknown = "unknown"
 )
 
 // stateVersion is the format version of the state file.

@@ -100,6 +100,9 @@ func (r *runner) uploadTable(ctx context.Context, s *tableSpec, existing *storag
 			log.Info("data was imported by an earlier run; writing metadata")
 			res.Err = r.finish(ctx, s, st)
 			return res
+		case phaseUnknown:
+			res.Err = &unknownImport{fileID: st.FileID, earlier: true}
+			return res
 		case phaseImporting:
 			job, err := r.client.GetJob(ctx, st.JobID)
 			if err == nil {
@@ -216,6 +219,17 @@ func (r *runner) uploadTable(ctx context.Context, s *tableSpec, existing *storag
 	req.Delimiter, req.Enclosure = dialectStrings(s.dialect)
 	job, err := r.client.SubmitImport(ctx, s.tableID, req)
 	if err != nil {
+		if s.incr && mayHaveApplied(err) {
+			// Storage may have applied the import: sending it again could
+			// load the rows twice. Record it, and never resubmit by itself.
+			st.Phase = phaseUnknown
+			if serr := r.state.set(s.tableID, st); serr != nil {
+				res.Err = serr
+				return res
+			}
+			res.Err = &unknownImport{fileID: st.FileID, err: err}
+			return res
+		}
 		res.Err = err
 		return res
 	}
