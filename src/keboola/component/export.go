@@ -7,6 +7,7 @@ import (
 	"math"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/sirupsen/logrus"
 
@@ -149,24 +150,36 @@ func Export(ctx context.Context, o ExportOptions) (*Dataset, error) {
 	if err != nil {
 		return nil, input.Userf("%s: %w", o.DataDir, err)
 	}
+	if len(found) == 0 {
+		// Nothing to export at all: say what the folder holds.
+		what := "no table files of this schema"
+		if csv, err := outdir.FindFiles(o.DataDir, ids, outdir.CSV); err == nil && len(csv) > 0 {
+			what = fmt.Sprintf("CSV files of %d of its %d tables (export reads the Parquet files of `datagen generate`: generate with --format parquet or csv,parquet)", len(csv), len(ids))
+		}
+		return nil, input.Userf("no Parquet table files in %s: it holds %s", o.DataDir, what)
+	}
+	// Every table is checked before the first is exported, so that one
+	// message names all that are missing or unreadable.
+	var missing, broken []string
+	for _, id := range ids {
+		switch tf := found[id]; {
+		case tf == nil:
+			missing = append(missing, id)
+		case tf.Problem != "":
+			broken = append(broken, fmt.Sprintf("the Parquet files of %q: %s", id, tf.Problem))
+		}
+	}
+	if len(missing) > 0 {
+		return nil, input.Userf("%s: no Parquet file (nor parts) for %d of the schema's %d tables: %s; "+
+			"export writes every table of the schema or none: generate the data again with this schema",
+			o.DataDir, len(missing), len(ids), strings.Join(missing, ", "))
+	}
+	if len(broken) > 0 {
+		return nil, input.Userf("%s: %s", o.DataDir, strings.Join(broken, "; "))
+	}
 	for i := range s.Nodes {
 		t := o.Plan.ByID[s.Nodes[i].ID]
 		tf := found[t.ID()]
-		if tf == nil {
-			if len(found) == 0 {
-				// Nothing to export at all: say what the folder holds.
-				what := "no table files of this schema"
-				if csv, err := outdir.FindFiles(o.DataDir, ids, outdir.CSV); err == nil && len(csv) > 0 {
-					what = fmt.Sprintf("CSV files of %d of its %d tables (export reads the Parquet files of `datagen generate`: generate with --format parquet or csv,parquet)", len(csv), len(ids))
-				}
-				return nil, input.Userf("no Parquet table files in %s: it holds %s", o.DataDir, what)
-			}
-			return nil, input.Userf("table %q: no %s.parquet (nor its parts) in %s: export writes every table of the schema or none; "+
-				"generate the data again with this schema", t.ID(), t.ID(), o.DataDir)
-		}
-		if tf.Problem != "" {
-			return nil, input.Userf("%s: the Parquet files of %q: %s", o.DataDir, t.ID(), tf.Problem)
-		}
 		files := make([]string, len(tf.Paths))
 		for k, p := range tf.Paths {
 			files[k] = filepath.Base(p)
