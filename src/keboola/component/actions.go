@@ -114,6 +114,7 @@ type checked struct {
 	params   Parameters
 	plan     *plan.Plan
 	names    map[string]string
+	estimate *engine.Estimate
 	warnings []string
 }
 
@@ -149,13 +150,30 @@ func checkConfig(ctx context.Context, data []byte, masker *input.Masker) (*check
 		ps, err := asProblems(err)
 		return nil, ps, warnings(), err
 	}
-	if _, err := engine.Run(ctx, pl, engine.Options{Seed: 1, SampleRows: checkSampleRows}); err != nil {
+	// The bounds of the configured run (docs/limits.md): scale, rows per
+	// table and the memory the plan holds, as the run itself checks them.
+	est, err := engine.EstimatePlan(pl, engine.Options{Scale: p.Scale, SampleRows: p.SampleRows})
+	if err != nil {
+		ps, err := asProblems(err)
+		for i := range ps {
+			if ps[i].Path == "" {
+				ps[i].Path = "parameters.scale"
+			}
+		}
+		return nil, ps, warnings(), err
+	}
+	if limit := p.MaxMemory; limit > 0 && est.Bytes > limit {
+		return nil, input.Problems{{Path: "parameters.max_memory", Message: fmt.Sprintf(
+			"a run at scale %g needs about %s of memory, more than the limit of %s (raise max_memory, lower scale or rows; see docs/limits.md)",
+			p.Scale, engine.FormatBytes(est.Bytes), engine.FormatBytes(limit))}}, warnings(), nil
+	}
+	if _, err := engine.Run(ctx, pl, engine.Options{Seed: 1, SampleRows: checkSampleRows, MaxMemory: 1 << 62}); err != nil {
 		if ps, ok := generationProblem(err); ok {
 			return nil, ps, warnings(), nil
 		}
 		return nil, nil, nil, err
 	}
-	return &checked{params: p, plan: pl, names: names, warnings: warnings()}, nil, nil, nil
+	return &checked{params: p, plan: pl, names: names, estimate: est, warnings: warnings()}, nil, nil, nil
 }
 
 // generationProblem turns a generator failure on valid-looking input into
@@ -194,7 +212,8 @@ func validateAction(ctx context.Context, data []byte, masker *input.Masker) (*Ac
 		cols += len(t.Cols)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "![success]() The configuration is valid: %d tables, %d columns.\n", len(c.plan.Order), cols)
+	fmt.Fprintf(&b, "![success]() The configuration is valid: %d tables, %d columns; a run needs about %s of memory.\n",
+		len(c.plan.Order), cols, engine.FormatBytes(c.estimate.Bytes))
 	writeWarnings(&b, c.warnings)
 	return &ActionResult{Type: ResultSuccess, Message: b.String()}, nil
 }

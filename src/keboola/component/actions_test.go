@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -67,8 +68,14 @@ func runActionIn(t *testing.T, action, params string) ActionResult {
 
 func TestValidateSchemaAction(t *testing.T) {
 	res := runActionIn(t, ActionValidateSchema, `{"schema": `+shopSchema+`}`)
-	if res.Type != ResultSuccess || res.Message != "![success]() The configuration is valid: 2 tables, 4 columns.\n" {
+	if res.Type != ResultSuccess || !regexp.MustCompile(`^!\[success\]\(\) The configuration is valid: 2 tables, 4 columns; a run needs about [0-9.]+ [KMG]?i?B of memory\.\n$`).MatchString(res.Message) {
 		t.Errorf("good schema: %+v", res)
+	}
+	// The memory estimate is checked against max_memory, as a run checks it.
+	res = runActionIn(t, ActionValidateSchema, `{"schema": `+shopSchema+`, "scale": 100000, "max_memory": "1MiB"}`)
+	if res.Type != ResultError || !strings.Contains(res.Message, "- `parameters.max_memory`: a run at scale 100000 needs about ") ||
+		!strings.Contains(res.Message, "more than the limit of 1.0 MiB") {
+		t.Errorf("memory above max_memory: %+v", res)
 	}
 	res = runActionIn(t, ActionValidateSchema, `{"schema": `+badSchema+`, "seed": "7"}`)
 	if res.Type != ResultError {
