@@ -551,3 +551,26 @@ func TestPlainHTTPOnlyForLoopback(t *testing.T) {
 		}
 	}
 }
+
+// TestJobImportFileID: the source file of a tableImport job is read whether
+// Storage sends its id as a number or a string; other jobs name none.
+func TestJobImportFileID(t *testing.T) {
+	for _, tc := range []struct {
+		doc  string
+		want int64
+	}{
+		{`{"id":1,"operationName":"tableImport","operationParams":{"source":{"type":"file","fileId":1234}}}`, 1234},
+		{`{"id":1,"operationName":"tableImport","operationParams":{"source":{"type":"file","fileId":"1234"},"params":{"incremental":true}}}`, 1234},
+		{`{"id":1,"operationName":"workspaceLoad","operationParams":{"workspaceId":"78423"}}`, 0},
+		{`{"id":1,"operationName":"tableExport","operationParams":[]}`, 0},
+		{`{"id":1}`, 0},
+	} {
+		var j Job
+		if err := json.Unmarshal([]byte(tc.doc), &j); err != nil {
+			t.Fatalf("%s: %v", tc.doc, err)
+		}
+		if got := j.ImportFileID(); got != tc.want {
+			t.Errorf("%s: ImportFileID = %d, want %d", tc.doc, got, tc.want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strconv"
 	"time"
 )
@@ -19,17 +20,20 @@ const (
 
 // Job is an asynchronous Storage job.
 type Job struct {
-	ID            FlexInt       `json:"id"`
-	Status        string        `json:"status"`
-	URL           string        `json:"url"`
-	TableID       string        `json:"tableId"`
-	OperationName string        `json:"operationName"`
-	Results       rawObject     `json:"results"`
-	Error         *JobErrorBody `json:"error"`
-	Metrics       *JobMetrics   `json:"metrics"`
-	CreatedTime   string        `json:"createdTime"`
-	StartTime     string        `json:"startTime"`
-	EndTime       string        `json:"endTime"`
+	ID            FlexInt `json:"id"`
+	Status        string  `json:"status"`
+	URL           string  `json:"url"`
+	TableID       string  `json:"tableId"`
+	OperationName string  `json:"operationName"`
+	// OperationParams holds the request of the job; for a tableImport it
+	// names the source file (source.fileId).
+	OperationParams rawObject     `json:"operationParams"`
+	Results         rawObject     `json:"results"`
+	Error           *JobErrorBody `json:"error"`
+	Metrics         *JobMetrics   `json:"metrics"`
+	CreatedTime     string        `json:"createdTime"`
+	StartTime       string        `json:"startTime"`
+	EndTime         string        `json:"endTime"`
 }
 
 // JobErrorBody is the error object of a failed job.
@@ -83,6 +87,36 @@ func (j *Job) asError(redact func(string) string) error {
 		e.ExceptionID = j.Error.ExceptionID
 	}
 	return e
+}
+
+// ImportFileID returns the id of the file a tableImport job loads
+// (operationParams.source.fileId), or 0 when the job names none.
+func (j *Job) ImportFileID() int64 {
+	if len(j.OperationParams) == 0 {
+		return 0
+	}
+	var p struct {
+		Source *struct {
+			FileID FlexInt `json:"fileId"`
+		} `json:"source"`
+	}
+	if json.Unmarshal(j.OperationParams, &p) != nil || p.Source == nil {
+		return 0
+	}
+	return int64(p.Source.FileID)
+}
+
+// ListJobs returns one page of the project's jobs, newest first: limit
+// jobs after skipping offset.
+func (c *Client) ListJobs(ctx context.Context, limit, offset int) ([]Job, error) {
+	q := url.Values{}
+	q.Set("limit", strconv.Itoa(limit))
+	q.Set("offset", strconv.Itoa(offset))
+	var jobs []Job
+	if _, err := c.do(ctx, call{method: "GET", path: "jobs", query: q, out: &jobs}); err != nil {
+		return nil, fmt.Errorf("listing storage jobs: %w", err)
+	}
+	return jobs, nil
 }
 
 // GetJob returns the current state of a job.

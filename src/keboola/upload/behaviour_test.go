@@ -106,14 +106,23 @@ func TestRetries(t *testing.T) {
 	}
 }
 
-// TestIncrementalImportNotRetriedAfterServerError: a 500 on an incremental
-// import may have been processed, so it is not sent again.
-func TestIncrementalImportNotRetriedAfterServerError(t *testing.T) {
+// lostImport sets up an incremental upload of 5 rows into an existing
+// table whose import-async answers 500; applied says whether Storage
+// carried the import out before the answer was lost.
+func lostImport(t *testing.T, applied bool) *testEnv {
+	t.Helper()
 	env := newEnv(t, newS3Emu(t))
-	rows := sampleRows(5, 1)
 	env.kbc.addTable("in.c-datagen.ev", sampleHeader, nil, nil)
-	writeFile(t, filepath.Join(env.dir, "ev.csv"), csvBytes(t, headed(sampleHeader, rows)))
-	env.kbc.inject(fault{method: "POST", path: "/import-async", status: 500, body: `{"error":"Internal error","exceptionId":"exc-abc"}`, afterEffect: true})
+	writeFile(t, filepath.Join(env.dir, "ev.csv"), csvBytes(t, headed(sampleHeader, sampleRows(5, 1))))
+	env.kbc.inject(fault{method: "POST", path: "/import-async", status: 500, body: `{"error":"Internal error","exceptionId":"exc-abc"}`, afterEffect: applied})
+	return env
+}
+
+// TestIncrementalImportNotRetriedAfterServerError: a 500 on an incremental
+// import may have been processed, so it is not sent again; a rerun finds
+// the applied job among Storage's jobs and loads nothing twice.
+func TestIncrementalImportNotRetriedAfterServerError(t *testing.T) {
+	env := lostImport(t, true)
 	_, err := env.run(func(o *Options) { o.Incremental = true })
 	if err == nil {
 		t.Fatal("Run succeeded despite the failed import")
@@ -127,23 +136,91 @@ func TestIncrementalImportNotRetriedAfterServerError(t *testing.T) {
 	if input.IsUser(err) {
 		t.Errorf("a server error is classified as a user error")
 	}
-	// The import may have been applied: the error does not advise a plain
-	// rerun, and a rerun does not send it again (no 300 → 600 rows).
-	for _, want := range []string{"it may have been applied, so it is not sent again", "do not simply rerun"} {
+	for _, want := range []string{"it may have been applied, so it is not sent again now", "looked up in Storage's jobs, never sent twice"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q: %v", want, err)
 		}
 	}
-	if strings.Contains(err.Error(), "rerun the same command") {
-		t.Errorf("error advises a rerun: %v", err)
+	// The rerun finds the job, waits for it, and does not import again
+	// (no 5 → 10 rows).
+	sum, err := env.run(func(o *Options) { o.Incremental = true })
+	if err != nil {
+		t.Fatalf("rerun: %v", err)
 	}
-	_, err = env.run(func(o *Options) { o.Incremental = true })
-	if err == nil || !strings.Contains(err.Error(), "an earlier run sent an incremental import that Storage did not answer") {
-		t.Errorf("rerun: %v", err)
+	if n := env.kbc.count("POST", "/import-async"); n != 1 {
+		t.Errorf("after a rerun import-async sent %d times, want 1", n)
+	}
+	if n := env.kbc.count("GET", "/v2/storage/jobs"); n == 0 {
+		t.Errorf("the rerun did not list Storage's jobs")
+	}
+	assertRows(t, env.kbc, "in.c-datagen.ev", sampleHeader, sampleRows(5, 1))
+	res := result(t, sum, "in.c-datagen.ev")
+	if res.Status != StatusUploaded || len(res.JobIDs) != 1 || res.Rows != 5 {
+		t.Errorf("rerun result: status %s, jobs %v, rows %d; want uploaded, the found job, 5 rows", res.Status, res.JobIDs, res.Rows)
+	}
+	if !strings.Contains(env.logs.String(), "found the import job of an earlier run") {
+		t.Errorf("the found job is not logged")
+	}
+}
+
+// TestLostImportNeverCreatedIsSentAgain: when Storage has no job for the
+// import whose answer was lost, a rerun sends it once.
+func TestLostImportNeverCreatedIsSentAgain(t *testing.T) {
+	env := lostImport(t, false)
+	if _, err := env.run(func(o *Options) { o.Incremental = true }); err == nil {
+		t.Fatal("Run succeeded despite the failed import")
+	}
+	if n := env.kbc.importCalls["in.c-datagen.ev"]; n != 0 {
+		t.Fatalf("the fault was applied %d times", n)
+	}
+	if _, err := env.run(func(o *Options) { o.Incremental = true }); err != nil {
+		t.Fatalf("rerun: %v", err)
 	}
 	if n := env.kbc.importCalls["in.c-datagen.ev"]; n != 1 {
-		t.Errorf("after a rerun import-async called %d times, want 1", n)
+		t.Errorf("imports applied: %d, want 1", n)
 	}
+	assertRows(t, env.kbc, "in.c-datagen.ev", sampleHeader, sampleRows(5, 1))
+	if !strings.Contains(env.logs.String(), "never applied; uploading again") {
+		t.Errorf("the resubmission is not logged")
+	}
+}
+
+// TestLostImportFoundFailed: a found job that failed fails the table with
+// Keboola's message; nothing is sent until the next rerun.
+func TestLostImportFoundFailed(t *testing.T) {
+	env := lostImport(t, true)
+	env.kbc.failImport["in.c-datagen.ev"] = "Load error: value too long"
+	if _, err := env.run(func(o *Options) { o.Incremental = true }); err == nil {
+		t.Fatal("Run succeeded despite the failed import")
+	}
+	_, err := env.run(func(o *Options) { o.Incremental = true })
+	if err == nil || !strings.Contains(err.Error(), "Load error: value too long") {
+		t.Errorf("rerun error lacks the job's message: %v", err)
+	}
+	if n := env.kbc.count("POST", "/import-async"); n != 1 {
+		t.Errorf("import-async sent %d times, want 1", n)
+	}
+	assertRows(t, env.kbc, "in.c-datagen.ev", sampleHeader, nil)
+}
+
+// TestLostImportLookupFails: when the jobs cannot be listed, a rerun still
+// refuses to send the import again and says what to do.
+func TestLostImportLookupFails(t *testing.T) {
+	env := lostImport(t, true)
+	if _, err := env.run(func(o *Options) { o.Incremental = true }); err == nil {
+		t.Fatal("Run succeeded despite the failed import")
+	}
+	env.kbc.inject(fault{method: "GET", path: "/v2/storage/jobs", status: 403, body: `{"error":"You don't have access to the resource.","code":"accessDenied"}`})
+	_, err := env.run(func(o *Options) { o.Incremental = true })
+	for _, want := range []string{"an earlier run sent an incremental import that Storage did not answer, and its job could not be looked up", "listing storage jobs", "--restart"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("rerun error lacks %q: %v", want, err)
+		}
+	}
+	if n := env.kbc.count("POST", "/import-async"); n != 1 {
+		t.Errorf("import-async sent %d times, want 1", n)
+	}
+	assertRows(t, env.kbc, "in.c-datagen.ev", sampleHeader, sampleRows(5, 1))
 }
 
 // TestJobFailure: a failing import job is reported with Keboola's message

@@ -32,7 +32,7 @@ func (e *TablesError) Error() string {
 	var unknown *unknownImport
 	for _, f := range e.Failed {
 		if errors.As(f.Err, &unknown) {
-			b.WriteString("\ndo not simply rerun: an incremental import above may already be loaded (see its message)")
+			b.WriteString("\nrerun the same command: finished tables are not uploaded again, and an incremental import whose answer was lost is looked up in Storage's jobs, never sent twice")
 			return b.String()
 		}
 	}
@@ -41,7 +41,8 @@ func (e *TablesError) Error() string {
 }
 
 // unknownImport is an incremental import whose answer was lost: Storage may
-// have applied it, so it is not sent again without the user's word.
+// have applied it, so it is not sent again until its job has been looked up
+// (earlier: the lookup by a rerun failed too).
 type unknownImport struct {
 	fileID  int64
 	earlier bool // found in the state of an earlier run
@@ -49,15 +50,20 @@ type unknownImport struct {
 }
 
 func (e *unknownImport) Error() string {
-	what := "Storage did not answer the incremental import"
 	if e.earlier {
-		what = "an earlier run sent an incremental import that Storage did not answer"
+		what := "an earlier run sent an incremental import that Storage did not answer, and its job could not be looked up"
+		if e.err != nil {
+			what += " (" + e.err.Error() + ")"
+		}
+		return fmt.Sprintf("%s; it may have been applied, so it is not sent again: rerun later to look again, or look in Keboola for the table's import job "+
+			"of file %d (Jobs, or the table's events); if it is not there, upload again with --restart, which loads the rows anew", what, e.fileID)
 	}
+	what := "Storage did not answer the incremental import"
 	if e.err != nil {
 		what += " (" + e.err.Error() + ")"
 	}
-	return fmt.Sprintf("%s; it may have been applied, so it is not sent again: look in Keboola for the table's import job "+
-		"of file %d (Jobs, or the table's events); if it is not there, upload again with --restart, which loads the rows anew", what, e.fileID)
+	return fmt.Sprintf("%s; it may have been applied, so it is not sent again now: a rerun looks up the table's import job of file %d "+
+		"in Storage, waits for it if it exists and sends the import only if Storage has no such job", what, e.fileID)
 }
 
 func (e *unknownImport) Unwrap() error { return e.err }

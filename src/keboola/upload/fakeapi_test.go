@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // blobBackend is a cloud storage emulator behind the fake Storage API: it
@@ -62,6 +63,8 @@ type fakeJob struct {
 	Status    string
 	Err       map[string]any
 	Results   any
+	FileID    int64 // source file of an import
+	Created   time.Time
 	pollsLeft int
 }
 
@@ -122,6 +125,7 @@ func newFakeKBC(t testing.TB, token string, blobs blobBackend) *fakeKBC {
 	mux.HandleFunc("POST /v2/storage/files/prepare", f.prepare)
 	mux.HandleFunc("PUT /v2/storage/files/{id}/refresh", f.refreshFile)
 	mux.HandleFunc("GET /v2/storage/jobs/{id}", f.getJob)
+	mux.HandleFunc("GET /v2/storage/jobs", f.listJobs)
 	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
 		f.requests = append(f.requests, r.Method+" "+r.URL.Path)
@@ -294,11 +298,11 @@ func (f *fakeKBC) getTable(w http.ResponseWriter, r *http.Request) {
 }
 
 // newJob registers a finished job that still reports processing for a while.
-func (f *fakeKBC) newJob(op, tableID string, jobErr error, results any) map[string]any {
+func (f *fakeKBC) newJob(op, tableID string, fileID int64, jobErr error, results any) map[string]any {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.nextID++
-	j := &fakeJob{ID: f.nextID, Op: op, TableID: tableID, Status: "success", Results: results, pollsLeft: f.jobPolls}
+	j := &fakeJob{ID: f.nextID, Op: op, TableID: tableID, Status: "success", Results: results, FileID: fileID, Created: time.Now(), pollsLeft: f.jobPolls}
 	if jobErr != nil {
 		j.Status = "error"
 		j.Err = map[string]any{"code": "storage.jobFailed", "message": jobErr.Error(), "exceptionId": fmt.Sprintf("exc-job-%d", j.ID)}
@@ -328,6 +332,35 @@ func (f *fakeKBC) getJob(w http.ResponseWriter, r *http.Request) {
 		hook(id)
 	}
 	writeJSON(w, 200, doc)
+}
+
+// listJobs lists jobs newest first, paged by limit and offset as the API
+// does; operationParams.source.fileId names an import's file, as a string
+// the way Storage often sends ids.
+func (f *fakeKBC) listJobs(w http.ResponseWriter, r *http.Request) {
+	limit, err := strconv.Atoi(r.URL.Query().Get("limit"))
+	if err != nil || limit <= 0 {
+		limit = 100
+	}
+	offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+	f.mu.Lock()
+	all := make([]*fakeJob, 0, len(f.jobs))
+	for _, j := range f.jobs {
+		all = append(all, j)
+	}
+	slices.SortFunc(all, func(a, b *fakeJob) int { return int(b.ID - a.ID) })
+	docs := []map[string]any{}
+	for _, j := range all[min(offset, len(all)):min(offset+limit, len(all))] {
+		doc := map[string]any{"id": j.ID, "operationName": j.Op, "tableId": j.TableID, "status": j.Status,
+			"createdTime": j.Created.Format("2006-01-02T15:04:05-0700"), "operationParams": []any{}}
+		if j.FileID != 0 {
+			doc["operationParams"] = map[string]any{"source": map[string]any{"type": "file", "fileId": strconv.FormatInt(j.FileID, 10)},
+				"params": map[string]any{"incremental": true}}
+		}
+		docs = append(docs, doc)
+	}
+	f.mu.Unlock()
+	writeJSON(w, 200, docs)
 }
 
 // readFile returns the records of an uploaded file (slices joined).
@@ -433,7 +466,7 @@ func (f *fakeKBC) createTableAsync(w http.ResponseWriter, r *http.Request) {
 		f.mu.Unlock()
 		results = map[string]any{"id": id, "columns": t.Columns}
 	}
-	writeJSON(w, 202, f.newJob("tableCreate", id, jobErr, results))
+	writeJSON(w, 202, f.newJob("tableCreate", id, body.DataFileID, jobErr, results))
 }
 
 func (f *fakeKBC) createTableDefinition(w http.ResponseWriter, r *http.Request) {
@@ -465,7 +498,7 @@ func (f *fakeKBC) createTableDefinition(w http.ResponseWriter, r *http.Request) 
 			Meta: map[string]map[string]string{}, ColMeta: map[string]map[string]map[string]string{}}
 	}
 	f.mu.Unlock()
-	writeJSON(w, 202, f.newJob("tableDefinitionCreate", id, jobErr, map[string]any{"id": id}))
+	writeJSON(w, 202, f.newJob("tableDefinitionCreate", id, 0, jobErr, map[string]any{"id": id}))
 }
 
 type importBody struct {
@@ -500,7 +533,7 @@ func (f *fakeKBC) importAsync(w http.ResponseWriter, r *http.Request) {
 	if jobErr == nil {
 		f.applyImport(t, body)
 	}
-	writeJSON(w, 202, f.newJob("tableImport", id, jobErr, map[string]any{"importedColumns": t.Columns}))
+	writeJSON(w, 202, f.newJob("tableImport", id, body.DataFileID, jobErr, map[string]any{"importedColumns": t.Columns}))
 	if hook != nil {
 		hook(id)
 	}

@@ -21,7 +21,8 @@ const (
 	phaseImported  = "imported"  // data is in; metadata may be missing
 	phaseDone      = "done"      // data and metadata written
 	// phaseUnknown: an incremental import was sent but Storage's answer was
-	// lost; it may have been applied, so it is never sent again by itself.
+	// lost; it may have been applied, so a rerun looks its job up among
+	// Storage's jobs before sending anything.
 	phaseUnknown = "unknown"
 )
 

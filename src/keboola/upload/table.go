@@ -101,7 +101,40 @@ func (r *runner) uploadTable(ctx context.Context, s *tableSpec, existing *storag
 			res.Err = r.finish(ctx, s, st)
 			return res
 		case phaseUnknown:
-			res.Err = &unknownImport{fileID: st.FileID, earlier: true}
+			// The answer to an incremental import was lost: ask Storage
+			// whether the import job exists before deciding anything.
+			job, err := r.findImportJob(ctx, s.tableID, st.FileID, st.Updated)
+			if err != nil {
+				res.Err = &unknownImport{fileID: st.FileID, earlier: true, err: fmt.Errorf("looking the job up: %w", err)}
+				return res
+			}
+			if job == nil {
+				log.WithField("file", st.FileID).Info("the incremental import of an earlier run is not among Storage's jobs, so it was never applied; uploading again")
+				break
+			}
+			st.Phase, st.JobID = phaseImporting, int64(job.ID)
+			if err := r.state.set(s.tableID, st); err != nil {
+				res.Err = err
+				return res
+			}
+			res.JobIDs = []int64{st.JobID}
+			log.WithFields(logrus.Fields{"job": st.JobID, "file": st.FileID}).Info("found the import job of an earlier run whose answer was lost; waiting for it")
+			// The listing may leave out parts of a job (its error): wait on
+			// the job's own document.
+			job, err = r.client.GetJob(ctx, st.JobID)
+			if err == nil {
+				_, err = r.client.WaitForJob(ctx, job)
+			}
+			if err != nil {
+				res.Err = fmt.Errorf("import job %d of an earlier run: %w", st.JobID, err)
+				return res
+			}
+			st.Phase = phaseImported
+			if err := r.state.set(s.tableID, st); err != nil {
+				res.Err = err
+				return res
+			}
+			res.Err = r.finish(ctx, s, st)
 			return res
 		case phaseImporting:
 			job, err := r.client.GetJob(ctx, st.JobID)
