@@ -104,8 +104,9 @@ type MethodInfo struct {
 
 // Methods returns every method, sorted by category and name.
 func Methods() []MethodInfo {
-	out := make([]MethodInfo, 0, len(methodTable))
-	for _, s := range methodTable {
+	specs := methodSpecs()
+	out := make([]MethodInfo, 0, len(specs))
+	for _, s := range specs {
 		mi := MethodInfo{Name: s.name, Category: s.category, Group: s.group}
 		for _, a := range s.args {
 			mi.Args = append(mi.Args, fmt.Sprintf("%s=%v", a.name, fmtDefault(a.def)))
@@ -133,7 +134,7 @@ func fmtDefault(v any) string {
 	return fmt.Sprint(v)
 }
 
-// methodIndex maps names to specs; built by init after methodTable.
+// methodIndex maps names to specs; built by methodSpecs after methodTable.
 var methodIndex map[string]*methodSpec
 
 func buildIndex() {
@@ -153,6 +154,7 @@ func buildIndex() {
 // arguments, and values of the wrong type, are errors naming the method,
 // the argument and, for unknown names, the closest known ones.
 func Lookup(method string, args map[string]any) (*Method, error) {
+	methodSpecs()
 	spec, ok := methodIndex[method]
 	if !ok {
 		msg := fmt.Sprintf("unknown faker method %q", method)
@@ -325,8 +327,9 @@ func convertArg(a argSpec, v any) (any, error) {
 // Suggest returns up to three known method names closest to name, for
 // "did you mean" messages.
 func Suggest(name string) []string {
-	names := make([]string, len(methodTable))
-	for i, s := range methodTable {
+	specs := methodSpecs()
+	names := make([]string, len(specs))
+	for i, s := range specs {
 		names[i] = s.name
 	}
 	return input.Nearest(strings.ToLower(name), names, 3)

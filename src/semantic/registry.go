@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"strconv"
+	"sync"
 
 	"datagen/src/rng"
 )
@@ -34,9 +35,21 @@ func ageBound(i int, oldest bool) func(*Method) int64 {
 	}
 }
 
-var methodTable []methodSpec
+// methodTable lists every method; methodSpecs builds it on first use so
+// that commands which never look a method up do not pay for it at start-up.
+var (
+	methodTable []methodSpec
+	methodsOnce sync.Once
+)
 
-func init() {
+// methodSpecs returns methodTable, building it and methodIndex once.
+func methodSpecs() []methodSpec {
+	methodsOnce.Do(buildMethods)
+	return methodTable
+}
+
+// buildMethods fills methodTable and methodIndex.
+func buildMethods() {
 	field := func(f func(p *person) string) func(*Method, Locale, RowKeys) string { return genPersonField(0, f) }
 	first := func(p *person) string { return p.first }
 	last := func(p *person) string { return p.last }

@@ -22,19 +22,24 @@ type textKind struct {
 
 // Patterns of values that must never be copied: they identify people or
 // things. A column whose sampled values match one (90% or more) becomes
-// the semantic generator.
-var piiPatterns = []struct {
+// the semantic generator. Compiled on first use, not at start-up.
+var piiPatterns = sync.OnceValue(func() []piiPattern {
+	return []piiPattern{
+		{regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`), "uuid4", "UUIDs"},
+		{regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$`), "email", "e-mail addresses"},
+		{regexp.MustCompile(`^https?://[^\s]+$`), "url", "URLs"},
+		{regexp.MustCompile(`^[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}$`), "iban", "IBANs"},
+		{regexp.MustCompile(`^(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}$`), "ipv4", "IPv4 addresses"},
+		{regexp.MustCompile(`^\+?[0-9 ().\-x]{7,24}$`), "phone_number", "phone numbers"},
+		{regexp.MustCompile(`(?i)^[0-9]{1,6}[a-z]? [A-Za-zÀ-ž .'-]+ (street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|way|court|ct|place|pl)\.?(,.*)?$|^[A-ZÀ-Ž][A-Za-zÀ-ž .'-]+(straße|strasse|weg|gasse|platz) [0-9]{1,5}[a-z]?$`), "street_address", "street addresses"},
+	}
+})
+
+// piiPattern is one entry of piiPatterns.
+type piiPattern struct {
 	re     *regexp.Regexp
 	method string
 	why    string
-}{
-	{regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`), "uuid4", "UUIDs"},
-	{regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$`), "email", "e-mail addresses"},
-	{regexp.MustCompile(`^https?://[^\s]+$`), "url", "URLs"},
-	{regexp.MustCompile(`^[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}$`), "iban", "IBANs"},
-	{regexp.MustCompile(`^(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}$`), "ipv4", "IPv4 addresses"},
-	{regexp.MustCompile(`^\+?[0-9 ().\-x]{7,24}$`), "phone_number", "phone numbers"},
-	{regexp.MustCompile(`(?i)^[0-9]{1,6}[a-z]? [A-Za-zÀ-ž .'-]+ (street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|way|court|ct|place|pl)\.?(,.*)?$|^[A-ZÀ-Ž][A-Za-zÀ-ž .'-]+(straße|strasse|weg|gasse|platz) [0-9]{1,5}[a-z]?$`), "street_address", "street addresses"},
 }
 
 // matchShare returns the share of vals that re matches.
@@ -54,7 +59,7 @@ func matchShare(vals []string, match func(string) bool) float64 {
 // detectPII recognises identifying values (UUIDs, e-mails, URLs, IBANs,
 // IP addresses, phone numbers).
 func detectPII(vals []string) *textKind {
-	for _, p := range piiPatterns {
+	for _, p := range piiPatterns() {
 		if p.method == "phone_number" {
 			// at least 7 digits, and not a plain number
 			if matchShare(vals, func(s string) bool { return p.re.MatchString(s) && digits(s) >= 7 && digits(s) < len(s) }) >= 0.9 {

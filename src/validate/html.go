@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"datagen/src/civil"
 )
@@ -18,7 +19,7 @@ import (
 // column statistics, histograms, top values, observed and declared time
 // profiles and the daily series with effect windows.
 func (r *Report) WriteHTML(w io.Writer) error {
-	if err := pageTmpl.Execute(w, r.view()); err != nil {
+	if err := pageTmpl().Execute(w, r.view()); err != nil {
 		return fmt.Errorf("writing the HTML report: %w", err)
 	}
 	return nil
@@ -565,32 +566,35 @@ func scoreSVG(s Score, pass bool) template.HTML {
 	return template.HTML(b.String())
 }
 
-var pageTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
-	"num": func(x any) string {
-		switch t := x.(type) {
-		case *float64:
-			if t == nil {
-				return "–"
+// pageTmpl is parsed on first use, not at start-up.
+var pageTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Funcs(template.FuncMap{
+		"num": func(x any) string {
+			switch t := x.(type) {
+			case *float64:
+				if t == nil {
+					return "–"
+				}
+				return fmtNum(*t)
+			case float64:
+				return fmtNum(t)
+			case int64:
+				return strconv.FormatInt(t, 10)
 			}
-			return fmtNum(*t)
-		case float64:
-			return fmtNum(t)
-		case int64:
-			return strconv.FormatInt(t, 10)
-		}
-		return fmt.Sprint(x)
-	},
-	"stat": stat,
-	"int":  statInt,
-	"sortedIDs": func(m map[string]Counts) []string {
-		ids := make([]string, 0, len(m))
-		for k := range m {
-			ids = append(ids, k)
-		}
-		sort.Strings(ids)
-		return ids
-	},
-}).Parse(pageHTML))
+			return fmt.Sprint(x)
+		},
+		"stat": stat,
+		"int":  statInt,
+		"sortedIDs": func(m map[string]Counts) []string {
+			ids := make([]string, 0, len(m))
+			for k := range m {
+				ids = append(ids, k)
+			}
+			sort.Strings(ids)
+			return ids
+		},
+	}).Parse(pageHTML))
+})
 
 const pageHTML = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
