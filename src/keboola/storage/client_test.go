@@ -485,6 +485,9 @@ func TestSplitIDs(t *testing.T) {
 	for _, tc := range []struct{ in, err string }{
 		{"in.c-datagen.orders", ""}, {"out.c-a_b.t-1", ""}, {"in.c-x", "want <stage>.<bucket>.<table>"},
 		{"sys.c-x.t", `stage must be "in" or "out"`}, {"in.c-x.bad name", "may contain only"}, {"in.c-x.a.b", "want <stage>"},
+		{"in.c-x." + strings.Repeat("a", 96), ""}, {"in.c-x." + strings.Repeat("a", 97), "1-96 characters"},
+		{"in." + strings.Repeat("Z9", 48) + ".t", ""}, {"in." + strings.Repeat("b", 97) + ".t", "1-96 characters"},
+		{"in.c-x.tá", "may contain only"}, {"in.c-x.t\n", "may contain only"}, {"in.c-x.", "may contain only"},
 	} {
 		_, _, err := SplitTableID(tc.in)
 		if (tc.err == "") != (err == nil) || err != nil && !strings.Contains(err.Error(), tc.err) {
