@@ -349,45 +349,31 @@ func (r *Reader) Scalar(v *Value, path string) (any, bool) {
 
 // Scalars reads an array of scalars.
 func (r *Reader) Scalars(v *Value, path string) ([]any, bool) {
-	arr, ok := r.Array(v, path)
-	if !ok {
-		return nil, false
-	}
-	out := make([]any, 0, len(arr))
-	for i, e := range arr {
-		x, ok2 := r.Scalar(e, Index(path, i))
-		ok = ok && ok2
-		out = append(out, x)
-	}
-	return out, ok
+	return readArray(r, v, path, r.Scalar)
 }
 
 // Numbers reads an array of numbers.
 func (r *Reader) Numbers(v *Value, path string) ([]float64, bool) {
-	arr, ok := r.Array(v, path)
-	if !ok {
-		return nil, false
-	}
-	out := make([]float64, 0, len(arr))
-	for i, e := range arr {
-		f, ok2 := r.Num(e, Index(path, i))
-		ok = ok && ok2
-		out = append(out, f)
-	}
-	return out, ok
+	return readArray(r, v, path, r.Num)
 }
 
 // Strings reads an array of strings.
 func (r *Reader) Strings(v *Value, path string) ([]string, bool) {
+	return readArray(r, v, path, r.Str)
+}
+
+// readArray reads an array whose elements read reads, reporting every bad
+// element under its index.
+func readArray[T any](r *Reader, v *Value, path string, read func(*Value, string) (T, bool)) ([]T, bool) {
 	arr, ok := r.Array(v, path)
 	if !ok {
 		return nil, false
 	}
-	out := make([]string, 0, len(arr))
+	out := make([]T, 0, len(arr))
 	for i, e := range arr {
-		s, ok2 := r.Str(e, Index(path, i))
+		x, ok2 := read(e, Index(path, i))
 		ok = ok && ok2
-		out = append(out, s)
+		out = append(out, x)
 	}
 	return out, ok
 }
