@@ -107,21 +107,31 @@ func NewTableWriter(o TableOptions) (*TableWriter, error) {
 	return w, nil
 }
 
-// WriteBlock appends rows in row order.
-func (w *TableWriter) WriteBlock(b *column.Block) error {
+// begin checks that block b may be written and decides the table's layout
+// on its first rows; ok is false when there is nothing to write (err then
+// says why, or is nil for an empty block).
+func (w *TableWriter) begin(b *column.Block) (ok bool, err error) {
 	if w.err != nil {
-		return w.err
+		return false, w.err
 	}
 	if w.done {
-		return errors.New("write after commit or abort")
+		return false, errors.New("write after commit or abort")
 	}
 	if b.Rows == 0 {
-		return nil
+		return false, nil
 	}
 	if !w.decided {
 		if err := w.decide(b); err != nil {
-			return w.fail(err)
+			return false, w.fail(err)
 		}
+	}
+	return true, nil
+}
+
+// WriteBlock appends rows in row order.
+func (w *TableWriter) WriteBlock(b *column.Block) error {
+	if ok, err := w.begin(b); !ok {
+		return err
 	}
 	if !w.sliced {
 		if err := w.single.WriteBlock(b); err != nil {
@@ -174,19 +184,8 @@ type encodedWriter interface {
 // EncodeBlock. A block that straddles two slices is split and encoded
 // again by WriteBlock; the bytes are the same either way.
 func (w *TableWriter) WriteEncoded(b *column.Block, p []byte) error {
-	if w.err != nil {
-		return w.err
-	}
-	if w.done {
-		return errors.New("write after commit or abort")
-	}
-	if b.Rows == 0 {
-		return nil
-	}
-	if !w.decided {
-		if err := w.decide(b); err != nil {
-			return w.fail(err)
-		}
+	if ok, err := w.begin(b); !ok {
+		return err
 	}
 	if !w.sliced {
 		ew, ok := w.single.(encodedWriter)
