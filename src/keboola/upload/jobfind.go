@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"datagen/src/civil"
 	"datagen/src/keboola/storage"
 )
 
@@ -41,12 +42,10 @@ func (r *runner) findImportJob(ctx context.Context, tableID string, fileID int64
 		if len(jobs) < jobPageSize {
 			return nil, nil
 		}
-		if t, err := time.Parse(jobTimeLayout, jobs[len(jobs)-1].CreatedTime); err == nil && t.Before(cutoff) {
+		// Storage writes createdTime as 2006-01-02T15:04:05-0700.
+		if t, err := civil.ParseTimestamp(jobs[len(jobs)-1].CreatedTime); err == nil && t.Before(cutoff) {
 			return nil, nil
 		}
 	}
 	return nil, fmt.Errorf("the job is not among the %d most recent jobs, which do not reach back to %s", jobPages*jobPageSize, sent.Format(time.RFC3339))
 }
-
-// jobTimeLayout is how Storage writes a job's createdTime.
-const jobTimeLayout = "2006-01-02T15:04:05-0700"
