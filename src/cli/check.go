@@ -8,6 +8,7 @@ import (
 
 	"datagen/src/engine"
 	"datagen/src/input"
+	"datagen/src/pipeline"
 )
 
 // newCheckCmd builds `datagen check`.
@@ -53,7 +54,7 @@ Exit code 0 when the schema is valid, 1 otherwise.`,
 			// Compile every generator and modifier and generate a small
 			// sample without writing it, so that "valid" means generate
 			// will run.
-			if _, err := engine.Run(cmd.Context(), p, engine.Options{Seed: 1, SampleRows: 200, MaxMemory: 1 << 62}); err != nil {
+			if err := pipeline.CheckSample(cmd.Context(), p); err != nil {
 				if input.IsUser(err) {
 					return input.User(fmt.Errorf("%s: the schema is valid but cannot be generated: %w", name, err))
 				}

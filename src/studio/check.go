@@ -8,13 +8,9 @@ import (
 	"datagen/src/engine"
 	"datagen/src/gen"
 	"datagen/src/input"
+	"datagen/src/pipeline"
 	"datagen/src/plan"
 )
-
-// checkSampleRows is the sample that a check generates, as `datagen check`
-// does: every generator and modifier is compiled and run, so that "valid"
-// means that generate will run.
-const checkSampleRows = 200
 
 // Problem is one problem of the edited schema: an input.Problem located by
 // its JSON path (e.g. "nodes[1](orders).columns[0](id).generator") or, for
@@ -47,7 +43,7 @@ func Check(ctx context.Context, data []byte, lenient bool) (*CheckResult, error)
 	if p == nil {
 		return res, nil
 	}
-	if _, err := engine.Run(ctx, p, engine.Options{Seed: 1, SampleRows: checkSampleRows}); err != nil {
+	if err := pipeline.CheckSample(ctx, p); err != nil {
 		prob, ok := generationProblem(p.Schema, err)
 		if !ok || ctx.Err() != nil {
 			return nil, err

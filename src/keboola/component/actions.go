@@ -16,6 +16,7 @@ import (
 	"datagen/src/engine"
 	"datagen/src/input"
 	"datagen/src/outdir"
+	"datagen/src/pipeline"
 	"datagen/src/plan"
 	"datagen/src/sink"
 )
@@ -37,10 +38,6 @@ var SyncActions = []string{ActionValidateSchema, ActionPreview}
 // previewTimeout leaves the platform's 30-second limit of a sync action
 // room for starting the container.
 const previewTimeout = 20 * time.Second
-
-// checkSampleRows is the number of rows per table generated (and thrown
-// away) to check that a schema can be generated, as `datagen check` does.
-const checkSampleRows = 200
 
 // ActionResult is the answer of a sync action behind a validation button
 // of the UI: status is always "success" (a failed action exits non-zero
@@ -167,7 +164,7 @@ func checkConfig(ctx context.Context, data []byte, masker *input.Masker) (*check
 			"a run at scale %g needs about %s of memory, more than the limit of %s (raise max_memory, lower scale or rows; see docs/limits.md)",
 			p.Scale, engine.FormatBytes(est.Bytes), engine.FormatBytes(limit))}}, warnings(), nil
 	}
-	if _, err := engine.Run(ctx, pl, engine.Options{Seed: 1, SampleRows: checkSampleRows, MaxMemory: 1 << 62}); err != nil {
+	if err := pipeline.CheckSample(ctx, pl); err != nil {
 		if ps, ok := generationProblem(err); ok {
 			return nil, ps, warnings(), nil
 		}
