@@ -263,6 +263,13 @@ func (e *engine) runBlocks(parent context.Context, ts *tableState, from, to, wlo
 			}
 			delete(pending, next)
 			next++
+			if err := context.Cause(parent); err != nil {
+				// Blocks already in flight when the run was cancelled are
+				// not written: a cancelled table stops at once.
+				free <- sl
+				fail(fmt.Errorf("table %q: %w", ts.t.ID(), err))
+				break
+			}
 			if w != nil && sl.n > 0 {
 				var err error
 				if enc != nil {
