@@ -544,6 +544,21 @@ func TestEmptyArrayIsAnEmptyObject(t *testing.T) {
 			t.Errorf("%s as [] decodes differently", p)
 		}
 	}
+	// A map keyed "0", "1", ... is written by the platform as a list.
+	withObj, withArr := baseDoc(t), baseDoc(t)
+	set(t, withObj, "nodes.3.columns.5.modifiers.0.args.mapping", `{"0": "no", "1": null}`)
+	set(t, withArr, "nodes.3.columns.5.modifiers.0.args.mapping", `["no", null]`)
+	want, _, err := Parse(encode(t, withObj), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := Parse(encode(t, withArr), Options{})
+	if err != nil {
+		t.Fatalf("mapping as a list: %v", err)
+	}
+	if !reflect.DeepEqual(got.Nodes, want.Nodes) {
+		t.Error("mapping as a list decodes differently")
+	}
 	// Without constraints the document is valid too.
 	d := baseDoc(t)
 	del(t, d, "constraints")
@@ -553,7 +568,7 @@ func TestEmptyArrayIsAnEmptyObject(t *testing.T) {
 	// A schema is written as an object: an array, even an empty one, is
 	// not a document (an empty array stands for {} only inside a Keboola
 	// configuration).
-	_, _, err := Parse([]byte(`[]`), Options{})
+	_, _, err = Parse([]byte(`[]`), Options{})
 	if err == nil || !strings.HasPrefix(err.Error(), "the document must be a JSON object, got") || strings.Contains(err.Error(), "missing required key") {
 		t.Errorf("[] as the document: %v", err)
 	}

@@ -564,13 +564,13 @@ func (d *decoder) lookup(v *input.Value, path string) *Lookup {
 
 // keyPairs reads a join mapping {"local": "remote", ...}.
 func (d *decoder) keyPairs(v *input.Value, path string) []KeyPair {
-	if !v.IsObject() {
+	if !v.IsMap() {
 		d.Errorf(path, `e.g. {"local_column": "remote_column"}`, "expected an object, got %s", v.Describe())
 		return nil
 	}
 	d.ReportDups(v, path)
 	var out []KeyPair
-	for _, m := range v.Obj {
+	for _, m := range v.MapMembers() {
 		if r, ok := d.NonEmptyStr(m.Val, input.Key(path, m.Key)); ok {
 			out = append(out, KeyPair{Local: m.Key, Remote: r})
 		}

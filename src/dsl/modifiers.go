@@ -195,13 +195,14 @@ func (d *decoder) mapValuesArgs(v *input.Value, path string) *MapValuesArgs {
 	if mv == nil {
 		return a
 	}
-	if !mv.IsObject() {
+	if !mv.IsMap() {
 		d.Errorf(o.At("mapping"), `e.g. {"A": "Active"}`, "expected an object, got %s", mv.Describe())
 		return a
 	}
 	d.ReportDups(mv, o.At("mapping"))
-	a.Mapping = make([]MapEntry, 0, len(mv.Obj))
-	for _, m := range mv.Obj {
+	members := mv.MapMembers()
+	a.Mapping = make([]MapEntry, 0, len(members))
+	for _, m := range members {
 		if to, ok := d.Scalar(m.Val, input.Key(o.At("mapping"), m.Key)); ok {
 			a.Mapping = append(a.Mapping, MapEntry{From: m.Key, To: to})
 		}

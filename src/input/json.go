@@ -57,6 +57,34 @@ func (v *Value) IsObject() bool {
 	return v != nil && (v.Kind == ObjectKind || v.Kind == ArrayKind && len(v.Arr) == 0)
 }
 
+// IsMap reports whether v can be read as a map with keys chosen by the
+// user (MapMembers): an object or an array.
+func (v *Value) IsMap() bool {
+	return v != nil && (v.Kind == ObjectKind || v.Kind == ArrayKind)
+}
+
+// MapMembers returns the members of a map with keys chosen by the user
+// (map_values' mapping, a join's column pairs): an object's members, or an
+// array's elements keyed "0", "1", ... Keboola stores configurations as PHP
+// arrays, and PHP writes an object whose keys are "0", "1", ... in order as
+// a list, so {"0": "no", "1": "yes"} reaches the component as
+// ["no", "yes"]. It returns nil for anything else.
+func (v *Value) MapMembers() []Member {
+	switch {
+	case v == nil:
+		return nil
+	case v.Kind == ObjectKind:
+		return v.Obj
+	case v.Kind == ArrayKind:
+		ms := make([]Member, len(v.Arr))
+		for i, e := range v.Arr {
+			ms[i] = Member{Key: strconv.Itoa(i), Val: e}
+		}
+		return ms
+	}
+	return nil
+}
+
 // Get returns the value of key k of an object, or nil (also when v is not
 // an object).
 func (v *Value) Get(k string) *Value {

@@ -100,6 +100,8 @@ func platformCases(t *testing.T) []platformCase {
 		}
 		add(filepath.Base(filepath.Dir(p))+"-"+strings.TrimSuffix(filepath.Base(p), ".json"), doc)
 	}
+	// Objects keyed "0", "1", ... reach the component as lists.
+	add("numeric-keys", []byte(numericKeysSchema))
 	for _, name := range templates.Names() {
 		doc, err := templates.Get(name)
 		if err != nil {
@@ -109,6 +111,22 @@ func platformCases(t *testing.T) []platformCase {
 	}
 	return cases
 }
+
+// numericKeysSchema has a map whose keys are "0", "1", ...: the platform
+// writes it as a list.
+const numericKeysSchema = `{
+  "version": "1.0",
+  "metadata": {"name": "NumericKeys"},
+  "timeframe": {"start": "2024-01-01", "end": "2024-12-31", "freq": "D"},
+  "nodes": [
+    {"id": "flag", "kind": "entity", "rows": 50, "pk": "flag_id",
+     "columns": [
+      {"name": "flag_id", "type": "int", "generator": {"sequence": {}}},
+      {"name": "state", "type": "string", "generator": {"choice": {"choices": ["0", "1"]}},
+       "modifiers": [{"transform": "map_values", "args": {"mapping": {"0": "no", "1": "yes"}}}]}
+    ]}
+  ]
+}`
 
 // formDefaultConfig is the configuration a new configuration's form saves:
 // every property's default, nested as the form nests them.
