@@ -47,6 +47,8 @@ type generateFlags struct {
 	blockRows  int
 	compress   string
 	noProgress bool
+	// from and until bound the time window (ISO 8601; "" = unbounded)
+	from, until string
 	// validate while generating
 	validate bool
 	minScore float64
@@ -64,12 +66,19 @@ func newGenerateCmd(e *cliEnv) *cobra.Command {
 		Long: `Generate every table of SCHEMA into the output directory: one file per node
 (<node id>.parquet or <node id>.csv) and .metadata.json. The data is a pure
 function of the schema, the seed and the format version: the number of workers,
-the block size and splitting into parts never change it.`,
+the block size and splitting into parts never change it.
+
+--from and --until write only the rows whose time falls in [from, until):
+facts by their event time, entities by their creation time (a node's
+"time_column"); tables without one are written whole in the window that holds
+the timeframe's start. Consecutive windows together equal one run over their
+union (docs/continuous.md).`,
 		Example: `  datagen generate schema.json -o out --seed 42
   datagen generate schema.json -o out --format csv --workers 1
   datagen generate schema.json -o out --format csv --parts 4 --part 2
   datagen generate schema.json -o out --dry-run-sample 1000
-  datagen generate schema.json -o out --scale 10`,
+  datagen generate schema.json -o out --scale 10
+  datagen generate schema.json -o out --from 2025-01-01 --until 2025-02-01`,
 		Args: positional("SCHEMA"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := needs(cmd, "upload", "bucket", "table-prefix", "incremental", "url"); err != nil {
@@ -95,6 +104,8 @@ the block size and splitting into parts never change it.`,
 	fl.IntVar(&f.blockRows, "block-rows", engine.DefaultBlockRows, "rows per unit of work (does not change the data)")
 	fl.StringVar(&f.compress, "compression", "snappy", "Parquet compression: snappy, zstd or none")
 	fl.BoolVar(&f.noProgress, "quiet", false, "no progress output")
+	fl.StringVar(&f.from, "from", "", "write only rows whose time is at or after this instant (ISO 8601, UTC without an offset)")
+	fl.StringVar(&f.until, "until", "", "write only rows whose time is before this instant (ISO 8601, UTC without an offset)")
 	fl.BoolVar(&f.validate, "validate", false, "check the data while generating: publish the tables with <output-dir>/validation_report.json only if they pass, else nothing (the report goes to <output-dir>.validation_report.json)")
 	fl.Float64Var(&f.minScore, "min-score", 80, "with --validate: lowest quality score (0-100) that passes (exit code 1 below it)")
 	fl.BoolVar(&f.upload, "upload", false, "upload the generated tables to Keboola Storage (needs --format csv, --bucket, $KBC_URL and $KBC_TOKEN)")
@@ -197,6 +208,12 @@ func (f generateFlags) check() error {
 	if err := checkMinScore(f.minScore); err != nil {
 		return err
 	}
+	if _, err := f.window(); err != nil {
+		return err
+	}
+	if f.validate && (f.from != "" || f.until != "") {
+		return usagef("--validate needs the whole data set: validate a run without --from and --until")
+	}
 	if f.validate && f.parts > 1 {
 		return usagef("--validate needs the whole data set: run `datagen validate` on the parts' folder instead of --parts with --validate")
 	}
@@ -219,6 +236,7 @@ func (e *cliEnv) runGenerate(ctx context.Context, schemaPath string, f generateF
 	if err != nil {
 		return err
 	}
+	win, _ := f.window()
 
 	sopts := sink.Options{Compression: f.compress, Metadata: map[string]string{
 		"datagen.version": e.version, "datagen.seed": fmt.Sprint(f.seed), "datagen.format_version": fmt.Sprint(engine.FormatVersion),
@@ -235,7 +253,7 @@ func (e *cliEnv) runGenerate(ctx context.Context, schemaPath string, f generateF
 	res, err := pipeline.Run(ctx, pipeline.Options{
 		Plan: p,
 		Engine: engine.Options{Seed: f.seed, Workers: f.workers, BlockRows: f.blockRows, Parts: f.parts, Part: f.part,
-			Scale: f.scale, SampleRows: f.sample, MaxMemory: maxMem, Progress: prog.event},
+			Scale: f.scale, SampleRows: f.sample, MaxMemory: maxMem, Progress: prog.event, Window: win},
 		Dir:       f.out,
 		Validator: val,
 		Open:      pipeline.TableFiles(formats, sopts, part, files),

@@ -54,7 +54,7 @@ var (
 	documentKeys  = append(slices.Clone(topKeys), JSONSchemaKey)
 	timeframeKeys = []string{"start", "end", "freq"}
 	nodeKeys      = []string{"id", "kind", "pk", "description", "rows", "parents", "fanout", "columns", "modifiers",
-		"segment_behavior", "vintage_behavior", "stage_config", "state_transition_model", "metadata"}
+		"segment_behavior", "vintage_behavior", "stage_config", "state_transition_model", "metadata", "time_column"}
 	fanoutKeys = []string{"distribution", "lambda", "lambda_", "min", "max", "clamp", "weights"}
 	columnKeys = []string{"name", "type", "nullable", "null_rate", "description", "generator", "modifiers", "constraints", "metadata",
 		"decimals", "precision", "scale"}
@@ -256,6 +256,7 @@ func (d *decoder) node(v *input.Value, path string) Node {
 			*b.dst = bv
 		}
 	}
+	d.nodeTime(&n, o)
 	d.nodeRules(&n, o)
 	return n
 }

@@ -272,6 +272,8 @@ func (b *schemaBuilder) node() js {
 			"vintage_behavior":       b.vintageBehavior(),
 			"stage_config":           b.stageConfig(),
 			"state_transition_model": b.stateModel(),
+			"time_column": js{"anyOf": []any{nonEmpty("A datetime or date column of the node."), js{"type": "null"}},
+				"description": "The column whose instant places a row in a time window (datagen generate --from --until): an entity's creation time, a fact's event time; null for none (the table is written whole in the first window, the one holding timeframe.start). Default: the first datetime or date column drawn by datetime_series within the timeframe (or a parent's lifetime), or looked up from another table's time column; vocabs have none."},
 		})
 	n["allOf"] = []any{
 		js{"if": js{"properties": js{"kind": js{"enum": []any{"entity", "vocab"}}}, "required": []any{"kind"}},

@@ -117,6 +117,8 @@ var semanticOnly = map[string]string{
 	"node ids differing in case":      "uniqueness without case across array items",
 	"column names differing in case":  "uniqueness without case across array items",
 	"pk not a column":                 "reference to a column of the node",
+	"time_column not a column":        "reference to a column of the node",
+	"time_column not a time":          "the type of another column",
 	"unknown parent":                  "reference to another node",
 	"uniform fanout min above max":    "comparing two values",
 	"fanout clamp reversed":           "comparing two values",

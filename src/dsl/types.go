@@ -77,6 +77,9 @@ type Node struct {
 	Fanout    *Fanout
 	Columns   []Column
 	Modifiers []Modifier
+	// TimeColumn is the declared "time_column": nil when absent (the
+	// planner picks the default), "" for null (the table has none).
+	TimeColumn *string
 
 	// Behaviour blocks, kept as parsed JSON until the behaviour layer
 	// reads them. A nil value means the key was absent.

@@ -70,6 +70,9 @@ type Options struct {
 	// whose EstimatePlan is larger is refused before anything is
 	// generated (0 = DefaultMaxMemory).
 	MaxMemory int64
+	// Window, when set, writes only the rows of the time window (see
+	// Window); nil writes every row.
+	Window *Window
 	// Open opens table writers; nil generates without writing.
 	Open OpenFunc
 	// Progress, when set, receives table events: a start event, updates

@@ -122,6 +122,9 @@ func newBlock(ncols int) *column.Block {
 // part owns to w in row order. It returns the number of rows written.
 func (e *engine) generate(ctx context.Context, ts *tableState, w Writer) (int64, error) {
 	lo, hi := PartRange(ts.rows, e.opts.Parts, e.opts.Part)
+	if e.windowRule(ts).empty() {
+		lo, hi = 0, 0
+	}
 	genLo, genHi := lo, hi
 	if len(ts.kept) > 0 {
 		genLo, genHi = 0, ts.rows
@@ -179,6 +182,7 @@ func (e *engine) runBlocks(parent context.Context, ts *tableState, from, to, wlo
 		return 0, nil
 	}
 	enc, _ := w.(Encoder)
+	win := e.windowRule(ts)
 	bs := int64(e.opts.BlockRows)
 	nblocks := int((to - from + bs - 1) / bs)
 	workers := min(e.opts.Workers, nblocks)
@@ -212,6 +216,9 @@ func (e *engine) runBlocks(parent context.Context, ts *tableState, from, to, wlo
 				sl.err = e.fillBlock(ts, wk, sl.blk, start, n)
 				if sl.err == nil && w != nil {
 					sl.n = partView(sl.blk, sl.view, wlo, whi)
+					if win != nil && sl.n > 0 {
+						sl.n = win.filter(sl.view)
+					}
 					if enc != nil && sl.n > 0 {
 						sl.enc, sl.err = enc.EncodeBlock(sl.view, sl.enc[:0])
 					}

@@ -63,6 +63,9 @@ type Table struct {
 	// Aggregates are its columns computed from a child table, in
 	// declaration order.
 	Aggregates []*Aggregate
+	// Time is the index of the column that places a row in a time window
+	// (see TimeColumn), or -1 when the table has none.
+	Time int
 }
 
 // Aggregate is a column computed from the rows of a child table: a fact
@@ -206,6 +209,7 @@ func New(s *dsl.Schema) (*Plan, error) {
 		return nil, err
 	}
 	p.Order = order
+	p.resolveTimeColumns()
 	return p, nil
 }
 

@@ -1,0 +1,122 @@
+package engine
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"datagen/src/civil"
+	"datagen/src/column"
+)
+
+// Window selects the rows a run writes by time: the rows whose time
+// column (plan.Table.Time) holds an instant in [From, Until). A table
+// without a time column, and a row whose time is null, belong to the
+// first window: the one that contains the timeframe's start. Windows
+// only select among the rows of the whole run, whose values never depend
+// on the window, so consecutive windows together write exactly the rows
+// of one run over their union.
+type Window struct {
+	// From and Until are instants in µs since the epoch; math.MinInt64
+	// and math.MaxInt64 leave a side unbounded.
+	From, Until int64
+}
+
+// NewWindow returns the window [from, until); a zero time leaves that
+// side unbounded.
+func NewWindow(from, until time.Time) (*Window, error) {
+	w := &Window{From: math.MinInt64, Until: math.MaxInt64}
+	if !from.IsZero() {
+		w.From = from.UnixMicro()
+	}
+	if !until.IsZero() {
+		w.Until = until.UnixMicro()
+	}
+	if w.From >= w.Until {
+		return nil, fmt.Errorf("the window is empty: from %s is not before until %s",
+			civil.FormatTimestamp(w.From), civil.FormatTimestamp(w.Until))
+	}
+	return w, nil
+}
+
+// Contains reports whether instant us is in the window.
+func (w *Window) Contains(us int64) bool { return us >= w.From && us < w.Until }
+
+// String renders the window for messages and metadata.
+func (w *Window) String() string {
+	side := func(us int64, unbounded string) string {
+		if us == math.MinInt64 || us == math.MaxInt64 {
+			return unbounded
+		}
+		return civil.FormatTimestamp(us)
+	}
+	return "[" + side(w.From, "-inf") + ", " + side(w.Until, "+inf") + ")"
+}
+
+// windowRule is what a run's window means for one table.
+type windowRule struct {
+	w *Window
+	// time is the index of the table's time column, or -1.
+	time int
+	// first is true when the window contains the timeframe's start: it
+	// then holds the rows without a time.
+	first bool
+}
+
+// windowRule returns the rule of the table ts, or nil when every row is
+// written: the run has no window, or ts is a child scanned for its
+// parent's aggregates (which cover all its rows, whatever the window).
+func (e *engine) windowRule(ts *tableState) *windowRule {
+	w := e.opts.Window
+	if w == nil || ts.need != nil {
+		return nil
+	}
+	return &windowRule{w: w, time: ts.t.Time, first: w.Contains(e.p.Schema.Timeframe.Start.UnixMicro())}
+}
+
+// empty reports whether the window holds no row of the table at all (a
+// table without a time column, outside the first window).
+func (r *windowRule) empty() bool { return r != nil && r.time < 0 && !r.first }
+
+// filter keeps, in place, the rows of b inside the window and returns
+// their number. b's vectors are views of a block that is regenerated
+// before its next use, so compacting them is safe.
+func (r *windowRule) filter(b *column.Block) int64 {
+	if r.time < 0 {
+		if r.first {
+			return int64(b.Rows)
+		}
+		b.Rows = 0
+		truncate(b, 0)
+		return 0
+	}
+	tv := b.Cols[r.time]
+	keep := 0
+	for i := 0; i < b.Rows; i++ {
+		var in bool
+		if tv.IsNull(i) {
+			in = r.first
+		} else {
+			in = r.w.Contains(tv.Ints[i])
+		}
+		if !in {
+			continue
+		}
+		if keep != i {
+			for _, v := range b.Cols {
+				v.CopyRow(keep, v, i)
+			}
+		}
+		keep++
+	}
+	b.Rows = keep
+	truncate(b, keep)
+	return int64(keep)
+}
+
+// truncate cuts every vector of b to n rows.
+func truncate(b *column.Block, n int) {
+	for _, v := range b.Cols {
+		*v = v.Window(0, n)
+	}
+}

@@ -1,0 +1,93 @@
+package engine_test
+
+import (
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"datagen/src/engine"
+	"datagen/src/plan"
+)
+
+// windowRows generates p over window w and returns every table's data
+// lines (without the header), in written order.
+func windowRows(t *testing.T, p *plan.Plan, w *engine.Window, workers int) map[string][]string {
+	t.Helper()
+	out := generateCSV(t, p, engine.Options{Seed: 42, Workers: workers, BlockRows: 257, Window: w})
+	rows := map[string][]string{}
+	for id, b := range out {
+		lines := strings.SplitAfter(string(b), "\n")
+		rows[id] = lines[1 : len(lines)-1]
+	}
+	return rows
+}
+
+func mustWindow(t *testing.T, from, until time.Time) *engine.Window {
+	t.Helper()
+	w, err := engine.NewWindow(from, until)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// TestWindowsCompose checks the invariant of time windows on the bundled
+// examples: three consecutive windows together hold exactly the rows of
+// one run over their union, with 1 and 8 workers; every row of a window
+// has its time inside it; a table without a time column is written in
+// the first window only.
+func TestWindowsCompose(t *testing.T) {
+	var paths []string
+	for _, pat := range []string{"../../example/*.json", "../../docs/examples/*.json"} {
+		m, _ := filepath.Glob(pat)
+		paths = append(paths, m...)
+	}
+	if len(paths) < 3 {
+		t.Fatalf("found only %d examples", len(paths))
+	}
+	for _, path := range paths {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			p := loadPlan(t, path, true)
+			tf := p.Schema.Timeframe
+			span := tf.End.Sub(tf.Start)
+			cuts := []time.Time{tf.Start, tf.Start.Add(span / 3), tf.Start.Add(2 * span / 3), tf.End.Add(time.Second)}
+			union := windowRows(t, p, mustWindow(t, cuts[0], cuts[3]), 8)
+			timed := 0
+			for _, tb := range p.Order {
+				if tb.Time >= 0 {
+					timed++
+				}
+			}
+			if timed == 0 {
+				t.Fatal("no table has a time column")
+			}
+			for _, workers := range []int{1, 8} {
+				joined := map[string][]string{}
+				for k := 0; k < 3; k++ {
+					got := windowRows(t, p, mustWindow(t, cuts[k], cuts[k+1]), workers)
+					for _, tb := range p.Order {
+						rows := got[tb.ID()]
+						if tb.Time < 0 && k > 0 && len(rows) > 0 {
+							t.Errorf("%s has no time column but window %d wrote %d rows of it", tb.ID(), k, len(rows))
+						}
+						if tb.Time >= 0 && len(union[tb.ID()]) > 100 && len(rows) == 0 {
+							t.Errorf("%s: window %d is empty", tb.ID(), k)
+						}
+						joined[tb.ID()] = append(joined[tb.ID()], rows...)
+					}
+				}
+				for _, tb := range p.Order {
+					want := union[tb.ID()]
+					got := joined[tb.ID()]
+					sort.Strings(want)
+					sort.Strings(got)
+					if strings.Join(got, "") != strings.Join(want, "") {
+						t.Errorf("workers %d: table %s: the three windows hold %d rows, the union %d, or other rows", workers, tb.ID(), len(got), len(want))
+					}
+				}
+			}
+		})
+	}
+}

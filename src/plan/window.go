@@ -1,0 +1,58 @@
+package plan
+
+import (
+	"datagen/src/dsl"
+)
+
+// resolveTimeColumns sets every table's Time: the column that places its
+// rows in a time window. A node's "time_column" names it (null: none);
+// otherwise it is the first datetime or date column, in declaration order,
+// that is either drawn from the timeframe (datetime_series within
+// "timeframe" or within the primary parent's lifetime) or a lookup of
+// another table's time column (an order line takes its order's time).
+// Vocabularies have none. Tables are visited in generation order, so a
+// looked-up table is resolved first.
+func (p *Plan) resolveTimeColumns() {
+	for _, t := range p.Order {
+		t.Time = p.timeColumn(t)
+	}
+}
+
+func (p *Plan) timeColumn(t *Table) int {
+	n := t.Node
+	if n.TimeColumn != nil {
+		if *n.TimeColumn == "" {
+			return -1
+		}
+		return t.ColumnIndex(*n.TimeColumn)
+	}
+	if n.Kind == dsl.Vocab {
+		return -1
+	}
+	for i, c := range t.Cols {
+		if !c.Spec.Type.IsTime() {
+			continue
+		}
+		g := c.Spec.Generator
+		switch g.Kind {
+		case dsl.GenDatetimeSeries:
+			if g.DatetimeSeries.WithinTimeframe || g.DatetimeSeries.Lifetime != nil {
+				return i
+			}
+		case dsl.GenLookup:
+			if d := p.ByID[g.Lookup.Table]; d != nil && d != t && d.Time >= 0 && d.Cols[d.Time].Spec.Name == g.Lookup.Column {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// TimeColumn returns the name of the table's time column, or "" when it
+// has none.
+func (t *Table) TimeColumn() string {
+	if t.Time < 0 {
+		return ""
+	}
+	return t.Cols[t.Time].Spec.Name
+}
