@@ -20,7 +20,7 @@ func (m *model) column(t *tableStats, c *colStats) columnJSON {
 		out.Nullable, out.NullRate = true, 1
 	}
 	name := t.src.name
-	if c.name == m.pk[name] {
+	if c.name == m.pk[name] || c.name == m.nominalPK[name] {
 		// A key column holds no nulls (the DSL rejects a null_rate there).
 		out.Nullable, out.NullRate = false, 0
 		if c.nonNull() == 0 {
@@ -38,7 +38,7 @@ func (m *model) column(t *tableStats, c *colStats) columnJSON {
 		}
 		out.Generator = gen("enum_list", map[string]any{"values": vals})
 		out.Description = fmt.Sprintf("inferred: a vocabulary (each value is referenced at least %d times)", m.opt.K)
-	case c.name == m.pk[name] && c.nonNull() > 0:
+	case c.name == m.pk[name] && c.nonNull() > 0 && (c.typ == column.Int || c.typ == column.String):
 		m.keyColumn(&out, c)
 	case m.fkOf(name, c.name) != nil && m.vocab[m.fkOf(name, c.name).parent] != nil:
 		fk := m.fkOf(name, c.name)
@@ -49,6 +49,11 @@ func (m *model) column(t *tableStats, c *colStats) columnJSON {
 		}
 		out.Generator = gen("choice", choiceBody(vals, ns))
 		out.Description = fmt.Sprintf("inferred: values of the vocabulary %s.%s with their shares", fk.parent, fk.key)
+	case m.fkOf(name, c.name) != nil && m.popular[name][c.name] != nil:
+		fk, p := m.fkOf(name, c.name), m.popular[name][c.name]
+		out.Generator = gen("choice", choiceBody(p.keys, p.counts))
+		out.Description = fmt.Sprintf("inferred: references %s.%s (%.1f%% of values found there), concentrated on few parents: the twin's first %d keys by the shares of the most referenced parents (parents referenced fewer than %d times left out: %.1f%% of rows)",
+			fk.parent, fk.key, 100*fk.share, len(p.keys), m.opt.K, 100*(1-p.cover))
 	case m.fkOf(name, c.name) != nil:
 		fk := m.fkOf(name, c.name)
 		out.Generator = gen("lookup", map[string]any{"from": fk.parent + "." + fk.key})

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/cespare/xxhash/v2"
 
@@ -246,6 +247,9 @@ func readSide(ctx context.Context, paths []string, st Structure, against *side, 
 			return nil, err
 		}
 		if against == nil {
+			if t.keyCol >= 0 && !t.cols[t.keyCol].unique() {
+				t.keyCol = -1 // not a key of the data: compared as any column
+			}
 			t.findRare(k, st.Foreign[src.name])
 		}
 		s.tables[src.name] = t
@@ -327,6 +331,14 @@ func StructureOf(s *dsl.Schema) Structure {
 			pk[n.ID] = n.PK[0]
 		}
 	}
+	has := func(table, col string) bool {
+		for _, fk := range st.Foreign[table] {
+			if fk.Column == col {
+				return true
+			}
+		}
+		return false
+	}
 	for _, n := range s.Nodes {
 		if len(n.PK) == 1 {
 			st.Keys[n.ID] = n.PK[0]
@@ -344,6 +356,16 @@ func StructureOf(s *dsl.Schema) Structure {
 				}
 			}
 		}
+	}
+	// Declared foreign keys: references drawn by a choice of the parent's
+	// keys (infer writes them so) rather than by a lookup.
+	for _, fk := range s.Constraints.ForeignKeys {
+		ft, fc, ok1 := strings.Cut(fk.From, ".")
+		tt, tc, ok2 := strings.Cut(fk.To, ".")
+		if !ok1 || !ok2 || ft == tt || pk[tt] != tc || has(ft, fc) {
+			continue
+		}
+		st.Foreign[ft] = append(st.Foreign[ft], ForeignKey{Column: fc, Parent: tt, Key: tc})
 	}
 	return st
 }
@@ -422,7 +444,12 @@ func compareTable2(o, s *compareTable, st Structure, orig, syn *side) *TableRepo
 		if i == o.keyCol {
 			continue // a key's values are row identities, not a distribution
 		}
-		cr := compareColumn(oc, sc)
+		var cr *ColumnReport
+		if isForeign(st.Foreign[name], oc.name) && oc.sample != nil && sc.sample != nil {
+			cr = compareReferences(oc, sc)
+		} else {
+			cr = compareColumn(oc, sc)
+		}
 		cr.RareValues, cr.RareLeaked = len(o.rare[i]), len(s.leaked[i])
 		tr.Columns = append(tr.Columns, cr)
 		scores = append(scores, cr.Score/100)
@@ -655,6 +682,92 @@ func compareColumn(o, s *colStats) *ColumnReport {
 	}
 	cr.Score = round2(100 * math.Max(0, score-nullDiff))
 	return cr
+}
+
+// isForeign reports whether col is one of the foreign keys fks.
+func isForeign(fks []ForeignKey, col string) bool {
+	for _, fk := range fks {
+		if fk.Column == col {
+			return true
+		}
+	}
+	return false
+}
+
+// compareReferences compares a foreign key column by how its references
+// spread over the parents, not by its values (keys are row identities,
+// and a twin's keys need not be the original's): the share of the rows
+// that reference the x most referenced parents, for every x (a Lorenz
+// curve), and the largest difference between the two sides' curves. The
+// counts are exact for a sample of the values (all of them up to 16 384
+// distinct), and x is scaled by the sampled share of the distinct values.
+func compareReferences(o, s *colStats) *ColumnReport {
+	cr := &ColumnReport{Column: o.name, Type: o.typ.String(), Metric: "ref_ks"}
+	if o.rows > 0 {
+		cr.NullRateOriginal = round4(float64(o.nulls) / float64(o.rows))
+	}
+	if s.rows > 0 {
+		cr.NullRateSynthetic = round4(float64(s.nulls) / float64(s.rows))
+	}
+	cr.Distance = round4(lorenzKS(lorenz(o), lorenz(s)))
+	cr.Score = round2(100 * math.Max(0, 1-cr.Distance-math.Abs(cr.NullRateOriginal-cr.NullRateSynthetic)))
+	return cr
+}
+
+// curve is a Lorenz curve of references: after the x[i] most referenced
+// parents come the share y[i] of the references; it rises linearly
+// between points, from (0, 0) to 1.
+type curve struct{ x, y []float64 }
+
+// lorenz returns the curve of a column from the exact counts of its
+// sample of values.
+func lorenz(c *colStats) curve {
+	counts := make([]int64, 0, len(c.sample.counts))
+	var total float64
+	for _, n := range c.sample.counts {
+		counts = append(counts, n)
+		total += float64(n)
+	}
+	sort.Slice(counts, func(i, j int) bool { return counts[i] > counts[j] })
+	scale := 1.0 // parents per sampled value
+	if d := c.distinct(); len(counts) > 0 && d > float64(len(counts)) {
+		scale = d / float64(len(counts))
+	}
+	cv := curve{x: make([]float64, len(counts)), y: make([]float64, len(counts))}
+	cum := 0.0
+	for i, n := range counts {
+		cum += float64(n)
+		cv.x[i], cv.y[i] = float64(i+1)*scale, cum/total
+	}
+	return cv
+}
+
+// at evaluates the curve at x.
+func (c curve) at(x float64) float64 {
+	if len(c.x) == 0 {
+		return 1
+	}
+	i := sort.SearchFloat64s(c.x, x)
+	if i == len(c.x) {
+		return 1
+	}
+	x0, y0 := 0.0, 0.0
+	if i > 0 {
+		x0, y0 = c.x[i-1], c.y[i-1]
+	}
+	return y0 + (c.y[i]-y0)*(x-x0)/(c.x[i]-x0)
+}
+
+// lorenzKS is the largest difference between two curves.
+func lorenzKS(a, b curve) float64 {
+	d := 0.0
+	for _, x := range a.x {
+		d = math.Max(d, math.Abs(a.at(x)-b.at(x)))
+	}
+	for _, x := range b.x {
+		d = math.Max(d, math.Abs(a.at(x)-b.at(x)))
+	}
+	return d
 }
 
 func lengths(vals []string) []float64 {

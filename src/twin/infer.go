@@ -46,8 +46,8 @@ func Infer(ctx context.Context, paths []string, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &model{opt: opt, byName: map[string]*tableStats{}, pk: map[string]string{},
-		fks: map[string][]foreignKey{}, primary: map[string]*foreignKey{}, vocab: map[string][]string{}, derived: map[string]map[string]derived{}, attrs: map[string]map[string]string{}}
+	m := &model{opt: opt, byName: map[string]*tableStats{}, pk: map[string]string{}, nominalPK: map[string]string{},
+		fks: map[string][]foreignKey{}, primary: map[string]*foreignKey{}, vocab: map[string][]string{}, derived: map[string]map[string]derived{}, attrs: map[string]map[string]string{}, popular: map[string]map[string]*popularRefs{}}
 	res := &Result{Tables: len(srcs)}
 	for _, s := range srcs {
 		if err := s.prepare(ctx); err != nil {
@@ -66,6 +66,7 @@ func Infer(ctx context.Context, paths []string, opt Options) (*Result, error) {
 	m.findVocabularies()
 	m.findAttributes()
 	m.choosePrimary()
+	m.findPopular()
 	for _, t := range m.tables {
 		m.derived[t.src.name] = m.findDerived(t)
 	}
@@ -123,6 +124,9 @@ func (m *model) document() *docJSON {
 	for _, t := range m.sortedNodes() {
 		name := t.src.name
 		n := &nodeJSON{ID: name, Kind: "entity", PK: m.pk[name]}
+		if n.PK == "" {
+			n.PK = m.nominalPK[name]
+		}
 		if fk := m.primary[name]; fk != nil {
 			n.Kind = "fact"
 			n.Parents = []string{fk.parent}
@@ -132,7 +136,7 @@ func (m *model) document() *docJSON {
 				}
 			}
 			var note string
-			n.Fanout, note = m.fanout(fk)
+			n.Fanout, note, _ = m.fanout(fk)
 			n.Description = "inferred: " + note
 		} else if m.vocab[name] != nil {
 			n.Kind = "vocab"
@@ -147,6 +151,15 @@ func (m *model) document() *docJSON {
 			continue
 		}
 		doc.Nodes = append(doc.Nodes, n)
+		for _, c := range n.Columns {
+			if m.popular[name][c.Name] != nil {
+				fk := m.fkOf(name, c.Name)
+				if doc.Constraints == nil {
+					doc.Constraints = &constraintsJSON{}
+				}
+				doc.Constraints.ForeignKeys = append(doc.Constraints.ForeignKeys, fkJSON{From: name + "." + c.Name, To: fk.parent + "." + fk.key})
+			}
+		}
 	}
 	return doc
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 
 	"datagen/src/civil"
@@ -16,6 +17,17 @@ type docJSON struct {
 	Metadata  metadataJSON  `json:"metadata"`
 	Timeframe timeframeJSON `json:"timeframe"`
 	Nodes     []*nodeJSON   `json:"nodes"`
+	// Constraints declare the links that are not lookups.
+	Constraints *constraintsJSON `json:"constraints,omitempty"`
+}
+
+type constraintsJSON struct {
+	ForeignKeys []fkJSON `json:"foreign_keys"`
+}
+
+type fkJSON struct {
+	From string `json:"from"`
+	To   string `json:"to"`
 }
 
 type metadataJSON struct {
@@ -76,8 +88,11 @@ type model struct {
 	opt    Options
 	tables []*tableStats
 	byName map[string]*tableStats
-	pk     map[string]string       // table → key column ("" when none)
-	fks    map[string][]foreignKey // table → its foreign keys
+	pk     map[string]string // table → key column ("" when none)
+	// nominalPK is the pk written for a table without a key column: a
+	// column generated as any other.
+	nominalPK map[string]string
+	fks       map[string][]foreignKey // table → its foreign keys
 	// primary is the primary parent's foreign key of a fact.
 	primary map[string]*foreignKey
 	// vocab holds the tables whose string keys are a vocabulary: each key
@@ -87,6 +102,9 @@ type model struct {
 	// attrs are the columns copied from a parent's attribute: table →
 	// column → "parent.column".
 	attrs map[string]map[string]string
+	// popular are the references drawn by popularity instead of a
+	// uniform lookup: table → column → the twin's keys and their counts.
+	popular map[string]map[string]*popularRefs
 	// derived are the columns computed from others, per table.
 	derived map[string]map[string]derived
 	notes   []string
@@ -122,11 +140,20 @@ func (m *model) findKeys() {
 				best, bestScore = c.name, score
 			}
 		}
-		if best == "" && len(t.cols) > 0 {
-			best = t.cols[0].name
-			m.notef("table %s: no column is unique and non-null; pk is %s, which is not a key", name, best)
-		}
 		m.pk[name] = best
+		if best == "" && len(t.cols) > 0 {
+			// The DSL needs a pk: name a column without nulls, generated as
+			// any other column (it is not a key of the data).
+			nominal := t.cols[0]
+			for _, c := range t.cols {
+				if c.nulls == 0 {
+					nominal = c
+					break
+				}
+			}
+			m.nominalPK[name] = nominal.name
+			m.notef("table %s: no column is unique and non-null; pk is %s, which is not a key", name, nominal.name)
+		}
 	}
 }
 
@@ -171,7 +198,9 @@ func (m *model) findForeignKeys() {
 				// Without a name that says so, demand that the column is
 				// identifier-like and covers a good part of the keys:
 				// small integers are contained in any sequence.
-				if !named {
+				// Strings with 20 distinct values or more, all among the keys,
+				// are not there by chance (origin and destination airports).
+				if !named && !(c.typ == column.String && c.distinct() >= 20) {
 					if !idName(c.name, t.src.name) || c.distinct() < 0.5*pk.distinct() && c.distinct() < 50 {
 						continue
 					}
@@ -345,7 +374,12 @@ func (m *model) choosePrimary() {
 			if float64(c.runs) <= 1.02*c.distinct()+1 {
 				score = 2 // grouped by this parent
 			} else if h := m.fanoutCounts(fk); overdispersed(h) {
-				score = 1
+				// A fact only when a fanout can describe its counts (no
+				// family fits several thousand children on one parent):
+				// else the references are drawn by popularity.
+				if len(h) <= maxEmpiricalFanout+1 {
+					score = 1
+				}
 			}
 			if score > bestScore {
 				best, bestScore = fk, score
@@ -377,7 +411,7 @@ func overdispersed(h []float64) bool {
 // fanout fits the child counts of a fact's primary parent: a Poisson
 // truncated to the observed range with the observed mean, or a uniform
 // count, whichever is closer (Kolmogorov–Smirnov distance).
-func (m *model) fanout(fk *foreignKey) (*fanoutJSON, string) {
+func (m *model) fanout(fk *foreignKey) (*fanoutJSON, string, bool) {
 	h := m.fanoutCounts(fk)
 	lo, hi := 0, len(h)-1
 	for lo < hi && h[lo] < 1e-4 {
@@ -419,22 +453,26 @@ func (m *model) fanout(fk *foreignKey) (*fanoutJSON, string) {
 	// enough that the shares describe many of them, not a few.
 	parents := m.byName[fk.parent].rows
 	accept := math.Max(fanoutAccept, 1.63/math.Sqrt(float64(max(parents, 1))))
-	if best := math.Min(dp, map[bool]float64{true: du, false: 1}[uniformOK]); best > accept && parents >= 200 && hi-lo <= 5000 {
+	if best := math.Min(dp, map[bool]float64{true: du, false: 1}[uniformOK]); best > accept && parents >= 200 && hi-lo <= maxEmpiricalFanout {
 		w := make([]float64, hi-lo+1)
 		for k := lo; k <= hi; k++ {
 			w[k-lo] = round6(h[k])
 		}
 		return &fanoutJSON{Distribution: "empirical", Min: int64(lo), Weights: w},
-			fmt.Sprintf("children per %s: mean %.3g, %d–%d, shares as observed (Poisson KS %.3f, uniform %.3f)", fk.parent, mean, lo, hi, dp, du)
+			fmt.Sprintf("children per %s: mean %.3g, %d–%d, shares as observed (Poisson KS %.3f, uniform %.3f)", fk.parent, mean, lo, hi, dp, du), true
 	}
 	if du < dp && uniformOK {
 		return &fanoutJSON{Distribution: "uniform", Min: int64(lo), Max: &hi64},
-			fmt.Sprintf("children per %s: uniform %d–%d (KS %.3f; Poisson %.3f)", fk.parent, lo, hi, du, dp)
+			fmt.Sprintf("children per %s: uniform %d–%d (KS %.3f; Poisson %.3f)", fk.parent, lo, hi, du, dp), true
 	}
 	l := round6(lambda)
 	return &fanoutJSON{Distribution: "poisson", Lambda: &l, Min: int64(lo), Max: &hi64},
-		fmt.Sprintf("children per %s: mean %.3g, Poisson truncated to %d–%d (KS %.3f; uniform %.3f)", fk.parent, mean, lo, hi, dp, du)
+		fmt.Sprintf("children per %s: mean %.3g, Poisson truncated to %d–%d (KS %.3f; uniform %.3f)", fk.parent, mean, lo, hi, dp, du), dp <= accept || hi-lo <= maxEmpiricalFanout
 }
+
+// maxEmpiricalFanout is the widest range of child counts written as
+// observed shares.
+const maxEmpiricalFanout = 5000
 
 // fanoutAccept is the largest KS distance at which a Poisson or uniform
 // fanout is written instead of the observed shares.
@@ -503,4 +541,111 @@ func (m *model) sortedNodes() []*tableStats {
 		visit(t)
 	}
 	return out
+}
+
+// popularRefs are the references of a foreign key column drawn as a
+// choice of the twin parent's first keys, weighted by how often the most
+// referenced parents of the original are referenced.
+type popularRefs struct {
+	keys   []any
+	counts []int64
+	cover  float64
+}
+
+// findPopular finds the foreign keys that are not a fact's primary link
+// (random lookups, uniform over the parents) whose references are
+// concentrated on few parents (child counts far from a Poisson count, and
+// the parents referenced at least k times, at most 200 of them, holding
+// at least 90% of the references). When the twin parent's keys are a
+// sequence, known before generation, such a column becomes a choice of
+// the first keys with the counts of the most referenced parents, in
+// descending order: the shares are the original's, the identities
+// (which parent is popular) are not. A choice is not a lookup, so the
+// link is declared in the schema's constraints.
+func (m *model) findPopular() {
+	for _, t := range m.tables {
+		name := t.src.name
+		for i := range m.fks[name] {
+			fk := &m.fks[name][i]
+			if p := m.primary[name]; p != nil && p.column == fk.column {
+				continue
+			}
+			if m.vocab[fk.parent] != nil || m.primary[fk.parent] != nil || m.attrFrom(name, fk.parent) {
+				continue
+			}
+			c := t.col(fk.column)
+			if c.overflow || !overdispersed(m.fanoutCounts(fk)) {
+				continue
+			}
+			key := m.twinKeys(fk.parent)
+			if key == nil {
+				continue
+			}
+			var ns []int64
+			var cover float64
+			if c.typ == column.String {
+				counts := make(map[string]int64, len(c.strCounts))
+				for v, n := range c.strCounts {
+					counts[v] = *n
+				}
+				_, ns, cover = frequent(counts, m.opt.K, func(a, b string) bool { return a < b }, c.nonNull())
+			} else {
+				_, ns, cover = frequent(c.intCounts, m.opt.K, func(a, b int64) bool { return a < b }, c.nonNull())
+			}
+			if cover < categoryCover || len(ns) == 0 || int64(len(ns)) > m.byName[fk.parent].rows {
+				continue
+			}
+			keys := make([]any, len(ns))
+			for j := range keys {
+				keys[j] = key(int64(j))
+			}
+			if m.popular[name] == nil {
+				m.popular[name] = map[string]*popularRefs{}
+			}
+			m.popular[name][fk.column] = &popularRefs{keys: keys, counts: ns, cover: cover}
+		}
+	}
+}
+
+// attrFrom reports whether a column of table is copied from a row of
+// parent (then its references must stay lookups of the same row).
+func (m *model) attrFrom(table, parent string) bool {
+	for _, a := range m.attrs[table] {
+		if strings.HasPrefix(a, parent+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// twinKeys returns the key of row i of the twin parent when its key
+// column is generated as a sequence (an int, or a string cast from it),
+// else nil.
+func (m *model) twinKeys(parent string) func(i int64) any {
+	t := m.byName[parent]
+	c := t.col(m.pk[parent])
+	if c == nil || c.nonNull() == 0 || (c.typ != column.Int && c.typ != column.String) {
+		return nil
+	}
+	var out columnJSON
+	m.keyColumn(&out, c)
+	seq, ok := out.Generator["sequence"].(map[string]any)
+	if !ok {
+		return nil
+	}
+	start, step := toInt(seq["start"]), toInt(seq["step"])
+	if c.typ == column.String {
+		return func(i int64) any { return strconv.FormatInt(start+i*step, 10) }
+	}
+	return func(i int64) any { return start + i*step }
+}
+
+func toInt(v any) int64 {
+	switch x := v.(type) {
+	case int:
+		return int64(x)
+	case int64:
+		return x
+	}
+	return 0
 }
