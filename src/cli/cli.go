@@ -165,6 +165,7 @@ when SIGINT, SIGTERM or SIGHUP cancelled a command that writes.`,
 		"{{if and .Runnable (not .HasAvailableSubCommands)}}", 1))
 	root.AddCommand(
 		newGenerateCmd(e),
+		newFinalizeCmd(e),
 		newCheckCmd(e),
 		newValidateCmd(e),
 		newReportCmd(e),

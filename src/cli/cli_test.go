@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -228,7 +229,7 @@ func TestScaleSampleAndParts(t *testing.T) {
 		want, _ := os.ReadFile(filepath.Join(whole, id+".csv"))
 		var got []byte
 		for k := 0; k < 3; k++ {
-			b, err := os.ReadFile(filepath.Join(parts, id+".part-"+strconv.Itoa(k)+"-of-3.csv"))
+			b, err := os.ReadFile(filepath.Join(parts, id, fmt.Sprintf("part-%05d-of-00003.csv", k)))
 			if err != nil {
 				t.Fatal(err)
 			}

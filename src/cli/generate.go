@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,19 +35,21 @@ import (
 
 // generateFlags are the options of `datagen generate`.
 type generateFlags struct {
-	out        string
-	seed       int64
-	format     string
-	workers    int
-	parts      int
-	part       int
-	sample     int64
-	scale      float64
-	maxMemory  string
-	lenient    bool
-	blockRows  int
-	compress   string
-	noProgress bool
+	out     string
+	seed    int64
+	format  string
+	workers int
+	parts   int
+	part    int
+	// partFromEnv: part was read from $JOB_COMPLETION_INDEX.
+	partFromEnv bool
+	sample      int64
+	scale       float64
+	maxMemory   string
+	lenient     bool
+	blockRows   int
+	compress    string
+	noProgress  bool
 	// from and until bound the time window (ISO 8601; "" = unbounded)
 	from, until string
 	// validate while generating
@@ -87,6 +90,13 @@ union (docs/continuous.md).`,
 			if err := needs(cmd, "validate", "min-score"); err != nil {
 				return err
 			}
+			if !cmd.Flags().Changed("part") {
+				part, err := e.completionIndex()
+				if err != nil {
+					return err
+				}
+				f.part, f.partFromEnv = part, true
+			}
 			return e.runGenerate(cmd.Context(), args[0], f)
 		},
 	}
@@ -96,7 +106,7 @@ union (docs/continuous.md).`,
 	fl.StringVar(&f.format, "format", "parquet", "output format: parquet, csv, or both (csv,parquet: one generation, two files per table)")
 	fl.IntVar(&f.workers, "workers", runtime.NumCPU(), "parallel workers (does not change the data)")
 	fl.IntVar(&f.parts, "parts", 1, "split the run into this many parts")
-	fl.IntVar(&f.part, "part", 0, "the part this run writes, 0 .. parts-1")
+	fl.IntVar(&f.part, "part", 0, "the part this run writes, 0 .. parts-1 (default: $JOB_COMPLETION_INDEX, else 0)")
 	fl.Int64Var(&f.sample, "dry-run-sample", 0, "preview: cap every table at this many rows")
 	fl.Float64Var(&f.scale, "scale", 1, "multiply the row counts of entities and parent-less facts")
 	fl.StringVar(&f.maxMemory, "max-memory", "8GiB", "refuse a run whose estimated memory is larger (512MiB, 16GB); see docs/limits.md")
@@ -185,6 +195,9 @@ func (f generateFlags) check() error {
 	if f.parts < 1 {
 		return usagef("--parts must be at least 1, got %d", f.parts)
 	}
+	if f.partFromEnv && f.part >= f.parts {
+		return usagef("JOB_COMPLETION_INDEX is %d, not a part of --parts %d (the Job's completions must equal --parts)", f.part, f.parts)
+	}
 	if f.part < 0 || f.part >= f.parts {
 		return usagef("--part must be between 0 and %d (--parts %d), got %d", f.parts-1, f.parts, f.part)
 	}
@@ -255,6 +268,7 @@ func (e *cliEnv) runGenerate(ctx context.Context, schemaPath string, f generateF
 		Engine: engine.Options{Seed: f.seed, Workers: f.workers, BlockRows: f.blockRows, Parts: f.parts, Part: f.part,
 			Scale: f.scale, SampleRows: f.sample, MaxMemory: maxMem, Progress: prog.event, Window: win},
 		Dir:       f.out,
+		Output:    outdir.Options{Folders: partFolders(p, part)},
 		Validator: val,
 		Open:      pipeline.TableFiles(formats, sopts, part, files),
 		Begun: func(tx *outdir.Tx) {
@@ -266,6 +280,13 @@ func (e *cliEnv) runGenerate(ctx context.Context, schemaPath string, f generateF
 			prog.finish()
 			meta := pipeline.Metadata(p, outdir.RunInfo{Seed: f.seed, Format: f.format, Scale: f.scale,
 				SampleRows: f.sample, Part: part, Workers: f.workers, Version: e.version}, res, files)
+			if !part.Whole() {
+				// The part's manifest lists its files with their sizes and
+				// hashes, for `datagen finalize`.
+				if meta.Files, err = pipeline.PartFiles(tx, res, formats, sopts, part); err != nil {
+					return err
+				}
+			}
 			b, err := meta.Marshal()
 			if err != nil {
 				return err
@@ -311,6 +332,33 @@ func (e *cliEnv) runGenerate(ctx context.Context, schemaPath string, f generateF
 		fmt.Fprintf(e.stdout, "Wrote %d tables (%d rows) to %s\n", len(res.Tables), rows, where)
 	}
 	return nil
+}
+
+// completionIndex reads the part from $JOB_COMPLETION_INDEX, which a
+// Kubernetes Indexed Job sets in each of its pods (0 when it is unset).
+func (e *cliEnv) completionIndex() (int, error) {
+	v := strings.TrimSpace(e.getenv("JOB_COMPLETION_INDEX"))
+	if v == "" {
+		return 0, nil
+	}
+	k, err := strconv.Atoi(v)
+	if err != nil || k < 0 {
+		return 0, usagef("JOB_COMPLETION_INDEX must be a part number (0, 1, ...), got %q", v)
+	}
+	return k, nil
+}
+
+// partFolders returns the folders whose entries a part commits one by
+// one: the tables' folders, shared by all parts of a split run.
+func partFolders(p *plan.Plan, part outdir.Part) []string {
+	if part.Whole() {
+		return nil
+	}
+	var out []string
+	for _, t := range p.Order {
+		out = append(out, t.ID())
+	}
+	return out
 }
 
 // failedReportFile returns where generate --validate writes the report of

@@ -35,7 +35,7 @@ func newValidateCmd(e *cliEnv) *cobra.Command {
 		Use:   "validate SCHEMA",
 		Short: "Check generated data against its schema and score its quality",
 		Long: `Read the tables of SCHEMA back from the data directory (CSV, gzip CSV or
-Parquet files named <node id>.<ext>, or part files <node id>.part-K-of-N.<ext>),
+Parquet files named <node id>.<ext>, or part files <node id>/part-K-of-N.<ext>),
 check keys, foreign keys, nulls, types, declared constraints and behaviours,
 print a summary and write a JSON report.
 

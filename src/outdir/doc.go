@@ -5,8 +5,11 @@
 // # Names
 //
 // A table is one file named after its node id: <id>.csv, <id>.csv.gz or
-// <id>.parquet; a part of a split run writes <id>.part-K-of-N.<ext> and
-// .metadata.part-K-of-N.json (TableFile, MetadataFile, FindFiles).
+// <id>.parquet; a part of a split run writes <id>/part-K-of-N.<ext> (K and
+// N zero-padded, so that the table's folder reads as one table) and its
+// manifest .metadata.part-K-of-N.json (TableFile, MetadataFile,
+// FindFiles). Finalize checks that a folder holds all parts of one run
+// and writes its .metadata.json.
 //
 // # Scratch folder
 //

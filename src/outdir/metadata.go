@@ -26,6 +26,22 @@ type Metadata struct {
 	Seconds        float64                  `json:"seconds"`
 	Tables         map[string]TableMetadata `json:"tables"`
 	Order          []string                 `json:"generation_order"`
+	// Files lists the files of a part (in its manifest) or, once
+	// finalized, of every part of a split run.
+	Files []FileInfo `json:"files,omitempty"`
+}
+
+// FileInfo describes one table file of a split run.
+type FileInfo struct {
+	// Path is relative to the output folder, slash-separated.
+	Path   string `json:"path"`
+	Table  string `json:"table"`
+	Format string `json:"format"`
+	Part   int    `json:"part"`
+	Rows   int64  `json:"rows"`
+	Bytes  int64  `json:"bytes"`
+	// SHA256 is the hex SHA-256 of the file's bytes.
+	SHA256 string `json:"sha256"`
 }
 
 // TableMetadata describes one table of a run.

@@ -23,13 +23,29 @@ type Part struct{ K, N int }
 // Whole reports whether p is an unsplit run.
 func (p Part) Whole() bool { return p.N <= 1 }
 
-// suffix is ".part-K-of-N", or "" for a whole run.
-func (p Part) suffix() string {
-	if p.Whole() {
-		return ""
-	}
-	return fmt.Sprintf(".part-%d-of-%d", p.K, p.N)
+// Name returns the name of part p: "part-00007-of-01000", K and N
+// zero-padded to the same width (at least 5 digits), so that the names of
+// a run's parts sort in part order.
+func (p Part) Name() string {
+	w := max(5, len(strconv.Itoa(p.N)))
+	return fmt.Sprintf("part-%0*d-of-%0*d", w, p.K, w, p.N)
 }
+
+// ParsePartName reads a name written by Part.Name (without extension).
+func ParsePartName(name string) (Part, bool) {
+	m := partNameRE.FindStringSubmatch(name)
+	if m == nil {
+		return Part{}, false
+	}
+	k, err1 := strconv.Atoi(m[1])
+	n, err2 := strconv.Atoi(m[2])
+	if err1 != nil || err2 != nil || n < 2 || k >= n || len(m[1]) != len(m[2]) {
+		return Part{}, false
+	}
+	return Part{K: k, N: n}, true
+}
+
+var partNameRE = regexp.MustCompile(`^part-(\d{5,})-of-(\d{5,})$`)
 
 // Ext returns the file extension of a table format, without the dot:
 // "csv", "csv.gz" or "parquet".
@@ -40,19 +56,45 @@ func Ext(format string, gzip bool) string {
 	return format
 }
 
-// TableBase returns the file name of table id without its extension:
-// <id>, or <id>.part-K-of-N for a part of a split run.
-func TableBase(id string, p Part) string { return id + p.suffix() }
+// TableBase returns the path of table id's file, relative to the output
+// folder and slash-separated, without its extension: <id>, or
+// <id>/part-00007-of-01000 for a part of a split run, so that the parts of
+// a table form one folder that query engines read as one table.
+func TableBase(id string, p Part) string {
+	if p.Whole() {
+		return id
+	}
+	return id + "/" + p.Name()
+}
 
-// TableFile returns the file name of table id: <id>.<ext>, or
-// <id>.part-K-of-N.<ext> for a part of a split run.
+// TableFile returns the path of table id's file relative to the output
+// folder: <id>.<ext>, or <id>/part-00007-of-01000.<ext> for a part of a
+// split run.
 func TableFile(id, format string, gzip bool, p Part) string {
 	return TableBase(id, p) + "." + Ext(format, gzip)
 }
 
-// MetadataFile returns the name of a run's metadata file:
-// .metadata.json, or .metadata.part-K-of-N.json for a part.
-func MetadataFile(p Part) string { return ".metadata" + p.suffix() + ".json" }
+// MetadataFile returns the name of a run's metadata file: .metadata.json,
+// or the part's manifest .metadata.part-00007-of-01000.json for a part.
+func MetadataFile(p Part) string {
+	if p.Whole() {
+		return ".metadata.json"
+	}
+	return ".metadata." + p.Name() + ".json"
+}
+
+// partManifestRE matches the name of a part's manifest.
+var partManifestRE = regexp.MustCompile(`^\.metadata\.(part-\d+-of-\d+)\.json$`)
+
+// ParseMetadataFile reads the part of a manifest name written by
+// MetadataFile; ok is false for any other name.
+func ParseMetadataFile(name string) (Part, bool) {
+	m := partManifestRE.FindStringSubmatch(name)
+	if m == nil {
+		return Part{}, false
+	}
+	return ParsePartName(m[1])
+}
 
 // ReportFile is the name of the validation report `generate --validate`
 // writes into the output folder.
@@ -69,10 +111,14 @@ type TableFiles struct {
 	Problem string
 }
 
-var partRE = regexp.MustCompile(`^(.+)\.part-(\d+)-of-(\d+)\.(csv|csv\.gz|parquet)$`)
+var (
+	partRE     = regexp.MustCompile(`^(.+)\.part-(\d+)-of-(\d+)\.(csv|csv\.gz|parquet)$`)
+	partFileRE = regexp.MustCompile(`^(part-\d+-of-\d+)\.(csv|csv\.gz|parquet)$`)
+)
 
 // FindFiles locates the files of tables ids in dir: <id>.parquet,
-// <id>.csv or <id>.csv.gz, or the part files <id>.part-K-of-N.<ext>.
+// <id>.csv or <id>.csv.gz, or the part files <id>/part-K-of-N.<ext> of a
+// split run (or <id>.part-K-of-N.<ext>, as earlier versions named them).
 // formats limits the formats looked for (none: both). When a table has
 // files of both formats, the format named in dir/.metadata.json wins, else
 // Parquet. Tables without files are absent from the map.
@@ -107,19 +153,41 @@ func FindFiles(dir string, ids []string, formats ...string) (map[string]*TableFi
 		}
 		return found[id][format]
 	}
+	addPart := func(id, ext, path string, p Part) {
+		if f := formatOf(ext); slices.Contains(formats, f) {
+			c := get(id, f)
+			c.parts[p.K] = path
+			c.ns[p.N] = true
+		}
+	}
 	for _, e := range entries {
 		name := e.Name()
-		if e.IsDir() || strings.HasPrefix(name, ".") {
+		if strings.HasPrefix(name, ".") {
 			continue
 		}
-		if m := partRE.FindStringSubmatch(name); m != nil && want[m[1]] {
-			if f := formatOf(m[4]); slices.Contains(formats, f) {
-				k, _ := strconv.Atoi(m[2])
-				n, _ := strconv.Atoi(m[3])
-				c := get(m[1], f)
-				c.parts[k] = filepath.Join(dir, name)
-				c.ns[n] = true
+		if e.IsDir() {
+			if !want[name] {
+				continue
 			}
+			// The folder of a split run's table: <id>/part-K-of-N.<ext>.
+			sub, err := os.ReadDir(filepath.Join(dir, name))
+			if err != nil {
+				return nil, fmt.Errorf("reading data directory: %w", err)
+			}
+			for _, f := range sub {
+				if m := partFileRE.FindStringSubmatch(f.Name()); m != nil && !f.IsDir() {
+					if p, ok := ParsePartName(m[1]); ok {
+						addPart(name, m[2], filepath.Join(dir, name, f.Name()), p)
+					}
+				}
+			}
+			continue
+		}
+		// Earlier versions named part files <id>.part-K-of-N.<ext>.
+		if m := partRE.FindStringSubmatch(name); m != nil && want[m[1]] {
+			k, _ := strconv.Atoi(m[2])
+			n, _ := strconv.Atoi(m[3])
+			addPart(m[1], m[4], filepath.Join(dir, name), Part{K: k, N: n})
 			continue
 		}
 		for _, ext := range []string{".parquet", ".csv.gz", ".csv"} {

@@ -21,24 +21,45 @@ func TestNames(t *testing.T) {
 		{CSV, true, Part{}, "orders.csv.gz"},
 		{Parquet, true, Part{}, "orders.parquet"},
 		{Parquet, false, Part{K: 0, N: 1}, "orders.parquet"},
-		{CSV, false, Part{K: 2, N: 4}, "orders.part-2-of-4.csv"},
+		{CSV, false, Part{K: 2, N: 4}, "orders/part-00002-of-00004.csv"},
+		{Parquet, false, Part{K: 7, N: 1000}, "orders/part-00007-of-01000.parquet"},
+		{CSV, true, Part{K: 12, N: 123456}, "orders/part-000012-of-123456.csv.gz"},
 	} {
 		if got := TableFile("orders", c.format, c.gzip, c.part); got != c.want {
 			t.Errorf("TableFile(%s, %v, %v) = %s, want %s", c.format, c.gzip, c.part, got, c.want)
 		}
 	}
-	if got := MetadataFile(Part{K: 1, N: 3}); got != ".metadata.part-1-of-3.json" {
+	if got := MetadataFile(Part{K: 1, N: 3}); got != ".metadata.part-00001-of-00003.json" {
 		t.Errorf("MetadataFile = %s", got)
+	}
+	for _, c := range []struct {
+		name string
+		part Part
+		ok   bool
+	}{
+		{".metadata.part-00001-of-00003.json", Part{K: 1, N: 3}, true},
+		{".metadata.part-000012-of-123456.json", Part{K: 12, N: 123456}, true},
+		{".metadata.part-00003-of-00003.json", Part{}, false},
+		{".metadata.part-1-of-3.json", Part{}, false},
+		{".metadata.json", Part{}, false},
+	} {
+		if p, ok := ParseMetadataFile(c.name); p != c.part || ok != c.ok {
+			t.Errorf("ParseMetadataFile(%s) = %v, %v", c.name, p, ok)
+		}
 	}
 }
 
 func TestFindFiles(t *testing.T) {
 	dir := t.TempDir()
 	for _, n := range []string{"a.parquet", "a.csv", "b.part-0-of-2.csv.gz", "b.part-1-of-2.csv.gz",
-		"c.part-0-of-3.parquet", "c.part-2-of-3.parquet", "d.part-0-of-2.parquet", "d.part-1-of-3.parquet", ".a.parquet.tmp-x"} {
+		"c.part-0-of-3.parquet", "c.part-2-of-3.parquet", "d.part-0-of-2.parquet", "d.part-1-of-3.parquet", ".a.parquet.tmp-x",
+		"f/part-00000-of-00002.csv", "f/part-00001-of-00002.csv", "f/.part-00001-of-00002.csv.tmp-x", "g/part-00001-of-00002.parquet"} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, n)), 0o755); err != nil {
+			t.Fatal(err)
+		}
 		write(t, filepath.Join(dir, n), "")
 	}
-	got, err := FindFiles(dir, []string{"a", "b", "c", "d", "e"})
+	got, err := FindFiles(dir, []string{"a", "b", "c", "d", "e", "f", "g"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,6 +69,8 @@ func TestFindFiles(t *testing.T) {
 		"b": {Table: "b", Format: CSV, Paths: []string{p("b.part-0-of-2.csv.gz"), p("b.part-1-of-2.csv.gz")}},
 		"c": {Table: "c", Format: Parquet, Problem: "parts 1 of 3 are missing"},
 		"d": {Table: "d", Format: Parquet, Problem: "part files come from runs split into different numbers of parts (2, 3)"},
+		"f": {Table: "f", Format: CSV, Paths: []string{p("f/part-00000-of-00002.csv"), p("f/part-00001-of-00002.csv")}},
+		"g": {Table: "g", Format: Parquet, Problem: "parts 0 of 2 are missing"},
 	}
 	if !reflect.DeepEqual(got, want) {
 		for k := range want {

@@ -17,6 +17,7 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"path"
 	"time"
 
 	"datagen/src/column"
@@ -151,7 +152,8 @@ func TableFiles(formats []sink.Format, opts sink.Options, part outdir.Part, file
 			if i == 0 {
 				files[t.ID()] = outdir.TableFile(t.ID(), string(format), format == sink.CSV && opts.Gzip, part)
 			}
-			fw, err := sink.Open(tx.Path(""), outdir.TableBase(t.ID(), part), format, fields, opts)
+			base := outdir.TableBase(t.ID(), part)
+			fw, err := sink.Open(tx.Path(path.Dir(base)), path.Base(base), format, fields, opts)
 			if err != nil {
 				if w != nil {
 					w.Abort()
@@ -194,4 +196,23 @@ func Metadata(p *plan.Plan, info outdir.RunInfo, res *engine.Result, files map[s
 		m.Order = append(m.Order, tr.ID)
 	}
 	return m
+}
+
+// PartFiles describes the table files a part staged in tx, for its
+// manifest: each table's file in each of formats with its rows, size and
+// SHA-256.
+func PartFiles(tx *outdir.Tx, res *engine.Result, formats []sink.Format, opts sink.Options, part outdir.Part) ([]outdir.FileInfo, error) {
+	var out []outdir.FileInfo
+	for _, tr := range res.Tables {
+		for _, format := range formats {
+			rel := outdir.TableFile(tr.ID, string(format), format == sink.CSV && opts.Gzip, part)
+			size, sum, err := tx.Digest(rel)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, outdir.FileInfo{Path: rel, Table: tr.ID, Format: string(format), Part: part.K,
+				Rows: tr.Written, Bytes: size, SHA256: sum})
+		}
+	}
+	return out, nil
 }

@@ -28,7 +28,7 @@ type ExportOptions struct {
 	Schema     []byte
 	SchemaFile string
 	// DataDir holds the Parquet files of `datagen generate`:
-	// <node id>.parquet, or <node id>.part-K-of-N.parquet for every K.
+	// <node id>.parquet, or <node id>/part-K-of-N.parquet for every K.
 	DataDir string
 	// OutDir receives the CSV tables, manifests and dataset.json.
 	OutDir      string
@@ -110,7 +110,7 @@ const DatasetFile = "dataset.json"
 // tables: one CSV (or sliced table) with its manifest per node, and
 // dataset.json with the schema, row counts, column types and statistics.
 // Files are read in batches, so memory does not grow with the table size.
-// The parts of a split run (<id>.part-K-of-N.parquet) are concatenated in
+// The parts of a split run (<id>/part-K-of-N.parquet) are concatenated in
 // part order, which gives the rows of a single run in their order.
 func Export(ctx context.Context, o ExportOptions) (*Dataset, error) {
 	if o.Log == nil {

@@ -1,0 +1,71 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"datagen/src/input"
+	"datagen/src/outdir"
+)
+
+// newFinalizeCmd builds `datagen finalize`.
+func newFinalizeCmd(e *cliEnv) *cobra.Command {
+	var verify, quiet bool
+	cmd := &cobra.Command{
+		Use:   "finalize DIR",
+		Short: "Check that all parts of a split run are present and write its .metadata.json",
+		Long: `Check the output of a run split into parts (datagen generate --parts N --part K,
+one process per part): every part's manifest .metadata.part-K-of-N.json is
+present, all parts come from the same schema, seed, format version, format and
+number of parts, every file a manifest lists is there with its size (and, with
+--verify, its SHA-256), and no file of another run lies in the tables' folders.
+Then write the dataset's .metadata.json with the total rows of every table and
+the list of all files.
+
+Exit status: 0 when the run is complete; 1 naming every missing or
+inconsistent part; 2 on an application error.`,
+		Example: `  datagen finalize out
+  datagen finalize out --verify`,
+		Args: positional("DIR"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			folder, err := e.finalizeFolder(args[0])
+			if err != nil {
+				return err
+			}
+			m, err := outdir.Finalize(cmd.Context(), folder, outdir.FinalizeOptions{Verify: verify})
+			if err != nil {
+				return err
+			}
+			if !quiet {
+				var rows, bytes int64
+				for _, t := range m.Tables {
+					rows += t.Written
+				}
+				for _, f := range m.Files {
+					bytes += f.Bytes
+				}
+				fmt.Fprintf(e.stdout, "Finalized %s: %d parts, %d tables, %d rows, %d files (%d bytes)\n",
+					folder, m.Parts, len(m.Tables), rows, len(m.Files), bytes)
+			}
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&verify, "verify", false, "also read every file and compare its SHA-256 with its part's manifest")
+	fl.BoolVar(&quiet, "quiet", false, "no summary line")
+	return e.cancellable(cmd)
+}
+
+// finalizeFolder opens the folder `datagen finalize` checks.
+func (e *cliEnv) finalizeFolder(arg string) (outdir.Folder, error) {
+	st, err := os.Stat(arg)
+	if err != nil {
+		return nil, input.User(fmt.Errorf("%s: %w", arg, err))
+	}
+	if !st.IsDir() {
+		return nil, input.User(fmt.Errorf("%s is not a folder", arg))
+	}
+	return outdir.LocalFolder(arg), nil
+}

@@ -1,0 +1,244 @@
+package outdir
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"datagen/src/input"
+)
+
+// FinalizeOptions tune Finalize.
+type FinalizeOptions struct {
+	// Verify reads every file and compares its SHA-256 with its part's
+	// manifest (otherwise only presence and sizes are checked).
+	Verify bool
+}
+
+// Finalize checks that folder holds every part of one split run, and
+// consistent ones (the same schema hash, seed, format version, format,
+// scale and number of parts; every file a manifest lists present with its
+// size; no stray part files of another run in the tables' folders; each
+// table's rows adding up), then writes the dataset's .metadata.json with
+// the totals and every file, and returns it. Problems are user errors
+// naming the part and the file; all are reported at once.
+func Finalize(ctx context.Context, folder Folder, o FinalizeOptions) (*Metadata, error) {
+	entries, err := folder.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sizes := map[string]int64{}
+	manifests := map[int]*Metadata{}
+	names := map[int]string{}
+	var problems []string
+	n, nFrom := 0, ""
+	for _, e := range entries {
+		sizes[e.Path] = e.Size
+		p, ok := ParseMetadataFile(e.Path)
+		if !ok {
+			continue
+		}
+		m, err := readManifest(ctx, folder, e.Path)
+		if err != nil {
+			problems = append(problems, err.Error())
+			continue
+		}
+		if n == 0 {
+			n, nFrom = p.N, e.Path
+		}
+		if p.N != n {
+			problems = append(problems, fmt.Sprintf("%s is a part of a run split into %d parts, %s of one split into %d", e.Path, p.N, nFrom, n))
+			continue
+		}
+		if m.Parts != p.N || m.Part != p.K {
+			problems = append(problems, fmt.Sprintf("%s: the manifest says part %d of %d", e.Path, m.Part, m.Parts))
+			continue
+		}
+		manifests[p.K], names[p.K] = m, e.Path
+	}
+	if n == 0 && len(problems) == 0 {
+		return nil, input.User(fmt.Errorf("%s holds no part manifests (.metadata.part-K-of-N.json): it is not the output of `datagen generate --parts N`", folder))
+	}
+	var missing []string
+	for k := range n {
+		if manifests[k] == nil {
+			missing = append(missing, fmt.Sprintf("part %d (%s)", k, MetadataFile(Part{K: k, N: n})))
+		}
+	}
+	if len(missing) > 0 {
+		problems = append(problems, fmt.Sprintf("%d of %d parts are missing: %s", len(missing), n, strings.Join(missing, ", ")))
+	}
+	ref := -1
+	for k := range n {
+		if manifests[k] != nil {
+			ref = k
+			break
+		}
+	}
+	if ref < 0 {
+		return nil, finalizeError(folder, problems)
+	}
+	first := manifests[ref]
+	listed := map[string]bool{}
+	for k := range n {
+		m := manifests[k]
+		if m == nil {
+			continue
+		}
+		if k != ref {
+			problems = append(problems, mismatches(names[k], m, names[ref], first)...)
+		}
+		for _, f := range m.Files {
+			listed[f.Path] = true
+			size, ok := sizes[f.Path]
+			switch {
+			case !ok:
+				problems = append(problems, fmt.Sprintf("part %d: %s is missing", k, f.Path))
+			case size != f.Bytes:
+				problems = append(problems, fmt.Sprintf("part %d: %s has %d bytes, its manifest %s says %d", k, f.Path, size, names[k], f.Bytes))
+			case o.Verify:
+				if err := verify(ctx, folder, f); err != nil {
+					problems = append(problems, fmt.Sprintf("part %d: %v", k, err))
+				}
+			}
+		}
+	}
+	// Files in the tables' folders that no part lists come from another
+	// run (split differently, or with another format): a query engine
+	// reading the folder would read them too.
+	for _, e := range entries {
+		dir, _, ok := strings.Cut(e.Path, "/")
+		if ok && first.Tables[dir].Kind != "" && !listed[e.Path] {
+			problems = append(problems, fmt.Sprintf("%s belongs to no part of this run", e.Path))
+		}
+	}
+	if len(problems) > 0 {
+		return nil, finalizeError(folder, problems)
+	}
+	total := merge(first, manifests, n)
+	for id, t := range total.Tables {
+		if t.Written != t.Rows {
+			problems = append(problems, fmt.Sprintf("table %q: the parts wrote %d rows, the table has %d", id, t.Written, t.Rows))
+		}
+	}
+	if len(problems) > 0 {
+		return nil, finalizeError(folder, problems)
+	}
+	b, err := total.Marshal()
+	if err != nil {
+		return nil, err
+	}
+	if err := folder.WriteFile(ctx, MetadataFile(Part{}), b); err != nil {
+		return nil, fmt.Errorf("writing %s: %w", MetadataFile(Part{}), err)
+	}
+	return total, nil
+}
+
+// finalizeError lists the problems as one user error.
+func finalizeError(folder Folder, problems []string) error {
+	return input.User(fmt.Errorf("%s is not a complete split run (%d problem(s)):\n  %s", folder, len(problems), strings.Join(problems, "\n  ")))
+}
+
+// readManifest reads and decodes a part's manifest.
+func readManifest(ctx context.Context, folder Folder, rel string) (*Metadata, error) {
+	r, err := folder.Open(ctx, rel)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", rel, err)
+	}
+	defer r.Close()
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", rel, err)
+	}
+	var m Metadata
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("%s: not a part manifest: %w", rel, err)
+	}
+	return &m, nil
+}
+
+// mismatches compares what must be equal in all parts of one run.
+func mismatches(name string, m *Metadata, refName string, ref *Metadata) []string {
+	var out []string
+	diff := func(what string, a, b any) {
+		if a != b {
+			out = append(out, fmt.Sprintf("%s has %s %v, %s has %v", name, what, a, refName, b))
+		}
+	}
+	diff("schema_hash", m.SchemaHash, ref.SchemaHash)
+	diff("seed", m.Seed, ref.Seed)
+	diff("format_version", m.FormatVersion, ref.FormatVersion)
+	diff("format", m.Format, ref.Format)
+	diff("scale", m.Scale, ref.Scale)
+	diff("dry_run_sample", m.SampleRows, ref.SampleRows)
+	if len(out) == 0 {
+		var a, b []string
+		for id := range m.Tables {
+			a = append(a, id)
+		}
+		for id := range ref.Tables {
+			b = append(b, id)
+		}
+		sort.Strings(a)
+		sort.Strings(b)
+		if !slices.Equal(a, b) {
+			out = append(out, fmt.Sprintf("%s has tables [%s], %s has [%s]", name, strings.Join(a, ", "), refName, strings.Join(b, ", ")))
+		}
+	}
+	return out
+}
+
+// verify compares a file's SHA-256 with its manifest.
+func verify(ctx context.Context, folder Folder, f FileInfo) error {
+	r, err := folder.Open(ctx, f.Path)
+	if err != nil {
+		return fmt.Errorf("%s: %w", f.Path, err)
+	}
+	defer r.Close()
+	_, sum, err := hashReader(r)
+	if err != nil {
+		return fmt.Errorf("%s: %w", f.Path, err)
+	}
+	if sum != f.SHA256 {
+		return fmt.Errorf("%s: SHA-256 %s, its manifest says %s", f.Path, sum, f.SHA256)
+	}
+	return nil
+}
+
+// merge sums the parts' manifests into the dataset's metadata.
+func merge(first *Metadata, parts map[int]*Metadata, n int) *Metadata {
+	total := *first
+	total.Part, total.Parts = 0, n
+	total.Seconds = 0
+	total.Tables = map[string]TableMetadata{}
+	total.Files = nil
+	var latest time.Time
+	for k := range n {
+		m := parts[k]
+		total.Seconds += m.Seconds
+		if t, err := time.Parse(time.RFC3339, m.GeneratedAt); err == nil && t.After(latest) {
+			latest = t
+			total.GeneratedAt = m.GeneratedAt
+		}
+		for id, t := range m.Tables {
+			acc, ok := total.Tables[id]
+			if !ok {
+				acc = t
+				acc.File = path.Dir(TableBase(id, Part{K: 0, N: n})) + "/"
+				acc.Written, acc.Seconds = 0, 0
+			}
+			acc.Written += t.Written
+			acc.Seconds += t.Seconds
+			total.Tables[id] = acc
+		}
+		total.Files = append(total.Files, m.Files...)
+	}
+	sort.Slice(total.Files, func(i, j int) bool { return total.Files[i].Path < total.Files[j].Path })
+	return &total
+}
