@@ -114,6 +114,11 @@ func (e *engine) scanChild(ctx context.Context, ts *tableState, child *plan.Tabl
 	// A preview caps the child's rows: the aggregates then cover the
 	// children that are written.
 	clo, chi := min(cts.offsets[lo], cts.rows), min(cts.offsets[hi], cts.rows)
+	if cts.layout.whole {
+		cts.allocKept(0, cts.rows)
+	} else {
+		cts.allocKept(clo, chi)
+	}
 	if err := e.prepass(ctx, cts, clo, chi); err != nil {
 		return err
 	}

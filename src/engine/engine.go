@@ -60,7 +60,7 @@ type Options struct {
 	// BlockRows is the block size (default DefaultBlockRows).
 	BlockRows int
 	// Parts and Part split the run: this run writes share Part (0-based)
-	// of Parts of every table. Parts 0 means 1.
+	// of Parts of every table (docs/scale.md). Parts 0 means 1.
 	Parts, Part int
 	// Scale multiplies the row counts of entities and parent-less facts.
 	Scale float64
@@ -81,6 +81,9 @@ type Options struct {
 	Progress func(Event)
 	// ProgressEvery is the interval of update events (default 250 ms).
 	ProgressEvery time.Duration
+
+	// splitMin overrides SplitMinParents (tests).
+	splitMin int64
 }
 
 // Event reports progress of one table.
@@ -94,7 +97,10 @@ type Event struct {
 	// Rows is the table's total row count (all parts); Written the rows
 	// this part wrote.
 	Rows, Written int64
-	Duration      time.Duration
+	// PartRows is the number of rows this part writes (docs/scale.md
+	// says which rows a part holds).
+	PartRows int64
+	Duration time.Duration
 }
 
 // TableResult summarises one generated table.
@@ -136,14 +142,14 @@ func Run(ctx context.Context, p *plan.Plan, opts Options) (*Result, error) {
 	if opts.ProgressEvery <= 0 {
 		opts.ProgressEvery = 250 * time.Millisecond
 	}
-	est, err := EstimatePlan(p, opts)
+	est, layout, err := estimate(p, opts)
 	if err != nil {
 		return nil, err
 	}
 	if err := checkMemory(est, opts.MaxMemory); err != nil {
 		return nil, err
 	}
-	e := &engine{p: p, opts: opts, tables: map[string]*tableState{}}
+	e := &engine{p: p, opts: opts, tables: map[string]*tableState{}, layout: layout}
 	start := time.Now()
 	res := &Result{}
 	for _, t := range p.Order {
@@ -171,7 +177,7 @@ func (e *engine) runTable(ctx context.Context, t *plan.Table) (TableResult, erro
 		return TableResult{}, err
 	}
 	if e.opts.Progress != nil {
-		e.opts.Progress(Event{Table: t.ID(), Rows: ts.rows})
+		e.opts.Progress(Event{Table: t.ID(), Rows: ts.rows, PartRows: ts.hi - ts.lo})
 	}
 	var w Writer
 	if e.opts.Open != nil {
@@ -229,10 +235,12 @@ type engine struct {
 	p      *plan.Plan
 	opts   Options
 	tables map[string]*tableState
+	layout map[*plan.Table]*tableLayout
 }
 
 // PartRange returns the rows [lo, hi) of a table of n rows that part k of
-// parts owns.
+// parts owns when the table is split evenly: a table without a primary
+// parent, or a fact of a small parent (docs/scale.md).
 func PartRange(n int64, parts, k int) (lo, hi int64) {
 	return n * int64(k) / int64(parts), n * int64(k+1) / int64(parts)
 }

@@ -98,16 +98,23 @@ func meanFanout(f *dsl.Fanout) float64 {
 }
 
 // EstimatePlan checks the scale and the row counts of a run of p with
-// opts (Scale, SampleRows, Workers, BlockRows) and estimates its memory.
+// opts (Scale, SampleRows, Workers, BlockRows, Parts) and estimates the
+// memory of one part (of the whole run when Parts is 0 or 1).
 // A scale that is not a finite number in (0, MaxScale] and a table of more
 // than MaxRows rows are user errors.
 func EstimatePlan(p *plan.Plan, opts Options) (*Estimate, error) {
+	est, _, err := estimate(p, opts)
+	return est, err
+}
+
+// estimate is EstimatePlan with the layout of the tables in a part.
+func estimate(p *plan.Plan, opts Options) (*Estimate, map[*plan.Table]*tableLayout, error) {
 	scale := opts.Scale
 	if scale == 0 {
 		scale = 1
 	}
 	if !(scale > 0 && scale <= MaxScale) {
-		return nil, input.User(fmt.Errorf("scale must be a number greater than 0 and at most %g, got %g", float64(MaxScale), scale))
+		return nil, nil, input.User(fmt.Errorf("scale must be a number greater than 0 and at most %g, got %g", float64(MaxScale), scale))
 	}
 	workers, blockRows := opts.Workers, opts.BlockRows
 	if workers <= 0 {
@@ -143,25 +150,46 @@ func EstimatePlan(p *plan.Plan, opts Options) (*Estimate, error) {
 			if t.Primary != nil {
 				what = fmt.Sprintf("%q rows × mean fanout", t.Primary.ID())
 			}
-			return nil, &Error{Table: t.ID(), Err: input.User(fmt.Errorf("%.4g rows (%s, scale %g) is more than the limit of %g rows per table",
+			return nil, nil, &Error{Table: t.ID(), Err: input.User(fmt.Errorf("%.4g rows (%s, scale %g) is more than the limit of %g rows per table",
 				r, what, scale, float64(MaxRows)))}
 		}
 		rows[t.ID()] = r
+		widest = max(widest, int64(len(t.Cols))*int64(math.Min(r, float64(blockRows))))
+	}
+	parts := max(opts.Parts, 1)
+	layout := layoutParts(p, parts, rows, opts.splitMin)
+	for _, t := range p.Order {
+		r := rows[t.ID()]
+		l := layout[t]
 		index[t.ID()] = len(est.Tables)
 		te := TableEstimate{ID: t.ID(), Rows: r}
+		// A part keeps the columns that other tables read for its own
+		// rows, unless they are read elsewhere (docs/scale.md).
+		held := r
+		if !l.whole {
+			held = ownShare(r, parts)
+		}
 		for _, c := range t.Cols {
 			if t.Keep[c.Spec.Name] {
-				te.Bytes += int64(r) * bytesPerValue(c.Spec.Type)
+				te.Bytes += int64(held) * bytesPerValue(c.Spec.Type)
 			}
 		}
 		if t.Primary != nil {
-			// The child-count offsets per parent row, kept for the run, and
-			// the counts drawn while computing them.
+			// The child-count offsets per parent row, kept for the run (a
+			// relative fact: for its part's parents only), and the counts
+			// drawn while computing them when effects or behaviours
+			// change them.
 			pr := rows[t.Primary.ID()]
 			pe := &est.Tables[index[t.Primary.ID()]]
-			pe.Bytes += int64(pr) * 24
+			switch {
+			case l.relative:
+				pe.Bytes += int64(ownShare(pr, parts)+1) * 8
+			case streamable(t):
+				pe.Bytes += int64(pr+1) * 8
+			default:
+				pe.Bytes += int64(pr) * 24
+			}
 		}
-		widest = max(widest, int64(len(t.Cols))*int64(math.Min(r, float64(blockRows))))
 		est.Tables = append(est.Tables, te)
 	}
 	for _, te := range est.Tables {
@@ -170,7 +198,7 @@ func EstimatePlan(p *plan.Plan, opts Options) (*Estimate, error) {
 	// Blocks in flight: a raw and a final vector per column for each
 	// worker, and as many encoded blocks waiting to be written.
 	est.Bytes += int64(workers) * widest * 3 * 16
-	return est, nil
+	return est, layout, nil
 }
 
 // checkMemory refuses an estimate above limit (DefaultMaxMemory when 0).

@@ -29,7 +29,7 @@ func TestHugeParentIsRefusedUpFront(t *testing.T) {
 	if err == nil {
 		t.Fatal("no error")
 	}
-	for _, want := range []string{"the run needs about 3.0 TiB of memory, more than the limit of 8.0 GiB", `table "customer"`, "--max-memory"} {
+	for _, want := range []string{"the run needs about 1.5 TiB of memory, more than the limit of 8.0 GiB", `table "customer"`, "--max-memory"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
 		}

@@ -118,17 +118,24 @@ func newBlock(ncols int) *column.Block {
 }
 
 // generate produces every row of the table that this part needs (all rows
-// when other tables read it), in parallel blocks, and writes the rows this
-// part owns to w in row order. It returns the number of rows written.
+// when other tables read rows outside the part), in parallel blocks, and
+// writes the rows this part owns to w in row order. It returns the number
+// of rows written.
 func (e *engine) generate(ctx context.Context, ts *tableState, w Writer) (int64, error) {
-	lo, hi := PartRange(ts.rows, e.opts.Parts, e.opts.Part)
-	if e.windowRule(ts).empty() {
-		lo, hi = 0, 0
-	}
+	lo, hi := ts.lo, ts.hi
 	genLo, genHi := lo, hi
-	if len(ts.kept) > 0 {
+	if len(ts.kept) > 0 && ts.layout.whole {
 		genLo, genHi = 0, ts.rows
 	}
+	if e.windowRule(ts).empty() {
+		// Nothing to write; the rows that other tables read are still
+		// computed.
+		lo, hi = 0, 0
+		if len(ts.kept) == 0 {
+			genLo, genHi = 0, 0
+		}
+	}
+	ts.allocKept(genLo, genHi)
 	if err := e.prepass(ctx, ts, genLo, genHi); err != nil {
 		return 0, err
 	}
@@ -437,7 +444,7 @@ func (e *engine) fillBlock(ts *tableState, wk *worker, blk *column.Block, start 
 	// Kept columns are stored once every value of the block is final.
 	for ci, cs := range ts.cols {
 		if cs.keep != nil && (!ts.keptFilled || cs.second) {
-			storeKept(cs.keep, blk.Cols[ci], start)
+			storeKept(cs.keep, blk.Cols[ci], start-ts.keepBase)
 		}
 	}
 	return nil
@@ -539,7 +546,7 @@ func colErr(ts *tableState, cs *colState, err error) error {
 	return &gen.Error{Table: ts.t.ID(), Column: cs.spec.Name, Err: err}
 }
 
-// storeKept copies a block's column into the whole-table vector at start.
+// storeKept copies a block's column into the kept vector at start.
 // Blocks write disjoint ranges, so workers need no lock; the null slice
 // is allocated up front by the caller when the column can hold nulls.
 func storeKept(dst, src *column.Vector, start int64) {

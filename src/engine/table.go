@@ -18,12 +18,22 @@ import (
 type tableState struct {
 	t    *plan.Table
 	rows int64
-	// offsets[i] is the first row of the children of primary-parent row i
-	// (facts with parents); len = parent rows + 1.
+	// layout is how this part computes the table; [lo, hi) are the rows
+	// it writes.
+	layout tableLayout
+	lo, hi int64
+	// offsets[i] is the first row of the children of primary-parent row
+	// pbase+i (facts with parents); a relative fact holds the parents of
+	// its part only (pbase is its first), other facts every parent
+	// (pbase 0).
 	offsets []int64
+	pbase   int64
 	cols    []*colState // declaration order
-	// kept holds whole columns that other tables read.
-	kept map[string]*column.Vector
+	// kept holds the columns that other tables read, for rows
+	// [keepBase, keepBase+length): every row of a whole table, the part's
+	// rows otherwise.
+	kept     map[string]*column.Vector
+	keepBase int64
 	// firstPass is true during the first pass of a self-referencing or
 	// aggregating table, when its second-pass columns (self-lookups,
 	// aggregates and what reads them) are not yet computed.
@@ -98,6 +108,9 @@ func (e *engine) modTable(id string) (modify.Table, error) {
 // columns.
 func (e *engine) prepare(t *plan.Table) (*tableState, error) {
 	ts := &tableState{t: t, kept: map[string]*column.Vector{}}
+	if l := e.layout[t]; l != nil {
+		ts.layout = *l
+	}
 	n := t.Node
 	switch {
 	case n.Kind == dsl.Vocab:
@@ -125,6 +138,7 @@ func (e *engine) prepare(t *plan.Table) (*tableState, error) {
 	if e.opts.SampleRows > 0 && ts.rows > e.opts.SampleRows {
 		ts.rows = e.opts.SampleRows
 	}
+	e.ownRange(ts)
 	e.tables[t.ID()] = ts
 	if err := e.compile(ts); err != nil {
 		delete(e.tables, t.ID())
@@ -190,7 +204,7 @@ func (e *engine) compile(ts *tableState) error {
 		}
 		env := &gen.Env{
 			Seed: e.opts.Seed, Node: t.Node, Column: spec, Key: key, Timeframe: s.Timeframe,
-			Tables: e.table, PrimaryParent: primary, Patterns: patterns, TableRows: ts.rows,
+			Tables: e.tablesFor(ts), PrimaryParent: primary, Patterns: patterns, TableRows: ts.rows,
 			ColumnType: func(name string) column.Type { return types[name] },
 			Offsets:    ts.offsets,
 		}
@@ -234,9 +248,8 @@ func (e *engine) compile(ts *tableState) error {
 		}
 		types[spec.Name] = spec.Type
 		if t.Keep[spec.Name] {
-			v := &column.Vector{}
-			v.Reset(spec.Type, int(ts.rows))
-			v.Null = make([]bool, ts.rows)
+			// Sized by allocKept once the rows to compute are known.
+			v := &column.Vector{Type: spec.Type}
 			cs.keep = v
 			ts.kept[spec.Name] = v
 		}
@@ -253,6 +266,17 @@ func (e *engine) fanout(ts *tableState) error {
 		return fmt.Errorf("table %q: parent %q is not generated yet", t.ID(), t.Primary.ID())
 	}
 	np := parent.rows
+	if streamable(t) {
+		// Counts are pure functions of the parent row: a relative fact
+		// keeps those of its part's parents only.
+		lo, hi := int64(0), np
+		if ts.layout.relative {
+			lo, hi = parent.lo, parent.hi
+		}
+		ts.offsets, ts.rows = e.streamOffsets(t, np, lo, hi)
+		ts.pbase = lo
+		return nil
+	}
 	ts.offsets = make([]int64, np+1)
 	if ts.beh != nil && ts.beh.Special() {
 		// Stage and state facts: one row per reached stage or period.
@@ -367,7 +391,8 @@ func drawWeighted(w []float64, u float64) int64 {
 	return 0
 }
 
-// parentOf returns the primary-parent row of fact row r.
+// parentOf returns the primary-parent row of fact row r, counted from
+// pbase.
 func (ts *tableState) parentOf(r int64) int64 {
 	return int64(sort.Search(len(ts.offsets)-1, func(i int) bool { return ts.offsets[i+1] > r }))
 }

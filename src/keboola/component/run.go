@@ -236,9 +236,8 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker *input.Masker
 			return
 		}
 		if !ev.Done {
-			lo, hi := engine.PartRange(ev.Rows, p.Parts, p.Part)
-			expected[ev.Table] = hi - lo
-			log.Debugf("Generating table %s (%d rows in this part)", ev.Table, hi-lo)
+			expected[ev.Table] = ev.PartRows
+			log.Debugf("Generating table %s (%d rows in this part)", ev.Table, ev.PartRows)
 			return
 		}
 		log.WithFields(logrus.Fields{"rows": ev.Written, "seconds": fmt.Sprintf("%.2f", ev.Duration.Seconds())}).

@@ -1,0 +1,220 @@
+package engine
+
+import (
+	"math"
+	"sync"
+	"sync/atomic"
+
+	"datagen/src/column"
+	"datagen/src/dsl"
+	"datagen/src/plan"
+	"datagen/src/rng"
+)
+
+// SplitMinParents is the number of primary-parent rows per part from
+// which a fact is split by parent range: part k of such a fact is the
+// children of part k of its primary parent. A fact of a smaller parent
+// splits its own rows evenly and holds the parent whole (docs/scale.md).
+const SplitMinParents = 100
+
+// tableLayout is how a part computes one table (docs/scale.md).
+type tableLayout struct {
+	// split marks a fact whose part is the children of its primary
+	// parent's part; otherwise a part is an even share of the rows.
+	split bool
+	// relative marks a split fact that holds the fanout offsets of its
+	// part's parents only, streamed from counts that are pure functions
+	// of the parent row; its parent row indexes count from the part's
+	// first parent, and it reads the parent's columns for those parents
+	// only.
+	relative bool
+	// whole marks a table whose every row this part computes and keeps:
+	// another table reads its columns at rows outside the part (a random
+	// or joined lookup, a choice reference, an effect table, a behaviour,
+	// a self-lookup, an aggregate).
+	whole bool
+}
+
+// layoutParts decides the layout of every table of p for a run split into
+// parts, from the tables' estimated rows (a pure function of the plan
+// and the options, so every part decides alike). Readers come after what
+// they read, so the layouts are decided in reverse generation order.
+func layoutParts(p *plan.Plan, parts int, rows map[string]float64, splitMin int64) map[*plan.Table]*tableLayout {
+	if splitMin <= 0 {
+		splitMin = SplitMinParents
+	}
+	out := make(map[*plan.Table]*tableLayout, len(p.Order))
+	aggregated := map[*plan.Table]bool{}
+	for _, t := range p.Order {
+		for _, a := range t.Aggregates {
+			aggregated[a.Child] = true
+		}
+	}
+	for i := len(p.Order) - 1; i >= 0; i-- {
+		t := p.Order[i]
+		l := &tableLayout{}
+		out[t] = l
+		if len(t.Keep) > 0 {
+			l.whole = t.SelfLookup || len(t.Aggregates) > 0
+			for _, r := range p.Readers(t) {
+				if rl := out[r]; rl == nil || !rl.relative || !p.ReadsParentRowOnly(r, t) {
+					l.whole = true
+				}
+			}
+		}
+		if t.Primary == nil {
+			continue
+		}
+		l.split = rows[t.Primary.ID()] >= float64(splitMin)*float64(parts)
+		l.relative = l.split && !l.whole && !aggregated[t] && streamable(t)
+	}
+	return out
+}
+
+// streamable reports whether the child counts of fact t are pure
+// functions of the parent row: no behaviour and no table-level effect
+// changes them.
+func streamable(t *plan.Table) bool {
+	if bt := t.Behavior; bt != nil && (len(bt.SegmentLinks) > 0 || bt.VintageLink != nil || bt.Stages != nil || bt.States != nil) {
+		return false
+	}
+	for _, m := range t.Node.Modifiers {
+		if m.Effect != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// countChunk is the number of parents a worker counts at a time.
+const countChunk = 1 << 15
+
+// streamOffsets draws the child counts of parents [0, np) of a fact whose
+// counts are pure functions of the parent row, in parallel chunks, and
+// keeps only those of parents [wlo, whi): it returns the offsets of that
+// window (whi-wlo+1 values: the first child row of each parent of the
+// window, then the end of the last one's children) and the total row
+// count. Memory is the window's; time is linear in np.
+func (e *engine) streamOffsets(t *plan.Table, np, wlo, whi int64) ([]int64, int64) {
+	f := t.Node.Fanout
+	key := rng.TableKey(e.opts.Seed, t.ID(), "fanout")
+	off := make([]int64, whi-wlo+1)
+	nchunks := (np + countChunk - 1) / countChunk
+	var next atomic.Int64
+	var before, total atomic.Int64
+	var wg sync.WaitGroup
+	workers := int64(max(e.opts.Workers, 1))
+	for w := int64(0); w < min(workers, max(nchunks, 1)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := rng.NewRand()
+			for {
+				c := next.Add(1) - 1
+				if c >= nchunks {
+					return
+				}
+				var sb, st int64
+				for i := c * countChunk; i < min((c+1)*countChunk, np); i++ {
+					k := childCount(f, key, r, i)
+					st += k
+					switch {
+					case i < wlo:
+						sb += k
+					case i < whi:
+						off[i-wlo+1] = k
+					}
+				}
+				before.Add(sb)
+				total.Add(st)
+			}
+		}()
+	}
+	wg.Wait()
+	off[0] = before.Load()
+	for i := 1; i < len(off); i++ {
+		off[i] += off[i-1]
+	}
+	return off, total.Load()
+}
+
+// childCount is the child count of parent row i of a fact whose counts no
+// effect or behaviour changes: the base draw, clamped.
+func childCount(f *dsl.Fanout, key rng.Key, r *rng.Rand, i int64) int64 {
+	r.Reset(key, i)
+	k := max(drawCount(f, r), 0)
+	if f != nil && len(f.Clamp) == 2 {
+		k = min(max(k, f.Clamp[0]), f.Clamp[1])
+	}
+	return k
+}
+
+// ownRange sets the rows [lo, hi) of ts that this part writes: the
+// children of the primary parent's part for a split fact, an even share
+// of the rows otherwise.
+func (e *engine) ownRange(ts *tableState) {
+	if ts.layout.split {
+		parent := e.tables[ts.t.Primary.ID()]
+		ts.lo = min(ts.offsets[parent.lo-ts.pbase], ts.rows)
+		ts.hi = min(ts.offsets[parent.hi-ts.pbase], ts.rows)
+		return
+	}
+	ts.lo, ts.hi = PartRange(ts.rows, e.opts.Parts, e.opts.Part)
+}
+
+// allocKept sizes the kept columns of ts for rows [lo, hi).
+func (ts *tableState) allocKept(lo, hi int64) {
+	ts.keepBase = lo
+	for _, cs := range ts.cols {
+		if v := cs.keep; v != nil {
+			v.Reset(cs.spec.Type, int(hi-lo))
+			v.Null = make([]bool, hi-lo)
+		}
+	}
+}
+
+// tablesFor returns the table lookup of the columns of ts: a relative
+// fact sees its primary parent's columns for its own parents only,
+// indexed from its first parent, like its offsets.
+func (e *engine) tablesFor(ts *tableState) func(id string) (column.Table, error) {
+	if !ts.layout.relative {
+		return e.table
+	}
+	primary := ts.t.Primary.ID()
+	return func(id string) (column.Table, error) {
+		tab, err := e.table(id)
+		if err != nil || id != primary {
+			return tab, err
+		}
+		p := e.tables[id]
+		return &windowTable{ts: p, lo: int(ts.pbase - p.keepBase), n: len(ts.offsets) - 1, views: map[string]*column.Vector{}}, nil
+	}
+}
+
+// windowTable is rows [lo, lo+n) of a table's kept columns.
+type windowTable struct {
+	ts    *tableState
+	lo, n int
+	views map[string]*column.Vector
+}
+
+func (w *windowTable) Rows() int64 { return int64(w.n) }
+
+func (w *windowTable) Column(name string) *column.Vector {
+	if v, ok := w.views[name]; ok {
+		return v
+	}
+	src := w.ts.kept[name]
+	if src == nil {
+		return nil
+	}
+	v := src.Window(w.lo, w.lo+w.n)
+	w.views[name] = &v
+	return &v
+}
+
+// ownShare is the expected number of rows of a table of rows rows that
+// one of parts parts holds.
+func ownShare(rows float64, parts int) float64 {
+	return math.Ceil(rows / float64(max(parts, 1)))
+}
