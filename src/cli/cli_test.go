@@ -134,8 +134,8 @@ func TestExitCodes(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"check", huge}, 1, "a run at scale 1 needs about 30.0 TiB of memory, more than the limit of 8.0 GiB"},
-		{[]string{"generate", huge, "-o", dir}, 1, "the run needs about 30.0 TiB of memory, more than the limit of 8.0 GiB (most for table \"a\""},
+		{[]string{"check", huge}, 1, "a run at scale 1 needs about 15.5 TiB of memory, more than the limit of 8.0 GiB"},
+		{[]string{"generate", huge, "-o", dir}, 1, "the run needs about 15.5 TiB of memory, more than the limit of 8.0 GiB (most for table \"a\""},
 		{[]string{"check", shop, "--scale", "2"}, 0, "a run at scale 2 holds about"},
 		{[]string{"check", shop, "--scale", "1e9"}, 1, "scale must be a number greater than 0 and at most 1e+06, got 1e+09"},
 		{[]string{"generate", shop, "-o", dir, "--scale", "1e15"}, 1, "--scale must be at most 1e+06"},
