@@ -42,17 +42,6 @@ func NewWindow(from, until time.Time) (*Window, error) {
 // Contains reports whether instant us is in the window.
 func (w *Window) Contains(us int64) bool { return us >= w.From && us < w.Until }
 
-// String renders the window for messages and metadata.
-func (w *Window) String() string {
-	side := func(us int64, unbounded string) string {
-		if us == math.MinInt64 || us == math.MaxInt64 {
-			return unbounded
-		}
-		return civil.FormatTimestamp(us)
-	}
-	return "[" + side(w.From, "-inf") + ", " + side(w.Until, "+inf") + ")"
-}
-
 // windowRule is what a run's window means for one table.
 type windowRule struct {
 	w *Window

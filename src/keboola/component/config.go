@@ -101,6 +101,10 @@ type Parameters struct {
 	// Parts and Part select this run's share of every table.
 	Parts, Part int
 	Debug       bool
+	// Continuous makes each run write the rows of the time window from
+	// the watermark in the state to now, loaded incrementally (see
+	// continuous.go).
+	Continuous  bool
 	Destination Destination
 	Output      Output
 	Validation  Validation
@@ -205,7 +209,7 @@ func ParseConfig(data []byte) (*Config, error) {
 
 // parameterKeys are the keys of "parameters", in documentation order.
 var parameterKeys = []string{"schema", "lenient", "seed", "scale", "max_memory", "sample_rows", "preview_rows", "workers", "parts", "part",
-	"debug", "destination", "output", "validation", "upload", "template", "mode", "twin_k", buttonValidate, buttonPreview}
+	"debug", "destination", "output", "validation", "upload", "template", "mode", "twin_k", "continuous", buttonValidate, buttonPreview}
 
 // The form's sync-action buttons (component_config/configSchema.json).
 // They hold no value, but a form may store the key; it is ignored.
@@ -294,6 +298,7 @@ func (d *decoder) parameters(v *input.Value) *Parameters {
 	}
 	p.Parts, p.Part = int(parts), int(part)
 	d.boolean(obj, "debug", &p.Debug)
+	d.boolean(obj, "continuous", &p.Continuous)
 
 	if o := d.section(obj, "destination", destinationKeys); o != nil {
 		if d.str(o, "bucket", &p.Destination.Bucket) && p.Destination.Bucket != "" && !bucketRe.MatchString(p.Destination.Bucket) {

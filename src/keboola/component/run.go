@@ -46,6 +46,8 @@ type Options struct {
 	// table with it).
 	commitStep func(entry string) error
 	wrap       func(table string, w engine.Writer) engine.Writer
+	// now, when set, replaces the clock of continuous runs (tests).
+	now func() time.Time
 	// Upload, when set, delivers the tables straight to Storage when
 	// parameters.upload is configured (see DirectUpload). Without it
 	// configured upload parameters are reported as not applied.
@@ -165,6 +167,14 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker *input.Masker
 	if err != nil {
 		return nil, err
 	}
+	now := time.Now
+	if o.now != nil {
+		now = o.now
+	}
+	win, err := continuousWindow(&p, schema, inState, now(), log)
+	if err != nil {
+		return nil, err
+	}
 	flavour := manifest.ChooseFlavour(e.DataTypeSupport, cfg.DataTypeSupport)
 	if p.Parts > 1 && !p.Destination.Incremental {
 		log.Warnf("parameters.parts is %d but destination.incremental is false: each part replaces the whole table in Storage; set incremental to true to combine the parts", p.Parts)
@@ -216,7 +226,7 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker *input.Masker
 			exp = -1
 		}
 		m := manifest.ForNode(t.Node, fields)
-		m.Destination, m.Incremental = dest.manifest(name), p.Destination.Incremental
+		m.Destination, m.Incremental = dest.manifest(name), p.Destination.Incremental || p.Continuous
 		m.Metadata = append(meta[:len(meta):len(meta)], manifest.KV{Key: "datagen.kind", Value: string(t.Node.Kind)})
 		w, err := NewTableWriter(TableOptions{Dir: tx.Path(tablesFolder), Name: name, Fields: fields, Manifest: m,
 			Flavour: flavour, Gzip: p.Output.Gzip, ExpectedRows: exp,
@@ -295,10 +305,12 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker *input.Masker
 				return err
 			}
 		}
+		state := nextState(inState, p, schema, o.Version, sum.Tables)
+		setWatermark(state, win)
 		for _, f := range []struct {
 			name string
 			v    any
-		}{{stateFile, nextState(inState, p, schema, o.Version, sum.Tables)}, {usageFile, usageMetrics(sum.Tables)}} {
+		}{{stateFile, state}, {usageFile, usageMetrics(sum.Tables)}} {
 			b, err := marshalJSON(f.v)
 			if err != nil {
 				return err
@@ -312,7 +324,7 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker *input.Masker
 	start := time.Now()
 	_, err = pipeline.Run(ctx, pipeline.Options{Plan: pl,
 		Engine: engine.Options{Seed: p.Seed, Workers: p.Workers, Parts: p.Parts, Part: p.Part,
-			Scale: p.Scale, SampleRows: p.SampleRows, MaxMemory: p.MaxMemory, Progress: progress},
+			Scale: p.Scale, SampleRows: p.SampleRows, MaxMemory: p.MaxMemory, Progress: progress, Window: win},
 		Dir: dd.Out(), Output: outdir.Options{Folders: []string{tablesFolder, filesFolder}, Replace: []string{tablesFolder}, Step: o.commitStep},
 		Open: open, Validator: val, Finish: finish,
 		Begun: func(tx *outdir.Tx) {

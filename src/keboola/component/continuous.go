@@ -1,0 +1,84 @@
+package component
+
+import (
+	"math"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"datagen/src/civil"
+	"datagen/src/dsl"
+	"datagen/src/engine"
+	"datagen/src/input"
+)
+
+// watermarkKey is the key of the watermark in the component's state entry:
+// the end (exclusive, ISO 8601 UTC) of the time window the last successful
+// continuous run wrote.
+const watermarkKey = "watermark"
+
+// continuousWindow returns the time window of a continuous run (nil when
+// the run is not continuous): from the watermark of the previous
+// successful run, or unbounded on the first run, until now. The platform
+// keeps out/state.json only when a job succeeds, and the run writes it
+// only in its commit, after the tables: a failed run leaves the watermark
+// where it was, and the next run repeats its window.
+// A window is not a whole data set (an order line's order may be in an
+// earlier window), so the validation gate is turned off, with a warning.
+func continuousWindow(p *Parameters, s *dsl.Schema, in map[string]any, now time.Time, log *logrus.Logger) (*engine.Window, error) {
+	if !p.Continuous {
+		return nil, nil
+	}
+	if p.Validation.MinScore > 0 {
+		log.Warn("parameters.validation is not applied to a continuous run: its window is not a whole data set; validate a run without continuous instead")
+		p.Validation.MinScore = 0
+	}
+	w := &engine.Window{From: math.MinInt64, Until: now.Truncate(time.Second).UnixMicro()}
+	from, ok, err := readWatermark(in)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		w.From = from
+		if w.Until < w.From {
+			// The clock is behind the watermark: nothing new, and the
+			// watermark stays.
+			w.Until = w.From
+		}
+		log.Infof("Continuous run: the rows of [%s, %s)", civil.FormatTimestamp(w.From), civil.FormatTimestamp(w.Until))
+	} else {
+		log.Infof("Continuous run, the first: the rows before %s (from the timeframe's start %s)",
+			civil.FormatTimestamp(w.Until), civil.FormatTimestamp(s.Timeframe.Start.UnixMicro()))
+	}
+	if end := s.Timeframe.End.UnixMicro(); w.From > end {
+		log.Warnf("the watermark %s is past the timeframe's end %s: no new rows", civil.FormatTimestamp(w.From), civil.FormatTimestamp(end))
+	}
+	return w, nil
+}
+
+// readWatermark returns the watermark of the component's state entry (µs),
+// and false when there is none (the first continuous run).
+func readWatermark(in map[string]any) (int64, bool, error) {
+	entry, _ := in[StateKey].(map[string]any)
+	v, ok := entry[watermarkKey]
+	if !ok || v == nil {
+		return 0, false, nil
+	}
+	s, ok := v.(string)
+	if !ok {
+		return 0, false, input.Userf("in/state.json: %s.%s must be an ISO 8601 instant, got %v", StateKey, watermarkKey, v)
+	}
+	t, err := civil.ParseTimestamp(s)
+	if err != nil {
+		return 0, false, input.Userf("in/state.json: %s.%s: %v", StateKey, watermarkKey, err)
+	}
+	return t.UnixMicro(), true, nil
+}
+
+// setWatermark records the end of window w as the watermark in the state
+// st that nextState built.
+func setWatermark(st map[string]any, w *engine.Window) {
+	if entry, ok := st[StateKey].(map[string]any); ok && w != nil {
+		entry[watermarkKey] = civil.FormatTimestamp(w.Until)
+	}
+}
