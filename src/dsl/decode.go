@@ -54,10 +54,10 @@ var (
 	documentKeys  = append(slices.Clone(topKeys), JSONSchemaKey)
 	timeframeKeys = []string{"start", "end", "freq"}
 	nodeKeys      = []string{"id", "kind", "pk", "description", "rows", "parents", "fanout", "columns", "modifiers",
-		"segment_behavior", "vintage_behavior", "stage_config", "state_transition_model", "metadata", "time_column"}
+		"segment_behavior", "vintage_behavior", "stage_config", "state_transition_model", "metadata", "time_column", "history"}
 	fanoutKeys = []string{"distribution", "lambda", "lambda_", "min", "max", "clamp", "weights"}
 	columnKeys = []string{"name", "type", "nullable", "null_rate", "description", "generator", "modifiers", "constraints", "metadata",
-		"decimals", "precision", "scale"}
+		"decimals", "precision", "scale", "changes"}
 	colConsKey = []string{"pattern", "enum", "enum_ref"}
 	nodeKinds  = []string{string(Entity), string(Fact), string(Vocab)}
 	typeNames  = []string{"int", "float", "string", "bool", "datetime", "date", "decimal"}
@@ -239,6 +239,9 @@ func (d *decoder) node(v *input.Value, path string) Node {
 	if mv := o.Get("modifiers"); mv != nil {
 		n.Modifiers = d.modifiers(mv, o.At("modifiers"), true, column.Invalid)
 	}
+	if hv := o.Get("history"); hv != nil {
+		n.History = d.history(hv, o.At("history"))
+	}
 	for _, b := range []struct {
 		key string
 		dst **input.Value
@@ -296,6 +299,7 @@ func (d *decoder) nodeRules(n *Node, o *input.Object) {
 		}
 	}
 	d.keyRules(n, o)
+	d.historyRules(n, o)
 	seen := map[string]int{}
 	for i, c := range n.Columns {
 		if c.Name == "" {
@@ -554,6 +558,9 @@ func (d *decoder) column(v *input.Value, path string) Column {
 	}
 	if mv := o.Get("metadata"); mv != nil {
 		c.Metadata = d.customMetadata(mv, o.At("metadata"))
+	}
+	if cv := o.Get("changes"); cv != nil {
+		c.Changes = d.changes(cv, o.At("changes"))
 	}
 	d.decimals(o, &c, decimal)
 	return c

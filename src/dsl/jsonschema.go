@@ -274,6 +274,7 @@ func (b *schemaBuilder) node() js {
 			"state_transition_model": b.stateModel(),
 			"time_column": js{"anyOf": []any{nonEmpty("A datetime or date column of the node."), js{"type": "null"}},
 				"description": "The column whose instant places a row in a time window (datagen generate --from --until): an entity's creation time, a fact's event time; null for none (the table is written whole in the first window, the one holding timeframe.start). Default: the first datetime or date column drawn by datetime_series within the timeframe (or a parent's lifetime), or looked up from another table's time column; vocabs have none."},
+			"history": b.history(),
 		})
 	n["allOf"] = []any{
 		js{"if": js{"properties": js{"kind": js{"enum": []any{"entity", "vocab"}}}, "required": []any{"kind"}},
@@ -341,6 +342,7 @@ func (b *schemaBuilder) column() js {
 				"enum_ref": colRef("\"table.column\" whose values are the allowed values."),
 			}),
 			"metadata": b.customMetadata("table"),
+			"changes":  b.changes(),
 		})
 	c["allOf"] = []any{
 		js{"if": js{"properties": js{"null_rate": js{"type": "number", "exclusiveMinimum": 0}}, "required": []any{"null_rate"}},
@@ -352,6 +354,22 @@ func (b *schemaBuilder) column() js {
 			"then": js{"properties": js{"decimals": js{"type": "null"}}}},
 	}
 	return b.def("Column", c)
+}
+
+func (b *schemaBuilder) changes() js {
+	return b.def("Changes", object("Entities with history only: the column changes over time. In every period of length every (counted from the timeframe's start), with probability p, its value is drawn again from its generator (choice, distribution, faker or datetime_series), at an instant inside the period.",
+		changesKeys, changesKeys, map[string]js{
+			"every": js{"type": "string", "pattern": `^\s*[0-9]+\s*(s|min|h|d|w)\s*$`, "examples": []any{"30d", "12h", "1w"},
+				"description": "The period: a whole number and a unit, s, min, h, d (days) or w (weeks)."},
+			"p": with(num("The probability that the column changes in one period."), "minimum", 0, "maximum", 1, "examples", []any{0.1}),
+		}))
+}
+
+func (b *schemaBuilder) history() js {
+	return b.def("History", object("Entities only: how an entity whose columns change (changes) is written. versions: SCD type 2, one row per version with valid_from, valid_to (null for the current version) and is_current; events: CDC, one row per insert or update with the row's values after it, changed_at and operation. Rows are keyed by pk plus valid_from or changed_at.",
+		historyKeys, historyKeys, map[string]js{
+			"as": enum("versions (SCD type 2) or events (CDC).", historyKinds...),
+		}))
 }
 
 func (b *schemaBuilder) generator() js {

@@ -80,6 +80,9 @@ type Node struct {
 	// TimeColumn is the declared "time_column": nil when absent (the
 	// planner picks the default), "" for null (the table has none).
 	TimeColumn *string
+	// History, when set, writes the entity as versions or change events
+	// of its changing columns (see Changes).
+	History *History
 
 	// Behaviour blocks, kept as parsed JSON until the behaviour layer
 	// reads them. A nil value means the key was absent.
@@ -123,6 +126,8 @@ type Column struct {
 	// Precision is the total number of digits of a "decimal" column (Type
 	// is then Float and Decimals its scale); 0 for every other column.
 	Precision int
+	// Changes, when set, makes the column of an entity change over time.
+	Changes *Changes
 }
 
 // MetadataEntry is one custom metadata key and its value.

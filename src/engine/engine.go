@@ -185,7 +185,14 @@ func (e *engine) runTable(ctx context.Context, t *plan.Table) (TableResult, erro
 			return TableResult{}, tableErr(t.ID(), err)
 		}
 	}
+	hist := e.newHistory(ts)
+	if hist != nil && w != nil {
+		w = hist.wrap(w)
+	}
 	written, err := e.generate(ctx, ts, w)
+	if hist != nil && w != nil {
+		written = hist.written
+	}
 	if err == nil && w != nil {
 		if err = w.Commit(); err != nil {
 			err = tableErr(t.ID(), err)

@@ -192,7 +192,7 @@ func Metadata(p *plan.Plan, info outdir.RunInfo, res *engine.Result, files map[s
 			cols = append(cols, c.Spec.Name)
 		}
 		m.Tables[tr.ID] = outdir.TableMetadata{Kind: string(t.Node.Kind), File: files[tr.ID], Rows: tr.Rows, Written: tr.Written,
-			Columns: cols, PrimaryKey: t.Node.PK, Seconds: tr.Duration.Seconds()}
+			Columns: cols, PrimaryKey: t.Node.HistoryKey(), Seconds: tr.Duration.Seconds()}
 		m.Order = append(m.Order, tr.ID)
 	}
 	return m

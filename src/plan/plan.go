@@ -66,6 +66,8 @@ type Table struct {
 	// Time is the index of the column that places a row in a time window
 	// (see TimeColumn), or -1 when the table has none.
 	Time int
+	// History, when set, writes the entity as versions or change events.
+	History *History
 }
 
 // Aggregate is a column computed from the rows of a child table: a fact
@@ -103,7 +105,8 @@ type Column struct {
 	Deferred bool
 }
 
-// Fields returns the output schema of the table.
+// Fields returns the output schema of the table: its columns, then the
+// columns its history adds (see History).
 func (t *Table) Fields() []column.Field {
 	f := make([]column.Field, len(t.Cols))
 	for i, c := range t.Cols {
@@ -111,6 +114,9 @@ func (t *Table) Fields() []column.Field {
 		if c.Spec.Precision > 0 {
 			f[i].Precision, f[i].Scale = c.Spec.Precision, *c.Spec.Decimals
 		}
+	}
+	if t.History != nil {
+		f = append(f, historyFields(t.History.As)...)
 	}
 	return f
 }
@@ -210,6 +216,9 @@ func New(s *dsl.Schema) (*Plan, error) {
 	}
 	p.Order = order
 	p.resolveTimeColumns()
+	for _, t := range tables {
+		p.resolveHistory(t)
+	}
 	return p, nil
 }
 

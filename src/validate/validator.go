@@ -170,6 +170,9 @@ type TableWriter struct {
 	colOf []int
 	view  blockView
 	err   error
+	// first keeps only the first version of each entity of a table
+	// written with history, or is nil.
+	first *firstVersions
 }
 
 // Table starts collecting table id, whose blocks will carry the columns
@@ -210,8 +213,9 @@ func (v *Validator) Table(id string, fields []column.Field) (*TableWriter, error
 		w.colOf[j] = i
 		delete(byName, c.spec.Name)
 	}
+	w.first = newFirstVersions(t.node, fields)
 	for _, f := range fields {
-		if _, extra := byName[f.Name]; extra {
+		if _, extra := byName[f.Name]; extra && !isHistoryColumn(t.node, f.Name) {
 			t.extraCols = append(t.extraCols, f.Name)
 		}
 	}
@@ -238,6 +242,9 @@ func (w *TableWriter) WriteBlock(b *column.Block) error {
 	if len(b.Cols) != len(w.fields) {
 		w.err = fmt.Errorf("validate: table %q: block at row %d has %d columns, expected %d", t.id, b.Start, len(b.Cols), len(w.fields))
 		return w.err
+	}
+	if w.first != nil {
+		b = w.first.filter(b)
 	}
 	view := &w.view
 	view.start, view.rows = t.rows, b.Rows

@@ -300,7 +300,7 @@ func exportTable(ctx context.Context, o ExportOptions, dir string, t *plan.Table
 	for i := range stats {
 		stats[i].finish()
 	}
-	return &DatasetTable{ID: t.ID(), Kind: string(t.Node.Kind), Destination: dest, PrimaryKey: t.Node.PK,
+	return &DatasetTable{ID: t.ID(), Kind: string(t.Node.Kind), Destination: dest, PrimaryKey: t.Node.HistoryKey(),
 		Sources: files, File: r.Path, Sliced: r.Sliced, Slices: r.Slices, Rows: r.Rows, Columns: stats}, nil
 }
 

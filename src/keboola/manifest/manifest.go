@@ -196,7 +196,7 @@ func FromFields(fields []column.Field, pk []string) []Column {
 // node's and columns' custom metadata. Destination, incremental loading,
 // the header and datagen's own table metadata are left to the caller.
 func ForNode(n *dsl.Node, fields []column.Field) Table {
-	t := Table{Description: n.Description, Columns: FromFields(fields, n.PK), PrimaryKey: slices.Clone(n.PK)}
+	t := Table{Description: n.Description, Columns: FromFields(fields, n.HistoryKey()), PrimaryKey: slices.Clone(n.HistoryKey())}
 	for i := range t.Columns {
 		if c := n.Column(t.Columns[i].Name); c != nil {
 			t.Columns[i].Metadata = customKV(c.Metadata)
