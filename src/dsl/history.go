@@ -183,6 +183,8 @@ func (d *decoder) historyRules(n *Node, o *input.Object) {
 		case n.History == nil && o.Get("history") == nil:
 			d.Errorf(cp, `add "history": {"as": "versions"} (or "events") to the node`,
 				"a changing column needs the node's history: versions or change events")
+		case n.TimeColumn != nil && *n.TimeColumn == c.Name:
+			d.Errorf(cp, "", "the time column %q cannot change: it dates the entity's first version", c.Name)
 		case n.IsPK(c.Name):
 			d.Errorf(cp, "", "key column %q cannot change: the key names the entity in every version", c.Name)
 		case c.Generator.Kind != "" && !slices.Contains(changeGenerators, c.Generator.Kind):

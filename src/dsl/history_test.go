@@ -29,6 +29,8 @@ func TestHistoryProblems(t *testing.T) {
 			edits(setTo(jUser+".history", hist), setTo(jCountry+".changes", `{"every": "30d", "p": 1.5}`))},
 		{"changes without p", pCountry + ".changes", `missing required key "p"`,
 			edits(setTo(jUser+".history", hist), setTo(jCountry+".changes", `{"every": "30d"}`))},
+		{"changes of the time column", pUser + ".columns[4](signup_at).changes", `the time column "signup_at" cannot change`,
+			edits(setTo(jUser+".history", hist), setTo(jUser+".time_column", `"signup_at"`), setTo(jUser+".columns.4.changes", ch))},
 		{"history column taken", pUser + ".history", `history adds a column "valid_from", which node "user" already has`,
 			edits(setTo(jUser+".history", hist), setTo(jCountry+".changes", ch), setTo(jUser+".columns.4.name", `"valid_from"`))},
 	}

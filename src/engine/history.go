@@ -37,7 +37,10 @@ type history struct {
 	tfStart, horizon int64
 	events           bool
 	nbase            int
-	fields           []column.Field
+	// win, when set, keeps the versions (events) whose valid_from
+	// (changed_at) is in the run's window.
+	win    *windowRule
+	fields []column.Field
 
 	mu      sync.Mutex
 	scratch map[*column.Block]*historyScratch
@@ -88,6 +91,9 @@ func (e *engine) newHistory(ts *tableState) *history {
 	hs := &history{ts: ts, start: h.Start, tfStart: tf.Start.UnixMicro(), horizon: tf.End.UnixMicro(),
 		events: h.As == dsl.HistoryEvents, nbase: len(ts.cols), fields: ts.t.Fields(),
 		scratch: map[*column.Block]*historyScratch{}}
+	if e.opts.Window != nil {
+		hs.win = &windowRule{w: e.opts.Window, time: hs.nbase}
+	}
 	for _, ci := range h.Changing {
 		spec := ts.cols[ci].spec
 		key := rng.ColumnKey(e.opts.Seed, ts.t.ID(), spec.Name).Sub("changes", 0)
@@ -153,6 +159,9 @@ func (h *history) expand(b *column.Block, s *historyScratch) (*column.Block, err
 		if err := h.expandRow(b, r, s); err != nil {
 			return nil, err
 		}
+	}
+	if h.win != nil {
+		h.win.filter(out)
 	}
 	if !h.events {
 		s.validToNull = out.Cols[h.nbase+1].Null

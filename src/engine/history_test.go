@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"slices"
+	"sort"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -227,5 +230,49 @@ func TestHistoryEventsMatchVersions(t *testing.T) {
 		if r[col(eh, "operation")] != op {
 			t.Fatalf("row %d: operation %q, want %q", i, r[col(eh, "operation")], op)
 		}
+	}
+}
+
+// TestHistoryWindowsCompose checks that a version (an event) belongs to
+// the window holding its valid_from (changed_at): three consecutive
+// windows hold exactly the rows of one run, with 1 and 8 workers.
+func TestHistoryWindowsCompose(t *testing.T) {
+	for _, as := range []string{"versions", "events"} {
+		t.Run(as, func(t *testing.T) {
+			p := parsePlan(t, historySchema(as, 0.2, true), false)
+			full := generateCSV(t, p, engine.Options{Seed: 42, Workers: 2})["account"]
+			h, _ := records(t, full)
+			at := col(h, "valid_from")
+			if as == "events" {
+				at = col(h, "changed_at")
+			}
+			lines := strings.SplitAfter(string(full), "\n")
+			want := lines[1 : len(lines)-1]
+			tf := p.Schema.Timeframe
+			span := tf.End.Sub(tf.Start)
+			cuts := []time.Time{tf.Start, tf.Start.Add(span / 3), tf.Start.Add(2 * span / 3), tf.End.Add(time.Second)}
+			for _, workers := range []int{1, 8} {
+				var got []string
+				for k := 0; k < 3; k++ {
+					rows := windowRows(t, p, mustWindow(t, cuts[k], cuts[k+1]), workers)["account"]
+					if len(rows) == 0 {
+						t.Fatalf("window %d is empty", k)
+					}
+					for _, r := range rows {
+						_, rec := records(t, []byte(lines[0]+r))
+						if v := micros(t, rec[0][at]); v < cuts[k].UnixMicro() || v >= cuts[k+1].UnixMicro() {
+							t.Fatalf("window %d holds a row of %s: %s", k, rec[0][at], r)
+						}
+					}
+					got = append(got, rows...)
+				}
+				sort.Strings(got)
+				w := slices.Clone(want)
+				sort.Strings(w)
+				if strings.Join(got, "") != strings.Join(w, "") {
+					t.Errorf("workers %d: the windows hold %d rows, one run %d, or other rows", workers, len(got), len(w))
+				}
+			}
+		})
 	}
 }

@@ -53,11 +53,13 @@ type windowRule struct {
 }
 
 // windowRule returns the rule of the table ts, or nil when every row is
-// written: the run has no window, or ts is a child scanned for its
-// parent's aggregates (which cover all its rows, whatever the window).
+// written: the run has no window, ts is a child scanned for its
+// parent's aggregates (which cover all its rows, whatever the window), or
+// ts is written with history, whose versions the history writer selects.
 func (e *engine) windowRule(ts *tableState) *windowRule {
 	w := e.opts.Window
-	if w == nil || ts.need != nil {
+	if w == nil || ts.need != nil || ts.t.History != nil {
+		// A table with history selects its versions (history.go).
 		return nil
 	}
 	return &windowRule{w: w, time: ts.t.Time, first: w.Contains(e.p.Schema.Timeframe.Start.UnixMicro())}
