@@ -87,7 +87,7 @@ func streamable(t *plan.Table) bool {
 }
 
 // countChunk is the number of parents a worker counts at a time.
-const countChunk = 1 << 15
+const countChunk = 1 << 12
 
 // streamOffsets draws the child counts of parents [0, np) of a fact whose
 // counts are pure functions of the parent row, in parallel chunks, and
@@ -96,7 +96,6 @@ const countChunk = 1 << 15
 // window, then the end of the last one's children) and the total row
 // count. Memory is the window's; time is linear in np.
 func (e *engine) streamOffsets(t *plan.Table, np, wlo, whi int64) ([]int64, int64) {
-	f := t.Node.Fanout
 	key := rng.TableKey(e.opts.Seed, t.ID(), "fanout")
 	off := make([]int64, whi-wlo+1)
 	nchunks := (np + countChunk - 1) / countChunk
@@ -108,25 +107,24 @@ func (e *engine) streamOffsets(t *plan.Table, np, wlo, whi int64) ([]int64, int6
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r := rng.NewRand()
+			cnt := newCounter(t.Node.Fanout, key)
+			k := make([]int64, countChunk)
 			for {
 				c := next.Add(1) - 1
 				if c >= nchunks {
 					return
 				}
-				var sb, st int64
-				for i := c * countChunk; i < min((c+1)*countChunk, np); i++ {
-					k := childCount(f, key, r, i)
-					st += k
-					switch {
-					case i < wlo:
-						sb += k
-					case i < whi:
-						off[i-wlo+1] = k
-					}
+				from := c * countChunk
+				ks := k[:min(countChunk, np-from)]
+				cnt.fill(from, ks)
+				// ks[:a] come before the window, ks[a:b] are in it.
+				a := min(max(wlo-from, 0), int64(len(ks)))
+				b := min(max(whi-from, 0), int64(len(ks)))
+				if b > a {
+					copy(off[from+a-wlo+1:], ks[a:b])
 				}
-				before.Add(sb)
-				total.Add(st)
+				before.Add(sum(ks[:a]))
+				total.Add(sum(ks))
 			}
 		}()
 	}
@@ -138,15 +136,79 @@ func (e *engine) streamOffsets(t *plan.Table, np, wlo, whi int64) ([]int64, int6
 	return off, total.Load()
 }
 
-// childCount is the child count of parent row i of a fact whose counts no
-// effect or behaviour changes: the base draw, clamped.
-func childCount(f *dsl.Fanout, key rng.Key, r *rng.Rand, i int64) int64 {
-	r.Reset(key, i)
-	k := max(drawCount(f, r), 0)
-	if f != nil && len(f.Clamp) == 2 {
-		k = min(max(k, f.Clamp[0]), f.Clamp[1])
+// counter draws the child counts of a fact whose counts no effect or
+// behaviour changes: drawCount's draw, clamped. A uniform or empirical
+// count is one draw, the first of the parent row's stream, so a range of
+// parents takes its draws in one loop (rng.Key.FirstDraws); a Poisson
+// count goes through drawCount.
+type counter struct {
+	f   *dsl.Fanout
+	key rng.Key
+	// oneDraw is set for uniform and empirical counts, lo is their
+	// lowest count and n the number of uniform counts (0 for empirical).
+	oneDraw bool
+	lo, n   int64
+	draws   []uint64
+	r       *rng.Rand
+}
+
+func newCounter(f *dsl.Fanout, key rng.Key) *counter {
+	c := &counter{f: f, key: key, r: rng.NewRand()}
+	if f == nil {
+		return c
 	}
-	return k
+	hi := int64(math.MaxInt64)
+	if f.Min != nil {
+		c.lo = *f.Min
+	}
+	if f.Max != nil {
+		hi = *f.Max
+	}
+	switch f.Distribution {
+	case "uniform":
+		c.oneDraw, c.n = true, hi-c.lo+1
+	case "empirical":
+		c.oneDraw = true
+	}
+	return c
+}
+
+// fill sets k[i] to the child count of parent row from+i.
+func (c *counter) fill(from int64, k []int64) {
+	f := c.f
+	switch {
+	case c.oneDraw:
+		if cap(c.draws) < len(k) {
+			c.draws = make([]uint64, len(k))
+		}
+		d := c.draws[:len(k)]
+		c.key.FirstDraws(from, d)
+		if c.n > 0 {
+			n := uint64(c.n)
+			for i, u := range d {
+				k[i] = c.lo + int64(rng.Bounded(u, n))
+			}
+		} else {
+			for i, u := range d {
+				k[i] = c.lo + drawWeighted(f.Weights, float64(u>>11)*(1.0/(1<<53)))
+			}
+		}
+	default:
+		for i := range k {
+			c.r.Reset(c.key, from+int64(i))
+			k[i] = drawCount(f, c.r)
+		}
+	}
+	if f != nil && len(f.Clamp) == 2 {
+		lo, hi := f.Clamp[0], f.Clamp[1]
+		for i, x := range k {
+			k[i] = min(max(x, 0, lo), hi)
+		}
+		return
+	}
+	for i, x := range k {
+		k[i] = max(x, 0)
+	}
 }
 
 // ownRange sets the rows [lo, hi) of ts that this part writes: the
@@ -217,4 +279,12 @@ func (w *windowTable) Column(name string) *column.Vector {
 // one of parts parts holds.
 func ownShare(rows float64, parts int) float64 {
 	return math.Ceil(rows / float64(max(parts, 1)))
+}
+
+func sum(k []int64) int64 {
+	var s int64
+	for _, x := range k {
+		s += x
+	}
+	return s
 }

@@ -3,6 +3,7 @@ package rng
 import (
 	"errors"
 	"math"
+	"math/bits"
 )
 
 // Normal returns a normal draw with the given mean and standard deviation.
@@ -147,7 +148,7 @@ func (a *Alias) Sample(u1 uint64, u2 float64) int {
 // half of u·n picks the column, the low half (uniform over [0, 2^64) in
 // steps of n) decides between the column and its alias.
 func (a *Alias) Draw(s *Stream) int {
-	hi, lo := mul64(s.Uint64(), uint64(len(a.prob)))
+	hi, lo := bits.Mul64(s.Uint64(), uint64(len(a.prob)))
 	if float64(lo>>11)*(1.0/(1<<53)) < a.prob[hi] {
 		return int(hi)
 	}

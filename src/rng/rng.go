@@ -21,6 +21,7 @@ package rng
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"math/bits"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -116,6 +117,17 @@ func (k Key) At(row int64, n uint64) uint64 {
 	return draw(k.rowBase(row), n+1)
 }
 
+// FirstDraws sets dst[i] to the first draw of row+i, At(row+i, 0), for
+// every i: one tight loop for callers that need one draw of each row of
+// a range.
+func (k Key) FirstDraws(row int64, dst []uint64) {
+	x := uint64(k) + uint64(row)*0x9e3779b97f4a7c15
+	for i := range dst {
+		dst[i] = mix64(mix64(x) + 0xd1b54a32d192ed03)
+		x += 0x9e3779b97f4a7c15
+	}
+}
+
 // rowBase is the start of row's draws in stream k.
 func (k Key) rowBase(row int64) uint64 {
 	return mix64(uint64(k) + uint64(row)*0x9e3779b97f4a7c15)
@@ -162,24 +174,8 @@ func (s *Stream) IntN(n int64) int64 {
 // Bounded maps a uniform 64-bit draw onto [0, n) with Lemire's
 // multiply-shift; the bias is below 2^-64 * n, negligible for data generation.
 func Bounded(u, n uint64) uint64 {
-	hi, _ := mul64(u, n)
+	hi, _ := bits.Mul64(u, n)
 	return hi
-}
-
-func mul64(x, y uint64) (hi, lo uint64) {
-	const mask32 = 1<<32 - 1
-	x0 := x & mask32
-	x1 := x >> 32
-	y0 := y & mask32
-	y1 := y >> 32
-	w0 := x0 * y0
-	t := x1*y0 + w0>>32
-	w1 := t & mask32
-	w2 := t >> 32
-	w1 += x0 * y1
-	hi = x1*y1 + w2 + w1>>32
-	lo = x * y
-	return
 }
 
 // Rand wraps a Stream in a math/rand/v2 generator so that the standard

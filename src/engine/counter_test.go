@@ -1,0 +1,40 @@
+package engine
+
+import (
+	"testing"
+
+	"datagen/src/dsl"
+	"datagen/src/rng"
+)
+
+// TestCounterDrawsWhatDrawCountDraws: the streamed child counts are the
+// counts of drawCount, clamped, for every fanout distribution.
+func TestCounterDrawsWhatDrawCountDraws(t *testing.T) {
+	i64 := func(v int64) *int64 { return &v }
+	f64 := func(v float64) *float64 { return &v }
+	for _, f := range []*dsl.Fanout{
+		nil,
+		{Distribution: "uniform", Min: i64(5), Max: i64(15)},
+		{Distribution: "uniform", Min: i64(0), Max: i64(3), Clamp: []int64{1, 2}},
+		{Distribution: "empirical", Min: i64(1), Weights: []float64{3, 2, 1}},
+		{Distribution: "empirical", Weights: []float64{0, 0.5, 0, 0.25}},
+		{Distribution: "poisson", Lambda: f64(3), Max: i64(9)},
+		{Distribution: "poisson", Lambda: f64(40), Min: i64(30), Clamp: []int64{35, 45}},
+	} {
+		key := rng.TableKey(7, "fact", "fanout")
+		c := newCounter(f, key)
+		got := make([]int64, 5000)
+		c.fill(123456, got)
+		r := rng.NewRand()
+		for i, k := range got {
+			r.Reset(key, 123456+int64(i))
+			want := max(drawCount(f, r), 0)
+			if f != nil && len(f.Clamp) == 2 {
+				want = min(max(want, f.Clamp[0]), f.Clamp[1])
+			}
+			if k != want {
+				t.Fatalf("fanout %+v, parent %d: %d children, drawCount gives %d", f, 123456+i, k, want)
+			}
+		}
+	}
+}
