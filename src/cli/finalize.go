@@ -1,12 +1,14 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
 
 	"datagen/src/input"
+	"datagen/src/objstore"
 	"datagen/src/outdir"
 )
 
@@ -14,7 +16,7 @@ import (
 func newFinalizeCmd(e *cliEnv) *cobra.Command {
 	var verify, quiet bool
 	cmd := &cobra.Command{
-		Use:   "finalize DIR",
+		Use:   "finalize DIR|URL",
 		Short: "Check that all parts of a split run are present and write its .metadata.json",
 		Long: `Check the output of a run split into parts (datagen generate --parts N --part K,
 one process per part): every part's manifest .metadata.part-K-of-N.json is
@@ -22,15 +24,17 @@ present, all parts come from the same schema, seed, format version, format and
 number of parts, every file a manifest lists is there with its size (and, with
 --verify, its SHA-256), and no file of another run lies in the tables' folders.
 Then write the dataset's .metadata.json with the total rows of every table and
-the list of all files.
+the list of all files. DIR may be an object storage URL (s3://bucket/prefix,
+gs://bucket/prefix, az://container/prefix; credentials as for generate -o).
 
 Exit status: 0 when the run is complete; 1 naming every missing or
 inconsistent part; 2 on an application error.`,
 		Example: `  datagen finalize out
-  datagen finalize out --verify`,
-		Args: positional("DIR"),
+  datagen finalize out --verify
+  datagen finalize s3://bucket/run-42`,
+		Args: positional("DIR|URL"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			folder, err := e.finalizeFolder(args[0])
+			folder, err := e.finalizeFolder(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
@@ -59,7 +63,18 @@ inconsistent part; 2 on an application error.`,
 }
 
 // finalizeFolder opens the folder `datagen finalize` checks.
-func (e *cliEnv) finalizeFolder(arg string) (outdir.Folder, error) {
+func (e *cliEnv) finalizeFolder(ctx context.Context, arg string) (outdir.Folder, error) {
+	if objstore.IsURL(arg) {
+		loc, err := objstore.ParseURL(arg)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		store, err := objstore.Open(ctx, loc, e.getenv)
+		if err != nil {
+			return nil, input.User(fmt.Errorf("%s: %w", arg, err))
+		}
+		return outdir.RemoteFolder{Store: store, Prefix: loc.Prefix}, nil
+	}
 	st, err := os.Stat(arg)
 	if err != nil {
 		return nil, input.User(fmt.Errorf("%s: %w", arg, err))

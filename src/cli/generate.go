@@ -26,6 +26,7 @@ import (
 	"datagen/src/engine"
 	"datagen/src/input"
 	"datagen/src/keboola/manifest"
+	"datagen/src/objstore"
 	"datagen/src/outdir"
 	"datagen/src/pipeline"
 	"datagen/src/plan"
@@ -101,7 +102,7 @@ union (docs/continuous.md).`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&f.out, "output-dir", "o", "output", "output directory")
+	fl.StringVarP(&f.out, "output-dir", "o", "output", "output directory, or object storage: s3://bucket/prefix, gs://bucket/prefix, az://container/prefix")
 	fl.Int64Var(&f.seed, "seed", 42, "master seed")
 	fl.StringVar(&f.format, "format", "parquet", "output format: parquet, csv, or both (csv,parquet: one generation, two files per table)")
 	fl.IntVar(&f.workers, "workers", runtime.NumCPU(), "parallel workers (does not change the data)")
@@ -245,9 +246,25 @@ func (e *cliEnv) runGenerate(ctx context.Context, schemaPath string, f generateF
 			return usageError{err}
 		}
 	}
+	var store objstore.Store
+	var loc objstore.Location
+	if objstore.IsURL(f.out) {
+		if f.validate || f.upload {
+			return usagef("-o %s: --validate and --upload need a local output folder", f.out)
+		}
+		var err error
+		if loc, err = objstore.ParseURL(f.out); err != nil {
+			return usageError{fmt.Errorf("-o: %w", err)}
+		}
+	}
 	p, _, err := e.loadPlan(schemaPath, f.lenient)
 	if err != nil {
 		return err
+	}
+	if loc.Scheme != "" {
+		if store, err = objstore.Open(ctx, loc, e.getenv); err != nil {
+			return input.User(fmt.Errorf("-o %s: %w", f.out, err))
+		}
 	}
 	win, _ := f.window()
 
@@ -268,6 +285,8 @@ func (e *cliEnv) runGenerate(ctx context.Context, schemaPath string, f generateF
 		Engine: engine.Options{Seed: f.seed, Workers: f.workers, BlockRows: f.blockRows, Parts: f.parts, Part: f.part,
 			Scale: f.scale, SampleRows: f.sample, MaxMemory: maxMem, Progress: prog.event, Window: win},
 		Dir:       f.out,
+		Store:     store,
+		Prefix:    loc.Prefix,
 		Output:    outdir.Options{Folders: partFolders(p, part)},
 		Validator: val,
 		Open:      pipeline.TableFiles(formats, sopts, part, files),
@@ -329,6 +348,9 @@ func (e *cliEnv) runGenerate(ctx context.Context, schemaPath string, f generateF
 			rows += t.Written
 		}
 		where, _ := filepath.Abs(f.out)
+		if store != nil {
+			where = store.URL(loc.Prefix)
+		}
 		fmt.Fprintf(e.stdout, "Wrote %d tables (%d rows) to %s\n", len(res.Tables), rows, where)
 	}
 	return nil

@@ -84,6 +84,9 @@ func (d LocalFolder) String() string { return string(d) }
 
 // Digest returns the size and the hex SHA-256 of the staged file rel.
 func (t *Tx) Digest(rel string) (int64, string, error) {
+	if t.remote != nil {
+		return t.remote.digest(rel)
+	}
 	f, err := os.Open(t.Path(rel))
 	if err != nil {
 		return 0, "", fmt.Errorf("hashing %s: %w", rel, err)

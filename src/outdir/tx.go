@@ -72,6 +72,7 @@ type Tx struct {
 	created []string // folders Begin or Commit created, deepest last
 	swept   int
 	done    bool
+	remote  *remote // object storage output (BeginRemote)
 }
 
 // DefaultScratch returns the default scratch folder of output folder dir:
@@ -307,6 +308,11 @@ type step struct {
 func (t *Tx) Commit(ctx context.Context) error {
 	if t.done {
 		return errors.New("commit of a finished transaction")
+	}
+	if t.remote != nil {
+		err := t.commitRemote(ctx)
+		t.cleanup()
+		return err
 	}
 	// Not deferred: a process that dies in the middle of the commit
 	// leaves the run folder with its journal for the next run to roll back.
@@ -563,6 +569,11 @@ func (t *Tx) Abort() {
 // cleanup removes the run's folder, the scratch folder when it is empty,
 // and the folders the transaction created, when they are empty.
 func (t *Tx) cleanup() {
+	if t.remote != nil && !t.done {
+		ctx, cancel := context.WithTimeout(context.Background(), abortTimeout)
+		t.abortRemote(ctx)
+		cancel()
+	}
 	if t.unlock != nil {
 		t.unlock()
 		t.unlock = nil

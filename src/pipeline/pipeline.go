@@ -22,6 +22,7 @@ import (
 
 	"datagen/src/column"
 	"datagen/src/engine"
+	"datagen/src/objstore"
 	"datagen/src/outdir"
 	"datagen/src/plan"
 	"datagen/src/sink"
@@ -40,6 +41,10 @@ type Options struct {
 	// Dir is the output folder and Output the transaction's options.
 	Dir    string
 	Output outdir.Options
+	// Store, when set, is where the run is published instead of Dir:
+	// the objects under Prefix (outdir.BeginRemote).
+	Store  objstore.Store
+	Prefix string
 	// Open opens each table's writer.
 	Open OpenFunc
 	// Validator, when set, receives every block of every table as it is
@@ -59,7 +64,13 @@ type Options struct {
 // it with input.IsUser (schema and data problems are user errors; a
 // cancellation wraps the context's error).
 func Run(ctx context.Context, o Options) (*engine.Result, error) {
-	tx, err := outdir.Begin(o.Dir, o.Output)
+	var tx *outdir.Tx
+	var err error
+	if o.Store != nil {
+		tx, err = outdir.BeginRemote(ctx, o.Store, o.Prefix, o.Output)
+	} else {
+		tx, err = outdir.Begin(o.Dir, o.Output)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("preparing the output folder: %w", err)
 	}
@@ -153,7 +164,12 @@ func TableFiles(formats []sink.Format, opts sink.Options, part outdir.Part, file
 				files[t.ID()] = outdir.TableFile(t.ID(), string(format), format == sink.CSV && opts.Gzip, part)
 			}
 			base := outdir.TableBase(t.ID(), part)
-			fw, err := sink.Open(tx.Path(path.Dir(base)), path.Base(base), format, fields, opts)
+			o := opts
+			if tx.Remote() {
+				// The file streams to its object.
+				o.Create = func(file string) (sink.Destination, error) { return tx.Create(path.Join(path.Dir(base), file)) }
+			}
+			fw, err := sink.Open(tx.Path(path.Dir(base)), path.Base(base), format, fields, o)
 			if err != nil {
 				if w != nil {
 					w.Abort()

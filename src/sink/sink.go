@@ -56,6 +56,7 @@ package sink
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -112,6 +113,22 @@ type Options struct {
 	// Metadata is extra key/value metadata for the Parquet footer (for
 	// example the generator version and seed). It is ignored for CSV.
 	Metadata map[string]string
+	// Create, when set, opens where the file named name (FileName) is
+	// written instead of a local file in the directory given to Open:
+	// an object in object storage, for example.
+	Create func(name string) (Destination, error)
+}
+
+// Destination receives the bytes of a table file written elsewhere than
+// to a local file (Options.Create).
+type Destination interface {
+	io.Writer
+	// Close finishes the file when the table is complete: once it
+	// returns nil every byte is stored (visible or not, as the
+	// destination decides).
+	Close() error
+	// Abort discards the file.
+	Abort()
 }
 
 // Stats describes a committed file.
@@ -175,14 +192,26 @@ func Open(dir, name string, format Format, fields []column.Field, opts Options) 
 			return nil, fmt.Errorf("table %q: %w", name, err)
 		}
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("table %q: create output directory: %w", name, err)
-	}
-	tf, err := createTemp(filepath.Join(dir, FileName(name, format, opts)))
-	if err != nil {
-		return nil, fmt.Errorf("table %q: %w", name, err)
+	var tf *tempFile
+	if opts.Create != nil {
+		file := FileName(name, format, opts)
+		dst, err := opts.Create(file)
+		if err != nil {
+			return nil, fmt.Errorf("table %q: %w", name, err)
+		}
+		tf = &tempFile{dst: dst, final: file}
+	} else {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("table %q: create output directory: %w", name, err)
+		}
+		f, err := createTemp(filepath.Join(dir, FileName(name, format, opts)))
+		if err != nil {
+			return nil, fmt.Errorf("table %q: %w", name, err)
+		}
+		tf = f
 	}
 	var w TableWriter
+	var err error
 	if format == CSV {
 		w, err = newCSVWriter(tf, fields, opts)
 	} else {
@@ -267,12 +296,14 @@ func checkBlock(b *column.Block, fields []column.Field) error {
 	return nil
 }
 
-// tempFile is a hidden temporary file that becomes final on commit.
+// tempFile is a hidden temporary file that becomes final on commit, or a
+// Destination (dst) closed on commit.
 type tempFile struct {
 	f     *os.File
 	tmp   string
 	final string
 	size  int64 // bytes written through Write
+	dst   Destination
 }
 
 // createTemp creates a hidden temporary file beside final
@@ -287,6 +318,11 @@ func createTemp(final string) (*tempFile, error) {
 
 // Write writes to the file and counts the bytes.
 func (t *tempFile) Write(p []byte) (int, error) {
+	if t.dst != nil {
+		n, err := t.dst.Write(p)
+		t.size += int64(n)
+		return n, err
+	}
 	n, err := t.f.Write(p)
 	t.size += int64(n)
 	if err != nil {
@@ -297,6 +333,13 @@ func (t *tempFile) Write(p []byte) (int, error) {
 
 // close fsyncs and closes the temporary file, which keeps its name.
 func (t *tempFile) close() error {
+	if t.dst != nil {
+		if err := t.dst.Close(); err != nil {
+			t.abort()
+			return fmt.Errorf("close %s: %w", t.final, err)
+		}
+		return nil
+	}
 	if t.f == nil {
 		return nil
 	}
@@ -315,6 +358,9 @@ func (t *tempFile) close() error {
 
 // publish renames the closed temporary file to its final name.
 func (t *tempFile) publish() error {
+	if t.dst != nil {
+		return nil
+	}
 	if err := os.Rename(t.tmp, t.final); err != nil {
 		t.abort()
 		return fmt.Errorf("rename %s to %s: %w", t.tmp, t.final, err)
@@ -327,6 +373,10 @@ func (t *tempFile) publish() error {
 
 // abort closes and removes the temporary file.
 func (t *tempFile) abort() {
+	if t.dst != nil {
+		t.dst.Abort()
+		return
+	}
 	if t.f != nil {
 		_ = t.f.Close()
 		t.f = nil

@@ -6,19 +6,17 @@ import (
 	"io"
 	"strings"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/blockblob"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/container"
 
 	"datagen/src/keboola/storage"
+	"datagen/src/objstore"
 )
 
 // absStore uploads block blobs to Azure Blob Storage with the SAS of a
-// prepared file.
+// prepared file (objstore.ABS).
 type absStore struct {
-	params    *storage.ABSUploadParams
-	container *container.Client
-	blockSize int64
-	conc      int
+	params *storage.ABSUploadParams
+	abs    *objstore.ABS
 }
 
 // newABSStore parses the SAS connection string and opens the container.
@@ -39,18 +37,12 @@ func newABSStore(f *storage.File, cfg storeConfig) (*absStore, error) {
 		// The SDK error would quote the URL with its signature.
 		return nil, fmt.Errorf("file %d: invalid Azure container URL for container %q", f.ID, p.Container)
 	}
-	return &absStore{params: p, container: cc, blockSize: max(cfg.partSize, 1<<20), conc: max(cfg.concurrency, 1)}, nil
+	return &absStore{params: p, abs: objstore.NewABS(cc, p.Container, objstore.ABSOptions{BlockSize: cfg.partSize, Concurrency: cfg.concurrency})}, nil
 }
 
 // put uploads r as the block blob blobName+suffix.
 func (s *absStore) put(ctx context.Context, suffix string, r io.Reader) error {
-	name := s.params.BlobName + suffix
-	bb := s.container.NewBlockBlobClient(name)
-	_, err := bb.UploadStream(ctx, r, &blockblob.UploadStreamOptions{BlockSize: s.blockSize, Concurrency: s.conc})
-	if err != nil {
-		return fmt.Errorf("upload to Azure blob %s/%s: %w", s.params.Container, name, oneLine("Azure Blob Storage", err))
-	}
-	return nil
+	return credentialsHint(s.abs.Put(ctx, s.params.BlobName+suffix, r))
 }
 
 // url is the slice-manifest URL of blobName+suffix.

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"datagen/src/keboola/storage"
+	"datagen/src/objstore"
 )
 
 // gcsTestFile is a prepared GCS file whose token the emulator accepts.
@@ -182,7 +183,7 @@ func TestGCSResumesAfterFailures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			store.retry = gcsRetry{attempts: 5, base: time.Millisecond, max: time.Millisecond}
+			store.gcs.Retry = objstore.Retry{Attempts: 5, Base: time.Millisecond, Max: time.Millisecond}
 			data := make([]byte, 3*chunk+5)
 			_, _ = rand.Read(data)
 			if err := store.put(context.Background(), "", bytes.NewReader(data)); err != nil {
@@ -214,7 +215,7 @@ func TestGCSGivesUp(t *testing.T) {
 			defer hs.Close()
 			store, _ := newGCSStore(context.Background(), gcsTestFile("b", "tok"),
 				storeConfig{endpoints: Endpoints{GCS: hs.URL + "/storage/v1/"}})
-			store.retry = gcsRetry{attempts: 3, base: time.Millisecond, max: time.Millisecond}
+			store.gcs.Retry = objstore.Retry{Attempts: 3, Base: time.Millisecond, Max: time.Millisecond}
 			err := store.put(context.Background(), ".x", strings.NewReader("a,b\n"))
 			want := fmt.Sprintf("GCS upload to gs://b/exp-2/7/files/data.csv.gz.x: starting the upload: HTTP %d: nope", tc.code)
 			if err == nil || err.Error() != want {

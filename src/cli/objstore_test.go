@@ -1,0 +1,138 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
+
+	"datagen/src/outdir"
+)
+
+// s3Env starts an in-process S3 emulator with bucket and returns its
+// backend and the environment that points the AWS chain at it.
+func s3Env(t *testing.T, bucket string) (*s3mem.Backend, map[string]string) {
+	t.Helper()
+	backend := s3mem.New()
+	if err := backend.CreateBucket(bucket); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(gofakes3.New(backend).Server())
+	t.Cleanup(srv.Close)
+	return backend, map[string]string{
+		"AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_REGION": "eu-central-1",
+		"AWS_ENDPOINT_URL_S3": srv.URL,
+	}
+}
+
+// s3Objects returns the objects of bucket under prefix by key.
+func s3Objects(t *testing.T, b *s3mem.Backend, bucket, prefix string) map[string][]byte {
+	t.Helper()
+	list, err := b.ListBucket(bucket, &gofakes3.Prefix{Prefix: prefix, HasPrefix: true}, gofakes3.ListBucketPage{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]byte{}
+	for _, c := range list.Contents {
+		obj, err := b.GetObject(bucket, c.Key, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(obj.Contents)
+		obj.Contents.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[strings.TrimPrefix(c.Key, prefix)] = data
+	}
+	return out
+}
+
+// TestPartsToS3: four parts run at the same time into one prefix of an
+// S3 emulator; their union equals the single run byte for byte, finalize
+// accepts it and writes .metadata.json there, and a missing part fails
+// finalize naming it.
+func TestPartsToS3(t *testing.T) {
+	backend, env := s3Env(t, "lake")
+	whole := t.TempDir()
+	if _, stderr, code := datagen(t, "generate", shop, "-o", whole, "--format", "csv,parquet", "--quiet"); code != 0 {
+		t.Fatal(stderr)
+	}
+	const n = 4
+	url := "s3://lake/runs/shop-42"
+	var wg sync.WaitGroup
+	errs := make([]string, n)
+	for k := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			penv := map[string]string{"JOB_COMPLETION_INDEX": strconv.Itoa(k)}
+			for key, v := range env {
+				penv[key] = v
+			}
+			if _, stderr, code := datagenEnv(t, penv, "generate", shop, "-o", url, "--format", "csv,parquet", "--quiet",
+				"--workers", "1", "--parts", strconv.Itoa(n)); code != 0 {
+				errs[k] = fmt.Sprintf("part %d: exit %d: %s", k, code, stderr)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, e := range errs {
+		if e != "" {
+			t.Fatal(e)
+		}
+	}
+	objs := s3Objects(t, backend, "lake", "runs/shop-42/")
+	if len(objs) != n*len(shopTables)*2+n {
+		t.Errorf("%d objects, want %d table files and %d manifests", len(objs), n*len(shopTables)*2, n)
+	}
+	local := t.TempDir()
+	for key, data := range objs {
+		p := filepath.Join(local, filepath.FromSlash(key))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range shopTables {
+		want, err := os.ReadFile(filepath.Join(whole, id+".csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := concatParts(t, local, id, n); !bytes.Equal(got, want) {
+			t.Errorf("%s: the %d parts in S3 concatenated (%d bytes) differ from the single run (%d bytes)", id, n, len(got), len(want))
+		}
+	}
+	// The Parquet parts hold the same rows: validate reads the parts'
+	// folder as the single run's tables.
+	if _, stderr, code := datagen(t, "validate", shop, "--data-dir", local, "--report", filepath.Join(t.TempDir(), "r.json"), "--quiet"); code != 0 {
+		t.Errorf("validate of the parts from S3: exit %d: %s", code, stderr)
+	}
+
+	stdout, stderr, code := datagenEnv(t, env, "finalize", url, "--verify")
+	if code != 0 || !strings.Contains(stdout, "4 parts, 6 tables") {
+		t.Fatalf("finalize: exit %d: %s %s", code, stdout, stderr)
+	}
+	meta := s3Objects(t, backend, "lake", "runs/shop-42/.metadata.json")[""]
+	if !bytes.Contains(meta, []byte(`"parts": 4`)) {
+		t.Errorf(".metadata.json in S3: %s", meta)
+	}
+	if _, err := backend.DeleteMulti("lake", "runs/shop-42/"+outdir.MetadataFile(outdir.Part{K: 1, N: n})); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code = datagenEnv(t, env, "finalize", url)
+	if want := "1 of 4 parts are missing: part 1 (.metadata.part-00001-of-00004.json)"; code != 1 || !strings.Contains(stderr, want) {
+		t.Errorf("finalize without part 1: exit %d, stderr %q; want 1 and %q", code, stderr, want)
+	}
+}
