@@ -282,6 +282,14 @@ type Field struct {
 	// Parquet DECIMAL and typed NUMERIC in Keboola. Precision 0 means a
 	// plain column.
 	Precision, Scale int
+	// Distinct, when positive, bounds the number of distinct non-null
+	// values of the column as the schema fixes it (a choice among listed
+	// values); 0 means unknown. Unique marks a column whose non-null
+	// values are all distinct (a sequence). Both are hints for choosing
+	// encodings (Parquet dictionaries): they never change a value, and a
+	// writer must stay correct when the data does not honour them.
+	Distinct int
+	Unique   bool
 }
 
 // Block is a run of consecutive rows of one table, column by column, in the

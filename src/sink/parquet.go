@@ -24,14 +24,23 @@ const (
 	// page-size checks. Every WriteBatch call starts on a multiple of it and
 	// covers a multiple of it (except the table's last), so page and row
 	// group boundaries do not depend on the block sizes.
-	pqBatch = 1024
+	pqBatch = 4096
 	// pqMaxSegment bounds the rows passed to one WriteBatch call, and with
 	// it the scratch buffers.
-	pqMaxSegment = 64 * pqBatch
+	pqMaxSegment = 16 * pqBatch
 	// Bounds and target of the derived row group size.
 	pqMinGroupRows    = 64 * 1024
 	pqMaxGroupRows    = 1024 * 1024
 	pqTargetGroupSize = 128 << 20
+	// pqGroupBytes bounds the encoded size of a row group of the default
+	// size: the writer holds a whole row group in memory until it is
+	// closed, so this bounds the writer's memory. The size is checked
+	// every pqCheckRows rows of the group.
+	pqGroupBytes = 8 << 20
+	pqCheckRows  = 4 * pqBatch
+	// pqDictMaxDistinct is the largest number of distinct values for which
+	// a column the schema bounds is dictionary-encoded outright.
+	pqDictMaxDistinct = 1 << 16
 	// pqBufferSize is the write buffer in front of the file.
 	pqBufferSize = 256 << 10
 )
@@ -43,10 +52,18 @@ const MetadataColumnsKey = "datagen.columns"
 // parquetConfig is everything about a Parquet table that does not change
 // while it is written.
 type parquetConfig struct {
-	root         *schema.GroupNode
-	props        *parquet.WriterProperties
-	kv           metadata.KeyValueMetadata
+	root  *schema.GroupNode
+	props *parquet.WriterProperties
+	kv    metadata.KeyValueMetadata
+	// rowGroupRows is the number of rows of a row group; with groupBytes
+	// > 0 it is the largest, and a group also ends at the first check
+	// point (every pqCheckRows rows) at which its encoded size reaches
+	// groupBytes.
 	rowGroupRows int
+	groupBytes   int64
+	// strDict marks the string columns whose dictionary the writer builds
+	// itself (strDict).
+	strDict []bool
 }
 
 func newParquetConfig(fields []column.Field, opts Options) (*parquetConfig, error) {
@@ -64,11 +81,12 @@ func newParquetConfig(fields []column.Field, opts Options) (*parquetConfig, erro
 	}
 
 	rows := opts.RowGroupRows
+	var groupBytes int64
 	switch {
 	case rows < 0:
 		return nil, fmt.Errorf("row group size %d rows is negative", rows)
 	case rows == 0:
-		rows = defaultRowGroupRows(fields)
+		rows, groupBytes = defaultRowGroupRows(fields), pqGroupBytes
 	default:
 		rows = (rows + pqBatch - 1) / pqBatch * pqBatch
 	}
@@ -96,19 +114,56 @@ func newParquetConfig(fields []column.Field, opts Options) (*parquetConfig, erro
 		parquet.WithBatchSize(pqBatch),
 		parquet.WithMaxRowGroupLength(int64(rows)),
 	}
-	// Dictionary encoding stays on for every column (it shrinks strings
-	// from pools, dates and low-cardinality numbers several-fold), but for
-	// ints, floats and timestamps, which are often unique, the writer drops
-	// the dictionary after the first page of a row group when it does not
-	// pay off, rather than hashing values until the dictionary is full:
-	// this halves the write time of such columns.
-	for _, f := range fields {
-		switch f.Type {
-		case column.Int, column.Float, column.Timestamp:
+	strDict := make([]bool, len(fields))
+	for i, f := range fields {
+		switch dict := pqDictionary(f); {
+		case dict == pqPlain:
+			props = append(props, parquet.WithDictionaryFor(f.Name, false))
+		case dict == pqDictTrial:
 			props = append(props, parquet.WithDictionaryCostFallbackFor(f.Name, true))
+		case dict == pqDict && f.Type == column.String:
+			strDict[i] = true
 		}
 	}
-	return &parquetConfig{root: root, props: parquet.NewWriterProperties(props...), kv: kv, rowGroupRows: rows}, nil
+	return &parquetConfig{root: root, props: parquet.NewWriterProperties(props...), kv: kv,
+		rowGroupRows: rows, groupBytes: groupBytes, strDict: strDict}, nil
+}
+
+// pqEncoding is how a column's values are encoded.
+type pqEncoding int
+
+const (
+	// pqDict: dictionary encoding, given up (PLAIN) for the rest of a row
+	// group only if the dictionary outgrows its size limit.
+	pqDict pqEncoding = iota
+	// pqDictTrial: dictionary encoding given up after the first page of a
+	// row group when it does not make the page smaller.
+	pqDictTrial
+	// pqPlain: PLAIN encoding.
+	pqPlain
+)
+
+// pqDictionary chooses a column's encoding from what the schema knows of
+// its cardinality (column.Field's Distinct and Unique). Unique values
+// never repeat, so a dictionary only costs: PLAIN. A column bounded to
+// few values is dictionary-encoded outright. Otherwise strings (mostly
+// from pools: names, words, codes) and dates (a few thousand days) are
+// dictionary-encoded, and ints, floats and timestamps, which are often
+// unique, try a dictionary on the first page of each row group and keep
+// it only where it pays off, rather than hashing values until the
+// dictionary is full.
+func pqDictionary(f column.Field) pqEncoding {
+	switch {
+	case f.Unique:
+		return pqPlain
+	case f.Distinct > 0 && f.Distinct <= pqDictMaxDistinct:
+		return pqDict
+	}
+	switch f.Type {
+	case column.Int, column.Float, column.Timestamp:
+		return pqDictTrial
+	}
+	return pqDict
 }
 
 // defaultRowGroupRows sizes row groups to about pqTargetGroupSize of raw
@@ -205,7 +260,10 @@ type parquetWriter struct {
 	cfg    *parquetConfig
 	fw     *file.Writer
 	rg     file.BufferedRowGroupWriter
-	rgRows int // rows in the open row group
+	rgRows int  // rows in the open row group
+	rgFull bool // the open row group reached cfg.groupBytes
+	// dicts holds the dictionary of each column in cfg.strDict (else nil).
+	dicts []*strDict
 
 	// Rows carried over to the next block so that writes stay aligned on
 	// pqBatch: fewer than pqBatch rows, one vector per column.
@@ -231,6 +289,12 @@ func newParquetWriter(tf *tempFile, fields []column.Field, cfg *parquetConfig) (
 		cfg:       cfg,
 		carry:     make([]column.Vector, len(fields)),
 		carryPtrs: make([]*column.Vector, len(fields)),
+		dicts:     make([]*strDict, len(fields)),
+	}
+	for i, own := range cfg.strDict {
+		if own {
+			w.dicts[i] = newStrDict()
+		}
 	}
 	for i, f := range fields {
 		w.carry[i].Reset(f.Type, 0)
@@ -321,12 +385,17 @@ func (w *parquetWriter) flushCarry() error {
 // writeRows writes rows [lo, hi) of cols, starting row groups as they fill.
 func (w *parquetWriter) writeRows(cols []*column.Vector, lo, hi int) error {
 	for lo < hi {
-		if w.rg == nil || w.rgRows == w.cfg.rowGroupRows {
+		if w.rg == nil || w.rgRows == w.cfg.rowGroupRows || w.rgFull {
 			if err := w.nextRowGroup(); err != nil {
 				return err
 			}
 		}
 		n := min(hi-lo, w.cfg.rowGroupRows-w.rgRows, pqMaxSegment)
+		if w.cfg.groupBytes > 0 {
+			// End segments on the check points, so that where a row
+			// group ends does not depend on the block sizes.
+			n = min(n, pqCheckRows-w.rgRows%pqCheckRows)
+		}
 		for c, v := range cols {
 			if err := w.writeColumn(c, v, lo, lo+n); err != nil {
 				return fmt.Errorf("column %q: %w", w.fields[c].Name, err)
@@ -334,22 +403,89 @@ func (w *parquetWriter) writeRows(cols []*column.Vector, lo, hi int) error {
 		}
 		w.rgRows += n
 		lo += n
+		if w.cfg.groupBytes > 0 && w.rgRows%pqCheckRows == 0 {
+			w.rgFull = w.groupDone()
+		}
 	}
+	return nil
+}
+
+// groupDone reports whether the open row group (of the default size)
+// must end at this check point: when its encoded size (the pages arrow-go
+// holds, its encoders' open pages and dictionaries, and the rows of the
+// string dictionaries) reached cfg.groupBytes, or when a dictionary that
+// arrow-go kept after the first page could outgrow its size limit within
+// the next pqCheckRows rows. arrow-go would then write the rest of the
+// chunk PLAIN, and lists the encodings of such a mixed chunk in an order
+// that varies from run to run; ending the row group first keeps every
+// chunk either dictionary-encoded or PLAIN, and the file reproducible.
+func (w *parquetWriter) groupDone() bool {
+	size := w.rg.TotalCompressedBytes()
+	done := false
+	for c, d := range w.dicts {
+		if d != nil && !d.spilled {
+			size += d.encodedSize()
+			continue
+		}
+		cw, err := w.rg.Column(c)
+		if err != nil {
+			continue
+		}
+		enc := cw.CurrentEncoder()
+		size += enc.EstimatedDataEncodedSize()
+		de, ok := enc.(interface{ DictEncodedSize() int })
+		if !ok || enc.Encoding() != parquet.Encodings.PlainDict {
+			continue
+		}
+		dict := int64(de.DictEncodedSize())
+		size += dict
+		if cw.TotalCompressedBytes() > 0 && dict+pqCheckRows*8 >= cw.Properties().DictionaryPageSizeLimit() {
+			done = true
+		}
+	}
+	return done || size >= w.cfg.groupBytes
+}
+
+// closeRowGroup writes what the string dictionaries hold and closes the
+// open row group, if any.
+func (w *parquetWriter) closeRowGroup() error {
+	if w.rg == nil {
+		return nil
+	}
+	for c, d := range w.dicts {
+		if d == nil || d.spilled {
+			continue
+		}
+		cw, err := w.rg.Column(c)
+		if err != nil {
+			return err
+		}
+		if err := d.flush(cw.(*file.ByteArrayColumnChunkWriter)); err != nil {
+			return fmt.Errorf("column %q: %w", w.fields[c].Name, err)
+		}
+	}
+	if err := w.rg.Close(); err != nil {
+		return fmt.Errorf("close row group: %w", err)
+	}
+	w.rg = nil
 	return nil
 }
 
 // nextRowGroup closes the open row group, if any, and starts a new one.
 func (w *parquetWriter) nextRowGroup() error {
-	if w.rg != nil {
-		if err := w.rg.Close(); err != nil {
-			return fmt.Errorf("close row group: %w", err)
-		}
+	if err := w.closeRowGroup(); err != nil {
+		return err
 	}
 	rg, err := w.fw.AppendBufferedRowGroupChecked()
 	if err != nil {
 		return fmt.Errorf("start row group: %w", err)
 	}
-	w.rg, w.rgRows = rg, 0
+	w.rg, w.rgRows, w.rgFull = rg, 0, false
+	for _, d := range w.dicts {
+		if d != nil {
+			d.reset()
+		}
+	}
 	return nil
 }
 
@@ -431,20 +567,97 @@ func (w *parquetWriter) writeColumn(c int, v *column.Vector, lo, hi int) error {
 		w.i32 = vals
 		_, err = cw.(*file.Int32ColumnChunkWriter).WriteBatch(vals, def, nil)
 	case column.String:
-		vals := w.ba[:0]
-		for i, s := range v.Strs[lo:hi] {
-			if nulls != nil && nulls[i] {
-				continue
-			}
-			// The writer copies the bytes (into pages, the dictionary and
-			// the statistics) and never modifies them.
-			vals = append(vals, unsafe.Slice(unsafe.StringData(s), len(s)))
-		}
-		w.ba = vals
-		_, err = cw.(*file.ByteArrayColumnChunkWriter).WriteBatch(vals, def, nil)
-		clear(vals) // drop the references to the block's strings
+		err = w.writeStrings(c, cw.(*file.ByteArrayColumnChunkWriter), v.Strs[lo:hi], def, nulls)
 	}
 	return err
+}
+
+// writeStrings writes the values strs of string column c, with their
+// definition levels def and null flags nulls (both nil when the column is
+// not nullable or the segment has no null), through the column's
+// dictionary or, once it spilled or when there is none, PLAIN.
+func (w *parquetWriter) writeStrings(c int, cw *file.ByteArrayColumnChunkWriter, strs []string, def []int16, nulls []bool) error {
+	if d := w.dicts[c]; d != nil && !d.spilled {
+		k := d.add(strs, def)
+		if k == len(strs) {
+			return nil
+		}
+		// The dictionary outgrew its limit: the column chunk becomes
+		// PLAIN, the rows so far included.
+		if err := d.spill(cw); err != nil {
+			return err
+		}
+		strs = strs[k:]
+		if def != nil {
+			def = def[k:]
+		}
+		if nulls != nil {
+			nulls = nulls[k:]
+		}
+		// The segment started on a multiple of pqBatch: write up to the
+		// next one alone, so that the writer's batches, and with them the
+		// page boundaries, stay aligned whatever the block sizes.
+		if m := min((pqBatch-k%pqBatch)%pqBatch, len(strs)); m > 0 {
+			var d0 []int16
+			var n0 []bool
+			if def != nil {
+				d0 = def[:m]
+				def = def[m:]
+			}
+			if nulls != nil {
+				n0 = nulls[:m]
+				nulls = nulls[m:]
+			}
+			if err := w.writePlainStrings(cw, strs[:m], d0, n0); err != nil {
+				return err
+			}
+			strs = strs[m:]
+		}
+		if len(strs) == 0 {
+			return nil
+		}
+	}
+	return w.writePlainStrings(cw, strs, def, nulls)
+}
+
+// writePlainStrings hands strings to the column writer as byte arrays.
+func (w *parquetWriter) writePlainStrings(cw *file.ByteArrayColumnChunkWriter, strs []string, def []int16, nulls []bool) error {
+	vals := w.ba[:0]
+	for i, s := range strs {
+		if nulls != nil && nulls[i] {
+			continue
+		}
+		vals = append(vals, byteArray(s))
+	}
+	w.ba = vals
+	_, err := cw.WriteBatch(vals, def, nil)
+	clear(vals) // drop the references to the block's strings
+	return err
+}
+
+// byteArray views s as a byte array without copying: the column writers
+// copy the bytes (into pages, dictionaries and statistics) and never
+// modify them. An empty string is an empty, non-nil array: a nil one
+// would be left out of the statistics.
+func byteArray(s string) parquet.ByteArray {
+	if len(s) == 0 {
+		return emptyBytes
+	}
+	return unsafe.Slice(unsafe.StringData(s), len(s))
+}
+
+var emptyBytes = []byte{}
+
+// fallbackToPlain switches a column chunk from dictionary to PLAIN
+// encoding; arrow-go reports a failure to do so by panicking.
+func fallbackToPlain(cw *file.ByteArrayColumnChunkWriter) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("fall back to plain encoding: %v", r)
+		}
+	}()
+	cw.FallbackToPlain()
+	return nil
 }
 
 // compact appends to dst the values of src whose null flag is false.
@@ -467,6 +680,9 @@ func growTo[T any](s []T, n int) []T {
 
 func (w *parquetWriter) finish() error {
 	if err := w.flushCarry(); err != nil {
+		return err
+	}
+	if err := w.closeRowGroup(); err != nil {
 		return err
 	}
 	if err := w.fw.Close(); err != nil {

@@ -42,12 +42,27 @@
 // Parquet files use the types int → INT64, float → DOUBLE, string →
 // BYTE_ARRAY (UTF8), bool → BOOLEAN, datetime → INT64
 // TIMESTAMP(MICROS, isAdjustedToUTC=true), date → INT32 DATE. Columns are
-// OPTIONAL when the field is nullable, REQUIRED otherwise. Row groups hold a
-// fixed number of rows (Options.RowGroupRows, by default derived from the
-// schema's width), and the column writers are fed in fixed 1024-row batches,
-// so the file's bytes depend only on the rows, the schema and the options,
-// never on how the rows were split into blocks. Memory is bounded by one
-// row group of encoded, compressed pages. The footer carries the column
+// OPTIONAL when the field is nullable, REQUIRED otherwise; decimals are
+// INT64 DECIMAL(precision, scale). Every column chunk carries statistics
+// (minimum, maximum, null count).
+//
+// Row groups hold Options.RowGroupRows rows when it is set. By default a
+// row group ends when its encoded size reaches about 8 MiB (checked every
+// 16,384 rows) or at a row count derived from the schema's width (at most
+// 1 Mi rows), whichever comes first: the writer holds the open row group's
+// pages in memory, so its memory is bounded by a few times that size,
+// whatever the table's length. The column writers are fed in fixed
+// 4096-row batches, so the file's bytes depend only on the rows, the schema
+// and the options, never on how the rows were split into blocks.
+//
+// Encodings follow what the schema knows of each column's cardinality
+// (column.Field's Distinct and Unique): unique columns (sequences) are
+// PLAIN; columns bounded to few values (choices) and strings and dates are
+// dictionary-encoded, a chunk falling back to PLAIN if its dictionary
+// outgrows 1 MiB; other ints, floats and timestamps keep a dictionary only
+// where it makes the first page of a row group smaller. String
+// dictionaries are built by the writer itself (see strDict), so that
+// writing allocates nothing per row. The footer carries the column
 // descriptions and any Options.Metadata as key/value metadata.
 //
 // A TableWriter is not safe for concurrent use.
@@ -107,8 +122,9 @@ type Options struct {
 	// of a sliced table. It is ignored for Parquet.
 	NoHeader bool
 	// RowGroupRows is the number of rows per Parquet row group, rounded up
-	// to a multiple of 1024. 0 derives it from the schema: about 128 MiB of
-	// raw values per group, between 64 Ki and 1 Mi rows.
+	// to a multiple of 4096. 0 bounds row groups by size: about 8 MiB
+	// encoded, and at most about 128 MiB of raw values (between 64 Ki and
+	// 1 Mi rows).
 	RowGroupRows int
 	// Metadata is extra key/value metadata for the Parquet footer (for
 	// example the generator version and seed). It is ignored for CSV.
