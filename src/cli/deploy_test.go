@@ -1,0 +1,179 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// deployDir holds the Kubernetes manifests.
+const deployDir = "../../deploy/kubernetes"
+
+// k8sDocs parses every YAML document of a manifest file.
+func k8sDocs(t *testing.T, name string) []map[string]any {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(deployDir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	var out []map[string]any
+	for {
+		var doc map[string]any
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		out = append(out, doc)
+	}
+	return out
+}
+
+// at follows a path of map keys and list indexes through a document.
+func at(t *testing.T, doc any, path ...any) any {
+	t.Helper()
+	v := doc
+	for _, p := range path {
+		switch k := p.(type) {
+		case string:
+			m, ok := v.(map[string]any)
+			if !ok {
+				t.Fatalf("%v: not a mapping at %q", path, k)
+			}
+			v = m[k]
+		case int:
+			l, ok := v.([]any)
+			if !ok || k >= len(l) {
+				t.Fatalf("%v: no item %d", path, k)
+			}
+			v = l[k]
+		}
+	}
+	return v
+}
+
+// containerArgs returns the args of a Job's only container.
+func containerArgs(t *testing.T, job map[string]any) []string {
+	t.Helper()
+	var args []string
+	for _, a := range at(t, job, "spec", "template", "spec", "containers", 0, "args").([]any) {
+		args = append(args, a.(string))
+	}
+	return args
+}
+
+func flagValue(args []string, name string) string {
+	if i := slices.Index(args, name); i >= 0 && i+1 < len(args) {
+		return args[i+1]
+	}
+	return ""
+}
+
+// TestKubernetesManifests parses deploy/kubernetes and checks that its
+// pieces fit: an Indexed Job whose completions equal --parts, the schema
+// ConfigMap mounted where generate reads it, finalize on the same URL,
+// every referenced file present; then runs the Job's own command line as
+// pod 7 would (JOB_COMPLETION_INDEX=7) into an S3 emulator, and the
+// finalize Job's, which names the 999 parts still missing.
+func TestKubernetesManifests(t *testing.T) {
+	kust := k8sDocs(t, "kustomization.yaml")[0]
+	if at(t, kust, "kind") != "Kustomization" {
+		t.Fatalf("kustomization.yaml: kind %v", at(t, kust, "kind"))
+	}
+	for _, r := range at(t, kust, "resources").([]any) {
+		if _, err := os.Stat(filepath.Join(deployDir, r.(string))); err != nil {
+			t.Errorf("kustomization resource: %v", err)
+		}
+	}
+	cm := at(t, kust, "configMapGenerator", 0)
+	schemaFile := at(t, cm, "files", 0).(string)
+	if _, err := os.Stat(filepath.Join(deployDir, schemaFile)); err != nil {
+		t.Fatal(err)
+	}
+	sa := k8sDocs(t, "serviceaccount.yaml")[0]
+
+	parts := k8sDocs(t, "job-parts.yaml")[0]
+	finalize := k8sDocs(t, "job-finalize.yaml")[0]
+	for _, job := range []map[string]any{parts, finalize} {
+		if at(t, job, "apiVersion") != "batch/v1" || at(t, job, "kind") != "Job" {
+			t.Errorf("%v: not a batch/v1 Job", at(t, job, "metadata", "name"))
+		}
+		if at(t, job, "spec", "template", "spec", "restartPolicy") != "Never" {
+			t.Errorf("%v: restartPolicy must be Never (podFailurePolicy needs it)", at(t, job, "metadata", "name"))
+		}
+		if at(t, job, "spec", "template", "spec", "serviceAccountName") != at(t, sa, "metadata", "name") {
+			t.Errorf("%v: service account is not the one of serviceaccount.yaml", at(t, job, "metadata", "name"))
+		}
+	}
+	if at(t, parts, "spec", "completionMode") != "Indexed" {
+		t.Errorf("job-parts.yaml: completionMode %v", at(t, parts, "spec", "completionMode"))
+	}
+	args := containerArgs(t, parts)
+	n, err := strconv.Atoi(flagValue(args, "--parts"))
+	if err != nil || at(t, parts, "spec", "completions") != n {
+		t.Errorf("job-parts.yaml: completions %v, --parts %q: they must be equal", at(t, parts, "spec", "completions"), flagValue(args, "--parts"))
+	}
+	if slices.Contains(args, "--part") {
+		t.Errorf("job-parts.yaml: --part is given; each pod must take its part from JOB_COMPLETION_INDEX")
+	}
+	if args[0] != "generate" {
+		t.Fatalf("job-parts.yaml: args %q", args)
+	}
+	mount := at(t, parts, "spec", "template", "spec", "containers", 0, "volumeMounts", 0)
+	vol := at(t, parts, "spec", "template", "spec", "volumes", 0)
+	if at(t, mount, "name") != at(t, vol, "name") || at(t, vol, "configMap", "name") != at(t, cm, "name") ||
+		args[1] != at(t, mount, "mountPath").(string)+"/"+schemaFile {
+		t.Errorf("job-parts.yaml: the schema %s is not the mounted ConfigMap %v", args[1], at(t, cm, "name"))
+	}
+	url := flagValue(args, "--output-dir")
+	fargs := containerArgs(t, finalize)
+	if len(fargs) < 2 || fargs[0] != "finalize" || fargs[1] != url {
+		t.Errorf("job-finalize.yaml: args %q, want finalize %s", fargs, url)
+	}
+	// The schema shipped for the billion-row run plans.
+	if _, stderr, code := datagen(t, "check", filepath.Join(deployDir, schemaFile), "--quiet"); code != 0 {
+		t.Errorf("%s: %s", schemaFile, stderr)
+	}
+
+	// The pods' command lines, run here with the example schema against
+	// an S3 emulator that has the bucket.
+	bucket, _, _ := strings.Cut(strings.TrimPrefix(url, "s3://"), "/")
+	backend, env := s3Env(t, bucket)
+	env["JOB_COMPLETION_INDEX"] = "7"
+	run := slices.Clone(args)
+	run[1] = shop
+	if _, stderr, code := datagenEnv(t, env, append(run, "--quiet")...); code != 0 {
+		t.Fatalf("%q: exit %d: %s", run, code, stderr)
+	}
+	prefix := strings.TrimPrefix(url, "s3://"+bucket+"/") + "/"
+	objs := s3Objects(t, backend, bucket, prefix)
+	if _, ok := objs[".metadata.part-00007-of-01000.json"]; !ok || len(objs) != len(shopTables)+1 {
+		t.Errorf("pod 7 wrote %d objects: %v", len(objs), mapKeys(objs))
+	}
+	delete(env, "JOB_COMPLETION_INDEX")
+	_, stderr, code := datagenEnv(t, env, fargs...)
+	if want := "999 of 1000 parts are missing: part 0 (.metadata.part-00000-of-01000.json)"; code != 1 || !strings.Contains(stderr, want) {
+		t.Errorf("finalize: exit %d, want 1 and %q in %q", code, want, stderr)
+	}
+}
+
+func mapKeys[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
