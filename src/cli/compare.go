@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -15,7 +16,7 @@ import (
 
 // newCompareCmd builds `datagen compare`.
 func newCompareCmd(e *cliEnv) *cobra.Command {
-	var schema, out string
+	var schema, out, html string
 	var k int
 	cmd := &cobra.Command{
 		Use:   "compare ORIGINAL SYNTHETIC",
@@ -27,10 +28,12 @@ hour and weekday profiles, null rates, row counts, the integrity of foreign
 keys and the children per parent of facts (keys from --schema), an overall
 similarity score 0–100, and a privacy section: rows of the twin equal to a row
 of the original, and values seen fewer than --k times in the original that
-appear in the twin (counted, never printed).`,
+appear in the twin (counted, never printed). With --html, the same figures as
+one self-contained HTML page.`,
 		Example: `  datagen infer real -o schema.json
   datagen generate schema.json -o twin --format csv
-  datagen compare real twin --schema schema.json -o twin_report.json`,
+  datagen compare real twin --schema schema.json -o twin_report.json
+  datagen compare real twin --schema schema.json --html twin_report.html`,
 		Args: positional("ORIGINAL", "SYNTHETIC"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if k < 1 {
@@ -52,6 +55,20 @@ appear in the twin (counted, never printed).`,
 			if err != nil {
 				return err
 			}
+			if html != "" {
+				var buf bytes.Buffer
+				if err := rep.WriteHTML(&buf, twin.Page{Original: args[0], Synthetic: args[1], Schema: schema}); err != nil {
+					return err
+				}
+				if err := outdir.WriteFileAtomic(html, buf.Bytes()); err != nil {
+					return fmt.Errorf("writing %s: %w", html, err)
+				}
+				if out == "" {
+					fmt.Fprintf(e.stdout, "Similarity %.2f; %d rows copied (%d in tables with a high-cardinality column); %d of %d rare values leaked; HTML report written to %s\n",
+						rep.Similarity, rep.Privacy.CopiedRows, rep.Privacy.CopiedRowsHighCardinality, rep.Privacy.RareValuesLeaked, rep.Privacy.RareValues, html)
+					return nil
+				}
+			}
 			b, err := json.MarshalIndent(rep, "", "  ")
 			if err != nil {
 				return err
@@ -71,7 +88,8 @@ appear in the twin (counted, never printed).`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&schema, "schema", "", "the twin's schema: its keys and foreign keys are checked")
-	fl.StringVarP(&out, "output", "o", "", "report file to write (default: stdout)")
+	fl.StringVarP(&out, "output", "o", "", "report file to write (default: stdout, unless --html is given)")
+	fl.StringVar(&html, "html", "", "also write the report as an HTML page to this file")
 	fl.IntVar(&k, "k", 5, "values seen fewer than k times in the original count as rare")
 	return cmd
 }

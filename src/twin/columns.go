@@ -40,7 +40,7 @@ func (m *model) column(t *tableStats, c *colStats) columnJSON {
 		out.Description = fmt.Sprintf("inferred: a vocabulary (each value is referenced at least %d times)", m.opt.K)
 	case c.name == m.pk[name] && c.nonNull() > 0 && (c.typ == column.Int || c.typ == column.String):
 		m.keyColumn(&out, c)
-	case m.fkOf(name, c.name) != nil && m.vocab[m.fkOf(name, c.name).parent] != nil:
+	case m.fkOf(name, c.name) != nil && m.vocab[m.fkOf(name, c.name).parent] != nil && (m.primary[name] == nil || m.primary[name].column != c.name):
 		fk := m.fkOf(name, c.name)
 		var vals []any
 		var ns []int64
@@ -58,6 +58,13 @@ func (m *model) column(t *tableStats, c *colStats) columnJSON {
 		fk := m.fkOf(name, c.name)
 		out.Generator = gen("lookup", map[string]any{"from": fk.parent + "." + fk.key})
 		out.Description = fmt.Sprintf("inferred: references %s.%s (%.1f%% of values found there)", fk.parent, fk.key, 100*fk.share)
+	case m.aggs[name][c.name].fn != "":
+		a := m.aggs[name][c.name]
+		out.Generator = gen("aggregate", map[string]any{"from": a.from, "fn": a.fn})
+		out.Description = "inferred: " + a.why
+		if a.fn == "min" || a.fn == "max" {
+			out.Nullable = true // a parent without children has no value
+		}
 	case m.attrs[name][c.name] != "":
 		out.Generator = gen("lookup", map[string]any{"from": m.attrs[name][c.name]})
 		out.Description = "inferred: copied from " + m.attrs[name][c.name] + " of the referenced row"
@@ -87,6 +94,33 @@ func (m *model) column(t *tableStats, c *colStats) columnJSON {
 		m.numberColumn(&out, c)
 	case c.typ.IsTime():
 		m.timeColumn(&out, c)
+		if lt, ok := m.lifetimes[name][c.name]; ok {
+			if body, ok := out.Generator["datetime_series"].(map[string]any); ok {
+				parent := m.primary[name].parent
+				w := map[string]string{"start_col": parent + "." + lt.start}
+				why := "after " + parent + "." + lt.start
+				if lt.end != "" {
+					w["end_col"] = parent + "." + lt.end
+					why += " and before " + parent + "." + lt.end
+				}
+				body["within"] = w
+				out.Nullable = true // a parent whose lifetime holds no instant gives a null
+				// Children that follow their parents grow in number over the
+				// window: the lifetime explains the months, which must not
+				// be weighted twice.
+				kept := out.Modifiers[:0]
+				for _, mod := range out.Modifiers {
+					if mod.Args["dimension"] != "month" {
+						kept = append(kept, mod)
+					}
+				}
+				out.Modifiers = kept
+				if len(out.Modifiers) == 0 {
+					out.Modifiers = nil
+				}
+				out.Description += "; within the parent's lifetime: " + why
+			}
+		}
 	default:
 		m.stringColumn(&out, c)
 	}
@@ -197,6 +231,15 @@ func choiceBody(vals []any, ns []int64) map[string]any {
 // for a column to be written as a choice of them (the rest is folded in).
 const categoryCover = 0.9
 
+// categorical reports whether a column is written as a choice of its
+// values seen at least k times: when they cover 90% of the rows, or when
+// the column has at most 30 distinct values seen k times each on average
+// (a category list whose rare values are folded into the others).
+func categorical(cover float64, c *colStats, k int) bool {
+	d := c.distinct()
+	return cover >= categoryCover || d <= 30 && float64(c.nonNull()) >= float64(k)*d
+}
+
 func (m *model) boolColumn(out *columnJSON, c *colStats) {
 	vals, ns := []any{}, []int64{}
 	if c.trues >= int64(m.opt.K) {
@@ -232,7 +275,7 @@ func (m *model) numberColumn(out *columnJSON, c *colStats) {
 			}
 			ns, cover = n, cv
 		}
-		if cover >= categoryCover && len(vals) > 0 {
+		if categorical(cover, c, k) && len(vals) > 0 {
 			sortChoices(vals, ns)
 			out.Generator = gen("choice", choiceBody(vals, ns))
 			out.Description = fmt.Sprintf("inferred: %d values with their shares (values seen fewer than %d times left out: %.1f%% of rows)", len(vals), k, 100*(1-cover))
@@ -311,7 +354,7 @@ func (m *model) stringColumn(out *columnJSON, c *colStats) {
 	// Names of people and companies identify: drawn anew even when each
 	// occurs often. Cities and countries keep their shares as categories.
 	dk := detectDictionary(distinctStrings(vals))
-	if dk != nil && dk.method != "city" && dk.method != "country" {
+	if dk != nil && !categoryMethods[dk.method] {
 		m.semanticColumn(out, dk)
 		return
 	}
@@ -321,7 +364,7 @@ func (m *model) stringColumn(out *columnJSON, c *colStats) {
 			counts[v] = *n
 		}
 		vs, ns, cover := frequent(counts, m.opt.K, func(a, b string) bool { return a < b }, c.nonNull())
-		if cover >= categoryCover && len(vs) > 0 {
+		if categorical(cover, c, m.opt.K) && len(vs) > 0 {
 			anys := make([]any, len(vs))
 			for i, v := range vs {
 				anys[i] = v

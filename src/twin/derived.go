@@ -33,7 +33,8 @@ func (m *model) findDerived(t *tableStats) map[string]derived {
 	}
 	var nums []int
 	for i, c := range t.cols {
-		if c.typ.IsNumeric() && identRE.MatchString(c.name) && c.name != m.pk[t.src.name] && m.fkOf(t.src.name, c.name) == nil && c.nonNull() >= int64(m.opt.K) {
+		if c.typ.IsNumeric() && identRE.MatchString(c.name) && c.name != m.pk[t.src.name] && m.fkOf(t.src.name, c.name) == nil && c.nonNull() >= int64(m.opt.K) &&
+			m.aggs[t.src.name][c.name].fn == "" {
 			nums = append(nums, i)
 		}
 	}

@@ -173,6 +173,23 @@ func knots(xs []float64, k int) []float64 {
 	for i := 1; i <= m; i++ {
 		out[i] = math.Max(out[i], out[i-1])
 	}
+	// The end knots are means of the w smallest and largest values: they
+	// lie about (w-1)/2 value spacings inside the smallest and largest
+	// value, which lie about one spacing inside the range the values are
+	// drawn from. Extrapolate with the spacing next to each end (0 where
+	// values repeat there), without crossing zero.
+	if m >= 1 && n > w {
+		ext := float64(w-1)/2 + 1
+		lo := out[0] - ext*(out[1]-out[0])*float64(m)/float64(n-1)
+		hi := out[m] + ext*(out[m]-out[m-1])*float64(m)/float64(n-1)
+		if out[0] >= 0 {
+			lo = math.Max(lo, 0)
+		}
+		if out[m] <= 0 {
+			hi = math.Min(hi, 0)
+		}
+		out[0], out[m] = lo, hi
+	}
 	return out
 }
 

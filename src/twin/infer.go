@@ -47,7 +47,7 @@ func Infer(ctx context.Context, paths []string, opt Options) (*Result, error) {
 		return nil, err
 	}
 	m := &model{opt: opt, byName: map[string]*tableStats{}, pk: map[string]string{}, nominalPK: map[string]string{},
-		fks: map[string][]foreignKey{}, primary: map[string]*foreignKey{}, vocab: map[string][]string{}, derived: map[string]map[string]derived{}, attrs: map[string]map[string]string{}, popular: map[string]map[string]*popularRefs{}}
+		fks: map[string][]foreignKey{}, primary: map[string]*foreignKey{}, vocab: map[string][]string{}, derived: map[string]map[string]derived{}, attrs: map[string]map[string]string{}, popular: map[string]map[string]*popularRefs{}, aggs: map[string]map[string]aggregate{}, lifetimes: map[string]map[string]lifetime{}}
 	res := &Result{Tables: len(srcs)}
 	for _, s := range srcs {
 		if err := s.prepare(ctx); err != nil {
@@ -67,6 +67,7 @@ func Infer(ctx context.Context, paths []string, opt Options) (*Result, error) {
 	m.findAttributes()
 	m.choosePrimary()
 	m.findPopular()
+	m.findAggregates()
 	for _, t := range m.tables {
 		m.derived[t.src.name] = m.findDerived(t)
 	}

@@ -105,6 +105,12 @@ type model struct {
 	// popular are the references drawn by popularity instead of a
 	// uniform lookup: table → column → the twin's keys and their counts.
 	popular map[string]map[string]*popularRefs
+	// lifetimes bound a fact's time columns by its parent's: table →
+	// column → lifetime.
+	lifetimes map[string]map[string]lifetime
+	// aggs are the columns computed from a table's children: table →
+	// column → aggregate.
+	aggs map[string]map[string]aggregate
 	// derived are the columns computed from others, per table.
 	derived map[string]map[string]derived
 	notes   []string

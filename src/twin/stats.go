@@ -244,29 +244,85 @@ type tableStats struct {
 	// columns that are sums, products or ratios of others.
 	cur     []float64
 	numRows *reservoir[[]float64]
+	// groups are the group samples of the int and string columns (nil
+	// for other columns); aggCols are the number and time columns they
+	// aggregate, and raw and hash the current row's values of those and
+	// the hashes of the grouping columns' values (raw is NaN, and
+	// hashNull true, for a null).
+	groups   []*groupSample
+	aggCols  []int
+	raw      []float64
+	hash     []uint64
+	hashNull []bool
+}
+
+// maxAggCols bounds the columns a group sample aggregates.
+const maxAggCols = 32
+
+// index returns the position of a column, or -1.
+func (t *tableStats) index(name string) int {
+	for i, c := range t.cols {
+		if c.name == name {
+			return i
+		}
+	}
+	return -1
 }
 
 func newTableStats(s *source) *tableStats {
 	t := &tableStats{src: s, cur: make([]float64, len(s.columns)), numRows: newReservoir[[]float64](rowSample, "rows:"+s.name)}
+	t.groups, t.hash, t.hashNull = make([]*groupSample, len(s.columns)), make([]uint64, len(s.columns)), make([]bool, len(s.columns))
 	for i, n := range s.columns {
 		t.cols = append(t.cols, newColStats(n, s.types[i]))
 		t.cur[i] = math.NaN()
+		switch ty := s.types[i]; {
+		case ty == column.Int || ty == column.String:
+			t.groups[i] = newGroupSample()
+		}
+		if ty := s.types[i]; (ty.IsNumeric() || ty.IsTime()) && len(t.aggCols) < maxAggCols {
+			t.aggCols = append(t.aggCols, i)
+		}
 	}
+	t.raw = make([]float64, len(t.aggCols))
 	return t
 }
 
-func (t *tableStats) null(i int) { t.cols[i].addNull(); t.cur[i] = math.NaN() }
-func (t *tableStats) int(i int, v int64) {
-	t.cols[i].addInt(v)
-	if t.cols[i].typ == column.Int {
-		t.cur[i] = float64(v)
-	}
+func (t *tableStats) null(i int) {
+	t.cols[i].addNull()
+	t.cur[i] = math.NaN()
+	t.hashNull[i] = true
 }
-func (t *tableStats) float(i int, v float64) { t.cols[i].addFloat(v); t.cur[i] = v }
-func (t *tableStats) str(i int, v string)    { t.cols[i].addStr(v) }
-func (t *tableStats) bool(i int, v bool)     { t.cols[i].addBool(v) }
+func (t *tableStats) int(i int, v int64) {
+	c := t.cols[i]
+	c.addInt(v)
+	t.cur[i] = float64(v) // instants too (microseconds): for time offsets
+
+	t.hash[i], t.hashNull[i] = c.prevHash, false
+}
+func (t *tableStats) float(i int, v float64) {
+	t.cols[i].addFloat(v)
+	t.cur[i] = v
+	t.hashNull[i] = false
+}
+func (t *tableStats) str(i int, v string) {
+	t.cols[i].addStr(v)
+	t.hash[i], t.hashNull[i] = t.cols[i].prevHash, false
+}
+func (t *tableStats) bool(i int, v bool) { t.cols[i].addBool(v); t.hashNull[i] = false }
 func (t *tableStats) endRow() {
 	t.rows++
+	for j, ci := range t.aggCols {
+		if t.hashNull[ci] {
+			t.raw[j] = math.NaN()
+		} else {
+			t.raw[j] = t.cur[ci]
+		}
+	}
+	for i, g := range t.groups {
+		if g != nil && !t.hashNull[i] {
+			g.add(t.hash[i], t.raw)
+		}
+	}
 	if i := t.numRows.slot(); i >= 0 {
 		if i < len(t.numRows.vals) {
 			copy(t.numRows.vals[i], t.cur)

@@ -109,8 +109,14 @@ func ibanLocale(vals []string) string {
 }
 
 // Dictionary methods: values of these faker methods in every locale, to
-// recognise names, cities, countries and companies.
-var dictMethods = []string{"first_name", "last_name", "city", "country", "company"}
+// recognise names, cities, countries, companies, jobs and product
+// categories.
+var dictMethods = []string{"first_name", "last_name", "city", "country", "company", "job", "product_category"}
+
+// categoryMethods are dictionary methods whose values are kept as
+// categories (with their shares) when frequent: they describe, not
+// identify.
+var categoryMethods = map[string]bool{"city": true, "country": true, "job": true, "product_category": true}
 
 type dictEntry struct {
 	method  string
@@ -193,6 +199,13 @@ func detectDictionary(vals []string) *textKind {
 					ll = e.locales
 				}
 			}
+			// a product name: capitalised words ending in a product
+			// category ("Ergonomic Rubber Pants")
+			for _, e := range d[f[len(f)-1]] {
+				if e.method == "product_category" && capitalised(f) {
+					count("product_name", e.locales)
+				}
+			}
 			if (fl != 0 || ll != 0) && capitalised(f) {
 				if fl&ll != 0 {
 					fl &= ll
@@ -207,7 +220,7 @@ func detectDictionary(vals []string) *textKind {
 		}
 	}
 	best, bn := "", 0
-	for _, m := range append([]string{"name"}, dictMethods...) {
+	for _, m := range append([]string{"name", "product_name"}, dictMethods...) {
 		if hits[m] > bn {
 			best, bn = m, hits[m]
 		}
@@ -222,7 +235,8 @@ func detectDictionary(vals []string) *textKind {
 		}
 	}
 	why := map[string]string{"name": "names of people", "first_name": "first names", "last_name": "last names",
-		"city": "cities", "country": "countries", "company": "company names"}[best]
+		"city": "cities", "country": "countries", "company": "company names", "job": "jobs",
+		"product_category": "product categories", "product_name": "product names"}[best]
 	return &textKind{method: best, locale: dictLocs[li].String(), why: why}
 }
 
