@@ -229,7 +229,8 @@ func (m *model) matchAggregate(c *tableStats, fk *foreignKey, col *colStats, pi 
 func (m *model) findCopies(c, p *tableStats, fk *foreignKey, parents, kids []*groupAcc) {
 	for ci, cc := range c.aggCols {
 		col := c.cols[cc]
-		if col.name == fk.column || col.name == m.pk[c.src.name] || m.fkOf(c.src.name, col.name) != nil || m.attrs[c.src.name][col.name] != "" {
+		// A foreign key too: an assessment's course is its enrollment's.
+		if col.name == fk.column || col.name == m.pk[c.src.name] || m.attrs[c.src.name][col.name] != "" {
 			continue
 		}
 		for pi, pc := range p.aggCols {

@@ -10,8 +10,21 @@ import (
 	"datagen/src/column"
 )
 
-// column writes the generator of one column.
+// column writes the generator of one column, and the decimals of a float
+// column drawn from a distribution or summed from its children whose
+// sampled values have at most 6.
 func (m *model) column(t *tableStats, c *colStats) columnJSON {
+	out := m.generator(t, c)
+	if c.typ == column.Float && (out.Generator["distribution"] != nil || out.Generator["aggregate"] != nil) {
+		if d := decimals(t.numRows.vals, t.index(c.name)); d >= 0 {
+			out.Decimals = &d
+		}
+	}
+	return out
+}
+
+// generator writes the generator of one column.
+func (m *model) generator(t *tableStats, c *colStats) columnJSON {
 	out := columnJSON{Name: c.name, Type: c.typ.String()}
 	if c.nulls > 0 && c.nulls < c.rows {
 		out.Nullable = true
@@ -49,6 +62,10 @@ func (m *model) column(t *tableStats, c *colStats) columnJSON {
 		}
 		out.Generator = gen("choice", choiceBody(vals, ns))
 		out.Description = fmt.Sprintf("inferred: values of the vocabulary %s.%s with their shares", fk.parent, fk.key)
+	case m.fkOf(name, c.name) != nil && m.attrs[name][c.name] != "":
+		fk := m.fkOf(name, c.name)
+		out.Generator = gen("lookup", map[string]any{"from": m.attrs[name][c.name]})
+		out.Description = fmt.Sprintf("inferred: references %s.%s, copied from %s of the parent row", fk.parent, fk.key, m.attrs[name][c.name])
 	case m.fkOf(name, c.name) != nil && m.popular[name][c.name] != nil:
 		fk, p := m.fkOf(name, c.name), m.popular[name][c.name]
 		out.Generator = gen("choice", choiceBody(p.keys, p.counts))
@@ -435,6 +452,10 @@ func (m *model) timeColumn(out *columnJSON, c *colStats) {
 	lo, hi := m.window(c)
 	freq := "s"
 	switch {
+	case c.monthStart:
+		freq = "MS"
+	case c.monthEnd:
+		freq = "M"
 	case c.allDay:
 		freq = "D"
 	case c.allHour:

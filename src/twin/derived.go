@@ -28,6 +28,7 @@ var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 func (m *model) findDerived(t *tableStats) map[string]derived {
 	out := map[string]derived{}
 	rows := t.numRows.vals
+	m.timeOffsets(t, out)
 	if len(rows) < 20 {
 		return out
 	}
@@ -164,4 +165,74 @@ func decimals(rows [][]float64, ci int) int {
 		}
 	}
 	return d
+}
+
+// timeOffsets finds time columns that are another time column of the row
+// plus a constant duration (a promotion ends 7 days after it starts) in
+// (almost) every sampled row: they become expressions.
+func (m *model) timeOffsets(t *tableStats, out map[string]derived) {
+	name := t.src.name
+	rows := t.numRows.vals
+	var times []int
+	for i, c := range t.cols {
+		if c.typ.IsTime() && identRE.MatchString(c.name) && c.nonNull() >= int64(m.opt.K) {
+			times = append(times, i)
+		}
+	}
+	for _, ci := range times {
+		c := t.cols[ci]
+		if out[c.name].code != "" || m.attrs[name][c.name] != "" || m.lifetimes[name][c.name].start != "" {
+			continue
+		}
+		for _, ai := range times {
+			a := t.cols[ai]
+			if ai == ci || out[a.name].code != "" {
+				continue
+			}
+			var diffs []float64
+			for _, r := range rows {
+				if x, y := r[ci], r[ai]; !math.IsNaN(x) && !math.IsNaN(y) {
+					diffs = append(diffs, x-y)
+				}
+			}
+			if len(diffs) < max(m.opt.K, 10) || len(diffs) < len(rows)/2 {
+				continue
+			}
+			sort.Float64s(diffs)
+			d := diffs[len(diffs)/2]
+			same := 0
+			for _, x := range diffs {
+				if x == d {
+					same++
+				}
+			}
+			if d <= 0 || float64(same) < 0.99*float64(len(diffs)) { // the later column follows the earlier
+				continue
+			}
+			code := a.name + durationCode(int64(d))
+			if c.typ == column.Date {
+				code = "date(" + code + ")"
+			}
+			out[c.name] = derived{code: code, why: fmt.Sprintf("%s plus a constant duration in %d of %d sampled rows", a.name, same, len(diffs))}
+			break
+		}
+	}
+}
+
+// durationCode writes a duration in microseconds as " + days(n)" (or
+// hours, minutes, seconds; " - ..." when negative).
+func durationCode(us int64) string {
+	sign := " + "
+	if us < 0 {
+		sign, us = " - ", -us
+	}
+	for _, u := range []struct {
+		fn string
+		us int64
+	}{{"days", 86_400_000_000}, {"hours", 3_600_000_000}, {"minutes", 60_000_000}, {"seconds", 1_000_000}} {
+		if us%u.us == 0 {
+			return fmt.Sprintf("%s%s(%d)", sign, u.fn, us/u.us)
+		}
+	}
+	return fmt.Sprintf("%sseconds(%g)", sign, float64(us)/1e6)
 }

@@ -66,8 +66,8 @@ func Infer(ctx context.Context, paths []string, opt Options) (*Result, error) {
 	m.findVocabularies()
 	m.findAttributes()
 	m.choosePrimary()
-	m.findPopular()
 	m.findAggregates()
+	m.findPopular()
 	for _, t := range m.tables {
 		m.derived[t.src.name] = m.findDerived(t)
 	}
@@ -153,7 +153,7 @@ func (m *model) document() *docJSON {
 		}
 		doc.Nodes = append(doc.Nodes, n)
 		for _, c := range n.Columns {
-			if m.popular[name][c.Name] != nil {
+			if m.popular[name][c.Name] != nil || m.fkOf(name, c.Name) != nil && m.attrs[name][c.Name] != "" {
 				fk := m.fkOf(name, c.Name)
 				if doc.Constraints == nil {
 					doc.Constraints = &constraintsJSON{}

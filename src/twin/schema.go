@@ -65,6 +65,7 @@ type columnJSON struct {
 	Type        string         `json:"type"`
 	Nullable    bool           `json:"nullable,omitempty"`
 	NullRate    float64        `json:"null_rate,omitempty"`
+	Decimals    *int           `json:"decimals,omitempty"`
 	Description string         `json:"description,omitempty"`
 	Generator   map[string]any `json:"generator"`
 	Modifiers   []modifierJSON `json:"modifiers,omitempty"`
@@ -576,7 +577,7 @@ func (m *model) findPopular() {
 			if p := m.primary[name]; p != nil && p.column == fk.column {
 				continue
 			}
-			if m.vocab[fk.parent] != nil || m.primary[fk.parent] != nil || m.attrFrom(name, fk.parent) {
+			if m.vocab[fk.parent] != nil || m.primary[fk.parent] != nil || m.attrFrom(name, fk.parent) || m.attrs[name][fk.column] != "" {
 				continue
 			}
 			c := t.col(fk.column)

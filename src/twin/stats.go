@@ -50,13 +50,16 @@ type colStats struct {
 	month [12]int64
 	// gran is the coarsest unit every instant is a multiple of.
 	allDay, allHour, allMin, allSec bool
+	// monthStart and monthEnd: every instant is midnight on the first (the
+	// last) day of a month.
+	monthStart, monthEnd bool
 	// strings
 	strs *reservoir[string]
 }
 
 func newColStats(name string, t column.Type) *colStats {
 	c := &colStats{name: name, typ: t, kmv: newKMV(kmvSize), increasing: true,
-		min: math.Inf(1), max: math.Inf(-1), allDay: true, allHour: true, allMin: true, allSec: true}
+		min: math.Inf(1), max: math.Inf(-1), allDay: true, allHour: true, allMin: true, allSec: true, monthStart: true, monthEnd: true}
 	switch t {
 	case column.Int, column.Timestamp, column.Date:
 		c.intCounts = map[int64]int64{}
@@ -129,6 +132,11 @@ func (c *colStats) addInstant(us int64) {
 	c.month[civil.Month(day)-1]++
 	r := civil.FloorMod(us, civil.MicrosPerDay)
 	c.allDay = c.allDay && r == 0
+	if c.monthStart || c.monthEnd {
+		y, mo, d := civil.FromDays(day)
+		c.monthStart = c.monthStart && r == 0 && d == 1
+		c.monthEnd = c.monthEnd && r == 0 && d == civil.DaysInMonth(y, mo)
+	}
 	c.allHour = c.allHour && r%3_600_000_000 == 0
 	c.allMin = c.allMin && r%60_000_000 == 0
 	c.allSec = c.allSec && r%1_000_000 == 0
