@@ -153,8 +153,11 @@ func (m *model) document() *docJSON {
 		}
 		doc.Nodes = append(doc.Nodes, n)
 		for _, c := range n.Columns {
-			if m.popular[name][c.Name] != nil || m.fkOf(name, c.Name) != nil && m.attrs[name][c.Name] != "" {
-				fk := m.fkOf(name, c.Name)
+			// Links that are not lookups of the parent's key: drawn by
+			// popularity, copied from the parent row, or values of a
+			// vocabulary.
+			fk := m.fkOf(name, c.Name)
+			if fk != nil && (m.popular[name][c.Name] != nil || m.attrs[name][c.Name] != "" || c.Generator["choice"] != nil && m.vocab[fk.parent] != nil) {
 				if doc.Constraints == nil {
 					doc.Constraints = &constraintsJSON{}
 				}

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"datagen/src/civil"
 	"datagen/src/column"
@@ -143,6 +144,9 @@ func (m *model) findKeys() {
 			if idName(c.name, name) {
 				score += 1.5
 			}
+			if c.typ == column.String && m.referenced(t, c) {
+				score += 3 // the values other tables point at (a vocabulary's codes)
+			}
 			if score > bestScore {
 				best, bestScore = c.name, score
 			}
@@ -162,6 +166,32 @@ func (m *model) findKeys() {
 			m.notef("table %s: no column is unique and non-null; pk is %s, which is not a key", name, nominal.name)
 		}
 	}
+}
+
+// codeLike reports whether 90% of the values mix letters and digits.
+func codeLike(vals []string) bool {
+	return matchShare(vals, func(v string) bool {
+		return strings.ContainsAny(v, "0123456789") && strings.IndexFunc(v, unicode.IsLetter) >= 0
+	}) >= 0.9
+}
+
+// referenced reports whether (nearly) all values of a string column of
+// another table are values of column c of t.
+func (m *model) referenced(t *tableStats, c *colStats) bool {
+	for _, o := range m.tables {
+		if o == t {
+			continue
+		}
+		for _, oc := range o.cols {
+			if oc.typ != column.String || oc.nonNull() == 0 || oc.distinct() < 2 {
+				continue
+			}
+			if share, n := oc.kmv.containedIn(c.kmv); n > 0 && share >= 0.98 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // idName reports whether a column name reads as an identifier.
@@ -302,6 +332,11 @@ func (m *model) findVocabularies() {
 	for _, p := range m.tables {
 		key := p.col(m.pk[p.src.name])
 		if key == nil || key.typ != column.String || key.overflow || p.rows > 1000 || !key.unique() {
+			continue
+		}
+		// Generated codes (DEV-0236-nhxL) identify things: an entity whose
+		// keys are drawn anew, not a vocabulary copied.
+		if codeLike(key.strs.vals) {
 			continue
 		}
 		for _, fks := range m.fks {
