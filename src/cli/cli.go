@@ -37,6 +37,9 @@ type Env struct {
 	Environ map[string]string
 	// Version is the datagen release.
 	Version string
+	// Clock is the time generate --follow waits on (nil: the system
+	// clock).
+	Clock Clock
 }
 
 // Run runs the datagen command line args (without the program name) and
@@ -71,6 +74,7 @@ type cliEnv struct {
 	signals signals
 	// logFormat is --log-format: plain or json.
 	logFormat string
+	clock     Clock
 }
 
 // newLogger returns the logger of the commands' log lines on w: plain
@@ -96,7 +100,10 @@ type signals struct {
 
 func newCLIEnv(env Env, cancel context.CancelCauseFunc, sig signals) *cliEnv {
 	e := &cliEnv{stdin: env.Stdin, stdout: env.Stdout, stderr: env.Stderr, environ: env.Environ,
-		version: env.Version, cancel: cancel, signals: sig}
+		version: env.Version, cancel: cancel, signals: sig, clock: env.Clock}
+	if e.clock == nil {
+		e.clock = systemClock{}
+	}
 	if e.stdin == nil {
 		e.stdin = strings.NewReader("")
 	}

@@ -53,6 +53,10 @@ type generateFlags struct {
 	noProgress  bool
 	// from and until bound the time window (ISO 8601; "" = unbounded)
 	from, until string
+	// follow keeps writing the rows whose time passes the clock, every
+	// tick (follow.go).
+	follow bool
+	tick   time.Duration
 	// validate while generating
 	validate bool
 	minScore float64
@@ -91,6 +95,9 @@ union (docs/continuous.md).`,
 			if err := needs(cmd, "validate", "min-score"); err != nil {
 				return err
 			}
+			if err := needs(cmd, "follow", "tick"); err != nil {
+				return err
+			}
 			if !cmd.Flags().Changed("part") {
 				part, err := e.completionIndex()
 				if err != nil {
@@ -102,7 +109,7 @@ union (docs/continuous.md).`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&f.out, "output-dir", "o", "output", "output directory, or object storage: s3://bucket/prefix, gs://bucket/prefix, az://container/prefix")
+	fl.StringVarP(&f.out, "output-dir", "o", "output", "output directory, or object storage: s3://bucket/prefix, gs://bucket/prefix, az://container/prefix; - writes the rows to stdout as NDJSON, one object a line with the table in \"_table\"")
 	fl.Int64Var(&f.seed, "seed", 42, "master seed")
 	fl.StringVar(&f.format, "format", "parquet", "output format: parquet, csv, or both (csv,parquet: one generation, two files per table)")
 	fl.IntVar(&f.workers, "workers", runtime.NumCPU(), "parallel workers (does not change the data)")
@@ -117,6 +124,8 @@ union (docs/continuous.md).`,
 	fl.BoolVar(&f.noProgress, "quiet", false, "no progress output")
 	fl.StringVar(&f.from, "from", "", "write only rows whose time is at or after this instant (ISO 8601, UTC without an offset)")
 	fl.StringVar(&f.until, "until", "", "write only rows whose time is before this instant (ISO 8601, UTC without an offset)")
+	fl.BoolVar(&f.follow, "follow", false, "after the rows up to now, keep writing rows as their time passes the clock: NDJSON on stdout with -o -, else one folder per window under the output directory (docs/continuous.md)")
+	fl.DurationVar(&f.tick, "tick", time.Second, "with --follow: how often to write the rows whose time has passed")
 	fl.BoolVar(&f.validate, "validate", false, "check the data while generating: publish the tables with <output-dir>/validation_report.json only if they pass, else nothing (the report goes to <output-dir>.validation_report.json)")
 	fl.Float64Var(&f.minScore, "min-score", 80, "with --validate: lowest quality score (0-100) that passes (exit code 1 below it)")
 	fl.BoolVar(&f.upload, "upload", false, "upload the generated tables to Keboola Storage (needs --format csv, --bucket, $KBC_URL and $KBC_TOKEN)")
@@ -225,6 +234,9 @@ func (f generateFlags) check() error {
 	if _, err := f.window(); err != nil {
 		return err
 	}
+	if err := f.checkStream(); err != nil {
+		return err
+	}
 	if f.validate && (f.from != "" || f.until != "") {
 		return usagef("--validate needs the whole data set: validate a run without --from and --until")
 	}
@@ -238,22 +250,19 @@ func (e *cliEnv) runGenerate(ctx context.Context, schemaPath string, f generateF
 	if err := f.check(); err != nil {
 		return err
 	}
-	formats, _ := parseFormats(f.format)
-	format := formats[0]
-	maxMem, _ := engine.ParseBytes(f.maxMemory)
 	if f.upload {
 		if err := e.checkGenerateUpload(f); err != nil {
 			return usageError{err}
 		}
 	}
-	var store objstore.Store
-	var loc objstore.Location
 	if objstore.IsURL(f.out) {
 		if f.validate || f.upload {
 			return usagef("-o %s: --validate and --upload need a local output folder", f.out)
 		}
-		var err error
-		if loc, err = objstore.ParseURL(f.out); err != nil {
+		if f.follow {
+			return usagef("-o %s: --follow writes to stdout (-o -) or a local folder", f.out)
+		}
+		if _, err := objstore.ParseURL(f.out); err != nil {
 			return usageError{fmt.Errorf("-o: %w", err)}
 		}
 	}
@@ -261,12 +270,32 @@ func (e *cliEnv) runGenerate(ctx context.Context, schemaPath string, f generateF
 	if err != nil {
 		return err
 	}
-	if loc.Scheme != "" {
+	win, _ := f.window()
+	switch {
+	case f.follow:
+		return e.follow(ctx, p, f, win)
+	case f.out == stdoutDir:
+		_, err := e.generateStdout(ctx, p, f, win)
+		return err
+	}
+	return e.generatePlan(ctx, p, f, win)
+}
+
+// generatePlan writes the tables of p, the rows of window win (nil: all),
+// into f.out.
+func (e *cliEnv) generatePlan(ctx context.Context, p *plan.Plan, f generateFlags, win *engine.Window) error {
+	formats, _ := parseFormats(f.format)
+	format := formats[0]
+	maxMem, _ := engine.ParseBytes(f.maxMemory)
+	var store objstore.Store
+	var loc objstore.Location
+	var err error
+	if objstore.IsURL(f.out) {
+		loc, _ = objstore.ParseURL(f.out)
 		if store, err = objstore.Open(ctx, loc, e.getenv); err != nil {
 			return input.User(fmt.Errorf("-o %s: %w", f.out, err))
 		}
 	}
-	win, _ := f.window()
 
 	sopts := sink.Options{Compression: f.compress, Metadata: map[string]string{
 		"datagen.version": e.version, "datagen.seed": fmt.Sprint(f.seed), "datagen.format_version": fmt.Sprint(engine.FormatVersion),

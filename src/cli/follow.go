@@ -1,0 +1,147 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"path/filepath"
+	"time"
+
+	"datagen/src/civil"
+	"datagen/src/column"
+	"datagen/src/engine"
+	"datagen/src/plan"
+	"datagen/src/sink"
+)
+
+// Clock is the time generate --follow sees: tests replace the system
+// clock with one that advances without waiting.
+type Clock interface {
+	Now() time.Time
+	// After returns a channel that receives once d has passed.
+	After(d time.Duration) <-chan time.Time
+}
+
+// systemClock is the wall clock.
+type systemClock struct{}
+
+func (systemClock) Now() time.Time                         { return time.Now() }
+func (systemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// stdoutDir is the output directory that means NDJSON on stdout.
+const stdoutDir = "-"
+
+// checkStream rejects the flags that --follow and -o - cannot honour.
+func (f generateFlags) checkStream() error {
+	if f.follow && f.tick <= 0 {
+		return usagef("--tick must be positive, got %s", f.tick)
+	}
+	if f.out != stdoutDir && !f.follow {
+		return nil
+	}
+	what := "--follow"
+	if f.out == stdoutDir {
+		what = "-o - (NDJSON on stdout)"
+	}
+	switch {
+	case f.validate:
+		return usagef("%s cannot be combined with --validate: validate a run written to a folder", what)
+	case f.upload:
+		return usagef("%s cannot be combined with --upload", what)
+	}
+	return nil
+}
+
+// follow writes the rows of the run whose time has passed the clock, then
+// keeps writing, every f.tick, the rows whose time has passed since: the
+// windows [from, now), [now, now'), ... The rows of a window are those a
+// windowed generate writes, so the stream holds exactly the rows of one
+// run over the whole span, whatever the ticks. It ends after the window
+// that reaches --until, or, without --until, the end of the timeframe (the
+// last window is then unbounded, so that no row is left behind); a signal
+// ends it between two windows or inside one (the rows written stay
+// written).
+func (e *cliEnv) follow(ctx context.Context, p *plan.Plan, f generateFlags, win *engine.Window) error {
+	wm, stop := int64(math.MinInt64), int64(math.MaxInt64)
+	if win != nil {
+		wm, stop = win.From, win.Until
+	}
+	end := p.Schema.Timeframe.End.UnixMicro()
+	for {
+		now := e.clock.Now().UnixMicro()
+		until, last := now, false
+		switch {
+		case stop != math.MaxInt64 && now >= stop:
+			until, last = stop, true
+		case stop == math.MaxInt64 && now > end:
+			until, last = stop, true
+		}
+		if until > wm {
+			if err := e.emitWindow(ctx, p, f, &engine.Window{From: wm, Until: until}); err != nil {
+				return err
+			}
+			wm = until
+		}
+		if last {
+			return nil
+		}
+		select {
+		case <-e.clock.After(f.tick):
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+	}
+}
+
+// emitWindow writes the rows of window w: as NDJSON on stdout, or as the
+// tables of a folder named after the window under the output directory.
+func (e *cliEnv) emitWindow(ctx context.Context, p *plan.Plan, f generateFlags, w *engine.Window) error {
+	if f.out != stdoutDir {
+		f.out = filepath.Join(f.out, windowFolder(w))
+		return e.generatePlan(ctx, p, f, w)
+	}
+	rows, err := e.generateStdout(ctx, p, f, w)
+	if err != nil {
+		return err
+	}
+	if !f.noProgress {
+		fmt.Fprintf(e.stderr, "window [%s, %s): %d rows\n", bound(w.From, "-inf", civil.FormatTimestamp), bound(w.Until, "+inf", civil.FormatTimestamp), rows)
+	}
+	return nil
+}
+
+// generateStdout writes the rows of window win (nil: all) to stdout as
+// NDJSON, table after table in generation order, and returns their
+// number.
+func (e *cliEnv) generateStdout(ctx context.Context, p *plan.Plan, f generateFlags, win *engine.Window) (int64, error) {
+	maxMem, _ := engine.ParseBytes(f.maxMemory)
+	res, err := engine.Run(ctx, p, engine.Options{Seed: f.seed, Workers: f.workers, BlockRows: f.blockRows,
+		Parts: f.parts, Part: f.part, Scale: f.scale, SampleRows: f.sample, MaxMemory: maxMem, Window: win,
+		Open: func(t *plan.Table, fields []column.Field) (engine.Writer, error) {
+			return sink.NewNDJSON(e.stdout, t.ID(), fields), nil
+		}})
+	if err != nil {
+		return 0, err
+	}
+	var rows int64
+	for _, t := range res.Tables {
+		rows += t.Written
+	}
+	return rows, nil
+}
+
+// windowFolder names the folder of window w: its bounds in UTC, "begin"
+// and "end" for an unbounded side, so that folders sort in time order.
+func windowFolder(w *engine.Window) string {
+	name := func(us int64) string { return time.UnixMicro(us).UTC().Format("20060102T150405.000000Z") }
+	return bound(w.From, "begin", name) + "--" + bound(w.Until, "end", name)
+}
+
+// bound renders one side of a window: unbounded when it is the least or
+// greatest instant, else format(us).
+func bound(us int64, unbounded string, format func(int64) string) string {
+	if us == math.MinInt64 || us == math.MaxInt64 {
+		return unbounded
+	}
+	return format(us)
+}

@@ -1,0 +1,184 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// fakeClock is a clock that never waits: After advances it by d and
+// fires at once. With block set, After instead reports on block and never
+// fires.
+type fakeClock struct {
+	mu    sync.Mutex
+	now   time.Time
+	ticks int
+	block chan struct{}
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.ticks++
+	if c.block != nil {
+		close(c.block)
+		c.block = nil
+		return make(chan time.Time)
+	}
+	c.now = c.now.Add(d)
+	ch := make(chan time.Time, 1)
+	ch <- c.now
+	return ch
+}
+
+// runClock runs the command line with clock and returns stdout, stderr
+// and the exit code.
+func runClock(clock Clock, args ...string) (string, string, int) {
+	var out, errb bytes.Buffer
+	code := Run(context.Background(), args, Env{Stdout: &out, Stderr: &errb, Environ: map[string]string{}, Version: "test", Clock: clock})
+	return out.String(), errb.String(), code
+}
+
+// sortedLines returns the lines of s, sorted.
+func sortedLines(s string) []string {
+	l := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+	slices.Sort(l)
+	return l
+}
+
+func TestFollowEmitsTheWindowedRows(t *testing.T) {
+	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	end := time.Date(2025, 12, 31, 23, 59, 59, 0, time.UTC)
+	cases := []struct {
+		name string
+		now  time.Time
+		tick string
+		// window is the --from/--until of both runs.
+		window  []string
+		windows int
+	}{
+		// (-inf, now), 4 ticks of 80 days inside the timeframe, then the
+		// unbounded rest.
+		{"from the beginning", start.Add(40 * 24 * time.Hour), "1920h", nil, 6},
+		{"between --from and --until", start.Add(100 * 24 * time.Hour), "720h",
+			[]string{"--from", "2025-02-01", "--until", "2025-06-15T12:00:00Z"}, 4},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			want, stderr, code := runClock(nil, append([]string{"generate", shop, "-o", "-", "--seed", "7"}, c.window...)...)
+			if code != 0 {
+				t.Fatalf("generate -o -: exit %d: %s", code, stderr)
+			}
+			clock := &fakeClock{now: c.now}
+			args := append([]string{"generate", shop, "-o", "-", "--seed", "7", "--follow", "--tick", c.tick, "--workers", "3"}, c.window...)
+			got, stderr, code := runClock(clock, args...)
+			if code != 0 {
+				t.Fatalf("--follow: exit %d: %s", code, stderr)
+			}
+			if n := strings.Count(stderr, "window ["); n != c.windows {
+				t.Errorf("%d windows, want %d:\n%s", n, c.windows, stderr)
+			}
+			if clock.Now().Before(end) && c.window == nil {
+				t.Errorf("follow ended at %s, before the end of the timeframe", clock.Now())
+			}
+			w, g := sortedLines(want), sortedLines(got)
+			if len(w) < 1000 {
+				t.Fatalf("only %d rows", len(w))
+			}
+			if !slices.Equal(w, g) {
+				t.Errorf("--follow wrote %d rows, the windowed run %d, or other rows", len(g), len(w))
+			}
+		})
+	}
+}
+
+func TestFollowStopsOnASignal(t *testing.T) {
+	now := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+	first, stderr, code := runClock(nil, "generate", shop, "-o", "-", "--until", "2025-03-01", "--seed", "7")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, s := range signalCases[:2] {
+		t.Run(s.name, func(t *testing.T) {
+			sig := newFakeSignals()
+			clock := &fakeClock{now: now, block: make(chan struct{})}
+			waiting := clock.block
+			var out, errb bytes.Buffer
+			done := make(chan int)
+			go func() {
+				done <- run(context.Background(), []string{"generate", shop, "-o", "-", "--follow", "--seed", "7"},
+					Env{Stdout: &out, Stderr: &errb, Environ: map[string]string{}, Version: "test", Clock: clock}, sig.signals())
+			}()
+			<-waiting
+			if !sig.send(syscall.Signal(s.sig)) {
+				t.Fatal("--follow does not listen for signals")
+			}
+			if code := <-done; code != s.code {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, s.code, errb.String())
+			}
+			if out.String() != first {
+				t.Errorf("stdout holds %d bytes, the window before the signal %d", out.Len(), len(first))
+			}
+			if msg := "datagen generate: cancelled by " + s.name + "\n"; !strings.HasSuffix(errb.String(), msg) {
+				t.Errorf("stderr does not end with %q:\n%s", msg, errb.String())
+			}
+		})
+	}
+}
+
+func TestFollowFolders(t *testing.T) {
+	dir := t.TempDir()
+	clock := &fakeClock{now: time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)}
+	_, stderr, code := runClock(clock, "generate", shop, "-o", dir, "--format", "csv", "--follow", "--tick", "720h", "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	files := snapshot(t, dir)
+	for _, name := range []string{"begin--20251101T000000.000000Z/orders.csv", "20251101T000000.000000Z--20251201T000000.000000Z/orders.csv",
+		"20251201T000000.000000Z--20251231T000000.000000Z/orders.csv", "20251231T000000.000000Z--end/orders.csv",
+		"20251231T000000.000000Z--end/.metadata.json"} {
+		if _, ok := files[name]; !ok {
+			t.Errorf("no %s; files: %v", name, keys(files))
+		}
+	}
+	if len(files) != 4*7 {
+		t.Errorf("%d files, want 4 windows of 6 tables and .metadata.json: %v", len(files), keys(files))
+	}
+}
+
+func keys(m map[string]string) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestFollowFlags(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"--tick", "1s"}, "--tick works only with --follow"},
+		{[]string{"--follow", "--tick", "0s"}, "--tick must be positive"},
+		{[]string{"--follow", "--validate"}, "--follow cannot be combined with --validate"},
+		{[]string{"-o", "-", "--validate"}, "-o - (NDJSON on stdout) cannot be combined with --validate"},
+	} {
+		_, stderr, code := runClock(&fakeClock{}, append([]string{"generate", shop}, c.args...)...)
+		if code != 1 || !strings.Contains(stderr, c.msg) {
+			t.Errorf("%v: exit %d, stderr %q; want 1 and %q", c.args, code, stderr, c.msg)
+		}
+	}
+}
