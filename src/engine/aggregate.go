@@ -103,7 +103,9 @@ func (e *engine) scanChild(ctx context.Context, ts *tableState, child *plan.Tabl
 			cts.need[i] = cts.need[i] || n
 		}
 	}
-	sc := &aggScan{child: cts, lo: lo, p: lo}
+	// The child's offsets start at parent row pbase (a relative child
+	// holds its part's parents only).
+	sc := &aggScan{child: cts, lo: lo - cts.pbase, p: lo - cts.pbase}
 	for _, a := range aggs {
 		acc, err := newAggAcc(cts, a, hi-lo)
 		if err != nil {
@@ -113,7 +115,7 @@ func (e *engine) scanChild(ctx context.Context, ts *tableState, child *plan.Tabl
 	}
 	// A preview caps the child's rows: the aggregates then cover the
 	// children that are written.
-	clo, chi := min(cts.offsets[lo], cts.rows), min(cts.offsets[hi], cts.rows)
+	clo, chi := min(cts.offsets[lo-cts.pbase], cts.rows), min(cts.offsets[hi-cts.pbase], cts.rows)
 	if cts.layout.whole {
 		cts.allocKept(0, cts.rows)
 	} else {
@@ -139,7 +141,8 @@ func (e *engine) scanChild(ctx context.Context, ts *tableState, child *plan.Tabl
 // folds each row into the aggregates of its parent.
 type aggScan struct {
 	child *tableState
-	// lo is the first parent row; p the parent of the next child row.
+	// lo is the first parent row; p the parent of the next child row
+	// (both counted from the child's offsets' first parent).
 	lo, p int64
 	accs  []*aggAcc
 }

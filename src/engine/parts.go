@@ -31,7 +31,7 @@ type tableLayout struct {
 	// whole marks a table whose every row this part computes and keeps:
 	// another table reads its columns at rows outside the part (a random
 	// or joined lookup, a choice reference, an effect table, a behaviour,
-	// a self-lookup, an aggregate).
+	// a self-lookup).
 	whole bool
 }
 
@@ -44,29 +44,30 @@ func layoutParts(p *plan.Plan, parts int, rows map[string]float64, splitMin int6
 		splitMin = SplitMinParents
 	}
 	out := make(map[*plan.Table]*tableLayout, len(p.Order))
-	aggregated := map[*plan.Table]bool{}
-	for _, t := range p.Order {
-		for _, a := range t.Aggregates {
-			aggregated[a.Child] = true
-		}
-	}
 	for i := len(p.Order) - 1; i >= 0; i-- {
 		t := p.Order[i]
 		l := &tableLayout{}
 		out[t] = l
 		if len(t.Keep) > 0 {
-			l.whole = t.SelfLookup || len(t.Aggregates) > 0
+			l.whole = t.SelfLookup
 			for _, r := range p.Readers(t) {
 				if rl := out[r]; rl == nil || !rl.relative || !p.ReadsParentRowOnly(r, t) {
 					l.whole = true
 				}
 			}
 		}
+		if l.whole {
+			// Its aggregates scan the children of every row: they need
+			// the offsets of every parent.
+			for _, a := range t.Aggregates {
+				out[a.Child].relative = false
+			}
+		}
 		if t.Primary == nil {
 			continue
 		}
 		l.split = rows[t.Primary.ID()] >= float64(splitMin)*float64(parts)
-		l.relative = l.split && !l.whole && !aggregated[t] && streamable(t)
+		l.relative = l.split && !l.whole && streamable(t)
 	}
 	return out
 }

@@ -128,6 +128,10 @@ func TestPartLayouts(t *testing.T) {
 		{"testdata/mini.json", engine.Options{Parts: 3}, 1, map[string]string{"account": "whole", "txn": "split relative", "promo": "whole", "status": "whole"}},
 		{"testdata/mini.json", engine.Options{Parts: 3}, 0, map[string]string{"account": "whole", "txn": "split relative", "promo": "whole", "status": "whole"}},
 		{"testdata/mini.json", engine.Options{Parts: 8}, 0, map[string]string{"account": "whole", "txn": "", "promo": "whole", "status": "whole"}},
+		// Orders aggregate their lines: a part scans the lines of its own
+		// orders; the products, read at random rows, are held whole.
+		{"../../example/shop.json", engine.Options{Parts: 10, Scale: 100}, 0,
+			map[string]string{"customer": "", "orders": "split relative", "order_line": "split relative", "product": "whole", "promotion": "whole"}},
 	} {
 		p := loadPlan(t, c.path, false)
 		got, err := engine.Layouts(p, engine.WithSplitMin(c.opts, c.splitMin))

@@ -149,7 +149,7 @@ func (e *engine) prepass(ctx context.Context, ts *tableState, lo, hi int64) erro
 	t := ts.t
 	if t.SelfLookup || len(t.Aggregates) > 0 && len(ts.kept) > 0 {
 		ts.firstPass = true
-		_, err := e.runBlocks(ctx, ts, 0, ts.rows, 0, 0, nil)
+		_, err := e.runBlocks(ctx, ts, lo, hi, 0, 0, nil)
 		ts.firstPass = false
 		if err != nil {
 			return err
