@@ -20,6 +20,9 @@ func TestCounterDrawsWhatDrawCountDraws(t *testing.T) {
 		{Distribution: "empirical", Weights: []float64{0, 0.5, 0, 0.25}},
 		{Distribution: "poisson", Lambda: f64(3), Max: i64(9)},
 		{Distribution: "poisson", Lambda: f64(40), Min: i64(30), Clamp: []int64{35, 45}},
+		{Distribution: "poisson", Lambda: f64(10)},
+		{Distribution: "poisson", Lambda: f64(0.5), Min: i64(1)},
+		{Distribution: "poisson"},
 	} {
 		key := rng.TableKey(7, "fact", "fanout")
 		c := newCounter(f, key)

@@ -141,7 +141,7 @@ func (e *engine) streamOffsets(t *plan.Table, np, wlo, whi int64) ([]int64, int6
 // behaviour changes: drawCount's draw, clamped. A uniform or empirical
 // count is one draw, the first of the parent row's stream, so a range of
 // parents takes its draws in one loop (rng.Key.FirstDraws); a Poisson
-// count goes through drawCount.
+// count draws with the distribution's constants computed once.
 type counter struct {
 	f   *dsl.Fanout
 	key rng.Key
@@ -151,6 +151,9 @@ type counter struct {
 	lo, n   int64
 	draws   []uint64
 	r       *rng.Rand
+	// poisson, when set, draws Poisson counts in [lo, hi].
+	poisson *rng.Poisson
+	hi      int64
 }
 
 func newCounter(f *dsl.Fanout, key rng.Key) *counter {
@@ -158,18 +161,21 @@ func newCounter(f *dsl.Fanout, key rng.Key) *counter {
 	if f == nil {
 		return c
 	}
-	hi := int64(math.MaxInt64)
+	c.hi = int64(math.MaxInt64)
 	if f.Min != nil {
 		c.lo = *f.Min
 	}
 	if f.Max != nil {
-		hi = *f.Max
+		c.hi = *f.Max
 	}
 	switch f.Distribution {
 	case "uniform":
-		c.oneDraw, c.n = true, hi-c.lo+1
+		c.oneDraw, c.n = true, c.hi-c.lo+1
 	case "empirical":
 		c.oneDraw = true
+	default:
+		p := rng.NewPoisson(poissonMean(f))
+		c.poisson = &p
 	}
 	return c
 }
@@ -193,6 +199,11 @@ func (c *counter) fill(from int64, k []int64) {
 			for i, u := range d {
 				k[i] = c.lo + drawWeighted(f.Weights, float64(u>>11)*(1.0/(1<<53)))
 			}
+		}
+	case c.poisson != nil:
+		for i := range k {
+			c.r.Reset(c.key, from+int64(i))
+			k[i] = truncPoisson(c.poisson, c.lo, c.hi, c.r)
 		}
 	default:
 		for i := range k {

@@ -355,13 +355,24 @@ func drawCount(f *dsl.Fanout, r *rng.Rand) int64 {
 	if f.Distribution == "empirical" {
 		return lo + drawWeighted(f.Weights, r.S.Float64())
 	}
-	lambda := 1.0
+	p := rng.NewPoisson(poissonMean(f))
+	return truncPoisson(&p, lo, hi, r)
+}
+
+// poissonMean is the mean of a Poisson fanout (1 when not given).
+func poissonMean(f *dsl.Fanout) float64 {
 	if f.Lambda != nil {
-		lambda = *f.Lambda
+		return *f.Lambda
 	}
+	return 1
+}
+
+// truncPoisson draws from p truncated to [lo, hi]: draws outside are
+// redrawn, up to 64 times, then the last one is clipped.
+func truncPoisson(p *rng.Poisson, lo, hi int64, r *rng.Rand) int64 {
 	var k int64
 	for try := 0; try < 64; try++ {
-		k = r.Poisson(lambda)
+		k = p.Draw(r)
 		if k >= lo && k <= hi {
 			return k
 		}

@@ -30,43 +30,67 @@ func (r *Rand) Exponential(mean float64) float64 {
 // Knuth's multiplication method; larger ones Hörmann's PTRS transformed
 // rejection, which needs a bounded number of draws on average.
 func (r *Rand) Poisson(lambda float64) int64 {
-	switch {
-	case lambda <= 0:
-		return 0
-	case lambda < 10:
-		l := math.Exp(-lambda)
-		k := int64(0)
-		p := r.S.Float64()
-		for p > l {
-			k++
-			p *= r.S.Float64()
-		}
-		return k
-	default:
-		return r.ptrs(lambda)
-	}
+	p := NewPoisson(lambda)
+	return p.Draw(r)
 }
 
-func (r *Rand) ptrs(lambda float64) int64 {
-	slam := math.Sqrt(lambda)
-	loglam := math.Log(lambda)
-	b := 0.931 + 2.53*slam
-	a := -0.059 + 0.02483*b
-	invalpha := 1.1239 + 1.1328/(b-3.4)
-	vr := 0.9277 - 3.6224/(b-2)
+// Poisson draws from a Poisson distribution whose constants are computed
+// once: Draw gives exactly what Rand.Poisson gives for the same mean.
+type Poisson struct {
+	lambda float64
+	// l is exp(-lambda) (Knuth's method, lambda < 10); the others are
+	// PTRS's constants.
+	l                                      float64
+	loglam, b, a, invalpha, vr, loginvalph float64
+}
+
+// NewPoisson prepares draws with mean lambda.
+func NewPoisson(lambda float64) Poisson {
+	p := Poisson{lambda: lambda}
+	switch {
+	case lambda <= 0:
+	case lambda < 10:
+		p.l = math.Exp(-lambda)
+	default:
+		slam := math.Sqrt(lambda)
+		p.loglam = math.Log(lambda)
+		p.b = 0.931 + 2.53*slam
+		p.a = -0.059 + 0.02483*p.b
+		p.invalpha = 1.1239 + 1.1328/(p.b-3.4)
+		p.vr = 0.9277 - 3.6224/(p.b-2)
+		p.loginvalph = math.Log(p.invalpha)
+	}
+	return p
+}
+
+// Draw returns a draw from r's stream.
+func (p *Poisson) Draw(r *Rand) int64 {
+	switch {
+	case p.lambda <= 0:
+		return 0
+	case p.lambda < 10:
+		k := int64(0)
+		x := r.S.Float64()
+		for x > p.l {
+			k++
+			x *= r.S.Float64()
+		}
+		return k
+	}
+	lambda, a, b := p.lambda, p.a, p.b
 	for {
 		u := r.S.Float64() - 0.5
 		v := r.S.Float64()
 		us := 0.5 - math.Abs(u)
 		k := math.Floor((2*a/us+b)*u + lambda + 0.43)
-		if us >= 0.07 && v <= vr {
+		if us >= 0.07 && v <= p.vr {
 			return int64(k)
 		}
 		if k < 0 || (us < 0.013 && v > us) {
 			continue
 		}
 		lg, _ := math.Lgamma(k + 1)
-		if math.Log(v)+math.Log(invalpha)-math.Log(a/(us*us)+b) <= -lambda+k*loglam-lg {
+		if math.Log(v)+p.loginvalph-math.Log(a/(us*us)+b) <= -lambda+k*p.loglam-lg {
 			return int64(k)
 		}
 	}

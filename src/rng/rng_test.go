@@ -170,3 +170,58 @@ func TestStreamKeys(t *testing.T) {
 		t.Error("table streams must differ from column streams")
 	}
 }
+
+// TestPoissonDrawsAsComputedPerCall: a Poisson whose constants are
+// computed once draws exactly what computing them at every draw gives
+// (the reference below is the per-call form).
+func TestPoissonDrawsAsComputedPerCall(t *testing.T) {
+	ref := func(r *Rand, lambda float64) int64 {
+		if lambda <= 0 {
+			return 0
+		}
+		if lambda < 10 {
+			l := math.Exp(-lambda)
+			k := int64(0)
+			p := r.S.Float64()
+			for p > l {
+				k++
+				p *= r.S.Float64()
+			}
+			return k
+		}
+		slam := math.Sqrt(lambda)
+		loglam := math.Log(lambda)
+		b := 0.931 + 2.53*slam
+		a := -0.059 + 0.02483*b
+		invalpha := 1.1239 + 1.1328/(b-3.4)
+		vr := 0.9277 - 3.6224/(b-2)
+		for {
+			u := r.S.Float64() - 0.5
+			v := r.S.Float64()
+			us := 0.5 - math.Abs(u)
+			k := math.Floor((2*a/us+b)*u + lambda + 0.43)
+			if us >= 0.07 && v <= vr {
+				return int64(k)
+			}
+			if k < 0 || (us < 0.013 && v > us) {
+				continue
+			}
+			lg, _ := math.Lgamma(k + 1)
+			if math.Log(v)+math.Log(invalpha)-math.Log(a/(us*us)+b) <= -lambda+k*loglam-lg {
+				return int64(k)
+			}
+		}
+	}
+	key := NewKey(3, "poisson")
+	a, b := NewRand(), NewRand()
+	for _, lambda := range []float64{0, 0.3, 1, 6, 9.99, 10, 12.5, 40, 1000} {
+		p := NewPoisson(lambda)
+		for row := int64(0); row < 20000; row++ {
+			a.Reset(key, row)
+			b.Reset(key, row)
+			if got, want := p.Draw(a), ref(b, lambda); got != want {
+				t.Fatalf("lambda %g, row %d: %d, per-call constants give %d", lambda, row, got, want)
+			}
+		}
+	}
+}
