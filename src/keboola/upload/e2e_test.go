@@ -43,6 +43,12 @@ type generatedTable struct {
 // `datagen generate --format csv --upload`, and reads everything back.
 func generateExample(t *testing.T, seed int64) (string, []generatedTable) {
 	t.Helper()
+	return generateExamplePart(t, seed, 0, 1)
+}
+
+// generateExamplePart is generateExample for part k of n of the run.
+func generateExamplePart(t *testing.T, seed int64, k, n int) (string, []generatedTable) {
+	t.Helper()
 	data, err := os.ReadFile(exampleSchema)
 	if err != nil {
 		t.Fatalf("reading the example schema: %v", err)
@@ -68,7 +74,7 @@ func generateExample(t *testing.T, seed int64) (string, []generatedTable) {
 		mu.Unlock()
 		return w, nil
 	}
-	res, err := engine.Run(context.Background(), p, engine.Options{Seed: seed, Workers: 2, Open: open})
+	res, err := engine.Run(context.Background(), p, engine.Options{Seed: seed, Workers: 2, Parts: n, Part: k, Open: open})
 	if err != nil {
 		t.Fatalf("generating %s with seed %d: %v", exampleSchema, seed, err)
 	}

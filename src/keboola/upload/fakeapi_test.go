@@ -91,19 +91,23 @@ type fakeKBC struct {
 	bucketPerms      map[string]string
 	jobPolls         int
 
-	mu          sync.Mutex
-	buckets     map[string]bool
-	tables      map[string]*fakeTable
-	files       map[int64]*fakeFile
-	jobs        map[int64]*fakeJob
-	nextID      int64
-	faults      []*fault
-	failImport  map[string]string // table id → job error message
-	onImport    func(tableID string)
-	onJobPoll   func(jobID int64)
-	requests    []string
-	importCalls map[string]int
-	refreshes   int
+	mu         sync.Mutex
+	buckets    map[string]bool
+	tables     map[string]*fakeTable
+	files      map[int64]*fakeFile
+	jobs       map[int64]*fakeJob
+	nextID     int64
+	faults     []*fault
+	failImport map[string]string // table id → job error message
+	onImport   func(tableID string)
+	onJobPoll  func(jobID int64)
+	// onCreate, when set, runs at the start of every table creation.
+	onCreate func(tableID string)
+	// createdTwice counts creations refused because the table exists.
+	createdTwice map[string]int
+	requests     []string
+	importCalls  map[string]int
+	refreshes    int
 }
 
 // newFakeKBC starts the fake on a loopback address.
@@ -112,6 +116,7 @@ func newFakeKBC(t testing.TB, token string, blobs blobBackend) *fakeKBC {
 		t: t, token: token, blobs: blobs, canManageBuckets: true, jobPolls: 1,
 		buckets: map[string]bool{}, tables: map[string]*fakeTable{}, files: map[int64]*fakeFile{},
 		jobs: map[int64]*fakeJob{}, nextID: 1000, failImport: map[string]string{}, importCalls: map[string]int{},
+		createdTwice: map[string]int{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /v2/storage/tokens/verify", f.verify)
@@ -435,8 +440,8 @@ func (f *fakeKBC) createTableAsync(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := bucket + "." + body.Name
+	f.creating(id)
 	f.mu.Lock()
-	exists := f.tables[id] != nil
 	bucketOK := f.buckets[bucket]
 	f.mu.Unlock()
 	if !bucketOK {
@@ -446,8 +451,6 @@ func (f *fakeKBC) createTableAsync(w http.ResponseWriter, r *http.Request) {
 	var jobErr error
 	records, sliced, err := f.readFile(body.DataFileID, body.Delimiter)
 	switch {
-	case exists:
-		jobErr = fmt.Errorf("The table %s already exists.", body.Name)
 	case sliced:
 		jobErr = fmt.Errorf("Table cannot be created from a sliced file")
 	case err != nil:
@@ -461,10 +464,17 @@ func (f *fakeKBC) createTableAsync(w http.ResponseWriter, r *http.Request) {
 		if body.PrimaryKey != "" {
 			t.PK = strings.Split(body.PrimaryKey, ",")
 		}
+		// Checked and created at once, as Storage does: of two creations
+		// of one table at the same time, one fails.
 		f.mu.Lock()
-		f.tables[id] = t
+		if f.tables[id] != nil {
+			jobErr = fmt.Errorf("The table %s already exists.", body.Name)
+			f.createdTwice[id]++
+		} else {
+			f.tables[id] = t
+			results = map[string]any{"id": id, "columns": t.Columns}
+		}
 		f.mu.Unlock()
-		results = map[string]any{"id": id, "columns": t.Columns}
 	}
 	writeJSON(w, 202, f.newJob("tableCreate", id, body.DataFileID, jobErr, results))
 }
@@ -489,16 +499,28 @@ func (f *fakeKBC) createTableDefinition(w http.ResponseWriter, r *http.Request) 
 	for _, c := range body.Columns {
 		cols = append(cols, c["name"].(string))
 	}
+	f.creating(id)
 	f.mu.Lock()
 	var jobErr error
 	if f.tables[id] != nil {
 		jobErr = fmt.Errorf("The table %s already exists.", body.Name)
+		f.createdTwice[id]++
 	} else {
 		f.tables[id] = &fakeTable{ID: id, Columns: cols, PK: body.PrimaryKeysNames, Typed: true, Definition: body.Columns,
 			Meta: map[string]map[string]string{}, ColMeta: map[string]map[string]map[string]string{}}
 	}
 	f.mu.Unlock()
 	writeJSON(w, 202, f.newJob("tableDefinitionCreate", id, 0, jobErr, map[string]any{"id": id}))
+}
+
+// creating runs the onCreate hook.
+func (f *fakeKBC) creating(id string) {
+	f.mu.Lock()
+	hook := f.onCreate
+	f.mu.Unlock()
+	if hook != nil {
+		hook(id)
+	}
 }
 
 type importBody struct {

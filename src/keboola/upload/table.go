@@ -14,6 +14,7 @@ import (
 	"github.com/sirupsen/logrus"
 	"golang.org/x/sync/errgroup"
 
+	"datagen/src/input"
 	"datagen/src/keboola/storage"
 )
 
@@ -200,12 +201,15 @@ func (r *runner) uploadTable(ctx context.Context, s *tableSpec, existing *storag
 			def := storage.TableDefinition{Name: s.tableName, PrimaryKeysNames: s.primaryKey, Columns: s.typed}
 			_, job, err := r.client.CreateTableFromDefinition(ctx, bucket, def)
 			res.addJob(job)
-			if err != nil {
-				res.Err = err
+			if raced, rerr := r.createRaced(ctx, s, err); raced {
+				log.Info("the table was created meanwhile by another upload (a part of the same run); importing into it")
+			} else if rerr != nil {
+				res.Err = rerr
 				return res
+			} else {
+				res.Created = true
+				log.Info("typed table created")
 			}
-			res.Created = true
-			log.Info("typed table created")
 		case !plan.sliced && plan.importCols == nil:
 			// A headed single file creates the table with its rows in one job.
 			st.Phase = phaseCreating
@@ -215,22 +219,28 @@ func (r *runner) uploadTable(ctx context.Context, s *tableSpec, existing *storag
 			}
 			_, job, err := r.client.CreateTableFromFile(ctx, bucket, r.createRequest(s, int64(file.ID)))
 			res.addJob(job)
-			if err != nil {
-				res.Err = err
+			raced, rerr := r.createRaced(ctx, s, err)
+			if rerr != nil {
+				res.Err = rerr
 				return res
 			}
-			res.Created = true
-			if job != nil {
-				st.JobID = int64(job.ID)
-			}
-			st.Phase = phaseImported
-			if err := r.state.set(s.tableID, st); err != nil {
-				res.Err = err
+			if !raced {
+				res.Created = true
+				if job != nil {
+					st.JobID = int64(job.ID)
+				}
+				st.Phase = phaseImported
+				if err := r.state.set(s.tableID, st); err != nil {
+					res.Err = err
+					return res
+				}
+				log.WithField("job", st.JobID).Info("table created with its data")
+				res.Err = r.finish(ctx, s, st)
 				return res
 			}
-			log.WithField("job", st.JobID).Info("table created with its data")
-			res.Err = r.finish(ctx, s, st)
-			return res
+			// Another upload created the table first: this file's rows
+			// are imported into it like those of an existing table.
+			log.Info("the table was created meanwhile by another upload (a part of the same run); importing into it")
 		default:
 			hdr, _, err := r.uploadParts(ctx, s.tableName+".header.csv.gz", partPlan{parts: []part{{inline: headerLine(s.columns, s.dialect)}}}, s.dialect, &progress{})
 			if err != nil {
@@ -239,12 +249,15 @@ func (r *runner) uploadTable(ctx context.Context, s *tableSpec, existing *storag
 			}
 			_, job, err := r.client.CreateTableFromFile(ctx, bucket, r.createRequest(s, int64(hdr.ID)))
 			res.addJob(job)
-			if err != nil {
-				res.Err = err
+			if raced, rerr := r.createRaced(ctx, s, err); raced {
+				log.Info("the table was created meanwhile by another upload (a part of the same run); importing into it")
+			} else if rerr != nil {
+				res.Err = rerr
 				return res
+			} else {
+				res.Created = true
+				log.Info("table created from its columns")
 			}
-			res.Created = true
-			log.Info("table created from its columns")
 		}
 	}
 
@@ -285,6 +298,44 @@ func (r *runner) uploadTable(ctx context.Context, s *tableSpec, existing *storag
 	log.WithField("job", int64(job.ID)).Info("import finished")
 	res.Err = r.finish(ctx, s, st)
 	return res
+}
+
+// createRaced tells a failed table creation that lost a race from other
+// failures: when err says the table already exists (another upload, such
+// as a part of the same split run starting at the same time, created it
+// after this one looked), it reads the table and reports raced, or the
+// column and key differences that forbid importing into it. Any other
+// error is returned as it is.
+func (r *runner) createRaced(ctx context.Context, s *tableSpec, err error) (bool, error) {
+	if err == nil {
+		return false, nil
+	}
+	if !tableExists(err) {
+		return false, err
+	}
+	t, gerr := r.client.GetTable(ctx, s.tableID)
+	if gerr != nil {
+		return false, fmt.Errorf("%w; reading the table another upload created: %w", err, gerr)
+	}
+	if msg := columnChanges(s, t); msg != "" {
+		return false, input.User(errors.New(msg))
+	}
+	return true, nil
+}
+
+// tableExists reports whether a table creation failed because the table
+// already exists: a 400 answer with a code ending in alreadyExists, or a
+// creation job that failed saying so.
+func tableExists(err error) bool {
+	if storage.IsAlreadyExists(err) {
+		return true
+	}
+	var je *storage.JobError
+	if errors.As(err, &je) {
+		return strings.HasSuffix(strings.ToLower(je.Code), "alreadyexists") ||
+			strings.Contains(strings.ToLower(je.Message), "already exists")
+	}
+	return false
 }
 
 // addJob records a job id in the result.
