@@ -2,12 +2,12 @@ package cli
 
 import (
 	"bytes"
-	"fmt"
+	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"datagen/src/outdir"
@@ -34,11 +34,53 @@ func concatParts(t *testing.T, dir, id string, n int) []byte {
 	return got
 }
 
+// runPartProcesses runs the n parts of a split run as n child processes
+// of the test binary, started together; each gets JOB_COMPLETION_INDEX=k
+// and env besides the process environment, and runs the command line
+// args(k). It fails the test naming every part that failed.
+func runPartProcesses(t *testing.T, n int, env []string, args func(k int) []string) {
+	t.Helper()
+	cmds := make([]*exec.Cmd, n)
+	outs := make([]*bytes.Buffer, n)
+	for k := range n {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestPartProcessChild$", "-test.count=1")
+		cmd.Env = append(append(os.Environ(), env...), "JOB_COMPLETION_INDEX="+strconv.Itoa(k),
+			"DATAGEN_PART_CHILD_ARGS="+strings.Join(args(k), "\x1f"))
+		outs[k] = &bytes.Buffer{}
+		cmd.Stdout, cmd.Stderr = outs[k], outs[k]
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds[k] = cmd
+	}
+	for k, cmd := range cmds {
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("part %d: %v\n%s", k, err, outs[k])
+		}
+	}
+	if t.Failed() {
+		t.FailNow()
+	}
+}
+
+// TestPartProcessChild is the child process of runPartProcesses: it runs
+// the command line it is given with the process's environment.
+func TestPartProcessChild(t *testing.T) {
+	args := os.Getenv("DATAGEN_PART_CHILD_ARGS")
+	if args == "" {
+		t.Skip("run by runPartProcesses")
+	}
+	var out, errb bytes.Buffer
+	if code := Run(context.Background(), strings.Split(args, "\x1f"), Env{Stdout: &out, Stderr: &errb, Version: "test"}); code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
+	}
+}
+
 // TestConcurrentPartsFinalize runs the four parts of a split run at the
-// same time into one folder (one of them taking its part from
-// JOB_COMPLETION_INDEX, as in a Kubernetes Indexed Job): their union is
-// the single run byte for byte, finalize accepts it and sums the rows,
-// and finalize fails naming a part that is removed.
+// same time, as four processes, into one folder (one of them taking its
+// part from JOB_COMPLETION_INDEX only, as in a Kubernetes Indexed Job):
+// their union is the single run byte for byte, finalize accepts it and
+// sums the rows, and finalize fails naming a part that is removed.
 func TestConcurrentPartsFinalize(t *testing.T) {
 	whole := t.TempDir()
 	if _, stderr, code := datagen(t, "generate", shop, "-o", whole, "--format", "csv", "--quiet"); code != 0 {
@@ -46,30 +88,14 @@ func TestConcurrentPartsFinalize(t *testing.T) {
 	}
 	dir := filepath.Join(t.TempDir(), "out")
 	const n = 4
-	var wg sync.WaitGroup
-	errs := make([]string, n)
-	for k := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			args := []string{"generate", shop, "-o", dir, "--format", "csv", "--quiet", "--workers", "1", "--parts", strconv.Itoa(n)}
-			env := map[string]string{}
-			if k == 3 {
-				env["JOB_COMPLETION_INDEX"] = "3"
-			} else {
-				args = append(args, "--part", strconv.Itoa(k))
-			}
-			if _, stderr, code := datagenEnv(t, env, args...); code != 0 {
-				errs[k] = fmt.Sprintf("part %d: exit %d: %s", k, code, stderr)
-			}
-		}()
-	}
-	wg.Wait()
-	for _, e := range errs {
-		if e != "" {
-			t.Fatal(e)
+	// Parts 0-2 are given --part, part 3 takes JOB_COMPLETION_INDEX.
+	runPartProcesses(t, n, nil, func(k int) []string {
+		args := []string{"generate", shop, "-o", dir, "--format", "csv", "--quiet", "--workers", "1", "--parts", strconv.Itoa(n)}
+		if k < 3 {
+			args = append(args, "--part", strconv.Itoa(k))
 		}
-	}
+		return args
+	})
 	for _, id := range shopTables {
 		want, err := os.ReadFile(filepath.Join(whole, id+".csv"))
 		if err != nil {

@@ -2,14 +2,12 @@ package cli
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/johannesboyne/gofakes3"
@@ -57,8 +55,8 @@ func s3Objects(t *testing.T, b *s3mem.Backend, bucket, prefix string) map[string
 	return out
 }
 
-// TestPartsToS3: four parts run at the same time into one prefix of an
-// S3 emulator; their union equals the single run byte for byte, finalize
+// TestPartsToS3: four parts run at the same time, as four processes, into
+// one prefix of an S3 emulator; their union equals the single run byte for byte, finalize
 // accepts it and writes .metadata.json there, and a missing part fails
 // finalize naming it.
 func TestPartsToS3(t *testing.T) {
@@ -69,28 +67,13 @@ func TestPartsToS3(t *testing.T) {
 	}
 	const n = 4
 	url := "s3://lake/runs/shop-42"
-	var wg sync.WaitGroup
-	errs := make([]string, n)
-	for k := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			penv := map[string]string{"JOB_COMPLETION_INDEX": strconv.Itoa(k)}
-			for key, v := range env {
-				penv[key] = v
-			}
-			if _, stderr, code := datagenEnv(t, penv, "generate", shop, "-o", url, "--format", "csv,parquet", "--quiet",
-				"--workers", "1", "--parts", strconv.Itoa(n)); code != 0 {
-				errs[k] = fmt.Sprintf("part %d: exit %d: %s", k, code, stderr)
-			}
-		}()
+	var penv []string
+	for key, v := range env {
+		penv = append(penv, key+"="+v)
 	}
-	wg.Wait()
-	for _, e := range errs {
-		if e != "" {
-			t.Fatal(e)
-		}
-	}
+	runPartProcesses(t, n, penv, func(int) []string {
+		return []string{"generate", shop, "-o", url, "--format", "csv,parquet", "--quiet", "--workers", "1", "--parts", strconv.Itoa(n)}
+	})
 	objs := s3Objects(t, backend, "lake", "runs/shop-42/")
 	if len(objs) != n*len(shopTables)*2+n {
 		t.Errorf("%d objects, want %d table files and %d manifests", len(objs), n*len(shopTables)*2, n)
