@@ -271,6 +271,12 @@ func (e *cliEnv) runGenerate(ctx context.Context, schemaPath string, f generateF
 		return err
 	}
 	win, _ := f.window()
+	if !f.follow {
+		// An open timeline has no end of its own: --until defaults to now.
+		if win, err = openWindow(p.Schema.Timeframe, win, e.clock.Now()); err != nil {
+			return err
+		}
+	}
 	switch {
 	case f.follow:
 		return e.follow(ctx, p, f, win)

@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"math"
 	"time"
 
 	"datagen/src/civil"
+	"datagen/src/dsl"
 	"datagen/src/engine"
 )
 
@@ -30,6 +32,23 @@ func (f generateFlags) window() (*engine.Window, error) {
 	w, err := engine.NewWindow(from, until)
 	if err != nil {
 		return nil, usagef("--from %s --until %s: %v", f.from, f.until, err)
+	}
+	return w, nil
+}
+
+// openWindow ends the window of a run of an open timeline at now when
+// --until is not given: an open timeline has no end of its own.
+func openWindow(tf dsl.Timeframe, w *engine.Window, now time.Time) (*engine.Window, error) {
+	if !tf.Open || w != nil && w.Until != math.MaxInt64 {
+		return w, nil
+	}
+	from := time.Time{}
+	if w != nil {
+		from = time.UnixMicro(w.From).UTC()
+	}
+	w, err := engine.NewWindow(from, now.UTC().Truncate(time.Second))
+	if err != nil {
+		return nil, usagef("--from %s: %v (the timeline is open and --until defaults to now)", civil.FormatTimestamp(from.UnixMicro()), err)
 	}
 	return w, nil
 }

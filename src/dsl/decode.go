@@ -54,8 +54,8 @@ var (
 	documentKeys  = append(slices.Clone(topKeys), JSONSchemaKey)
 	timeframeKeys = []string{"start", "end", "freq"}
 	nodeKeys      = []string{"id", "kind", "pk", "description", "rows", "parents", "fanout", "columns", "modifiers",
-		"segment_behavior", "vintage_behavior", "stage_config", "state_transition_model", "metadata", "time_column", "history"}
-	fanoutKeys = []string{"distribution", "lambda", "lambda_", "min", "max", "clamp", "weights"}
+		"segment_behavior", "vintage_behavior", "stage_config", "state_transition_model", "metadata", "time_column", "history", "arrivals"}
+	fanoutKeys = []string{"distribution", "lambda", "lambda_", "min", "max", "clamp", "weights", "per"}
 	columnKeys = []string{"name", "type", "nullable", "null_rate", "description", "generator", "modifiers", "constraints", "metadata",
 		"decimals", "precision", "scale", "changes"}
 	colConsKey = []string{"pattern", "enum", "enum_ref"}
@@ -153,7 +153,14 @@ func (d *decoder) timeframe(v *input.Value, path string) Timeframe {
 		tf.Start, okS = d.timestamp(sv, o.At("start"))
 	}
 	if ev := o.Required("end"); ev != nil {
-		tf.End, okE = d.timestamp(ev, o.At("end"))
+		if ev.Kind == input.StringKind && ev.Str == OpenEnd {
+			tf.Open = true
+		} else {
+			tf.End, okE = d.timestamp(ev, o.At("end"))
+		}
+	}
+	if tf.Open && okS {
+		tf.End = openEnd(tf.Start)
 	}
 	if okS && okE && tf.Start.After(tf.End) {
 		d.Errorf(o.At("start"), "", "start %s is after end %s", showTime(tf.Start), showTime(tf.End))
@@ -259,7 +266,7 @@ func (d *decoder) node(v *input.Value, path string) Node {
 			*b.dst = bv
 		}
 	}
-	d.nodeTime(&n, o)
+	d.nodeTimeline(&n, o)
 	d.nodeRules(&n, o)
 	return n
 }
@@ -404,7 +411,10 @@ func (d *decoder) fanout(v *input.Value, path string) *Fanout {
 		return nil
 	}
 	f := &Fanout{}
-	if dv := o.Required("distribution"); dv != nil {
+	d.fanoutPer(f, o)
+	if f.Per != "" && !o.Has("distribution") {
+		f.Distribution = "poisson"
+	} else if dv := o.Required("distribution"); dv != nil {
 		if s, ok := d.Str(dv, o.At("distribution")); ok {
 			if s == "poisson" || s == "uniform" || s == "empirical" {
 				f.Distribution = s

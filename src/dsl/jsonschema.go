@@ -243,8 +243,9 @@ func (b *schemaBuilder) timeframe() js {
 	return b.def("Timeframe", object("The document's time window: the range of datetime_series with within \"timeframe\", the bound of time_jitter and datetime outliers, the origin of trend. start must not be after end.",
 		timeframeKeys, timeframeKeys, map[string]js{
 			"start": timestampSchema("Start instant (ISO 8601; without an offset it is UTC)."),
-			"end":   timestampSchema("End instant (ISO 8601); a date-only end means 00:00 of that day."),
-			"freq":  freqSchema("A valid frequency (pandas offset alias); required but not used by generation."),
+			"end": js{"description": "End instant (ISO 8601; a date-only end means 00:00 of that day), or \"open\" for a timeline without an end: runs then generate up to the end of their window (--until, default now), and rows already generated never change (docs/continuous.md).",
+				"anyOf": []any{timestampSchema("End instant (ISO 8601)."), js{"const": OpenEnd}}},
+			"freq": freqSchema("A valid frequency (pandas offset alias); required but not used by generation."),
 		}))
 }
 
@@ -272,6 +273,11 @@ func (b *schemaBuilder) node() js {
 			"vintage_behavior":       b.vintageBehavior(),
 			"stage_config":           b.stageConfig(),
 			"state_transition_model": b.stateModel(),
+			"arrivals": object("Rows that arrive at a rate instead of a fixed count (entities and facts without parents; not with rows): per unit (hour, day or week, counted from timeframe.start) a Poisson(mean × --scale) count, weighted by the time column's patterns; the time column holds each row's arrival instant. Rows already generated never change when the timeline grows (docs/continuous.md).",
+				arrivalKeys, arrivalKeys, map[string]js{
+					"per":  enum("The unit of the rate.", Units...),
+					"mean": with(num("Mean arrivals per unit."), "minimum", 0, "maximum", maxArrivalMean, "examples", []any{40}),
+				}),
 			"time_column": js{"anyOf": []any{nonEmpty("A datetime or date column of the node."), js{"type": "null"}},
 				"description": "The column whose instant places a row in a time window (datagen generate --from --until): an entity's creation time, a fact's event time; null for none (the table is written whole in the first window, the one holding timeframe.start). Default: the first datetime or date column drawn by datetime_series within the timeframe (or a parent's lifetime), or looked up from another table's time column; vocabs have none."},
 			"history": b.history(),
@@ -281,6 +287,8 @@ func (b *schemaBuilder) node() js {
 			"then": js{"properties": js{
 				"parents": js{"anyOf": []any{js{"type": "null"}, js{"maxItems": 0}}, "description": "Entities and vocabs cannot have parents."},
 				"fanout":  js{"type": "null", "description": "Entities and vocabs cannot have fanout."}}}},
+		js{"if": js{"required": []any{"arrivals"}},
+			"then": js{"not": js{"required": []any{"rows"}}, "properties": js{"kind": js{"enum": []any{"entity", "fact"}}}}},
 	}
 	return b.def("Node", n)
 }
@@ -296,8 +304,9 @@ func (b *schemaBuilder) customMetadata(what string) js {
 }
 
 func (b *schemaBuilder) fanout() js {
-	f := object("The per-parent child count of a fact with parents: per primary-parent row one count is drawn, then node-level effects scale it, then clamp bounds it.",
-		fanoutKeys, []string{"distribution"}, map[string]js{
+	f := object("The per-parent child count of a fact with parents: per primary-parent row one count is drawn, then node-level effects scale it, then clamp bounds it. With per, a Poisson(lambda) count is drawn per parent row per unit of the parent's lifetime instead.",
+		fanoutKeys, nil, map[string]js{
+			"per":          enum("Draw a Poisson(lambda) count per parent row per unit (hour, day or week) of the parent's lifetime, from the parent's time column on; distribution may be left out (poisson), min, max, clamp and weights are not allowed. Rows already generated never change when the timeline grows (docs/continuous.md).", Units...),
 			"distribution": enum("poisson: Poisson(lambda) truncated to [min, max]; uniform: an integer uniformly in [min, max]; empirical: min + i children with probability proportional to weights[i].", "poisson", "uniform", "empirical"),
 			"weights": js{"type": "array", "items": js{"type": "number", "minimum": 0}, "minItems": 1, "maxItems": 100000,
 				"description": "empirical only (required there): the relative frequency of min, min+1, ... children; positive sum."},
@@ -309,6 +318,11 @@ func (b *schemaBuilder) fanout() js {
 				"description": "Optional [lo, hi] bounds applied last, after effects."},
 		})
 	f["allOf"] = []any{
+		js{"anyOf": []any{js{"required": []any{"distribution"}}, js{"required": []any{"per"}}}},
+		js{"if": js{"required": []any{"per"}},
+			"then": js{"anyOf": []any{js{"required": []any{"lambda"}}, js{"required": []any{"lambda_"}}},
+				"properties": js{"distribution": js{"const": "poisson"}},
+				"not":        js{"anyOf": []any{js{"required": []any{"min"}}, js{"required": []any{"max"}}, js{"required": []any{"clamp"}}, js{"required": []any{"weights"}}}}}},
 		js{"if": js{"properties": js{"distribution": js{"const": "poisson"}}, "required": []any{"distribution"}},
 			"then": js{"anyOf": []any{js{"required": []any{"lambda"}}, js{"required": []any{"lambda_"}}}}},
 		js{"if": js{"properties": js{"distribution": js{"const": "uniform"}}, "required": []any{"distribution"}},

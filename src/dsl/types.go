@@ -47,6 +47,9 @@ type Timeframe struct {
 	Start, End time.Time
 	// Freq is accepted for compatibility and not used by generation.
 	Freq string
+	// Open is true for "end": "open": the timeline has no end, End is
+	// then Start + OpenSpanYears and runs generate up to a window's end.
+	Open bool
 }
 
 // NodeKind is entity, fact or vocab.
@@ -77,6 +80,9 @@ type Node struct {
 	Fanout    *Fanout
 	Columns   []Column
 	Modifiers []Modifier
+	// Arrivals, when set, makes the rows of an entity (or parent-less
+	// fact) arrive at a rate instead of declaring "rows".
+	Arrivals *Arrivals
 	// TimeColumn is the declared "time_column": nil when absent (the
 	// planner picks the default), "" for null (the table has none).
 	TimeColumn *string
@@ -103,6 +109,10 @@ type Fanout struct {
 	// Clamp, when set, bounds the count to [Clamp[0], Clamp[1]] after all
 	// adjustments.
 	Clamp []int64
+	// Per, when set ("hour", "day" or "week"), draws a Poisson(Lambda)
+	// count per parent row per unit of the parent's lifetime instead of
+	// one count per parent row.
+	Per string
 }
 
 // Column is one column of a node.

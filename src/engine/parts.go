@@ -63,7 +63,8 @@ func layoutParts(p *plan.Plan, parts int, rows map[string]float64, splitMin int6
 				out[a.Child].relative = false
 			}
 		}
-		if t.Primary == nil {
+		if t.Primary == nil || t.PerUnit() {
+			// A per-unit fact is numbered unit by unit, not by parent.
 			continue
 		}
 		l.split = rows[t.Primary.ID()] >= float64(splitMin)*float64(parts)

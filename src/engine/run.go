@@ -352,6 +352,8 @@ func (e *engine) fillBlock(ts *tableState, wk *worker, blk *column.Block, start 
 			}
 			parent[i] = p
 		}
+	} else if g := ts.grow; g != nil && g.parentOf != nil {
+		parent = g.fillParents(&wk.parent, start, n)
 	}
 	if wk.beh != nil {
 		ts.beh.Prepare(wk.beh, start, n, parent)

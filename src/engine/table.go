@@ -18,6 +18,9 @@ import (
 type tableState struct {
 	t    *plan.Table
 	rows int64
+	// grow is the state of a table whose rows arrive over time (arrivals,
+	// per-unit fanout), or nil (growth.go).
+	grow *growth
 	// layout is how this part computes the table; [lo, hi) are the rows
 	// it writes.
 	layout tableLayout
@@ -115,6 +118,12 @@ func (e *engine) prepare(t *plan.Table) (*tableState, error) {
 	switch {
 	case n.Kind == dsl.Vocab:
 		ts.rows = vocabRows(n)
+	case n.Arrivals != nil:
+		e.arrive(ts)
+	case t.PerUnit():
+		if err := e.fanPerUnit(ts); err != nil {
+			return nil, err
+		}
 	case t.Primary != nil:
 		if err := e.behavior(ts); err != nil {
 			return nil, err
@@ -140,7 +149,11 @@ func (e *engine) prepare(t *plan.Table) (*tableState, error) {
 	}
 	e.ownRange(ts)
 	e.tables[t.ID()] = ts
-	if err := e.compile(ts); err != nil {
+	err := e.compile(ts)
+	if err == nil {
+		err = e.installArrivalTime(ts)
+	}
+	if err != nil {
 		delete(e.tables, t.ID())
 		return nil, err
 	}

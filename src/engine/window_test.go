@@ -51,8 +51,13 @@ func TestWindowsCompose(t *testing.T) {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			p := loadPlan(t, path, true)
 			tf := p.Schema.Timeframe
-			span := tf.End.Sub(tf.Start)
-			cuts := []time.Time{tf.Start, tf.Start.Add(span / 3), tf.Start.Add(2 * span / 3), tf.End.Add(time.Second)}
+			span, end := tf.End.Sub(tf.Start), tf.End.Add(time.Second)
+			if tf.Open {
+				// An open timeline: three windows of 20 days.
+				span = 60 * 24 * time.Hour
+				end = tf.Start.Add(span)
+			}
+			cuts := []time.Time{tf.Start, tf.Start.Add(span / 3), tf.Start.Add(2 * span / 3), end}
 			union := windowRows(t, p, mustWindow(t, cuts[0], cuts[3]), 8)
 			timed := 0
 			for _, tb := range p.Order {

@@ -217,6 +217,9 @@ func New(s *dsl.Schema) (*Plan, error) {
 	}
 	p.Order = order
 	p.resolveTimeColumns()
+	if errs := p.resolveGrowth(); len(errs) > 0 {
+		return nil, errs
+	}
 	for _, t := range tables {
 		p.resolveHistory(t)
 	}

@@ -17,16 +17,22 @@ import (
 // continuous run wrote.
 const watermarkKey = "watermark"
 
-// continuousWindow returns the time window of a continuous run (nil when
-// the run is not continuous): from the watermark of the previous
-// successful run, or unbounded on the first run, until now. The platform
-// keeps out/state.json only when a job succeeds, and the run writes it
-// only in its commit, after the tables: a failed run leaves the watermark
-// where it was, and the next run repeats its window.
-// A window is not a whole data set (an order line's order may be in an
-// earlier window), so the validation gate is turned off, with a warning.
-func continuousWindow(p *Parameters, s *dsl.Schema, in map[string]any, now time.Time, log *logrus.Logger) (*engine.Window, error) {
+// runWindow returns the time window of a run. A continuous run writes
+// from the watermark of the previous successful run (unbounded on the
+// first run) until now. The platform keeps out/state.json only when a job
+// succeeds, and the run writes it only in its commit, after the tables: a
+// failed run leaves the watermark where it was, and the next run repeats
+// its window. A window is not a whole data set (an order line's order may
+// be in an earlier window), so the validation gate is turned off, with a
+// warning.
+//
+// A run that is not continuous writes every row, up to now when the
+// timeline is open (it has no end of its own).
+func runWindow(p *Parameters, s *dsl.Schema, in map[string]any, now time.Time, log *logrus.Logger) (*engine.Window, error) {
 	if !p.Continuous {
+		if s.Timeframe.Open {
+			return &engine.Window{From: math.MinInt64, Until: now.Truncate(time.Second).UnixMicro()}, nil
+		}
 		return nil, nil
 	}
 	if p.Validation.MinScore > 0 {

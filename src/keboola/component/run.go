@@ -171,7 +171,7 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker *input.Masker
 	if o.now != nil {
 		now = o.now
 	}
-	win, err := continuousWindow(&p, schema, inState, now(), log)
+	win, err := runWindow(&p, schema, inState, now(), log)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,299 @@
+package engine
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"datagen/src/civil"
+	"datagen/src/column"
+	"datagen/src/dsl"
+	"datagen/src/gen"
+	"datagen/src/gen/timegrid"
+	"datagen/src/rng"
+)
+
+// growth is the state of a table whose rows arrive over time: a node with
+// arrivals, or a fact with a per-unit fanout. Time is cut into units
+// (hour, day, week) from the timeframe's start; unit u's rows are drawn
+// from counters keyed by u (and the parent row), and rows are numbered
+// unit by unit. A run generates the units up to its horizon, so a later
+// horizon only appends rows: row i, its values and its ids never depend
+// on how far a run reaches.
+type growth struct {
+	// start is the timeframe's start and unit the unit's length (µs);
+	// units is the number of units generated.
+	start, unit, units int64
+	// off are the first rows of the groups of rows: of each unit
+	// (arrivals), or of each (unit, parent row) pair with children
+	// (per-unit fanout), then the row count.
+	off []int64
+	// unitOf and parentOf are the unit and parent row of each pair
+	// (per-unit fanout only).
+	unitOf, parentOf []int64
+	// born is the parent's time column, or nil: a parent lives from its
+	// time (the timeframe's start when null or absent).
+	born *column.Vector
+}
+
+// horizon is the instant (µs, exclusive) up to which the growing tables
+// are generated: the timeframe's end, or in an open timeline the end of
+// the run's window, else now (a run without a window end, such as a
+// preview, reaches the present).
+func (e *engine) horizon() int64 {
+	tf := e.p.Schema.Timeframe
+	end := tf.End.UnixMicro() + 1
+	if !tf.Open {
+		return end
+	}
+	if w := e.opts.Window; w != nil && w.Until != math.MaxInt64 {
+		return min(max(w.Until, tf.Start.UnixMicro()), end)
+	}
+	return min(max(time.Now().UnixMicro(), tf.Start.UnixMicro()), end)
+}
+
+// newGrowth cuts [start, horizon) into units of per.
+func (e *engine) newGrowth(per string) *growth {
+	g := &growth{start: e.p.Schema.Timeframe.Start.UnixMicro(), unit: dsl.UnitMicros(per)}
+	if h := e.horizon(); h > g.start {
+		g.units = (h - g.start + g.unit - 1) / g.unit
+	}
+	return g
+}
+
+// unitFactors returns the relative rate of each unit under the time
+// column's patterns: the mean over the unit's hours of the product of the
+// patterns' weights, each pattern divided by its mean weight (so a unit
+// of average weight has factor 1).
+func (g *growth) unitFactors(pats []dsl.Pattern) []float64 {
+	f := make([]float64, g.units)
+	if len(pats) == 0 {
+		for u := range f {
+			f[u] = 1
+		}
+		return f
+	}
+	norm := make([][]float64, len(pats))
+	for i, p := range pats {
+		sum := 0.0
+		for _, w := range p.Weights {
+			sum += w
+		}
+		norm[i] = make([]float64, len(p.Weights))
+		for j, w := range p.Weights {
+			norm[i][j] = w * float64(len(p.Weights)) / sum
+		}
+	}
+	const hour = 3_600_000_000
+	hours := g.unit / hour
+	for u := range f {
+		total := 0.0
+		for h := int64(0); h < hours; h++ {
+			t := g.start + int64(u)*g.unit + h*hour
+			day := civil.FloorDiv(t, column.MicrosPerDay)
+			_, month, _ := civil.FromDays(day)
+			w := 1.0
+			for i, p := range pats {
+				switch p.Dimension {
+				case timegrid.DimHour:
+					w *= norm[i][(t-day*column.MicrosPerDay)/hour]
+				case timegrid.DimDow:
+					w *= norm[i][civil.Weekday(day)]
+				case timegrid.DimMonth:
+					w *= norm[i][month-1]
+				}
+			}
+			total += w
+		}
+		f[u] = total / float64(hours)
+	}
+	return f
+}
+
+// timePatterns are the patterns of the table's time column: its
+// datetime_series pattern and its seasonality modifiers.
+func timePatterns(c *dsl.Column) []dsl.Pattern {
+	var out []dsl.Pattern
+	if p := c.Generator.DatetimeSeries.Pattern; p != nil {
+		out = append(out, *p)
+	}
+	return append(out, seasonality(c)...)
+}
+
+// seasonality are the seasonality modifiers of a time column, which its
+// generator applies.
+func seasonality(c *dsl.Column) []dsl.Pattern {
+	var out []dsl.Pattern
+	for _, m := range c.Modifiers {
+		if m.Seasonality != nil {
+			out = append(out, *m.Seasonality)
+		}
+	}
+	return out
+}
+
+// arrive draws the arrivals of every unit of an entity (Poisson(mean ×
+// scale × the unit's pattern factor)) and sets the row count.
+func (e *engine) arrive(ts *tableState) {
+	a := ts.t.Node.Arrivals
+	g := e.newGrowth(a.Per)
+	fac := g.unitFactors(timePatterns(ts.t.Cols[ts.t.Time].Spec))
+	key := rng.TableKey(e.opts.Seed, ts.t.ID(), "arrivals")
+	r := rng.NewRand()
+	g.off = make([]int64, g.units+1)
+	for u := int64(0); u < g.units; u++ {
+		r.Reset(key, u)
+		g.off[u+1] = g.off[u] + r.Poisson(a.Mean*e.opts.Scale*fac[u])
+	}
+	ts.grow, ts.rows = g, g.off[g.units]
+}
+
+// fanPerUnit draws the children of a per-unit fact: for each unit, for
+// each parent row alive in it (in parent order), Poisson(lambda × the
+// share of the unit the parent lives × the unit's pattern factor).
+func (e *engine) fanPerUnit(ts *tableState) error {
+	t := ts.t
+	parent := e.tables[t.Primary.ID()]
+	if parent == nil {
+		return fmt.Errorf("table %q: parent %q is not generated yet", t.ID(), t.Primary.ID())
+	}
+	f := t.Node.Fanout
+	lambda := 1.0
+	if f.Lambda != nil {
+		lambda = *f.Lambda
+	}
+	g := e.newGrowth(f.Per)
+	if pt := t.Primary.TimeColumn(); pt != "" {
+		if g.born = parent.kept[pt]; g.born == nil {
+			return fmt.Errorf("table %q: the time column %q of %q is not available", t.ID(), pt, t.Primary.ID())
+		}
+	}
+	np := parent.rows
+	// first[p] is the first unit parent p lives in.
+	first := make([]int64, np)
+	for p := int64(0); p < np; p++ {
+		if b, ok := g.bornAt(p); ok && b > g.start {
+			first[p] = (b - g.start) / g.unit
+		}
+	}
+	fac := g.unitFactors(timePatterns(t.Cols[t.Time].Spec))
+	key := rng.TableKey(e.opts.Seed, t.ID(), "fanout-per")
+	r := rng.NewRand()
+	g.off = []int64{0}
+	var rows int64
+	for u := int64(0); u < g.units; u++ {
+		uk := key.Fork(u, 0)
+		lo := g.start + u*g.unit
+		for p := int64(0); p < np; p++ {
+			if first[p] > u {
+				continue
+			}
+			share := 1.0
+			if b, ok := g.bornAt(p); ok && b > lo {
+				share = float64(lo+g.unit-b) / float64(g.unit)
+			}
+			r.Reset(uk, p)
+			k := r.Poisson(lambda * share * fac[u])
+			if k == 0 {
+				continue
+			}
+			rows += k
+			g.off = append(g.off, rows)
+			g.unitOf = append(g.unitOf, u)
+			g.parentOf = append(g.parentOf, p)
+		}
+	}
+	ts.grow, ts.rows = g, rows
+	return nil
+}
+
+// bornAt returns the birth of parent row p (its time column), and false
+// when it has none.
+func (g *growth) bornAt(p int64) (int64, bool) {
+	if g.born == nil || g.born.IsNull(int(p)) {
+		return 0, false
+	}
+	return g.born.Ints[p], true
+}
+
+// group returns the group (unit or pair) of row r.
+func (g *growth) group(r int64) int64 {
+	return int64(sort.Search(len(g.off)-1, func(i int) bool { return g.off[i+1] > r }))
+}
+
+// fillParents sets the primary-parent row of rows [start, start+n) of a
+// per-unit fact into *buf and returns it.
+func (g *growth) fillParents(buf *[]int64, start int64, n int) []int64 {
+	if cap(*buf) < n {
+		*buf = make([]int64, n)
+	}
+	out := (*buf)[:n]
+	k := g.group(start)
+	for i := range out {
+		for g.off[k+1] <= start+int64(i) {
+			k++
+		}
+		out[i] = g.parentOf[k]
+	}
+	return out
+}
+
+// arrivalTime is the generator of a growing table's time column: each
+// row's instant, drawn in its unit (from its parent's birth, in a per-unit
+// fact's first unit) on the column's grid with its patterns.
+type arrivalTime struct {
+	g       *growth
+	sampler *timegrid.Sampler
+	key     rng.Key
+}
+
+// installArrivalTime replaces the generator of the time column of a
+// growing table.
+func (e *engine) installArrivalTime(ts *tableState) error {
+	if ts.grow == nil {
+		return nil
+	}
+	c := ts.t.Cols[ts.t.Time].Spec
+	s, err := gen.NewTimeSampler(c.Generator.DatetimeSeries, e.p.Schema.Timeframe, seasonality(c))
+	if err != nil {
+		return &gen.Error{Table: ts.t.ID(), Column: c.Name, Err: err}
+	}
+	ts.cols[ts.t.Time].gen = &arrivalTime{g: ts.grow, sampler: s, key: rng.ColumnKey(e.opts.Seed, ts.t.ID(), c.Name)}
+	return nil
+}
+
+func (a *arrivalTime) Type() column.Type { return column.Timestamp }
+
+func (a *arrivalTime) Fill(out *column.Vector, b *gen.Batch) error {
+	out.Reset(column.Timestamp, b.N)
+	g := a.g
+	s := &b.Rand.S
+	k := g.group(b.Start)
+	for i := 0; i < b.N; i++ {
+		row := b.Start + int64(i)
+		for g.off[k+1] <= row {
+			k++
+		}
+		u := k
+		if g.unitOf != nil {
+			u = g.unitOf[k]
+		}
+		lo := g.start + u*g.unit
+		hi := lo + g.unit - 1
+		if g.parentOf != nil {
+			if born, ok := g.bornAt(g.parentOf[k]); ok && born > lo {
+				lo = born
+			}
+		}
+		s.Reset(a.key, row)
+		t, ok := a.sampler.SampleBetween(s, lo, hi)
+		if !ok {
+			// No instant of the column's grid in the span (a grid coarser
+			// than the unit): the span's start.
+			t = lo
+		}
+		out.Ints[i] = t
+	}
+	return nil
+}

@@ -1,0 +1,147 @@
+package plan
+
+import (
+	"fmt"
+
+	"datagen/src/dsl"
+	"datagen/src/input"
+)
+
+// Grows reports whether the row count of t follows the horizon of a run
+// (the end of its window) rather than the schema alone: a node with
+// arrivals, a fact with a per-unit fanout, and every fact whose primary
+// parent grows. Its rows are appended in a stable order as the horizon
+// moves, so row i never changes.
+func (t *Table) Grows() bool {
+	for x := t; x != nil; x = x.Primary {
+		if x.Node.Arrivals != nil || x.PerUnit() {
+			return true
+		}
+	}
+	return false
+}
+
+// PerUnit reports whether t is a fact whose child counts are drawn per
+// unit of its primary parent's lifetime (fanout.per).
+func (t *Table) PerUnit() bool {
+	return t.Primary != nil && t.Node.Fanout != nil && t.Node.Fanout.Per != ""
+}
+
+// resolveGrowth checks the tables that arrive at a rate (arrivals) or fan
+// out per unit (fanout.per), and, in an open timeline, that no value can
+// depend on how far a run reaches. A per-unit fact reads its primary
+// parent's time column: the start of each parent's lifetime.
+func (p *Plan) resolveGrowth() input.Problems {
+	var errs input.Problems
+	add := func(path, format string, args ...any) {
+		errs = append(errs, input.Problem{Path: path, Message: fmt.Sprintf(format, args...)})
+	}
+	open := p.Schema.Timeframe.Open
+	for _, t := range p.Order {
+		grows := t.Node.Arrivals != nil || t.PerUnit()
+		if grows {
+			what := "arrivals"
+			if t.PerUnit() {
+				what = "fanout.per"
+			}
+			if c := t.timeSeries(); c < 0 {
+				add(nodePath(t)+".time_column", "%q has %s but no time column drawn from the timeframe: its time column must be a datetime_series within \"timeframe\" (not sequential), which then holds each row's arrival instant", t.ID(), what)
+			}
+		}
+		if t.PerUnit() {
+			// A parent without a time column lives from the timeframe's
+			// start.
+			if par := t.Primary; par.Time >= 0 {
+				p.read(t, par, par.TimeColumn())
+			}
+		}
+		for _, a := range t.Aggregates {
+			if a.Child.PerUnit() {
+				add(colPath(t, a.Col)+".generator.aggregate", "aggregates over %q cannot be computed: its children of a parent row are spread over units (fanout.per)", a.Child.ID())
+			}
+		}
+		if !open {
+			continue
+		}
+		for ci, c := range t.Cols {
+			ds := c.Spec.Generator.DatetimeSeries
+			switch {
+			case ds == nil:
+			case ds.Lifetime != nil:
+				add(colPath(t, ci)+".generator.datetime_series.within", "in an open timeline a lifetime has no end to draw up to: use a per-unit fanout (fanout.per) for %q, whose rows then fall in each parent's lifetime", t.ID())
+			case ds.WithinTimeframe && !ds.Sequential && !(grows && ci == t.Time):
+				add(colPath(t, ci)+".generator.datetime_series.within", "in an open timeline only the time column of a node with arrivals or a per-unit fanout is drawn from the timeframe (it holds the row's arrival); give this column explicit bounds, an expression on the time column, or a lookup")
+			}
+		}
+		if t.Grows() {
+			if t.SelfLookup {
+				add(nodePath(t)+".columns", "%q grows with the timeline, so a lookup into its own rows would change as it grows", t.ID())
+			}
+			if t.Behavior != nil {
+				add(nodePath(t), "behaviour blocks (segments, cohorts, funnels, states) are not supported on %q, which grows with an open timeline", t.ID())
+			}
+			for ci, c := range t.Cols {
+				for mi, m := range c.Spec.Modifiers {
+					if m.Transform == dsl.TOutliers {
+						add(fmt.Sprintf("%s.modifiers[%d]", colPath(t, ci), mi), "outliers pick a share of all rows, which would change as %q grows with the open timeline", t.ID())
+					}
+				}
+			}
+			for _, r := range p.Readers(t) {
+				if !p.readsAtParentRow(r, t) {
+					add(nodePath(r), "%q reads rows of %q, which grows with the open timeline, other than its own parent row: only a fact whose primary parent is %q may read it (lookups without \"on\")", r.ID(), t.ID(), t.ID())
+				}
+			}
+		}
+	}
+	return errs
+}
+
+// timeSeries returns the index of t's time column when it is a
+// datetime_series within the timeframe (not sequential), else -1.
+func (t *Table) timeSeries() int {
+	if t.Time < 0 {
+		return -1
+	}
+	ds := t.Cols[t.Time].Spec.Generator.DatetimeSeries
+	if ds == nil || !ds.WithinTimeframe || ds.Sequential {
+		return -1
+	}
+	return t.Time
+}
+
+// readsAtParentRow reports whether r reads d only at r's own primary-parent
+// row: through lookups without join keys, and (for a per-unit fact) d's
+// time column, which starts each parent's lifetime.
+func (p *Plan) readsAtParentRow(r, d *Table) bool {
+	if p.ReadsParentRowOnly(r, d) {
+		return true
+	}
+	if r.Primary != d || !r.PerUnit() || r.Behavior != nil || len(r.Node.Modifiers) > 0 {
+		return false
+	}
+	ok := map[string]bool{d.TimeColumn(): true}
+	for _, c := range r.Cols {
+		g := c.Spec.Generator
+		if l := g.Lookup; l != nil && l.Table == d.ID() {
+			if len(l.On) > 0 {
+				return false
+			}
+			ok[l.Column] = true
+		}
+		if ch := g.Choice; ch != nil && ch.RefTable == d.ID() {
+			return false
+		}
+		for _, m := range c.Spec.Modifiers {
+			if m.Effect != nil && m.Effect.EffectTable == d.ID() {
+				return false
+			}
+		}
+	}
+	for col := range p.readsOf[r][d] {
+		if !ok[col] {
+			return false
+		}
+	}
+	return true
+}
