@@ -118,6 +118,7 @@ var semanticOnly = map[string]string{
 	"column names differing in case":  "uniqueness without case across array items",
 	"pk not a column":                 "reference to a column of the node",
 	"time_column not a column":        "reference to a column of the node",
+	"arrivals on a fact with parents": "a rule between a node's kind and its parents",
 	"time_column not a time":          "the type of another column",
 	"unknown parent":                  "reference to another node",
 	"uniform fanout min above max":    "comparing two values",

@@ -133,6 +133,12 @@ func estimate(p *plan.Plan, opts Options) (*Estimate, map[*plan.Table]*tableLayo
 		switch {
 		case n.Kind == dsl.Vocab:
 			r = float64(vocabRows(n))
+		case n.Arrivals != nil || t.PerUnit():
+			var parentRows float64
+			if t.Primary != nil {
+				parentRows = rows[t.Primary.ID()]
+			}
+			r = math.Round(growthRows(p.Schema.Timeframe, opts.Window, t, scale, parentRows))
 		case t.Primary != nil:
 			r = rows[t.Primary.ID()] * meanFanout(n.Fanout)
 		default:

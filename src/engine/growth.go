@@ -11,6 +11,7 @@ import (
 	"datagen/src/dsl"
 	"datagen/src/gen"
 	"datagen/src/gen/timegrid"
+	"datagen/src/plan"
 	"datagen/src/rng"
 )
 
@@ -41,25 +42,46 @@ type growth struct {
 // are generated: the timeframe's end, or in an open timeline the end of
 // the run's window, else now (a run without a window end, such as a
 // preview, reaches the present).
-func (e *engine) horizon() int64 {
-	tf := e.p.Schema.Timeframe
+func horizon(tf dsl.Timeframe, w *Window) int64 {
 	end := tf.End.UnixMicro() + 1
 	if !tf.Open {
 		return end
 	}
-	if w := e.opts.Window; w != nil && w.Until != math.MaxInt64 {
+	if w != nil && w.Until != math.MaxInt64 {
 		return min(max(w.Until, tf.Start.UnixMicro()), end)
 	}
 	return min(max(time.Now().UnixMicro(), tf.Start.UnixMicro()), end)
 }
 
+// units returns the number of units of per from tf's start up to the
+// horizon of window w.
+func units(tf dsl.Timeframe, w *Window, per string) int64 {
+	start, unit := tf.Start.UnixMicro(), dsl.UnitMicros(per)
+	if h := horizon(tf, w); h > start {
+		return (h - start + unit - 1) / unit
+	}
+	return 0
+}
+
+// growthRows estimates the rows of a growing table t (EstimatePlan):
+// exact in expectation for arrivals without patterns, an upper bound for
+// a per-unit fanout (every parent alive from the first unit).
+func growthRows(tf dsl.Timeframe, w *Window, t *plan.Table, scale, parentRows float64) float64 {
+	if a := t.Node.Arrivals; a != nil {
+		return a.Mean * scale * float64(units(tf, w, a.Per))
+	}
+	f := t.Node.Fanout
+	lambda := 1.0
+	if f.Lambda != nil {
+		lambda = *f.Lambda
+	}
+	return parentRows * lambda * float64(units(tf, w, f.Per))
+}
+
 // newGrowth cuts [start, horizon) into units of per.
 func (e *engine) newGrowth(per string) *growth {
-	g := &growth{start: e.p.Schema.Timeframe.Start.UnixMicro(), unit: dsl.UnitMicros(per)}
-	if h := e.horizon(); h > g.start {
-		g.units = (h - g.start + g.unit - 1) / g.unit
-	}
-	return g
+	tf := e.p.Schema.Timeframe
+	return &growth{start: tf.Start.UnixMicro(), unit: dsl.UnitMicros(per), units: units(tf, e.opts.Window, per)}
 }
 
 // unitFactors returns the relative rate of each unit under the time

@@ -1,0 +1,84 @@
+package engine_test
+
+import (
+	"math"
+	"strconv"
+	"testing"
+	"time"
+
+	"datagen/src/civil"
+	"datagen/src/engine"
+)
+
+const growthDoc = `{"version":"1.0","metadata":{"name":"g"},"timeframe":{"start":"2025-01-06","end":"open","freq":"h"},"nodes":[
+ {"id":"customer","kind":"entity","pk":"id","arrivals":{"per":"day","mean":40},"columns":[
+   {"name":"id","type":"int","generator":{"sequence":{"start":1}}},
+   {"name":"at","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"s",
+     "pattern":{"dimension":"dow","weights":[1,1,1,1,1,0.2,0.2]}}}}]},
+ {"id":"orders","kind":"fact","parents":["customer"],"pk":"id","fanout":{"per":"day","lambda":0.5},"columns":[
+   {"name":"id","type":"int","generator":{"sequence":{"start":1}}},
+   {"name":"customer_id","type":"int","generator":{"lookup":{"from":"customer.id"}}},
+   {"name":"at","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"s"}}}]}
+],"constraints":{}}`
+
+// TestArrivalsAndPerUnitFanout checks the rates of an open timeline over
+// 140 days: customers arrive at 40 a day weighted by the weekday pattern,
+// numbered in order of their day; each orders at 0.5 a day of its lifetime,
+// never before it signed up nor after the horizon.
+func TestArrivalsAndPerUnitFanout(t *testing.T) {
+	p := parsePlan(t, []byte(growthDoc), false)
+	start := p.Schema.Timeframe.Start
+	const days = 140
+	until := start.Add(days * 24 * time.Hour)
+	out := generateCSV(t, p, engineOptions(mustWindow(t, time.Time{}, until)))
+	h, cust := records(t, out["customer"])
+	at := col(h, "at")
+	born := map[string]int64{}
+	weekend := 0
+	lastDay := int64(math.MinInt64)
+	for _, r := range cust {
+		us := micros(t, r[at])
+		born[r[col(h, "id")]] = us
+		day := civil.FloorDiv(us, 86_400_000_000)
+		if day < lastDay {
+			t.Fatalf("customer %s arrived on an earlier day than the one before it", r[0])
+		}
+		lastDay = day
+		if civil.Weekday(day) >= 5 {
+			weekend++
+		}
+	}
+	n := float64(len(cust))
+	if want := 40.0 * days; math.Abs(n-want) > 4*math.Sqrt(want) {
+		t.Errorf("%d customers in %d days, want about %.0f", len(cust), days, want)
+	}
+	// Weekdays weigh 1, weekend days 0.2: a weekend share of 0.4/5.4.
+	share, want := float64(weekend)/n, 0.4/5.4
+	if math.Abs(share-want) > 4*math.Sqrt(want*(1-want)/n) {
+		t.Errorf("weekend share of arrivals %.4f, want %.4f", share, want)
+	}
+
+	h, orders := records(t, out["orders"])
+	cid, oat := col(h, "customer_id"), col(h, "at")
+	end := until.UnixMicro()
+	expected := 0.0
+	for _, b := range born {
+		expected += 0.5 * float64(end-b) / 86_400_000_000
+	}
+	for i, r := range orders {
+		us := micros(t, r[oat])
+		if b := born[r[cid]]; us < b || us >= end {
+			t.Fatalf("order %d at %s: outside its customer's lifetime from %s up to the horizon", i, r[oat], civil.FormatTimestamp(b))
+		}
+		if r[0] != strconv.Itoa(i+1) {
+			t.Fatalf("order ids are not the row numbers: row %d has %s", i, r[0])
+		}
+	}
+	if got := float64(len(orders)); math.Abs(got-expected) > 4*math.Sqrt(expected) {
+		t.Errorf("%d orders, want about %.0f (0.5 a day of each customer's lifetime)", len(orders), expected)
+	}
+}
+
+func engineOptions(w *engine.Window) engine.Options {
+	return engine.Options{Seed: 42, Workers: 2, BlockRows: 1000, Window: w}
+}
