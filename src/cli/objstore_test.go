@@ -2,17 +2,23 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"io"
+	"net"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/container"
+	"github.com/fsouza/fake-gcs-server/fakestorage"
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
+	"datagen/src/objstore"
 	"datagen/src/outdir"
 )
 
@@ -118,4 +124,120 @@ func TestPartsToS3(t *testing.T) {
 	if want := "1 of 4 parts are missing: part 1 (.metadata.part-00001-of-00004.json)"; code != 1 || !strings.Contains(stderr, want) {
 		t.Errorf("finalize without part 1: exit %d, stderr %q; want 1 and %q", code, stderr, want)
 	}
+}
+
+// TestGenerateToGCSAndAzure runs the two parts of a split run into
+// fake-gcs-server (STORAGE_EMULATOR_HOST) and Azurite
+// (AZURE_STORAGE_CONNECTION_STRING), finalizes them there, and reads the
+// objects back: the single run's bytes.
+func TestGenerateToGCSAndAzure(t *testing.T) {
+	whole := t.TempDir()
+	if _, stderr, code := datagen(t, "generate", shop, "-o", whole, "--format", "csv", "--quiet"); code != 0 {
+		t.Fatal(stderr)
+	}
+	gcs, err := fakestorage.NewServerWithOptions(fakestorage.Options{NoListener: true, Writer: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gcs.CreateBucketWithOpts(fakestorage.CreateBucketOpts{Name: "lake"})
+	gsrv := httptest.NewServer(gcs.HTTPHandler())
+	t.Cleanup(gsrv.Close)
+	providers := []struct {
+		name, url string
+		env       map[string]string
+	}{{"gcs", "gs://lake/shop", map[string]string{"STORAGE_EMULATOR_HOST": gsrv.URL}}}
+	if endpoint, ok := azurite(t); ok {
+		name := "datagen-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+		conn := "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + azuriteKey + ";BlobEndpoint=" + endpoint + ";"
+		cc, err := container.NewClientFromConnectionString(conn, name, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := cc.Create(context.Background(), nil); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _, _ = cc.Delete(context.Background(), nil) })
+		providers = append(providers, struct {
+			name, url string
+			env       map[string]string
+		}{"azure", "az://" + name + "/shop", map[string]string{"AZURE_STORAGE_CONNECTION_STRING": conn}})
+	}
+	for _, p := range providers {
+		t.Run(p.name, func(t *testing.T) {
+			for k := range 2 {
+				if _, stderr, code := datagenEnv(t, p.env, "generate", shop, "-o", p.url, "--format", "csv", "--quiet",
+					"--parts", "2", "--part", strconv.Itoa(k)); code != 0 {
+					t.Fatalf("part %d: %s", k, stderr)
+				}
+			}
+			if stdout, stderr, code := datagenEnv(t, p.env, "finalize", p.url, "--verify"); code != 0 || !strings.Contains(stdout, "2 parts, 6 tables") {
+				t.Fatalf("finalize: exit %d: %s %s", code, stdout, stderr)
+			}
+			loc, err := objstore.ParseURL(p.url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			store, err := objstore.Open(context.Background(), loc, func(k string) string { return p.env[k] })
+			if err != nil {
+				t.Fatal(err)
+			}
+			local := t.TempDir()
+			list, err := store.List(context.Background(), loc.Prefix)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, o := range list {
+				r, err := store.Open(context.Background(), o.Key)
+				if err != nil {
+					t.Fatal(err)
+				}
+				data, err := io.ReadAll(r)
+				r.Close()
+				if err != nil {
+					t.Fatal(err)
+				}
+				path := filepath.Join(local, filepath.FromSlash(strings.TrimPrefix(o.Key, loc.Prefix)))
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, data, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, id := range shopTables {
+				want, _ := os.ReadFile(filepath.Join(whole, id+".csv"))
+				if got := concatParts(t, local, id, 2); !bytes.Equal(got, want) {
+					t.Errorf("%s: the parts read back differ from the single run", id)
+				}
+			}
+			if _, err := os.Stat(filepath.Join(local, ".metadata.json")); err != nil {
+				t.Errorf("finalize wrote no .metadata.json: %v", err)
+			}
+		})
+	}
+}
+
+// azuriteKey is the well-known key of Azurite's development account.
+const azuriteKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+
+// azurite returns Azurite's blob endpoint when it is running (see
+// .ci/emulators.sh); without it the test fails under
+// DATAGEN_REQUIRE_EMULATORS=1 and skips Azure otherwise.
+func azurite(t *testing.T) (string, bool) {
+	endpoint := os.Getenv("DATAGEN_AZURITE_BLOB")
+	if endpoint == "" {
+		endpoint = "http://127.0.0.1:10000/devstoreaccount1"
+	}
+	host := strings.TrimPrefix(endpoint, "http://")
+	host, _, _ = strings.Cut(host, "/")
+	conn, err := net.DialTimeout("tcp", host, 500*time.Millisecond)
+	if err != nil {
+		if os.Getenv("DATAGEN_REQUIRE_EMULATORS") == "1" {
+			t.Fatalf("Azurite is not running at %s; start it with .ci/emulators.sh start", host)
+		}
+		t.Logf("Azurite is not running at %s: Azure Blob Storage not tested", host)
+		return "", false
+	}
+	conn.Close()
+	return endpoint, true
 }
