@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"sync"
 
@@ -76,6 +77,9 @@ type historyScratch struct {
 	base *column.Block
 	row  int
 	one  []column.Vector // 1-row windows of the base columns
+	// batch and mctx describe the virtual row a value is drawn at.
+	batch gen.Batch
+	mctx  modify.Context
 	// validToNull keeps the storage of valid_to's null flags.
 	validToNull []bool
 	col         func(name string) *column.Vector
@@ -101,6 +105,26 @@ func (e *engine) newHistory(ts *tableState) *history {
 			key: key, vkey: key.Sub("row", 0)})
 	}
 	return hs
+}
+
+// blockRows is the number of rows of ts generated as one block: the
+// run's block size, divided for a table with history by the number of
+// versions an entity is expected to have, so that a block of versions
+// holds about as many rows as a block of another table. Block sizes never
+// change the data.
+func (e *engine) blockRows(ts *tableState) int {
+	h := ts.t.History
+	if h == nil {
+		return e.opts.BlockRows
+	}
+	tf := e.p.Schema.Timeframe
+	span := float64(tf.End.UnixMicro() - tf.Start.UnixMicro())
+	versions := 1.0
+	for _, ci := range h.Changing {
+		c := ts.t.Cols[ci].Spec.Changes
+		versions += c.P * math.Ceil(span/float64(c.Every))
+	}
+	return max(1, int(float64(e.opts.BlockRows)/versions))
 }
 
 // wrap returns a writer that expands each block into versions and
@@ -300,17 +324,21 @@ func (h *history) value(c *changeCol, row, k int64, s *historyScratch, v, cur *c
 func (h *history) draw(c *changeCol, row, k, vrow int64, s *historyScratch, v *column.Vector) error {
 	ts, cs := h.ts, c.cs
 	raw := s.raw
-	batch := &gen.Batch{Start: vrow, N: 1, Col: s.col, Rand: s.rand}
+	batch := &s.batch
+	*batch = gen.Batch{Start: vrow, N: 1, Col: s.col, Rand: s.rand}
 	if err := cs.gen.Fill(raw, batch); err != nil {
 		return colErr(ts, cs, err)
 	}
 	if i := unwritable(raw, cs.spec.Nullable); i >= 0 {
 		return colErr(ts, cs, fmt.Errorf("the change of row %d in period %d: %w", row, k, unwritableErr("the generator", vrow, raw, i)))
 	}
-	mctx := &modify.Context{Start: vrow, Rows: 1, TotalRows: ts.rows, Col: s.col, Rand: s.rand}
-	if rs, ok := cs.gen.(gen.Resampler); ok {
-		r := s.rand
-		mctx.Resample = func(row int64, attempt int) int64 { return rs.Resample(r, row, attempt) }
+	mctx := &s.mctx
+	*mctx = modify.Context{Start: vrow, Rows: 1, TotalRows: ts.rows, Col: s.col, Rand: s.rand}
+	if len(cs.mods) > 0 {
+		if rs, ok := cs.gen.(gen.Resampler); ok {
+			r := s.rand
+			mctx.Resample = func(row int64, attempt int) int64 { return rs.Resample(r, row, attempt) }
+		}
 	}
 	for mi, m := range cs.mods {
 		if err := m.Apply(raw, mctx); err != nil {

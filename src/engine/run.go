@@ -190,7 +190,7 @@ func (e *engine) runBlocks(parent context.Context, ts *tableState, from, to, wlo
 	}
 	enc, _ := w.(Encoder)
 	win := e.windowRule(ts)
-	bs := int64(e.opts.BlockRows)
+	bs := int64(e.blockRows(ts))
 	nblocks := int((to - from + bs - 1) / bs)
 	workers := min(e.opts.Workers, nblocks)
 	inflight := 2 * workers
