@@ -19,12 +19,14 @@ import (
 // into one row per version on the way to the table's writer.
 //
 // Which columns of row i change, and when, is a pure function of (seed,
-// table, column, i, period): in period k of a changing column (the k-th
-// interval of length every from the timeframe's start), draw 2k of the
-// column's change stream at row i decides whether it changes (with
-// probability p) and draw 2k+1 places the change uniformly inside the
-// period. A change before the entity's start or at or after the end of
-// the timeline is dropped. The new value is the column's generator (and
+// table, column, i, period): each period of a changing column (the k-th
+// interval of length every from the timeframe's start) changes with
+// probability p, independently. Draw 2k of the column's change stream at
+// row i is the geometric gap from period k to the next changing period
+// (the chain starts at the period before the entity begins), and draw
+// 2k+1 places the change of period k uniformly inside it. A change
+// before the entity begins, or at or after the horizon (the end of the
+// timeframe or of the run's window), is dropped. The new value is the column's generator (and
 // modifiers, cast, rounding and nulls) evaluated at a virtual row: a
 // negative row index drawn from (i, k), so that it is never a real row's
 // value and never another change's. The rows of an entity are therefore
@@ -38,9 +40,10 @@ type history struct {
 	tfStart, horizon int64
 	events           bool
 	nbase            int
-	// win, when set, keeps the versions (events) whose valid_from
-	// (changed_at) is in the run's window.
-	win    *windowRule
+	// win, when set, is the run's window: it keeps the events whose
+	// changed_at is in it, and the versions that start in it or end in
+	// it (see keep).
+	win    *Window
 	fields []column.Field
 
 	mu      sync.Mutex
@@ -54,6 +57,8 @@ type changeCol struct {
 	cs    *colState
 	every int64
 	p     float64
+	// logq is log(1-p).
+	logq float64
 	// key decides the changes (draws 2k and 2k+1 of row i); vkey draws
 	// the virtual rows of the new values.
 	key, vkey rng.Key
@@ -95,14 +100,17 @@ func (e *engine) newHistory(ts *tableState) *history {
 	hs := &history{ts: ts, start: h.Start, tfStart: tf.Start.UnixMicro(), horizon: tf.End.UnixMicro(),
 		events: h.As == dsl.HistoryEvents, nbase: len(ts.cols), fields: ts.t.Fields(),
 		scratch: map[*column.Block]*historyScratch{}}
-	if e.opts.Window != nil {
-		hs.win = &windowRule{w: e.opts.Window, time: hs.nbase}
+	if w := e.opts.Window; w != nil {
+		// The history known at the window's end: later changes have not
+		// happened yet.
+		hs.win = w
+		hs.horizon = min(hs.horizon, max(w.Until, hs.tfStart))
 	}
 	for _, ci := range h.Changing {
 		spec := ts.cols[ci].spec
 		key := rng.ColumnKey(e.opts.Seed, ts.t.ID(), spec.Name).Sub("changes", 0)
 		hs.cols = append(hs.cols, changeCol{ci: ci, cs: ts.cols[ci], every: spec.Changes.Every, p: spec.Changes.P,
-			key: key, vkey: key.Sub("row", 0)})
+			logq: math.Log1p(-spec.Changes.P), key: key, vkey: key.Sub("row", 0)})
 	}
 	return hs
 }
@@ -185,7 +193,7 @@ func (h *history) expand(b *column.Block, s *historyScratch) (*column.Block, err
 		}
 	}
 	if h.win != nil {
-		h.win.filter(out)
+		h.keep(out)
 	}
 	if !h.events {
 		s.validToNull = out.Cols[h.nbase+1].Null
@@ -249,6 +257,36 @@ func (h *history) expandRow(b *column.Block, r int, s *historyScratch) error {
 	return nil
 }
 
+// keep compacts out to the rows of the window: the events whose
+// changed_at is in it; the versions whose valid_from is in it (as known
+// at the window's end: the current one has no valid_to), and the earlier
+// versions that a change in the window ended, written again with their
+// valid_to. Loaded one window after another with the key pk + valid_from
+// (a later row replacing an earlier one), the windows give exactly the
+// versions of one run over their union.
+func (h *history) keep(out *column.Block) {
+	w := h.win
+	from, vt := out.Cols[h.nbase], out.Cols[h.nbase+1]
+	n := 0
+	for i := 0; i < out.Rows; i++ {
+		in := w.Contains(from.Ints[i])
+		if !in && !h.events && !vt.IsNull(i) {
+			in = w.Contains(vt.Ints[i])
+		}
+		if !in {
+			continue
+		}
+		if n != i {
+			for _, v := range out.Cols {
+				v.CopyRow(n, v, i)
+			}
+		}
+		n++
+	}
+	out.Rows = n
+	truncate(out, n)
+}
+
 // appendMeta appends the history columns of one new row starting at at:
 // a current version without end, or an insert or update event.
 func (h *history) appendMeta(out *column.Block, at int64, insert bool) {
@@ -276,11 +314,17 @@ func (h *history) schedule(row, begin int64, dst []change) []change {
 		if c.p <= 0 || begin >= h.horizon {
 			continue
 		}
-		k0 := floorDiv(begin-h.tfStart, c.every)
+		// The periods that change form a Bernoulli process: from the
+		// period before the entity's first one, the gap to the next
+		// changing period is geometric, drawn from the period it starts
+		// at. The chain always starts at the entity's first period, so a
+		// later horizon only appends changes, and a row costs its
+		// changes, not its periods.
 		k1 := floorDiv(h.horizon-1-h.tfStart, c.every)
-		for k := k0; k <= k1; k++ {
-			if unit(c.key.At(row, 2*uint64(k))) >= c.p {
-				continue
+		for k := floorDiv(begin-h.tfStart, c.every) - 1; ; {
+			k += periodGap(unit(c.key.At(row, 2*uint64(k))), c.logq)
+			if k > k1 {
+				break
 			}
 			at := h.tfStart + k*c.every + int64(unit(c.key.At(row, 2*uint64(k)+1))*float64(c.every))
 			if at > begin && at < h.horizon {
@@ -382,6 +426,17 @@ func sameValue(a *column.Vector, i int, b *column.Vector, j int) bool {
 		return a.Bools[i] == b.Bools[j]
 	}
 	return false
+}
+
+// periodGap is the number of periods to the next change, at least 1: a
+// geometric draw from u in [0, 1) for a change probability p per period,
+// given logq = log(1-p) (-Inf for p = 1).
+func periodGap(u, logq float64) int64 {
+	g := math.Floor(math.Log1p(-u) / logq)
+	if !(g < 1<<53) {
+		return 1 << 53
+	}
+	return 1 + int64(g)
 }
 
 // unit maps a draw to [0, 1).

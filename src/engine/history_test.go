@@ -233,16 +233,20 @@ func TestHistoryEventsMatchVersions(t *testing.T) {
 	}
 }
 
-// TestHistoryWindowsCompose checks that a version (an event) belongs to
-// the window holding its valid_from (changed_at): three consecutive
-// windows hold exactly the rows of one run, with 1 and 8 workers.
+// TestHistoryWindowsCompose checks the history of consecutive windows,
+// with 1 and 8 workers: an event belongs to the window holding its
+// changed_at, and the windows hold exactly the events of one run; a
+// version is written in the window holding its valid_from, as known at the
+// window's end, and again in the window where a change ends it, so that
+// loading the windows one after another with the key (id, valid_from)
+// gives exactly the versions of one run.
 func TestHistoryWindowsCompose(t *testing.T) {
 	for _, as := range []string{"versions", "events"} {
 		t.Run(as, func(t *testing.T) {
 			p := parsePlan(t, historySchema(as, 0.2, true), false)
 			full := generateCSV(t, p, engine.Options{Seed: 42, Workers: 2})["account"]
 			h, _ := records(t, full)
-			at := col(h, "valid_from")
+			at, to, cur := col(h, "valid_from"), col(h, "valid_to"), col(h, "is_current")
 			if as == "events" {
 				at = col(h, "changed_at")
 			}
@@ -253,18 +257,44 @@ func TestHistoryWindowsCompose(t *testing.T) {
 			cuts := []time.Time{tf.Start, tf.Start.Add(span / 3), tf.Start.Add(2 * span / 3), tf.End.Add(time.Second)}
 			for _, workers := range []int{1, 8} {
 				var got []string
+				loaded := map[string]string{} // (id, valid_from) → row
 				for k := 0; k < 3; k++ {
+					lo, hi := cuts[k].UnixMicro(), cuts[k+1].UnixMicro()
 					rows := windowRows(t, p, mustWindow(t, cuts[k], cuts[k+1]), workers)["account"]
 					if len(rows) == 0 {
 						t.Fatalf("window %d is empty", k)
 					}
 					for _, r := range rows {
-						_, rec := records(t, []byte(lines[0]+r))
-						if v := micros(t, rec[0][at]); v < cuts[k].UnixMicro() || v >= cuts[k+1].UnixMicro() {
-							t.Fatalf("window %d holds a row of %s: %s", k, rec[0][at], r)
+						_, recs := records(t, []byte(lines[0]+r))
+						rec := recs[0]
+						v := micros(t, rec[at])
+						in := v >= lo && v < hi
+						if as == "versions" {
+							if rec[to] != "" {
+								end := micros(t, rec[to])
+								in = in || end >= lo && end < hi
+								if end >= hi {
+									t.Fatalf("window %d knows a change after its end: %s", k, r)
+								}
+							} else if rec[cur] != "true" {
+								t.Fatalf("window %d: an open version that is not current: %s", k, r)
+							}
+							loaded[rec[0]+"|"+rec[at]] = r
+						}
+						if !in {
+							t.Fatalf("window %d [%s, %s) holds %s", k, cuts[k], cuts[k+1], r)
 						}
 					}
 					got = append(got, rows...)
+				}
+				if as == "versions" {
+					if len(got) <= len(loaded) {
+						t.Errorf("workers %d: no version was ended in a later window (%d rows, %d versions)", workers, len(got), len(loaded))
+					}
+					got = got[:0]
+					for _, r := range loaded {
+						got = append(got, r)
+					}
 				}
 				sort.Strings(got)
 				w := slices.Clone(want)
