@@ -97,15 +97,11 @@ func (e *engine) newHistory(ts *tableState) *history {
 		return nil
 	}
 	tf := e.p.Schema.Timeframe
-	hs := &history{ts: ts, start: h.Start, tfStart: tf.Start.UnixMicro(), horizon: tf.End.UnixMicro(),
+	hs := &history{ts: ts, start: h.Start, tfStart: tf.Start.UnixMicro(),
 		events: h.As == dsl.HistoryEvents, nbase: len(ts.cols), fields: ts.t.Fields(),
 		scratch: map[*column.Block]*historyScratch{}}
-	if w := e.opts.Window; w != nil {
-		// The history known at the window's end: later changes have not
-		// happened yet.
-		hs.win = w
-		hs.horizon = min(hs.horizon, max(w.Until, hs.tfStart))
-	}
+	hs.horizon = e.historyHorizon()
+	hs.win = e.opts.Window
 	for _, ci := range h.Changing {
 		spec := ts.cols[ci].spec
 		key := rng.ColumnKey(e.opts.Seed, ts.t.ID(), spec.Name).Sub("changes", 0)
@@ -113,6 +109,22 @@ func (e *engine) newHistory(ts *tableState) *history {
 			logq: math.Log1p(-spec.Changes.P), key: key, vkey: key.Sub("row", 0)})
 	}
 	return hs
+}
+
+// historyHorizon is the instant (µs, exclusive) up to which entities
+// change: the end of the timeframe, or of an open timeline's run (see
+// horizon), and never after the end of the run's window: a window holds
+// the history known at its end.
+func (e *engine) historyHorizon() int64 {
+	tf := e.p.Schema.Timeframe
+	h := tf.End.UnixMicro()
+	if tf.Open {
+		h = horizon(tf, e.opts.Window)
+	}
+	if w := e.opts.Window; w != nil {
+		h = min(h, max(w.Until, tf.Start.UnixMicro()))
+	}
+	return h
 }
 
 // blockRows is the number of rows of ts generated as one block: the
@@ -125,12 +137,11 @@ func (e *engine) blockRows(ts *tableState) int {
 	if h == nil {
 		return e.opts.BlockRows
 	}
-	tf := e.p.Schema.Timeframe
-	span := float64(tf.End.UnixMicro() - tf.Start.UnixMicro())
+	span := float64(e.historyHorizon() - e.p.Schema.Timeframe.Start.UnixMicro())
 	versions := 1.0
 	for _, ci := range h.Changing {
 		c := ts.t.Cols[ci].Spec.Changes
-		versions += c.P * math.Ceil(span/float64(c.Every))
+		versions += c.P * math.Ceil(max(span, 0)/float64(c.Every))
 	}
 	return max(1, int(float64(e.opts.BlockRows)/versions))
 }
