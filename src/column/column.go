@@ -285,11 +285,15 @@ type Field struct {
 	// Distinct, when positive, bounds the number of distinct non-null
 	// values of the column as the schema fixes it (a choice among listed
 	// values); 0 means unknown. Unique marks a column whose non-null
-	// values are all distinct (a sequence). Both are hints for choosing
-	// encodings (Parquet dictionaries): they never change a value, and a
-	// writer must stay correct when the data does not honour them.
+	// values are all distinct (a sequence). Runs marks a column whose
+	// equal values come in runs (a value of the primary parent row: the
+	// children of a parent are contiguous). All three are hints for
+	// choosing encodings (Parquet dictionaries): they never change a
+	// value, and a writer must stay correct when the data does not honour
+	// them.
 	Distinct int
 	Unique   bool
+	Runs     bool
 }
 
 // Block is a run of consecutive rows of one table, column by column, in the

@@ -114,7 +114,7 @@ func (t *Table) Fields() []column.Field {
 		if c.Spec.Precision > 0 {
 			f[i].Precision, f[i].Scale = c.Spec.Precision, *c.Spec.Decimals
 		}
-		f[i].Distinct, f[i].Unique = cardinality(c.Spec)
+		t.cardinality(c.Spec, &f[i])
 	}
 	if t.History != nil {
 		f = append(f, historyFields(t.History.As)...)

@@ -120,7 +120,7 @@ func splits(full *column.Block) [][]*column.Block {
 var allTypes = []column.Field{
 	{Name: "id", Type: column.Int, Unique: true},
 	{Name: "qty", Type: column.Int, Nullable: true, Distinct: 10},
-	{Name: "fk", Type: column.Int},
+	{Name: "fk", Type: column.Int, Runs: true},
 	{Name: "price", Type: column.Float, Nullable: true},
 	{Name: "rate", Type: column.Float, Distinct: 3},
 	{Name: "amount", Type: column.Float, Nullable: true, Precision: 12, Scale: 2},
@@ -189,7 +189,7 @@ func TestParquetAllTypesRoundTrip(t *testing.T) {
 
 	st := writeTable(t, t.TempDir(), "t", Parquet, allTypes, Options{}, full)
 	rdr, _ := readParquet(t, st.Path)
-	want := map[string]bool{"id": false, "qty": true, "rate": true, "status": true, "name": true, "code": false, "day": true}
+	want := map[string]bool{"id": false, "qty": true, "fk": false, "rate": true, "status": true, "name": true, "code": false, "day": true}
 	for c, f := range allTypes {
 		w, ok := want[f.Name]
 		if !ok {
