@@ -56,14 +56,15 @@
 // and the options, never on how the rows were split into blocks.
 //
 // Encodings follow what the schema knows of each column's cardinality
-// (column.Field's Distinct and Unique): unique columns (sequences) are
-// PLAIN; columns bounded to few values (choices) and strings and dates are
-// dictionary-encoded, a chunk falling back to PLAIN if its dictionary
-// outgrows 1 MiB; other ints, floats and timestamps keep a dictionary only
-// where it makes the first page of a row group smaller. String
-// dictionaries are built by the writer itself (see strDict), so that
-// writing allocates nothing per row. The footer carries the column
-// descriptions and any Options.Metadata as key/value metadata.
+// (column.Field's Distinct, Unique and Runs, see pqDictionary): unique
+// columns (sequences) and numbers in runs are PLAIN; columns bounded to few
+// values (choices) and strings and dates are dictionary-encoded, a string
+// chunk being PLAIN if its dictionary outgrows 1 MiB; other ints, floats
+// and timestamps keep a dictionary only where it makes the first page of a
+// row group smaller. String dictionaries are built by the writer itself
+// (see strDict), so that writing allocates nothing per row. Snappy is
+// encoded at its fastest level. The footer carries the column descriptions
+// and any Options.Metadata as key/value metadata.
 //
 // A TableWriter is not safe for concurrent use.
 package sink
