@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 
+	"datagen/src/civil"
 	"datagen/src/column"
 	"datagen/src/dsl"
 	"datagen/src/gen"
@@ -331,8 +332,8 @@ func (h *history) schedule(row, begin int64, dst []change) []change {
 		// at. The chain always starts at the entity's first period, so a
 		// later horizon only appends changes, and a row costs its
 		// changes, not its periods.
-		k1 := floorDiv(h.horizon-1-h.tfStart, c.every)
-		for k := floorDiv(begin-h.tfStart, c.every) - 1; ; {
+		k1 := civil.FloorDiv(h.horizon-1-h.tfStart, c.every)
+		for k := civil.FloorDiv(begin-h.tfStart, c.every) - 1; ; {
 			k += periodGap(unit(c.key.At(row, 2*uint64(k))), c.logq)
 			if k > k1 {
 				break
@@ -452,15 +453,6 @@ func periodGap(u, logq float64) int64 {
 
 // unit maps a draw to [0, 1).
 func unit(x uint64) float64 { return float64(x>>11) * (1.0 / (1 << 53)) }
-
-// floorDiv is a / b rounded down (b > 0).
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if a%b != 0 && a < 0 {
-		q--
-	}
-	return q
-}
 
 // historyWriter expands blocks on the writing goroutine.
 type historyWriter struct {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"datagen/src/civil"
 	"datagen/src/input"
 )
 
@@ -222,7 +223,7 @@ func merge(first *Metadata, parts map[int]*Metadata, n int) *Metadata {
 	for k := range n {
 		m := parts[k]
 		total.Seconds += m.Seconds
-		if t, err := time.Parse(time.RFC3339, m.GeneratedAt); err == nil && t.After(latest) {
+		if t, err := civil.ParseTimestamp(m.GeneratedAt); err == nil && t.After(latest) {
 			latest = t
 			total.GeneratedAt = m.GeneratedAt
 		}
