@@ -2,6 +2,7 @@ package sink
 
 import (
 	"os"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -101,3 +102,19 @@ func benchParquet(b *testing.B, opts Options) {
 func BenchmarkParquetSnappy(b *testing.B) { benchParquet(b, Options{}) }
 func BenchmarkParquetZstd(b *testing.B)   { benchParquet(b, Options{Compression: CompressionZstd}) }
 func BenchmarkParquetNone(b *testing.B)   { benchParquet(b, Options{Compression: CompressionNone}) }
+
+// BenchmarkParquetSnappyHinted is BenchmarkParquetSnappy with the
+// cardinality hints a plan gives such columns: the id a sequence, the
+// name a choice among the pool's strings.
+func BenchmarkParquetSnappyHinted(b *testing.B) {
+	fields := slices.Clone(mixedFields)
+	fields[0].Unique = true
+	fields[2].Distinct = len(pool)
+	benchWriter(b, func(tf *tempFile) (TableWriter, error) {
+		cfg, err := newParquetConfig(fields, Options{})
+		if err != nil {
+			return nil, err
+		}
+		return newParquetWriter(tf, fields, cfg)
+	})
+}
