@@ -35,11 +35,27 @@ const continuousSchema = `{"version": "1.0", "metadata": {"name": "C"},
     {"name": "ordered_at", "type": "datetime", "generator": {"lookup": {"from": "orders.ordered_at"}}}]}],
  "constraints": {}}`
 
+// openSchema is continuousSchema in an open timeline: customers arrive,
+// orders fan out per day of each customer's lifetime.
+var openSchema = strings.NewReplacer(
+	`"end": "2025-12-31T23:59:59Z"`, `"end": "open"`,
+	`"rows": 50,`, `"arrivals": {"per": "day", "mean": 0.3},`,
+	`{"name": "segment", "type": "string", "generator": {"choice": {"choices": ["a", "b"]}}}]},`,
+	`{"name": "segment", "type": "string", "generator": {"choice": {"choices": ["a", "b"]}}},
+	 {"name": "since", "type": "datetime", "generator": {"datetime_series": {"within": "timeframe", "freq": "h"}}}]},`,
+	`"fanout": {"distribution": "poisson", "lambda": 20}`, `"fanout": {"per": "day", "lambda": 0.1}`,
+).Replace(continuousSchema)
+
 // continuousRun runs the component continuously at instant now with the
 // given in/state.json and returns the data folder.
 func continuousRun(t *testing.T, state string, now time.Time, o Options) (string, error) {
 	t.Helper()
-	dir := dataDir(t, `{"parameters": {"schema": `+continuousSchema+`, "seed": 5, "continuous": true, "workers": 2}}`, state)
+	return continuousRunOf(t, continuousSchema, state, now, o)
+}
+
+func continuousRunOf(t *testing.T, schema, state string, now time.Time, o Options) (string, error) {
+	t.Helper()
+	dir := dataDir(t, `{"parameters": {"schema": `+schema+`, "seed": 5, "continuous": true, "workers": 2}}`, state)
 	o.now = func() time.Time { return now }
 	_, _, stderr, err := runIn(t, dir, nil, o)
 	if err != nil && stderr != "" {
@@ -96,6 +112,23 @@ func (f failOnBlock) EncodeBlock(*column.Block, []byte) ([]byte, error) {
 // manifests load incrementally with primary keys, and a failing run
 // writes no state, so that the next run repeats its window.
 func TestContinuousRunsCompose(t *testing.T) {
+	if !strings.Contains(openSchema, `"end": "open"`) || !strings.Contains(openSchema, `"per": "day", "lambda"`) || !strings.Contains(openSchema, `"since"`) {
+		t.Fatal("openSchema is not open")
+	}
+	for _, tc := range []struct{ name, schema string }{{"fixed timeframe", continuousSchema}, {"open timeline", openSchema}} {
+		t.Run(tc.name, func(t *testing.T) { testContinuousRunsCompose(t, tc.schema) })
+	}
+}
+
+func testContinuousRunsCompose(t *testing.T, schema string) {
+	continuousRun := func(t *testing.T, state string, now time.Time, o Options) (string, error) {
+		t.Helper()
+		return continuousRunOf(t, schema, state, now, o)
+	}
+	customers := 50
+	if schema == openSchema {
+		customers = -1 // they arrive: in both runs
+	}
 	t1 := time.Date(2025, 4, 10, 12, 30, 0, 0, time.UTC)
 	t2 := time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC)
 	first, err := continuousRun(t, "", t1, Options{})
@@ -161,11 +194,11 @@ func TestContinuousRunsCompose(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("%s: the two runs wrote %d+%d rows, one run over both windows %d, or other rows", name, len(a[name]), len(b[name]), len(u[name]))
 		}
-		if name != "customer" && (len(a[name]) == 0 || len(b[name]) == 0) {
+		if (name != "customer" || customers < 0) && (len(a[name]) == 0 || len(b[name]) == 0) {
 			t.Errorf("%s: a run wrote no row (%d, %d)", name, len(a[name]), len(b[name]))
 		}
 	}
-	if len(a["customer"]) != 50 || len(b["customer"]) != 0 {
+	if customers >= 0 && (len(a["customer"]) != customers || len(b["customer"]) != 0) {
 		t.Errorf("customer (no time column): %d rows in the first run, %d in the second; want 50 and 0", len(a["customer"]), len(b["customer"]))
 	}
 }

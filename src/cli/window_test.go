@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestWindowFlagErrors(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--from", "2025-13-01"}, "--from: invalid ISO 8601 timestamp"},
+		{[]string{"--until", "tomorrow"}, "--until: invalid ISO 8601 timestamp"},
+		{[]string{"--from", "2025-05-01", "--until", "2025-04-01"}, "the window is empty: from 2025-05-01T00:00:00Z is not before until 2025-04-01T00:00:00Z"},
+		{[]string{"--from", "2025-01-01", "--validate"}, "--validate needs the whole data set"},
+	} {
+		_, stderr, code := datagen(t, append([]string{"generate", shop, "-o", dir}, c.args...)...)
+		if code != 1 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 1 and %q", c.args, code, stderr, c.want)
+		}
+	}
+}
+
+// TestOpenTimelineUntilDefaultsToNow generates an open timeline without
+// --until: the run ends at the clock's now, and writes exactly what
+// --until now writes.
+func TestOpenTimelineUntilDefaultsToNow(t *testing.T) {
+	const schema = "../../docs/examples/shop_stream.json"
+	now := time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	for _, args := range [][]string{
+		{"generate", schema, "-o", a, "--format", "csv", "--quiet"},
+		{"generate", schema, "-o", b, "--format", "csv", "--quiet", "--until", "2025-02-01T00:00:00Z"},
+	} {
+		if _, stderr, code := runClock(&fakeClock{now: now}, args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+	}
+	for _, table := range []string{"customer", "orders", "order_line", "promotion", "product"} {
+		x, err := os.ReadFile(filepath.Join(a, table+".csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		y, err := os.ReadFile(filepath.Join(b, table+".csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(x) != string(y) {
+			t.Errorf("%s differs between the default --until and --until now", table)
+		}
+		lines := strings.Split(strings.TrimSpace(string(x)), "\n")
+		if table == "orders" {
+			if len(lines) < 100 {
+				t.Fatalf("only %d orders in a month", len(lines)-1)
+			}
+			for _, l := range lines[1:] {
+				if at := strings.Split(l, ",")[2]; at >= "2025-02-01" {
+					t.Fatalf("order at %s, after now", at)
+				}
+			}
+		}
+		if table == "promotion" && len(lines) != 2 {
+			t.Errorf("%d promotions by 2025-02-01, want 1 (January's)", len(lines)-1)
+		}
+	}
+}
