@@ -557,17 +557,17 @@ func (p *progress) event(ev engine.Event) {
 	if !ev.Done {
 		if p.tty {
 			if ev.Update {
-				fmt.Fprintf(p.w, "\r\033[K  generating %-28s %12d / %d rows (%3.0f%%)", ev.Table, ev.Written, ev.Rows,
-					100*float64(ev.Written)/max(float64(ev.Rows), 1))
+				fmt.Fprintf(p.w, "\r\033[K  generating %-28s %12d / %d rows (%3.0f%%)", ev.Table, ev.Written, ev.PartRows,
+					100*float64(ev.Written)/max(float64(ev.PartRows), 1))
 			} else {
-				fmt.Fprintf(p.w, "\r\033[K  generating %-28s %12d rows ...", ev.Table, ev.Rows)
+				fmt.Fprintf(p.w, "\r\033[K  generating %-28s %12d rows ...", ev.Table, ev.PartRows)
 			}
 		}
 		return
 	}
 	p.rows += ev.Written
 	p.names = append(p.names, ev.Table)
-	rate := float64(ev.Rows) / max(ev.Duration.Seconds(), 1e-9)
+	rate := float64(ev.PartRows) / max(ev.Duration.Seconds(), 1e-9)
 	if p.tty {
 		fmt.Fprintf(p.w, "\r\033[K  ✓ %-30s %12d rows %8.2fs %12.0f rows/s\n", ev.Table, ev.Written, ev.Duration.Seconds(), rate)
 		return

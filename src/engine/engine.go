@@ -207,7 +207,7 @@ func (e *engine) runTable(ctx context.Context, t *plan.Table) (TableResult, erro
 	ts.release()
 	d := time.Since(t0)
 	if e.opts.Progress != nil {
-		e.opts.Progress(Event{Table: t.ID(), Done: true, Rows: ts.rows, Written: written, Duration: d})
+		e.opts.Progress(Event{Table: t.ID(), Done: true, Rows: ts.rows, PartRows: ts.hi - ts.lo, Written: written, Duration: d})
 	}
 	return TableResult{ID: t.ID(), Rows: ts.rows, Written: written, Duration: d}, nil
 }

@@ -299,7 +299,7 @@ func (e *engine) runBlocks(parent context.Context, ts *tableState, from, to, wlo
 				written += sl.n
 				if e.opts.Progress != nil && time.Since(lastUpdate) >= e.opts.ProgressEvery {
 					lastUpdate = time.Now()
-					e.opts.Progress(Event{Table: ts.t.ID(), Update: true, Rows: ts.rows, Written: written})
+					e.opts.Progress(Event{Table: ts.t.ID(), Update: true, Rows: ts.rows, PartRows: ts.hi - ts.lo, Written: written})
 				}
 			}
 			free <- sl
