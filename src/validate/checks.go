@@ -29,6 +29,7 @@ func (v *Validator) planChecks() {
 		case len(pk) > 1:
 			v.add(v.newCompositeKey(t))
 		}
+		v.planHistory(t)
 		for _, pid := range t.node.Parents {
 			p := v.byID[pid]
 			if p == nil {

@@ -104,6 +104,8 @@ func readTable(v *Validator, tf *outdir.TableFiles) error {
 		if j := t.colIndex(h); j >= 0 {
 			c := t.cols[j].spec
 			fields = append(fields, column.Field{Name: c.Name, Type: c.Type, Nullable: c.Nullable})
+		} else if f, ok := historyField(t, h); ok {
+			fields = append(fields, f)
 		} else {
 			fields = append(fields, column.Field{Name: h, Type: column.String})
 		}

@@ -122,8 +122,10 @@ type tableState struct {
 	// nulls.
 	unparsed  []int64
 	extraCols []string
-	retain    bool
-	kept      []*column.Vector
+	// hist is the history check of a table written with history.
+	hist   *historyCheck
+	retain bool
+	kept   []*column.Vector
 }
 
 // New plans the checks of the schema of plan p, the plan the data was (or
@@ -213,7 +215,7 @@ func (v *Validator) Table(id string, fields []column.Field) (*TableWriter, error
 		w.colOf[j] = i
 		delete(byName, c.spec.Name)
 	}
-	w.first = newFirstVersions(t.node, fields)
+	w.first = newFirstVersions(t, fields)
 	for _, f := range fields {
 		if _, extra := byName[f.Name]; extra && !isHistoryColumn(t.node, f.Name) {
 			t.extraCols = append(t.extraCols, f.Name)
