@@ -54,10 +54,17 @@ func (s *ABS) Put(ctx context.Context, key string, r io.Reader) error {
 	return nil
 }
 
-// Create stages the blob's blocks as they fill; the blob appears when
-// Commit commits the block list.
+// Create stages the blob's blocks as they fill, ABSOptions.Concurrency
+// at a time in the background; the blob appears when Commit commits the
+// block list.
 func (s *ABS) Create(ctx context.Context, key string) (Upload, error) {
-	return &absUpload{s: s, ctx: ctx, key: key, bb: s.container.NewBlockBlobClient(key), buf: make([]byte, 0, s.blockSize)}, nil
+	ctx, cancel := context.WithCancel(ctx)
+	u := &absUpload{s: s, ctx: ctx, cancel: cancel, key: key, bb: s.container.NewBlockBlobClient(key)}
+	// A random prefix keeps the blocks of two uploads of the same blob
+	// apart.
+	binary.BigEndian.PutUint64(u.nonce[:], rand.Uint64())
+	u.w = newPartWriter(int(s.blockSize), s.conc, func() error { return nil }, u.stage)
+	return u, nil
 }
 
 // List lists the blobs under prefix.
@@ -107,91 +114,77 @@ func (s *ABS) Delete(ctx context.Context, key string) error {
 type absUpload struct {
 	s      *ABS
 	ctx    context.Context
+	cancel context.CancelFunc
 	key    string
 	bb     *blockblob.Client
-	buf    []byte
-	ids    []string
+	w      *partWriter
 	nonce  [8]byte
+	blocks int // blocks staged, once closed
 	closed bool
 	err    error
 }
 
 func (u *absUpload) Write(p []byte) (int, error) {
-	if u.err != nil {
-		return 0, u.err
-	}
 	if u.closed {
 		return 0, errors.New("write after close")
 	}
-	n := 0
-	for len(p) > 0 {
-		k := copy(u.buf[len(u.buf):cap(u.buf)], p)
-		u.buf = u.buf[:len(u.buf)+k]
-		p, n = p[k:], n+k
-		if len(u.buf) == cap(u.buf) {
-			if err := u.stage(); err != nil {
-				return n, err
-			}
-		}
-	}
-	return n, nil
+	return u.w.write(p)
 }
 
-// stage sends the buffer as the next block. Block ids are of equal length
-// within a blob, as the service requires.
-func (u *absUpload) stage() error {
-	if len(u.ids) == 0 {
-		// A random prefix keeps the blocks of two uploads of the same
-		// blob apart.
-		binary.BigEndian.PutUint64(u.nonce[:], rand.Uint64())
-	}
+// blockID names block num (1, 2, …); ids of one blob have equal lengths,
+// as the service requires.
+func (u *absUpload) blockID(num int) string {
 	var raw [16]byte
 	copy(raw[:8], u.nonce[:])
-	binary.BigEndian.PutUint64(raw[8:], uint64(len(u.ids)))
-	id := base64.StdEncoding.EncodeToString(raw[:])
-	if _, err := u.bb.StageBlock(u.ctx, id, streaming.NopCloser(bytes.NewReader(u.buf)), nil); err != nil {
-		u.err = u.s.fail("upload", u.key, err)
-		return u.err
-	}
-	u.ids = append(u.ids, id)
-	u.buf = u.buf[:0]
-	return nil
+	binary.BigEndian.PutUint64(raw[8:], uint64(num))
+	return base64.StdEncoding.EncodeToString(raw[:])
 }
 
-// Close stages the last block.
-func (u *absUpload) Close() error {
-	if u.err != nil || u.closed {
-		return u.err
-	}
-	u.closed = true
-	if len(u.buf) > 0 {
-		if err := u.stage(); err != nil {
-			return err
-		}
-	}
-	u.buf = nil
-	return nil
-}
-
-// Commit commits the block list: the blob appears whole.
-func (u *absUpload) Commit(ctx context.Context) error {
-	if u.err != nil {
-		return u.err
-	}
-	if !u.closed {
-		return errors.New("commit before close")
-	}
-	if _, err := u.bb.CommitBlockList(ctx, u.ids, nil); err != nil {
+// stage sends block num.
+func (u *absUpload) stage(num int, body []byte) error {
+	if _, err := u.bb.StageBlock(u.ctx, u.blockID(num), streaming.NopCloser(bytes.NewReader(body)), nil); err != nil {
 		return u.s.fail("upload", u.key, err)
 	}
 	return nil
 }
 
-// Abort forgets the staged blocks: no blob appears.
+// Close stages the last block and waits for every block.
+func (u *absUpload) Close() error {
+	if u.closed {
+		return u.err
+	}
+	u.closed = true
+	u.err = u.w.flush()
+	u.blocks = u.w.n
+	return u.err
+}
+
+// Commit commits the block list: the blob appears whole.
+func (u *absUpload) Commit(ctx context.Context) error {
+	if !u.closed {
+		return errors.New("commit before close")
+	}
+	if u.err != nil {
+		return u.err
+	}
+	defer u.cancel()
+	ids := make([]string, u.blocks)
+	for i := range ids {
+		ids[i] = u.blockID(i + 1)
+	}
+	if _, err := u.bb.CommitBlockList(ctx, ids, nil); err != nil {
+		return u.s.fail("upload", u.key, err)
+	}
+	return nil
+}
+
+// Abort stops the blocks in flight and forgets them: no blob appears.
 func (u *absUpload) Abort(context.Context) error {
-	u.buf, u.closed = nil, true
+	u.cancel()
+	u.w.stop()
+	u.closed = true
 	if u.err == nil {
-		u.err = errors.New("upload aborted")
+		u.err = errStopped
 	}
 	return nil
 }

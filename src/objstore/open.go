@@ -16,7 +16,8 @@ import (
 )
 
 // PartSize is the part, chunk or block size of the uploads of Open's
-// stores: the memory an open object holds.
+// stores. An object being written holds one part in memory while it fills
+// and two more in flight (S3, Azure; GCS sends its chunks in turn).
 const PartSize = 8 << 20
 
 // Open returns the store of loc, with the credentials of the provider's
@@ -83,7 +84,7 @@ func openS3(ctx context.Context, loc Location, getenv func(string) string) (Stor
 		o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
 		o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
 	})
-	return NewS3(client, S3Options{Bucket: loc.Bucket, PartSize: PartSize, Concurrency: 4}), nil
+	return NewS3(client, S3Options{Bucket: loc.Bucket, PartSize: PartSize, Concurrency: 2}), nil
 }
 
 // tokenAuth authorizes with an OAuth2 token source.
@@ -115,7 +116,7 @@ func openGCS(ctx context.Context, loc Location, getenv func(string) string) (Sto
 }
 
 func openABS(loc Location, getenv func(string) string) (Store, error) {
-	opts := ABSOptions{BlockSize: PartSize, Concurrency: 4}
+	opts := ABSOptions{BlockSize: PartSize, Concurrency: 2}
 	if conn := getenv("AZURE_STORAGE_CONNECTION_STRING"); conn != "" {
 		c, err := container.NewClientFromConnectionString(conn, loc.Bucket, nil)
 		if err != nil {

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager"
@@ -72,10 +74,15 @@ func (s *S3) Put(ctx context.Context, key string, r io.Reader) error {
 	return nil
 }
 
-// Create starts a multipart upload, created when the first part is full;
-// an object smaller than one part is sent by one PutObject at Commit.
+// Create starts a multipart upload, created when the first part is full
+// or at Close; parts are sent in the background, S3Options.Concurrency at
+// a time (memory: that many parts and one more). An empty object is sent
+// by one PutObject at Commit.
 func (s *S3) Create(ctx context.Context, key string) (Upload, error) {
-	return &s3Upload{s: s, ctx: ctx, key: key, buf: make([]byte, 0, s.opts.PartSize)}, nil
+	ctx, cancel := context.WithCancel(ctx)
+	u := &s3Upload{s: s, ctx: ctx, cancel: cancel, key: key}
+	u.w = newPartWriter(int(s.opts.PartSize), s.opts.Concurrency, u.start, u.sendPart)
+	return u, nil
 }
 
 // List lists the objects under prefix.
@@ -119,93 +126,78 @@ func (s *S3) Delete(ctx context.Context, key string) error {
 type s3Upload struct {
 	s      *S3
 	ctx    context.Context
+	cancel context.CancelFunc
 	key    string
-	buf    []byte
+	w      *partWriter
 	id     string // the multipart upload, once created
+	mu     sync.Mutex
 	parts  []types.CompletedPart
 	closed bool
 	err    error
 }
 
 func (u *s3Upload) Write(p []byte) (int, error) {
-	if u.err != nil {
-		return 0, u.err
-	}
 	if u.closed {
 		return 0, errors.New("write after close")
 	}
-	n := 0
-	for len(p) > 0 {
-		k := copy(u.buf[len(u.buf):cap(u.buf)], p)
-		u.buf = u.buf[:len(u.buf)+k]
-		p, n = p[k:], n+k
-		if len(u.buf) == cap(u.buf) {
-			if err := u.sendPart(); err != nil {
-				u.err = err
-				return n, err
-			}
-		}
-	}
-	return n, nil
+	return u.w.write(p)
 }
 
-// sendPart uploads the buffer as the next part.
-func (u *s3Upload) sendPart() error {
-	if u.id == "" {
-		in := &s3.CreateMultipartUploadInput{Bucket: aws.String(u.s.opts.Bucket), Key: aws.String(u.key)}
-		if u.s.opts.ACL != "" {
-			in.ACL = types.ObjectCannedACL(u.s.opts.ACL)
-		}
-		if u.s.opts.ServerSideEncryption != "" {
-			in.ServerSideEncryption = types.ServerSideEncryption(u.s.opts.ServerSideEncryption)
-		}
-		out, err := u.s.client.CreateMultipartUpload(u.ctx, in)
-		if err != nil {
-			return u.s.fail("upload", u.key, err)
-		}
-		u.id = aws.ToString(out.UploadId)
+// start creates the multipart upload.
+func (u *s3Upload) start() error {
+	in := &s3.CreateMultipartUploadInput{Bucket: aws.String(u.s.opts.Bucket), Key: aws.String(u.key)}
+	if u.s.opts.ACL != "" {
+		in.ACL = types.ObjectCannedACL(u.s.opts.ACL)
 	}
-	num := int32(len(u.parts) + 1)
-	out, err := u.s.client.UploadPart(u.ctx, &s3.UploadPartInput{Bucket: aws.String(u.s.opts.Bucket), Key: aws.String(u.key),
-		UploadId: aws.String(u.id), PartNumber: aws.Int32(num), Body: bytes.NewReader(u.buf), ContentLength: aws.Int64(int64(len(u.buf)))})
+	if u.s.opts.ServerSideEncryption != "" {
+		in.ServerSideEncryption = types.ServerSideEncryption(u.s.opts.ServerSideEncryption)
+	}
+	out, err := u.s.client.CreateMultipartUpload(u.ctx, in)
 	if err != nil {
 		return u.s.fail("upload", u.key, err)
 	}
-	u.parts = append(u.parts, types.CompletedPart{ETag: out.ETag, PartNumber: aws.Int32(num)})
-	u.buf = u.buf[:0]
+	u.id = aws.ToString(out.UploadId)
 	return nil
 }
 
-// Close sends the last part of a multipart upload; a smaller object stays
-// buffered for the PutObject of Commit.
+// sendPart uploads part num.
+func (u *s3Upload) sendPart(num int, body []byte) error {
+	out, err := u.s.client.UploadPart(u.ctx, &s3.UploadPartInput{Bucket: aws.String(u.s.opts.Bucket), Key: aws.String(u.key),
+		UploadId: aws.String(u.id), PartNumber: aws.Int32(int32(num)), Body: bytes.NewReader(body), ContentLength: aws.Int64(int64(len(body)))})
+	if err != nil {
+		return u.s.fail("upload", u.key, err)
+	}
+	u.mu.Lock()
+	u.parts = append(u.parts, types.CompletedPart{ETag: out.ETag, PartNumber: aws.Int32(int32(num))})
+	u.mu.Unlock()
+	return nil
+}
+
+// Close sends the last part (the only one of an object smaller than a
+// part: S3 takes a last part of any size) and waits for every part, so
+// that nothing stays in memory until the commit.
 func (u *s3Upload) Close() error {
-	if u.err != nil || u.closed {
+	if u.closed {
 		return u.err
 	}
 	u.closed = true
-	if u.id != "" && len(u.buf) > 0 {
-		if err := u.sendPart(); err != nil {
-			u.err = err
-			return err
-		}
-	}
-	if u.id != "" {
-		u.buf = nil
-	}
-	return nil
+	u.err = u.w.flush()
+	return u.err
 }
 
-// Commit completes the multipart upload, or puts the small object.
+// Commit completes the multipart upload, or puts the empty object.
 func (u *s3Upload) Commit(ctx context.Context) error {
-	if u.err != nil {
-		return u.err
-	}
 	if !u.closed {
 		return errors.New("commit before close")
 	}
+	if u.err != nil {
+		return u.err
+	}
+	defer u.cancel()
 	if u.id == "" {
-		in := &s3.PutObjectInput{Bucket: aws.String(u.s.opts.Bucket), Key: aws.String(u.key), Body: bytes.NewReader(u.buf),
-			ContentLength: aws.Int64(int64(len(u.buf)))}
+		// An empty object: a multipart upload needs a part.
+		in := &s3.PutObjectInput{Bucket: aws.String(u.s.opts.Bucket), Key: aws.String(u.key), Body: bytes.NewReader(nil),
+			ContentLength: aws.Int64(0)}
 		if u.s.opts.ACL != "" {
 			in.ACL = types.ObjectCannedACL(u.s.opts.ACL)
 		}
@@ -215,9 +207,9 @@ func (u *s3Upload) Commit(ctx context.Context) error {
 		if _, err := u.s.client.PutObject(ctx, in); err != nil {
 			return u.s.fail("upload", u.key, err)
 		}
-		u.buf = nil
 		return nil
 	}
+	slices.SortFunc(u.parts, func(a, b types.CompletedPart) int { return int(aws.ToInt32(a.PartNumber) - aws.ToInt32(b.PartNumber)) })
 	_, err := u.s.client.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String(u.s.opts.Bucket),
 		Key: aws.String(u.key), UploadId: aws.String(u.id), MultipartUpload: &types.CompletedMultipartUpload{Parts: u.parts}})
 	if err != nil {
@@ -227,12 +219,14 @@ func (u *s3Upload) Commit(ctx context.Context) error {
 	return nil
 }
 
-// Abort aborts the multipart upload; its parts are discarded.
+// Abort stops the parts in flight and aborts the multipart upload; its
+// parts are discarded.
 func (u *s3Upload) Abort(ctx context.Context) error {
-	u.buf = nil
+	u.cancel()
+	u.w.stop()
 	u.closed = true
 	if u.err == nil {
-		u.err = errors.New("upload aborted")
+		u.err = errStopped
 	}
 	if u.id == "" {
 		return nil

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
@@ -100,7 +101,7 @@ func randHex(n int) string {
 func small(s Store) {
 	switch s := s.(type) {
 	case *S3:
-		*s = *NewS3(s.client, S3Options{Bucket: s.opts.Bucket, PartSize: S3MinPartSize})
+		*s = *NewS3(s.client, S3Options{Bucket: s.opts.Bucket, PartSize: S3MinPartSize, Concurrency: 3})
 	case *GCS:
 		s.chunkSize = GCSChunkQuantum
 	case *ABS:
@@ -248,5 +249,53 @@ func TestParseURL(t *testing.T) {
 		if err != nil || got != c.want {
 			t.Errorf("%s: %+v, %v", c.in, got, err)
 		}
+	}
+}
+
+// TestFailedPartFailsTheUpload: S3 refusing one part of a multipart
+// upload fails the upload with the provider's message, and the aborted
+// upload leaves no object.
+func TestFailedPartFailsTheUpload(t *testing.T) {
+	backend := s3mem.New()
+	if err := backend.CreateBucket("b"); err != nil {
+		t.Fatal(err)
+	}
+	fake := gofakes3.New(backend).Server()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("partNumber") == "3" {
+			w.WriteHeader(http.StatusForbidden)
+			_, _ = io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`)
+			return
+		}
+		fake.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	s, err := Open(context.Background(), Location{Scheme: "s3", Bucket: "b"}, env(map[string]string{
+		"AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_ENDPOINT_URL": srv.URL}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	small(s)
+	ctx := context.Background()
+	u, err := s.Create(ctx, "t/part.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var werr error
+	chunk := make([]byte, 1<<20)
+	for i := 0; i < 40 && werr == nil; i++ {
+		_, werr = u.Write(chunk)
+	}
+	if werr == nil {
+		werr = u.Close()
+	}
+	if werr == nil || !strings.Contains(werr.Error(), "upload s3://b/t/part.csv: Amazon S3 refused the upload (HTTP 403 AccessDenied): Access Denied") {
+		t.Fatalf("error %v", werr)
+	}
+	if err := u.Abort(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := read(t, s, "t/part.csv"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("after a failed upload: %v", err)
 	}
 }
