@@ -34,13 +34,13 @@ func mustWindow(t *testing.T, from, until time.Time) *engine.Window {
 }
 
 // TestWindowsCompose checks the invariant of time windows on the bundled
-// examples: three consecutive windows together hold exactly the rows of
+// examples and templates: three consecutive windows together hold exactly the rows of
 // one run over their union, with 1 and 8 workers; every row of a window
 // has its time inside it; a table without a time column is written in
 // the first window only.
 func TestWindowsCompose(t *testing.T) {
 	var paths []string
-	for _, pat := range []string{"../../example/*.json", "../../docs/examples/*.json"} {
+	for _, pat := range []string{"../../example/*.json", "../../docs/examples/*.json", "../templates/data/*.json"} {
 		m, _ := filepath.Glob(pat)
 		paths = append(paths, m...)
 	}

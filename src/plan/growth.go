@@ -49,6 +49,14 @@ func (p *Plan) resolveGrowth() input.Problems {
 			}
 		}
 		if t.PerUnit() {
+			if t.Behavior != nil {
+				add(nodePath(t), "behaviour (segments, cohorts, funnels, states, or the segments of a parent) cannot shape %q: its fanout.per draws its counts per unit, not per parent row", t.ID())
+			}
+			for mi, m := range t.Node.Modifiers {
+				if m.Effect != nil {
+					add(fmt.Sprintf("%s.modifiers[%d]", nodePath(t), mi), "a node-level effect scales one count per parent row, but fanout.per draws a count per unit: remove it, or shape the rate with the time column's patterns")
+				}
+			}
 			// A parent without a time column lives from the timeframe's
 			// start.
 			if par := t.Primary; par.Time >= 0 {

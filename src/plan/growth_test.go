@@ -61,6 +61,13 @@ func TestOpenTimelineErrors(t *testing.T) {
 	   {"name":"at","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"min"}}},
 	   {"name":"n","type":"int","generator":{"aggregate":{"from":"orders.id","fn":"count"}}}]},`, 1),
 			"nodes[0](customer).columns[2](n).generator.aggregate", "its children of a parent row are spread over units"},
+		{"a node-level effect on a per-unit fact", strings.Replace(openDoc("", `,{"id":"promo","kind":"entity","rows":2,"pk":"id","columns":[
+			   {"name":"id","type":"int","generator":{"sequence":{}}},
+			   {"name":"s","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"MS","sequential":true}}},
+			   {"name":"e","type":"datetime","generator":{"expression":{"code":"s + days(3)"}}},
+			   {"name":"m","type":"float","generator":{"choice":{"choices":[2]}}}]}`),
+			`"fanout":{"per":"day","lambda":0.5},`, `"fanout":{"per":"day","lambda":0.5},"modifiers":[{"transform":"effect","args":{"effect_table":"promo","on":{},"window":{"start_col":"s","end_col":"e"},"map":{"field":"m","op":"mul","default":1}}}],`, 1),
+			"nodes[1](orders).modifiers[0]", "fanout.per draws a count per unit"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := New(parse(t, tc.doc))

@@ -1,7 +1,10 @@
 package component
 
 import (
+	"encoding/json"
 	"math"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -46,6 +49,9 @@ func runWindow(p *Parameters, s *dsl.Schema, in map[string]any, now time.Time, l
 	}
 	if ok {
 		w.From = from
+		if changed := changedSince(in, p, s); changed != "" {
+			log.Warnf("the %s changed since the run that set the watermark: the new rows follow the new %s and may not match the rows already loaded; to start over, clear the configuration's state and the tables", changed, changed)
+		}
 		if w.Until < w.From {
 			// The clock is behind the watermark: nothing new, and the
 			// watermark stays.
@@ -87,4 +93,22 @@ func setWatermark(st map[string]any, w *engine.Window) {
 	if entry, ok := st[StateKey].(map[string]any); ok && w != nil {
 		entry[watermarkKey] = civil.FormatTimestamp(w.Until)
 	}
+}
+
+// changedSince names what of the schema and the seed differs from the
+// last run recorded in the state ("" when nothing does).
+func changedSince(in map[string]any, p *Parameters, s *dsl.Schema) string {
+	entry, _ := in[StateKey].(map[string]any)
+	last, _ := entry["last_run"].(map[string]any)
+	if last == nil {
+		return ""
+	}
+	var changed []string
+	if h, ok := last["schema_sha256"].(string); ok && h != s.Hash() {
+		changed = append(changed, "schema")
+	}
+	if n, ok := last["seed"].(json.Number); ok && n.String() != strconv.FormatInt(p.Seed, 10) {
+		changed = append(changed, "seed")
+	}
+	return strings.Join(changed, " and ")
 }

@@ -214,3 +214,30 @@ func TestContinuousBadWatermark(t *testing.T) {
 		}
 	}
 }
+
+func TestContinuousWarnsOfAChangedSchema(t *testing.T) {
+	for _, tc := range []struct{ lastRun, want string }{
+		{`{"schema_sha256": "0123", "seed": 5}`, "the schema changed since the run that set the watermark"},
+		{`{"schema_sha256": "0123", "seed": 6}`, "the schema and seed changed since the run that set the watermark"},
+	} {
+		state := `{"datagen": {"watermark": "2025-03-01T00:00:00Z", "last_run": ` + tc.lastRun + `}}`
+		dir := dataDir(t, `{"parameters": {"schema": `+continuousSchema+`, "seed": 5, "continuous": true}}`, state)
+		_, stdout, _, err := runIn(t, dir, nil, Options{now: func() time.Time { return time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(stdout, tc.want) {
+			t.Errorf("log %q does not say %q", stdout, tc.want)
+		}
+	}
+	// The same schema and seed: no warning.
+	first, err := continuousRun(t, "", time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := dataDir(t, `{"parameters": {"schema": `+continuousSchema+`, "seed": 5, "continuous": true, "workers": 2}}`, outState(t, first))
+	_, stdout, _, err := runIn(t, dir, nil, Options{now: func() time.Time { return time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC) }})
+	if err != nil || strings.Contains(stdout, "changed since") {
+		t.Errorf("unchanged schema: %v, log %q", err, stdout)
+	}
+}
