@@ -76,6 +76,15 @@ func newGenerateCmd(e *cliEnv) *cobra.Command {
 function of the schema, the seed and the format version: the number of workers,
 the block size and splitting into parts never change it.
 
+With --parts N --part K each table is a folder of part files,
+<node id>/part-0000K-of-0000N.<ext>, and the part's manifest is
+.metadata.part-0000K-of-0000N.json; run the N parts anywhere, at the same
+time, then "datagen finalize" on the folder. --part defaults to
+$JOB_COMPLETION_INDEX (a Kubernetes Indexed Job). The output may be object
+storage: -o s3://bucket/prefix, gs://bucket/prefix or az://container/prefix,
+with each provider's standard credentials (see docs/scale.md); files stream
+there and appear when the run or part commits.
+
 --from and --until write only the rows whose time falls in [from, until):
 facts by their event time, entities by their creation time (a node's
 "time_column"); tables without one are written whole in the window that holds
@@ -84,6 +93,7 @@ union (docs/continuous.md).`,
 		Example: `  datagen generate schema.json -o out --seed 42
   datagen generate schema.json -o out --format csv --workers 1
   datagen generate schema.json -o out --format csv --parts 4 --part 2
+  datagen generate schema.json -o s3://bucket/run-42 --parts 100 --part 7
   datagen generate schema.json -o out --dry-run-sample 1000
   datagen generate schema.json -o out --scale 10
   datagen generate schema.json -o out --from 2025-01-01 --until 2025-02-01`,

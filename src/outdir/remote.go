@@ -45,13 +45,11 @@ func BeginRemote(ctx context.Context, store objstore.Store, prefix string, opts 
 	if err != nil {
 		return nil, fmt.Errorf("creating the scratch folder: %w", err)
 	}
-	t := &Tx{dir: store.URL(prefix), scratch: "", run: run, opts: opts,
+	t := &Tx{dir: store.URL(prefix), run: run, opts: opts,
 		remote: &remote{ctx: ctx, store: store, prefix: prefix, files: map[string]*objstore.Hashed{}}}
-	for _, d := range []string{t.stage(), t.old()} {
-		if err := os.Mkdir(d, 0o755); err != nil {
-			t.cleanup()
-			return nil, fmt.Errorf("creating the scratch folder: %w", err)
-		}
+	if err := os.Mkdir(t.stage(), 0o755); err != nil {
+		t.cleanup()
+		return nil, fmt.Errorf("creating the scratch folder: %w", err)
 	}
 	return t, nil
 }
