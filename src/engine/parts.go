@@ -51,7 +51,7 @@ func layoutParts(p *plan.Plan, parts int, rows map[string]float64, splitMin int6
 		if len(t.Keep) > 0 {
 			l.whole = t.SelfLookup
 			for _, r := range p.Readers(t) {
-				if rl := out[r]; rl == nil || !rl.relative || !p.ReadsParentRowOnly(r, t) {
+				if rl := out[r]; rl == nil || !p.ReadsWithinPart(r, t, rl.relative) {
 					l.whole = true
 				}
 			}
@@ -300,4 +300,13 @@ func sum(k []int64) int64 {
 		s += x
 	}
 	return s
+}
+
+// rowPure reports whether a column of a table is a pure function of its
+// row (plan.Table.RowPure).
+func (e *engine) rowPure(table, col string) (start, step int64, ok bool) {
+	if t := e.p.ByID[table]; t != nil {
+		return t.RowPure(col)
+	}
+	return 0, 0, false
 }

@@ -33,12 +33,36 @@ const chainDoc = `{"version": "1.0", "metadata": {"name": "chain"},
     {"name": "shipped", "type": "datetime", "nullable": true, "generator": {"datetime_series": {"within": {"start_col": "orders.at"}, "freq": "D", "sequential": true}}}]}
  ]}`
 
+// twoParentsDoc is a fact of two large parents: the second one is read by
+// random lookups of its key, a sequence that the lookup computes, so no
+// part holds it whole; its "model" column, copied by "sessions", is read
+// at random rows: MODEL replaced by a lookup of it makes devices whole.
+const twoParentsDoc = `{"version": "1.0", "metadata": {"name": "two"},
+ "timeframe": {"start": "2024-01-01T00:00:00Z", "end": "2024-12-31T23:59:59Z", "freq": "h"},
+ "nodes": [
+  {"id": "users", "kind": "entity", "rows": 2000, "pk": "id", "columns": [
+    {"name": "id", "type": "int", "generator": {"sequence": {"start": 7, "step": 2}}},
+    {"name": "plan", "type": "string", "generator": {"choice": {"choices": ["free", "pro"]}}}]},
+  {"id": "devices", "kind": "entity", "rows": 1500, "pk": "id", "columns": [
+    {"name": "id", "type": "int", "generator": {"sequence": {"start": 100, "step": 3}}},
+    {"name": "model", "type": "string", "generator": {"choice": {"choices": ["a", "b", "c"]}}}]},
+  {"id": "sessions", "kind": "fact", "parents": ["users", "devices"], "pk": "id", "fanout": {"distribution": "poisson", "lambda": 4},
+   "columns": [
+    {"name": "id", "type": "int", "generator": {"sequence": {}}},
+    {"name": "user_id", "type": "int", "generator": {"lookup": {"from": "users.id"}}},
+    {"name": "plan", "type": "string", "generator": {"lookup": {"from": "users.plan"}}},
+    {"name": "device_id", "type": "int", "generator": {"lookup": {"from": "devices.id"}}},
+    {"name": "at", "type": "datetime", "generator": {"datetime_series": {"within": "timeframe", "freq": "min"}}}MODEL]}
+ ]}`
+
 // partSchemas are the schemas whose parts are checked against the single
 // run: the bundled examples and the engine's test schemas (a path, or a
 // document).
 func partSchemas() map[string]string {
 	m := map[string]string{"mini": "testdata/mini.json", "aggregate": "testdata/aggregate.json", "scale": "testdata/scale.json",
-		"lifetime": lifetimeDoc, "chain": chainDoc}
+		"lifetime": lifetimeDoc, "chain": chainDoc,
+		"two parents":        strings.Replace(twoParentsDoc, "MODEL", "", 1),
+		"two parents, model": strings.Replace(twoParentsDoc, "MODEL", modelColumn, 1)}
 	for name, path := range goldenSchemas {
 		m[name] = path
 	}
@@ -182,6 +206,25 @@ func TestPartEstimateIsItsShare(t *testing.T) {
 	}
 	if whole.Tables[1].Rows != 1e9 || part.Tables[1].Rows != 1e9 {
 		t.Errorf("orders: %g and %g rows estimated, want 1e9 (the table's rows, all parts)", whole.Tables[1].Rows, part.Tables[1].Rows)
+	}
+}
+
+const modelColumn = `,
+    {"name": "model", "type": "string", "generator": {"lookup": {"from": "devices.model"}}}`
+
+// TestRandomLookupsOfKeysKeepNoParentWhole: a part holds a second parent
+// only for its own rows when its children look up its key (a sequence,
+// computed at the looked-up row), whole when they copy another column.
+func TestRandomLookupsOfKeysKeepNoParentWhole(t *testing.T) {
+	for model, want := range map[string]string{"": "", modelColumn: "whole"} {
+		p := parsePlan(t, []byte(strings.Replace(twoParentsDoc, "MODEL", model, 1)), false)
+		got, err := engine.Layouts(p, engine.Options{Parts: 7})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got["devices"] != want || got["users"] != "" || got["sessions"] != "split relative" {
+			t.Errorf("with model %t: layouts %v, want devices %q", model != "", got, want)
+		}
 	}
 }
 

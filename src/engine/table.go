@@ -217,7 +217,7 @@ func (e *engine) compile(ts *tableState) error {
 		}
 		env := &gen.Env{
 			Seed: e.opts.Seed, Node: t.Node, Column: spec, Key: key, Timeframe: s.Timeframe,
-			Tables: e.tablesFor(ts), PrimaryParent: primary, Patterns: patterns, TableRows: ts.rows,
+			Tables: e.tablesFor(ts), PrimaryParent: primary, RowPure: e.rowPure, Patterns: patterns, TableRows: ts.rows,
 			ColumnType: func(name string) column.Type { return types[name] },
 			Offsets:    ts.offsets,
 		}

@@ -56,6 +56,11 @@ type Env struct {
 	Patterns []dsl.Pattern
 	// TableRows is the number of rows of the table being generated.
 	TableRows int64
+	// RowPure, when set, reports whether a column of another table is a
+	// pure function of its row (start + row·step): a random lookup of it
+	// computes the value instead of reading the table, which a part of a
+	// split run may hold only in part.
+	RowPure func(table, column string) (start, step int64, ok bool)
 	// Offsets are the fanout prefix sums of a fact with parents: the
 	// children of primary-parent row p are rows [Offsets[p],
 	// Offsets[p+1]). Nil for other tables.

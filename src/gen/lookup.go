@@ -24,6 +24,10 @@ type lookup struct {
 	srcRows  int64
 	key      rng.Key
 	nullable bool
+	// seq is set when a random lookup computes its source's values:
+	// start + row·step.
+	seq         bool
+	start, step int64
 	// join
 	localType func(string) column.Type
 	locals    []string
@@ -58,6 +62,10 @@ func newLookup(env *Env) (Generator, error) {
 		// Every lookup of a row into the same source picks the same source
 		// row, so attributes copied from one table stay consistent.
 		g.key = rng.TableKey(env.Seed, env.Node.ID, "lookup-row", l.Table)
+		if env.RowPure != nil {
+			g.start, g.step, g.seq = env.RowPure(l.Table, l.Column)
+			g.seq = g.seq && src.Type == column.Int
+		}
 	}
 	return g, nil
 }
@@ -163,6 +171,10 @@ func (g *lookup) Fill(out *column.Vector, b *Batch) error {
 		}
 		for i := 0; i < b.N; i++ {
 			j := int64(rng.Bounded(g.key.At(b.Start+int64(i), 0), uint64(g.srcRows)))
+			if g.seq {
+				out.Ints[i] = g.start + j*g.step
+				continue
+			}
 			out.CopyRow(i, g.src, int(j))
 		}
 	case lookupSelf:
