@@ -99,6 +99,9 @@ func (m *model) findAggregates() {
 	var pairs []pair
 	for _, child := range names {
 		fk := m.primary[child]
+		if m.vocab[fk.parent] != nil {
+			continue // its values are drawn by their shares, not from the parent row
+		}
 		c, p := m.byName[child], m.byName[fk.parent]
 		gc, gp := c.groups[c.index(fk.column)], p.groups[p.index(fk.key)]
 		if gc == nil || gp == nil {

@@ -53,7 +53,7 @@ func (m *model) generator(t *tableStats, c *colStats) columnJSON {
 		out.Description = fmt.Sprintf("inferred: a vocabulary (each value is referenced at least %d times)", m.opt.K)
 	case c.name == m.pk[name] && c.nonNull() > 0 && (c.typ == column.Int || c.typ == column.String):
 		m.keyColumn(&out, c)
-	case m.fkOf(name, c.name) != nil && m.vocab[m.fkOf(name, c.name).parent] != nil && (m.primary[name] == nil || m.primary[name].column != c.name):
+	case m.fkOf(name, c.name) != nil && m.vocab[m.fkOf(name, c.name).parent] != nil:
 		fk := m.fkOf(name, c.name)
 		var vals []any
 		var ns []int64
@@ -504,7 +504,18 @@ func (m *model) timeColumn(out *columnJSON, c *colStats) {
 			covered++
 		}
 	}
-	if covered == 12 {
+	if covered >= 2 {
+		// Months outside the window draw nothing: give them the mean of
+		// the others, so that the weights read as the months' shares.
+		mean := 0.0
+		for i := range mw {
+			mean += mw[i] / float64(covered)
+		}
+		for i := range mw {
+			if months[i] == 0 {
+				mw[i] = mean
+			}
+		}
 		if w, ok := profile(mw, n); ok {
 			mods = append(mods, modifierJSON{Transform: "seasonality", Args: map[string]any{"dimension": "month", "weights": w}})
 			notes = append(notes, "month")
