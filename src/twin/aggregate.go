@@ -76,15 +76,16 @@ func (g *groupSample) add(h uint64, vals []float64) {
 
 // aggregate is a parent column computed from its children.
 type aggregate struct {
-	from, fn string // "child.column", sum|count|min|max
+	from, fn string // "child.column", sum or count
 	why      string
 }
 
 // findAggregates finds, for every fact and its primary parent, the
-// parent's columns that equal the sum, the count, the minimum or the
-// maximum of a column of its children in (almost) every sampled parent.
-// They become `aggregate` generators, so that a basket's value stays the
-// sum of its lines in the twin.
+// children's columns copied from the parent row and the time columns that
+// follow a parent's time (findCopies, findLifetimes), then the parent's
+// columns that equal the sum of a column of its children, or their count,
+// in (almost) every sampled parent. They become `aggregate` generators, so
+// that a basket's value stays the sum of its lines in the twin.
 func (m *model) findAggregates() {
 	names := make([]string, 0, len(m.primary))
 	for n := range m.primary {
@@ -151,7 +152,7 @@ func (m *model) isLifetimeBound(table, col string) bool {
 			continue
 		}
 		for _, lt := range lts {
-			if lt.start == col || lt.end == col {
+			if lt.start == col {
 				return true
 			}
 		}
@@ -263,9 +264,9 @@ func (m *model) findCopies(c, p *tableStats, fk *foreignKey, parents, kids []*gr
 	}
 }
 
-// lifetime bounds the times of a fact's column by columns of its primary
-// parent.
-type lifetime struct{ start, end string }
+// lifetime bounds the times of a fact's column by a time column of its
+// primary parent: the start.
+type lifetime struct{ start string }
 
 // findLifetimes finds the time columns of a fact whose values come, in
 // (almost) every sampled parent, at or after a time column of the parent
@@ -319,8 +320,9 @@ func (m *model) findLifetimes(c, p *tableStats, fk *foreignKey, parents, kids []
 // parent's lifetime (from the sampled parents, weighted by their
 // children) describes the column's values better than drawing them in
 // the column's own window: the KS distance of each model to the sampled
-// values, by a margin of 1/√parents. Children that come soon after their parent's start (onboarding
-// steps) fit neither well; they keep their own window.
+// values, by a margin of 1/√parents. Children that come soon after their
+// parent's start (onboarding steps) fit neither well; they keep their own
+// window.
 func (m *model) lifetimeFits(col *colStats, p *tableStats, lt lifetime, parents, kids []*groupAcc) bool {
 	xs := sortedFloats(col.nums.vals)
 	if len(xs) < 20 {
@@ -329,7 +331,7 @@ func (m *model) lifetimeFits(col *colStats, p *tableStats, lt lifetime, parents,
 	lo, hi := m.window(col)
 	tf := m.timeframe()
 	end, _ := civil.ParseMicros([]byte(tf.End))
-	si, ei := aggIndex(p, lt.start), aggIndex(p, lt.end)
+	si := aggIndex(p, lt.start)
 	type span struct{ a, b, w float64 }
 	var spans []span
 	total := 0.0
@@ -339,9 +341,6 @@ func (m *model) lifetimeFits(col *colStats, p *tableStats, lt lifetime, parents,
 			continue
 		}
 		a, b := pa.sum[si], float64(end)
-		if ei >= 0 && pa.n[ei] > 0 {
-			b = math.Min(b, pa.sum[ei]+dayEnd(p.cols[p.aggCols[ei]].typ))
-		}
 		if b <= a {
 			continue
 		}
@@ -421,14 +420,6 @@ func median(xs []float64) float64 {
 	}
 	s := sortedFloats(xs)
 	return s[len(s)/2]
-}
-
-// dayEnd is the part of a day a date end includes.
-func dayEnd(t column.Type) float64 {
-	if t == column.Date {
-		return float64(civil.MicrosPerDay - 1)
-	}
-	return 0
 }
 
 // isAttrSource reports whether a column of table is copied into a child.

@@ -79,9 +79,6 @@ func (m *model) generator(t *tableStats, c *colStats) columnJSON {
 		a := m.aggs[name][c.name]
 		out.Generator = gen("aggregate", map[string]any{"from": a.from, "fn": a.fn})
 		out.Description = "inferred: " + a.why
-		if a.fn == "min" || a.fn == "max" {
-			out.Nullable = true // a parent without children has no value
-		}
 	case m.attrs[name][c.name] != "":
 		out.Generator = gen("lookup", map[string]any{"from": m.attrs[name][c.name]})
 		out.Description = "inferred: copied from " + m.attrs[name][c.name] + " of the referenced row"
@@ -114,13 +111,8 @@ func (m *model) generator(t *tableStats, c *colStats) columnJSON {
 		if lt, ok := m.lifetimes[name][c.name]; ok {
 			if body, ok := out.Generator["datetime_series"].(map[string]any); ok {
 				parent := m.primary[name].parent
-				w := map[string]string{"start_col": parent + "." + lt.start}
+				body["within"] = map[string]string{"start_col": parent + "." + lt.start}
 				why := "after " + parent + "." + lt.start
-				if lt.end != "" {
-					w["end_col"] = parent + "." + lt.end
-					why += " and before " + parent + "." + lt.end
-				}
-				body["within"] = w
 				out.Nullable = true // a parent whose lifetime holds no instant gives a null
 				// Children that follow their parents grow in number over the
 				// window: the lifetime explains the months, which must not
