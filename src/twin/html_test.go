@@ -48,7 +48,10 @@ func TestCompareHTML(t *testing.T) {
 
 	const chromium = "/usr/bin/chromium"
 	if _, err := os.Stat(chromium); err != nil {
-		t.Skip("chromium not installed: the page was checked as text only")
+		if os.Getenv("DATAGEN_REQUIRE_BROWSER") == "1" {
+			t.Fatalf("chromium is required (DATAGEN_REQUIRE_BROWSER=1) but %s is missing: run .ci/browser.sh", chromium)
+		}
+		t.Skip("chromium not installed (run .ci/browser.sh): the page was checked as text only")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
