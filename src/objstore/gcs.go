@@ -396,11 +396,7 @@ func (u *gcsUpload) send(n int, last bool) error {
 		}
 		u.session = session
 	}
-	ctx := u.ctx
-	if last {
-		ctx = context.WithoutCancel(ctx)
-	}
-	done, err := u.s.sendChunk(ctx, u.session, u.buf[:n], u.offset, last)
+	done, err := u.s.sendChunk(u.ctx, u.session, u.buf[:n], u.offset, last)
 	if err != nil {
 		return u.fail(err)
 	}
