@@ -61,27 +61,31 @@ func TestFollowEmitsTheWindowedRows(t *testing.T) {
 	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	end := time.Date(2025, 12, 31, 23, 59, 59, 0, time.UTC)
 	cases := []struct {
-		name string
-		now  time.Time
-		tick string
+		name   string
+		schema string
+		now    time.Time
+		tick   string
 		// window is the --from/--until of both runs.
 		window  []string
 		windows int
 	}{
 		// (-inf, now), 4 ticks of 80 days inside the timeframe, then the
 		// unbounded rest.
-		{"from the beginning", start.Add(40 * 24 * time.Hour), "1920h", nil, 6},
-		{"between --from and --until", start.Add(100 * 24 * time.Hour), "720h",
+		{"from the beginning", shop, start.Add(40 * 24 * time.Hour), "1920h", nil, 6},
+		{"between --from and --until", shop, start.Add(100 * 24 * time.Hour), "720h",
 			[]string{"--from", "2025-02-01", "--until", "2025-06-15T12:00:00Z"}, 4},
+		// An open timeline, whose tables grow with the clock.
+		{"open timeline", "../../docs/examples/shop_stream.json", start.Add(10 * 24 * time.Hour), "240h",
+			[]string{"--until", "2025-02-15"}, 5},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			want, stderr, code := runClock(nil, append([]string{"generate", shop, "-o", "-", "--seed", "7"}, c.window...)...)
+			want, stderr, code := runClock(nil, append([]string{"generate", c.schema, "-o", "-", "--seed", "7"}, c.window...)...)
 			if code != 0 {
 				t.Fatalf("generate -o -: exit %d: %s", code, stderr)
 			}
 			clock := &fakeClock{now: c.now}
-			args := append([]string{"generate", shop, "-o", "-", "--seed", "7", "--follow", "--tick", c.tick, "--workers", "3"}, c.window...)
+			args := append([]string{"generate", c.schema, "-o", "-", "--seed", "7", "--follow", "--tick", c.tick, "--workers", "3"}, c.window...)
 			got, stderr, code := runClock(clock, args...)
 			if code != 0 {
 				t.Fatalf("--follow: exit %d: %s", code, stderr)
