@@ -125,7 +125,10 @@ type Options struct {
 	// RowGroupRows is the number of rows per Parquet row group, rounded up
 	// to a multiple of 4096. 0 bounds row groups by size: about 8 MiB
 	// encoded, and at most about 128 MiB of raw values (between 64 Ki and
-	// 1 Mi rows).
+	// 1 Mi rows). With a fixed row count, a number column whose
+	// dictionary fills up midway mixes dictionary and PLAIN pages, whose
+	// order in the footer arrow-go does not keep from run to run; the
+	// default sizes avoid it (see groupDone).
 	RowGroupRows int
 	// Metadata is extra key/value metadata for the Parquet footer (for
 	// example the generator version and seed). It is ignored for CSV.
