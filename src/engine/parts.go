@@ -219,6 +219,9 @@ func (c *counter) fill(from int64, k []int64) {
 		}
 		return
 	}
+	if c.oneDraw && c.lo >= 0 {
+		return // every count is at least lo
+	}
 	for i, x := range k {
 		k[i] = max(x, 0)
 	}
