@@ -342,7 +342,7 @@ func (e *cliEnv) generatePlan(ctx context.Context, p *plan.Plan, f generateFlags
 		},
 		Finish: func(tx *outdir.Tx, res *engine.Result) error {
 			prog.finish()
-			meta := pipeline.Metadata(p, outdir.RunInfo{Seed: f.seed, Format: f.format, Scale: f.scale,
+			meta := pipeline.Metadata(p, outdir.RunInfo{Seed: f.seed, Format: f.format, Scale: f.scale, Window: windowInfo(win),
 				SampleRows: f.sample, Part: part, Workers: f.workers, Version: e.version}, res, files)
 			if !part.Whole() {
 				// The part's manifest lists its files with their sizes and

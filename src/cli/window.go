@@ -7,6 +7,7 @@ import (
 	"datagen/src/civil"
 	"datagen/src/dsl"
 	"datagen/src/engine"
+	"datagen/src/outdir"
 )
 
 // window returns the time window of --from and --until, or nil when
@@ -51,4 +52,18 @@ func openWindow(tf dsl.Timeframe, w *engine.Window, now time.Time) (*engine.Wind
 		return nil, usagef("--from %s: %v (the timeline is open and --until defaults to now)", civil.FormatTimestamp(from.UnixMicro()), err)
 	}
 	return w, nil
+}
+
+// windowInfo describes window w for .metadata.json (nil: no window).
+func windowInfo(w *engine.Window) *outdir.Window {
+	if w == nil {
+		return nil
+	}
+	side := func(us int64) string {
+		if us == math.MinInt64 || us == math.MaxInt64 {
+			return ""
+		}
+		return civil.FormatTimestamp(us)
+	}
+	return &outdir.Window{From: side(w.From), Until: side(w.Until)}
 }

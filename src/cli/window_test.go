@@ -70,3 +70,15 @@ func TestOpenTimelineUntilDefaultsToNow(t *testing.T) {
 		}
 	}
 }
+
+func TestWindowInMetadata(t *testing.T) {
+	dir := t.TempDir()
+	if _, stderr, code := datagen(t, "generate", shop, "-o", dir, "--format", "csv", "--quiet", "--from", "2025-03-01T06:00:00Z"); code != 0 {
+		t.Fatal(stderr)
+	}
+	m := readMeta(t, filepath.Join(dir, ".metadata.json"))
+	w, _ := m["window"].(map[string]any)
+	if w == nil || w["from"] != "2025-03-01T06:00:00Z" || w["until"] != nil {
+		t.Errorf("window %v", m["window"])
+	}
+}

@@ -11,24 +11,33 @@ import (
 // Metadata is the content of .metadata.json: how a run was made and what
 // it wrote.
 type Metadata struct {
-	DatasetName    string                   `json:"dataset_name"`
-	SchemaHash     string                   `json:"schema_hash"`
-	Seed           int64                    `json:"seed"`
-	FormatVersion  int                      `json:"format_version"`
-	DatagenVersion string                   `json:"datagen_version"`
-	GeneratedAt    string                   `json:"generated_at"`
-	Format         string                   `json:"format"`
-	Scale          float64                  `json:"scale"`
-	SampleRows     int64                    `json:"dry_run_sample,omitempty"`
-	Parts          int                      `json:"parts"`
-	Part           int                      `json:"part"`
-	Workers        int                      `json:"workers"`
-	Seconds        float64                  `json:"seconds"`
-	Tables         map[string]TableMetadata `json:"tables"`
-	Order          []string                 `json:"generation_order"`
+	DatasetName    string  `json:"dataset_name"`
+	SchemaHash     string  `json:"schema_hash"`
+	Seed           int64   `json:"seed"`
+	FormatVersion  int     `json:"format_version"`
+	DatagenVersion string  `json:"datagen_version"`
+	GeneratedAt    string  `json:"generated_at"`
+	Format         string  `json:"format"`
+	Scale          float64 `json:"scale"`
+	SampleRows     int64   `json:"dry_run_sample,omitempty"`
+	Parts          int     `json:"parts"`
+	Part           int     `json:"part"`
+	Workers        int     `json:"workers"`
+	// Window is the time window of the rows written, or nil for all.
+	Window  *Window                  `json:"window,omitempty"`
+	Seconds float64                  `json:"seconds"`
+	Tables  map[string]TableMetadata `json:"tables"`
+	Order   []string                 `json:"generation_order"`
 	// Files lists the files of a part (in its manifest) or, once
 	// finalized, of every part of a split run.
 	Files []FileInfo `json:"files,omitempty"`
+}
+
+// Window is the time window [From, Until) of a run's rows: ISO 8601
+// instants, "" for an unbounded side.
+type Window struct {
+	From  string `json:"from,omitempty"`
+	Until string `json:"until,omitempty"`
 }
 
 // FileInfo describes one table file of a split run.
@@ -88,6 +97,8 @@ type RunInfo struct {
 	Part       Part
 	Workers    int
 	Version    string
+	// Window is the time window of the rows written, or nil for all.
+	Window *Window
 	// Now is the generation time (default time.Now).
 	Now func() time.Time
 }
