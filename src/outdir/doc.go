@@ -45,6 +45,15 @@
 // the same folder finds the journal without the marker and rolls the
 // commit back before anything else.
 //
+// # Object storage
+//
+// BeginRemote starts a transaction on a prefix in object storage: table
+// files stream to their objects (Tx.Create; multipart uploads completed
+// only by the commit), the small files are staged locally and uploaded by
+// the commit after the tables, a part's manifest last. A failure or
+// cancellation aborts the uploads and deletes what the commit had
+// completed, so no object of a failed run stays under a final name.
+//
 // # Stale temporary files
 //
 // Begin sweeps what crashed runs left behind, and only that: run folders
