@@ -15,6 +15,8 @@ import (
 type datetimeSeries struct {
 	sampler *timegrid.Sampler
 	key     rng.Key
+	// resample and redraw are the keys of the redraws, per attempt.
+	resample, redraw rng.Family
 }
 
 func newDatetime(env *Env) (Generator, error) {
@@ -29,7 +31,7 @@ func newDatetime(env *Env) (Generator, error) {
 	if d.Lifetime != nil {
 		return newLifetime(env, s)
 	}
-	return &datetimeSeries{sampler: s, key: env.Key}, nil
+	return &datetimeSeries{sampler: s, key: env.Key, resample: env.Key.Family("resample"), redraw: env.Key.Family("redraw")}, nil
 }
 
 // NewTimeSampler returns the sampler a datetime_series generator draws
@@ -75,13 +77,13 @@ func (d *datetimeSeries) Fill(out *column.Vector, b *Batch) error {
 
 // Resample draws the row's value again from an independent stream.
 func (d *datetimeSeries) Resample(r *rng.Rand, row int64, attempt int) int64 {
-	r.S.Reset(d.key.Sub("resample", attempt), row)
+	r.S.Reset(d.resample.Key(attempt), row)
 	return d.sampler.Sample(&r.S)
 }
 
 // Redraw implements Redrawer.
 func (d *datetimeSeries) Redraw(out *column.Vector, i int, r *rng.Rand, row int64, attempt int) {
-	r.S.Reset(d.key.Sub("redraw", attempt), row)
+	r.S.Reset(d.redraw.Key(attempt), row)
 	out.Ints[i] = d.sampler.Sample(&r.S)
 }
 
