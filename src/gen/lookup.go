@@ -33,6 +33,13 @@ type lookup struct {
 	locals    []string
 	intIdx    map[int64]int64
 	strIdx    map[string]int64
+	// joinSeq, when set, replaces intIdx for a key column without nulls
+	// that is an arithmetic sequence (a sequence primary key): row j
+	// holds joinFirst + j*joinStep, so a key's row is computed, not
+	// looked up.
+	joinSeq             *column.Vector
+	joinFirst, joinStep int64
+	joinRows            int64
 }
 
 func newLookup(env *Env) (Generator, error) {
@@ -95,6 +102,10 @@ func (g *lookup) buildIndex(tab column.Table, id string, on []dsl.KeyPair) error
 	}
 	n := tab.Rows()
 	if len(remotes) == 1 && remotes[0].Type != column.String && remotes[0].Type != column.Float && remotes[0].Type != column.Bool {
+		if first, step, ok := arithmetic(remotes[0], n); ok {
+			g.joinSeq, g.joinFirst, g.joinStep, g.joinRows = remotes[0], first, step, n
+			return nil
+		}
 		g.intIdx = make(map[int64]int64, n)
 		for j := int64(0); j < n; j++ {
 			if remotes[0].IsNull(int(j)) {
@@ -122,6 +133,25 @@ func (g *lookup) buildIndex(tab column.Table, id string, on []dsl.KeyPair) error
 		g.strIdx[string(buf)] = j
 	}
 	return nil
+}
+
+// arithmetic reports whether the first n values of v are non-null and
+// first + j*step for a step other than 0 (distinct, so unique keys).
+func arithmetic(v *column.Vector, n int64) (first, step int64, ok bool) {
+	if n < 2 || v.HasNulls() {
+		return 0, 0, false
+	}
+	ints := v.Ints[:n]
+	first, step = ints[0], ints[1]-ints[0]
+	if step == 0 {
+		return 0, 0, false
+	}
+	for j, x := range ints {
+		if x != first+int64(j)*step {
+			return 0, 0, false
+		}
+	}
+	return first, step, true
 }
 
 // appendKey appends the canonical join key of row i; ok is false when a
@@ -217,7 +247,7 @@ func (g *lookup) Fill(out *column.Vector, b *Batch) error {
 
 // find returns the source row matching row i's key columns.
 func (g *lookup) find(keyCols []*column.Vector, buf []byte, i int) (int64, bool, []byte) {
-	if g.intIdx != nil {
+	if g.intIdx != nil || g.joinSeq != nil {
 		v := keyCols[0]
 		if v.IsNull(i) {
 			return 0, false, buf
@@ -233,6 +263,13 @@ func (g *lookup) find(keyCols []*column.Vector, buf []byte, i int) (int64, bool,
 			k = v.Ints[i]
 		default:
 			return 0, false, buf
+		}
+		if g.joinSeq != nil {
+			// The division can be off when k - joinFirst overflows; the
+			// comparison with the key column is exact.
+			j := (k - g.joinFirst) / g.joinStep
+			ok := j >= 0 && j < g.joinRows && g.joinSeq.Ints[j] == k
+			return j, ok, buf
 		}
 		j, ok := g.intIdx[k]
 		return j, ok, buf
