@@ -1,6 +1,10 @@
 package civil
 
-import "time"
+import (
+	"encoding/binary"
+	"slices"
+	"time"
+)
 
 // Microseconds per unit of time (no leap seconds).
 const (
@@ -58,22 +62,30 @@ func AppendTimestamp(b []byte, us int64) []byte {
 		}
 		return time.UnixMicro(us).UTC().AppendFormat(b, layout)
 	}
-	b = appendCivil(b, uint32(days-fastFirstDay))
+	n := 20
+	if frac != 0 {
+		n = 27
+	}
+	l := len(b)
+	b = slices.Grow(b, n)[:l+n]
+	d := b[l : l+n]
+	putCivil(d[:10], uint32(days-fastFirstDay))
 	t := uint32(sod)
-	b = append(b, 'T')
-	b = append2(b, t/3600)
-	b = append(b, ':')
-	b = append2(b, t/60%60)
-	b = append(b, ':')
-	b = append2(b, t%60)
+	d[10] = 'T'
+	put2(d[11:13], t/3600)
+	d[13] = ':'
+	put2(d[14:16], t/60%60)
+	d[16] = ':'
+	put2(d[17:19], t%60)
 	if frac != 0 {
 		f := uint32(frac)
-		b = append(b, '.')
-		b = append2(b, f/10_000)
-		b = append2(b, f/100%100)
-		b = append2(b, f%100)
+		d[19] = '.'
+		put2(d[20:22], f/10_000)
+		put2(d[22:24], f/100%100)
+		put2(d[24:26], f%100)
 	}
-	return append(b, 'Z')
+	d[n-1] = 'Z'
+	return b
 }
 
 // FormatTimestamp returns AppendTimestamp's form of us.
@@ -99,14 +111,24 @@ func FormatDate(us int64) string {
 }
 
 // appendCivil appends the proleptic Gregorian date of z days after
-// 0000-03-01 as YYYY-MM-DD (H. Hinnant's civil_from_days).
+// 0000-03-01 as YYYY-MM-DD.
 func appendCivil(b []byte, z uint32) []byte {
+	l := len(b)
+	b = slices.Grow(b, 10)[:l+10]
+	putCivil(b[l:l+10], z)
+	return b
+}
+
+// putCivil writes the proleptic Gregorian date of z days after 0000-03-01
+// as YYYY-MM-DD into d[:10] (H. Hinnant's civil_from_days).
+func putCivil(d []byte, z uint32) {
+	_ = d[9]
 	era := z / 146_097
 	doe := z - era*146_097
 	yoe := (doe - doe/1_460 + doe/36_524 - doe/146_096) / 365
 	doy := doe - (365*yoe + yoe/4 - yoe/100)
 	mp := (5*doy + 2) / 153
-	d := doy - (153*mp+2)/5 + 1
+	day := doy - (153*mp+2)/5 + 1
 	m := mp + 3
 	if mp >= 10 {
 		m = mp - 9
@@ -115,28 +137,26 @@ func appendCivil(b []byte, z uint32) []byte {
 	if m <= 2 {
 		y++
 	}
-	b = append2(b, y/100)
-	b = append2(b, y%100)
-	b = append(b, '-')
-	b = append2(b, m)
-	b = append(b, '-')
-	return append2(b, d)
+	put2(d[0:2], y/100)
+	put2(d[2:4], y%100)
+	d[4] = '-'
+	put2(d[5:7], m)
+	d[7] = '-'
+	put2(d[8:10], day)
 }
 
-const digitPairs = "00010203040506070809" +
-	"10111213141516171819" +
-	"20212223242526272829" +
-	"30313233343536373839" +
-	"40414243444546474849" +
-	"50515253545556575859" +
-	"60616263646566676869" +
-	"70717273747576777879" +
-	"80818283848586878889" +
-	"90919293949596979899"
+// twoDigits[v] is v (0-99) as two ASCII digits, the first in the low
+// byte.
+var twoDigits = func() (t [100]uint16) {
+	for v := range t {
+		t[v] = uint16('0'+v/10) | uint16('0'+v%10)<<8
+	}
+	return t
+}()
 
-// append2 appends v (< 100) as two digits.
-func append2(b []byte, v uint32) []byte {
-	return append(b, digitPairs[2*v], digitPairs[2*v+1])
+// put2 writes v (0-99) as two digits into d[:2].
+func put2(d []byte, v uint32) {
+	binary.LittleEndian.PutUint16(d, twoDigits[v])
 }
 
 // DayStart returns the midnight UTC that starts the day holding us.

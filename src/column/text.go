@@ -2,6 +2,8 @@ package column
 
 import (
 	"math"
+	"math/bits"
+	"slices"
 	"strconv"
 )
 
@@ -16,8 +18,68 @@ func AppendFloat(b []byte, f float64) []byte {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return b
 	}
-	if a := math.Abs(f); a >= 1e-6 && a < 1e21 {
-		return strconv.AppendFloat(b, f, 'f', -1, 64)
+	a := math.Abs(f)
+	if a < 1e-6 || a >= 1e21 {
+		return strconv.AppendFloat(b, f, 'e', -1, 64)
 	}
-	return strconv.AppendFloat(b, f, 'e', -1, 64)
+	if a < 1<<53 && a == math.Trunc(a) {
+		// An integer below 2^53 is its own shortest form: every float
+		// near it is at least 1 away.
+		return AppendInt(b, int64(f))
+	}
+	return strconv.AppendFloat(b, f, 'f', -1, 64)
 }
+
+// AppendInt appends the decimal form of x, as strconv.AppendInt(b, x, 10)
+// does, writing the digits in place.
+func AppendInt(b []byte, x int64) []byte {
+	u := uint64(x)
+	if x < 0 {
+		b = append(b, '-')
+		u = -u
+	}
+	if u < 10 {
+		return append(b, byte('0'+u))
+	}
+	n := decimalLen(u)
+	l := len(b)
+	b = slices.Grow(b, n)[:l+n]
+	d := b[l : l+n]
+	i := n
+	for u >= 100 {
+		q := u / 100
+		r := (u - q*100) * 2
+		u = q
+		i -= 2
+		d[i], d[i+1] = digitPairs[r], digitPairs[r+1]
+	}
+	if u >= 10 {
+		d[0], d[1] = digitPairs[2*u], digitPairs[2*u+1]
+	} else {
+		d[0] = byte('0' + u)
+	}
+	return b
+}
+
+// decimalLen is the number of decimal digits of u >= 10.
+func decimalLen(u uint64) int {
+	t := bits.Len64(u) * 1233 >> 12 // about log10(u)
+	if u < uintPow10[t] {
+		return t
+	}
+	return t + 1
+}
+
+var uintPow10 = [20]uint64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19}
+
+const digitPairs = "00010203040506070809" +
+	"10111213141516171819" +
+	"20212223242526272829" +
+	"30313233343536373839" +
+	"40414243444546474849" +
+	"50515253545556575859" +
+	"60616263646566676869" +
+	"70717273747576777879" +
+	"80818283848586878889" +
+	"90919293949596979899"

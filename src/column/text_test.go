@@ -59,3 +59,69 @@ func TestAppendFloatRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// AppendFloat writes exactly what strconv writes: the plain shortest form
+// ('f', -1) in [1e-6, 1e21), the exponent form outside, for random bit
+// patterns, integers, short decimals and the bounds of the plain range.
+func TestAppendFloatMatchesStrconv(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	check := func(f float64) {
+		t.Helper()
+		if f == 0 || math.IsNaN(f) || math.IsInf(f, 0) {
+			return
+		}
+		want := strconv.FormatFloat(f, 'e', -1, 64)
+		if a := math.Abs(f); a >= 1e-6 && a < 1e21 {
+			want = strconv.FormatFloat(f, 'f', -1, 64)
+		}
+		if got := string(AppendFloat([]byte("x"), f)); got != "x"+want {
+			t.Fatalf("AppendFloat(%b) = %q, want %q", f, got[1:], want)
+		}
+	}
+	for _, f := range []float64{1e-6, math.Nextafter(1e-6, 0), math.Nextafter(1e-6, 1), 1e21, math.Nextafter(1e21, 0),
+		1 << 53, 1<<53 - 1, 1<<53 + 2, 0.5, 1.5, 12.25, 100, 1e15, 1e16, 123456789012345680, 0.000123, 0.1 + 0.2} {
+		check(f)
+		check(-f)
+	}
+	for range 300_000 {
+		check(math.Float64frombits(r.Uint64()))
+		check(float64(r.Int64N(1<<62) >> r.IntN(62)))
+		check(float64(r.Int64N(2_000_000)-1_000_000) / 100)
+		check(r.NormFloat64() * math.Pow(10, float64(r.IntN(40)-12)))
+	}
+}
+
+func TestAppendInt(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	check := func(x int64) {
+		t.Helper()
+		if got, want := string(AppendInt([]byte("x"), x)), "x"+strconv.FormatInt(x, 10); got != want {
+			t.Fatalf("AppendInt(%d) = %q, want %q", x, got, want)
+		}
+	}
+	for _, x := range []int64{0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, math.MaxInt64, math.MinInt64, math.MinInt64 + 1} {
+		check(x)
+		check(-x)
+	}
+	for p := int64(1); p < math.MaxInt64/10; p *= 10 {
+		for _, x := range []int64{p - 1, p, p + 1, 10*p - 1} {
+			check(x)
+			check(-x)
+		}
+	}
+	for range 300_000 {
+		check(r.Int64() >> r.IntN(63))
+		check(-(r.Int64() >> r.IntN(63)))
+	}
+}
+
+func TestAppendNumbersAllocateNothing(t *testing.T) {
+	buf := make([]byte, 0, 64)
+	if n := testing.AllocsPerRun(100, func() {
+		buf = AppendInt(buf[:0], -1234567890123)
+		buf = AppendFloat(buf[:0], 78.12345678901234)
+		buf = AppendFloat(buf[:0], 2.5e-5)
+	}); n != 0 {
+		t.Errorf("%v allocations per run, want 0", n)
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/klauspost/compress/gzip"
@@ -122,7 +121,7 @@ func EncodeCSV(dst []byte, b *column.Block, fields []column.Field) ([]byte, erro
 			}
 			switch v.Type {
 			case column.Int:
-				buf = strconv.AppendInt(buf, v.Ints[i], 10)
+				buf = column.AppendInt(buf, v.Ints[i])
 			case column.Float:
 				buf = column.AppendFloat(buf, v.Floats[i])
 			case column.String:
@@ -185,19 +184,50 @@ func (w *csvWriter) finish() error {
 	return nil
 }
 
-// csvSpecial marks the bytes that force a field to be enclosed in quotes.
-var csvSpecial = [256]bool{',': true, '"': true, '\r': true, '\n': true}
-
 // appendCSVString appends s as a CSV field, enclosed in quotes with inner
 // quotes doubled when it contains a delimiter, a quote, CR or LF.
 func appendCSVString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if csvSpecial[s[i]] {
-			return appendQuoted(b, s)
-		}
+	if needsQuotes(s) {
+		return appendQuoted(b, s)
 	}
 	return append(b, s...)
 }
+
+// Byte masks for needsQuotes: every byte 0x01, every byte 0x80, and every
+// byte one of the characters that force quotes.
+const (
+	lows    = 0x0101010101010101
+	highs   = 0x8080808080808080
+	commas  = ',' * lows
+	quotes  = '"' * lows
+	crs     = '\r' * lows
+	lfs     = '\n' * lows
+	special = 1<<',' | 1<<'"' | 1<<'\r' | 1<<'\n'
+)
+
+// needsQuotes reports whether s contains a delimiter, a quote, CR or LF.
+// It tests eight bytes at a time: (x - lows) &^ x & highs is not zero
+// exactly when some byte of x is zero.
+func needsQuotes(s string) bool {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := s[i : i+8]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		if hasZero(x^commas)|hasZero(x^quotes)|hasZero(x^crs)|hasZero(x^lfs) != 0 {
+			return true
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c < 64 && special>>c&1 != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// hasZero is not zero exactly when some byte of x is zero.
+func hasZero(x uint64) uint64 { return (x - lows) &^ x & highs }
 
 func appendQuoted(b []byte, s string) []byte {
 	b = append(b, '"')

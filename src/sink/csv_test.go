@@ -215,3 +215,28 @@ func TestCSVSingleColumnEmpty(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// needsQuotes agrees with a byte-by-byte scan for every byte value at
+// every position of strings up to 19 bytes, over fillers that include
+// zero bytes, the bytes next to the special ones and multi-byte UTF-8.
+func TestNeedsQuotes(t *testing.T) {
+	for _, fill := range []byte{'a', 0, 0x80, 0xff, ',' - 1, ',' + 1, '"' + 1, '\r' - 1, '\n' + 1, 0x2c ^ 0x80} {
+		for n := 0; n < 20; n++ {
+			for pos := 0; pos < n; pos++ {
+				for c := 0; c < 256; c++ {
+					b := bytes.Repeat([]byte{fill}, n)
+					b[pos] = byte(c)
+					s := string(b)
+					if got, want := needsQuotes(s), strings.ContainsAny(s, ",\"\r\n"); got != want {
+						t.Fatalf("needsQuotes(%q) = %v, want %v", s, got, want)
+					}
+				}
+			}
+		}
+	}
+	for _, s := range []string{"", "Frankie Bayer", "7925 W Washington Avenue\nBrooklyn, NY", "žluťoučký kůň", `say "hi"`} {
+		if got, want := needsQuotes(s), strings.ContainsAny(s, ",\"\r\n"); got != want {
+			t.Errorf("needsQuotes(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
