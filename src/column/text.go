@@ -1,6 +1,7 @@
 package column
 
 import (
+	"encoding/binary"
 	"math"
 	"math/bits"
 	"slices"
@@ -45,16 +46,16 @@ func AppendInt(b []byte, x int64) []byte {
 	l := len(b)
 	b = slices.Grow(b, n)[:l+n]
 	d := b[l : l+n]
-	i := n
-	for u >= 100 {
+	// Two digits at a time from the end; r&127 == r keeps the table
+	// index provably in range.
+	for i := n - 2; i >= 1; i -= 2 {
 		q := u / 100
-		r := (u - q*100) * 2
+		r := u - q*100
 		u = q
-		i -= 2
-		d[i], d[i+1] = digitPairs[r], digitPairs[r+1]
+		binary.LittleEndian.PutUint16(d[i:], twoDigits[r&127])
 	}
-	if u >= 10 {
-		d[0], d[1] = digitPairs[2*u], digitPairs[2*u+1]
+	if n%2 == 0 {
+		binary.LittleEndian.PutUint16(d, twoDigits[u&127])
 	} else {
 		d[0] = byte('0' + u)
 	}
@@ -73,13 +74,11 @@ func decimalLen(u uint64) int {
 var uintPow10 = [20]uint64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19}
 
-const digitPairs = "00010203040506070809" +
-	"10111213141516171819" +
-	"20212223242526272829" +
-	"30313233343536373839" +
-	"40414243444546474849" +
-	"50515253545556575859" +
-	"60616263646566676869" +
-	"70717273747576777879" +
-	"80818283848586878889" +
-	"90919293949596979899"
+// twoDigits[v] is v (0-99) as two ASCII digits, the first in the low
+// byte (128 entries so that an index masked with 127 needs no check).
+var twoDigits = func() (t [128]uint16) {
+	for v := range 100 {
+		t[v] = uint16('0'+v/10) | uint16('0'+v%10)<<8
+	}
+	return t
+}()
