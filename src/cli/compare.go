@@ -81,8 +81,12 @@ one self-contained HTML page.`,
 			if err := outdir.WriteFileAtomic(out, b); err != nil {
 				return fmt.Errorf("writing %s: %w", out, err)
 			}
+			written := out
+			if html != "" {
+				written += " and " + html
+			}
 			fmt.Fprintf(e.stdout, "Similarity %.2f; %d rows copied (%d in tables with a high-cardinality column); %d of %d rare values leaked; report written to %s\n",
-				rep.Similarity, rep.Privacy.CopiedRows, rep.Privacy.CopiedRowsHighCardinality, rep.Privacy.RareValuesLeaked, rep.Privacy.RareValues, out)
+				rep.Similarity, rep.Privacy.CopiedRows, rep.Privacy.CopiedRowsHighCardinality, rep.Privacy.RareValuesLeaked, rep.Privacy.RareValues, written)
 			return nil
 		},
 	}

@@ -23,7 +23,7 @@ func TestCompareHTML(t *testing.T) {
 	run(t, "infer", orig, "-o", schema)
 	run(t, "generate", schema, "-o", tw, "--format", "csv", "--seed", "7", "--quiet")
 	out := run(t, "compare", orig, tw, "--schema", schema, "--html", page, "-o", js)
-	if !strings.Contains(out, "report written to "+js) {
+	if !strings.Contains(out, "report written to "+js+" and "+page) {
 		t.Errorf("compare says %q", out)
 	}
 	rep := compareDirs(t, orig, tw, schema)
