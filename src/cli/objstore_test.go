@@ -10,10 +10,14 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/container"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/fsouza/fake-gcs-server/fakestorage"
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
@@ -240,4 +244,49 @@ func azurite(t *testing.T) (string, bool) {
 	}
 	conn.Close()
 	return endpoint, true
+}
+
+// TestCancelledRemoteRun cancels runs into an S3 emulator after their
+// first table is generated (its upload sent, not completed): the runs exit
+// with the signal's code, a new part leaves no object, a rerun of a part
+// leaves the part's earlier objects byte for byte, and no multipart upload
+// stays open.
+func TestCancelledRemoteRun(t *testing.T) {
+	backend, env := s3Env(t, "lake")
+	url := "s3://lake/run"
+	args := func(part, seed string) []string {
+		return []string{"generate", shop, "-o", url, "--format", "csv", "--workers", "1", "--parts", "2", "--part", part, "--seed", seed}
+	}
+	if _, stderr, code := datagenEnv(t, env, args("0", "1")...); code != 0 {
+		t.Fatal(stderr)
+	}
+	before := s3Objects(t, backend, "lake", "run/")
+	for _, c := range [][]string{args("1", "1"), args("0", "2")} {
+		sig := newFakeSignals()
+		stderr := &triggerWriter{on: "Generated table"}
+		sent := false
+		stderr.fire = func() { sent = sig.send(syscall.SIGTERM) }
+		code := run(context.Background(), c, Env{Stdout: io.Discard, Stderr: stderr, Environ: env, Version: "test"}, sig.signals())
+		if !sent || code != 143 {
+			t.Fatalf("%q: signal sent %v, exit %d; stderr:\n%s", c, sent, code, stderr)
+		}
+		after := s3Objects(t, backend, "lake", "run/")
+		if len(after) != len(before) {
+			t.Errorf("%q cancelled: %d objects, want the %d of the earlier part: %v", c, len(after), len(before), mapKeys(after))
+		}
+		for k, v := range before {
+			if !bytes.Equal(after[k], v) {
+				t.Errorf("%q cancelled: %s changed", c, k)
+			}
+		}
+	}
+	client := s3.New(s3.Options{Region: "us-east-1", BaseEndpoint: aws.String(env["AWS_ENDPOINT_URL_S3"]), UsePathStyle: true,
+		Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", "")})
+	open, err := client.ListMultipartUploads(context.Background(), &s3.ListMultipartUploadsInput{Bucket: aws.String("lake")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(open.Uploads) != 0 {
+		t.Errorf("%d multipart uploads left open", len(open.Uploads))
+	}
 }
