@@ -39,6 +39,29 @@ func historyFields(as string) []column.Field {
 	}
 }
 
+// warnVersionedLookups warns of every lookup that reads a changing
+// column of an entity with history: it copies the entity's first
+// version, whatever the time of the reading row.
+func (p *Plan) warnVersionedLookups() {
+	for _, t := range p.Order {
+		for i, c := range t.Cols {
+			l := c.Spec.Generator.Lookup
+			if l == nil {
+				continue
+			}
+			src := p.ByID[l.Table]
+			if src == nil || src == t || src.History == nil {
+				continue
+			}
+			if k := src.ColumnIndex(l.Column); k >= 0 && src.Cols[k].Spec.Changes != nil {
+				p.Warnings = append(p.Warnings, input.Problem{Path: colPath(t, i) + ".generator.lookup", Warning: true,
+					Message: fmt.Sprintf("%s changes over time, but a lookup copies the value of %q's first version, whatever the time of this row",
+						l.From, l.Table)})
+			}
+		}
+	}
+}
+
 // resolveHistory resolves the history of t, if any: its changing columns
 // and the column that dates the entity's first version. A column that
 // reads a changing column keeps the value computed from the first

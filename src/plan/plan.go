@@ -223,6 +223,7 @@ func New(s *dsl.Schema) (*Plan, error) {
 	for _, t := range tables {
 		p.resolveHistory(t)
 	}
+	p.warnVersionedLookups()
 	return p, nil
 }
 
