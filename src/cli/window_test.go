@@ -82,3 +82,36 @@ func TestWindowInMetadata(t *testing.T) {
 		t.Errorf("window %v", m["window"])
 	}
 }
+
+func TestCheckReportsTimelineProblemsByPath(t *testing.T) {
+	b, err := os.ReadFile("../../docs/examples/shop_stream.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := strings.Replace(string(b), `"arrivals": {"per": "day", "mean": 40},`, `"arrivals": {"per": "month", "mean": 40}, "rows": 10,`, 1)
+	doc = strings.Replace(doc, `"fanout": {"per": "day", "lambda": 0.05}`, `"fanout": {"per": "day", "lambda": 0.05, "max": 3}`, 1)
+	path := filepath.Join(t.TempDir(), "bad.json")
+	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := datagen(t, "check", path)
+	for _, want := range []string{
+		`nodes[0](customer).arrivals.per: unknown unit "month"`,
+		"nodes[0](customer).arrivals: arrivals and rows are both given",
+		"nodes[3](orders).fanout.max: max cannot be given with fanout.per",
+	} {
+		if code != 1 || !strings.Contains(stderr, want) {
+			t.Errorf("exit %d, stderr %q: want 1 and %q", code, stderr, want)
+		}
+	}
+	// A problem the planner finds: a column drawn from the open timeframe.
+	doc = strings.Replace(string(b), `{"name": "channel", "type": "string"`, `{"name": "shipped_at", "type": "datetime", "generator": {"datetime_series": {"within": "timeframe", "freq": "h"}}},
+        {"name": "channel", "type": "string"`, 1)
+	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code = datagen(t, "check", path)
+	if want := "nodes[3](orders).columns[3](shipped_at).generator.datetime_series.within: in an open timeline only the time column"; code != 1 || !strings.Contains(stderr, want) {
+		t.Errorf("exit %d, stderr %q: want 1 and %q", code, stderr, want)
+	}
+}
