@@ -33,9 +33,14 @@ type growth struct {
 	// unitOf and parentOf are the unit and parent row of each pair
 	// (per-unit fanout only).
 	unitOf, parentOf []int64
-	// born is the parent's time column, or nil: a parent lives from its
-	// time (the timeframe's start when null or absent).
-	born *column.Vector
+	// born is the column a parent's lifetime starts at, or nil: the
+	// parent's time column, or the start column of the lifetime the
+	// fact's time column is drawn within; a null or absent start is the
+	// timeframe's. died, when set, is the lifetime's end column (its last
+	// instant, null for none); endDay extends a date end to its day's
+	// last microsecond.
+	born, died *column.Vector
+	endDay     int64
 }
 
 // horizon is the instant (µs, exclusive) up to which the growing tables
@@ -186,17 +191,40 @@ func (e *engine) fanPerUnit(ts *tableState) error {
 		lambda = *f.Lambda
 	}
 	g := e.newGrowth(f.Per)
-	if pt := t.Primary.TimeColumn(); pt != "" {
-		if g.born = parent.kept[pt]; g.born == nil {
-			return fmt.Errorf("table %q: the time column %q of %q is not available", t.ID(), pt, t.Primary.ID())
+	startCol, endCol := t.Primary.TimeColumn(), ""
+	if l := t.Cols[t.Time].Spec.Generator.DatetimeSeries.Lifetime; l != nil {
+		startCol, endCol = l.StartCol, l.EndCol
+	}
+	col := func(name string) (*column.Vector, error) {
+		if name == "" {
+			return nil, nil
 		}
+		v := parent.kept[name]
+		if v == nil {
+			return nil, fmt.Errorf("table %q: column %q of %q is not available", t.ID(), name, t.Primary.ID())
+		}
+		return v, nil
+	}
+	var err error
+	if g.born, err = col(startCol); err != nil {
+		return err
+	}
+	if g.died, err = col(endCol); err != nil {
+		return err
+	}
+	if g.died != nil && g.died.Type == column.Date {
+		g.endDay = column.MicrosPerDay - 1
 	}
 	np := parent.rows
-	// first[p] is the first unit parent p lives in.
-	first := make([]int64, np)
+	// Parent p lives in units [first[p], last[p]).
+	first, last := make([]int64, np), make([]int64, np)
 	for p := int64(0); p < np; p++ {
 		if b, ok := g.bornAt(p); ok && b > g.start {
 			first[p] = (b - g.start) / g.unit
+		}
+		last[p] = g.units
+		if d, ok := g.diedAt(p); ok {
+			last[p] = min(last[p], max(civil.FloorDiv(d-g.start, g.unit)+1, 0))
 		}
 	}
 	fac := g.unitFactors(timePatterns(t.Cols[t.Time].Spec))
@@ -208,12 +236,13 @@ func (e *engine) fanPerUnit(ts *tableState) error {
 		uk := key.Fork(u, 0)
 		lo := g.start + u*g.unit
 		for p := int64(0); p < np; p++ {
-			if first[p] > u {
+			if first[p] > u || last[p] <= u {
 				continue
 			}
-			share := 1.0
-			if b, ok := g.bornAt(p); ok && b > lo {
-				share = float64(lo+g.unit-b) / float64(g.unit)
+			a, z := g.span(p, lo)
+			share := float64(z-a+1) / float64(g.unit)
+			if !(share > 0) {
+				continue
 			}
 			r.Reset(uk, p)
 			k := r.Poisson(lambda * share * fac[u])
@@ -228,6 +257,28 @@ func (e *engine) fanPerUnit(ts *tableState) error {
 	}
 	ts.grow, ts.rows = g, rows
 	return nil
+}
+
+// span returns the instants [a, z] (both inclusive) of the unit starting
+// at lo that parent row p lives in; a > z when none.
+func (g *growth) span(p, lo int64) (a, z int64) {
+	a, z = lo, lo+g.unit-1
+	if b, ok := g.bornAt(p); ok && b > a {
+		a = b
+	}
+	if d, ok := g.diedAt(p); ok && d < z {
+		z = d
+	}
+	return a, z
+}
+
+// diedAt returns the last instant of parent row p's lifetime, and false
+// when it has none.
+func (g *growth) diedAt(p int64) (int64, bool) {
+	if g.died == nil || g.died.IsNull(int(p)) {
+		return 0, false
+	}
+	return g.died.Ints[p] + g.endDay, true
 }
 
 // bornAt returns the birth of parent row p (its time column), and false
@@ -270,19 +321,15 @@ type arrivalTime struct {
 	key     rng.Key
 }
 
-// installArrivalTime replaces the generator of the time column of a
-// growing table.
-func (e *engine) installArrivalTime(ts *tableState) error {
-	if ts.grow == nil {
-		return nil
-	}
+// arrivalTime returns the generator of the time column of a growing
+// table.
+func (e *engine) arrivalTime(ts *tableState) (*arrivalTime, error) {
 	c := ts.t.Cols[ts.t.Time].Spec
 	s, err := gen.NewTimeSampler(c.Generator.DatetimeSeries, e.p.Schema.Timeframe, seasonality(c))
 	if err != nil {
-		return &gen.Error{Table: ts.t.ID(), Column: c.Name, Err: err}
+		return nil, &gen.Error{Table: ts.t.ID(), Column: c.Name, Err: err}
 	}
-	ts.cols[ts.t.Time].gen = &arrivalTime{g: ts.grow, sampler: s, key: rng.ColumnKey(e.opts.Seed, ts.t.ID(), c.Name)}
-	return nil
+	return &arrivalTime{g: ts.grow, sampler: s, key: rng.ColumnKey(e.opts.Seed, ts.t.ID(), c.Name)}, nil
 }
 
 func (a *arrivalTime) Type() column.Type { return column.Timestamp }
@@ -304,9 +351,7 @@ func (a *arrivalTime) Fill(out *column.Vector, b *gen.Batch) error {
 		lo := g.start + u*g.unit
 		hi := lo + g.unit - 1
 		if g.parentOf != nil {
-			if born, ok := g.bornAt(g.parentOf[k]); ok && born > lo {
-				lo = born
-			}
+			lo, hi = g.span(g.parentOf[k], lo)
 		}
 		s.Reset(a.key, row)
 		t, ok := a.sampler.SampleBetween(s, lo, hi)

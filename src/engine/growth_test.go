@@ -82,3 +82,40 @@ func TestArrivalsAndPerUnitFanout(t *testing.T) {
 func engineOptions(w *engine.Window) engine.Options {
 	return engine.Options{Seed: 42, Workers: 2, BlockRows: 1000, Window: w}
 }
+
+// TestPerUnitFanoutWithinLifetimes draws orders per day of each customer's
+// lifetime from signing up to churning ten days later.
+func TestPerUnitFanoutWithinLifetimes(t *testing.T) {
+	doc := `{"version":"1.0","metadata":{"name":"g"},"timeframe":{"start":"2025-01-06","end":"open","freq":"h"},"nodes":[
+ {"id":"customer","kind":"entity","pk":"id","arrivals":{"per":"day","mean":40},"columns":[
+   {"name":"id","type":"int","generator":{"sequence":{"start":1}}},
+   {"name":"at","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"s"}}},
+   {"name":"churned_at","type":"datetime","generator":{"expression":{"code":"at + days(10)"}}}]},
+ {"id":"orders","kind":"fact","parents":["customer"],"pk":"id","fanout":{"per":"day","lambda":0.5},"columns":[
+   {"name":"id","type":"int","generator":{"sequence":{"start":1}}},
+   {"name":"customer_id","type":"int","generator":{"lookup":{"from":"customer.id"}}},
+   {"name":"at","type":"datetime","generator":{"datetime_series":{"within":{"start_col":"customer.at","end_col":"customer.churned_at"},"freq":"s"}}}]}
+],"constraints":{}}`
+	p := parsePlan(t, []byte(doc), false)
+	until := p.Schema.Timeframe.Start.Add(60 * 24 * time.Hour)
+	out := generateCSV(t, p, engineOptions(mustWindow(t, time.Time{}, until)))
+	h, cust := records(t, out["customer"])
+	born, died := map[string]int64{}, map[string]int64{}
+	end := until.UnixMicro()
+	expected := 0.0
+	for _, r := range cust {
+		b, d := micros(t, r[col(h, "at")]), micros(t, r[col(h, "churned_at")])
+		born[r[0]], died[r[0]] = b, d
+		expected += 0.5 * float64(min(d+1, end)-b) / 86_400_000_000
+	}
+	h, orders := records(t, out["orders"])
+	for _, r := range orders {
+		us, c := micros(t, r[col(h, "at")]), r[col(h, "customer_id")]
+		if us < born[c] || us > died[c] || us >= end {
+			t.Fatalf("order at %s outside its customer's lifetime [%s, %s]", r[col(h, "at")], civil.FormatTimestamp(born[c]), civil.FormatTimestamp(died[c]))
+		}
+	}
+	if got := float64(len(orders)); math.Abs(got-expected) > 4*math.Sqrt(expected) {
+		t.Errorf("%d orders, want about %.0f (0.5 a day of each customer's ten days)", len(orders), expected)
+	}
+}

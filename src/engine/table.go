@@ -149,11 +149,7 @@ func (e *engine) prepare(t *plan.Table) (*tableState, error) {
 	}
 	e.ownRange(ts)
 	e.tables[t.ID()] = ts
-	err := e.compile(ts)
-	if err == nil {
-		err = e.installArrivalTime(ts)
-	}
-	if err != nil {
+	if err := e.compile(ts); err != nil {
 		delete(e.tables, t.ID())
 		return nil, err
 	}
@@ -227,6 +223,14 @@ func (e *engine) compile(ts *tableState) error {
 			vt = f.Type()
 		} else if a := spec.Generator.Aggregate; a != nil {
 			g := newAggregateGen(t, ci)
+			cs.gen = g
+			vt = g.Type()
+		} else if ts.grow != nil && ci == t.Time {
+			// The arrival instants of a growing table (growth.go).
+			g, err := e.arrivalTime(ts)
+			if err != nil {
+				return err
+			}
 			cs.gen = g
 			vt = g.Type()
 		} else {

@@ -45,7 +45,7 @@ func (p *Plan) resolveGrowth() input.Problems {
 				what = "fanout.per"
 			}
 			if c := t.timeSeries(); c < 0 {
-				add(nodePath(t)+".time_column", "%q has %s but no time column drawn from the timeframe: its time column must be a datetime_series within \"timeframe\" (not sequential), which then holds each row's arrival instant", t.ID(), what)
+				add(nodePath(t)+".time_column", "%q has %s but no time column drawn from the timeframe: its time column must be a datetime_series within \"timeframe\" (not sequential; a per-unit fact may also use its primary parent's lifetime), which then holds each row's instant", t.ID(), what)
 			}
 		}
 		if t.PerUnit() {
@@ -57,9 +57,10 @@ func (p *Plan) resolveGrowth() input.Problems {
 					add(fmt.Sprintf("%s.modifiers[%d]", nodePath(t), mi), "a node-level effect scales one count per parent row, but fanout.per draws a count per unit: remove it, or shape the rate with the time column's patterns")
 				}
 			}
-			// A parent without a time column lives from the timeframe's
-			// start.
-			if par := t.Primary; par.Time >= 0 {
+			// A parent lives from its time column on (the timeframe's
+			// start without one), or within the lifetime the fact's time
+			// column names (read already).
+			if par := t.Primary; par.Time >= 0 && t.timeSeries() >= 0 && t.lifetime() == nil {
 				p.read(t, par, par.TimeColumn())
 			}
 		}
@@ -75,6 +76,9 @@ func (p *Plan) resolveGrowth() input.Problems {
 			ds := c.Spec.Generator.DatetimeSeries
 			switch {
 			case ds == nil:
+			case ds.Lifetime != nil && t.PerUnit() && ci == t.Time:
+				// The lifetime of a per-unit fanout: its units run from
+				// the parent's start column to its end column.
 			case ds.Lifetime != nil:
 				add(colPath(t, ci)+".generator.datetime_series.within", "in an open timeline a lifetime has no end to draw up to: use a per-unit fanout (fanout.per) for %q, whose rows then fall in each parent's lifetime", t.ID())
 			case ds.WithinTimeframe && !ds.Sequential && !(grows && ci == t.Time):
@@ -106,7 +110,8 @@ func (p *Plan) resolveGrowth() input.Problems {
 }
 
 // timeSeries returns the index of t's time column when it is a
-// datetime_series within the timeframe (not sequential), else -1.
+// datetime_series within the timeframe (not sequential), or, for a
+// per-unit fact, within its primary parent's lifetime; else -1.
 func (t *Table) timeSeries() int {
 	if t.Time < 0 {
 		return -1
@@ -115,7 +120,22 @@ func (t *Table) timeSeries() int {
 	if ds == nil || !ds.WithinTimeframe || ds.Sequential {
 		return -1
 	}
+	if l := ds.Lifetime; l != nil && !(t.PerUnit() && l.Table == t.Primary.ID()) {
+		return -1
+	}
 	return t.Time
+}
+
+// lifetime returns the lifetime a per-unit fact's time column is drawn
+// within, or nil.
+func (t *Table) lifetime() *dsl.Lifetime {
+	if t.Time < 0 {
+		return nil
+	}
+	if ds := t.Cols[t.Time].Spec.Generator.DatetimeSeries; ds != nil {
+		return ds.Lifetime
+	}
+	return nil
 }
 
 // readsAtParentRow reports whether r reads d only at r's own primary-parent
