@@ -175,4 +175,17 @@ func TestFinalizeInconsistentParts(t *testing.T) {
 	if want := "JOB_COMPLETION_INDEX is 5, not a part of --parts 3"; code != 1 || !strings.Contains(stderr, want) {
 		t.Errorf("JOB_COMPLETION_INDEX 5: exit %d, stderr %q", code, stderr)
 	}
+	_, stderr, code = datagenEnv(t, map[string]string{"JOB_COMPLETION_INDEX": "x"}, "generate", shop, "-o", dir, "--parts", "3")
+	if want := `JOB_COMPLETION_INDEX must be a part number (0, 1, ...), got "x"`; code != 1 || !strings.Contains(stderr, want) {
+		t.Errorf("JOB_COMPLETION_INDEX x: exit %d, stderr %q", code, stderr)
+	}
+	// Without --parts the index is not a part: a whole run.
+	whole := t.TempDir()
+	if _, stderr, code := datagenEnv(t, map[string]string{"JOB_COMPLETION_INDEX": "5"}, "generate", shop, "-o", whole,
+		"--format", "csv", "--quiet", "--dry-run-sample", "10"); code != 0 {
+		t.Fatalf("JOB_COMPLETION_INDEX without --parts: %s", stderr)
+	}
+	if _, err := os.Stat(filepath.Join(whole, "orders.csv")); err != nil {
+		t.Errorf("JOB_COMPLETION_INDEX without --parts: %v", err)
+	}
 }

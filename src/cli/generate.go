@@ -79,8 +79,8 @@ the block size and splitting into parts never change it.
 With --parts N --part K each table is a folder of part files,
 <node id>/part-0000K-of-0000N.<ext>, and the part's manifest is
 .metadata.part-0000K-of-0000N.json; run the N parts anywhere, at the same
-time, then "datagen finalize" on the folder. --part defaults to
-$JOB_COMPLETION_INDEX (a Kubernetes Indexed Job). The output may be object
+time, then "datagen finalize" on the folder. With --parts, --part defaults
+to $JOB_COMPLETION_INDEX (a Kubernetes Indexed Job). The output may be object
 storage: -o s3://bucket/prefix, gs://bucket/prefix or az://container/prefix,
 with each provider's standard credentials (see docs/scale.md); files stream
 there and appear when the run or part commits.
@@ -108,7 +108,7 @@ union (docs/continuous.md).`,
 			if err := needs(cmd, "follow", "tick"); err != nil {
 				return err
 			}
-			if !cmd.Flags().Changed("part") {
+			if !cmd.Flags().Changed("part") && f.parts > 1 {
 				part, err := e.completionIndex()
 				if err != nil {
 					return err
@@ -124,7 +124,7 @@ union (docs/continuous.md).`,
 	fl.StringVar(&f.format, "format", "parquet", "output format: parquet, csv, or both (csv,parquet: one generation, two files per table)")
 	fl.IntVar(&f.workers, "workers", runtime.NumCPU(), "parallel workers (does not change the data)")
 	fl.IntVar(&f.parts, "parts", 1, "split the run into this many parts")
-	fl.IntVar(&f.part, "part", 0, "the part this run writes, 0 .. parts-1 (default: $JOB_COMPLETION_INDEX, else 0)")
+	fl.IntVar(&f.part, "part", 0, "the part this run writes, 0 .. parts-1 (default: $JOB_COMPLETION_INDEX with --parts, else 0)")
 	fl.Int64Var(&f.sample, "dry-run-sample", 0, "preview: cap every table at this many rows")
 	fl.Float64Var(&f.scale, "scale", 1, "multiply the row counts of entities and parent-less facts")
 	fl.StringVar(&f.maxMemory, "max-memory", "8GiB", "refuse a run whose estimated memory is larger (512MiB, 16GB); see docs/limits.md")
