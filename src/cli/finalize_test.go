@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -187,5 +188,43 @@ func TestFinalizeInconsistentParts(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(whole, "orders.csv")); err != nil {
 		t.Errorf("JOB_COMPLETION_INDEX without --parts: %v", err)
+	}
+}
+
+// TestFinalizeChangedFiles: a part file whose size differs from its
+// manifest fails finalize; one of the same size with other bytes fails
+// only with --verify.
+func TestFinalizeChangedFiles(t *testing.T) {
+	dir := t.TempDir()
+	for k := range 2 {
+		if _, stderr, code := datagen(t, "generate", shop, "-o", dir, "--format", "csv", "--quiet", "--parts", "2",
+			"--part", strconv.Itoa(k), "--dry-run-sample", "50"); code != 0 {
+			t.Fatal(stderr)
+		}
+	}
+	file := filepath.Join(dir, "customer", "part-00001-of-00002.csv")
+	orig, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := bytes.Clone(orig)
+	changed[len(changed)-2] ^= 1 // same size, other bytes
+	if err := os.WriteFile(file, changed, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := datagen(t, "finalize", dir); code != 0 {
+		t.Errorf("same sizes without --verify: exit %d: %s", code, stderr)
+	}
+	_, stderr, code := datagen(t, "finalize", dir, "--verify")
+	if want := "part 1: customer/part-00001-of-00002.csv: SHA-256 "; code != 1 || !strings.Contains(stderr, want) {
+		t.Errorf("--verify: exit %d, want 1 and %q in %q", code, want, stderr)
+	}
+	if err := os.WriteFile(file, append(orig, "9999,x\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code = datagen(t, "finalize", dir)
+	want := fmt.Sprintf("part 1: customer/part-00001-of-00002.csv has %d bytes, its manifest .metadata.part-00001-of-00002.json says %d", len(orig)+7, len(orig))
+	if code != 1 || !strings.Contains(stderr, want) {
+		t.Errorf("longer file: exit %d, want 1 and %q in %q", code, want, stderr)
 	}
 }
