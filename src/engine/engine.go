@@ -142,6 +142,7 @@ func Run(ctx context.Context, p *plan.Plan, opts Options) (*Result, error) {
 	if opts.ProgressEvery <= 0 {
 		opts.ProgressEvery = 250 * time.Millisecond
 	}
+	opts.Window = reachNow(p.Schema.Timeframe, opts.Window, time.Now())
 	est, layout, err := estimate(p, opts)
 	if err != nil {
 		return nil, err

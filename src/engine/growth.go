@@ -45,8 +45,8 @@ type growth struct {
 
 // horizon is the instant (µs, exclusive) up to which the growing tables
 // are generated: the timeframe's end, or in an open timeline the end of
-// the run's window, else now (a run without a window end, such as a
-// preview, reaches the present).
+// the run's window (Run ends a window without one at now; an estimate
+// without a window reaches now).
 func horizon(tf dsl.Timeframe, w *Window) int64 {
 	end := tf.End.UnixMicro() + 1
 	if !tf.Open {

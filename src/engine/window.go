@@ -7,6 +7,7 @@ import (
 
 	"datagen/src/civil"
 	"datagen/src/column"
+	"datagen/src/dsl"
 )
 
 // Window selects the rows a run writes by time: the rows whose time
@@ -110,4 +111,22 @@ func truncate(b *column.Block, n int) {
 	for _, v := range b.Cols {
 		*v = v.Window(0, n)
 	}
+}
+
+// reachNow ends the window of a run of an open timeline at now when it
+// has no end: an open timeline has none of its own. Every growing table of
+// the run then reaches the same horizon.
+func reachNow(tf dsl.Timeframe, w *Window, now time.Time) *Window {
+	if !tf.Open || w != nil && w.Until != math.MaxInt64 {
+		return w
+	}
+	out := &Window{From: math.MinInt64, Until: now.UnixMicro()}
+	if w != nil {
+		out.From = w.From
+	}
+	if out.Until <= out.From {
+		// --from after now: nothing to write.
+		out.Until = out.From
+	}
+	return out
 }
