@@ -36,7 +36,7 @@ func TestConcurrentPartUploads(t *testing.T) {
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
 			env := newEnv(t, b.make(t))
-			// The first creation of each table waits (up to 20 s) for a
+			// The first creation of each table waits (up to 60 s) for a
 			// second one, so that two parts race for every table.
 			var mu sync.Mutex
 			waiting := map[string]chan struct{}{}
@@ -58,7 +58,7 @@ func TestConcurrentPartUploads(t *testing.T) {
 				}
 				select {
 				case <-ch:
-				case <-time.After(20 * time.Second):
+				case <-time.After(60 * time.Second):
 				}
 			}
 			var wg sync.WaitGroup
