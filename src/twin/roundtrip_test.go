@@ -3,7 +3,10 @@ package twin_test
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
+	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -145,4 +148,36 @@ func containsFK(fks []twin.ForeignKey, fk twin.ForeignKey) bool {
 		}
 	}
 	return false
+}
+
+// TestInferFromParts infers from a folder that three parts were generated
+// into (<table>/part-K-of-N.csv): the schema is the one inferred from the
+// same rows written by a single run.
+func TestInferFromParts(t *testing.T) {
+	const example = "../dsl/testdata/examples/simple_users_events.json"
+	dir := t.TempDir()
+	whole, parts := filepath.Join(dir, "whole"), filepath.Join(dir, "parts")
+	run(t, "generate", example, "--lenient", "-o", whole, "--format", "csv", "--quiet", "--seed", "42")
+	for k := range 3 {
+		run(t, "generate", example, "--lenient", "-o", parts, "--format", "csv", "--quiet", "--seed", "42", "--parts", "3", "--part", strconv.Itoa(k))
+	}
+	if m, _ := filepath.Glob(filepath.Join(parts, "*", "part-00001-of-00003.csv")); len(m) == 0 {
+		t.Fatal("the parts are not written as <table>/part-K-of-N.csv")
+	}
+	a, b := filepath.Join(dir, "whole.json"), filepath.Join(dir, "parts.json")
+	run(t, "infer", whole, "-o", a)
+	run(t, "infer", parts, "-o", b)
+	sa, sb := loadSchema(t, a), loadSchema(t, b)
+	if len(sa.Nodes) == 0 || !reflect.DeepEqual(sa.Nodes, sb.Nodes) {
+		t.Errorf("the schema inferred from the parts differs from the whole's:\n%s\n%s", readFile(t, a), readFile(t, b))
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -72,8 +72,9 @@ func readManifest(path string) (*manifest, error) {
 
 // discover turns the command's arguments into tables: files, folders of
 // tables, Keboola sliced tables (a folder <name>.csv of slices, headless
-// when its manifest lists the columns) and part files
-// (<name>.part-K-of-N.<ext>).
+// when its manifest lists the columns), part files
+// (<name>.part-K-of-N.<ext>) and folders of parts
+// (<name>/part-K-of-N.<ext>, as generate --parts writes them).
 func discover(args []string) ([]*source, error) {
 	byName := map[string]*source{}
 	var order []string
@@ -98,6 +99,33 @@ func discover(args []string) ([]*source, error) {
 		if m != nil {
 			s.manifestPK = m.PrimaryKey
 		}
+		return true, nil
+	}
+	// addPartDir adds a table written in parts, <name>/part-K-of-N.<ext>,
+	// and reports whether dir is one.
+	addPartDir := func(dir string) (bool, error) {
+		name := filepath.Base(dir)
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			return false, err
+		}
+		s := &source{name: name}
+		for i, e := range entries {
+			base, pq := tableName(e.Name())
+			if _, ok := outdir.ParsePartName(base); e.IsDir() || !ok || i > 0 && pq != s.parquet {
+				return false, nil
+			}
+			s.parquet = pq
+			s.paths = append(s.paths, filepath.Join(dir, e.Name()))
+		}
+		if len(s.paths) == 0 {
+			return false, nil
+		}
+		if byName[name] != nil {
+			return true, input.User(fmt.Errorf("%s: table %q is given twice", dir, name))
+		}
+		byName[name] = s
+		order = append(order, name)
 		return true, nil
 	}
 	addSliced := func(dir string) error {
@@ -151,6 +179,12 @@ func discover(args []string) ([]*source, error) {
 			}
 			continue
 		}
+		if ok, err := addPartDir(a); ok || err != nil {
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
 		entries, err := os.ReadDir(a)
 		if err != nil {
 			return nil, err
@@ -165,6 +199,8 @@ func discover(args []string) ([]*source, error) {
 					if err := addSliced(p); err != nil {
 						return nil, err
 					}
+				} else if _, err := addPartDir(p); err != nil {
+					return nil, err
 				}
 				continue
 			}
