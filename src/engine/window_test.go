@@ -96,3 +96,38 @@ func TestWindowsCompose(t *testing.T) {
 		})
 	}
 }
+
+// TestWindowsWithParts checks that the parts of a window together hold
+// the window's rows, for a fixed timeframe and an open timeline.
+func TestWindowsWithParts(t *testing.T) {
+	for _, path := range []string{"../../example/shop.json", "../../docs/examples/shop_stream.json"} {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			p := loadPlan(t, path, true)
+			from := p.Schema.Timeframe.Start.Add(30 * 24 * time.Hour)
+			w := mustWindow(t, from, from.Add(20*24*time.Hour))
+			whole := generateCSV(t, p, engine.Options{Seed: 42, Window: w})
+			const parts = 3
+			joined := map[string][]string{}
+			for k := 0; k < parts; k++ {
+				got := generateCSV(t, p, engine.Options{Seed: 42, Window: w, Parts: parts, Part: k, BlockRows: 333})
+				for id, b := range got {
+					lines := strings.SplitAfter(string(b), "\n")
+					joined[id] = append(joined[id], lines[1:len(lines)-1]...)
+				}
+			}
+			for id, b := range whole {
+				lines := strings.SplitAfter(string(b), "\n")
+				want := lines[1 : len(lines)-1]
+				got := joined[id]
+				sort.Strings(want)
+				sort.Strings(got)
+				if strings.Join(got, "") != strings.Join(want, "") {
+					t.Errorf("table %s: %d rows in the parts, %d in the window", id, len(got), len(want))
+				}
+			}
+			if len(joined["orders"]) == 0 {
+				t.Error("no order in the window")
+			}
+		})
+	}
+}
