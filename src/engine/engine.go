@@ -25,7 +25,9 @@ const DefaultBlockRows = 1 << 16
 
 // Writer receives a table's blocks in row order. It is the one interface
 // between the engine and whatever consumes rows: table files (package
-// sink), Keboola tables, the validator, a tee of them.
+// sink), Keboola tables, the validator, a tee of them. Its write methods
+// are called one at a time, but from whichever worker goroutine made the
+// block whose turn it is.
 type Writer interface {
 	WriteBlock(b *column.Block) error
 	// Commit completes the table. The engine calls it as soon as the
@@ -42,8 +44,8 @@ type Writer interface {
 
 // Encoder is an optional extension of Writer for formats whose encoding
 // of a block does not depend on earlier blocks (CSV): EncodeBlock runs in
-// the worker goroutines, concurrently; WriteEncoded runs on the writing
-// goroutine in row order, with the block and its encoding.
+// the worker goroutines, concurrently; WriteEncoded runs in row order,
+// one call at a time, with the block and its encoding.
 type Encoder interface {
 	EncodeBlock(b *column.Block, dst []byte) ([]byte, error)
 	WriteEncoded(b *column.Block, p []byte) error

@@ -199,9 +199,10 @@ func (e *engine) runBlocks(parent context.Context, ts *tableState, from, to, wlo
 		free <- newSlot(len(ts.cols))
 	}
 	jobs := make(chan int)
-	results := make(chan *slot, inflight)
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
+	o := &ordered{e: e, ts: ts, parent: parent, cancel: cancel, free: free, w: w, enc: enc,
+		pending: map[int]*slot{}, lastUpdate: time.Now()}
 	var wg sync.WaitGroup
 	for k := 0; k < workers; k++ {
 		wg.Add(1)
@@ -210,7 +211,7 @@ func (e *engine) runBlocks(parent context.Context, ts *tableState, from, to, wlo
 			wk := ts.newWorker()
 			for {
 				// Hold a slot before taking a job: the lowest unfinished
-				// job then always has a slot, so the ordered writer
+				// job then always has a slot, so the blocks after it
 				// cannot wait forever on a job that waits for a slot.
 				sl := <-free
 				idx, ok := <-jobs
@@ -230,7 +231,7 @@ func (e *engine) runBlocks(parent context.Context, ts *tableState, from, to, wlo
 						sl.enc, sl.err = enc.EncodeBlock(sl.view, sl.enc[:0])
 					}
 				}
-				results <- sl
+				o.done(sl)
 			}
 		}()
 	}
@@ -244,80 +245,123 @@ func (e *engine) runBlocks(parent context.Context, ts *tableState, from, to, wlo
 			}
 		}
 	}()
-	go func() { wg.Wait(); close(results) }()
-
-	pending := map[int]*slot{}
-	next := 0
-	var written int64
-	lastUpdate := time.Now()
-	var firstErr error
-	fail := func(err error) {
-		firstErr = err
-		cancel()
-		for k, sl := range pending {
-			delete(pending, k)
-			free <- sl
-		}
+	wg.Wait()
+	if o.err != nil {
+		return 0, o.err
 	}
-	for r := range results {
-		if firstErr != nil {
-			free <- r
-			continue
-		}
-		if r.err != nil {
-			free <- r
-			fail(r.err)
-			continue
-		}
-		pending[r.idx] = r
-		for firstErr == nil {
-			sl, ok := pending[next]
-			if !ok {
-				break
-			}
-			delete(pending, next)
-			next++
-			if err := context.Cause(parent); err != nil {
-				// Blocks already in flight when the run was cancelled are
-				// not written: a cancelled table stops at once.
-				free <- sl
-				fail(fmt.Errorf("table %q: %w", ts.t.ID(), err))
-				break
-			}
-			if w != nil && sl.n > 0 {
-				var err error
-				if enc != nil {
-					err = enc.WriteEncoded(sl.view, sl.enc)
-				} else {
-					err = w.WriteBlock(sl.view)
-				}
-				if err != nil {
-					free <- sl
-					fail(tableErr(ts.t.ID(), err))
-					break
-				}
-				written += sl.n
-				if e.opts.Progress != nil && time.Since(lastUpdate) >= e.opts.ProgressEvery {
-					lastUpdate = time.Now()
-					e.opts.Progress(Event{Table: ts.t.ID(), Update: true, Rows: ts.rows, PartRows: ts.hi - ts.lo, Written: written})
-				}
-			}
-			free <- sl
-		}
-	}
-	if firstErr != nil {
-		return 0, firstErr
-	}
-	if next < nblocks {
+	if o.next < nblocks {
 		// The job feeder stopped early: the run's context was cancelled.
 		// A table cut short must never pass for a complete one.
 		err := context.Cause(parent)
 		if err == nil {
-			err = fmt.Errorf("stopped after %d of %d blocks", next, nblocks)
+			err = fmt.Errorf("stopped after %d of %d blocks", o.next, nblocks)
 		}
 		return 0, fmt.Errorf("table %q: %w", ts.t.ID(), err)
 	}
-	return written, nil
+	return o.written, nil
+}
+
+// ordered writes the blocks of a table in row order, from the workers
+// that made them: a worker that finishes a block leaves it here, and the
+// worker that finishes the next block to write writes it and the done
+// blocks after it. The bytes a worker encoded are thus mostly copied into
+// the file by the core whose cache holds them, not handed to a writer
+// goroutine on the other core. One worker writes at a time; the others
+// leave their blocks and go on generating.
+type ordered struct {
+	e      *engine
+	ts     *tableState
+	parent context.Context
+	cancel context.CancelFunc
+	free   chan *slot
+	w      Writer
+	enc    Encoder
+
+	mu      sync.Mutex
+	pending map[int]*slot // done blocks by index, waiting for their turn
+	next    int           // the index of the next block to write
+	writing bool          // a worker is writing
+	err     error         // the first error: nothing more is written
+	// written and lastUpdate belong to the writing worker.
+	written    int64
+	lastUpdate time.Time
+}
+
+// done takes a finished (or failed) block and, unless another worker is
+// writing, writes every block whose turn has come.
+func (o *ordered) done(sl *slot) {
+	o.mu.Lock()
+	if o.err != nil || sl.err != nil {
+		if o.err == nil {
+			o.failLocked(sl.err)
+		}
+		o.mu.Unlock()
+		o.free <- sl
+		return
+	}
+	o.pending[sl.idx] = sl
+	if o.writing {
+		o.mu.Unlock()
+		return
+	}
+	o.writing = true
+	for {
+		sl, ok := o.pending[o.next]
+		if !ok || o.err != nil {
+			o.writing = false
+			o.mu.Unlock()
+			return
+		}
+		delete(o.pending, o.next)
+		o.next++
+		o.mu.Unlock()
+		err := o.write(sl)
+		o.free <- sl
+		o.mu.Lock()
+		if err != nil && o.err == nil {
+			o.failLocked(err)
+		}
+	}
+}
+
+// failLocked records the run's first error, stops the job feeder and
+// releases the blocks waiting for their turn.
+func (o *ordered) failLocked(err error) {
+	o.err = err
+	o.cancel()
+	for k, sl := range o.pending {
+		delete(o.pending, k)
+		o.free <- sl
+	}
+}
+
+// write writes one block whose turn has come.
+func (o *ordered) write(sl *slot) error {
+	id := o.ts.t.ID()
+	if err := context.Cause(o.parent); err != nil {
+		// Blocks already in flight when the run was cancelled are not
+		// written: a cancelled table stops at once.
+		return fmt.Errorf("table %q: %w", id, err)
+	}
+	if o.w == nil || sl.n == 0 {
+		return nil
+	}
+	var err error
+	if o.enc != nil {
+		err = o.enc.WriteEncoded(sl.view, sl.enc)
+	} else {
+		err = o.w.WriteBlock(sl.view)
+	}
+	if err != nil {
+		return tableErr(id, err)
+	}
+	o.written += sl.n
+	if p := o.e.opts.Progress; p != nil && time.Since(o.lastUpdate) >= o.e.opts.ProgressEvery {
+		o.lastUpdate = time.Now()
+		ts := o.ts
+		p(Event{Table: id, Update: true, Rows: ts.rows, PartRows: ts.hi - ts.lo, Written: o.written})
+	}
+	return nil
 }
 
 // partView points view at the rows of blk inside [lo, hi) and returns
