@@ -215,7 +215,7 @@ func freqSchema(desc string) js {
 func (b *schemaBuilder) document() js {
 	return object("A datagen schema: related tables (nodes) with their columns, generators, modifiers and behaviour. See docs/dsl.md.",
 		documentKeys,
-		[]string{"version", "metadata", "timeframe", "nodes", "constraints"},
+		[]string{"version", "metadata", "timeframe", "nodes"},
 		map[string]js{
 			JSONSchemaKey: str("The JSON Schema this document follows (for editors); ignored by datagen."),
 			"version":     js{"const": Version, "type": "string", "description": `The DSL version: the string "1.0" (the number 1.0 is rejected).`},

@@ -316,6 +316,12 @@ func TestJSONSchemaAcceptsEmptyArraysForObjects(t *testing.T) {
 	if err := jsValidate(t, s, data); err != nil {
 		t.Errorf("JSON Schema: %v", err)
 	}
+	// constraints is optional for both.
+	without := baseDoc(t)
+	del(t, without, "constraints")
+	if err := jsValidate(t, s, encode(t, without)); err != nil {
+		t.Errorf("JSON Schema without constraints: %v", err)
+	}
 	// A non-empty array is not an object for either.
 	set(t, d, "constraints", `[1]`)
 	data = encode(t, d)
