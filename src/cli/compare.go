@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -39,6 +40,16 @@ one self-contained HTML page.`,
 			if k < 1 {
 				return usagef("--k must be at least 1, got %d", k)
 			}
+			// The report's folders are checked before the comparison,
+			// which reads both data sets in full.
+			for _, f := range []struct{ flag, path string }{{"--output", out}, {"--html", html}} {
+				if f.path == "" || f.path == "-" {
+					continue
+				}
+				if dir := filepath.Dir(f.path); !isDir(dir) {
+					return usagef("%s: folder %s does not exist", f.flag, dir)
+				}
+			}
 			var st twin.Structure
 			if schema != "" {
 				data, err := os.ReadFile(schema)
@@ -61,7 +72,7 @@ one self-contained HTML page.`,
 					return err
 				}
 				if err := outdir.WriteFileAtomic(html, buf.Bytes()); err != nil {
-					return fmt.Errorf("writing %s: %w", html, err)
+					return err
 				}
 				if out == "" {
 					fmt.Fprintf(e.stdout, "Similarity %.2f; %d rows copied (%d in tables with a high-cardinality column); %d of %d rare values leaked; HTML report written to %s\n",
@@ -79,7 +90,7 @@ one self-contained HTML page.`,
 				return err
 			}
 			if err := outdir.WriteFileAtomic(out, b); err != nil {
-				return fmt.Errorf("writing %s: %w", out, err)
+				return err
 			}
 			written := out
 			if html != "" {
@@ -96,4 +107,10 @@ one self-contained HTML page.`,
 	fl.StringVar(&html, "html", "", "also write the report as an HTML page to this file")
 	fl.IntVar(&k, "k", 5, "values seen fewer than k times in the original count as rare")
 	return cmd
+}
+
+// isDir reports whether path is an existing folder.
+func isDir(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
 }

@@ -48,6 +48,9 @@ func TestUsageMistakes(t *testing.T) {
 		{[]string{"generate", shop, "-o", out, "--incremental"}, "datagen generate SCHEMA [flags]", "--incremental works only with --upload"},
 		{[]string{"generate", shop, "-o", out, "--min-score", "90"}, "datagen generate SCHEMA [flags]", "--min-score works only with --validate"},
 
+		{[]string{"compare", dir, dir, "--html", filepath.Join(dir, "missing", "r.html")}, "datagen compare ORIGINAL SYNTHETIC [flags]", "--html: folder " + filepath.Join(dir, "missing") + " does not exist"},
+		{[]string{"compare", dir, dir, "-o", filepath.Join(dir, "missing", "r.json")}, "datagen compare ORIGINAL SYNTHETIC [flags]", "--output: folder " + filepath.Join(dir, "missing") + " does not exist"},
+
 		{[]string{"check"}, "datagen check SCHEMA [flags]", "missing argument SCHEMA"},
 		{[]string{"check", shop, shop}, "datagen check SCHEMA [flags]", "unexpected argument"},
 		{[]string{"check", shop, "--strict"}, "datagen check SCHEMA [flags]", "unknown flag: --strict"},

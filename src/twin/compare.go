@@ -24,6 +24,10 @@ type Report struct {
 	Privacy    Privacy        `json:"privacy"`
 	// Missing lists tables of the original without a twin and back.
 	Missing []string `json:"missing,omitempty"`
+	// Empty lists the tables without rows in the original (a header-only
+	// table of a later time window): nothing of them is compared or
+	// scored.
+	Empty []string `json:"empty,omitempty"`
 }
 
 // TableReport compares one table.
@@ -392,6 +396,10 @@ func Compare(ctx context.Context, original, synthetic []string, st Structure, k 
 		if s == nil {
 			rep.Missing = append(rep.Missing, name+" (no twin)")
 			total, weight = total+0, weight+1
+			continue
+		}
+		if o.rows == 0 {
+			rep.Empty = append(rep.Empty, name)
 			continue
 		}
 		tr := compareTable2(o, s, st, orig, syn)

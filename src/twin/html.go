@@ -119,6 +119,7 @@ details>summary{cursor:pointer;font-weight:600;font-size:15px}
 <div class="kpi"><b class="{{if .R.Privacy.RareValuesLeaked}}fail{{end}}">{{.R.Privacy.RareValuesLeaked}}</b>of {{.R.Privacy.RareValues}} rare values in the twin</div>
 </div>
 {{if .R.Missing}}<p class="fail">Not compared: {{range $i, $m := .R.Missing}}{{if $i}}, {{end}}{{$m}}{{end}}</p>{{end}}
+{{if .R.Empty}}<p>Not compared (no rows in the original): {{range $i, $m := .R.Empty}}{{if $i}}, {{end}}{{$m}}{{end}}</p>{{end}}
 <p class="muted">Similarity is the mean of the tables' scores, weighted by their compared items (columns + 1). A table's score is the mean, × 100, of: the row-count score 1 − |log(twin rows / original rows)|; each column's score (1 − distance − ¼ hour TV − ¼ weekday TV − null-rate difference; KS for numbers and times, total variation for categories, lengths and distinct share for high-cardinality text, the spread of references over the parents for foreign keys); each foreign key's resolved share; 1 − the fanout KS; 1 − the mean correlation difference. Primary keys are not compared.</p>
 </section>
 <section id="tables"><h2>Score per table</h2>

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -180,4 +181,28 @@ func readFile(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestCompareLeavesEmptyTablesOut compares two later time windows of the
+// shop, in which the tables without a time column are written with a
+// header and no rows: they are listed as empty, not scored.
+func TestCompareLeavesEmptyTablesOut(t *testing.T) {
+	const shop = "../../example/shop.json"
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	for seed, out := range map[string]string{"42": a, "43": b} {
+		run(t, "generate", shop, "-o", out, "--format", "csv", "--quiet", "--seed", seed, "--from", "2025-06-01", "--until", "2025-07-01")
+	}
+	rep := compareDirs(t, a, b, shop)
+	if !slices.Contains(rep.Empty, "customer") || !slices.Contains(rep.Empty, "product") {
+		t.Errorf("empty tables %v; want customer and product among them", rep.Empty)
+	}
+	for _, tr := range rep.Tables {
+		if slices.Contains(rep.Empty, tr.Table) || tr.OriginalRows == 0 {
+			t.Errorf("table %s without rows is scored (%.2f)", tr.Table, tr.Score)
+		}
+	}
+	if len(rep.Tables) == 0 {
+		t.Error("no table compared")
+	}
 }
