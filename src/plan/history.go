@@ -19,7 +19,7 @@ type History struct {
 	Changing []int
 	// Start is the index of the column whose value is the instant the
 	// entity begins (its first version's valid_from, its insert event):
-	// the table's time column unless it changes; -1 means the
+	// the table's time column, which cannot change; -1 means the
 	// timeframe's start.
 	Start int
 }
@@ -63,22 +63,28 @@ func (p *Plan) warnVersionedLookups() {
 }
 
 // resolveHistory resolves the history of t, if any: its changing columns
-// and the column that dates the entity's first version. A column that
-// reads a changing column keeps the value computed from the first
-// version; that is reported as a warning.
-func (p *Plan) resolveHistory(t *Table) {
+// and the column that dates the entity's first version, its time column
+// (declared or default), which cannot change. A column that reads a
+// changing column keeps the value computed from the first version; that
+// is reported as a warning.
+func (p *Plan) resolveHistory(t *Table) input.Problems {
 	h := t.Node.History
 	if h == nil {
-		return
+		return nil
 	}
-	t.History = &History{As: h.As, Start: -1}
+	if t.Time >= 0 && t.Cols[t.Time].Spec.Changes != nil {
+		// A declared time_column that changes is refused by dsl; this is
+		// the default one.
+		return input.Problems{{Path: colPath(t, t.Time) + ".changes",
+			Message: fmt.Sprintf("the time column %q cannot change: it dates the entity's first version (%q is the node's default time column)",
+				t.Cols[t.Time].Spec.Name, t.Cols[t.Time].Spec.Name),
+			Suggestion: `remove "changes", or name another column (or null) in the node's "time_column"`}}
+	}
+	t.History = &History{As: h.As, Start: t.Time}
 	for i, c := range t.Cols {
 		if c.Spec.Changes != nil {
 			t.History.Changing = append(t.History.Changing, i)
 		}
-	}
-	if t.Time >= 0 && t.Cols[t.Time].Spec.Changes == nil {
-		t.History.Start = t.Time
 	}
 	for i, c := range t.Cols {
 		var read []string
@@ -93,4 +99,5 @@ func (p *Plan) resolveHistory(t *Table) {
 					c.Spec.Name, strings.Join(read, ", "))})
 		}
 	}
+	return nil
 }

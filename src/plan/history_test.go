@@ -48,3 +48,19 @@ func TestHistoryResolved(t *testing.T) {
 		}
 	}
 }
+
+// TestHistoryDefaultTimeColumnCannotChange: the default time column is
+// refused as a changing column, as a declared one is.
+func TestHistoryDefaultTimeColumnCannotChange(t *testing.T) {
+	s := parse(t, head+`"nodes":[
+	 {"id":"customer","kind":"entity","rows":5,"pk":"id","history":{"as":"versions"},"columns":[
+	   {"name":"id","type":"int","generator":{"sequence":{}}},
+	   {"name":"signup_at","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"h"}},"changes":{"every":"30d","p":0.1}},
+	   {"name":"tier","type":"string","generator":{"choice":{"choices":["a","b"]}},"changes":{"every":"30d","p":0.1}}]}
+	]}`)
+	_, err := New(s)
+	want := `nodes[0](customer).columns[1](signup_at).changes: the time column "signup_at" cannot change`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("err = %v, want %q", err, want)
+	}
+}

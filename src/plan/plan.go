@@ -221,7 +221,10 @@ func New(s *dsl.Schema) (*Plan, error) {
 		return nil, errs
 	}
 	for _, t := range tables {
-		p.resolveHistory(t)
+		errs = append(errs, p.resolveHistory(t)...)
+	}
+	if len(errs) > 0 {
+		return nil, errs
 	}
 	p.warnVersionedLookups()
 	return p, nil
