@@ -225,7 +225,7 @@ func (e *engine) runBlocks(parent context.Context, ts *tableState, from, to, wlo
 				if sl.err == nil && w != nil {
 					sl.n = partView(sl.blk, sl.view, wlo, whi)
 					if win != nil && sl.n > 0 {
-						sl.n = win.filter(sl.view)
+						sl.n = win.filter(sl.view, wk.parent[min(sl.view.Start-sl.blk.Start, int64(len(wk.parent))):])
 					}
 					if enc != nil && sl.n > 0 {
 						sl.enc, sl.err = enc.EncodeBlock(sl.view, sl.enc[:0])

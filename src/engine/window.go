@@ -12,8 +12,10 @@ import (
 
 // Window selects the rows a run writes by time: the rows whose time
 // column (plan.Table.Time) holds an instant in [From, Until). A table
-// without a time column, and a row whose time is null, belong to the
-// first window: the one that contains the timeframe's start. Windows
+// without a time column of its own whose primary parent has one
+// (plan.Table.ParentTime) takes its primary parent row's time. Other
+// tables without a time column, and a row whose time is null, belong to
+// the first window: the one that contains the timeframe's start. Windows
 // only select among the rows of the whole run, whose values never depend
 // on the window, so consecutive windows together write exactly the rows
 // of one run over their union.
@@ -51,6 +53,11 @@ type windowRule struct {
 	// first is true when the window contains the timeframe's start: it
 	// then holds the rows without a time.
 	first bool
+	// ptime, for a table that takes its primary parent row's time, is
+	// the parent's kept time column; parent row p (as the table's
+	// offsets count them) is at ptime[p+pbase].
+	ptime *column.Vector
+	pbase int64
 }
 
 // windowRule returns the rule of the table ts, or nil when every row is
@@ -63,17 +70,35 @@ func (e *engine) windowRule(ts *tableState) *windowRule {
 		// A table with history selects its versions (history.go).
 		return nil
 	}
-	return &windowRule{w: w, time: ts.t.Time, first: w.Contains(e.p.Schema.Timeframe.Start.UnixMicro())}
+	r := &windowRule{w: w, time: ts.t.Time, first: w.Contains(e.p.Schema.Timeframe.Start.UnixMicro())}
+	if ts.t.ParentTime && ts.offsets != nil {
+		if p := e.tables[ts.t.Primary.ID()]; p != nil {
+			r.ptime = p.kept[ts.t.Primary.TimeColumn()]
+			r.pbase = ts.pbase - p.keepBase
+		}
+	}
+	return r
 }
 
 // empty reports whether the window holds no row of the table at all (a
 // table without a time column, outside the first window).
-func (r *windowRule) empty() bool { return r != nil && r.time < 0 && !r.first }
+func (r *windowRule) empty() bool { return r != nil && r.time < 0 && r.ptime == nil && !r.first }
 
 // filter keeps, in place, the rows of b inside the window and returns
-// their number. b's vectors are views of a block that is regenerated
-// before its next use, so compacting them is safe.
-func (r *windowRule) filter(b *column.Block) int64 {
+// their number; parents holds the primary parent row of each row of b
+// (used when the table takes its parent's time). b's vectors are views
+// of a block that is regenerated before its next use, so compacting them
+// is safe.
+func (r *windowRule) filter(b *column.Block, parents []int64) int64 {
+	if r.ptime != nil {
+		return r.keep(b, func(i int) bool {
+			p := parents[i] + r.pbase
+			if r.ptime.IsNull(int(p)) {
+				return r.first
+			}
+			return r.w.Contains(r.ptime.Ints[p])
+		})
+	}
 	if r.time < 0 {
 		if r.first {
 			return int64(b.Rows)
@@ -83,15 +108,20 @@ func (r *windowRule) filter(b *column.Block) int64 {
 		return 0
 	}
 	tv := b.Cols[r.time]
+	return r.keep(b, func(i int) bool {
+		if tv.IsNull(i) {
+			return r.first
+		}
+		return r.w.Contains(tv.Ints[i])
+	})
+}
+
+// keep keeps, in place, the rows i of b for which in(i) holds and returns
+// their number.
+func (r *windowRule) keep(b *column.Block, in func(i int) bool) int64 {
 	keep := 0
 	for i := 0; i < b.Rows; i++ {
-		var in bool
-		if tv.IsNull(i) {
-			in = r.first
-		} else {
-			in = r.w.Contains(tv.Ints[i])
-		}
-		if !in {
+		if !in(i) {
 			continue
 		}
 		if keep != i {

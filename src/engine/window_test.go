@@ -1,6 +1,8 @@
 package engine_test
 
 import (
+	"encoding/json"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -74,7 +76,7 @@ func TestWindowsCompose(t *testing.T) {
 					got := windowRows(t, p, mustWindow(t, cuts[k], cuts[k+1]), workers)
 					for _, tb := range p.Order {
 						rows := got[tb.ID()]
-						if tb.Time < 0 && k > 0 && len(rows) > 0 {
+						if tb.Time < 0 && !tb.ParentTime && k > 0 && len(rows) > 0 {
 							t.Errorf("%s has no time column but window %d wrote %d rows of it", tb.ID(), k, len(rows))
 						}
 						if tb.Time >= 0 && len(union[tb.ID()]) > 100 && len(rows) == 0 {
@@ -127,6 +129,79 @@ func TestWindowsWithParts(t *testing.T) {
 			}
 			if len(joined["orders"]) == 0 {
 				t.Error("no order in the window")
+			}
+		})
+	}
+}
+
+// reviewNode is a fact without a time column of its own under orders.
+const reviewNode = `{"id": "review", "kind": "fact", "parents": ["orders"], "pk": "review_id",
+  "fanout": {"distribution": "uniform", "min": 0, "max": 1},
+  "columns": [
+    {"name": "review_id", "type": "int", "generator": {"sequence": {"start": 1, "step": 1}}},
+    {"name": "order_id", "type": "int", "generator": {"lookup": {"from": "orders.order_id"}}},
+    {"name": "rating", "type": "int", "generator": {"distribution": {"type": "uniform", "params": {"min": 1, "max": 5}}}}
+  ]}`
+
+// withReview returns the plan of the schema at path with reviewNode added.
+func withReview(t *testing.T, path string) *plan.Plan {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	var node any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(reviewNode), &node); err != nil {
+		t.Fatal(err)
+	}
+	doc["nodes"] = append(doc["nodes"].([]any), node)
+	out, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return parsePlan(t, out, true)
+}
+
+// TestWindowsChildWithoutTime checks that a fact without a time column of
+// its own is written in the windows of its primary parent rows: windows
+// add up, and each review is in its order's window.
+func TestWindowsChildWithoutTime(t *testing.T) {
+	for _, path := range []string{"../../docs/examples/shop_stream.json", "../../example/shop.json"} {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			p := withReview(t, path)
+			if r := p.ByID["review"]; r.Time >= 0 || !r.ParentTime {
+				t.Fatalf("review: time %d, parent time %v", r.Time, r.ParentTime)
+			}
+			start := p.Schema.Timeframe.Start
+			cuts := []time.Time{start, start.Add(31 * 24 * time.Hour), start.Add(90 * 24 * time.Hour)}
+			union := windowRows(t, p, mustWindow(t, cuts[0], cuts[2]), 2)
+			var joined []string
+			for k := 0; k < 2; k++ {
+				got := windowRows(t, p, mustWindow(t, cuts[k], cuts[k+1]), 2)
+				if len(got["review"]) == 0 {
+					t.Errorf("window %d: no review", k)
+				}
+				// Every review's order is in the same window.
+				orders := map[string]bool{}
+				for _, l := range got["orders"] {
+					orders[strings.SplitN(l, ",", 2)[0]] = true
+				}
+				for _, l := range got["review"] {
+					if id := strings.Split(l, ",")[1]; !orders[id] {
+						t.Fatalf("window %d: review %q of an order outside the window", k, strings.TrimSpace(l))
+					}
+				}
+				joined = append(joined, got["review"]...)
+			}
+			want := union["review"]
+			sort.Strings(want)
+			sort.Strings(joined)
+			if strings.Join(joined, "") != strings.Join(want, "") {
+				t.Errorf("the two windows hold %d reviews, their union %d, or other rows", len(joined), len(want))
 			}
 		})
 	}

@@ -66,6 +66,9 @@ func (p *Plan) ReadsWithinPart(t, d *Table, byParentRow bool) bool {
 		}
 	}
 	explained := map[string]bool{}
+	if primary && t.ParentTime {
+		explained[d.TimeColumn()] = true
+	}
 	for _, c := range t.Cols {
 		g := c.Spec.Generator
 		if l := g.Lookup; l != nil && l.Table == d.ID() && d != t {

@@ -66,6 +66,10 @@ type Table struct {
 	// Time is the index of the column that places a row in a time window
 	// (see TimeColumn), or -1 when the table has none.
 	Time int
+	// ParentTime is set on a table without a time column of its own
+	// whose primary parent has one: each row belongs to the time window
+	// of its primary parent row.
+	ParentTime bool
 	// History, when set, writes the entity as versions or change events.
 	History *History
 }

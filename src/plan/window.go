@@ -10,11 +10,18 @@ import (
 // that is either drawn from the timeframe (datetime_series within
 // "timeframe" or within the primary parent's lifetime) or a lookup of
 // another table's time column (an order line takes its order's time).
-// Vocabularies have none. Tables are visited in generation order, so a
+// Vocabularies have none. A table without one whose primary parent has
+// one (and whose "time_column" is not null) takes its primary parent
+// row's time (ParentTime). Tables are visited in generation order, so a
 // looked-up table is resolved first.
 func (p *Plan) resolveTimeColumns() {
 	for _, t := range p.Order {
 		t.Time = p.timeColumn(t)
+		t.ParentTime = t.Time < 0 && t.Node.TimeColumn == nil && t.Primary != nil && t.Primary.Time >= 0
+		if t.ParentTime {
+			// Read by parent row, like a lookup of the primary parent.
+			p.read(t, t.Primary, t.Primary.TimeColumn())
+		}
 	}
 }
 
