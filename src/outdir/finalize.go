@@ -24,9 +24,10 @@ type FinalizeOptions struct {
 
 // Finalize checks that folder holds every part of one split run, and
 // consistent ones (the same schema hash, seed, format version, format,
-// scale and number of parts; every file a manifest lists present with its
+// scale, time window and number of parts; every file a manifest lists present with its
 // size; no stray part files of another run in the tables' folders; each
-// table's rows adding up), then writes the dataset's .metadata.json with
+// table's rows adding up to the table's when the run has no window and
+// the table no history), then writes the dataset's .metadata.json with
 // the totals and every file, and returns it. Problems are user errors
 // naming the part and the file; all are reported at once.
 func Finalize(ctx context.Context, folder Folder, o FinalizeOptions) (*Metadata, error) {
@@ -124,7 +125,11 @@ func Finalize(ctx context.Context, folder Folder, o FinalizeOptions) (*Metadata,
 	}
 	total := merge(first, manifests, n)
 	for id, t := range total.Tables {
-		if t.Written != t.Rows {
+		// A run without a window writes every row of a table once, split
+		// among the parts; a window writes only its rows, and a table with
+		// history writes versions or events, more rows than entities:
+		// there the parts' rows are the total.
+		if total.Window == nil && t.History == "" && t.Written != t.Rows {
 			problems = append(problems, fmt.Sprintf("table %q: the parts wrote %d rows, the table has %d", id, t.Written, t.Rows))
 		}
 	}
@@ -178,6 +183,9 @@ func mismatches(name string, m *Metadata, refName string, ref *Metadata) []strin
 	diff("format", m.Format, ref.Format)
 	diff("scale", m.Scale, ref.Scale)
 	diff("dry_run_sample", m.SampleRows, ref.SampleRows)
+	if a, b := m.Window.String(), ref.Window.String(); a != b {
+		out = append(out, fmt.Sprintf("%s has the window %s, %s has %s: the parts of one run need the same --from and --until (a run of an open timeline without --until ends when it starts)", name, a, refName, b))
+	}
 	if len(out) == 0 {
 		var a, b []string
 		for id := range m.Tables {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -40,6 +41,22 @@ type Window struct {
 	Until string `json:"until,omitempty"`
 }
 
+// String describes window w as the flags that give it ("--from X --until
+// Y", an unbounded side left out), or "none (all rows)" for nil.
+func (w *Window) String() string {
+	if w == nil || w.From == "" && w.Until == "" {
+		return "none (all rows)"
+	}
+	var s []string
+	if w.From != "" {
+		s = append(s, "--from "+w.From)
+	}
+	if w.Until != "" {
+		s = append(s, "--until "+w.Until)
+	}
+	return strings.Join(s, " ")
+}
+
 // FileInfo describes one table file of a split run.
 type FileInfo struct {
 	// Path is relative to the output folder, slash-separated.
@@ -61,7 +78,11 @@ type TableMetadata struct {
 	Written    int64      `json:"rows_written"`
 	Columns    []string   `json:"columns"`
 	PrimaryKey KeyColumns `json:"primary_key"`
-	Seconds    float64    `json:"seconds"`
+	// History is how an entity with changing columns is written
+	// ("versions" or "events"; "" for none): its rows are then versions or
+	// events, more than its entities.
+	History string  `json:"history,omitempty"`
+	Seconds float64 `json:"seconds"`
 }
 
 // KeyColumns lists the primary key columns of a table in key order. It is

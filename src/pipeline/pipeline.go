@@ -207,8 +207,12 @@ func Metadata(p *plan.Plan, info outdir.RunInfo, res *engine.Result, files map[s
 		for _, c := range t.Cols {
 			cols = append(cols, c.Spec.Name)
 		}
+		history := ""
+		if t.Node.History != nil {
+			history = t.Node.History.As
+		}
 		m.Tables[tr.ID] = outdir.TableMetadata{Kind: string(t.Node.Kind), File: files[tr.ID], Rows: tr.Rows, Written: tr.Written,
-			Columns: cols, PrimaryKey: t.Node.HistoryKey(), Seconds: tr.Duration.Seconds()}
+			Columns: cols, PrimaryKey: t.Node.HistoryKey(), History: history, Seconds: tr.Duration.Seconds()}
 		m.Order = append(m.Order, tr.ID)
 	}
 	return m
