@@ -138,3 +138,36 @@ func mapsEqual(a, b map[string]any) bool {
 	}
 	return true
 }
+
+// TestFailedFinalizeRemovesMetadata: a finalize that finds the run no
+// longer complete removes the .metadata.json of an earlier finalize, and
+// says so.
+func TestFailedFinalizeRemovesMetadata(t *testing.T) {
+	dir := t.TempDir()
+	runParts(t, &fakeClock{now: time.Now()}, shop, dir, 2, "--dry-run-sample", "50")
+	if _, stderr, code := datagen(t, "finalize", dir); code != 0 {
+		t.Fatalf("finalize: exit %d: %s", code, stderr)
+	}
+	meta := filepath.Join(dir, ".metadata.json")
+	if _, err := os.Stat(meta); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, "orders", "part-00001-of-00002.csv")); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := datagen(t, "finalize", dir)
+	for _, want := range []string{"part 1: orders/part-00001-of-00002.csv is missing",
+		"removed the .metadata.json of an earlier finalize: the run is no longer complete"} {
+		if code != 1 || !strings.Contains(stderr, want) {
+			t.Errorf("finalize after a removed part file: exit %d, stderr %q; want 1 and %q", code, stderr, want)
+		}
+	}
+	if _, err := os.Stat(meta); !os.IsNotExist(err) {
+		t.Errorf(".metadata.json after a failed finalize: %v", err)
+	}
+	// Without an earlier .metadata.json there is nothing to say.
+	_, stderr, code = datagen(t, "finalize", dir)
+	if code != 1 || strings.Contains(stderr, "removed") {
+		t.Errorf("second failed finalize: exit %d, stderr %q", code, stderr)
+	}
+}

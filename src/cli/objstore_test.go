@@ -125,8 +125,14 @@ func TestPartsToS3(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, stderr, code = datagenEnv(t, env, "finalize", url)
-	if want := "1 of 4 parts are missing: part 1 (.metadata.part-00001-of-00004.json)"; code != 1 || !strings.Contains(stderr, want) {
-		t.Errorf("finalize without part 1: exit %d, stderr %q; want 1 and %q", code, stderr, want)
+	for _, want := range []string{"1 of 4 parts are missing: part 1 (.metadata.part-00001-of-00004.json)",
+		"removed the .metadata.json of an earlier finalize"} {
+		if code != 1 || !strings.Contains(stderr, want) {
+			t.Errorf("finalize without part 1: exit %d, stderr %q; want 1 and %q", code, stderr, want)
+		}
+	}
+	if meta := s3Objects(t, backend, "lake", "runs/shop-42/.metadata.json"); len(meta) != 0 {
+		t.Errorf("a failed finalize left .metadata.json in S3")
 	}
 }
 

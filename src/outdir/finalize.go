@@ -3,6 +3,7 @@ package outdir
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"path"
@@ -29,7 +30,8 @@ type FinalizeOptions struct {
 // table's rows adding up to the table's when the run has no window and
 // the table no history), then writes the dataset's .metadata.json with
 // the totals and every file, and returns it. Problems are user errors
-// naming the part and the file; all are reported at once.
+// naming the part and the file; all are reported at once, and an earlier
+// .metadata.json is removed (a folder with one is complete).
 func Finalize(ctx context.Context, folder Folder, o FinalizeOptions) (*Metadata, error) {
 	entries, err := folder.List(ctx)
 	if err != nil {
@@ -84,7 +86,7 @@ func Finalize(ctx context.Context, folder Folder, o FinalizeOptions) (*Metadata,
 		}
 	}
 	if ref < 0 {
-		return nil, finalizeError(folder, problems)
+		return nil, refuse(ctx, folder, sizes, problems)
 	}
 	first := manifests[ref]
 	listed := map[string]bool{}
@@ -121,7 +123,7 @@ func Finalize(ctx context.Context, folder Folder, o FinalizeOptions) (*Metadata,
 		}
 	}
 	if len(problems) > 0 {
-		return nil, finalizeError(folder, problems)
+		return nil, refuse(ctx, folder, sizes, problems)
 	}
 	total := merge(first, manifests, n)
 	for id, t := range total.Tables {
@@ -134,7 +136,7 @@ func Finalize(ctx context.Context, folder Folder, o FinalizeOptions) (*Metadata,
 		}
 	}
 	if len(problems) > 0 {
-		return nil, finalizeError(folder, problems)
+		return nil, refuse(ctx, folder, sizes, problems)
 	}
 	b, err := total.Marshal()
 	if err != nil {
@@ -146,9 +148,20 @@ func Finalize(ctx context.Context, folder Folder, o FinalizeOptions) (*Metadata,
 	return total, nil
 }
 
-// finalizeError lists the problems as one user error.
-func finalizeError(folder Folder, problems []string) error {
-	return input.User(fmt.Errorf("%s is not a complete split run (%d problem(s)):\n  %s", folder, len(problems), strings.Join(problems, "\n  ")))
+// refuse lists the problems as one user error. An earlier finalize's
+// .metadata.json says the folder holds a complete run, which it no longer
+// does: it is removed, and the error says so.
+func refuse(ctx context.Context, folder Folder, sizes map[string]int64, problems []string) error {
+	msg := fmt.Sprintf("%s is not a complete split run (%d problem(s)):\n  %s", folder, len(problems), strings.Join(problems, "\n  "))
+	meta := MetadataFile(Part{})
+	if _, ok := sizes[meta]; ok {
+		if err := folder.Remove(ctx, meta); err != nil {
+			msg += fmt.Sprintf("\nthe %s of an earlier finalize is still there and no longer true: removing it failed: %v", meta, err)
+		} else {
+			msg += fmt.Sprintf("\nremoved the %s of an earlier finalize: the run is no longer complete", meta)
+		}
+	}
+	return input.User(errors.New(msg))
 }
 
 // readManifest reads and decodes a part's manifest.

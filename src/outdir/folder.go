@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -29,6 +30,8 @@ type Folder interface {
 	// WriteFile replaces file rel with data atomically: readers see the
 	// earlier content or the new, never a part of it.
 	WriteFile(ctx context.Context, rel string, data []byte) error
+	// Remove deletes file rel; a missing file is not an error.
+	Remove(ctx context.Context, rel string) error
 	// String names the folder in messages.
 	String() string
 }
@@ -78,6 +81,14 @@ func (d LocalFolder) Open(_ context.Context, rel string) (io.ReadCloser, error) 
 // WriteFile writes file rel through a temporary file and a rename.
 func (d LocalFolder) WriteFile(_ context.Context, rel string, data []byte) error {
 	return WriteFileAtomic(filepath.Join(string(d), filepath.FromSlash(rel)), data)
+}
+
+// Remove deletes file rel; a missing file is not an error.
+func (d LocalFolder) Remove(_ context.Context, rel string) error {
+	if err := os.Remove(filepath.Join(string(d), filepath.FromSlash(rel))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
 }
 
 func (d LocalFolder) String() string { return string(d) }

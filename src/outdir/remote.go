@@ -242,4 +242,9 @@ func (f RemoteFolder) WriteFile(ctx context.Context, rel string, data []byte) er
 	return f.Store.Put(ctx, f.Prefix+rel, strings.NewReader(string(data)))
 }
 
+// Remove deletes object rel; a missing object is not an error.
+func (f RemoteFolder) Remove(ctx context.Context, rel string) error {
+	return f.Store.Delete(ctx, f.Prefix+rel)
+}
+
 func (f RemoteFolder) String() string { return f.Store.URL(f.Prefix) }
