@@ -26,6 +26,11 @@ type growth struct {
 	// start is the timeframe's start and unit the unit's length (µs);
 	// units is the number of units generated.
 	start, unit, units int64
+	// end is the instant (µs, exclusive) a fixed timeframe ends at, which
+	// may cut its last unit short; an open timeline has none
+	// (math.MaxInt64): its last unit is generated whole, so that its rows
+	// never change when time moves on.
+	end int64
 	// off are the first rows of the groups of rows: of each unit
 	// (arrivals), or of each (unit, parent row) pair with children
 	// (per-unit fanout), then the row count.
@@ -86,13 +91,25 @@ func growthRows(tf dsl.Timeframe, w *Window, t *plan.Table, scale, parentRows fl
 // newGrowth cuts [start, horizon) into units of per.
 func (e *engine) newGrowth(per string) *growth {
 	tf := e.p.Schema.Timeframe
-	return &growth{start: tf.Start.UnixMicro(), unit: dsl.UnitMicros(per), units: units(tf, e.opts.Window, per)}
+	g := &growth{start: tf.Start.UnixMicro(), unit: dsl.UnitMicros(per), units: units(tf, e.opts.Window, per), end: math.MaxInt64}
+	if !tf.Open {
+		g.end = tf.End.UnixMicro() + 1
+	}
+	return g
+}
+
+// share returns the share of unit u inside the timeframe: 1 but for the
+// last unit of a fixed timeframe that ends inside it.
+func (g *growth) share(u int64) float64 {
+	lo := g.start + u*g.unit
+	return float64(min(g.end-lo, g.unit)) / float64(g.unit)
 }
 
 // unitFactors returns the relative rate of each unit under the time
 // column's patterns: the mean over the unit's hours of the product of the
 // patterns' weights, each pattern divided by its mean weight (so a unit
-// of average weight has factor 1).
+// of average weight has factor 1). Only the part of a unit inside the
+// timeframe counts (a fixed timeframe's last unit may be cut short).
 func (g *growth) unitFactors(pats []dsl.Pattern) []float64 {
 	f := make([]float64, g.units)
 	if len(pats) == 0 {
@@ -115,9 +132,16 @@ func (g *growth) unitFactors(pats []dsl.Pattern) []float64 {
 	const hour = 3_600_000_000
 	hours := g.unit / hour
 	for u := range f {
-		total := 0.0
+		total, in := 0.0, 0.0
 		for h := int64(0); h < hours; h++ {
 			t := g.start + int64(u)*g.unit + h*hour
+			if t >= g.end {
+				break
+			}
+			frac := 1.0
+			if t+hour > g.end {
+				frac = float64(g.end-t) / hour
+			}
 			day := civil.FloorDiv(t, column.MicrosPerDay)
 			_, month, _ := civil.FromDays(day)
 			w := 1.0
@@ -131,9 +155,10 @@ func (g *growth) unitFactors(pats []dsl.Pattern) []float64 {
 					w *= norm[i][month-1]
 				}
 			}
-			total += w
+			total += w * frac
+			in += frac
 		}
-		f[u] = total / float64(hours)
+		f[u] = total / in
 	}
 	return f
 }
@@ -161,7 +186,8 @@ func seasonality(c *dsl.Column) []dsl.Pattern {
 }
 
 // arrive draws the arrivals of every unit of an entity (Poisson(mean ×
-// scale × the unit's pattern factor)) and sets the row count.
+// scale × the unit's pattern factor × its share inside the timeframe))
+// and sets the row count.
 func (e *engine) arrive(ts *tableState) {
 	a := ts.t.Node.Arrivals
 	g := e.newGrowth(a.Per)
@@ -171,7 +197,7 @@ func (e *engine) arrive(ts *tableState) {
 	g.off = make([]int64, g.units+1)
 	for u := int64(0); u < g.units; u++ {
 		r.Reset(key, u)
-		g.off[u+1] = g.off[u] + r.Poisson(a.Mean*e.opts.Scale*fac[u])
+		g.off[u+1] = g.off[u] + r.Poisson(a.Mean*e.opts.Scale*fac[u]*g.share(u))
 	}
 	ts.grow, ts.rows = g, g.off[g.units]
 }
@@ -260,9 +286,10 @@ func (e *engine) fanPerUnit(ts *tableState) error {
 }
 
 // span returns the instants [a, z] (both inclusive) of the unit starting
-// at lo that parent row p lives in; a > z when none.
+// at lo that parent row p lives in, inside the timeframe; a > z when
+// none.
 func (g *growth) span(p, lo int64) (a, z int64) {
-	a, z = lo, lo+g.unit-1
+	a, z = lo, min(lo+g.unit, g.end)-1
 	if b, ok := g.bornAt(p); ok && b > a {
 		a = b
 	}
@@ -349,7 +376,7 @@ func (a *arrivalTime) Fill(out *column.Vector, b *gen.Batch) error {
 			u = g.unitOf[k]
 		}
 		lo := g.start + u*g.unit
-		hi := lo + g.unit - 1
+		hi := min(lo+g.unit, g.end) - 1
 		if g.parentOf != nil {
 			lo, hi = g.span(g.parentOf[k], lo)
 		}

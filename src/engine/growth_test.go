@@ -3,6 +3,7 @@ package engine_test
 import (
 	"math"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -117,5 +118,67 @@ func TestPerUnitFanoutWithinLifetimes(t *testing.T) {
 	}
 	if got := float64(len(orders)); math.Abs(got-expected) > 4*math.Sqrt(expected) {
 		t.Errorf("%d orders, want about %.0f (0.5 a day of each customer's ten days)", len(orders), expected)
+	}
+}
+
+// TestPartialLastUnit checks that the last unit of a fixed timeframe, cut
+// short by its end (two hours into a day), gets only its share of a day's
+// rows: the share of the day's pattern weight for arrivals, the share of
+// each customer's time for a per-unit fanout.
+func TestPartialLastUnit(t *testing.T) {
+	hours := make([]string, 24)
+	for i := range hours {
+		hours[i] = "1"
+	}
+	hours[0], hours[1] = "0.5", "0.5"
+	doc := `{"version":"1.0","metadata":{"name":"g"},"timeframe":{"start":"2025-03-01T00:00:00Z","end":"2025-03-15T02:00:00Z","freq":"h"},"nodes":[
+ {"id":"customer","kind":"entity","pk":"id","arrivals":{"per":"day","mean":2400},"columns":[
+   {"name":"id","type":"int","generator":{"sequence":{"start":1}}},
+   {"name":"at","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"s",
+     "pattern":{"dimension":"hour","weights":[` + strings.Join(hours, ",") + `]}}}}]},
+ {"id":"orders","kind":"fact","parents":["customer"],"pk":"id","fanout":{"per":"day","lambda":0.05},"columns":[
+   {"name":"id","type":"int","generator":{"sequence":{"start":1}}},
+   {"name":"customer_id","type":"int","generator":{"lookup":{"from":"customer.id"}}},
+   {"name":"at","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"s"}}}]}
+],"constraints":{}}`
+	p := parsePlan(t, []byte(doc), false)
+	out := generateCSV(t, p, engineOptions(nil))
+	const day = 86_400_000_000
+	last := p.Schema.Timeframe.Start.UnixMicro() + 14*day
+	end := p.Schema.Timeframe.End.UnixMicro() + 1
+
+	h, cust := records(t, out["customer"])
+	at := col(h, "at")
+	born := map[string]int64{}
+	n := 0
+	for _, r := range cust {
+		us := micros(t, r[at])
+		born[r[col(h, "id")]] = us
+		if us >= last {
+			n++
+		}
+	}
+	// Hours 0 and 1 weigh 0.5 of a day's total weight 23.
+	if want := 2400 * 1.0 / 23; math.Abs(float64(n)-want) > 4*math.Sqrt(want) {
+		t.Errorf("%d customers in the last two hours, want about %.0f", n, want)
+	}
+
+	h, orders := records(t, out["orders"])
+	cid, oat := col(h, "customer_id"), col(h, "at")
+	expected := 0.0
+	for _, b := range born {
+		expected += 0.05 * float64(end-max(b, last)) / day
+	}
+	n = 0
+	for _, r := range orders {
+		if micros(t, r[oat]) >= last {
+			n++
+		}
+		if born[r[cid]] == 0 {
+			t.Fatalf("order of unknown customer %s", r[cid])
+		}
+	}
+	if math.Abs(float64(n)-expected) > 4*math.Sqrt(expected) {
+		t.Errorf("%d orders in the last two hours, want about %.0f", n, expected)
 	}
 }
