@@ -176,12 +176,22 @@ func readSections(name string) (map[string]*pool, error) {
 		case cur == nil:
 			return nil, fmt.Errorf("%s:%d: value outside a section", name, line)
 		default:
-			fields := strings.Split(t, "\t")
-			if len(fields) == 2 {
-				cur.vals = append(cur.vals, unescape(fields[0]))
-				cur.ascii = append(cur.ascii, fields[1])
+			first, rest, two := strings.Cut(t, "\t")
+			if !two {
+				cur.vals = append(cur.vals, unescape(t))
 				continue
 			}
+			if strings.IndexByte(rest, '\t') < 0 {
+				cur.vals = append(cur.vals, unescape(first))
+				cur.ascii = append(cur.ascii, rest)
+				continue
+			}
+			if strings.IndexByte(t, '\\') < 0 {
+				// Without escapes the line is its fields joined by tabs.
+				cur.vals = append(cur.vals, t)
+				continue
+			}
+			fields := strings.Split(t, "\t")
 			for i := range fields {
 				fields[i] = unescape(fields[i])
 			}
