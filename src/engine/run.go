@@ -190,7 +190,7 @@ func (e *engine) runBlocks(parent context.Context, ts *tableState, from, to, wlo
 	}
 	enc, _ := w.(Encoder)
 	win := e.windowRule(ts)
-	bs := int64(e.blockRows(ts))
+	bs := smallTableBlock(int64(e.blockRows(ts)), to-from, e.opts.Workers)
 	nblocks := int((to - from + bs - 1) / bs)
 	workers := min(e.opts.Workers, nblocks)
 	inflight := 2 * workers
@@ -259,6 +259,17 @@ func (e *engine) runBlocks(parent context.Context, ts *tableState, from, to, wlo
 		return 0, fmt.Errorf("table %q: %w", ts.t.ID(), err)
 	}
 	return o.written, nil
+}
+
+// smallTableBlock returns the block size for n rows: bs, or less for a
+// table too small to give each of the workers four blocks of bs rows,
+// down to 4 Ki rows (whole multiples of 1 Ki). A small table then touches less fresh
+// memory (a short run's page faults are much of its cost) and spreads
+// over every worker. Block sizes never change the data.
+func smallTableBlock(bs, n int64, workers int) int64 {
+	const least = 4 << 10
+	per := (n + 4*int64(workers) - 1) / (4 * int64(workers))
+	return min(bs, max(least, (per+1023)/1024*1024))
 }
 
 // ordered writes the blocks of a table in row order, from the workers
