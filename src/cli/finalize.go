@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 
@@ -73,6 +74,9 @@ func (e *cliEnv) finalizeFolder(ctx context.Context, arg string) (outdir.Folder,
 		if err != nil {
 			return nil, input.User(fmt.Errorf("%s: %w", arg, err))
 		}
+		if err := checkStore(ctx, store, loc, arg); err != nil {
+			return nil, err
+		}
 		return outdir.RemoteFolder{Store: store, Prefix: loc.Prefix}, nil
 	}
 	st, err := os.Stat(arg)
@@ -83,4 +87,15 @@ func (e *cliEnv) finalizeFolder(ctx context.Context, arg string) (outdir.Folder,
 		return nil, input.User(fmt.Errorf("%s is not a folder", arg))
 	}
 	return outdir.LocalFolder(arg), nil
+}
+
+// checkStore checks an object storage target before a command reads or
+// writes it: a missing bucket or missing or refused credentials are a
+// user error of one line naming the target (what).
+func checkStore(ctx context.Context, store objstore.Store, loc objstore.Location, what string) error {
+	err := objstore.Check(ctx, store, loc.Prefix)
+	if errors.Is(err, objstore.ErrUnusable) {
+		return input.User(fmt.Errorf("%s: %w", what, err))
+	}
+	return err
 }

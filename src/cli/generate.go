@@ -311,6 +311,9 @@ func (e *cliEnv) generatePlan(ctx context.Context, p *plan.Plan, f generateFlags
 		if store, err = objstore.Open(ctx, loc, e.getenv); err != nil {
 			return input.User(fmt.Errorf("-o %s: %w", f.out, err))
 		}
+		if err := checkStore(ctx, store, loc, "-o "+f.out); err != nil {
+			return err
+		}
 	}
 
 	sopts := sink.Options{Compression: f.compress, Metadata: map[string]string{

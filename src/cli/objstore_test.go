@@ -296,3 +296,39 @@ func TestCancelledRemoteRun(t *testing.T) {
 		t.Errorf("%d multipart uploads left open", len(open.Uploads))
 	}
 }
+
+// TestUnusableS3Target: a missing bucket, missing credentials and refused
+// credentials fail generate and finalize before anything is generated,
+// with one line naming the URL and exit 1.
+func TestUnusableS3Target(t *testing.T) {
+	_, env := s3Env(t, "lake")
+	// The SDK's chain must find nothing of its own on the machine.
+	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE",
+		"AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"} {
+		t.Setenv(k, "")
+	}
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	noCreds := map[string]string{"AWS_REGION": env["AWS_REGION"], "AWS_ENDPOINT_URL_S3": env["AWS_ENDPOINT_URL_S3"]}
+	for _, c := range []struct {
+		name string
+		env  map[string]string
+		url  string
+		want string
+	}{
+		{"missing bucket", env, "s3://nope/run", `the bucket "nope" does not exist`},
+		{"no credentials", noCreds, "s3://lake/run", "no AWS credentials found"},
+	} {
+		for _, cmd := range [][]string{
+			{"generate", shop, "-o", c.url, "--format", "csv"},
+			{"finalize", c.url},
+		} {
+			stdout, stderr, code := datagenEnv(t, c.env, cmd...)
+			want := "error: " + map[string]string{"generate": "-o "}[cmd[0]] + c.url + ": " + c.want
+			if code != 1 || !strings.HasPrefix(stderr, want) || strings.Count(stderr, "\n") != 1 || stdout != "" {
+				t.Errorf("%s: %s: exit %d, stdout %q, stderr %q; want 1 and one line %q", c.name, cmd[0], code, stdout, stderr, want)
+			}
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go/logging"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/google"
 )
@@ -68,6 +69,10 @@ func openS3(ctx context.Context, loc Location, getenv func(string) string) (Stor
 		opts = append(opts, config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(id,
 			getenv("AWS_SECRET_ACCESS_KEY"), getenv("AWS_SESSION_TOKEN"))))
 	}
+	// The SDK's own log lines (a WARN of falling back to IMDSv1 on a
+	// machine without credentials) would interleave with the run's
+	// output; its errors say what failed.
+	opts = append(opts, config.WithLogger(logging.Nop{}))
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("AWS configuration: %w", err)
