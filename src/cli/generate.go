@@ -108,6 +108,9 @@ union (docs/continuous.md).`,
 			if err := needs(cmd, "follow", "tick"); err != nil {
 				return err
 			}
+			if err := windowFlagsGiven(cmd); err != nil {
+				return err
+			}
 			if !cmd.Flags().Changed("part") && f.parts > 1 {
 				part, err := e.completionIndex()
 				if err != nil {

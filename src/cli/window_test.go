@@ -11,15 +11,20 @@ import (
 func TestWindowFlagErrors(t *testing.T) {
 	dir := t.TempDir()
 	for _, c := range []struct {
-		args []string
-		want string
+		args   []string
+		want   string
+		schema string
 	}{
-		{[]string{"--from", "2025-13-01"}, "--from: invalid ISO 8601 timestamp"},
-		{[]string{"--until", "tomorrow"}, "--until: invalid ISO 8601 timestamp"},
-		{[]string{"--from", "2025-05-01", "--until", "2025-04-01"}, "the window is empty: from 2025-05-01T00:00:00Z is not before until 2025-04-01T00:00:00Z"},
-		{[]string{"--from", "2025-01-01", "--validate"}, "--validate needs the whole data set"},
+		{[]string{"--from", "2025-13-01"}, "--from: invalid ISO 8601 timestamp", shop},
+		{[]string{"--until", "tomorrow"}, "--until: invalid ISO 8601 timestamp", shop},
+		{[]string{"--from", "2025-05-01", "--until", "2025-04-01"}, "the window is empty: from 2025-05-01T00:00:00Z is not before until 2025-04-01T00:00:00Z", shop},
+		{[]string{"--from", "2025-01-01", "--validate"}, "--validate needs the whole data set", shop},
+		{[]string{"--from="}, "--from is empty: give an ISO 8601 instant", shop},
+		{[]string{"--from", "2025-01-01", "--until", " "}, "--until is empty", shop},
+		{[]string{"--from", "1740787200"}, "--from 1740787200: want an ISO 8601 date or instant in UTC, such as 2025-01-01 or 2025-01-01T06:00:00Z (a Unix timestamp is not one)", shop},
+		{[]string{"--until", "2200-01-01"}, "--until 2200-01-01T00:00:00Z is after the end of the open timeline's reference span, 2125-01-01T00:00:00Z (timeframe.start + 100 years)", "../../docs/examples/shop_stream.json"},
 	} {
-		_, stderr, code := datagen(t, append([]string{"generate", shop, "-o", dir}, c.args...)...)
+		_, stderr, code := datagen(t, append([]string{"generate", c.schema, "-o", dir}, c.args...)...)
 		if code != 1 || !strings.Contains(stderr, c.want) {
 			t.Errorf("%v: exit %d, stderr %q; want 1 and %q", c.args, code, stderr, c.want)
 		}
