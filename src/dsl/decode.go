@@ -155,6 +155,8 @@ func (d *decoder) timeframe(v *input.Value, path string) Timeframe {
 	if ev := o.Required("end"); ev != nil {
 		if ev.Kind == input.StringKind && ev.Str == OpenEnd {
 			tf.Open = true
+		} else if ev.Kind == input.StringKind && strings.EqualFold(strings.TrimSpace(ev.Str), OpenEnd) {
+			d.Errorf(o.At("end"), `write "open" in lower case`, "unknown end %q: the keyword of an open timeline is %q", ev.Str, OpenEnd)
 		} else {
 			tf.End, okE = d.timestamp(ev, o.At("end"))
 		}
@@ -412,7 +414,7 @@ func (d *decoder) fanout(v *input.Value, path string) *Fanout {
 	}
 	f := &Fanout{}
 	d.fanoutPer(f, o)
-	if f.Per != "" && !o.Has("distribution") {
+	if o.Has("per") && !o.Has("distribution") {
 		f.Distribution = "poisson"
 	} else if dv := o.Required("distribution"); dv != nil {
 		if s, ok := d.Str(dv, o.At("distribution")); ok {
@@ -458,7 +460,11 @@ func (d *decoder) fanout(v *input.Value, path string) *Fanout {
 	switch f.Distribution {
 	case "poisson":
 		if f.Lambda == nil && !o.Has(lkey) {
-			d.Errorf(path, "", "poisson fanout needs lambda")
+			if o.Has("per") {
+				d.Errorf(path, `add "lambda": the mean count per parent row per unit`, `missing required key "lambda" (fanout.per draws a Poisson(lambda) count per unit)`)
+			} else {
+				d.Errorf(path, "", "poisson fanout needs lambda")
+			}
 		}
 	case "uniform":
 		if !o.Has("min") || !o.Has("max") {

@@ -90,7 +90,7 @@ func (d *decoder) unit(v *input.Value, path string) (string, bool) {
 		return "", false
 	}
 	if !slices.Contains(Units, s) {
-		d.Errorf(path, input.SuggestOr(s, Units), "unknown unit %q (want hour, day or week)", s)
+		d.Errorf(path, input.SuggestOr(s, Units), "unknown unit %q", s)
 		return "", false
 	}
 	return s, true

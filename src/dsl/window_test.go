@@ -1,6 +1,7 @@
 package dsl
 
 import (
+	"errors"
 	"testing"
 	"time"
 )
@@ -35,5 +36,42 @@ func TestOpenTimelineDecodes(t *testing.T) {
 	}
 	if UnitMicros("hour") != 3600e6 || UnitMicros("day") != 86400e6 || UnitMicros("week") != 7*86400e6 {
 		t.Error("unit lengths")
+	}
+}
+
+// TestTimelineKeyErrors checks the problems of mistyped timeline keys:
+// each is reported once, at its path, with what to write instead.
+func TestTimelineKeyErrors(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		edit edit
+		want []Problem
+	}{
+		{"end Open", setTo("timeframe.end", `"Open"`), []Problem{
+			{Path: "timeframe.end", Message: `unknown end "Open": the keyword of an open timeline is "open"`, Suggestion: `write "open" in lower case`}}},
+		{"arrivals per month", edits(remove(jUser+".rows"), setTo(jUser+".arrivals", `{"per": "month", "mean": 40}`)), []Problem{
+			{Path: pUser + ".arrivals.per", Message: `unknown unit "month"`, Suggestion: "expected one of: hour, day, week"}}},
+		{"fanout per minute", setTo(jOrder+".fanout", `{"per": "minute", "lambda": 0.3}`), []Problem{
+			{Path: pOrder + ".fanout.per", Message: `unknown unit "minute"`, Suggestion: "expected one of: hour, day, week"}}},
+		{"fanout per without lambda", setTo(jOrder+".fanout", `{"per": "day"}`), []Problem{
+			{Path: pOrder + ".fanout", Message: `missing required key "lambda" (fanout.per draws a Poisson(lambda) count per unit)`, Suggestion: `add "lambda": the mean count per parent row per unit`}}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d := baseDoc(t)
+			c.edit(t, d)
+			_, _, err := Parse(encode(t, d), Options{})
+			var ps Problems
+			if !errors.As(err, &ps) {
+				t.Fatalf("error %v, want problems", err)
+			}
+			if len(ps) != len(c.want) {
+				t.Fatalf("problems %v, want %v", ps, c.want)
+			}
+			for i, p := range ps {
+				if p.Path != c.want[i].Path || p.Message != c.want[i].Message || p.Suggestion != c.want[i].Suggestion {
+					t.Errorf("problem %q: %q (%q), want %q: %q (%q)", p.Path, p.Message, p.Suggestion, c.want[i].Path, c.want[i].Message, c.want[i].Suggestion)
+				}
+			}
+		})
 	}
 }
