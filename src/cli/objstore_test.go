@@ -332,3 +332,38 @@ func TestUnusableS3Target(t *testing.T) {
 		}
 	}
 }
+
+// TestMissingBucketGCSAndAzure: a bucket (container) that does not exist
+// fails generate and finalize at once, in one line naming the URL.
+func TestMissingBucketGCSAndAzure(t *testing.T) {
+	gcs, err := fakestorage.NewServerWithOptions(fakestorage.Options{NoListener: true, Writer: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gsrv := httptest.NewServer(gcs.HTTPHandler())
+	t.Cleanup(gsrv.Close)
+	cases := []struct {
+		url, want string
+		env       map[string]string
+	}{{"gs://nope/run", `the bucket "nope" does not exist`, map[string]string{"STORAGE_EMULATOR_HOST": gsrv.URL}}}
+	if endpoint, ok := azurite(t); ok {
+		name := "datagen-missing-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+		conn := "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + azuriteKey + ";BlobEndpoint=" + endpoint + ";"
+		cases = append(cases, struct {
+			url, want string
+			env       map[string]string
+		}{"az://" + name + "/run", `the container "` + name + `" does not exist`, map[string]string{"AZURE_STORAGE_CONNECTION_STRING": conn}})
+	}
+	for _, c := range cases {
+		for _, cmd := range [][]string{
+			{"generate", shop, "-o", c.url, "--format", "csv"},
+			{"finalize", c.url},
+		} {
+			stdout, stderr, code := datagenEnv(t, c.env, cmd...)
+			want := "error: " + map[string]string{"generate": "-o "}[cmd[0]] + c.url + ": " + c.want + "\n"
+			if code != 1 || stderr != want || stdout != "" {
+				t.Errorf("%s: exit %d, stdout %q, stderr %q; want 1 and %q", cmd[0], code, stdout, stderr, want)
+			}
+		}
+	}
+}

@@ -4,6 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/url"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/bloberror"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -29,10 +33,11 @@ type checker interface {
 }
 
 // Check makes one cheap request to the store before a run writes into it
-// (S3: the credentials, then a listing of at most one key under prefix),
-// so that a missing bucket or missing or refused credentials show at once
-// instead of after the whole run; credentials that may write but not list
-// pass. Such a problem is an error satisfying
+// (S3: the credentials, then a listing of at most one key under prefix;
+// GCS: a listing of at most one object; Azure: the container's
+// properties), so that a missing bucket (or container) or missing or refused
+// credentials (S3) show at once instead of after the whole run;
+// credentials that may write but not list pass. Such a problem is an error satisfying
 // errors.Is(err, ErrUnusable), told in one line. A store without a check
 // passes.
 func Check(ctx context.Context, s Store, prefix string) error {
@@ -73,4 +78,29 @@ func (s *S3) check(ctx context.Context, prefix string) error {
 		}
 	}
 	return fmt.Errorf("listing %s: %w", s.URL(prefix), one)
+}
+
+// check lists at most one object under prefix: a bucket that does not
+// exist is unusable; other failures are left to the run to report.
+func (s *GCS) check(ctx context.Context, prefix string) error {
+	u := s.root + "/storage/v1/b/" + url.PathEscape(s.bucket) + "/o?maxResults=1&fields=nextPageToken&prefix=" + url.QueryEscape(prefix)
+	resp, err := s.call(ctx, http.MethodGet, u, "listing")
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return newUnusable(fmt.Sprintf("the bucket %q does not exist", s.bucket), err)
+	case err == nil:
+		drain(resp)
+	}
+	return ctx.Err()
+}
+
+// check reads the container's properties: a container that does not
+// exist is unusable; other failures (credentials that may write blobs but
+// not read the container) are left to the run to report.
+func (s *ABS) check(ctx context.Context, _ string) error {
+	_, err := s.container.GetProperties(ctx, nil)
+	if bloberror.HasCode(err, bloberror.ContainerNotFound) {
+		return newUnusable(fmt.Sprintf("the container %q does not exist", s.name), err)
+	}
+	return ctx.Err()
 }
