@@ -145,6 +145,11 @@ func Run(ctx context.Context, p *plan.Plan, opts Options) (*Result, error) {
 		opts.ProgressEvery = 250 * time.Millisecond
 	}
 	opts.Window = reachNow(p.Schema.Timeframe, opts.Window, time.Now())
+	if opts.Window != nil {
+		if err := windowable(p); err != nil {
+			return nil, err
+		}
+	}
 	est, layout, err := estimate(p, opts)
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"datagen/src/civil"
 	"datagen/src/column"
 	"datagen/src/dsl"
+	"datagen/src/plan"
 )
 
 // Window selects the rows a run writes by time: the rows whose time
@@ -141,6 +142,24 @@ func truncate(b *column.Block, n int) {
 	for _, v := range b.Cols {
 		*v = v.Window(0, n)
 	}
+}
+
+// windowable refuses a windowed run of p that cannot place a table's rows
+// in time: a table without a time column (and without "time_column":
+// null) whose primary parent takes its own time from its parent. Such a
+// table would be written in the first window only, and consecutive
+// windows would not add up.
+func windowable(p *plan.Plan) error {
+	for _, t := range p.Order {
+		par := t.Primary
+		if t.Time >= 0 || t.ParentTime || t.Node.TimeColumn != nil || par == nil || !par.ParentTime {
+			continue
+		}
+		return &Error{Table: t.ID(), Err: fmt.Errorf(
+			"nodes[%d](%s): a time window cannot place its rows: it has no time column and its primary parent %q has none of its own (it takes %q's): give %q a time column (e.g. a lookup of %s.%s), or write \"time_column\": null here to write %q in the first window only",
+			t.Index, t.ID(), par.ID(), par.Primary.ID(), par.ID(), par.Primary.ID(), par.Primary.TimeColumn(), t.ID())}
+	}
+	return nil
 }
 
 // reachNow ends the window of a run of an open timeline at now when it

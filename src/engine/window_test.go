@@ -1,10 +1,12 @@
 package engine_test
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -204,5 +206,46 @@ func TestWindowsChildWithoutTime(t *testing.T) {
 				t.Errorf("the two windows hold %d reviews, their union %d, or other rows", len(joined), len(want))
 			}
 		})
+	}
+}
+
+// TestWindowsRefuseGrandchildWithoutTime checks that a windowed run
+// refuses a table without a time column under a table that takes its
+// parent's time, naming the node; a run without a window writes it.
+func TestWindowsRefuseGrandchildWithoutTime(t *testing.T) {
+	data, err := os.ReadFile("../../example/shop.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{reviewNode, `{"id": "review_vote", "kind": "fact", "parents": ["review"], "pk": "vote_id",
+  "fanout": {"distribution": "uniform", "min": 0, "max": 2},
+  "columns": [
+    {"name": "vote_id", "type": "int", "generator": {"sequence": {"start": 1, "step": 1}}},
+    {"name": "review_id", "type": "int", "generator": {"lookup": {"from": "review.review_id"}}}
+  ]}`} {
+		var node any
+		if err := json.Unmarshal([]byte(n), &node); err != nil {
+			t.Fatal(err)
+		}
+		doc["nodes"] = append(doc["nodes"].([]any), node)
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := parsePlan(t, b, true)
+	idx := len(doc["nodes"].([]any)) - 1
+	start := p.Schema.Timeframe.Start
+	_, err = engine.Run(context.Background(), p, engine.Options{Seed: 42, Window: mustWindow(t, start, start.Add(24*time.Hour))})
+	want := `table "review_vote": nodes[` + strconv.Itoa(idx) + `](review_vote): a time window cannot place its rows: it has no time column and its primary parent "review" has none of its own (it takes "orders"'s): give "review" a time column (e.g. a lookup of orders.ordered_at), or write "time_column": null here to write "review_vote" in the first window only`
+	if err == nil || err.Error() != want {
+		t.Errorf("error %v\nwant %s", err, want)
+	}
+	if out := generateCSV(t, p, engine.Options{Seed: 42}); len(out["review_vote"]) < 100 {
+		t.Errorf("a run without a window wrote %d bytes of review_vote", len(out["review_vote"]))
 	}
 }
