@@ -142,7 +142,7 @@ const reviewNode = `{"id": "review", "kind": "fact", "parents": ["orders"], "pk"
   "columns": [
     {"name": "review_id", "type": "int", "generator": {"sequence": {"start": 1, "step": 1}}},
     {"name": "order_id", "type": "int", "generator": {"lookup": {"from": "orders.order_id"}}},
-    {"name": "rating", "type": "int", "generator": {"distribution": {"type": "uniform", "params": {"min": 1, "max": 5}}}}
+    {"name": "rating", "type": "int", "generator": {"distribution": {"type": "uniform", "params": {"low": 1, "high": 5}}}}
   ]}`
 
 // withReview returns the plan of the schema at path with reviewNode added.
@@ -165,7 +165,7 @@ func withReview(t *testing.T, path string) *plan.Plan {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return parsePlan(t, out, true)
+	return parsePlan(t, out, false)
 }
 
 // TestWindowsChildWithoutTime checks that a fact without a time column of
@@ -237,7 +237,7 @@ func TestWindowsRefuseGrandchildWithoutTime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := parsePlan(t, b, true)
+	p := parsePlan(t, b, false)
 	idx := len(doc["nodes"].([]any)) - 1
 	start := p.Schema.Timeframe.Start
 	_, err = engine.Run(context.Background(), p, engine.Options{Seed: 42, Window: mustWindow(t, start, start.Add(24*time.Hour))})
