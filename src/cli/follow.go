@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/sirupsen/logrus"
+
 	"datagen/src/civil"
 	"datagen/src/column"
 	"datagen/src/engine"
@@ -48,6 +50,11 @@ func (f generateFlags) checkStream() error {
 		return usagef("%s cannot be combined with --validate: validate a run written to a folder", what)
 	case f.upload:
 		return usagef("%s cannot be combined with --upload", what)
+	case f.out != stdoutDir:
+	case f.formatSet:
+		return usagef("%s writes NDJSON: --format %s cannot apply; write to a folder (-o DIR) for csv or parquet", what, f.format)
+	case f.compressSet:
+		return usagef("%s writes NDJSON: --compression (Parquet) cannot apply", what)
 	}
 	return nil
 }
@@ -94,19 +101,40 @@ func (e *cliEnv) follow(ctx context.Context, p *plan.Plan, f generateFlags, win 
 }
 
 // emitWindow writes the rows of window w: as NDJSON on stdout, or as the
-// tables of a folder named after the window under the output directory.
+// tables of a folder named after the window under the output directory
+// (without the progress of each table). Unless --quiet, it then reports
+// the window on stderr: one line, or one JSON object with --log-format
+// json.
 func (e *cliEnv) emitWindow(ctx context.Context, p *plan.Plan, f generateFlags, w *engine.Window) error {
+	quiet := f.noProgress
+	var rows int64
+	var err error
+	folder := ""
 	if f.out != stdoutDir {
 		f.out = filepath.Join(f.out, windowFolder(w))
-		return e.generatePlan(ctx, p, f, w)
+		f.noProgress = true
+		folder = f.out
+		rows, err = e.generatePlan(ctx, p, f, w)
+	} else {
+		rows, err = e.generateStdout(ctx, p, f, w)
 	}
-	rows, err := e.generateStdout(ctx, p, f, w)
-	if err != nil {
+	if err != nil || quiet {
 		return err
 	}
-	if !f.noProgress {
-		fmt.Fprintf(e.stderr, "window [%s, %s): %d rows\n", bound(w.From, "-inf", civil.FormatTimestamp), bound(w.Until, "+inf", civil.FormatTimestamp), rows)
+	from, until := bound(w.From, "begin", civil.FormatTimestamp), bound(w.Until, "end", civil.FormatTimestamp)
+	msg := fmt.Sprintf("window [%s, %s): %d rows", from, until, rows)
+	if folder != "" {
+		msg += " in " + folder
 	}
+	if e.logFormat == "json" {
+		fields := logrus.Fields{"from": from, "until": until, "rows": rows}
+		if folder != "" {
+			fields["folder"] = folder
+		}
+		e.newLogger(e.stderr).WithFields(fields).Info(msg)
+		return nil
+	}
+	fmt.Fprintln(e.stderr, msg)
 	return nil
 }
 

@@ -3,6 +3,9 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -179,10 +182,74 @@ func TestFollowFlags(t *testing.T) {
 		{[]string{"--follow", "--tick", "0s"}, "--tick must be positive"},
 		{[]string{"--follow", "--validate"}, "--follow cannot be combined with --validate"},
 		{[]string{"-o", "-", "--validate"}, "-o - (NDJSON on stdout) cannot be combined with --validate"},
+		{[]string{"-o", "-", "--format", "parquet"}, "-o - (NDJSON on stdout) writes NDJSON: --format parquet cannot apply"},
+		{[]string{"-o", "-", "--format", "csv,parquet"}, "-o - (NDJSON on stdout) writes NDJSON: --format csv,parquet cannot apply"},
+		{[]string{"-o", "-", "--compression", "zstd"}, "-o - (NDJSON on stdout) writes NDJSON: --compression (Parquet) cannot apply"},
 	} {
 		_, stderr, code := runClock(&fakeClock{}, append([]string{"generate", shop}, c.args...)...)
 		if code != 1 || !strings.Contains(stderr, c.msg) {
 			t.Errorf("%v: exit %d, stderr %q; want 1 and %q", c.args, code, stderr, c.msg)
 		}
 	}
+}
+
+// TestFollowReportsWindows: each window is reported on stderr as one line
+// (documented begin/end labels for an open side), in NDJSON and folder
+// modes alike, or as one JSON object with --log-format json.
+func TestFollowReportsWindows(t *testing.T) {
+	now := time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)
+	lineRE := regexp.MustCompile(`^window \[(begin|\d{4}-\d\d-\d\dT[0-9:]+Z), (end|\d{4}-\d\d-\d\dT[0-9:]+Z)\): \d+ rows( in .+)?$`)
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name  string
+		args  []string
+		first string
+	}{
+		{"ndjson", []string{"-o", "-"}, "window [begin, 2025-11-01T00:00:00Z): "},
+		{"folders", []string{"-o", dir, "--format", "csv"}, "window [begin, 2025-11-01T00:00:00Z): "},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			out, stderr, code := runClock(&fakeClock{now: now}, append([]string{"generate", shop, "--follow", "--tick", "720h"}, c.args...)...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+			if len(lines) != 4 || !strings.HasPrefix(lines[0], c.first) || !strings.HasPrefix(lines[3], "window [2025-12-31T00:00:00Z, end): ") {
+				t.Errorf("stderr, want 4 window lines from begin to end:\n%s", stderr)
+			}
+			for _, l := range lines {
+				if !lineRE.MatchString(l) {
+					t.Errorf("not a window line: %q", l)
+				}
+			}
+			if c.name == "folders" {
+				if out != "" {
+					t.Errorf("stdout: %q", out)
+				}
+				if want := " in " + filepath.Join(dir, "begin--20251101T000000.000000Z"); !strings.HasSuffix(lines[0], want) {
+					t.Errorf("first line %q does not end with %q", lines[0], want)
+				}
+			}
+		})
+	}
+	t.Run("json", func(t *testing.T) {
+		_, stderr, code := runClock(&fakeClock{now: now}, "generate", shop, "-o", "-", "--follow", "--tick", "720h", "--log-format", "json")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+		if len(lines) != 4 {
+			t.Fatalf("%d lines, want 4:\n%s", len(lines), stderr)
+		}
+		for i, l := range lines {
+			var m map[string]any
+			if err := json.Unmarshal([]byte(l), &m); err != nil {
+				t.Fatalf("not JSON: %q", l)
+			}
+			msg, _ := m["msg"].(string)
+			if !lineRE.MatchString(msg) || m["rows"] == nil || (i == 0 && m["from"] != "begin") || (i == 3 && m["until"] != "end") {
+				t.Errorf("line %d: %q", i, l)
+			}
+		}
+	})
 }

@@ -50,7 +50,9 @@ type generateFlags struct {
 	lenient     bool
 	blockRows   int
 	compress    string
-	noProgress  bool
+	// formatSet and compressSet: --format and --compression were given.
+	formatSet, compressSet bool
+	noProgress             bool
 	// from and until bound the time window (ISO 8601; "" = unbounded)
 	from, until string
 	// follow keeps writing the rows whose time passes the clock, every
@@ -89,14 +91,22 @@ there and appear when the run or part commits.
 facts by their event time, entities by their creation time (a node's
 "time_column"); tables without one are written whole in the window that holds
 the timeframe's start. Consecutive windows together equal one run over their
-union (docs/continuous.md).`,
+union (docs/continuous.md). In an open timeline ("end": "open") --until
+defaults to now.
+
+-o - writes the rows to stdout as NDJSON (one object a line, the table in
+"_table"), without .metadata.json; --format and --compression do not apply.
+--follow keeps going after the rows up to now: every --tick it writes the
+rows whose time has passed the clock, as NDJSON with -o -, else as one
+folder per window under the output directory (docs/continuous.md).`,
 		Example: `  datagen generate schema.json -o out --seed 42
   datagen generate schema.json -o out --format csv --workers 1
   datagen generate schema.json -o out --format csv --parts 4 --part 2
   datagen generate schema.json -o s3://bucket/run-42 --parts 100 --part 7
   datagen generate schema.json -o out --dry-run-sample 1000
   datagen generate schema.json -o out --scale 10
-  datagen generate schema.json -o out --from 2025-01-01 --until 2025-02-01`,
+  datagen generate schema.json -o out --from 2025-01-01 --until 2025-02-01
+  datagen generate schema.json -o - --follow | jq -c 'select(._table == "orders")'`,
 		Args: positional("SCHEMA"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := needs(cmd, "upload", "bucket", "table-prefix", "incremental", "url"); err != nil {
@@ -111,6 +121,7 @@ union (docs/continuous.md).`,
 			if err := windowFlagsGiven(cmd); err != nil {
 				return err
 			}
+			f.formatSet, f.compressSet = cmd.Flags().Changed("format"), cmd.Flags().Changed("compression")
 			if !cmd.Flags().Changed("part") && f.parts > 1 {
 				part, err := e.completionIndex()
 				if err != nil {
@@ -136,7 +147,7 @@ union (docs/continuous.md).`,
 	fl.StringVar(&f.compress, "compression", "snappy", "Parquet compression: snappy, zstd or none")
 	fl.BoolVar(&f.noProgress, "quiet", false, "no progress output")
 	fl.StringVar(&f.from, "from", "", "write only rows whose time is at or after this instant (ISO 8601, UTC without an offset)")
-	fl.StringVar(&f.until, "until", "", "write only rows whose time is before this instant (ISO 8601, UTC without an offset)")
+	fl.StringVar(&f.until, "until", "", "write only rows whose time is before this instant (ISO 8601, UTC without an offset; an open timeline: default now)")
 	fl.BoolVar(&f.follow, "follow", false, "after the rows up to now, keep writing rows as their time passes the clock: NDJSON on stdout with -o -, else one folder per window under the output directory (docs/continuous.md)")
 	fl.DurationVar(&f.tick, "tick", time.Second, "with --follow: how often to write the rows whose time has passed")
 	fl.BoolVar(&f.validate, "validate", false, "check the data while generating: publish the tables with <output-dir>/validation_report.json only if they pass, else nothing (the report goes to <output-dir>.validation_report.json)")
@@ -297,12 +308,13 @@ func (e *cliEnv) runGenerate(ctx context.Context, schemaPath string, f generateF
 		_, err := e.generateStdout(ctx, p, f, win)
 		return err
 	}
-	return e.generatePlan(ctx, p, f, win)
+	_, err = e.generatePlan(ctx, p, f, win)
+	return err
 }
 
 // generatePlan writes the tables of p, the rows of window win (nil: all),
-// into f.out.
-func (e *cliEnv) generatePlan(ctx context.Context, p *plan.Plan, f generateFlags, win *engine.Window) error {
+// into f.out, and returns the number of rows written.
+func (e *cliEnv) generatePlan(ctx context.Context, p *plan.Plan, f generateFlags, win *engine.Window) (int64, error) {
 	formats, _ := parseFormats(f.format)
 	format := formats[0]
 	maxMem, _ := engine.ParseBytes(f.maxMemory)
@@ -312,10 +324,10 @@ func (e *cliEnv) generatePlan(ctx context.Context, p *plan.Plan, f generateFlags
 	if objstore.IsURL(f.out) {
 		loc, _ = objstore.ParseURL(f.out)
 		if store, err = objstore.Open(ctx, loc, e.getenv); err != nil {
-			return input.User(fmt.Errorf("-o %s: %w", f.out, err))
+			return 0, input.User(fmt.Errorf("-o %s: %w", f.out, err))
 		}
 		if err := checkStore(ctx, store, loc, "-o "+f.out); err != nil {
-			return err
+			return 0, err
 		}
 	}
 
@@ -326,7 +338,7 @@ func (e *cliEnv) generatePlan(ctx context.Context, p *plan.Plan, f generateFlags
 	var val *validate.Validator
 	if f.validate {
 		if val, err = validate.New(p, validate.Options{DataDir: f.out, Format: string(format), Version: e.version, DryRunSample: f.sample}); err != nil {
-			return err
+			return 0, err
 		}
 	}
 	files := map[string]string{}
@@ -385,7 +397,7 @@ func (e *cliEnv) generatePlan(ctx context.Context, p *plan.Plan, f generateFlags
 		},
 	})
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if f.validate {
 		// The report of an earlier refused run no longer describes the folder.
@@ -393,18 +405,18 @@ func (e *cliEnv) generatePlan(ctx context.Context, p *plan.Plan, f generateFlags
 			fmt.Fprintf(e.stderr, "warning: %v\n", err)
 		}
 	}
+	var rows int64
+	for _, t := range res.Tables {
+		rows += t.Written
+	}
 	if !f.noProgress {
-		var rows int64
-		for _, t := range res.Tables {
-			rows += t.Written
-		}
 		where, _ := filepath.Abs(f.out)
 		if store != nil {
 			where = store.URL(loc.Prefix)
 		}
 		fmt.Fprintf(e.stdout, "Wrote %d tables (%d rows) to %s\n", len(res.Tables), rows, where)
 	}
-	return nil
+	return rows, nil
 }
 
 // completionIndex reads the part from $JOB_COMPLETION_INDEX, which a
