@@ -73,6 +73,11 @@ Exit code 0 when the schema is valid, 1 otherwise.`,
 			}
 			fmt.Fprintf(e.stdout, "%s: valid (%d tables, %d columns); a run at scale %g holds about %s in memory (limit %s)\n",
 				name, len(p.Order), rows, scale, engine.FormatBytes(est.Bytes), engine.FormatBytes(limit))
+			for _, te := range est.Tables {
+				if te.Versions > 0 {
+					fmt.Fprintf(e.stdout, "%s: about %.4g versions written (%.4g entities)\n", te.ID, te.Versions, te.Rows)
+				}
+			}
 			return nil
 		},
 	}

@@ -49,3 +49,26 @@ func TestCheckSequenceOnDatetime(t *testing.T) {
 		t.Errorf("exit %d\n%s", code, stderr)
 	}
 }
+
+// TestCheckCountsVersions: check prints the versions an entity with
+// history writes, and refuses them beyond --max-memory.
+func TestCheckCountsVersions(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.json")
+	schema := `{"version": "1.0", "metadata": {"name": "x"},
+ "timeframe": {"start": "2024-01-01", "end": "2024-01-08", "freq": "h"},
+ "nodes": [{"id": "customer", "kind": "entity", "rows": 1000, "pk": "id", "history": {"as": "versions"}, "columns": [
+   {"name": "id", "type": "int", "generator": {"sequence": {}}},
+   {"name": "signup_at", "type": "datetime", "generator": {"datetime_series": {"within": "timeframe", "freq": "h"}}},
+   {"name": "plan", "type": "string", "generator": {"choice": {"choices": ["free", "pro"]}}, "changes": {"every": "1s", "p": 0.5}}]}]}`
+	if err := os.WriteFile(path, []byte(schema), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := datagen(t, "check", path)
+	if code != 0 || !strings.Contains(stdout, "customer: about 3.024e+08 versions written (1000 entities)") {
+		t.Errorf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	_, stderr, code = datagen(t, "check", path, "--max-memory", "50MiB")
+	if code != 1 || !strings.Contains(stderr, "more than the limit of 50.0 MiB") {
+		t.Errorf("--max-memory 50MiB: exit %d\n%s", code, stderr)
+	}
+}

@@ -45,6 +45,10 @@ type TableEstimate struct {
 	// (read by other tables) and the child-count offsets of its fact
 	// children, held until the run ends.
 	Bytes int64
+	// Versions, for an entity with history, is the expected number of
+	// rows written: Rows × the versions (or events) of one entity, one
+	// plus p × periods for each changing column (see expectedVersions).
+	Versions float64
 }
 
 // bytesPerValue is the memory of one kept value of type t, its null flag
@@ -125,6 +129,7 @@ func estimate(p *plan.Plan, opts Options) (*Estimate, map[*plan.Table]*tableLayo
 	}
 	est := &Estimate{}
 	rows := map[string]float64{}
+	versions := map[*plan.Table]float64{}
 	index := map[string]int{}
 	var widest int64 // the largest block: columns × rows
 	for _, t := range p.Order {
@@ -161,6 +166,17 @@ func estimate(p *plan.Plan, opts Options) (*Estimate, map[*plan.Table]*tableLayo
 		}
 		rows[t.ID()] = r
 		widest = max(widest, int64(len(t.Cols))*int64(math.Min(r, float64(blockRows))))
+		if t.History != nil {
+			v := expectedVersions(t, p.Schema.Timeframe, opts.Window)
+			if err := checkVersions(t, r, v); err != nil {
+				return nil, nil, err
+			}
+			versions[t] = r * v
+			// A block of entities expands to about blockRows versions, or
+			// to one entity's versions when it has more.
+			w := int64(len(t.Cols)+len(dsl.HistoryColumns(t.History.As))) * int64(math.Min(r*v, math.Max(v, float64(blockRows))))
+			widest = max(widest, w)
+		}
 	}
 	parts := max(opts.Parts, 1)
 	layout := layoutParts(p, parts, rows, opts.splitMin)
@@ -168,7 +184,7 @@ func estimate(p *plan.Plan, opts Options) (*Estimate, map[*plan.Table]*tableLayo
 		r := rows[t.ID()]
 		l := layout[t]
 		index[t.ID()] = len(est.Tables)
-		te := TableEstimate{ID: t.ID(), Rows: r}
+		te := TableEstimate{ID: t.ID(), Rows: r, Versions: versions[t]}
 		// A part keeps the columns that other tables read for its own
 		// rows, unless they are read elsewhere (docs/scale.md).
 		held := r
@@ -205,6 +221,26 @@ func estimate(p *plan.Plan, opts Options) (*Estimate, map[*plan.Table]*tableLayo
 	// worker, and as many encoded blocks waiting to be written.
 	est.Bytes += int64(workers) * widest * 3 * 16
 	return est, layout, nil
+}
+
+// checkVersions refuses a table with history whose expected versions
+// (rows × v, v for one entity) exceed MaxRows, naming the changing
+// column that brings the most.
+func checkVersions(t *plan.Table, rows, v float64) error {
+	if rows*v <= MaxRows {
+		return nil
+	}
+	top, most := 0, -1.0
+	for _, ci := range t.History.Changing {
+		c := t.Cols[ci].Spec.Changes
+		if n := c.P / float64(c.Every); n > most {
+			top, most = ci, n
+		}
+	}
+	c := t.Cols[top].Spec
+	return &Error{Table: t.ID(), Err: input.User(fmt.Errorf("nodes[%d](%s).columns[%d](%s).changes: %.4g versions (%.4g entities × %.4g expected versions each, "+
+		"\"every\": %q, \"p\": %g) is more than the limit of %g rows per table: lengthen \"every\", lower \"p\" or the rows, or generate a shorter window",
+		t.Index, t.ID(), top, c.Name, rows*v, rows, v, c.Changes.EveryText, c.Changes.P, float64(MaxRows)))}
 }
 
 // checkMemory refuses an estimate above limit (DefaultMaxMemory when 0).

@@ -11,6 +11,7 @@ import (
 	"datagen/src/dsl"
 	"datagen/src/gen"
 	"datagen/src/modify"
+	"datagen/src/plan"
 	"datagen/src/rng"
 )
 
@@ -117,15 +118,33 @@ func (e *engine) newHistory(ts *tableState) *history {
 // horizon), and never after the end of the run's window: a window holds
 // the history known at its end.
 func (e *engine) historyHorizon() int64 {
-	tf := e.p.Schema.Timeframe
+	return historyEnd(e.p.Schema.Timeframe, e.opts.Window)
+}
+
+// historyEnd is historyHorizon for timeframe tf and window w (nil: none).
+func historyEnd(tf dsl.Timeframe, w *Window) int64 {
 	h := tf.End.UnixMicro()
 	if tf.Open {
-		h = horizon(tf, e.opts.Window)
+		h = horizon(tf, w)
 	}
-	if w := e.opts.Window; w != nil {
+	if w != nil {
 		h = min(h, max(w.Until, tf.Start.UnixMicro()))
 	}
 	return h
+}
+
+// expectedVersions is the number of versions an entity of t is expected
+// to have in a run of timeframe tf and window w: one, plus p × the
+// periods up to the horizon for each changing column (an upper bound:
+// an entity that begins late has fewer periods).
+func expectedVersions(t *plan.Table, tf dsl.Timeframe, w *Window) float64 {
+	span := float64(historyEnd(tf, w) - tf.Start.UnixMicro())
+	versions := 1.0
+	for _, ci := range t.History.Changing {
+		c := t.Cols[ci].Spec.Changes
+		versions += c.P * math.Ceil(max(span, 0)/float64(c.Every))
+	}
+	return versions
 }
 
 // blockRows is the number of rows of ts generated as one block: the
@@ -134,16 +153,10 @@ func (e *engine) historyHorizon() int64 {
 // holds about as many rows as a block of another table. Block sizes never
 // change the data.
 func (e *engine) blockRows(ts *tableState) int {
-	h := ts.t.History
-	if h == nil {
+	if ts.t.History == nil {
 		return e.opts.BlockRows
 	}
-	span := float64(e.historyHorizon() - e.p.Schema.Timeframe.Start.UnixMicro())
-	versions := 1.0
-	for _, ci := range h.Changing {
-		c := ts.t.Cols[ci].Spec.Changes
-		versions += c.P * math.Ceil(max(span, 0)/float64(c.Every))
-	}
+	versions := expectedVersions(ts.t, e.p.Schema.Timeframe, e.opts.Window)
 	return max(1, int(float64(e.opts.BlockRows)/versions))
 }
 
