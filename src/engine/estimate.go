@@ -32,6 +32,10 @@ type Estimate struct {
 	Tables []TableEstimate
 	// Bytes is the estimated peak memory of the run.
 	Bytes int64
+	// Blocks is the part of Bytes held by the blocks in flight, and
+	// Widest the table of the largest block.
+	Blocks int64
+	Widest string
 }
 
 // TableEstimate is one table of an Estimate.
@@ -165,7 +169,9 @@ func estimate(p *plan.Plan, opts Options) (*Estimate, map[*plan.Table]*tableLayo
 				r, what, scale, float64(MaxRows)))}
 		}
 		rows[t.ID()] = r
-		widest = max(widest, int64(len(t.Cols))*int64(math.Min(r, float64(blockRows))))
+		if w := int64(len(t.Cols)) * int64(math.Min(r, float64(blockRows))); w > widest {
+			widest, est.Widest = w, t.ID()
+		}
 		if t.History != nil {
 			v := expectedVersions(t, p.Schema.Timeframe, opts.Window)
 			if err := checkVersions(t, r, v); err != nil {
@@ -175,7 +181,9 @@ func estimate(p *plan.Plan, opts Options) (*Estimate, map[*plan.Table]*tableLayo
 			// A block of entities expands to about blockRows versions, or
 			// to one entity's versions when it has more.
 			w := int64(len(t.Cols)+len(dsl.HistoryColumns(t.History.As))) * int64(math.Min(r*v, math.Max(v, float64(blockRows))))
-			widest = max(widest, w)
+			if w > widest {
+				widest, est.Widest = w, t.ID()
+			}
 		}
 	}
 	parts := max(opts.Parts, 1)
@@ -219,7 +227,8 @@ func estimate(p *plan.Plan, opts Options) (*Estimate, map[*plan.Table]*tableLayo
 	}
 	// Blocks in flight: a raw and a final vector per column for each
 	// worker, and as many encoded blocks waiting to be written.
-	est.Bytes += int64(workers) * widest * 3 * 16
+	est.Blocks = int64(workers) * widest * 3 * 16
+	est.Bytes += est.Blocks
 	return est, layout, nil
 }
 
@@ -257,9 +266,18 @@ func checkMemory(est *Estimate, limit int64) error {
 			big = te
 		}
 	}
+	most := fmt.Sprintf("table %q: %.4g rows that other tables read", big.ID, big.Rows)
+	if est.Blocks > big.Bytes {
+		most = fmt.Sprintf("the blocks in flight, the largest of table %q", est.Widest)
+		for _, te := range est.Tables {
+			if te.ID == est.Widest && te.Versions > 0 {
+				most += fmt.Sprintf(", which writes %.4g versions of %.4g entities, each entity's in one block: lengthen \"every\" or lower \"p\" of its changes", te.Versions, te.Rows)
+			}
+		}
+	}
 	return input.User(fmt.Errorf("the run needs about %s of memory, more than the limit of %s "+
-		"(most for table %q: %.4g rows that other tables read): lower rows, scale or fanout, "+
-		"or raise the limit (--max-memory, parameters.max_memory)", FormatBytes(est.Bytes), FormatBytes(limit), big.ID, big.Rows))
+		"(most for %s): lower rows, scale or fanout, "+
+		"or raise the limit (--max-memory, parameters.max_memory)", FormatBytes(est.Bytes), FormatBytes(limit), most))
 }
 
 // FormatBytes writes n bytes in binary units (512 B, 1.5 GiB).
