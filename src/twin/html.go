@@ -7,6 +7,8 @@ import (
 	"math"
 	"strings"
 	"sync"
+
+	"datagen/src/validate"
 )
 
 // Page names what a comparison report compares, for its HTML page.
@@ -84,15 +86,7 @@ const comparePageHTML = `<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{f2 .R.Similarity}} — datagen twin comparison</title>
 <style>
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d2733;background:#f6f7f9}
-header{background:#1d2733;color:#fff;padding:18px 28px}
-header h1{margin:0;font-size:22px}
-header .meta{opacity:.8;font-size:12px;margin-top:4px}
-main{padding:18px 28px}
-section{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:14px 18px;margin-bottom:16px}
-h2{font-size:17px;margin:0 0 10px}
-h3{font-size:15px;margin:14px 0 6px}
-.kpis{display:flex;gap:28px;align-items:center;flex-wrap:wrap}
+` + validate.PageCSS + `.kpis{display:flex;gap:28px;align-items:center;flex-wrap:wrap}
 .kpi b{display:block;font-size:22px}
 .score{font-size:40px;font-weight:700}
 table{border-collapse:collapse;width:100%;font-size:13px}

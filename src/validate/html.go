@@ -596,12 +596,9 @@ var pageTmpl = sync.OnceValue(func() *template.Template {
 	}).Parse(pageHTML))
 })
 
-const pageHTML = `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{if .Verdict.Pass}}PASS{{else}}FAIL{{end}} — datagen validation — {{.R.Metadata.DatasetName}}</title>
-<style>
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d2733;background:#f6f7f9}
+// PageCSS is the style that datagen's HTML pages (the validation report,
+// the twin comparison) share: the page, its header and its sections.
+const PageCSS = `body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d2733;background:#f6f7f9}
 header{background:#1d2733;color:#fff;padding:18px 28px}
 header h1{margin:0;font-size:22px}
 header .meta{opacity:.8;font-size:12px;margin-top:4px}
@@ -609,7 +606,14 @@ main{padding:18px 28px}
 section{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:14px 18px;margin-bottom:16px}
 h2{font-size:17px;margin:0 0 10px}
 h3{font-size:15px;margin:14px 0 6px}
-#verdict{border-width:2px}
+`
+
+const pageHTML = `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{if .Verdict.Pass}}PASS{{else}}FAIL{{end}} — datagen validation — {{.R.Metadata.DatasetName}}</title>
+<style>
+` + PageCSS + `#verdict{border-width:2px}
 #verdict.pass{border-color:#1e8449;background:#eafaf1}
 #verdict.fail{border-color:#c0392b;background:#fdedec}
 .verdict{font-size:40px;font-weight:800;letter-spacing:.04em}
