@@ -171,20 +171,9 @@ func TestParquetAllTypesRoundTrip(t *testing.T) {
 	const n = 40_000
 	full := allTypesBlock(0, n)
 	for _, opts := range []Options{{}, {RowGroupRows: 9000, Compression: CompressionNone}} {
-		dir := t.TempDir()
-		var first string
-		for i, blocks := range splits(full) {
-			st := writeTable(t, dir, fmt.Sprintf("t%d", i), Parquet, allTypes, opts, blocks...)
-			got := readFile(t, st.Path)
-			if i == 0 {
-				first = got
-				checkOurReader(t, st.Path, allTypes, full)
-				_, tbl := readParquet(t, st.Path)
-				checkTable(t, tbl, allTypes, full)
-			} else if got != first {
-				t.Fatalf("options %+v: output depends on block sizes", opts)
-			}
-		}
+		path := writeEverySplit(t, allTypes, opts, full)
+		_, tbl := readParquet(t, path)
+		checkTable(t, tbl, allTypes, full)
 	}
 
 	st := writeTable(t, t.TempDir(), "t", Parquet, allTypes, Options{}, full)
@@ -270,30 +259,16 @@ func TestParquetStringDictionarySpill(t *testing.T) {
 			full.Cols[0].SetNull(i)
 		}
 	}
-	dir := t.TempDir()
-	var first string
-	for i, blocks := range splits(full) {
-		st := writeTable(t, dir, fmt.Sprintf("t%d", i), Parquet, fields, Options{}, blocks...)
-		if got := readFile(t, st.Path); i == 0 {
-			first = got
-		} else if got != first {
-			t.Fatal("output depends on block sizes")
-		}
-		if i > 0 {
-			continue
-		}
-		checkOurReader(t, st.Path, fields, full)
-		rdr, tbl := readParquet(t, st.Path)
-		checkTable(t, tbl, fields, full)
-		if rdr.NumRowGroups() != 1 {
-			t.Fatalf("%d row groups, want 1", rdr.NumRowGroups())
-		}
-		if dict, plain := chunkEncoding(t, rdr, 0, 0); dict || !plain {
-			t.Errorf("spilled column: dictionary %v, plain pages %v; want PLAIN only", dict, plain)
-		}
-		if dict, plain := chunkEncoding(t, rdr, 0, 1); !dict || plain {
-			t.Errorf("pooled column: dictionary %v, plain pages %v; want dictionary only", dict, plain)
-		}
+	rdr, tbl := readParquet(t, writeEverySplit(t, fields, Options{}, full))
+	checkTable(t, tbl, fields, full)
+	if rdr.NumRowGroups() != 1 {
+		t.Fatalf("%d row groups, want 1", rdr.NumRowGroups())
+	}
+	if dict, plain := chunkEncoding(t, rdr, 0, 0); dict || !plain {
+		t.Errorf("spilled column: dictionary %v, plain pages %v; want PLAIN only", dict, plain)
+	}
+	if dict, plain := chunkEncoding(t, rdr, 0, 1); !dict || plain {
+		t.Errorf("pooled column: dictionary %v, plain pages %v; want dictionary only", dict, plain)
 	}
 }
 
@@ -356,31 +331,37 @@ func TestParquetNoMixedChunks(t *testing.T) {
 			full.Cols[1].SetNull(i)
 		}
 	}
-	dir := t.TempDir()
-	var first string
-	for i, blocks := range splits(full) {
-		st := writeTable(t, dir, fmt.Sprintf("t%d", i), Parquet, fields, Options{}, blocks...)
-		if got := readFile(t, st.Path); i == 0 {
-			first = got
-		} else if got != first {
-			t.Fatal("output depends on block sizes")
-		}
-		if i > 0 {
-			continue
-		}
-		checkOurReader(t, st.Path, fields, full)
-		rdr, _ := readParquet(t, st.Path)
-		if rdr.NumRowGroups() < 2 {
-			t.Errorf("%d row groups, want the first to end before its dictionary is full", rdr.NumRowGroups())
-		}
-		for g := range rdr.NumRowGroups() {
-			for c := range fields {
-				if dict, plain := chunkEncoding(t, rdr, g, c); !dict || plain {
-					t.Errorf("row group %d column %q: dictionary %v, plain pages %v; want dictionary only", g, fields[c].Name, dict, plain)
-				}
+	rdr, _ := readParquet(t, writeEverySplit(t, fields, Options{}, full))
+	if rdr.NumRowGroups() < 2 {
+		t.Errorf("%d row groups, want the first to end before its dictionary is full", rdr.NumRowGroups())
+	}
+	for g := range rdr.NumRowGroups() {
+		for c := range fields {
+			if dict, plain := chunkEncoding(t, rdr, g, c); !dict || plain {
+				t.Errorf("row group %d column %q: dictionary %v, plain pages %v; want dictionary only", g, fields[c].Name, dict, plain)
 			}
 		}
 	}
+}
+
+// writeEverySplit writes the rows of full as a Parquet table once for
+// each way splits cuts them into blocks, checks that the files are the
+// same bytes and that our reader reads full back, and returns the path of
+// the first file.
+func writeEverySplit(t *testing.T, fields []column.Field, opts Options, full *column.Block) string {
+	t.Helper()
+	dir := t.TempDir()
+	var path, first string
+	for i, blocks := range splits(full) {
+		st := writeTable(t, dir, fmt.Sprintf("t%d", i), Parquet, fields, opts, blocks...)
+		if got := readFile(t, st.Path); i == 0 {
+			path, first = st.Path, got
+		} else if got != first {
+			t.Fatalf("options %+v: output depends on block sizes", opts)
+		}
+	}
+	checkOurReader(t, path, fields, full)
+	return path
 }
 
 // writeToBuffer writes blocks through a writer configured by cfg into buf.
