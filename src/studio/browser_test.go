@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"datagen/src/browsertest"
 )
 
 // TestStudioInBrowser loads the studio in headless Chromium, introduces a
@@ -17,7 +19,7 @@ import (
 // keeps the screenshots of the invalid and the valid state and of the
 // completion list.
 func TestStudioInBrowser(t *testing.T) {
-	needChromium(t)
+	browsertest.Need(t)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "shop.json")
 	src, err := os.ReadFile("../../example/shop.json")

@@ -12,10 +12,9 @@ import (
 	"sync"
 	"testing"
 	"time"
-)
 
-// chromium is Debian's Chromium, installed by .ci/browser.sh.
-const chromium = "/usr/bin/chromium"
+	"datagen/src/browsertest"
+)
 
 // browser is a headless Chromium driven through the DevTools protocol
 // over a pipe (--remote-debugging-pipe: requests on fd 3, answers on fd
@@ -41,18 +40,6 @@ type cdpMessage struct {
 	SessionID string                    `json:"sessionId,omitempty"`
 }
 
-// needChromium skips the test when Chromium is missing, unless
-// DATAGEN_REQUIRE_BROWSER=1 (as in CI), when it fails.
-func needChromium(t *testing.T) {
-	t.Helper()
-	if _, err := os.Stat(chromium); err != nil {
-		if os.Getenv("DATAGEN_REQUIRE_BROWSER") == "1" {
-			t.Fatalf("chromium is required (DATAGEN_REQUIRE_BROWSER=1) but %s is missing: run .ci/browser.sh", chromium)
-		}
-		t.Skip("chromium not installed (run .ci/browser.sh)")
-	}
-}
-
 // startBrowser starts Chromium and opens url in a page of width×height.
 func startBrowser(t *testing.T, url string, width, height int) *browser {
 	t.Helper()
@@ -64,10 +51,9 @@ func startBrowser(t *testing.T, url string, width, height int) *browser {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions",
-		"--disable-dev-shm-usage",
+	args := append(append([]string{}, browsertest.Flags...), "--disable-extensions", "--disable-dev-shm-usage",
 		"--user-data-dir="+filepath.Join(t.TempDir(), "profile"), "--remote-debugging-pipe", "about:blank")
+	cmd := exec.Command(browsertest.Path, args...)
 	cmd.ExtraFiles = []*os.File{toBrowser, fromBrowser}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

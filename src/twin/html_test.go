@@ -1,15 +1,15 @@
 package twin_test
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"datagen/src/browsertest"
 )
 
 // TestCompareHTML writes the comparison of a small round trip as an HTML
@@ -46,23 +46,10 @@ func TestCompareHTML(t *testing.T) {
 		t.Error("the page loads something from the network")
 	}
 
-	const chromium = "/usr/bin/chromium"
-	if _, err := os.Stat(chromium); err != nil {
-		if os.Getenv("DATAGEN_REQUIRE_BROWSER") == "1" {
-			t.Fatalf("chromium is required (DATAGEN_REQUIRE_BROWSER=1) but %s is missing: run .ci/browser.sh", chromium)
-		}
-		t.Skip("chromium not installed (run .ci/browser.sh): the page was checked as text only")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-		"--user-data-dir="+filepath.Join(dir, "profile"), "--dump-dom", "file://"+page)
-	dom, err := cmd.Output()
-	if err != nil {
-		t.Skipf("chromium could not render the page here: %v", err)
-	}
+	browsertest.Need(t)
+	dom, _ := browsertest.Render(t, dir, page, 3*time.Minute, "--dump-dom")
 	for _, want := range []string{`id="similarity"`, fmtF2(rep.Similarity), `id="t-event"`, "Children per user"} {
-		if !strings.Contains(string(dom), want) {
+		if !strings.Contains(dom, want) {
 			t.Errorf("the rendered page lacks %q", want)
 		}
 	}

@@ -2,18 +2,18 @@ package validate
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"html"
 	"image/png"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"datagen/src/browsertest"
 )
 
 func htmlReport(t *testing.T) []byte {
@@ -87,13 +87,7 @@ window.addEventListener('load', function(){
 // page's width, the verdict first and at the top); the screenshot shows
 // the FAIL verdict in red near the top.
 func TestHTMLInBrowser(t *testing.T) {
-	const chromium = "/usr/bin/chromium"
-	if _, err := os.Stat(chromium); err != nil {
-		if os.Getenv("DATAGEN_REQUIRE_BROWSER") == "1" {
-			t.Fatalf("chromium is required (DATAGEN_REQUIRE_BROWSER=1) but %s is missing: run .ci/browser.sh", chromium)
-		}
-		t.Skip("chromium not installed (run .ci/browser.sh)")
-	}
+	browsertest.Need(t)
 	dir := t.TempDir()
 	page := filepath.Join(dir, "report.html")
 	doc := strings.Replace(string(htmlReportOf(t, true)), "</body>", layoutProbe+"</body>", 1)
@@ -101,19 +95,7 @@ func TestHTMLInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	run := func(extra ...string) (string, string) {
-		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-		defer cancel()
-		args := append([]string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-			"--disable-background-networking", "--disable-component-update", "--disable-sync",
-			"--user-data-dir=" + filepath.Join(dir, "profile"), "--enable-logging=stderr", "--v=0"}, extra...)
-		args = append(args, "file://"+page)
-		cmd := exec.CommandContext(ctx, chromium, args...)
-		var out, errb bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		if err := cmd.Run(); err != nil {
-			t.Fatalf("chromium: %v\n%s", err, errb.String())
-		}
-		return out.String(), errb.String()
+		return browsertest.Render(t, dir, page, 90*time.Second, append([]string{"--enable-logging=stderr", "--v=0"}, extra...)...)
 	}
 	shot := filepath.Join(dir, "shot.png")
 	_, logs := run("--screenshot="+shot, "--window-size=1280,2000")
