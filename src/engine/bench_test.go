@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"datagen/src/benchtest"
 	"datagen/src/column"
 	"datagen/src/engine"
 	"datagen/src/plan"
@@ -60,7 +61,7 @@ func benchSchemaWorkers(b *testing.B, path string, format sink.Format, workers i
 	stop := peakHeap()
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu0 := processCPU()
+	cpu0 := benchtest.ProcessCPU()
 	for i := 0; i < b.N; i++ {
 		res, err := engine.Run(context.Background(), p, engine.Options{Seed: 42, Workers: workers,
 			Open: func(t *plan.Table, fields []column.Field) (engine.Writer, error) {
@@ -79,7 +80,7 @@ func benchSchemaWorkers(b *testing.B, path string, format sink.Format, workers i
 		}
 	}
 	b.StopTimer()
-	cpu := processCPU() - cpu0
+	cpu := benchtest.ProcessCPU() - cpu0
 	peak := stop()
 	if cpu > 0 {
 		b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"testing"
 
+	"datagen/src/benchtest"
 	"datagen/src/column"
 )
 
@@ -45,14 +46,14 @@ func benchWriter(b *testing.B, open func(tf *tempFile) (TableWriter, error)) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu0 := processCPU()
+	cpu0 := benchtest.ProcessCPU()
 	for i := range b.N {
 		if err := w.WriteBlock(benchBlocks[i%len(benchBlocks)]); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.StopTimer()
-	if cpu := processCPU() - cpu0; cpu > 0 {
+	if cpu := benchtest.ProcessCPU() - cpu0; cpu > 0 {
 		// CPU time of the whole process, garbage collection included:
 		// steadier than wall time when the machine is busy.
 		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/benchRows, "cpu-ns/row")
@@ -133,11 +134,11 @@ func BenchmarkEncodeCSV(b *testing.B) {
 		}
 		b.SetBytes(int64(len(buf)))
 		b.ResetTimer()
-		cpu0 := processCPU()
+		cpu0 := benchtest.ProcessCPU()
 		for range b.N {
 			buf, _ = EncodeCSV(buf[:0], blk, fields)
 		}
-		if cpu := processCPU() - cpu0; cpu > 0 {
+		if cpu := benchtest.ProcessCPU() - cpu0; cpu > 0 {
 			b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/float64(blk.Rows*len(fields)), "cpu-ns/value")
 		}
 	}

@@ -1,15 +1,15 @@
 //go:build unix
 
-package engine_test
+package benchtest
 
 import (
 	"syscall"
 	"time"
 )
 
-// processCPU returns the user plus system CPU time of the process, so that
+// ProcessCPU returns the user plus system CPU time of the process, so that
 // benchmarks can report CPU cost independent of other load on the machine.
-func processCPU() time.Duration {
+func ProcessCPU() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
