@@ -27,6 +27,9 @@ number of parts, every file a manifest lists is there with its size (and, with
 Then write the dataset's .metadata.json with the total rows of every table and
 the list of all files. DIR may be an object storage URL (s3://bucket/prefix,
 gs://bucket/prefix, az://container/prefix; credentials as for generate -o).
+There, a part's commit that a killed process left half done (its journal
+.datagen-journal.part-K-of-N.json, at least 10 minutes old) is first rolled
+back, and the part reported missing, or forward when it had finished.
 
 Exit status: 0 when the run is complete; 1 naming every missing or
 inconsistent part; 2 on an application error.`,

@@ -303,3 +303,41 @@ func TestFailedPartFailsTheUpload(t *testing.T) {
 		t.Errorf("after a failed upload: %v", err)
 	}
 }
+
+// TestDiscard: another process discards an upload left pending by its
+// handle; discarding it again, or a handle of nothing, is not an error.
+func TestDiscard(t *testing.T) {
+	ctx := context.Background()
+	for name, s := range emulators(t) {
+		t.Run(name, func(t *testing.T) {
+			small(s)
+			u, err := s.Create(ctx, "pending")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := u.Write(bytes.Repeat([]byte("x"), 6<<20)); err != nil {
+				t.Fatal(err)
+			}
+			if err := u.Close(); err != nil {
+				t.Fatal(err)
+			}
+			h := Handle(NewHashed(u))
+			if (h != "") != (name == "s3") {
+				t.Errorf("handle %q", h)
+			}
+			for range 2 {
+				if err := Discard(ctx, s, "pending", h); err != nil {
+					t.Errorf("discard: %v", err)
+				}
+			}
+			if name == "s3" {
+				if err := u.Commit(ctx); err == nil {
+					t.Errorf("a discarded upload committed")
+				}
+				if _, err := read(t, s, "pending"); !errors.Is(err, ErrNotFound) {
+					t.Errorf("read after discard: %v", err)
+				}
+			}
+		})
+	}
+}

@@ -50,9 +50,13 @@
 // BeginRemote starts a transaction on a prefix in object storage: table
 // files stream to their objects (Tx.Create; multipart uploads completed
 // only by the commit), the small files are staged locally and uploaded by
-// the commit after the tables, a part's manifest last. A failure or
-// cancellation aborts the uploads and deletes what the commit had
-// completed, so no object of a failed run stays under a final name.
+// the commit after the tables, a part's manifest last. The commit keeps a
+// journal object in the store (JournalFile), written before its first
+// object appears and removed after its last: a failure or cancellation
+// rolls back (the part's objects are deleted, the uploads aborted), and a
+// journal that a killed process left is rolled forward or back by the
+// next commit of the same part or by Finalize, so a part is whole (its
+// manifest present) or absent.
 //
 // # Stale temporary files
 //

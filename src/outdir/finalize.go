@@ -21,6 +21,9 @@ type FinalizeOptions struct {
 	// Verify reads every file and compares its SHA-256 with its part's
 	// manifest (otherwise only presence and sizes are checked).
 	Verify bool
+	// Now is the time the age of a commit journal is measured at (zero:
+	// the clock's).
+	Now time.Time
 }
 
 // Finalize checks that folder holds every part of one split run, and
@@ -32,15 +35,20 @@ type FinalizeOptions struct {
 // the totals and every file, and returns it. Problems are user errors
 // naming the part and the file; all are reported at once, and an earlier
 // .metadata.json is removed (a folder with one is complete).
+//
+// First it recovers the journals that commits into object storage left
+// (see JournalFile): a commit that had finished is rolled forward, one
+// interrupted at least JournalGrace ago is rolled back (its part is then
+// missing, and the problems say why), a younger one is a problem (it may
+// be in progress).
 func Finalize(ctx context.Context, folder Folder, o FinalizeOptions) (*Metadata, error) {
-	entries, err := folder.List(ctx)
+	entries, problems, err := recoverJournals(ctx, folder, o)
 	if err != nil {
 		return nil, err
 	}
 	sizes := map[string]int64{}
 	manifests := map[int]*Metadata{}
 	names := map[int]string{}
-	var problems []string
 	n, nFrom := 0, ""
 	for _, e := range entries {
 		sizes[e.Path] = e.Size
@@ -146,6 +154,44 @@ func Finalize(ctx context.Context, folder Folder, o FinalizeOptions) (*Metadata,
 		return nil, fmt.Errorf("writing %s: %w", MetadataFile(Part{}), err)
 	}
 	return total, nil
+}
+
+// recoverJournals lists the folder, recovers every commit journal in it
+// and lists it again when a recovery changed it. The problems tell the
+// journals rolled back or left alone.
+func recoverJournals(ctx context.Context, folder Folder, o FinalizeOptions) ([]Entry, []string, error) {
+	entries, err := folder.List(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	now := o.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	var problems []string
+	changed := false
+	for _, e := range entries {
+		if _, ok := ParseJournalFile(e.Path); !ok {
+			continue
+		}
+		rec, err := recoverJournal(ctx, folder, e.Path, now, JournalGrace)
+		if err != nil {
+			return nil, nil, err
+		}
+		if rec == nil {
+			continue
+		}
+		changed = changed || !rec.Young
+		if !rec.Forward {
+			problems = append(problems, rec.String())
+		}
+	}
+	if changed {
+		if entries, err = folder.List(ctx); err != nil {
+			return nil, nil, err
+		}
+	}
+	return entries, problems, nil
 }
 
 // refuse lists the problems as one user error. An earlier finalize's

@@ -2,6 +2,7 @@ package outdir
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -120,8 +121,13 @@ func (r *remote) digest(rel string) (int64, string, error) {
 }
 
 // commitRemote completes the streamed objects, then uploads the staged
-// small files (part manifests last). On failure or cancellation it
-// deletes what it completed and aborts the rest.
+// small files (part manifests last), under a journal in the store (see
+// rjournal.go): before the first object appears it recovers what an
+// interrupted commit of the same part left, writes its journal and
+// removes the part's earlier manifest; after the last it removes the
+// journal. On failure or cancellation it rolls back: the part's objects
+// are deleted (or, when nothing was published yet, left as they were) and
+// the uploads aborted.
 func (t *Tx) commitRemote(ctx context.Context) error {
 	r := t.remote
 	r.mu.Lock()
@@ -147,55 +153,138 @@ func (t *Tx) commitRemote(ctx context.Context) error {
 	if err != nil {
 		return t.failRemote(nil, fmt.Errorf("listing the staged files: %w", err))
 	}
-	var done []string
+	if err := context.Cause(ctx); err != nil {
+		return t.failRemote(nil, fmt.Errorf("commit stopped: %w", err))
+	}
+	j, jrel, err := t.remoteJournal(order, small, manifests)
+	if err != nil {
+		return t.failRemote(nil, err)
+	}
+	begun := false
+	begin := func() error {
+		if begun {
+			return nil
+		}
+		begun = true
+		return t.beginRemote(ctx, j, jrel)
+	}
 	for _, rel := range order {
 		if err := t.check(ctx, rel); err != nil {
-			return t.failRemote(done, err)
+			return t.failRemote(j, err)
+		}
+		if err := begin(); err != nil {
+			return t.failRemote(j, err)
 		}
 		if err := r.files[rel].Commit(ctx); err != nil {
-			return t.failRemote(done, fmt.Errorf("publishing %s: %w", rel, err))
+			return t.failRemote(j, fmt.Errorf("publishing %s: %w", rel, err))
 		}
-		done = append(done, rel)
 	}
 	for _, rel := range append(small, manifests...) {
 		if err := t.check(ctx, rel); err != nil {
-			return t.failRemote(done, err)
+			return t.failRemote(j, err)
+		}
+		if err := begin(); err != nil {
+			return t.failRemote(j, err)
 		}
 		f, err := os.Open(t.Path(rel))
 		if err != nil {
-			return t.failRemote(done, err)
+			return t.failRemote(j, err)
 		}
 		err = r.store.Put(ctx, r.prefix+rel, f)
 		f.Close()
 		if err != nil {
-			return t.failRemote(done, fmt.Errorf("publishing %s: %w", rel, err))
+			return t.failRemote(j, fmt.Errorf("publishing %s: %w", rel, err))
 		}
-		done = append(done, rel)
 	}
 	if err := t.check(ctx, ""); err != nil {
-		return t.failRemote(done, err)
+		return t.failRemote(j, err)
 	}
 	r.mu.Lock()
 	r.files, r.order = map[string]*objstore.Hashed{}, nil
 	r.mu.Unlock()
 	t.done = true
+	if begun {
+		// The commit is complete: a journal that stays (its removal
+		// failed) is rolled forward by whoever finds it.
+		_ = r.store.Delete(context.WithoutCancel(ctx), r.prefix+jrel)
+	}
 	return nil
 }
 
-// failRemote deletes the objects a failed commit published (done, in
-// reverse) and aborts the uploads it did not complete.
-func (t *Tx) failRemote(done []string, cause error) error {
-	ctx, cancel := context.WithTimeout(context.Background(), abortTimeout)
-	defer cancel()
-	var errs []error
-	for i := len(done) - 1; i >= 0; i-- {
-		if err := t.remote.store.Delete(ctx, t.remote.prefix+done[i]); err != nil {
-			errs = append(errs, err)
+// remoteJournal prepares the journal of the commit of the tables, small
+// files and manifests, and returns it with its name.
+func (t *Tx) remoteJournal(tables, small, manifests []string) (*remoteJournal, string, error) {
+	r := t.remote
+	part := Part{}
+	for _, m := range manifests {
+		if p, ok := ParseMetadataFile(m); ok {
+			part = p
 		}
 	}
+	j := &remoteJournal{Started: time.Now().UTC().Format(time.RFC3339Nano), Manifests: manifests}
+	for _, rel := range tables {
+		j.Objects = append(j.Objects, journalObject{Path: rel, Upload: objstore.Handle(r.files[rel])})
+	}
+	for _, rel := range append(small, manifests...) {
+		j.Objects = append(j.Objects, journalObject{Path: rel})
+	}
+	if len(j.Objects) == 0 {
+		return j, JournalFile(part), nil
+	}
+	j.Last = j.Objects[len(j.Objects)-1].Path
+	var err error
+	if len(small)+len(manifests) > 0 {
+		var f *os.File
+		if f, err = os.Open(t.Path(j.Last)); err == nil {
+			_, j.LastSHA256, err = hashReader(f)
+			f.Close()
+		}
+	} else {
+		_, j.LastSHA256, err = r.digest(j.Last)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	return j, JournalFile(part), nil
+}
+
+// beginRemote recovers an interrupted commit of the same part, writes
+// the journal and removes the part's earlier manifests.
+func (t *Tx) beginRemote(ctx context.Context, j *remoteJournal, jrel string) error {
+	r := t.remote
+	folder := RemoteFolder{Store: r.store, Prefix: r.prefix}
+	if _, err := recoverJournal(ctx, folder, jrel, time.Now(), 0); err != nil {
+		return fmt.Errorf("recovering an interrupted commit: %w", err)
+	}
+	b, err := json.Marshal(j)
+	if err != nil {
+		return err
+	}
+	if err := folder.WriteFile(ctx, jrel, b); err != nil {
+		return fmt.Errorf("writing the commit journal %s: %w", jrel, err)
+	}
+	j.begun = jrel
+	for _, m := range j.Manifests {
+		if err := folder.Remove(ctx, m); err != nil {
+			return fmt.Errorf("removing the earlier %s: %w", m, err)
+		}
+	}
+	return nil
+}
+
+// failRemote rolls back a failed commit: once its journal is written,
+// every object it names is deleted (see rollBack); the uploads not
+// completed are aborted.
+func (t *Tx) failRemote(j *remoteJournal, cause error) error {
+	ctx, cancel := context.WithTimeout(context.Background(), abortTimeout)
+	defer cancel()
+	var err error
+	if j != nil && j.begun != "" {
+		_, err = rollBack(ctx, RemoteFolder{Store: t.remote.store, Prefix: t.remote.prefix}, j.begun, j)
+	}
 	t.abortRemote(ctx)
-	if len(errs) > 0 {
-		return errors.Join(cause, fmt.Errorf("rolling back: %w", errors.Join(errs...)))
+	if err != nil {
+		return errors.Join(cause, err)
 	}
 	return cause
 }

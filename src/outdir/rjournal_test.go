@@ -1,0 +1,274 @@
+package outdir
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http/httptest"
+	"os"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/container"
+	"github.com/fsouza/fake-gcs-server/fakestorage"
+
+	"datagen/src/objstore"
+)
+
+// remoteStores returns a store on each object storage emulator that runs
+// here: S3 (gofakes3) and GCS (fake-gcs-server) in process, Azure Blob
+// Storage in Azurite when it is reachable (see .ci/emulators.sh).
+func remoteStores(t *testing.T) map[string]objstore.Store {
+	t.Helper()
+	out := map[string]objstore.Store{"s3": s3Store(t)}
+	gcs, err := fakestorage.NewServerWithOptions(fakestorage.Options{NoListener: true, Writer: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gcs.CreateBucketWithOpts(fakestorage.CreateBucketOpts{Name: "b"})
+	gsrv := httptest.NewServer(gcs.HTTPHandler())
+	t.Cleanup(gsrv.Close)
+	gs, err := objstore.Open(context.Background(), objstore.Location{Scheme: "gs", Bucket: "b"},
+		func(k string) string { return map[string]string{"STORAGE_EMULATOR_HOST": gsrv.URL}[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	out["gs"] = gs
+	endpoint := os.Getenv("DATAGEN_AZURITE_BLOB")
+	if endpoint == "" {
+		endpoint = "http://127.0.0.1:10000/devstoreaccount1"
+	}
+	host, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(endpoint, "http://"), "https://"), "/")
+	probe, err := net.DialTimeout("tcp", host, 500*time.Millisecond)
+	if err != nil {
+		if os.Getenv("DATAGEN_REQUIRE_EMULATORS") == "1" {
+			t.Fatalf("Azurite is not running at %s; start it with .ci/emulators.sh start", host)
+		}
+		t.Logf("Azurite is not running at %s: Azure Blob Storage not tested", host)
+		return out
+	}
+	probe.Close()
+	name := "outdir-" + strings.ToLower(strings.ReplaceAll(t.Name(), "/", "-"))
+	name = strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' {
+			return r
+		}
+		return '-'
+	}, name)
+	if len(name) > 50 {
+		name = name[:50]
+	}
+	name = strings.Trim(name, "-") + "-" + hash(t.Name() + time.Now().String())[:8]
+	conn := "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
+		"AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=" + endpoint + ";"
+	az, err := objstore.Open(context.Background(), objstore.Location{Scheme: "az", Bucket: name}, func(k string) string {
+		if k == "AZURE_STORAGE_CONNECTION_STRING" {
+			return conn
+		}
+		return ""
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cc, err := container.NewClientFromConnectionString(conn, name, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := cc.Create(ctx, nil); err != nil {
+		t.Fatalf("creating the Azurite container: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_, _ = cc.Delete(ctx, nil)
+	})
+	out["az"] = az
+	return out
+}
+
+// stagePart begins a remote transaction for part k of 2 and stages the
+// files of tables a and b (content+id) and a manifest that lists them.
+func stagePart(t *testing.T, s objstore.Store, k int, content string, step func(string) error) *Tx {
+	t.Helper()
+	p := Part{K: k, N: 2}
+	tx, err := BeginRemote(context.Background(), s, "run/", Options{Step: step, Scratch: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := Metadata{SchemaHash: "h", Seed: 1, FormatVersion: 1, Format: CSV, Parts: 2, Part: k, Tables: map[string]TableMetadata{}}
+	for _, id := range []string{"a", "b"} {
+		rel := TableFile(id, CSV, false, p)
+		f, err := tx.Create(rel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.WriteString(f, content+id); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+		m.Tables[id] = TableMetadata{Kind: "entity", Rows: 2, Written: 1}
+		m.Files = append(m.Files, FileInfo{Path: rel, Table: id, Format: CSV, Part: k, Rows: 1,
+			Bytes: int64(len(content + id)), SHA256: hash(content + id)})
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.WriteFile(MetadataFile(p), b); err != nil {
+		t.Fatal(err)
+	}
+	return tx
+}
+
+// crashAt commits tx in a goroutine that dies (runtime.Goexit, as the
+// process would be killed: no rollback runs) when the commit is about to
+// publish entry at; it returns once that goroutine is gone.
+func crashAt(tx *Tx, at string) {
+	done := make(chan struct{})
+	tx.opts.Step = func(entry string) error {
+		if entry == at {
+			runtime.Goexit()
+		}
+		return nil
+	}
+	go func() {
+		defer close(done)
+		_ = tx.Commit(context.Background())
+	}()
+	<-done
+}
+
+// objects reads every object under run/ of s: key → content.
+func objects(t *testing.T, s objstore.Store) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, k := range keys(t, s) {
+		r, err := s.Open(context.Background(), k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(r)
+		r.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[k] = string(b)
+	}
+	return out
+}
+
+// TestRemoteCommitKilled: a process killed between the objects of a
+// part's commit leaves a journal, and the part without its manifest; the
+// next run of the part, or finalize, rolls the commit back (the part is
+// absent, finalize names it) or, when only the journal's removal was
+// left, forward.
+func TestRemoteCommitKilled(t *testing.T) {
+	const journal = "run/.datagen-journal.part-00001-of-00002.json"
+	part0 := []string{"run/.metadata.part-00000-of-00002.json", "run/a/part-00000-of-00002.csv", "run/b/part-00000-of-00002.csv"}
+	part1 := []string{"run/.metadata.part-00001-of-00002.json", "run/a/part-00001-of-00002.csv", "run/b/part-00001-of-00002.csv"}
+	cases := []struct {
+		at string // the entry the process dies before
+		// what the store holds of part 1 after the crash: key → content
+		// ("" absent)
+		left      map[string]string
+		forward   bool
+		untouched bool
+	}{
+		// Killed before its first object: nothing changed, no journal.
+		{at: "a/part-00001-of-00002.csv", left: map[string]string{part1[1]: "xa", part1[2]: "xb"}, untouched: true},
+		{at: "b/part-00001-of-00002.csv", left: map[string]string{part1[0]: "", part1[1]: "ya", part1[2]: "xb"}},
+		{at: ".metadata.part-00001-of-00002.json", left: map[string]string{part1[0]: "", part1[1]: "ya", part1[2]: "yb"}},
+		{at: "", left: map[string]string{part1[1]: "ya", part1[2]: "yb"}, forward: true},
+	}
+	for name, s := range remoteStores(t) {
+		for _, c := range cases {
+			for _, recovery := range []string{"finalize", "rerun"} {
+				t.Run(name+"/before "+c.at+"/"+recovery, func(t *testing.T) {
+					for _, k := range keys(t, s) {
+						if err := s.Delete(context.Background(), k); err != nil {
+							t.Fatal(err)
+						}
+					}
+					// An earlier complete run of both parts, then part 1
+					// again, killed.
+					for k := range 2 {
+						if err := stagePart(t, s, k, "x", nil).Commit(context.Background()); err != nil {
+							t.Fatal(err)
+						}
+					}
+					crashAt(stagePart(t, s, 1, "y", nil), c.at)
+					got := objects(t, s)
+					if _, ok := got[journal]; ok == c.untouched {
+						t.Fatalf("journal after the crash %v: %v", ok, keys(t, s))
+					}
+					for k, want := range c.left {
+						if v, ok := got[k]; want == "" && ok || want != "" && v != want {
+							t.Errorf("after the crash %s = %q (present %v), want %q", k, v, ok, want)
+						}
+					}
+					folder := RemoteFolder{Store: s, Prefix: "run/"}
+					switch recovery {
+					case "finalize":
+						// A young journal may be a commit in progress:
+						// finalize leaves it alone.
+						if _, err := Finalize(context.Background(), folder, FinalizeOptions{}); !c.forward && !c.untouched &&
+							(err == nil || !strings.Contains(err.Error(), "may still be running")) {
+							t.Errorf("finalize with a young journal: %v", err)
+						}
+						if !c.forward && !c.untouched && !slices.Contains(keys(t, s), journal) {
+							t.Errorf("finalize removed a young journal")
+						}
+						_, err := Finalize(context.Background(), folder, FinalizeOptions{Now: time.Now().Add(time.Hour)})
+						if c.forward || c.untouched {
+							if err != nil {
+								t.Fatalf("finalize after a finished commit: %v", err)
+							}
+							want := append(append([]string{"run/" + MetadataFile(Part{})}, part0...), part1...)
+							slices.Sort(want)
+							if got := keys(t, s); !slices.Equal(got, want) {
+								t.Errorf("after finalize: %v, want %v", got, want)
+							}
+							return
+						}
+						for _, w := range []string{"part 1's commit", "was interrupted (.datagen-journal.part-00001-of-00002.json): rolled back",
+							"1 of 2 parts are missing: part 1 (.metadata.part-00001-of-00002.json)"} {
+							if err == nil || !strings.Contains(err.Error(), w) {
+								t.Errorf("finalize: %v\nwant %q", err, w)
+							}
+						}
+						if got := keys(t, s); !slices.Equal(got, part0) {
+							t.Errorf("after finalize: %v, want part 0 only %v", got, part0)
+						}
+					case "rerun":
+						if err := stagePart(t, s, 1, "z", nil).Commit(context.Background()); err != nil {
+							t.Fatal(err)
+						}
+						got := objects(t, s)
+						want := append(slices.Clone(part0), part1...)
+						slices.Sort(want)
+						if ks := keys(t, s); !slices.Equal(ks, want) {
+							t.Errorf("after the rerun: %v, want %v", ks, want)
+						}
+						if got[part1[1]] != "za" || got[part1[2]] != "zb" {
+							t.Errorf("after the rerun: %q %q", got[part1[1]], got[part1[2]])
+						}
+						if _, err := Finalize(context.Background(), folder, FinalizeOptions{}); err != nil {
+							t.Errorf("finalize after the rerun: %v", err)
+						}
+						if got := objects(t, s)["run/"+MetadataFile(Part{})]; !strings.Contains(got, `"path": "b/part-00001-of-00002.csv"`) {
+							t.Errorf("finalized metadata: %s", got)
+						}
+					}
+				})
+			}
+		}
+	}
+}
