@@ -3,6 +3,8 @@ package component
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -304,6 +306,111 @@ func TestShippedConfigsParse(t *testing.T) {
 		}
 		if _, _, err := loadSchema(c.Parameters, NewLogger(os.Stdout, nil, false)); err != nil {
 			t.Errorf("%s: schema: %v", p, err)
+		}
+	}
+}
+
+// TestConfigRowSchema checks the form of a configuration row
+// (component_config/configRowSchema.json): it offers exactly the
+// parameters a row sets, parts and part, both required, with the bounds
+// of the configuration's form and of the decoder; a row's parameters
+// merged over the configuration's select the row's part.
+func TestConfigRowSchema(t *testing.T) {
+	type prop struct {
+		Type          string `json:"type"`
+		Title         string `json:"title"`
+		Description   string `json:"description"`
+		PropertyOrder int    `json:"propertyOrder"`
+		Minimum       *int64 `json:"minimum"`
+		Maximum       *int64 `json:"maximum"`
+		Default       any    `json:"default"`
+	}
+	type form struct {
+		Type       string           `json:"type"`
+		Required   []string         `json:"required"`
+		Properties map[string]*prop `json:"properties"`
+	}
+	read := func(name string) form {
+		b, err := os.ReadFile(repoFile("component_config", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var f form
+		if err := json.Unmarshal(b, &f); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return f
+	}
+	row, root := read("configRowSchema.json"), read("configSchema.json")
+	rowKeys := []string{"part", "parts"}
+	var keys []string
+	for k := range row.Properties {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	required := slices.Sorted(slices.Values(row.Required))
+	if row.Type != "object" || !slices.Equal(keys, rowKeys) || !slices.Equal(required, rowKeys) {
+		t.Fatalf("row form: type %q, keys %v, required %v; want an object of %v, all required", row.Type, keys, required, rowKeys)
+	}
+	orders := map[int]bool{}
+	for _, k := range rowKeys {
+		p, r := row.Properties[k], root.Properties[k]
+		if !slices.Contains(parameterKeys, k) || r == nil {
+			t.Fatalf("row key %q is not a parameter of the configuration", k)
+		}
+		if p.Title == "" || strings.ContainsAny(p.Title, ":.") || p.Description == "" || p.PropertyOrder == 0 || orders[p.PropertyOrder] {
+			t.Errorf("row key %q: title %q, description %q, propertyOrder %d", k, p.Title, p.Description, p.PropertyOrder)
+		}
+		orders[p.PropertyOrder] = true
+		if p.Default != nil {
+			t.Errorf("row key %q has a default: a new row would run that part instead of asking", k)
+		}
+		if p.Type != r.Type || p.Minimum == nil || p.Maximum == nil || r.Minimum == nil || r.Maximum == nil ||
+			*p.Minimum != *r.Minimum || *p.Maximum != *r.Maximum {
+			t.Errorf("row key %q: %+v, the configuration's form has %+v", k, p, r)
+		}
+	}
+	// The decoder accepts the form's bounds and nothing beyond them.
+	lo, hi := row.Properties["part"], row.Properties["parts"]
+	cases := []struct {
+		row  string
+		want string // the error, or "" for Parts/Part below
+		n, k int
+	}{
+		{row: `"parts": 4, "part": 3`, n: 4, k: 3},
+		{row: fmt.Sprintf(`"parts": %d, "part": %d`, *hi.Maximum, *lo.Maximum), n: int(*hi.Maximum), k: int(*lo.Maximum)},
+		{row: fmt.Sprintf(`"parts": %d, "part": %d`, *hi.Minimum, *lo.Minimum), n: int(*hi.Minimum), k: int(*lo.Minimum)},
+		{row: `"parts": 4, "part": 4`, want: "parameters.part"},
+		{row: fmt.Sprintf(`"parts": %d, "part": 0`, *hi.Maximum+1), want: "parameters.parts"},
+		{row: fmt.Sprintf(`"parts": 2, "part": %d`, *lo.Minimum-1), want: "parameters.part"},
+		{row: fmt.Sprintf(`"parts": %d, "part": 0`, *hi.Minimum-1), want: "parameters.parts"},
+	}
+	for _, c := range cases {
+		// The row's parameters are merged over the configuration's,
+		// which has its form's defaults of parts and part.
+		params := map[string]any{"schema": json.RawMessage(tinySchema), "parts": 1, "part": 0}
+		var over map[string]any
+		if err := json.Unmarshal([]byte("{"+c.row+"}"), &over); err != nil {
+			t.Fatal(err)
+		}
+		maps.Copy(params, over)
+		b, err := json.Marshal(params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := ParseConfig(config(string(b)))
+		if c.want != "" {
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("row {%s}: %v, want an error naming %s", c.row, err, c.want)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("row {%s}: %v", c.row, err)
+			continue
+		}
+		if cfg.Parameters.Parts != c.n || cfg.Parameters.Part != c.k {
+			t.Errorf("row {%s}: part %d of %d", c.row, cfg.Parameters.Part, cfg.Parameters.Parts)
 		}
 	}
 }
