@@ -173,6 +173,7 @@ when SIGINT, SIGTERM or SIGHUP cancelled a command that writes.`,
 	root.AddCommand(
 		newGenerateCmd(e),
 		newFinalizeCmd(e),
+		newIndexCmd(e),
 		newCheckCmd(e),
 		newValidateCmd(e),
 		newReportCmd(e),

@@ -83,10 +83,11 @@ func flagValue(args []string, name string) string {
 
 // TestKubernetesManifests parses deploy/kubernetes and checks that its
 // pieces fit: an Indexed Job whose completions equal --parts, the schema
-// ConfigMap mounted where generate reads it, finalize on the same URL,
-// every referenced file present; then runs the Job's own command line as
-// pod 7 would (JOB_COMPLETION_INDEX=7) into an S3 emulator, and the
-// finalize Job's, which names the 999 parts still missing.
+// ConfigMap mounted where generate reads it, the count index and finalize
+// on the same URL and run, every referenced file present; then runs the
+// index Job's command line, the parts Job's as pod 7 would
+// (JOB_COMPLETION_INDEX=7) into an S3 emulator, and the finalize Job's,
+// which names the 999 parts still missing.
 func TestKubernetesManifests(t *testing.T) {
 	kust := k8sDocs(t, "kustomization.yaml")[0]
 	if at(t, kust, "kind") != "Kustomization" {
@@ -105,8 +106,9 @@ func TestKubernetesManifests(t *testing.T) {
 	sa := k8sDocs(t, "serviceaccount.yaml")[0]
 
 	parts := k8sDocs(t, "job-parts.yaml")[0]
+	index := k8sDocs(t, "job-index.yaml")[0]
 	finalize := k8sDocs(t, "job-finalize.yaml")[0]
-	for _, job := range []map[string]any{parts, finalize} {
+	for _, job := range []map[string]any{index, parts, finalize} {
 		if at(t, job, "apiVersion") != "batch/v1" || at(t, job, "kind") != "Job" {
 			t.Errorf("%v: not a batch/v1 Job", at(t, job, "metadata", "name"))
 		}
@@ -138,6 +140,18 @@ func TestKubernetesManifests(t *testing.T) {
 		t.Errorf("job-parts.yaml: the schema %s is not the mounted ConfigMap %v", args[1], at(t, cm, "name"))
 	}
 	url := flagValue(args, "--output-dir")
+	iargs := containerArgs(t, index)
+	if len(iargs) < 2 || iargs[0] != "index" || iargs[1] != args[1] {
+		t.Errorf("job-index.yaml: args %q, want index %s", iargs, args[1])
+	}
+	for _, f := range []string{"--output-dir", "--parts", "--seed", "--scale", "--from", "--until", "--dry-run-sample"} {
+		if flagValue(iargs, f) != flagValue(args, f) {
+			t.Errorf("job-index.yaml: %s %q, job-parts.yaml %q: the index must be of the parts' run", f, flagValue(iargs, f), flagValue(args, f))
+		}
+	}
+	if at(t, index, "spec", "template", "spec", "volumes", 0, "configMap", "name") != at(t, cm, "name") {
+		t.Errorf("job-index.yaml: the schema is not the ConfigMap %v", at(t, cm, "name"))
+	}
 	fargs := containerArgs(t, finalize)
 	if len(fargs) < 2 || fargs[0] != "finalize" || fargs[1] != url {
 		t.Errorf("job-finalize.yaml: args %q, want finalize %s", fargs, url)
@@ -151,19 +165,28 @@ func TestKubernetesManifests(t *testing.T) {
 	// an S3 emulator that has the bucket.
 	bucket, _, _ := strings.Cut(strings.TrimPrefix(url, "s3://"), "/")
 	backend, env := s3Env(t, bucket)
+	irun := slices.Clone(iargs)
+	irun[1] = shop
+	if _, stderr, code := datagenEnv(t, env, append(irun, "--quiet")...); code != 0 {
+		t.Fatalf("%q: exit %d: %s", irun, code, stderr)
+	}
 	env["JOB_COMPLETION_INDEX"] = "7"
 	run := slices.Clone(args)
 	run[1] = shop
-	if _, stderr, code := datagenEnv(t, env, append(run, "--quiet")...); code != 0 {
+	_, stderr, code := datagenEnv(t, env, run...)
+	if code != 0 {
 		t.Fatalf("%q: exit %d: %s", run, code, stderr)
+	}
+	if want := "Using the count index " + url + "/.index-of-01000.json"; !strings.Contains(stderr, want) {
+		t.Errorf("pod 7 did not read the index: want %q in %q", want, stderr)
 	}
 	prefix := strings.TrimPrefix(url, "s3://"+bucket+"/") + "/"
 	objs := s3Objects(t, backend, bucket, prefix)
-	if _, ok := objs[".metadata.part-00007-of-01000.json"]; !ok || len(objs) != len(shopTables)+1 {
+	if _, ok := objs[".metadata.part-00007-of-01000.json"]; !ok || len(objs) != len(shopTables)+2 {
 		t.Errorf("pod 7 wrote %d objects: %v", len(objs), mapKeys(objs))
 	}
 	delete(env, "JOB_COMPLETION_INDEX")
-	_, stderr, code := datagenEnv(t, env, fargs...)
+	_, stderr, code = datagenEnv(t, env, fargs...)
 	if want := "999 of 1000 parts are missing: part 0 (.metadata.part-00000-of-01000.json)"; code != 1 || !strings.Contains(stderr, want) {
 		t.Errorf("finalize: exit %d, want 1 and %q in %q", code, want, stderr)
 	}

@@ -341,12 +341,16 @@ func (e *cliEnv) generatePlan(ctx context.Context, p *plan.Plan, f generateFlags
 			return 0, err
 		}
 	}
+	index, err := e.partIndex(ctx, p, f, store, loc.Prefix, outdir.RunInfo{Seed: f.seed, Scale: f.scale, Window: windowInfo(win), SampleRows: f.sample, Part: part})
+	if err != nil {
+		return 0, err
+	}
 	files := map[string]string{}
 	prog := newProgress(f.noProgress, e.stderr, e.newLogger(e.stderr))
 	res, err := pipeline.Run(ctx, pipeline.Options{
 		Plan: p,
 		Engine: engine.Options{Seed: f.seed, Workers: f.workers, BlockRows: f.blockRows, Parts: f.parts, Part: f.part,
-			Scale: f.scale, SampleRows: f.sample, MaxMemory: maxMem, Progress: prog.event, Window: win},
+			Scale: f.scale, SampleRows: f.sample, MaxMemory: maxMem, Progress: prog.event, Window: win, Index: index},
 		Dir:       f.out,
 		Store:     store,
 		Prefix:    loc.Prefix,

@@ -84,8 +84,15 @@ type Options struct {
 	// ProgressEvery is the interval of update events (default 250 ms).
 	ProgressEvery time.Duration
 
+	// Index, when set, is the count index of the split run (BuildIndex):
+	// a part then draws the child counts of its own parents only.
+	Index *CountIndex
+
 	// splitMin overrides SplitMinParents (tests).
 	splitMin int64
+	// building, when set, receives the count index that BuildIndex
+	// computes; nothing is written.
+	building *CountIndex
 }
 
 // Event reports progress of one table.
@@ -140,6 +147,9 @@ func Run(ctx context.Context, p *plan.Plan, opts Options) (*Result, error) {
 	}
 	if opts.Scale <= 0 {
 		opts.Scale = 1
+	}
+	if opts.Index != nil && opts.Index.Parts != opts.Parts {
+		return nil, fmt.Errorf("the count index was computed for %d parts, this run has %d", opts.Index.Parts, opts.Parts)
 	}
 	if opts.ProgressEvery <= 0 {
 		opts.ProgressEvery = 250 * time.Millisecond

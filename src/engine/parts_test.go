@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -72,16 +73,18 @@ func partSchemas() map[string]string {
 // TestPartsUnionIsTheWholeRun splits every schema into 1, 3 and 7 parts,
 // with 1 and 4 workers, with facts split by parent range (the minimum of
 // parents per part lowered to 1 so that small schemas exercise it) and by
-// default, and a preview (every table capped) into 3 parts: the parts'
-// rows, concatenated in part order, are the single run's rows byte for
-// byte.
+// default, and a preview (every table capped) into 3 parts, and with the
+// count index (BuildIndex): the parts' rows, concatenated in part order,
+// are the single run's rows byte for byte.
 func TestPartsUnionIsTheWholeRun(t *testing.T) {
 	cases := []struct {
 		parts, workers int
 		splitMin       int64
 		sample         int64
+		index          bool
 	}{
-		{1, 1, 1, 0}, {3, 1, 0, 0}, {3, 4, 1, 0}, {7, 4, 0, 0}, {7, 1, 1, 0}, {3, 2, 1, 150},
+		{1, 1, 1, 0, false}, {3, 1, 0, 0, false}, {3, 4, 1, 0, false}, {7, 4, 0, 0, false}, {7, 1, 1, 0, false}, {3, 2, 1, 150, false},
+		{7, 2, 1, 0, true}, {3, 1, 1, 150, true},
 	}
 	for name, path := range partSchemas() {
 		t.Run(name, func(t *testing.T) {
@@ -102,8 +105,16 @@ func TestPartsUnionIsTheWholeRun(t *testing.T) {
 				}
 				whole := wholes[c.sample]
 				joined := map[string]*bytes.Buffer{}
+				var index *engine.CountIndex
+				if c.index {
+					var err error
+					index, err = engine.BuildIndex(context.Background(), p, engine.WithSplitMin(engine.Options{Seed: 42, Scale: scale, Workers: c.workers, Parts: c.parts, SampleRows: c.sample}, c.splitMin))
+					if err != nil {
+						t.Fatal(err)
+					}
+				}
 				for k := 0; k < c.parts; k++ {
-					opts := engine.WithSplitMin(engine.Options{Seed: 42, Scale: scale, Workers: c.workers, Parts: c.parts, Part: k, BlockRows: 61, SampleRows: c.sample}, c.splitMin)
+					opts := engine.WithSplitMin(engine.Options{Seed: 42, Scale: scale, Workers: c.workers, Parts: c.parts, Part: k, BlockRows: 61, SampleRows: c.sample, Index: index}, c.splitMin)
 					for id, b := range generateCSV(t, p, opts) {
 						if joined[id] == nil {
 							joined[id] = &bytes.Buffer{}
@@ -121,8 +132,8 @@ func TestPartsUnionIsTheWholeRun(t *testing.T) {
 				for id, b := range whole {
 					_, want, _ := strings.Cut(string(b), "\n")
 					if got := joined[id].String(); got != want {
-						t.Errorf("%s: table %s: %d parts (%d workers, split minimum %d, sample %d) concatenated differ from the single run: %s",
-							name, id, c.parts, c.workers, c.splitMin, c.sample, firstDiff(got, want))
+						t.Errorf("%s: table %s: %d parts (%d workers, split minimum %d, sample %d, index %v) concatenated differ from the single run: %s",
+							name, id, c.parts, c.workers, c.splitMin, c.sample, c.index, firstDiff(got, want))
 					}
 				}
 			}

@@ -127,7 +127,7 @@ func (e *engine) generate(ctx context.Context, ts *tableState, w Writer) (int64,
 	if len(ts.kept) > 0 && ts.layout.whole {
 		genLo, genHi = 0, ts.rows
 	}
-	if e.windowRule(ts).empty() {
+	if e.windowRule(ts).empty() || e.opts.building != nil {
 		// Nothing to write; the rows that other tables read are still
 		// computed.
 		lo, hi = 0, 0

@@ -289,6 +289,16 @@ func (e *engine) fanout(ts *tableState) error {
 		lo, hi := int64(0), np
 		if ts.layout.relative {
 			lo, hi = parent.lo, parent.hi
+			switch {
+			case e.opts.building != nil:
+				e.indexOffsets(ts, parent)
+				return nil
+			case e.opts.Index != nil:
+				if err := e.indexedOffsets(ts, np, lo, hi); err != nil {
+					return &Error{Table: t.ID(), Err: err}
+				}
+				return nil
+			}
 		}
 		ts.offsets, ts.rows = e.streamOffsets(t, np, lo, hi)
 		ts.pbase = lo

@@ -83,6 +83,14 @@ func MetadataFile(p Part) string {
 	return ".metadata." + p.Name() + ".json"
 }
 
+// IndexFile returns the name of the count index of a run split into
+// parts parts (`datagen index`): .index-of-01000.json, zero-padded as
+// part names are.
+func IndexFile(parts int) string {
+	name := Part{N: parts}.Name()
+	return ".index-" + name[strings.Index(name, "of-"):] + ".json"
+}
+
 // partManifestRE matches the name of a part's manifest.
 var partManifestRE = regexp.MustCompile(`^\.metadata\.(part-\d+-of-\d+)\.json$`)
 
