@@ -61,6 +61,11 @@ type VintageLink struct {
 	// CountAtEnd is true when fanout curves scale the counts by the age
 	// at the timeframe end (ordinary facts without an event column).
 	CountAtEnd bool
+	// PerUnit is true for a fact with a per-unit fanout (fanout.per): the
+	// fanout curves scale its rate at each unit by the parent's age then
+	// (neither Thin nor CountAtEnd), and EventColumn is its time column,
+	// which the engine draws. The planner sets it.
+	PerUnit bool
 	// Bounded are the datetime_series columns (other than EventColumn)
 	// sampled inside [parent creation time, window end].
 	Bounded []string

@@ -20,6 +20,7 @@ func (e *engine) behavior(ts *tableState) error {
 	}
 	env := apply.Env{
 		Seed: e.opts.Seed, Node: t.Node, Timeframe: e.p.Schema.Timeframe, Tables: e.table, Workers: e.opts.Workers,
+		ParentGrows: e.p.Schema.Timeframe.Open && t.Primary.Grows(),
 	}
 	rt, err := apply.NewRuntime(bt, env, parent.rows)
 	if err != nil {

@@ -203,8 +203,11 @@ func (e *engine) arrive(ts *tableState) {
 }
 
 // fanPerUnit draws the children of a per-unit fact: for each unit, for
-// each parent row alive in it (in parent order), Poisson(lambda × the
-// share of the unit the parent lives × the unit's pattern factor).
+// each parent row alive in it (in parent order), Poisson(rate × the share
+// of the unit the parent lives × the unit's pattern factor). The rate is
+// lambda under the node-level effects, matched at the middle of the
+// parent's time in the unit, times the parent's segment fanout multiplier
+// and the vintage fanout curves at its age then (never below 0).
 func (e *engine) fanPerUnit(ts *tableState) error {
 	t := ts.t
 	parent := e.tables[t.Primary.ID()]
@@ -254,6 +257,17 @@ func (e *engine) fanPerUnit(ts *tableState) error {
 		}
 	}
 	fac := g.unitFactors(timePatterns(t.Cols[t.Time].Spec))
+	var effects []*countEffect
+	for mi, m := range t.Node.Modifiers {
+		if m.Effect == nil {
+			continue
+		}
+		ce, err := e.countEffect(parent, m.Effect)
+		if err != nil {
+			return &Error{Table: t.ID(), Err: fmt.Errorf("modifiers[%d] (effect): %w", mi, err)}
+		}
+		effects = append(effects, ce)
+	}
 	key := rng.TableKey(e.opts.Seed, t.ID(), "fanout-per")
 	r := rng.NewRand()
 	g.off = []int64{0}
@@ -270,8 +284,21 @@ func (e *engine) fanPerUnit(ts *tableState) error {
 			if !(share > 0) {
 				continue
 			}
+			rate := lambda
+			if len(effects) > 0 || ts.beh != nil {
+				mid := a + (z-a)/2
+				for _, ce := range effects {
+					rate = ce.apply(rate, int(p), mid)
+				}
+				if ts.beh != nil {
+					rate *= ts.beh.RateFactor(p, mid)
+				}
+				if !(rate > 0) {
+					continue
+				}
+			}
 			r.Reset(uk, p)
-			k := r.Poisson(lambda * share * fac[u])
+			k := r.Poisson(rate * share * fac[u])
 			if k == 0 {
 				continue
 			}
@@ -282,8 +309,18 @@ func (e *engine) fanPerUnit(ts *tableState) error {
 		}
 	}
 	ts.grow, ts.rows = g, rows
+	if ts.beh != nil {
+		at, err := e.arrivalTime(ts)
+		if err != nil {
+			return err
+		}
+		ts.beh.SetPerUnit(g.parentOfRow, at.instants)
+	}
 	return nil
 }
+
+// parentOfRow returns the primary-parent row of row r of a per-unit fact.
+func (g *growth) parentOfRow(r int64) int64 { return g.parentOf[g.group(r)] }
 
 // span returns the instants [a, z] (both inclusive) of the unit starting
 // at lo that parent row p lives in, inside the timeframe; a > z when
@@ -363,11 +400,17 @@ func (a *arrivalTime) Type() column.Type { return column.Timestamp }
 
 func (a *arrivalTime) Fill(out *column.Vector, b *gen.Batch) error {
 	out.Reset(column.Timestamp, b.N)
+	a.instants(out.Ints[:b.N], b.Start, &b.Rand.S)
+	return nil
+}
+
+// instants writes the instants of rows [start, start+len(dst)) into dst,
+// drawing with s.
+func (a *arrivalTime) instants(dst []int64, start int64, s *rng.Stream) {
 	g := a.g
-	s := &b.Rand.S
-	k := g.group(b.Start)
-	for i := 0; i < b.N; i++ {
-		row := b.Start + int64(i)
+	k := g.group(start)
+	for i := range dst {
+		row := start + int64(i)
 		for g.off[k+1] <= row {
 			k++
 		}
@@ -387,7 +430,6 @@ func (a *arrivalTime) Fill(out *column.Vector, b *gen.Batch) error {
 			// than the unit): the span's start.
 			t = lo
 		}
-		out.Ints[i] = t
+		dst[i] = t
 	}
-	return nil
 }

@@ -24,15 +24,39 @@ import (
 // row whose field column does not exist counts as 1, so an effect table
 // of opening windows with default 0 keeps children only inside a window.
 func (e *engine) tableEffect(parent *tableState, eff *dsl.EffectArgs, counts []float64) error {
+	ce, err := e.countEffect(parent, eff)
+	if err != nil {
+		return err
+	}
+	for i := range counts {
+		counts[i] = ce.apply(counts[i], i, ce.rowTS(i))
+	}
+	return nil
+}
+
+// countEffect is a table-level effect on a fact's child counts, matched
+// per primary-parent row (tableEffect, and per unit for a per-unit
+// fanout).
+type countEffect struct {
+	lk   *modify.EffectLookup
+	keys []*column.Vector
+	// ts is the parent's timestamp column (nil: mid, the timeframe's
+	// midpoint).
+	ts  *column.Vector
+	mid int64
+	add bool
+}
+
+// countEffect prepares the effect eff on the children of parent.
+func (e *engine) countEffect(parent *tableState, eff *dsl.EffectArgs) (*countEffect, error) {
 	s := e.p.Schema
-	tsName := planTableEffectTS(parent, eff)
-	var tsVec *column.Vector
-	if tsName != "" {
-		if tsVec = parent.kept[tsName]; tsVec == nil {
-			return fmt.Errorf("timestamp column %q of %q is not available", tsName, parent.t.ID())
+	ce := &countEffect{add: eff.Op == "add"}
+	if tsName := planTableEffectTS(parent, eff); tsName != "" {
+		if ce.ts = parent.kept[tsName]; ce.ts == nil {
+			return nil, fmt.Errorf("timestamp column %q of %q is not available", tsName, parent.t.ID())
 		}
 	}
-	mid := s.Timeframe.Start.UnixMicro() + (s.Timeframe.End.UnixMicro()-s.Timeframe.Start.UnixMicro())/2
+	ce.mid = s.Timeframe.Start.UnixMicro() + (s.Timeframe.End.UnixMicro()-s.Timeframe.Start.UnixMicro())/2
 	args := *eff
 	args.On = nil
 	for _, kp := range eff.On {
@@ -42,38 +66,41 @@ func (e *engine) tableEffect(parent *tableState, eff *dsl.EffectArgs, counts []f
 	}
 	tab, err := e.modTable(eff.EffectTable)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	lk, err := modify.NewEffectLookup(&args, tab, true)
-	if err != nil {
-		return err
+	if ce.lk, err = modify.NewEffectLookup(&args, tab, true); err != nil {
+		return nil, err
 	}
-	keys := make([]*column.Vector, 0, len(args.On))
-	for _, name := range lk.Keys() {
-		keys = append(keys, parent.kept[name])
+	for _, name := range ce.lk.Keys() {
+		ce.keys = append(ce.keys, parent.kept[name])
 	}
-	if err := lk.CheckKeys(keys); err != nil {
-		return err
+	if err := ce.lk.CheckKeys(ce.keys); err != nil {
+		return nil, err
 	}
-	add := eff.Op == "add"
-	for i := range counts {
-		ts := mid
-		if tsVec != nil {
-			// A parent without a timestamp is in no window: it gets the
-			// default, as a column-level effect does.
-			ts = math.MinInt64
-			if !tsVec.IsNull(i) {
-				ts = tsVec.Ints[i]
-			}
-		}
-		v := lk.Value(keys, i, ts)
-		if add {
-			counts[i] += v
-		} else {
-			counts[i] *= v
-		}
+	return ce, nil
+}
+
+// rowTS is the instant parent row i is matched at: its timestamp, or the
+// timeframe's midpoint when the parent has none.
+func (ce *countEffect) rowTS(i int) int64 {
+	if ce.ts == nil {
+		return ce.mid
 	}
-	return nil
+	// A parent without a timestamp is in no window: it gets the
+	// default, as a column-level effect does.
+	if ce.ts.IsNull(i) {
+		return math.MinInt64
+	}
+	return ce.ts.Ints[i]
+}
+
+// apply returns count x of parent row i under the effect matched at ts.
+func (ce *countEffect) apply(x float64, i int, ts int64) float64 {
+	v := ce.lk.Value(ce.keys, i, ts)
+	if ce.add {
+		return x + v
+	}
+	return x * v
 }
 
 func planTableEffectTS(parent *tableState, eff *dsl.EffectArgs) string {

@@ -121,6 +121,9 @@ func (e *engine) prepare(t *plan.Table) (*tableState, error) {
 	case n.Arrivals != nil:
 		e.arrive(ts)
 	case t.PerUnit():
+		if err := e.behavior(ts); err != nil {
+			return nil, err
+		}
 		if err := e.fanPerUnit(ts); err != nil {
 			return nil, err
 		}
@@ -246,7 +249,7 @@ func (e *engine) compile(ts *tableState) error {
 			menv := modify.Env{
 				Key: key, Index: mi, Column: spec, Node: t.Node, ValueType: vt, TSColumn: pc.TS,
 				TimeframeStart: s.Timeframe.Start.UnixMicro(), TimeframeEnd: s.Timeframe.End.UnixMicro(),
-				Tables: e.modTable,
+				Tables: e.modTable, Growing: s.Timeframe.Open && t.Grows(),
 			}
 			if m.Effect != nil && spec.Type.IsTime() && m.Effect.TS == "" {
 				menv.TSColumn = spec.Name

@@ -36,7 +36,9 @@ import (
 //   - effect joins the row to effect-table rows by key and window and
 //     multiplies or adds the combined field value; on a time vector it
 //     thins timestamps by the multiplier (rejection sampling).
-//   - outliers makes exactly round(rate*TotalRows) rows spikes or drops.
+//   - outliers makes exactly round(rate*TotalRows) rows spikes or drops
+//     (on a table that grows with an open timeline, each row with
+//     probability rate).
 //   - trend scales by a growth curve in years since the timeframe start.
 //   - Nulls pass through untouched. Random draws of modifier i of a column
 //     come from env.Key.Sub("modifier", i), reset per table row, so results

@@ -43,6 +43,10 @@ type Env struct {
 	TimeframeStart, TimeframeEnd int64
 	// Tables returns a materialised table by node id (effect tables).
 	Tables func(id string) (Table, error)
+	// Growing is set when the table's rows grow with an open timeline:
+	// nothing may depend on its row count, so outliers pick each row with
+	// probability rate instead of an exact share of the rows.
+	Growing bool
 }
 
 // Context is what a modifier sees of the block being generated.

@@ -114,6 +114,7 @@ func compileOutliers(a *dsl.OutliersArgs, in column.Type, key rng.Key, env Env) 
 		perm:  key.Sub("outlier-rows", 0),
 		lo:    env.TimeframeStart,
 		hi:    env.TimeframeEnd,
+		each:  env.Growing,
 	}, nil
 }
 
@@ -127,6 +128,9 @@ type outliers struct {
 	key    rng.Key // magnitude draws
 	perm   rng.Key // which rows
 	lo, hi int64   // timeframe, for time vectors
+	// each picks every row with probability rate, from a draw keyed by
+	// the row (a table that grows with an open timeline).
+	each bool
 
 	// rows caches the sorted outlier rows of a table of rowsFor rows.
 	mu      sync.Mutex
@@ -144,6 +148,19 @@ func (m *outliers) chosen(n int64) []int64 {
 		m.rowsFor = n
 	}
 	return m.rows
+}
+
+// eachRows returns the rows of [start, start+n) that are outliers when
+// each row is one with probability rate, from a draw keyed by the row.
+func (m *outliers) eachRows(start int64, n int) []int64 {
+	var rows []int64
+	for i := 0; i < n; i++ {
+		row := start + int64(i)
+		if float64(m.perm.At(row, 0)>>11)*(1.0/(1<<53)) < m.rate {
+			rows = append(rows, row)
+		}
+	}
+	return rows
 }
 
 // blockRows returns the outlier rows inside [start, start+n).
@@ -169,15 +186,19 @@ func (m *outliers) Apply(v *column.Vector, ctx *Context) error {
 	if ctx.TotalRows < ctx.Start+int64(n) {
 		return fmt.Errorf("outliers: block rows [%d, %d) exceed the table's %d rows", ctx.Start, ctx.Start+int64(n), ctx.TotalRows)
 	}
-	k := m.count(ctx.TotalRows)
-	if k == 0 {
+	var rows []int64
+	if m.each {
+		rows = m.eachRows(ctx.Start, n)
+	} else if k := m.count(ctx.TotalRows); k > 0 {
+		rows = blockRows(m.chosen(ctx.TotalRows), ctx.Start, n)
+	}
+	if len(rows) == 0 {
 		if v.Type == column.Int {
 			_, err := toFloats(v)
 			return err
 		}
 		return nil
 	}
-	rows := blockRows(m.chosen(ctx.TotalRows), ctx.Start, n)
 	if v.Type.IsTime() {
 		return m.applyTime(v, ctx, rows)
 	}

@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 
+	"datagen/src/behavior"
 	"datagen/src/dsl"
 	"datagen/src/input"
 )
@@ -49,12 +50,12 @@ func (p *Plan) resolveGrowth() input.Problems {
 			}
 		}
 		if t.PerUnit() {
-			if t.Behavior != nil {
-				add(nodePath(t), "behaviour (segments, cohorts, funnels, states, or the segments of a parent) cannot shape %q: its fanout.per draws its counts per unit, not per parent row", t.ID())
+			if l := t.vintageLink(); l != nil {
+				perUnitVintage(t, l)
 			}
 			for mi, m := range t.Node.Modifiers {
-				if m.Effect != nil {
-					add(fmt.Sprintf("%s.modifiers[%d]", nodePath(t), mi), "a node-level effect scales one count per parent row, but fanout.per draws a count per unit: remove it, or shape the rate with the time column's patterns")
+				if m.Effect != nil && m.Effect.TS != "" {
+					add(fmt.Sprintf("%s.modifiers[%d].args.ts", nodePath(t), mi), "a node-level effect on a per-unit fact is matched at each unit (the middle of the parent's time in it), not at a column of %q: remove ts", t.Primary.ID())
 				}
 			}
 			// A parent lives from its time column on (the timeframe's
@@ -76,6 +77,9 @@ func (p *Plan) resolveGrowth() input.Problems {
 			ds := c.Spec.Generator.DatetimeSeries
 			switch {
 			case ds == nil:
+			case t.behaviorFills(c.Spec.Name):
+				// A stage time or a period bound: the behaviour computes
+				// it, the generator is not used.
 			case ds.Lifetime != nil && t.PerUnit() && ci == t.Time:
 				// The lifetime of a per-unit fanout: its units run from
 				// the parent's start column to its end column.
@@ -89,16 +93,7 @@ func (p *Plan) resolveGrowth() input.Problems {
 			if t.SelfLookup {
 				add(nodePath(t)+".columns", "%q grows with the timeline, so a lookup into its own rows would change as it grows", t.ID())
 			}
-			if t.Behavior != nil {
-				add(nodePath(t), "behaviour blocks (segments, cohorts, funnels, states) are not supported on %q, which grows with an open timeline", t.ID())
-			}
-			for ci, c := range t.Cols {
-				for mi, m := range c.Spec.Modifiers {
-					if m.Transform == dsl.TOutliers {
-						add(fmt.Sprintf("%s.modifiers[%d]", colPath(t, ci), mi), "outliers pick a share of all rows, which would change as %q grows with the open timeline", t.ID())
-					}
-				}
-			}
+			errs = append(errs, growingBehavior(t)...)
 			for _, r := range p.Readers(t) {
 				if !p.readsAtParentRow(r, t) {
 					add(nodePath(r), "%q reads rows of %q, which grows with the open timeline, other than its own parent row: only a fact whose primary parent is %q may read it (lookups without \"on\")", r.ID(), t.ID(), t.ID())
@@ -138,17 +133,111 @@ func (t *Table) lifetime() *dsl.Lifetime {
 	return nil
 }
 
+// vintageLink returns the vintage link of fact t, or nil.
+func (t *Table) vintageLink() *behavior.VintageLink {
+	if t.Behavior == nil {
+		return nil
+	}
+	return t.Behavior.VintageLink
+}
+
+// perUnitVintage makes the vintage link of a per-unit fact scale its rate:
+// ages are measured at each unit and at each row's time column, which the
+// engine draws; the column that was the event column, when another, is
+// then sampled after the parent's creation like the other datetime_series
+// columns.
+func perUnitVintage(t *Table, l *behavior.VintageLink) {
+	tc := t.TimeColumn()
+	var bounded []string
+	if l.EventColumn != "" && l.EventColumn != tc {
+		bounded = append(bounded, l.EventColumn)
+	}
+	for _, b := range l.Bounded {
+		if b != tc {
+			bounded = append(bounded, b)
+		}
+	}
+	l.PerUnit, l.Thin, l.CountAtEnd = true, false, false
+	l.EventColumn, l.Bounded = tc, bounded
+}
+
+// behaviorFills reports whether a behaviour computes column name of t: a
+// stage time, a period's start or end.
+func (t *Table) behaviorFills(name string) bool {
+	bt := t.Behavior
+	if bt == nil || name == "" {
+		return false
+	}
+	if sc := bt.Stages; sc != nil && sc.TimeColumn == name {
+		return true
+	}
+	m := bt.States
+	return m != nil && (m.StartColumn == name || m.EndColumn == name)
+}
+
+// growingBehavior checks the behaviour of t, which grows with an open
+// timeline. Segments, cohorts, funnels and per-unit rates are pure
+// functions of each parent row and keep working; what would read the
+// timeline's end, which an open timeline does not have, is refused.
+func growingBehavior(t *Table) input.Problems {
+	bt := t.Behavior
+	if bt == nil {
+		return nil
+	}
+	var errs input.Problems
+	if l := bt.VintageLink; l != nil && l.CountAtEnd {
+		errs = append(errs, input.Problem{Path: nodePath(t), Message: fmt.Sprintf("%q has no datetime_series column to measure its rows' ages at, so the vintage fanout curves of %q would be read at the timeframe's end, which an open timeline does not have: give %q a time column drawn by datetime_series (with a per-unit fanout, fanout.per)", t.ID(), l.Parent, t.ID())})
+	}
+	if m := bt.States; m != nil && m.MaxPeriods == 0 {
+		errs = append(errs, input.Problem{Path: nodePath(t) + ".state_transition_model.max_periods", Message: fmt.Sprintf("%q grows with the open timeline: each parent row's chain is generated whole when the row arrives, so it needs an end; without max_periods it would run to the reference span (%d years): set max_periods", t.ID(), dsl.OpenSpanYears)})
+	}
+	return errs
+}
+
 // readsAtParentRow reports whether r reads d only at r's own primary-parent
-// row: through lookups without join keys, and (for a per-unit fact) d's
-// time column, which starts each parent's lifetime.
+// row: through lookups without join keys, within lifetimes, as its parent's
+// time (a per-unit fact's units start at it), and through the columns its
+// behaviour and node-level effects read of each parent row (segments,
+// creation and start times, effect keys and timestamps).
 func (p *Plan) readsAtParentRow(r, d *Table) bool {
 	if p.ReadsParentRowOnly(r, d) {
 		return true
 	}
-	if r.Primary != d || !r.PerUnit() || r.Behavior != nil || len(r.Node.Modifiers) > 0 {
+	if r.Primary != d {
 		return false
 	}
-	ok := map[string]bool{d.TimeColumn(): true}
+	ok := map[string]bool{}
+	if r.PerUnit() || r.ParentTime {
+		ok[d.TimeColumn()] = true
+	}
+	if bt := r.Behavior; bt != nil {
+		for _, l := range bt.SegmentLinks {
+			if l.Parent == d.ID() {
+				ok[l.Segment.Column] = true
+			}
+		}
+		if l := bt.VintageLink; l != nil && l.Parent == d.ID() {
+			ok[l.Vintage.CreatedAt] = true
+		}
+		if sc := bt.Stages; sc != nil {
+			ok[sc.StartColumn], ok[sc.SegmentColumn] = true, true
+		}
+		if m := bt.States; m != nil {
+			ok[m.ParentStartColumn], ok[m.SegmentColumn] = true, true
+		}
+	}
+	for _, m := range r.Node.Modifiers {
+		if m.Effect == nil {
+			continue
+		}
+		if m.Effect.EffectTable == d.ID() {
+			return false
+		}
+		for _, kp := range m.Effect.On {
+			ok[kp.Local] = true
+		}
+		ok[tableEffectTS(d, m.Effect)] = true
+	}
 	for _, c := range r.Cols {
 		g := c.Spec.Generator
 		if l := g.Lookup; l != nil && l.Table == d.ID() {
@@ -156,6 +245,9 @@ func (p *Plan) readsAtParentRow(r, d *Table) bool {
 				return false
 			}
 			ok[l.Column] = true
+		}
+		if ds := g.DatetimeSeries; ds != nil && ds.Lifetime != nil && ds.Lifetime.Table == d.ID() {
+			ok[ds.Lifetime.StartCol], ok[ds.Lifetime.EndCol] = true, true
 		}
 		if ch := g.Choice; ch != nil && ch.RefTable == d.ID() {
 			return false

@@ -36,6 +36,58 @@ func TestOpenTimelinePlans(t *testing.T) {
 	}
 }
 
+// promoNode is a monthly calendar of promotions, an effect table.
+const promoNode = `,{"id":"promo","kind":"entity","pk":"id","columns":[
+	   {"name":"id","type":"int","generator":{"sequence":{}}},
+	   {"name":"s","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"MS","sequential":true}}},
+	   {"name":"e","type":"datetime","generator":{"expression":{"code":"s + days(3)"}}},
+	   {"name":"m","type":"float","generator":{"choice":{"choices":[2]}}}]}`
+
+// segmentBlock and vintageBlock give openDoc's customer segments (by its
+// id: customer 1 is in segment "1") and cohorts.
+const (
+	segmentBlock = `"segment_behavior":{"segment_column":"id","behaviors":{"1":{"fanout_multiplier":3}}},`
+	vintageBlock = `"vintage_behavior":{"created_at_column":"at","age_based_multipliers":{"r":{"curve":[1,0.5],"time_unit":"month","applies_to":"fanout"}}},`
+)
+
+// TestOpenTimelineBehaviour plans behaviour blocks on growing tables: the
+// segments and cohorts of a growing entity shape its per-unit fact, whose
+// cohort ages are measured at its time column; funnels, state chains with
+// max_periods, outliers and a node-level effect on a per-unit fact.
+func TestOpenTimelineBehaviour(t *testing.T) {
+	doc := strings.Replace(openDoc(`,{"name":"amount","type":"float","generator":{"distribution":{"type":"uniform","params":{"low":1,"high":2}}},"modifiers":[{"transform":"outliers","args":{"rate":0.01,"mode":"spike"}}]}`,
+		promoNode+`,{"id":"funnel","kind":"fact","parents":["customer"],"pk":"id",
+		   "stage_config":{"stages":[{"stage_name":"a"},{"stage_name":"b","transition_rate":0.5}]},"columns":[
+		   {"name":"id","type":"int","generator":{"sequence":{}}},
+		   {"name":"stage_name","type":"string","generator":{"choice":{"choices":["a"]}}},
+		   {"name":"reached_at","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"s"}}}]},
+		 {"id":"sub","kind":"fact","parents":["customer"],"pk":"id",
+		   "state_transition_model":{"initial_state":"on","max_periods":12,"states":{"on":{"next_states":{"off":0.1}},"off":{"terminal":true}}},"columns":[
+		   {"name":"id","type":"int","generator":{"sequence":{}}},
+		   {"name":"state","type":"string","generator":{"choice":{"choices":["on"]}}},
+		   {"name":"period_start","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"D"}}},
+		   {"name":"period_end","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"D"}}}]}`),
+		`"arrivals":{"per":"day","mean":10},`, `"arrivals":{"per":"day","mean":10},`+segmentBlock+vintageBlock, 1)
+	doc = strings.Replace(doc, `"fanout":{"per":"day","lambda":0.5},`, `"fanout":{"per":"day","lambda":0.5},"modifiers":[{"transform":"effect","args":{"effect_table":"promo","on":{},"window":{"start_col":"s","end_col":"e"},"map":{"field":"m","op":"mul","default":1}}}],`, 1)
+	p, err := New(parse(t, doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := p.ByID["orders"]
+	l := o.Behavior.VintageLink
+	if l == nil || !l.PerUnit || l.Thin || l.EventColumn != "at" || len(l.Bounded) != 0 {
+		t.Errorf("vintage link of the per-unit fact: %+v", l)
+	}
+	if len(o.Behavior.SegmentLinks) != 1 || !o.Behavior.SegmentLinks[0].Fanout {
+		t.Errorf("segment links of the per-unit fact: %+v", o.Behavior.SegmentLinks)
+	}
+	for _, id := range []string{"funnel", "sub"} {
+		if f := p.ByID[id]; !f.Grows() || f.TimeColumn() == "" {
+			t.Errorf("%s: grows %v, time column %q", id, f.Grows(), f.TimeColumn())
+		}
+	}
+}
+
 func TestOpenTimelineErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name, doc, path, msg string
@@ -51,9 +103,6 @@ func TestOpenTimelineErrors(t *testing.T) {
 			   {"name":"id","type":"int","generator":{"sequence":{}}},
 			   {"name":"order_id","type":"int","generator":{"lookup":{"from":"orders.id"}}}]}`),
 			"nodes[2](review)", `"review" reads rows of "orders", which grows with the open timeline`},
-		{"outliers on a growing table",
-			openDoc(`,{"name":"amount","type":"float","generator":{"distribution":{"type":"uniform","params":{"low":1,"high":2}}},"modifiers":[{"transform":"outliers","args":{"rate":0.01,"mode":"spike"}}]}`, ""),
-			"nodes[1](orders).columns[3](amount).modifiers[0]", "outliers pick a share of all rows"},
 		{"arrivals without a time column", strings.Replace(openDoc("", ""), `"datetime_series":{"within":"timeframe","freq":"min"}`, `"datetime_series":{"within":{"start":"2024-01-01","end":"2024-12-31"},"freq":"min"}`, 1),
 			"nodes[0](customer).time_column", `"customer" has arrivals but no time column drawn from the timeframe`},
 		{"an aggregate over a per-unit fact", strings.Replace(openDoc("", ""), `{"name":"id","type":"int","generator":{"sequence":{}}},
@@ -61,13 +110,25 @@ func TestOpenTimelineErrors(t *testing.T) {
 	   {"name":"at","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"min"}}},
 	   {"name":"n","type":"int","generator":{"aggregate":{"from":"orders.id","fn":"count"}}}]},`, 1),
 			"nodes[0](customer).columns[2](n).generator.aggregate", "its children of a parent row are spread over units"},
-		{"a node-level effect on a per-unit fact", strings.Replace(openDoc("", `,{"id":"promo","kind":"entity","rows":2,"pk":"id","columns":[
+		{"a node-level effect on a per-unit fact matched at a column", strings.Replace(openDoc("", promoNode),
+			`"fanout":{"per":"day","lambda":0.5},`, `"fanout":{"per":"day","lambda":0.5},"modifiers":[{"transform":"effect","args":{"effect_table":"promo","on":{},"window":{"start_col":"s","end_col":"e"},"map":{"field":"m","op":"mul","default":1},"ts":"at"}}],`, 1),
+			"nodes[1](orders).modifiers[0].args.ts", "matched at each unit"},
+		{"a state chain without max_periods on a growing table", openDoc("", `,{"id":"sub","kind":"fact","parents":["customer"],"pk":"id",
+			   "state_transition_model":{"initial_state":"on","states":{"on":{"next_states":{"off":0.1}},"off":{"terminal":true}}},"columns":[
 			   {"name":"id","type":"int","generator":{"sequence":{}}},
-			   {"name":"s","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"MS","sequential":true}}},
-			   {"name":"e","type":"datetime","generator":{"expression":{"code":"s + days(3)"}}},
-			   {"name":"m","type":"float","generator":{"choice":{"choices":[2]}}}]}`),
-			`"fanout":{"per":"day","lambda":0.5},`, `"fanout":{"per":"day","lambda":0.5},"modifiers":[{"transform":"effect","args":{"effect_table":"promo","on":{},"window":{"start_col":"s","end_col":"e"},"map":{"field":"m","op":"mul","default":1}}}],`, 1),
-			"nodes[1](orders).modifiers[0]", "fanout.per draws a count per unit"},
+			   {"name":"state","type":"string","generator":{"choice":{"choices":["on"]}}},
+			   {"name":"period_start","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"D"}}}]}`),
+			"nodes[2](sub).state_transition_model.max_periods", "without max_periods it would run to the reference span (100 years)"},
+		{"vintage fanout curves on a growing fact without an event time", strings.Replace(openDoc("", `,{"id":"note","kind":"fact","parents":["customer"],"pk":"id","columns":[
+			   {"name":"id","type":"int","generator":{"sequence":{}}},
+			   {"name":"customer_id","type":"int","generator":{"lookup":{"from":"customer.id"}}}]}`), `"arrivals":{"per":"day","mean":10},`, `"arrivals":{"per":"day","mean":10},`+vintageBlock, 1),
+			"nodes[2](note)", `the vintage fanout curves of "customer" would be read at the timeframe's end`},
+		{"segments of a growing non-primary parent", strings.Replace(openDoc("", `,{"id":"agent","kind":"entity","rows":5,"pk":"id","columns":[
+			   {"name":"id","type":"int","generator":{"sequence":{}}}]},
+			 {"id":"ticket","kind":"fact","parents":["agent","customer"],"pk":"id","columns":[
+			   {"name":"id","type":"int","generator":{"sequence":{}}},
+			   {"name":"customer_id","type":"int","generator":{"lookup":{"from":"customer.id"}}}]}`), `"arrivals":{"per":"day","mean":10},`, `"arrivals":{"per":"day","mean":10},`+segmentBlock, 1),
+			"nodes[3](ticket)", `"ticket" reads rows of "customer", which grows with the open timeline`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := New(parse(t, tc.doc))

@@ -63,6 +63,22 @@ func NewCohort(vb *behavior.Vintage, created *column.Vector, rows int64, sampler
 	return c
 }
 
+// boundOverGrid sets the thinning bound M from the whole grid of the event
+// column, as if a parent were created at its first instant, instead of
+// from the parents' earliest creation time: a bound that does not depend
+// on the parents' rows, for parents that grow with an open timeline.
+func (c *Cohort) boundOverGrid() {
+	g := c.sampler.Grid()
+	m := 1.0
+	for i := range c.vb.Multipliers {
+		a := &c.vb.Multipliers[i]
+		if a.Fanout {
+			m *= a.Curve.Max(behavior.Age(g.First(), g.Last(), a.Unit))
+		}
+	}
+	c.m = max(1, m)
+}
+
 // createdAt returns the creation time of parent row p, or ok false.
 func (c *Cohort) createdAt(p int64) (int64, bool) {
 	if c.created.IsNull(int(p)) {

@@ -23,6 +23,11 @@ type Env struct {
 	Tables func(id string) (column.Table, error)
 	// Workers bounds the parallelism of the per-parent passes.
 	Workers int
+	// ParentGrows is set when the primary parent's rows grow with an open
+	// timeline: nothing may depend on its row count (the vintage thinning
+	// bound is then taken over the whole grid, not over the parents'
+	// creation times).
+	ParentGrows bool
 }
 
 // columnKey returns the random stream of a column of the node, as the
@@ -57,6 +62,11 @@ type Runtime struct {
 	boundedEvent *Bounded
 	eventKey     rng.Key
 	created      *column.Vector
+	// events, when set, writes the event times of rows [start,
+	// start+len(dst)) of a per-unit fact (its time column, which the
+	// engine draws); rowParent then gives a row's primary-parent row.
+	events    func(dst []int64, start int64, st *rng.Stream)
+	rowParent func(row int64) int64
 }
 
 type linkRT struct {
@@ -282,7 +292,9 @@ func (rt *Runtime) setupVintage(vl *behavior.VintageLink, parentRows, tfEnd int6
 		}
 		rt.fillers[name] = &boundedFill{b: b, rt: rt}
 	}
-	if rt.t.Stages != nil || rt.t.States != nil {
+	if rt.t.Stages != nil || rt.t.States != nil || vl.PerUnit {
+		// Per-unit facts: the fanout curves scale the rate of each unit
+		// (RateFactor), and the engine draws the event column.
 		rt.cohort = NewCohort(vl.Vintage, rt.created, parentRows, nil, 0, 0, tfEnd)
 		return nil
 	}
@@ -299,6 +311,9 @@ func (rt *Runtime) setupVintage(vl *behavior.VintageLink, parentRows, tfEnd int6
 	if vl.Thin {
 		rt.cohort = NewCohort(vl.Vintage, rt.created, parentRows, b.sampler, b.key.Sub("candidate", 0), rt.env.tableKey("vintage"), tfEnd)
 		rt.cohort.life = b.life
+		if rt.env.ParentGrows {
+			rt.cohort.boundOverGrid()
+		}
 	} else {
 		rt.cohort = NewCohort(vl.Vintage, rt.created, parentRows, nil, 0, 0, tfEnd)
 		rt.boundedEvent = b
@@ -344,6 +359,35 @@ func (rt *Runtime) ScaleCounts(counts []float64) {
 	}
 }
 
+// RateFactor is the factor of the rate of a per-unit fact's children of
+// parent row p at instant at: the parent's segment fanout multiplier
+// times the vintage fanout curves at the parent's age at that instant.
+func (rt *Runtime) RateFactor(p, at int64) float64 {
+	f := 1.0
+	for _, x := range rt.links {
+		if x.l.Primary && x.l.Fanout {
+			f *= x.index.Fanout(p)
+		}
+	}
+	if rt.vlink != nil && rt.vlink.PerUnit {
+		if c, ok := rt.createdAt(p); ok {
+			f *= rt.vlink.Vintage.FanoutAt(c, at)
+		}
+	}
+	return f
+}
+
+// SetPerUnit gives the runtime of a per-unit fact, whose rows are not
+// grouped by parent, the primary-parent row of each row and the event
+// times of rows (its time column), which value curves read.
+func (rt *Runtime) SetPerUnit(parent func(row int64) int64, events func(dst []int64, start int64, st *rng.Stream)) {
+	rt.rowParent = parent
+	if rt.vlink != nil && rt.vlink.PerUnit && len(rt.vlink.Values) > 0 {
+		rt.events = events
+		rt.needEvent = true
+	}
+}
+
 // Thins reports whether Thin must run on the counts.
 func (rt *Runtime) Thins() bool { return rt.vlink != nil && rt.vlink.Thin }
 
@@ -364,6 +408,9 @@ func (rt *Runtime) Thin(counts []int64) {
 func (rt *Runtime) SetOffsets(offsets []int64) { rt.offsets = offsets }
 
 func (rt *Runtime) parentOf(row int64) int64 {
+	if rt.rowParent != nil {
+		return rt.rowParent(row)
+	}
 	return int64(sort.Search(len(rt.offsets)-1, func(i int) bool { return rt.offsets[i+1] > row }))
 }
 
@@ -432,8 +479,10 @@ func growI(s []int64, n int) []int64 {
 func (rt *Runtime) Prepare(b *Block, start int64, n int, parent []int64) {
 	b.Start, b.N, b.Parent = start, n, parent
 	b.local = growI(b.local, n)
-	for i, p := range parent {
-		b.local[i] = start + int64(i) - rt.offsets[p]
+	if rt.offsets != nil {
+		for i, p := range parent {
+			b.local[i] = start + int64(i) - rt.offsets[p]
+		}
 	}
 	for k, x := range rt.links {
 		rows := growI(b.segRows[k], n)
@@ -462,6 +511,8 @@ func (rt *Runtime) Prepare(b *Block, start int64, n int, parent []int64) {
 	}
 	b.eventTS = growI(b.eventTS, n)
 	switch {
+	case rt.events != nil:
+		rt.events(b.eventTS, start, &b.st)
 	case rt.funnel != nil:
 		if rt.funnel.HasTime() {
 			for i, p := range parent {

@@ -1,0 +1,284 @@
+package engine_test
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"datagen/src/behavior"
+)
+
+const day = 86_400_000_000
+
+// cohortDoc is an open timeline: customers arrive at 100 a day, a tenth
+// of them VIP (3× the sessions, 2× the minutes); each has sessions at 0.5
+// a day of its lifetime, times its retention at its age (1, 0.5, then 0.25
+// from its third week), twice the rate in a promotion's first three days
+// of each month when promo is set.
+func cohortDoc(promo bool) string {
+	mods, promoNode := "", ""
+	if promo {
+		mods = `"modifiers":[{"transform":"effect","args":{"effect_table":"promo","on":{},"window":{"start_col":"s","end_col":"e"},"map":{"field":"m","op":"mul","default":1}}}],`
+		promoNode = `,{"id":"promo","kind":"entity","pk":"id","columns":[
+	   {"name":"id","type":"int","generator":{"sequence":{}}},
+	   {"name":"s","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"MS","sequential":true}}},
+	   {"name":"e","type":"datetime","generator":{"expression":{"code":"s + days(3) - seconds(1)"}}},
+	   {"name":"m","type":"float","generator":{"choice":{"choices":[2]}}}]}`
+	}
+	return `{"version":"1.0","metadata":{"name":"c"},"timeframe":{"start":"2025-01-01","end":"open","freq":"h"},"nodes":[
+ {"id":"customer","kind":"entity","pk":"id","arrivals":{"per":"day","mean":100},
+  "segment_behavior":{"segment_column":"tier","behaviors":{"vip":{"fanout_multiplier":3,"value_multiplier":2}},
+    "segments":{"vip":{"base_probability":0.1},"std":{"base_probability":0.9}},"applies_to_columns":["minutes"]},
+  "vintage_behavior":{"created_at_column":"at","age_based_multipliers":{"retention":{"curve":[1,0.5,0.25],"time_unit":"week","applies_to":"fanout"}}},
+  "columns":[
+   {"name":"id","type":"int","generator":{"sequence":{"start":1}}},
+   {"name":"tier","type":"string","generator":{"choice":{"choices":["vip","std"]}}},
+   {"name":"at","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"s"}}}]}` + promoNode + `,
+ {"id":"session","kind":"fact","parents":["customer"],"pk":"id","fanout":{"per":"day","lambda":0.5},` + mods + `"columns":[
+   {"name":"id","type":"int","generator":{"sequence":{"start":1}}},
+   {"name":"customer_id","type":"int","generator":{"lookup":{"from":"customer.id"}}},
+   {"name":"at","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"s"}}},
+   {"name":"minutes","type":"float","generator":{"distribution":{"type":"uniform","params":{"low":10,"high":10}}},
+    "modifiers":[{"transform":"outliers","args":{"rate":0.02,"mode":"spike","magnitude_dist":{"type":"uniform","params":{"low":1,"high":1}}}}]}]},
+ {"id":"onboarding","kind":"fact","parents":["customer"],"pk":"id",
+  "stage_config":{"stages":[{"stage_name":"signed_up"},{"stage_name":"activated","transition_rate":0.6},{"stage_name":"paid","transition_rate":0.5}],
+    "segment_variation":{"vip":{"transition_multiplier":1.5}},"gap":{"distribution":"exponential","mean":24,"unit":"hour"}},"columns":[
+   {"name":"id","type":"int","generator":{"sequence":{"start":1}}},
+   {"name":"customer_id","type":"int","generator":{"lookup":{"from":"customer.id"}}},
+   {"name":"stage_name","type":"string","generator":{"choice":{"choices":["signed_up"]}}},
+   {"name":"stage_index","type":"int","generator":{"sequence":{}}},
+   {"name":"reached_at","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"s"}}}]},
+ {"id":"plan_week","kind":"fact","parents":["customer"],"pk":"id",
+  "state_transition_model":{"initial_state":"trial","period_unit":"week","max_periods":8,"emit":"period",
+    "states":{"trial":{"next_states":{"active":0.5,"gone":0.2}},"active":{"next_states":{"gone":0.1}},"gone":{"terminal":true}}},"columns":[
+   {"name":"id","type":"int","generator":{"sequence":{"start":1}}},
+   {"name":"customer_id","type":"int","generator":{"lookup":{"from":"customer.id"}}},
+   {"name":"period_index","type":"int","generator":{"sequence":{}}},
+   {"name":"period_start","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"D"}}},
+   {"name":"period_end","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"D"}}},
+   {"name":"state","type":"string","generator":{"choice":{"choices":["trial"]}}},
+   {"name":"previous_state","type":"string","nullable":true,"generator":{"choice":{"choices":[null]}}}]}
+],"constraints":{}}`
+}
+
+// TestGrowingBehaviourWindows checks the invariant of an open timeline
+// whose growing tables have segments, cohorts, funnels, state chains,
+// outliers and a node-level effect: three consecutive windows hold exactly
+// the rows of one run over their union, with 1 and 8 workers, and a run
+// to a later horizon keeps every row of an earlier one.
+func TestGrowingBehaviourWindows(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		doc  string
+	}{
+		{"cohorts, segments, funnels, states, outliers", cohortDoc(false)},
+		{"with a node-level effect", cohortDoc(true)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := parsePlan(t, []byte(tc.doc), false)
+			start := p.Schema.Timeframe.Start
+			cuts := []time.Time{start, start.Add(9*24*time.Hour + 5*time.Hour), start.Add(20 * 24 * time.Hour), start.Add(31*24*time.Hour + 17*time.Hour)}
+			union := windowRows(t, p, mustWindow(t, cuts[0], cuts[3]), 8)
+			for _, workers := range []int{1, 8} {
+				joined := map[string][]string{}
+				for k := 0; k < 3; k++ {
+					got := windowRows(t, p, mustWindow(t, cuts[k], cuts[k+1]), workers)
+					for id, rows := range got {
+						joined[id] = append(joined[id], rows...)
+					}
+				}
+				for _, tb := range p.Order {
+					want, got := union[tb.ID()], joined[tb.ID()]
+					if len(want) == 0 {
+						t.Errorf("%s: no rows", tb.ID())
+					}
+					sort.Strings(want)
+					sort.Strings(got)
+					if strings.Join(got, "") != strings.Join(want, "") {
+						t.Errorf("workers %d: %s: the three windows hold %d rows, one run %d, or other rows", workers, tb.ID(), len(got), len(want))
+					}
+				}
+			}
+			// A later horizon: every row of the earlier run, unchanged.
+			early := windowRows(t, p, mustWindow(t, time.Time{}, cuts[1]), 2)
+			late := windowRows(t, p, mustWindow(t, time.Time{}, cuts[3]), 2)
+			for id, rows := range early {
+				have := map[string]bool{}
+				for _, r := range late[id] {
+					have[r] = true
+				}
+				for _, r := range rows {
+					if !have[r] {
+						t.Fatalf("%s: row %q of the run to %s is not in the run to %s", id, strings.TrimSpace(r), cuts[1], cuts[3])
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestGrowingSegmentsAndCohorts checks the rates of a per-unit fact under
+// segments, cohorts and a node-level effect: for every (segment, age in
+// weeks, promotion) bucket, the sessions drawn match the sum over
+// customers and days of 0.5 × the segment's multiplier × the retention at
+// the customer's age × the promotion's boost (each day's rate taken at the
+// middle of the customer's time in it), within 4 standard deviations.
+func TestGrowingSegmentsAndCohorts(t *testing.T) {
+	p := parsePlan(t, []byte(cohortDoc(true)), false)
+	start := p.Schema.Timeframe.Start
+	const days = 70
+	until := start.Add(days * 24 * time.Hour)
+	out := generateCSV(t, p, engineOptions(mustWindow(t, time.Time{}, until)))
+	h, cust := records(t, out["customer"])
+	type customer struct {
+		vip  bool
+		born int64
+	}
+	custs := map[string]customer{}
+	for _, r := range cust {
+		custs[r[col(h, "id")]] = customer{vip: r[col(h, "tier")] == "vip", born: micros(t, r[col(h, "at")])}
+	}
+	t0 := start.UnixMicro()
+	promo := func(ts int64) bool {
+		y, m, _ := time.UnixMicro(ts).UTC().Date()
+		s := time.Date(y, m, 1, 0, 0, 0, 0, time.UTC).UnixMicro()
+		return ts <= s+3*day-1_000_000
+	}
+	curve := []float64{1, 0.5, 0.25}
+	bucket := func(c customer, mid int64) (string, float64) {
+		week := min(int(behavior.Age(c.born, mid, behavior.Week)), 2)
+		f := 0.5 * curve[week]
+		seg := "std"
+		if c.vip {
+			seg, f = "vip", f*3
+		}
+		pr := promo(mid)
+		if pr {
+			f *= 2
+		}
+		return fmt.Sprintf("%s week %d promo %v", seg, week, pr), f
+	}
+	expected := map[string]float64{}
+	exposure := map[string]float64{}
+	for _, c := range custs {
+		for u := (c.born - t0) / day; u < days; u++ {
+			a, z := max(t0+u*day, c.born), t0+(u+1)*day-1
+			share := float64(z-a+1) / day
+			k, f := bucket(c, a+(z-a)/2)
+			expected[k] += f * share
+			exposure[k] += share
+		}
+	}
+	h, sess := records(t, out["session"])
+	observed := map[string]float64{}
+	spikes := 0
+	for _, r := range sess {
+		c := custs[r[col(h, "customer_id")]]
+		at := micros(t, r[col(h, "at")])
+		u := (at - t0) / day
+		a, z := max(t0+u*day, c.born), t0+(u+1)*day-1
+		k, _ := bucket(c, a+(z-a)/2)
+		observed[k]++
+		// minutes: 10, × 2 for a VIP, × 2 again for an outlier.
+		want := 10.0
+		if c.vip {
+			want = 20
+		}
+		switch r[col(h, "minutes")] {
+		case fmt.Sprint(want):
+		case fmt.Sprint(2 * want):
+			spikes++
+		default:
+			t.Fatalf("session minutes %s for a customer with %g", r[col(h, "minutes")], want)
+		}
+	}
+	keys := make([]string, 0, len(expected))
+	for k := range expected {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		e := expected[k]
+		if math.Abs(observed[k]-e) > 4*math.Sqrt(e)+1 {
+			t.Errorf("%s: %.0f sessions, want about %.0f", k, observed[k], e)
+		}
+	}
+	rate := func(k string) float64 { return observed[k] / exposure[k] }
+	if r := rate("vip week 0 promo false") / rate("std week 0 promo false"); r < 2.6 || r > 3.4 {
+		t.Errorf("a VIP customer has %.2f× the sessions of a standard one in its first week, want 3×", r)
+	}
+	if r := rate("std week 1 promo false") / rate("std week 0 promo false"); r < 0.42 || r > 0.58 {
+		t.Errorf("sessions in a customer's second week are %.2f× those of its first, want 0.5×", r)
+	}
+	if r := rate("std week 2 promo true") / rate("std week 2 promo false"); r < 1.7 || r > 2.3 {
+		t.Errorf("sessions during a promotion are %.2f× those outside, want 2×", r)
+	}
+	n := float64(len(sess))
+	if want := 0.02 * n; math.Abs(float64(spikes)-want) > 4*math.Sqrt(want) {
+		t.Errorf("%d outliers among %.0f sessions, want about %.0f (2%%)", spikes, n, want)
+	}
+}
+
+// TestGrowingFunnelAndStates checks the funnel and the state chain of
+// growing customers: each customer's rows follow it in order, stage 1 is
+// reached by 60 % (90 % for VIP), and a chain starts in trial and has at
+// most max_periods weekly periods.
+func TestGrowingFunnelAndStates(t *testing.T) {
+	p := parsePlan(t, []byte(cohortDoc(false)), false)
+	start := p.Schema.Timeframe.Start
+	until := start.Add(60 * 24 * time.Hour)
+	out := generateCSV(t, p, engineOptions(mustWindow(t, time.Time{}, until)))
+	h, cust := records(t, out["customer"])
+	vip := map[string]bool{}
+	born := map[string]int64{}
+	for _, r := range cust {
+		vip[r[col(h, "id")]] = r[col(h, "tier")] == "vip"
+		born[r[col(h, "id")]] = micros(t, r[col(h, "at")])
+	}
+	// Customers who signed up a week before the horizon reached their
+	// stage 1 (gaps of 24 hours on average) or never will.
+	h, steps := records(t, out["onboarding"])
+	reached := map[string]int{}
+	for _, r := range steps {
+		c := r[col(h, "customer_id")]
+		if born[c] == 0 {
+			t.Fatalf("step of unknown customer %s", c)
+		}
+		if r[col(h, "stage_index")] == "0" && micros(t, r[col(h, "reached_at")]) != born[c] {
+			t.Fatalf("customer %s: signed up at %s, stage 0 at %s", c, time.UnixMicro(born[c]).UTC(), r[col(h, "reached_at")])
+		}
+		if r[col(h, "stage_index")] == "1" {
+			reached[c]++
+		}
+	}
+	for _, seg := range []struct {
+		vip bool
+		p   float64
+	}{{false, 0.6}, {true, 0.9}} {
+		n, k := 0.0, 0.0
+		for c, b := range born {
+			if vip[c] == seg.vip && b < until.UnixMicro()-7*day {
+				n++
+				k += float64(reached[c])
+			}
+		}
+		if math.Abs(k/n-seg.p) > 4*math.Sqrt(seg.p*(1-seg.p)/n)+0.01 {
+			t.Errorf("vip %v: %.3f of %.0f customers reached stage 1, want %.2f", seg.vip, k/n, n, seg.p)
+		}
+	}
+	h, weeks := records(t, out["plan_week"])
+	periods := map[string]int{}
+	for _, r := range weeks {
+		c := r[col(h, "customer_id")]
+		if r[col(h, "period_index")] == "0" && (r[col(h, "state")] != "trial" || micros(t, r[col(h, "period_start")]) != born[c]) {
+			t.Fatalf("customer %s: first period %v", c, r)
+		}
+		periods[c]++
+		if periods[c] > 8 {
+			t.Fatalf("customer %s has more than max_periods 8 periods", c)
+		}
+	}
+}
