@@ -94,5 +94,9 @@ func (x *Index) Check(p *plan.Plan, info outdir.RunInfo, where string) error {
 	if len(diffs) == 0 {
 		return nil
 	}
-	return input.User(fmt.Errorf("%s was computed for another run (%s): run `datagen index` again with this run's options, or remove it", where, strings.Join(diffs, "; ")))
+	hint := ""
+	if p.Schema.Timeframe.Open && x.Window.String() != info.Window.String() {
+		hint = " (the timeline is open: give the index and every part the same --until)"
+	}
+	return input.User(fmt.Errorf("%s was computed for another run (%s): run `datagen index` again with this run's options, or remove it%s", where, strings.Join(diffs, "; "), hint))
 }
