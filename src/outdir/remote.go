@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"datagen/src/civil"
 	"datagen/src/objstore"
 )
 
@@ -221,7 +222,7 @@ func (t *Tx) remoteJournal(tables, small, manifests []string) (*remoteJournal, s
 			part = p
 		}
 	}
-	j := &remoteJournal{Started: time.Now().UTC().Format(time.RFC3339Nano), Manifests: manifests}
+	j := &remoteJournal{Started: civil.FormatTimestamp(time.Now().UnixMicro()), Manifests: manifests}
 	for _, rel := range tables {
 		j.Objects = append(j.Objects, journalObject{Path: rel, Upload: objstore.Handle(r.files[rel])})
 	}

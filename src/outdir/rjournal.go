@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"datagen/src/civil"
 	"datagen/src/objstore"
 )
 
@@ -138,7 +139,7 @@ func recoverJournal(ctx context.Context, folder Folder, rel string, now time.Tim
 		return nil, err
 	}
 	rec := &Recovery{Journal: rel, Part: p}
-	rec.Started, _ = time.Parse(time.RFC3339Nano, j.Started)
+	rec.Started, _ = civil.ParseTimestamp(j.Started)
 	done, err := finished(ctx, folder, j)
 	if err != nil {
 		return nil, err
