@@ -66,7 +66,7 @@ func TestGenerateBundledExample(t *testing.T) {
 	if err := json.Unmarshal(b, &meta); err != nil {
 		t.Fatal(err)
 	}
-	if meta.Seed != 42 || !strings.HasPrefix(meta.SchemaHash, "sha256:") || meta.FormatVersion != 2 {
+	if meta.Seed != 42 || !strings.HasPrefix(meta.SchemaHash, "sha256:") || meta.FormatVersion != 3 {
 		t.Errorf("metadata: %+v", meta)
 	}
 	if meta.Tables["customer"].Rows != 2000 || meta.Tables["orders"].Rows < 2000 {

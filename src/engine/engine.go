@@ -18,7 +18,7 @@ import (
 
 // FormatVersion is the version of the mapping from (schema, seed) to data.
 // It changes whenever the same schema and seed would give different values.
-const FormatVersion = 2
+const FormatVersion = 3
 
 // DefaultBlockRows is the number of rows generated as one unit of work.
 const DefaultBlockRows = 1 << 16
@@ -155,11 +155,6 @@ func Run(ctx context.Context, p *plan.Plan, opts Options) (*Result, error) {
 		opts.ProgressEvery = 250 * time.Millisecond
 	}
 	opts.Window = reachNow(p.Schema.Timeframe, opts.Window, time.Now())
-	if opts.Window != nil {
-		if err := windowable(p); err != nil {
-			return nil, err
-		}
-	}
 	est, layout, err := estimate(p, opts)
 	if err != nil {
 		return nil, err
@@ -207,7 +202,11 @@ func (e *engine) runTable(ctx context.Context, t *plan.Table) (TableResult, erro
 	if hist != nil && w != nil {
 		w = hist.wrap(w)
 	}
+	ts.vers = e.newVersionStore(ts)
 	written, err := e.generate(ctx, ts, w)
+	if err == nil && ts.vers != nil {
+		ts.vers.finish(ts.keepBase, ts.keepLen)
+	}
 	if hist != nil && w != nil {
 		written = hist.written
 	}

@@ -204,6 +204,10 @@ func estimate(p *plan.Plan, opts Options) (*Estimate, map[*plan.Table]*tableLayo
 				te.Bytes += int64(held) * bytesPerValue(c.Spec.Type)
 			}
 		}
+		if t.Keep[plan.RowTime] {
+			te.Bytes += int64(held) * bytesPerValue(column.Timestamp)
+		}
+		te.Bytes += versionBytes(t, p.Schema.Timeframe, opts.Window, held)
 		if t.Primary != nil {
 			// The child-count offsets per parent row, kept for the run (a
 			// relative fact: for its part's parents only), and the counts
@@ -230,6 +234,24 @@ func estimate(p *plan.Plan, opts Options) (*Estimate, map[*plan.Table]*tableLayo
 	est.Blocks = int64(workers) * widest * 3 * 16
 	est.Bytes += est.Blocks
 	return est, layout, nil
+}
+
+// versionBytes is the memory of the versions of t's changing columns that
+// other tables look up at a time (versionStore), for held entities: per
+// column, an offset per entity and, per expected change up to the lookup
+// horizon, its instant and value.
+func versionBytes(t *plan.Table, tf dsl.Timeframe, w *Window, held float64) int64 {
+	if t.History == nil {
+		return 0
+	}
+	span := max(float64(lookupHorizon(tf, w)-tf.Start.UnixMicro()), 0)
+	var b int64
+	for _, ci := range t.History.Read {
+		spec := t.Cols[ci].Spec
+		changes := held * spec.Changes.P * math.Ceil(span/float64(spec.Changes.Every))
+		b += int64(held+1)*8 + int64(changes)*(8+bytesPerValue(spec.Type))
+	}
+	return b
 }
 
 // checkVersions refuses a table with history whose expected versions

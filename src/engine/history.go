@@ -98,13 +98,20 @@ func (e *engine) newHistory(ts *tableState) *history {
 	if h == nil {
 		return nil
 	}
+	hs := e.historyOf(ts, h.Changing, e.historyHorizon())
+	hs.win = e.opts.Window
+	return hs
+}
+
+// historyOf returns the history of ts's changing columns cols up to
+// horizon (exclusive).
+func (e *engine) historyOf(ts *tableState, cols []int, horizon int64) *history {
+	h := ts.t.History
 	tf := e.p.Schema.Timeframe
-	hs := &history{ts: ts, start: h.Start, tfStart: tf.Start.UnixMicro(),
+	hs := &history{ts: ts, start: h.Start, tfStart: tf.Start.UnixMicro(), horizon: horizon,
 		events: h.As == dsl.HistoryEvents, nbase: len(ts.cols), fields: ts.t.Fields(),
 		scratch: map[*column.Block]*historyScratch{}}
-	hs.horizon = e.historyHorizon()
-	hs.win = e.opts.Window
-	for _, ci := range h.Changing {
+	for _, ci := range cols {
 		spec := ts.cols[ci].spec
 		key := rng.ColumnKey(e.opts.Seed, ts.t.ID(), spec.Name).Sub("changes", 0)
 		hs.cols = append(hs.cols, changeCol{ci: ci, cs: ts.cols[ci], every: spec.Changes.Every, p: spec.Changes.P,
@@ -226,15 +233,21 @@ func (h *history) expand(b *column.Block, s *historyScratch) (*column.Block, err
 	return out, nil
 }
 
+// begin is the instant row r of b begins: its first version's
+// valid_from.
+func (h *history) begin(b *column.Block, r int) int64 {
+	if h.start >= 0 {
+		if v := b.Cols[h.start]; !v.IsNull(r) {
+			return v.Ints[r]
+		}
+	}
+	return h.tfStart
+}
+
 // expandRow appends the versions of row r of b to s.out.
 func (h *history) expandRow(b *column.Block, r int, s *historyScratch) error {
 	row := b.Start + int64(r)
-	begin := h.tfStart
-	if h.start >= 0 {
-		if v := b.Cols[h.start]; !v.IsNull(r) {
-			begin = v.Ints[r]
-		}
-	}
+	begin := h.begin(b, r)
 	s.changes = h.schedule(row, begin, s.changes[:0])
 	out := s.out
 	for j := 0; j < h.nbase; j++ {

@@ -53,3 +53,27 @@ func TestHistoryVersionsAreEstimated(t *testing.T) {
 		t.Errorf("got %v\nwant %s", err, want)
 	}
 }
+
+// The versions a lookup reads at a time are kept for the run and count in
+// the estimate of their table: an offset per entity and, per expected
+// change, its instant and value.
+func TestLookedUpVersionsAreEstimated(t *testing.T) {
+	doc := strings.NewReplacer("ROWS", "1000", "EVERY", "1h").Replace(fastChanges)
+	reader := `,
+  {"id": "orders", "kind": "fact", "pk": "id", "parents": ["account"], "columns": [
+    {"name": "id", "type": "int", "generator": {"sequence": {"start": 1}}},
+    {"name": "tier", "type": "string", "generator": {"lookup": {"from": "account.TIER"}}}]}]}`
+	bytes := func(col string) int64 {
+		p := parsePlan(t, []byte(strings.TrimSuffix(doc, "]}")+strings.Replace(reader, "TIER", col, 1)), false)
+		est, err := engine.EstimatePlan(p, engine.Options{Workers: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return est.Tables[0].Bytes
+	}
+	// 1000 × 0.5 × 168 hourly changes of 8 + 33 bytes, and 1001 offsets.
+	want := int64(1001*8 + 84000*41)
+	if got := bytes("tier") - bytes("region"); got != want {
+		t.Errorf("the looked-up versions add %d bytes to the estimate, want %d", got, want)
+	}
+}

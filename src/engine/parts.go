@@ -242,12 +242,16 @@ func (e *engine) ownRange(ts *tableState) {
 
 // allocKept sizes the kept columns of ts for rows [lo, hi).
 func (ts *tableState) allocKept(lo, hi int64) {
-	ts.keepBase = lo
+	ts.keepBase, ts.keepLen = lo, int(hi-lo)
 	for _, cs := range ts.cols {
 		if v := cs.keep; v != nil {
 			v.Reset(cs.spec.Type, int(hi-lo))
 			v.Null = make([]bool, hi-lo)
 		}
+	}
+	if v := ts.rowTime; v != nil {
+		v.Reset(column.Timestamp, int(hi-lo))
+		v.Null = make([]bool, hi-lo)
 	}
 }
 

@@ -123,6 +123,11 @@ type worker struct {
 	done   []bool
 	// beh is the behaviour state of the block (facts with behaviour).
 	beh *apply.Block
+	// rowTime holds the time of the block's rows for a table that takes
+	// its primary parent's time; hist is the scratch of the version
+	// store's draws.
+	rowTime column.Vector
+	hist    *historyScratch
 }
 
 func (ts *tableState) newWorker() *worker {
@@ -440,6 +445,11 @@ func (e *engine) fillBlock(ts *tableState, wk *worker, blk *column.Block, start 
 	if wk.beh != nil {
 		ts.beh.Prepare(wk.beh, start, n, parent)
 	}
+	var rowTime *column.Vector
+	if ts.t.ParentTime && (ts.rowTime != nil || ts.atTime) && parent != nil {
+		rowTime = &wk.rowTime
+		e.fillRowTime(ts, rowTime, parent)
+	}
 	clear(wk.done)
 	get := func(name string) *column.Vector {
 		k := ts.t.ColumnIndex(name)
@@ -448,7 +458,7 @@ func (e *engine) fillBlock(ts *tableState, wk *worker, blk *column.Block, start 
 		}
 		return blk.Cols[k]
 	}
-	batch := &gen.Batch{Start: start, N: n, Parent: parent, Col: get, Rand: wk.rand}
+	batch := &gen.Batch{Start: start, N: n, Parent: parent, Col: get, Rand: wk.rand, RowTime: rowTime}
 	mctx := &modify.Context{Start: start, Rows: n, TotalRows: ts.rows, Col: get, Rand: wk.rand}
 	for k, ci := range ts.t.EvalOrder {
 		if k > 0 {
@@ -529,6 +539,17 @@ func (e *engine) fillBlock(ts *tableState, wk *worker, blk *column.Block, start 
 	for ci, cs := range ts.cols {
 		if cs.keep != nil && (!ts.keptFilled || cs.second) {
 			storeKept(cs.keep, blk.Cols[ci], start-ts.keepBase)
+		}
+	}
+	if ts.rowTime != nil && !ts.keptFilled && rowTime != nil {
+		storeKept(ts.rowTime, rowTime, start-ts.keepBase)
+	}
+	if ts.vers != nil && !ts.firstPass {
+		if wk.hist == nil {
+			wk.hist = ts.vers.h.newScratch()
+		}
+		if err := ts.vers.record(blk, wk.hist); err != nil {
+			return err
 		}
 	}
 	return nil

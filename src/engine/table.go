@@ -53,6 +53,17 @@ type tableState struct {
 	// for its parent's aggregates computes what they read, the other
 	// columns are left null.
 	need []bool
+	// keepLen is the number of rows the kept columns hold.
+	keepLen int
+	// rowTime, for a table that takes its primary parent's time and whose
+	// children take theirs from it, keeps each row's time (kept under
+	// plan.RowTime); atTime is set when a column reads the rows' time to
+	// look up a changing column's version (plan.Column.AtTime).
+	rowTime *column.Vector
+	atTime  bool
+	// vers keeps every version of the changing columns that other tables
+	// look up at a time, or is nil (versions.go).
+	vers *versionStore
 }
 
 // colState is a compiled column.
@@ -219,7 +230,9 @@ func (e *engine) compile(ts *tableState) error {
 			Tables: e.tablesFor(ts), PrimaryParent: primary, RowPure: e.rowPure, Patterns: patterns, TableRows: ts.rows,
 			ColumnType: func(name string) column.Type { return types[name] },
 			Offsets:    ts.offsets,
+			AtTime:     pc.AtTime, TimeColumn: t.TimeColumn(),
 		}
+		ts.atTime = ts.atTime || pc.AtTime
 		var vt column.Type
 		if f := ts.behFiller(spec.Name); f != nil {
 			cs.fill = f
@@ -273,6 +286,10 @@ func (e *engine) compile(ts *tableState) error {
 			cs.keep = v
 			ts.kept[spec.Name] = v
 		}
+	}
+	if t.Keep[plan.RowTime] {
+		ts.rowTime = &column.Vector{Type: column.Timestamp}
+		ts.kept[plan.RowTime] = ts.rowTime
 	}
 	return nil
 }

@@ -8,13 +8,13 @@ import (
 	"datagen/src/civil"
 	"datagen/src/column"
 	"datagen/src/dsl"
-	"datagen/src/plan"
 )
 
 // Window selects the rows a run writes by time: the rows whose time
 // column (plan.Table.Time) holds an instant in [From, Until). A table
-// without a time column of its own whose primary parent has one
-// (plan.Table.ParentTime) takes its primary parent row's time. Other
+// without a time column of its own whose primary parent has a time
+// (plan.Table.ParentTime) takes its primary parent row's time, at any
+// depth: a grandchild takes its parent's, which is its grandparent's. Other
 // tables without a time column, and a row whose time is null, belong to
 // the first window: the one that contains the timeframe's start. Windows
 // only select among the rows of the whole run, whose values never depend
@@ -73,12 +73,38 @@ func (e *engine) windowRule(ts *tableState) *windowRule {
 	}
 	r := &windowRule{w: w, time: ts.t.Time, first: w.Contains(e.p.Schema.Timeframe.Start.UnixMicro())}
 	if ts.t.ParentTime && ts.offsets != nil {
-		if p := e.tables[ts.t.Primary.ID()]; p != nil {
-			r.ptime = p.kept[ts.t.Primary.TimeColumn()]
-			r.pbase = ts.pbase - p.keepBase
-		}
+		r.ptime, r.pbase = e.parentTime(ts)
 	}
 	return r
+}
+
+// parentTime returns, for a table that takes its primary parent's time
+// (plan.Table.ParentTime), the parent's kept vector of row times (its
+// time column, or the times it takes from its own parent) and the offset
+// of parent row p (as ts's offsets count) in it.
+func (e *engine) parentTime(ts *tableState) (*column.Vector, int64) {
+	par := ts.t.Primary
+	p := e.tables[par.ID()]
+	if p == nil {
+		return nil, 0
+	}
+	return p.kept[par.RowTimeName()], ts.pbase - p.keepBase
+}
+
+// fillRowTime sets v to the time of the rows whose primary parent rows
+// are parents: their parents' times.
+func (e *engine) fillRowTime(ts *tableState, v *column.Vector, parents []int64) {
+	pt, base := e.parentTime(ts)
+	v.Reset(column.Timestamp, len(parents))
+	if pt == nil {
+		for i := range parents {
+			v.SetNull(i)
+		}
+		return
+	}
+	for i, p := range parents {
+		v.CopyRow(i, pt, int(p+base))
+	}
 }
 
 // empty reports whether the window holds no row of the table at all (a
@@ -142,24 +168,6 @@ func truncate(b *column.Block, n int) {
 	for _, v := range b.Cols {
 		*v = v.Window(0, n)
 	}
-}
-
-// windowable refuses a windowed run of p that cannot place a table's rows
-// in time: a table without a time column (and without "time_column":
-// null) whose primary parent takes its own time from its parent. Such a
-// table would be written in the first window only, and consecutive
-// windows would not add up.
-func windowable(p *plan.Plan) error {
-	for _, t := range p.Order {
-		par := t.Primary
-		if t.Time >= 0 || t.ParentTime || t.Node.TimeColumn != nil || par == nil || !par.ParentTime {
-			continue
-		}
-		return &Error{Table: t.ID(), Err: fmt.Errorf(
-			"nodes[%d](%s): a time window cannot place its rows: it has no time column and its primary parent %q has none of its own (it takes %q's): give %q a time column (e.g. a lookup of %s.%s), or write \"time_column\": null here to write %q in the first window only",
-			t.Index, t.ID(), par.ID(), par.Primary.ID(), par.ID(), par.Primary.ID(), par.Primary.TimeColumn(), t.ID())}
-	}
-	return nil
 }
 
 // reachNow ends the window of a run of an open timeline at now when it

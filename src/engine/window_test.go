@@ -1,12 +1,11 @@
 package engine_test
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -145,36 +144,13 @@ const reviewNode = `{"id": "review", "kind": "fact", "parents": ["orders"], "pk"
     {"name": "rating", "type": "int", "generator": {"distribution": {"type": "uniform", "params": {"low": 1, "high": 5}}}}
   ]}`
 
-// withReview returns the plan of the schema at path with reviewNode added.
-func withReview(t *testing.T, path string) *plan.Plan {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc map[string]any
-	var node any
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal([]byte(reviewNode), &node); err != nil {
-		t.Fatal(err)
-	}
-	doc["nodes"] = append(doc["nodes"].([]any), node)
-	out, err := json.Marshal(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return parsePlan(t, out, false)
-}
-
 // TestWindowsChildWithoutTime checks that a fact without a time column of
 // its own is written in the windows of its primary parent rows: windows
 // add up, and each review is in its order's window.
 func TestWindowsChildWithoutTime(t *testing.T) {
 	for _, path := range []string{"../../docs/examples/shop_stream.json", "../../example/shop.json"} {
 		t.Run(filepath.Base(path), func(t *testing.T) {
-			p := withReview(t, path)
+			p := withNodes(t, path, reviewNode)
 			if r := p.ByID["review"]; r.Time >= 0 || !r.ParentTime {
 				t.Fatalf("review: time %d, parent time %v", r.Time, r.ParentTime)
 			}
@@ -209,11 +185,27 @@ func TestWindowsChildWithoutTime(t *testing.T) {
 	}
 }
 
-// TestWindowsRefuseGrandchildWithoutTime checks that a windowed run
-// refuses a table without a time column under a table that takes its
-// parent's time, naming the node; a run without a window writes it.
-func TestWindowsRefuseGrandchildWithoutTime(t *testing.T) {
-	data, err := os.ReadFile("../../example/shop.json")
+// voteNode and flagNode are facts without a time column under review:
+// a grandchild and a great-grandchild of orders.
+const (
+	voteNode = `{"id": "review_vote", "kind": "fact", "parents": ["review"], "pk": "vote_id",
+  "fanout": {"distribution": "uniform", "min": 0, "max": 2},
+  "columns": [
+    {"name": "vote_id", "type": "int", "generator": {"sequence": {"start": 1, "step": 1}}},
+    {"name": "review_id", "type": "int", "generator": {"lookup": {"from": "review.review_id"}}}
+  ]}`
+	flagNode = `{"id": "vote_flag", "kind": "fact", "parents": ["review_vote"], "pk": "flag_id",
+  "fanout": {"distribution": "uniform", "min": 0, "max": 2},
+  "columns": [
+    {"name": "flag_id", "type": "int", "generator": {"sequence": {"start": 1, "step": 1}}},
+    {"name": "vote_id", "type": "int", "generator": {"lookup": {"from": "review_vote.vote_id"}}}
+  ]}`
+)
+
+// withNodes returns the plan of the schema at path with nodes added.
+func withNodes(t *testing.T, path string, nodes ...string) *plan.Plan {
+	t.Helper()
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,12 +213,7 @@ func TestWindowsRefuseGrandchildWithoutTime(t *testing.T) {
 	if err := json.Unmarshal(data, &doc); err != nil {
 		t.Fatal(err)
 	}
-	for _, n := range []string{reviewNode, `{"id": "review_vote", "kind": "fact", "parents": ["review"], "pk": "vote_id",
-  "fanout": {"distribution": "uniform", "min": 0, "max": 2},
-  "columns": [
-    {"name": "vote_id", "type": "int", "generator": {"sequence": {"start": 1, "step": 1}}},
-    {"name": "review_id", "type": "int", "generator": {"lookup": {"from": "review.review_id"}}}
-  ]}`} {
+	for _, n := range nodes {
 		var node any
 		if err := json.Unmarshal([]byte(n), &node); err != nil {
 			t.Fatal(err)
@@ -237,15 +224,84 @@ func TestWindowsRefuseGrandchildWithoutTime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := parsePlan(t, b, false)
-	idx := len(doc["nodes"].([]any)) - 1
-	start := p.Schema.Timeframe.Start
-	_, err = engine.Run(context.Background(), p, engine.Options{Seed: 42, Window: mustWindow(t, start, start.Add(24*time.Hour))})
-	want := `table "review_vote": nodes[` + strconv.Itoa(idx) + `](review_vote): a time window cannot place its rows: it has no time column and its primary parent "review" has none of its own (it takes "orders"'s): give "review" a time column (e.g. a lookup of orders.ordered_at), or write "time_column": null here to write "review_vote" in the first window only`
-	if err == nil || err.Error() != want {
-		t.Errorf("error %v\nwant %s", err, want)
-	}
-	if out := generateCSV(t, p, engine.Options{Seed: 42}); len(out["review_vote"]) < 100 {
-		t.Errorf("a run without a window wrote %d bytes of review_vote", len(out["review_vote"]))
+	return parsePlan(t, b, false)
+}
+
+// TestWindowsGrandchildWithoutTime checks that tables without a time
+// column take their primary parent's time at any depth: a review's votes
+// and their flags are written in the window of the review's order, and
+// three consecutive windows hold exactly the rows of one run, with 1 and
+// 8 workers, in a fixed timeframe and an open timeline.
+func TestWindowsGrandchildWithoutTime(t *testing.T) {
+	for _, path := range []string{"../../example/shop.json", "../../docs/examples/shop_stream.json"} {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			p := withNodes(t, path, reviewNode, voteNode, flagNode)
+			for _, id := range []string{"review", "review_vote", "vote_flag"} {
+				if tb := p.ByID[id]; tb.Time >= 0 || !tb.ParentTime {
+					t.Fatalf("%s: time %d, parent time %v", id, tb.Time, tb.ParentTime)
+				}
+			}
+			start := p.Schema.Timeframe.Start
+			cuts := []time.Time{start, start.Add(20 * 24 * time.Hour), start.Add(41 * 24 * time.Hour), start.Add(60 * 24 * time.Hour)}
+			union := windowRows(t, p, mustWindow(t, cuts[0], cuts[3]), 8)
+			for _, workers := range []int{1, 8} {
+				joined := map[string][]string{}
+				for k := 0; k < 3; k++ {
+					got := windowRows(t, p, mustWindow(t, cuts[k], cuts[k+1]), workers)
+					// Every row's parent is in the same window.
+					for _, link := range []struct{ child, parent string }{
+						{"review", "orders"}, {"review_vote", "review"}, {"vote_flag", "review_vote"},
+					} {
+						if len(got[link.child]) == 0 {
+							t.Errorf("workers %d, window %d: no %s", workers, k, link.child)
+						}
+						in := map[string]bool{}
+						for _, l := range got[link.parent] {
+							in[strings.SplitN(l, ",", 2)[0]] = true
+						}
+						for _, l := range got[link.child] {
+							if id := strings.Split(strings.TrimSpace(l), ",")[1]; !in[id] {
+								t.Fatalf("workers %d, window %d: %s %q of a %s outside the window", workers, k, link.child, strings.TrimSpace(l), link.parent)
+							}
+						}
+					}
+					for id, rows := range got {
+						joined[id] = append(joined[id], rows...)
+					}
+				}
+				for _, id := range []string{"orders", "review", "review_vote", "vote_flag"} {
+					want, got := slices.Clone(union[id]), joined[id]
+					if len(want) == 0 {
+						t.Fatalf("no %s in one run", id)
+					}
+					sort.Strings(want)
+					sort.Strings(got)
+					if strings.Join(got, "") != strings.Join(want, "") {
+						t.Errorf("workers %d: %s: the three windows hold %d rows, one run over their union %d, or other rows", workers, id, len(got), len(want))
+					}
+				}
+			}
+			// Three parts of a window, every fact split by parent range,
+			// hold the window's rows.
+			w := mustWindow(t, cuts[1], cuts[2])
+			whole := generateCSV(t, p, engine.Options{Seed: 42, Window: w})
+			joined := map[string][]string{}
+			for k := 0; k < 3; k++ {
+				opts := engine.WithSplitMin(engine.Options{Seed: 42, Window: w, Parts: 3, Part: k, BlockRows: 333}, 1)
+				for id, b := range generateCSV(t, p, opts) {
+					lines := strings.SplitAfter(string(b), "\n")
+					joined[id] = append(joined[id], lines[1:len(lines)-1]...)
+				}
+			}
+			for _, id := range []string{"review", "review_vote", "vote_flag"} {
+				lines := strings.SplitAfter(string(whole[id]), "\n")
+				want, got := lines[1:len(lines)-1], joined[id]
+				sort.Strings(want)
+				sort.Strings(got)
+				if len(want) == 0 || strings.Join(got, "") != strings.Join(want, "") {
+					t.Errorf("%s: %d rows in the parts, %d in the window", id, len(got), len(want))
+				}
+			}
+		})
 	}
 }

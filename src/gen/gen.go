@@ -25,6 +25,10 @@ type Batch struct {
 	Col func(name string) *column.Vector
 	// Rand is the worker's generator; Reset it per row before drawing.
 	Rand *rng.Rand
+	// RowTime holds, for a table that takes its primary parent row's
+	// time, the time of each row (µs; null when the parent's is); nil
+	// otherwise.
+	RowTime *column.Vector
 }
 
 // Generator fills a vector with a column's base values.
@@ -61,6 +65,11 @@ type Env struct {
 	// computes the value instead of reading the table, which a part of a
 	// split run may hold only in part.
 	RowPure func(table, column string) (start, step int64, ok bool)
+	// AtTime makes a lookup of a changing column read the version
+	// current at the row's time: the column TimeColumn of the same row,
+	// or Batch.RowTime when TimeColumn is "".
+	AtTime     bool
+	TimeColumn string
 	// Offsets are the fanout prefix sums of a fact with parents: the
 	// children of primary-parent row p are rows [Offsets[p],
 	// Offsets[p+1]). Nil for other tables.

@@ -40,6 +40,11 @@ type lookup struct {
 	joinSeq             *column.Vector
 	joinFirst, joinStep int64
 	joinRows            int64
+	// vers, when set, holds the later values of a changing source
+	// column: a row copies the version current at its time, the column
+	// timeCol of the row, or its RowTime when timeCol is "".
+	vers    *column.Versions
+	timeCol string
 }
 
 func newLookup(env *Env) (Generator, error) {
@@ -53,6 +58,15 @@ func newLookup(env *Env) (Generator, error) {
 		return nil, fmt.Errorf("lookup %q: column not available", l.From)
 	}
 	g := &lookup{src: src, srcRows: tab.Rows(), nullable: env.Column.Nullable, localType: env.ColumnType}
+	if env.AtTime {
+		if vt, ok := tab.(column.VersionedTable); ok {
+			g.vers = vt.Versions(l.Column)
+		}
+		if g.vers == nil {
+			return nil, fmt.Errorf("lookup %q: the versions of the column are not available", l.From)
+		}
+		g.timeCol = env.TimeColumn
+	}
 	switch {
 	case len(l.On) > 0:
 		g.mode = lookupJoin
@@ -187,6 +201,9 @@ func (g *lookup) Type() column.Type { return g.src.Type }
 
 func (g *lookup) Fill(out *column.Vector, b *Batch) error {
 	out.Reset(g.src.Type, b.N)
+	if g.vers != nil {
+		return g.fillAtTime(out, b)
+	}
 	switch g.mode {
 	case lookupParent:
 		if b.Parent == nil {
@@ -241,6 +258,63 @@ func (g *lookup) Fill(out *column.Vector, b *Batch) error {
 			}
 			out.CopyRow(i, g.src, int(j))
 		}
+	}
+	return nil
+}
+
+// fillAtTime fills out with the version of each row's source row current
+// at the row's time (a null time reads the first version).
+func (g *lookup) fillAtTime(out *column.Vector, b *Batch) error {
+	tv := b.RowTime
+	if g.timeCol != "" {
+		tv = b.Col(g.timeCol)
+	}
+	if tv == nil {
+		return fmt.Errorf("internal: the time of the rows is not computed before the lookup")
+	}
+	var keyCols []*column.Vector
+	var buf []byte
+	switch g.mode {
+	case lookupParent:
+		if b.Parent == nil {
+			return fmt.Errorf("internal: parent lookup without parent rows")
+		}
+	case lookupRandom:
+		if g.srcRows == 0 {
+			return g.allNull(out, b)
+		}
+	case lookupJoin:
+		keyCols = make([]*column.Vector, len(g.locals))
+		for k, name := range g.locals {
+			keyCols[k] = b.Col(name)
+			if keyCols[k] == nil {
+				return fmt.Errorf("lookup join: column %q not computed", name)
+			}
+		}
+	default:
+		return fmt.Errorf("internal: a lookup of a table's own changing column reads no version")
+	}
+	for i := 0; i < b.N; i++ {
+		var j int64
+		switch g.mode {
+		case lookupParent:
+			j = b.Parent[i]
+		case lookupRandom:
+			j = int64(rng.Bounded(g.key.At(b.Start+int64(i), 0), uint64(g.srcRows)))
+		case lookupJoin:
+			var ok bool
+			if j, ok, buf = g.find(keyCols, buf, i); !ok {
+				out.SetNull(i)
+				continue
+			}
+		}
+		if !tv.IsNull(i) {
+			if k := g.vers.Find(int(j), tv.Ints[i]); k >= 0 {
+				out.CopyRow(i, g.vers.Vals, k)
+				continue
+			}
+		}
+		out.CopyRow(i, g.src, int(j))
 	}
 	return nil
 }

@@ -2,6 +2,8 @@ package plan
 
 import (
 	"fmt"
+	"slices"
+	"sort"
 	"strings"
 
 	"datagen/src/column"
@@ -22,6 +24,10 @@ type History struct {
 	// the table's time column, which cannot change; -1 means the
 	// timeframe's start.
 	Start int
+	// Read lists the indexes of the changing columns that other tables
+	// look up at their rows' time (Column.AtTime), in declaration order:
+	// the engine keeps every version of them.
+	Read []int
 }
 
 // historyFields returns the columns a history adds to the table's output.
@@ -39,11 +45,18 @@ func historyFields(as string) []column.Field {
 	}
 }
 
-// warnVersionedLookups warns of every lookup that reads a changing
-// column of an entity with history: it copies the entity's first
-// version, whatever the time of the reading row.
-func (p *Plan) warnVersionedLookups() {
+// resolveVersionedLookups makes every lookup of a changing column of
+// another table with history read the version current at the reading
+// row's time (Column.AtTime): the version whose valid_from <= t <
+// valid_to, for t the row's time column, or its primary parent row's
+// time when the table takes it (ParentTime). The time column is then
+// computed before the lookup; a time column that depends on the lookup
+// is a cycle, reported with the lookup's path. A reader without a time
+// reads the entity's first version, which a warning says.
+func (p *Plan) resolveVersionedLookups() input.Problems {
+	var errs input.Problems
 	for _, t := range p.Order {
+		amended := false
 		for i, c := range t.Cols {
 			l := c.Spec.Generator.Lookup
 			if l == nil {
@@ -53,13 +66,81 @@ func (p *Plan) warnVersionedLookups() {
 			if src == nil || src == t || src.History == nil {
 				continue
 			}
-			if k := src.ColumnIndex(l.Column); k >= 0 && src.Cols[k].Spec.Changes != nil {
-				p.Warnings = append(p.Warnings, input.Problem{Path: colPath(t, i) + ".generator.lookup", Warning: true,
-					Message: fmt.Sprintf("%s changes over time, but a lookup copies the value of %q's first version, whatever the time of this row",
-						l.From, l.Table)})
+			k := src.ColumnIndex(l.Column)
+			if k < 0 || src.Cols[k].Spec.Changes == nil {
+				continue
+			}
+			path := colPath(t, i) + ".generator.lookup"
+			switch {
+			case t.Time >= 0:
+				tc := t.Cols[t.Time].Spec.Name
+				if t.dependsOn(t.Time, i) {
+					errs = append(errs, input.Problem{Path: path,
+						Message: fmt.Sprintf("%s changes over time, so this lookup reads the version current at the row's time column %q, but %q is computed from %q: a cycle",
+							l.From, tc, tc, c.Spec.Name),
+						Suggestion: `name another column (or null, to read the first version) in the node's "time_column"`})
+					continue
+				}
+				if !slices.Contains(c.Reads, tc) {
+					c.Reads = append(c.Reads, tc)
+					sort.Strings(c.Reads)
+					amended = true
+				}
+			case t.ParentTime:
+			default:
+				p.Warnings = append(p.Warnings, input.Problem{Path: path, Warning: true,
+					Message: fmt.Sprintf("%s changes over time, but %q has no time column (nor a primary parent with one): the lookup copies the value of %q's first version",
+						l.From, t.ID(), l.Table)})
+				continue
+			}
+			c.AtTime = true
+			if !slices.Contains(src.History.Read, k) {
+				src.History.Read = append(src.History.Read, k)
+				slices.Sort(src.History.Read)
+			}
+		}
+		if !amended {
+			continue
+		}
+		order, pr := columnOrder(t)
+		if pr != nil {
+			errs = append(errs, *pr)
+			continue
+		}
+		t.EvalOrder = order
+		t.deferReaders()
+		for _, d := range p.Order {
+			for _, a := range d.Aggregates {
+				if a.Child == t {
+					a.Needs = t.closure(a.Source, a.Where)
+				}
 			}
 		}
 	}
+	return errs
+}
+
+// dependsOn reports whether column i of t is computed from column j of
+// the same row, directly or through other columns.
+func (t *Table) dependsOn(i, j int) bool {
+	seen := make([]bool, len(t.Cols))
+	var visit func(k int) bool
+	visit = func(k int) bool {
+		if k == j {
+			return true
+		}
+		if k < 0 || seen[k] {
+			return false
+		}
+		seen[k] = true
+		for _, r := range t.Cols[k].Reads {
+			if visit(t.ColumnIndex(r)) {
+				return true
+			}
+		}
+		return false
+	}
+	return visit(i)
 }
 
 // resolveHistory resolves the history of t, if any: its changing columns

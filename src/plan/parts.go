@@ -67,7 +67,7 @@ func (p *Plan) ReadsWithinPart(t, d *Table, byParentRow bool) bool {
 	}
 	explained := map[string]bool{}
 	if primary && t.ParentTime {
-		explained[d.TimeColumn()] = true
+		explained[d.RowTimeName()] = true
 	}
 	for _, c := range t.Cols {
 		g := c.Spec.Generator

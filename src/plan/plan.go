@@ -67,8 +67,9 @@ type Table struct {
 	// (see TimeColumn), or -1 when the table has none.
 	Time int
 	// ParentTime is set on a table without a time column of its own
-	// whose primary parent has one: each row belongs to the time window
-	// of its primary parent row.
+	// whose primary parent has a time: its own time column, or its
+	// primary parent's time in turn (RowTime). Each row belongs to the
+	// time window of its primary parent row.
 	ParentTime bool
 	// History, when set, writes the entity as versions or change events.
 	History *History
@@ -107,6 +108,12 @@ type Column struct {
 	// they are computed only after the child tables were scanned, and no
 	// child may read them.
 	Deferred bool
+	// AtTime marks a lookup of a changing column of another table with
+	// history that reads the version current at the row's time: its
+	// table's time column (which Reads then holds), or its primary
+	// parent row's time (Table.ParentTime). A null time reads the first
+	// version.
+	AtTime bool
 }
 
 // Fields returns the output schema of the table: its columns, then the
@@ -230,7 +237,9 @@ func New(s *dsl.Schema) (*Plan, error) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	p.warnVersionedLookups()
+	if errs := p.resolveVersionedLookups(); len(errs) > 0 {
+		return nil, errs
+	}
 	return p, nil
 }
 

@@ -10,19 +10,38 @@ import (
 // that is either drawn from the timeframe (datetime_series within
 // "timeframe" or within the primary parent's lifetime) or a lookup of
 // another table's time column (an order line takes its order's time).
-// Vocabularies have none. A table without one whose primary parent has
-// one (and whose "time_column" is not null) takes its primary parent
-// row's time (ParentTime). Tables are visited in generation order, so a
-// looked-up table is resolved first.
+// Vocabularies have none. A table without one whose primary parent has a
+// time (its own time column, or its primary parent's time in turn), and
+// whose "time_column" is not null, takes its primary parent row's time
+// (ParentTime), at any depth. Tables are visited in generation order, so
+// a looked-up table and a primary parent are resolved first.
 func (p *Plan) resolveTimeColumns() {
 	for _, t := range p.Order {
 		t.Time = p.timeColumn(t)
-		t.ParentTime = t.Time < 0 && t.Node.TimeColumn == nil && t.Primary != nil && t.Primary.Time >= 0
+		t.ParentTime = t.Time < 0 && t.Node.TimeColumn == nil && t.Primary != nil && t.Primary.RowTimeName() != ""
 		if t.ParentTime {
 			// Read by parent row, like a lookup of the primary parent.
-			p.read(t, t.Primary, t.Primary.TimeColumn())
+			p.read(t, t.Primary, t.Primary.RowTimeName())
 		}
 	}
+}
+
+// RowTime is the name under which a table that takes its primary
+// parent's time (ParentTime) keeps each row's time for the children that
+// take theirs from it; it is no column's name.
+const RowTime = "\x00row time"
+
+// RowTimeName returns the name of the kept vector that holds the time of
+// t's rows: its time column, RowTime for a table that takes its primary
+// parent's time, or "" when its rows have no time.
+func (t *Table) RowTimeName() string {
+	switch {
+	case t.Time >= 0:
+		return t.TimeColumn()
+	case t.ParentTime:
+		return RowTime
+	}
+	return ""
 }
 
 func (p *Plan) timeColumn(t *Table) int {

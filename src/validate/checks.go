@@ -177,7 +177,7 @@ func (v *Validator) newMember(src *tableState, j int, tgt *tableState, tj int) *
 	if m := v.members[key]; m != nil {
 		return m
 	}
-	m := &memberCheck{src: src, col: j, tgt: tgt, tcol: tj, kind: kind, idx: v.keyIndex(tgt, tj, kind)}
+	m := &memberCheck{src: src, col: j, tgt: tgt, tcol: tj, kind: kind, idx: v.targetIndex(tgt, tj, kind)}
 	v.members[key] = m
 	src.feeders = append(src.feeders, m)
 	return m
@@ -536,7 +536,7 @@ func (v *Validator) addEnum(attr string, values []any, ref string) {
 			v.add(fixed(newResult(Value, false, tn, name, false, nil, "enum_ref %q of %s is not a column of the schema", ref, attr)))
 			return
 		}
-		m := &memberCheck{src: t, col: j, tgt: rt, tcol: rj, kind: keyText, idx: v.keyIndex(rt, rj, keyText)}
+		m := &memberCheck{src: t, col: j, tgt: rt, tcol: rj, kind: keyText, idx: v.targetIndex(rt, rj, keyText)}
 		t.feeders = append(t.feeders, m)
 		v.add(&fkCheck{m: m, name: name, what: "enum", cat: Value})
 		return

@@ -303,3 +303,41 @@ func (c *historyCheck) results(*Validator) []Result {
 	}
 	return []Result{newResult(Structural, true, c.t.id, c.name, true, d, "the history of %q's %d entities is well formed: %s", c.t.id, c.entities, what)}
 }
+
+// targetIndex returns the index of the values of column j of t that a
+// membership check (a foreign key, an enum_ref) compares with: every
+// version's values when the column changes over time, since a lookup
+// copies the version current at the reading row's time (dsl.md 3.8);
+// the key index of the column otherwise.
+func (v *Validator) targetIndex(t *tableState, j int, kind keyKind) *keyIndex {
+	if t.node.History == nil || t.cols[j].spec.Changes == nil {
+		return v.keyIndex(t, j, kind)
+	}
+	id := keyID{t.id, j, kind, true}
+	if k := v.keys[id]; k != nil {
+		return k
+	}
+	k := newKeyIndex(t, j, kind)
+	v.keys[id] = k
+	t.versionFeeders = append(t.versionFeeders, k)
+	return k
+}
+
+// feedVersions feeds every row of b, every version, to the table's
+// versionFeeders.
+func (w *TableWriter) feedVersions(b *column.Block) {
+	t := w.t
+	view := &w.versions
+	view.start, view.rows = b.Start, b.Rows
+	for j, c := range t.cols {
+		view.cols[j] = nil
+		if i := w.colOf[j]; i >= 0 && t.typeNote[j] == "" {
+			if vec := b.Cols[i]; vec != nil && vec.Type == c.spec.Type && vec.Len() == b.Rows {
+				view.cols[j] = vec
+			}
+		}
+	}
+	for _, f := range t.versionFeeders {
+		f.feed(view)
+	}
+}

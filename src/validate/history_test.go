@@ -78,3 +78,71 @@ func TestHistoryTablesValidateOnTheirFirstVersions(t *testing.T) {
 		})
 	}
 }
+
+// TestMembershipInAChangingColumn: a lookup copies the version of a
+// changing column current at the reading row's time, so a foreign key or
+// an enum_ref into that column is checked against every version's values;
+// a value no version holds still fails.
+func TestMembershipInAChangingColumn(t *testing.T) {
+	src := `{
+  "version": "1.0", "metadata": {"name": "scd-members"},
+  "timeframe": {"start": "2024-01-01T00:00:00Z", "end": "2025-01-01T00:00:00Z", "freq": "h"},
+  "nodes": [
+    {"id": "customer", "kind": "entity", "rows": 300, "pk": "customer_id", "history": {"as": "versions"},
+     "columns": [
+       {"name": "customer_id", "type": "int", "generator": {"sequence": {"start": 1, "step": 1}}},
+       {"name": "signup_at", "type": "datetime", "generator": {"datetime_series": {"within": "timeframe", "freq": "h"}}},
+       {"name": "score", "type": "float", "generator": {"distribution": {"type": "normal", "params": {"mean": 50, "std": 10}}},
+        "changes": {"every": "30d", "p": 0.4}}
+     ]},
+    {"id": "orders", "kind": "fact", "parents": ["customer"], "pk": "order_id",
+     "fanout": {"distribution": "uniform", "min": 2, "max": 6},
+     "columns": [
+       {"name": "order_id", "type": "int", "generator": {"sequence": {"start": 1, "step": 1}}},
+       {"name": "customer_id", "type": "int", "generator": {"lookup": {"from": "customer.customer_id"}}},
+       {"name": "ordered_at", "type": "datetime", "generator": {"datetime_series": {"within": {"start_col": "customer.signup_at"}, "freq": "min"}}},
+       {"name": "score", "type": "float", "generator": {"lookup": {"from": "customer.score"}}}
+     ]}
+  ],
+  "constraints": {
+    "foreign_keys": [{"from": "orders.score", "to": "customer.score"}],
+    "enum": [{"attr": "orders.score", "enum_ref": "customer.score"}]
+  }
+}`
+	s := parseSchema(t, src)
+	data := generate(t, s, 3)
+	// Some orders copy a later version's score.
+	cust, orders := data["customer"], data["orders"]
+	first := map[float64]bool{}
+	ids, scores := cust.col("customer_id").Ints, cust.col("score").Floats
+	for i := range ids {
+		if i == 0 || ids[i] != ids[i-1] {
+			first[scores[i]] = true
+		}
+	}
+	later := 0
+	for _, x := range orders.col("score").Floats {
+		if !first[x] {
+			later++
+		}
+	}
+	if later < 50 {
+		t.Fatalf("only %d orders copy a later version", later)
+	}
+	names := []string{"orders.fk_constraint.score_to_customer.score", "orders.score.enum"}
+	rep := feed(t, s, data)
+	for _, name := range names {
+		if r := result(t, rep, name); !r.Passed {
+			t.Errorf("%s: %s", name, r.Message)
+		}
+	}
+	bad := orders.clone()
+	bad.col("score").Floats[0] = -1234.5
+	data["orders"] = bad
+	rep = feed(t, s, data)
+	for _, name := range names {
+		if r := result(t, rep, name); r.Passed {
+			t.Errorf("%s passed a score no version holds: %s", name, r.Message)
+		}
+	}
+}

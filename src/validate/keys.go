@@ -42,6 +42,8 @@ type keyID struct {
 	table string
 	col   int
 	kind  keyKind
+	// versions marks the index of every version's values (versionIndex).
+	versions bool
 }
 
 // keyIndex is the set of values of one column, with duplicate counts.
@@ -60,18 +62,23 @@ type keyIndex struct {
 // keyIndex returns the (shared) key index of column j of t, registering
 // it as a feeder of t the first time.
 func (v *Validator) keyIndex(t *tableState, j int, kind keyKind) *keyIndex {
-	id := keyID{t.id, j, kind}
+	id := keyID{t.id, j, kind, false}
 	if k := v.keys[id]; k != nil {
 		return k
 	}
+	k := newKeyIndex(t, j, kind)
+	v.keys[id] = k
+	t.feeders = append(t.feeders, k)
+	return k
+}
+
+func newKeyIndex(t *tableState, j int, kind keyKind) *keyIndex {
 	k := &keyIndex{t: t, col: j, kind: kind}
 	if kind == keyInt {
 		k.set = newIntKeySet()
 	} else {
 		k.set = newHashKeySet()
 	}
-	v.keys[id] = k
-	t.feeders = append(t.feeders, k)
 	return k
 }
 

@@ -122,10 +122,13 @@ type tableState struct {
 	// nulls.
 	unparsed  []int64
 	extraCols []string
-	// hist is the history check of a table written with history.
-	hist   *historyCheck
-	retain bool
-	kept   []*column.Vector
+	// hist is the history check of a table written with history;
+	// versionFeeders see every row of such a table, every version, where
+	// feeders see the first version of each entity.
+	hist           *historyCheck
+	versionFeeders []feeder
+	retain         bool
+	kept           []*column.Vector
 }
 
 // New plans the checks of the schema of plan p, the plan the data was (or
@@ -173,8 +176,10 @@ type TableWriter struct {
 	view  blockView
 	err   error
 	// first keeps only the first version of each entity of a table
-	// written with history, or is nil.
-	first *firstVersions
+	// written with history, or is nil; versions is the view of every
+	// version that versionFeeders read.
+	first    *firstVersions
+	versions blockView
 }
 
 // Table starts collecting table id, whose blocks will carry the columns
@@ -222,6 +227,7 @@ func (v *Validator) Table(id string, fields []column.Field) (*TableWriter, error
 		}
 	}
 	w.view.cols = make([]*column.Vector, len(t.cols))
+	w.versions.cols = make([]*column.Vector, len(t.cols))
 	if t.retain {
 		t.kept = make([]*column.Vector, len(t.cols))
 		for j, c := range t.cols {
@@ -244,6 +250,9 @@ func (w *TableWriter) WriteBlock(b *column.Block) error {
 	if len(b.Cols) != len(w.fields) {
 		w.err = fmt.Errorf("validate: table %q: block at row %d has %d columns, expected %d", t.id, b.Start, len(b.Cols), len(w.fields))
 		return w.err
+	}
+	if len(t.versionFeeders) > 0 {
+		w.feedVersions(b)
 	}
 	if w.first != nil {
 		b = w.first.filter(b)

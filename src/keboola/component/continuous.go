@@ -95,8 +95,8 @@ func setWatermark(st map[string]any, w *engine.Window) {
 	}
 }
 
-// changedSince names what of the schema and the seed differs from the
-// last run recorded in the state ("" when nothing does).
+// changedSince names what of the schema, the seed and the format version
+// differs from the last run recorded in the state ("" when nothing does).
 func changedSince(in map[string]any, p *Parameters, s *dsl.Schema) string {
 	entry, _ := in[StateKey].(map[string]any)
 	last, _ := entry["last_run"].(map[string]any)
@@ -109,6 +109,9 @@ func changedSince(in map[string]any, p *Parameters, s *dsl.Schema) string {
 	}
 	if n, ok := last["seed"].(json.Number); ok && n.String() != strconv.FormatInt(p.Seed, 10) {
 		changed = append(changed, "seed")
+	}
+	if n, ok := last["format_version"].(json.Number); ok && n.String() != strconv.Itoa(engine.FormatVersion) {
+		changed = append(changed, "format version")
 	}
 	return strings.Join(changed, " and ")
 }

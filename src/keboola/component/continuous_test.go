@@ -219,6 +219,7 @@ func TestContinuousWarnsOfAChangedSchema(t *testing.T) {
 	for _, tc := range []struct{ lastRun, want string }{
 		{`{"schema_sha256": "0123", "seed": 5}`, "the schema changed since the run that set the watermark"},
 		{`{"schema_sha256": "0123", "seed": 6}`, "the schema and seed changed since the run that set the watermark"},
+		{`{"seed": 5, "format_version": 2}`, "the format version changed since the run that set the watermark"},
 	} {
 		state := `{"datagen": {"watermark": "2025-03-01T00:00:00Z", "last_run": ` + tc.lastRun + `}}`
 		dir := dataDir(t, `{"parameters": {"schema": `+continuousSchema+`, "seed": 5, "continuous": true}}`, state)
