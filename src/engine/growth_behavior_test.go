@@ -9,16 +9,18 @@ import (
 	"time"
 
 	"datagen/src/behavior"
+	"datagen/src/engine"
 )
 
 const day = 86_400_000_000
 
-// cohortDoc is an open timeline: customers arrive at 100 a day, a tenth
+// cohortDoc is a timeline ending at end ("open" or an instant):
+// customers arrive at 100 a day, a tenth
 // of them VIP (3× the sessions, 2× the minutes); each has sessions at 0.5
 // a day of its lifetime, times its retention at its age (1, 0.5, then 0.25
 // from its third week), twice the rate in a promotion's first three days
 // of each month when promo is set.
-func cohortDoc(promo bool) string {
+func cohortDoc(promo bool, end string) string {
 	mods, promoNode := "", ""
 	if promo {
 		mods = `"modifiers":[{"transform":"effect","args":{"effect_table":"promo","on":{},"window":{"start_col":"s","end_col":"e"},"map":{"field":"m","op":"mul","default":1}}}],`
@@ -28,7 +30,7 @@ func cohortDoc(promo bool) string {
 	   {"name":"e","type":"datetime","generator":{"expression":{"code":"s + days(3) - seconds(1)"}}},
 	   {"name":"m","type":"float","generator":{"choice":{"choices":[2]}}}]}`
 	}
-	return `{"version":"1.0","metadata":{"name":"c"},"timeframe":{"start":"2025-01-01","end":"open","freq":"h"},"nodes":[
+	return `{"version":"1.0","metadata":{"name":"c"},"timeframe":{"start":"2025-01-01","end":"` + end + `","freq":"h"},"nodes":[
  {"id":"customer","kind":"entity","pk":"id","arrivals":{"per":"day","mean":100},
   "segment_behavior":{"segment_column":"tier","behaviors":{"vip":{"fanout_multiplier":3,"value_multiplier":2}},
     "segments":{"vip":{"base_probability":0.1},"std":{"base_probability":0.9}},"applies_to_columns":["minutes"]},
@@ -64,18 +66,39 @@ func cohortDoc(promo bool) string {
 ],"constraints":{}}`
 }
 
+// thinningDoc is an open timeline whose customers' tickets (an ordinary
+// fanout, with an event column of explicit bounds) are thinned by a
+// growing fanout curve of their age since a creation time that is the
+// earlier the later they arrive: the thinning bound must not depend on
+// the earliest creation time among the customers arrived so far.
+const thinningDoc = `{"version":"1.0","metadata":{"name":"t"},"timeframe":{"start":"2025-01-01","end":"open","freq":"h"},"nodes":[
+ {"id":"customer","kind":"entity","pk":"id","arrivals":{"per":"day","mean":20},
+  "vintage_behavior":{"created_at_column":"joined","age_based_multipliers":{"growth":{"curve":{"curve_type":"linear","params":{"a":0.2,"b":0.05}},"time_unit":"week","applies_to":"fanout"}}},
+  "columns":[
+   {"name":"id","type":"int","generator":{"sequence":{"start":1}}},
+   {"name":"at","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"s"}}},
+   {"name":"joined","type":"datetime","generator":{"expression":{"code":"at - days(id)"}}}]},
+ {"id":"ticket","kind":"fact","parents":["customer"],"pk":"id","fanout":{"distribution":"poisson","lambda":3},"columns":[
+   {"name":"id","type":"int","generator":{"sequence":{"start":1}}},
+   {"name":"customer_id","type":"int","generator":{"lookup":{"from":"customer.id"}}},
+   {"name":"opened_at","type":"datetime","generator":{"datetime_series":{"within":{"start":"2025-01-01","end":"2025-06-30"},"freq":"h"}}}]}
+],"constraints":{}}`
+
 // TestGrowingBehaviourWindows checks the invariant of an open timeline
 // whose growing tables have segments, cohorts, funnels, state chains,
 // outliers and a node-level effect: three consecutive windows hold exactly
 // the rows of one run over their union, with 1 and 8 workers, and a run
-// to a later horizon keeps every row of an earlier one.
+// to a later horizon keeps every row of an earlier one; the parts of a
+// window hold its rows.
 func TestGrowingBehaviourWindows(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		doc  string
 	}{
-		{"cohorts, segments, funnels, states, outliers", cohortDoc(false)},
-		{"with a node-level effect", cohortDoc(true)},
+		{"cohorts, segments, funnels, states, outliers", cohortDoc(false, "open")},
+		{"with a node-level effect", cohortDoc(true, "open")},
+		{"in a fixed timeframe", cohortDoc(true, "2025-02-20T00:00:00Z")},
+		{"thinned by a growing curve", thinningDoc},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := parsePlan(t, []byte(tc.doc), false)
@@ -100,6 +123,23 @@ func TestGrowingBehaviourWindows(t *testing.T) {
 					if strings.Join(got, "") != strings.Join(want, "") {
 						t.Errorf("workers %d: %s: the three windows hold %d rows, one run %d, or other rows", workers, tb.ID(), len(got), len(want))
 					}
+				}
+			}
+			const parts = 3
+			joined := map[string][]string{}
+			w := mustWindow(t, cuts[1], cuts[2])
+			for k := 0; k < parts; k++ {
+				for id, b := range generateCSV(t, p, engine.Options{Seed: 42, Window: w, Parts: parts, Part: k, BlockRows: 333}) {
+					lines := strings.SplitAfter(string(b), "\n")
+					joined[id] = append(joined[id], lines[1:len(lines)-1]...)
+				}
+			}
+			for id, want := range windowRows(t, p, w, 2) {
+				got := joined[id]
+				sort.Strings(want)
+				sort.Strings(got)
+				if strings.Join(got, "") != strings.Join(want, "") {
+					t.Errorf("%s: %d rows in the parts of a window, %d in the window", id, len(got), len(want))
 				}
 			}
 			// A later horizon: every row of the earlier run, unchanged.
@@ -127,7 +167,15 @@ func TestGrowingBehaviourWindows(t *testing.T) {
 // the customer's age × the promotion's boost (each day's rate taken at the
 // middle of the customer's time in it), within 4 standard deviations.
 func TestGrowingSegmentsAndCohorts(t *testing.T) {
-	p := parsePlan(t, []byte(cohortDoc(true)), false)
+	for _, end := range []string{"open", "2025-03-12T00:00:00Z"} {
+		t.Run(end, func(t *testing.T) { checkSegmentsAndCohorts(t, end) })
+	}
+}
+
+// checkSegmentsAndCohorts runs TestGrowingSegmentsAndCohorts over 70 days
+// of a timeline ending at end (open, or after the 70 days).
+func checkSegmentsAndCohorts(t *testing.T, end string) {
+	p := parsePlan(t, []byte(cohortDoc(true, end)), false)
 	start := p.Schema.Timeframe.Start
 	const days = 70
 	until := start.Add(days * 24 * time.Hour)
@@ -227,7 +275,7 @@ func TestGrowingSegmentsAndCohorts(t *testing.T) {
 // reached by 60 % (90 % for VIP), and a chain starts in trial and has at
 // most max_periods weekly periods.
 func TestGrowingFunnelAndStates(t *testing.T) {
-	p := parsePlan(t, []byte(cohortDoc(false)), false)
+	p := parsePlan(t, []byte(cohortDoc(false, "open")), false)
 	start := p.Schema.Timeframe.Start
 	until := start.Add(60 * 24 * time.Hour)
 	out := generateCSV(t, p, engineOptions(mustWindow(t, time.Time{}, until)))

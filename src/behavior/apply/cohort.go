@@ -28,7 +28,9 @@ type Cohort struct {
 	// extraKey the stochastic rounding of n·M.
 	eventKey, acceptKey, extraKey rng.Key
 	m                             float64
-	tfEnd                         int64
+	// mp, when set, is the bound of each parent row (boundPerParent).
+	mp    []float64
+	tfEnd int64
 	// life bounds the event column by its declared lifetime, or nil.
 	life *Lifetime
 }
@@ -63,20 +65,37 @@ func NewCohort(vb *behavior.Vintage, created *column.Vector, rows int64, sampler
 	return c
 }
 
-// boundOverGrid sets the thinning bound M from the whole grid of the event
-// column, as if a parent were created at its first instant, instead of
-// from the parents' earliest creation time: a bound that does not depend
-// on the parents' rows, for parents that grow with an open timeline.
-func (c *Cohort) boundOverGrid() {
-	g := c.sampler.Grid()
-	m := 1.0
-	for i := range c.vb.Multipliers {
-		a := &c.vb.Multipliers[i]
-		if a.Fanout {
-			m *= a.Curve.Max(behavior.Age(g.First(), g.Last(), a.Unit))
-		}
+// boundPerParent bounds the thinning of each parent row by its own M:
+// the product of the fanout curves' maxima over the row's ages, from its
+// creation time to the event column's last instant. Unlike the bound over
+// the earliest creation time, it does not depend on the other parent
+// rows, for parents that grow with an open timeline; the expected number
+// of rows is the same.
+func (c *Cohort) boundPerParent(rows int64) {
+	if c.sampler == nil {
+		return
 	}
-	c.m = max(1, m)
+	last := c.sampler.Grid().Last()
+	c.mp = make([]float64, rows)
+	for p := range c.mp {
+		m := 1.0
+		if t, ok := c.createdAt(int64(p)); ok {
+			for i := range c.vb.Multipliers {
+				if a := &c.vb.Multipliers[i]; a.Fanout {
+					m *= a.Curve.Max(behavior.Age(t, last, a.Unit))
+				}
+			}
+		}
+		c.mp[p] = max(1, m)
+	}
+}
+
+// bound returns the thinning bound M of parent row p.
+func (c *Cohort) bound(p int64) float64 {
+	if c.mp != nil {
+		return c.mp[p]
+	}
+	return c.m
 }
 
 // createdAt returns the creation time of parent row p, or ok false.
@@ -100,10 +119,11 @@ func (c *Cohort) EndFactor(p int64) float64 {
 // Candidates returns the number of candidate rows of parent row p whose
 // base count is n.
 func (c *Cohort) Candidates(p, n int64) int64 {
-	if c.m <= 1 || n <= 0 {
+	m := c.bound(p)
+	if m <= 1 || n <= 0 {
 		return n
 	}
-	x := float64(n) * c.m
+	x := float64(n) * m
 	k := math.Floor(x)
 	if unit(c.extraKey.At(p, 0)) < x-k {
 		k++
@@ -128,7 +148,7 @@ func (c *Cohort) candidate(p, j int64, st *rng.Stream) (int64, bool) {
 	if !hasCreated {
 		return ts, true
 	}
-	w := c.vb.FanoutAt(created, ts) / c.m
+	w := c.vb.FanoutAt(created, ts) / c.bound(p)
 	return ts, unit(c.acceptKey.At(p, uint64(j))) < w
 }
 

@@ -25,7 +25,7 @@ type Env struct {
 	Workers int
 	// ParentGrows is set when the primary parent's rows grow with an open
 	// timeline: nothing may depend on its row count (the vintage thinning
-	// bound is then taken over the whole grid, not over the parents'
+	// bound is then taken per parent row, not over all the parents'
 	// creation times).
 	ParentGrows bool
 }
@@ -312,7 +312,7 @@ func (rt *Runtime) setupVintage(vl *behavior.VintageLink, parentRows, tfEnd int6
 		rt.cohort = NewCohort(vl.Vintage, rt.created, parentRows, b.sampler, b.key.Sub("candidate", 0), rt.env.tableKey("vintage"), tfEnd)
 		rt.cohort.life = b.life
 		if rt.env.ParentGrows {
-			rt.cohort.boundOverGrid()
+			rt.cohort.boundPerParent(parentRows)
 		}
 	} else {
 		rt.cohort = NewCohort(vl.Vintage, rt.created, parentRows, nil, 0, 0, tfEnd)
