@@ -279,7 +279,7 @@ func (b *schemaBuilder) node() js {
 					"mean": with(num("Mean arrivals per unit."), "minimum", 0, "maximum", maxArrivalMean, "examples", []any{40}),
 				}),
 			"time_column": js{"anyOf": []any{nonEmpty("A datetime or date column of the node."), js{"type": "null"}},
-				"description": "The column whose instant places a row in a time window (datagen generate --from --until): an entity's creation time, a fact's event time; null for none (the table is written whole in the first window, the one holding timeframe.start). Default: the first datetime or date column drawn by datetime_series within the timeframe (or a parent's lifetime), or looked up from another table's time column; vocabs have none."},
+				"description": "The column whose instant places a row in a time window (datagen generate --from --until): an entity's creation time, a fact's event time; null for none (the table is written whole in the first window, the one holding timeframe.start). Default: the first datetime or date column drawn by datetime_series within the timeframe (or a parent's lifetime), or looked up from another table's time column; vocabs have none. A table without one (and without null here) takes its primary parent row's time, at any depth."},
 			"history": b.history(),
 		})
 	n["allOf"] = []any{
@@ -371,7 +371,7 @@ func (b *schemaBuilder) column() js {
 }
 
 func (b *schemaBuilder) changes() js {
-	return b.def("Changes", object("Entities with history only: the column changes over time. In every period of length every (counted from the timeframe's start), with probability p, its value is drawn again from its generator (choice, distribution, faker or datetime_series), at an instant inside the period.",
+	return b.def("Changes", object("Entities with history only: the column changes over time. In every period of length every (counted from the timeframe's start), with probability p, its value is drawn again from its generator (choice, distribution, faker or datetime_series), at an instant inside the period. A lookup of the column from another table copies the version current at the reading row's time.",
 		changesKeys, changesKeys, map[string]js{
 			"every": js{"type": "string", "pattern": `^\s*[0-9]+\s*(s|min|h|d|w)\s*$`, "examples": []any{"30d", "12h", "1w"},
 				"description": "The period: a whole number and a unit, s, min, h, d (days) or w (weeks)."},

@@ -98,7 +98,11 @@ func readVersions(t *testing.T, b []byte, as string) map[string]*custVersions {
 			t.Fatalf("customer %s: versions out of time order", id)
 		}
 		c.from = append(c.from, at)
-		c.vals = append(c.vals, map[string]string{"plan": r[col(h, "plan")], "score": r[col(h, "score")]})
+		vals := map[string]string{}
+		for i, name := range h {
+			vals[name] = r[i]
+		}
+		c.vals = append(c.vals, vals)
 	}
 	return out
 }
@@ -244,6 +248,80 @@ func TestVersionedLookupsInWindows(t *testing.T) {
 			sort.Strings(want)
 			sort.Strings(got)
 			if len(want) < 1000 || strings.Join(got, "") != strings.Join(want, "") {
+				t.Errorf("workers %d: %s: the windows hold %d rows, one run %d, or other rows", workers, id, len(got), len(want))
+			}
+		}
+	}
+}
+
+// TestVersionedLookupsOpenTimeline checks an open timeline: customers
+// arrive at a rate with a changing plan, their orders (a per-unit fanout)
+// and the orders' lines copy it. Three consecutive windows hold exactly the
+// orders and lines of one run over their union, with 1 and 8 workers, and
+// every copy is the customer's version at the order's time.
+func TestVersionedLookupsOpenTimeline(t *testing.T) {
+	p := parsePlan(t, []byte(`{
+  "version": "1.0", "metadata": {"name": "scd_open"},
+  "timeframe": {"start": "2025-01-01T00:00:00Z", "end": "open", "freq": "h"},
+  "nodes": [
+    {"id": "customer", "kind": "entity", "pk": "customer_id", "arrivals": {"per": "day", "mean": 20},
+     "history": {"as": "versions"},
+     "columns": [
+       {"name": "customer_id", "type": "int", "generator": {"sequence": {"start": 1}}},
+       {"name": "signed_up_at", "type": "datetime", "generator": {"datetime_series": {"within": "timeframe", "freq": "s"}}},
+       {"name": "plan", "type": "string", "generator": {"choice": {"choices": ["free", "pro", "team"]}},
+        "changes": {"every": "7d", "p": 0.3}}
+     ]},
+    {"id": "orders", "kind": "fact", "pk": "order_id", "parents": ["customer"], "fanout": {"per": "day", "lambda": 0.3},
+     "columns": [
+       {"name": "order_id", "type": "int", "generator": {"sequence": {"start": 1}}},
+       {"name": "customer_id", "type": "int", "generator": {"lookup": {"from": "customer.customer_id"}}},
+       {"name": "plan", "type": "string", "generator": {"lookup": {"from": "customer.plan"}}},
+       {"name": "ordered_at", "type": "datetime", "generator": {"datetime_series": {"within": "timeframe", "freq": "s"}}}
+     ]},
+    {"id": "order_line", "kind": "fact", "pk": "line_id", "parents": ["orders"],
+     "fanout": {"distribution": "uniform", "min": 1, "max": 2},
+     "columns": [
+       {"name": "line_id", "type": "int", "generator": {"sequence": {"start": 1}}},
+       {"name": "order_id", "type": "int", "generator": {"lookup": {"from": "orders.order_id"}}},
+       {"name": "plan", "type": "string", "generator": {"lookup": {"from": "orders.plan"}}}
+     ]}
+  ]
+}`), false)
+	start := p.Schema.Timeframe.Start
+	cuts := []time.Time{start, start.Add(20 * 24 * time.Hour), start.Add(40 * 24 * time.Hour), start.Add(60 * 24 * time.Hour)}
+	union := generateCSV(t, p, engine.Options{Seed: 11, Workers: 2, Window: mustWindow(t, cuts[0], cuts[3])})
+	cust := readVersions(t, union["customer"], "versions")
+	h, orders := records(t, union["orders"])
+	later := 0
+	for _, o := range orders {
+		c := cust[o[col(h, "customer_id")]]
+		want := c.at(micros(t, o[col(h, "ordered_at")]), "plan")
+		if got := o[col(h, "plan")]; got != want {
+			t.Fatalf("order %v: plan %q, the customer's version at the order's time has %q", o, got, want)
+		}
+		if want != c.vals[0]["plan"] {
+			later++
+		}
+	}
+	if len(orders) < 1000 || later < len(orders)/20 {
+		t.Fatalf("%d orders, %d copies of a later version", len(orders), later)
+	}
+	for _, workers := range []int{1, 8} {
+		joined := map[string][]string{}
+		for k := 0; k < 3; k++ {
+			out := generateCSV(t, p, engine.Options{Seed: 11, Workers: workers, BlockRows: 257, Window: mustWindow(t, cuts[k], cuts[k+1])})
+			for id, b := range out {
+				lines := strings.SplitAfter(string(b), "\n")
+				joined[id] = append(joined[id], lines[1:len(lines)-1]...)
+			}
+		}
+		for _, id := range []string{"orders", "order_line"} {
+			lines := strings.SplitAfter(string(union[id]), "\n")
+			want, got := lines[1:len(lines)-1], joined[id]
+			sort.Strings(want)
+			sort.Strings(got)
+			if strings.Join(got, "") != strings.Join(want, "") {
 				t.Errorf("workers %d: %s: the windows hold %d rows, one run %d, or other rows", workers, id, len(got), len(want))
 			}
 		}
