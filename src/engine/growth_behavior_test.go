@@ -19,7 +19,8 @@ const day = 86_400_000_000
 // of them VIP (3× the sessions, 2× the minutes); each has sessions at 0.5
 // a day of its lifetime, times its retention at its age (1, 0.5, then 0.25
 // from its third week), twice the rate in a promotion's first three days
-// of each month when promo is set.
+// of each month when promo is set; a session's agent is senior four times
+// as often, per agent, as junior.
 func cohortDoc(promo bool, end string) string {
 	mods, promoNode := "", ""
 	if promo {
@@ -39,9 +40,14 @@ func cohortDoc(promo bool, end string) string {
    {"name":"id","type":"int","generator":{"sequence":{"start":1}}},
    {"name":"tier","type":"string","generator":{"choice":{"choices":["vip","std"]}}},
    {"name":"at","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"s"}}}]}` + promoNode + `,
- {"id":"session","kind":"fact","parents":["customer"],"pk":"id","fanout":{"per":"day","lambda":0.5},` + mods + `"columns":[
+ {"id":"agent","kind":"entity","pk":"id","rows":40,
+  "segment_behavior":{"segment_column":"level","behaviors":{"senior":{"fanout_multiplier":4}}},"columns":[
+   {"name":"id","type":"int","generator":{"sequence":{"start":1}}},
+   {"name":"level","type":"string","generator":{"choice":{"choices":["senior","junior"]}}}]},
+ {"id":"session","kind":"fact","parents":["customer","agent"],"pk":"id","fanout":{"per":"day","lambda":0.5},` + mods + `"columns":[
    {"name":"id","type":"int","generator":{"sequence":{"start":1}}},
    {"name":"customer_id","type":"int","generator":{"lookup":{"from":"customer.id"}}},
+   {"name":"agent_id","type":"int","generator":{"lookup":{"from":"agent.id"}}},
    {"name":"at","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"s"}}},
    {"name":"minutes","type":"float","generator":{"distribution":{"type":"uniform","params":{"low":10,"high":10}}},
     "modifiers":[{"transform":"outliers","args":{"rate":0.02,"mode":"spike","magnitude_dist":{"type":"uniform","params":{"low":1,"high":1}}}}]}]},
@@ -264,7 +270,26 @@ func checkSegmentsAndCohorts(t *testing.T, end string) {
 	if r := rate("std week 2 promo true") / rate("std week 2 promo false"); r < 1.7 || r > 2.3 {
 		t.Errorf("sessions during a promotion are %.2f× those outside, want 2×", r)
 	}
+	h, agents := records(t, out["agent"])
+	senior := map[string]bool{}
+	nSenior := 0.0
+	for _, r := range agents {
+		if senior[r[col(h, "id")]] = r[col(h, "level")] == "senior"; senior[r[col(h, "id")]] {
+			nSenior++
+		}
+	}
+	h, _ = records(t, out["session"])
+	bySenior := 0.0
+	for _, r := range sess {
+		if senior[r[col(h, "agent_id")]] {
+			bySenior++
+		}
+	}
 	n := float64(len(sess))
+	// Each senior agent weighs 4, each junior 1.
+	if want := 4 * nSenior / (4*nSenior + float64(len(agents)) - nSenior); math.Abs(bySenior/n-want) > 4*math.Sqrt(want*(1-want)/n) {
+		t.Errorf("%.3f of the sessions have a senior agent, want %.3f", bySenior/n, want)
+	}
 	if want := 0.02 * n; math.Abs(float64(spikes)-want) > 4*math.Sqrt(want) {
 		t.Errorf("%d outliers among %.0f sessions, want about %.0f (2%%)", spikes, n, want)
 	}

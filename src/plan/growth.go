@@ -73,6 +73,9 @@ func (p *Plan) resolveGrowth() input.Problems {
 		if !open {
 			continue
 		}
+		if bt := t.Behavior; bt != nil && bt.States != nil && bt.States.MaxPeriods == 0 {
+			add(nodePath(t)+".state_transition_model.max_periods", "in an open timeline each chain of %q is generated whole (its rows are written as the windows reach them), so it needs an end: without max_periods it would run to the reference span (%d years); set max_periods", t.ID(), dsl.OpenSpanYears)
+		}
 		for ci, c := range t.Cols {
 			ds := c.Spec.Generator.DatetimeSeries
 			switch {
@@ -176,9 +179,9 @@ func (t *Table) behaviorFills(name string) bool {
 }
 
 // growingBehavior checks the behaviour of t, which grows with an open
-// timeline. Segments, cohorts, funnels and per-unit rates are pure
-// functions of each parent row and keep working; what would read the
-// timeline's end, which an open timeline does not have, is refused.
+// timeline. Segments, cohorts, funnels, state chains and per-unit rates
+// are pure functions of each parent row and keep working; what would read
+// the timeline's end, which an open timeline does not have, is refused.
 func growingBehavior(t *Table) input.Problems {
 	bt := t.Behavior
 	if bt == nil {
@@ -187,9 +190,6 @@ func growingBehavior(t *Table) input.Problems {
 	var errs input.Problems
 	if l := bt.VintageLink; l != nil && l.CountAtEnd {
 		errs = append(errs, input.Problem{Path: nodePath(t), Message: fmt.Sprintf("%q has no datetime_series column to measure its rows' ages at, so the vintage fanout curves of %q would be read at the timeframe's end, which an open timeline does not have: give %q a time column drawn by datetime_series (with a per-unit fanout, fanout.per)", t.ID(), l.Parent, t.ID())})
-	}
-	if m := bt.States; m != nil && m.MaxPeriods == 0 {
-		errs = append(errs, input.Problem{Path: nodePath(t) + ".state_transition_model.max_periods", Message: fmt.Sprintf("%q grows with the open timeline: each parent row's chain is generated whole when the row arrives, so it needs an end; without max_periods it would run to the reference span (%d years): set max_periods", t.ID(), dsl.OpenSpanYears)})
 	}
 	return errs
 }

@@ -113,12 +113,12 @@ func TestOpenTimelineErrors(t *testing.T) {
 		{"a node-level effect on a per-unit fact matched at a column", strings.Replace(openDoc("", promoNode),
 			`"fanout":{"per":"day","lambda":0.5},`, `"fanout":{"per":"day","lambda":0.5},"modifiers":[{"transform":"effect","args":{"effect_table":"promo","on":{},"window":{"start_col":"s","end_col":"e"},"map":{"field":"m","op":"mul","default":1},"ts":"at"}}],`, 1),
 			"nodes[1](orders).modifiers[0].args.ts", "matched at each unit"},
-		{"a state chain without max_periods on a growing table", openDoc("", `,{"id":"sub","kind":"fact","parents":["customer"],"pk":"id",
+		{"a state chain without max_periods in an open timeline", openDoc("", `,{"id":"sub","kind":"fact","parents":["customer"],"pk":"id",
 			   "state_transition_model":{"initial_state":"on","states":{"on":{"next_states":{"off":0.1}},"off":{"terminal":true}}},"columns":[
 			   {"name":"id","type":"int","generator":{"sequence":{}}},
 			   {"name":"state","type":"string","generator":{"choice":{"choices":["on"]}}},
 			   {"name":"period_start","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"D"}}}]}`),
-			"nodes[2](sub).state_transition_model.max_periods", "without max_periods it would run to the reference span (100 years)"},
+			"nodes[2](sub).state_transition_model.max_periods", `each chain of "sub" is generated whole (its rows are written as the windows reach them), so it needs an end: without max_periods it would run to the reference span (100 years)`},
 		{"vintage fanout curves on a growing fact without an event time", strings.Replace(openDoc("", `,{"id":"note","kind":"fact","parents":["customer"],"pk":"id","columns":[
 			   {"name":"id","type":"int","generator":{"sequence":{}}},
 			   {"name":"customer_id","type":"int","generator":{"lookup":{"from":"customer.id"}}}]}`), `"arrivals":{"per":"day","mean":10},`, `"arrivals":{"per":"day","mean":10},`+vintageBlock, 1),
