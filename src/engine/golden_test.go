@@ -35,6 +35,8 @@ var goldenSchemas = map[string]string{
 	"saas_onboarding":       examplesDir + "saas_onboarding_integrated.json",
 	"saas_sub_vintage":      examplesDir + "saas_subscription_vintage.json",
 	"vintage_effects":       examplesDir + "vintage_effects_demo.json",
+	// Lookups of changing columns (format version 3).
+	"crm_scd": "../../docs/examples/crm_scd.json",
 }
 
 type golden struct {
