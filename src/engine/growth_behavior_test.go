@@ -16,7 +16,8 @@ const day = 86_400_000_000
 
 // cohortDoc is a timeline ending at end ("open" or an instant):
 // customers arrive at 100 a day, a tenth
-// of them VIP (3× the sessions, 2× the minutes); each has sessions at 0.5
+// of them VIP (3× the sessions, 2× the minutes; 1.5× the minutes from a
+// customer's second week on); each has sessions at 0.5
 // a day of its lifetime, times its retention at its age (1, 0.5, then 0.25
 // from its third week), twice the rate in a promotion's first three days
 // of each month when promo is set; a session's agent is senior four times
@@ -35,7 +36,8 @@ func cohortDoc(promo bool, end string) string {
  {"id":"customer","kind":"entity","pk":"id","arrivals":{"per":"day","mean":100},
   "segment_behavior":{"segment_column":"tier","behaviors":{"vip":{"fanout_multiplier":3,"value_multiplier":2}},
     "segments":{"vip":{"base_probability":0.1},"std":{"base_probability":0.9}},"applies_to_columns":["minutes"]},
-  "vintage_behavior":{"created_at_column":"at","age_based_multipliers":{"retention":{"curve":[1,0.5,0.25],"time_unit":"week","applies_to":"fanout"}}},
+  "vintage_behavior":{"created_at_column":"at","age_based_multipliers":{"retention":{"curve":[1,0.5,0.25],"time_unit":"week","applies_to":"fanout"},
+    "engagement":{"curve":[1,1.5],"time_unit":"week","applies_to":["minutes"]}}},
   "columns":[
    {"name":"id","type":"int","generator":{"sequence":{"start":1}}},
    {"name":"tier","type":"string","generator":{"choice":{"choices":["vip","std"]}}},
@@ -236,10 +238,14 @@ func checkSegmentsAndCohorts(t *testing.T, end string) {
 		a, z := max(t0+u*day, c.born), t0+(u+1)*day-1
 		k, _ := bucket(c, a+(z-a)/2)
 		observed[k]++
-		// minutes: 10, × 2 for a VIP, × 2 again for an outlier.
+		// minutes: 10, × 2 for a VIP, × 1.5 from the customer's second
+		// week on (at the session's own time), × 2 again for an outlier.
 		want := 10.0
 		if c.vip {
 			want = 20
+		}
+		if behavior.Age(c.born, at, behavior.Week) >= 1 {
+			want *= 1.5
 		}
 		switch r[col(h, "minutes")] {
 		case fmt.Sprint(want):
