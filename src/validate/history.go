@@ -328,7 +328,12 @@ func (v *Validator) targetIndex(t *tableState, j int, kind keyKind) *keyIndex {
 func (w *TableWriter) feedVersions(b *column.Block) {
 	t := w.t
 	view := &w.versions
-	view.start, view.rows = b.Start, b.Rows
+	view.start, view.rows, view.at = b.Start, b.Rows, nil
+	if f := w.first; f != nil && f.at >= 0 {
+		if v := b.Cols[f.at]; v != nil && v.Len() == b.Rows {
+			view.at = v
+		}
+	}
 	for j, c := range t.cols {
 		view.cols[j] = nil
 		if i := w.colOf[j]; i >= 0 && t.typeNote[j] == "" {

@@ -146,3 +146,90 @@ func TestMembershipInAChangingColumn(t *testing.T) {
 		}
 	}
 }
+
+// TestInequalityWithAChangingParentColumn: a cross-table inequality with
+// a changing parent column compares each child row with the parent's
+// version current at the child's time column, as a lookup copies it.
+func TestInequalityWithAChangingParentColumn(t *testing.T) {
+	src := `{
+  "version": "1.0", "metadata": {"name": "scd-inequality"},
+  "timeframe": {"start": "2024-01-01T00:00:00Z", "end": "2025-01-01T00:00:00Z", "freq": "h"},
+  "nodes": [
+    {"id": "customer", "kind": "entity", "rows": 300, "pk": "customer_id", "history": {"as": "AS"},
+     "columns": [
+       {"name": "customer_id", "type": "int", "generator": {"sequence": {"start": 1, "step": 1}}},
+       {"name": "signup_at", "type": "datetime", "generator": {"datetime_series": {"within": "timeframe", "freq": "h"}}},
+       {"name": "credit_limit", "type": "float", "decimals": 2,
+        "generator": {"distribution": {"type": "uniform", "params": {"low": 100, "high": 10000}}},
+        "changes": {"every": "30d", "p": 0.4}}
+     ]},
+    {"id": "orders", "kind": "fact", "parents": ["customer"], "pk": "order_id",
+     "fanout": {"distribution": "uniform", "min": 2, "max": 6},
+     "columns": [
+       {"name": "order_id", "type": "int", "generator": {"sequence": {"start": 1, "step": 1}}},
+       {"name": "customer_id", "type": "int", "generator": {"lookup": {"from": "customer.customer_id"}}},
+       {"name": "ordered_at", "type": "datetime", "generator": {"datetime_series": {"within": {"start_col": "customer.signup_at"}, "freq": "min"}}},
+       {"name": "credit_limit", "type": "float", "generator": {"lookup": {"from": "customer.credit_limit"}}},
+       {"name": "amount", "type": "float", "generator": {"expression": {"code": "credit_limit"}}}
+     ]}
+  ],
+  "constraints": {"inequalities": [{"left": "orders.amount", "op": "<=", "right": "customer.credit_limit"},
+                                   {"left": "customer.credit_limit", "op": ">=", "right": "orders.amount"}]}
+}`
+	for _, as := range []string{"versions", "events"} {
+		t.Run(as, func(t *testing.T) {
+			s := parseSchema(t, strings.Replace(src, "AS", as, 1))
+			data := generate(t, s, 5)
+			names := []string{"orders.inequality.orders.amount_<=_customer.credit_limit", "orders.inequality.customer.credit_limit_>=_orders.amount"}
+			rep := feed(t, s, data)
+			for _, name := range names {
+				if r := result(t, rep, name); !r.Passed || r.Details["checked"].(int64) < 1000 {
+					t.Errorf("%s: %s", name, r.Message)
+				}
+			}
+			// The same data read back from files, an entity's versions
+			// spanning two of them.
+			for _, format := range []sink.Format{sink.CSV, sink.Parquet} {
+				dir := t.TempDir()
+				writeTables(t, dir, s, data, format, 3)
+				back := readBack(t, dir, s)
+				for _, name := range names {
+					if r := result(t, back, name); !r.Passed {
+						t.Errorf("%s read back: %s: %s", format, name, r.Message)
+					}
+				}
+			}
+			// An amount above the version at the order's time fails,
+			// even if the first version allowed it.
+			orders := data["orders"]
+			bad := orders.clone()
+			amount := bad.col("amount").Floats
+			ids := data["customer"].col("customer_id").Ints
+			limits := data["customer"].col("credit_limit").Floats
+			first := map[int64]float64{}
+			for i, id := range ids {
+				if _, ok := first[id]; !ok {
+					first[id] = limits[i]
+				}
+			}
+			broken := 0
+			for i, id := range bad.col("customer_id").Ints {
+				if lim := first[id]; amount[i] < lim {
+					amount[i] = lim // allowed by the first version only
+					broken++
+					break
+				}
+			}
+			if broken == 0 {
+				t.Fatal("no order copies a lower limit than its customer's first")
+			}
+			data["orders"] = bad
+			rep = feed(t, s, data)
+			for _, name := range names {
+				if r := result(t, rep, name); r.Passed || r.Details["violations"] != int64(1) {
+					t.Errorf("%s: %s", name, r.Message)
+				}
+			}
+		})
+	}
+}

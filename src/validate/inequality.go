@@ -60,10 +60,13 @@ type inequalityCheck struct {
 	link    *parentValues // cross-table: parent values by key
 	linkCol int           // the child's link column
 	flip    bool          // the parent is on the left
-	checked int64
-	bad     int64
-	samples []string
-	buf     []byte
+	// childTime is the child's time column, at which a changing parent
+	// column is read (-1: the parent's first version).
+	childTime int
+	checked   int64
+	bad       int64
+	samples   []string
+	buf       []byte
 }
 
 func (v *Validator) newInequality(in dsl.Inequality) checker {
@@ -112,11 +115,11 @@ func (v *Validator) newInequality(in dsl.Inequality) checker {
 		// Cross-table: find the child's foreign key to the parent's pk.
 		if j := v.linkColumn(l.t, r.t); j >= 0 {
 			c.table, c.linkCol = l.t.id, j
-			c.link = v.parentValues(r.t, r.j)
+			c.link, c.childTime = v.linkedValues(l.t, r.t, r.j)
 			l.t.feeders = append(l.t.feeders, c)
 		} else if j := v.linkColumn(r.t, l.t); j >= 0 {
 			c.table, c.linkCol, c.flip = r.t.id, j, true
-			c.link = v.parentValues(l.t, l.j)
+			c.link, c.childTime = v.linkedValues(r.t, l.t, l.j)
 			r.t.feeders = append(r.t.feeders, c)
 		} else {
 			c.err = fmt.Sprintf("%q and %q are in different tables and neither has a foreign key to the other's primary key", l.text, r.text)
@@ -192,19 +195,31 @@ type parentValues struct {
 	over   bool
 	buf    []byte
 	kindPK keyKind
+	// versioned values keep every version of a changing column: idx
+	// holds an entity's first version, and its later versions follow,
+	// from[k] being the instant version k starts; starts marks the
+	// first versions (versionedValue).
+	versioned bool
+	from      []int64
+	starts    []bool
+	last      int64
 }
 
 const parentValuesCap = 5_000_000
 
 func (v *Validator) parentValues(t *tableState, j int) *parentValues {
+	p := newParentValues(t, j)
+	t.feeders = append(t.feeders, p)
+	return p
+}
+
+func newParentValues(t *tableState, j int) *parentValues {
 	pk := t.keyCol()
 	kind := keyText
 	if pk >= 0 && intLike(t.cols[pk].spec.Type) {
 		kind = keyInt
 	}
-	p := &parentValues{t: t, pk: pk, j: j, idx: map[int64]int32{}, isInt: intLike(t.cols[j].spec.Type), kindPK: kind}
-	t.feeders = append(t.feeders, p)
-	return p
+	return &parentValues{t: t, pk: pk, j: j, idx: map[int64]int32{}, isInt: intLike(t.cols[j].spec.Type), kindPK: kind}
 }
 
 func (p *parentValues) feed(b *blockView) {
@@ -220,10 +235,27 @@ func (p *parentValues) feed(b *blockView) {
 			continue
 		}
 		if len(p.nulls) >= parentValuesCap {
-			p.over, p.idx, p.vals, p.ints, p.nulls = true, nil, nil, nil, nil
+			p.over, p.idx, p.vals, p.ints, p.nulls, p.from, p.starts = true, nil, nil, nil, nil, nil, nil
 			return
 		}
-		p.idx[keyOf(p.kindPK, kv, i, &p.buf)] = int32(len(p.nulls))
+		key := keyOf(p.kindPK, kv, i, &p.buf)
+		if p.versioned {
+			// A row with the key of the row before it is a later version
+			// of the same entity.
+			later := len(p.nulls) > 0 && key == p.last
+			p.last = key
+			from := int64(math.MaxInt64) // a version without its start is never current
+			if b.at != nil && !b.at.IsNull(i) {
+				from = b.at.Ints[i]
+			}
+			p.from = append(p.from, from)
+			p.starts = append(p.starts, !later)
+			if !later {
+				p.idx[key] = int32(len(p.nulls))
+			}
+		} else {
+			p.idx[key] = int32(len(p.nulls))
+		}
 		p.nulls = append(p.nulls, vv.IsNull(i))
 		if p.isInt {
 			p.ints = append(p.ints, vv.Ints[i])
@@ -231,6 +263,36 @@ func (p *parentValues) feed(b *blockView) {
 			p.vals = append(p.vals, vv.Floats[i])
 		}
 	}
+}
+
+// linkedValues returns the values of column j of parent that a
+// cross-table inequality compares the rows of child with, and the
+// child's column whose time picks the parent's version (-1: none). A
+// column that changes over time is compared at the child row's time
+// column, as a lookup copies it (dsl.md 3.8); a child without a time
+// column of its own, or a null time, compares with the first version.
+func (v *Validator) linkedValues(child, parent *tableState, j int) (*parentValues, int) {
+	if parent.node.History == nil || parent.cols[j].spec.Changes == nil {
+		return v.parentValues(parent, j), -1
+	}
+	p := newParentValues(parent, j)
+	p.versioned = true
+	parent.versionFeeders = append(parent.versionFeeders, p)
+	tc := -1
+	if child.pt != nil && child.pt.Time >= 0 {
+		tc = child.colIndex(child.pt.TimeColumn())
+	}
+	return p, tc
+}
+
+// versionedValue returns the version of the entity whose first version
+// is row that is current at instant t.
+func (p *parentValues) versionedValue(row int32, t int64) int32 {
+	k := int(row)
+	for k+1 < len(p.from) && !p.starts[k+1] && p.from[k+1] <= t {
+		k++
+	}
+	return int32(k)
 }
 
 // value of a column row as (float, int, isInt).
@@ -337,11 +399,18 @@ func (c *inequalityCheck) feedLinked(b *blockView) {
 	if cv == nil || kv == nil {
 		return
 	}
+	var tv *column.Vector
+	if p.versioned && c.childTime >= 0 {
+		tv = b.cols[c.childTime]
+	}
 	for i := 0; i < b.rows; i++ {
 		if cv.IsNull(i) || kv.IsNull(i) {
 			continue
 		}
 		row, ok := p.idx[keyOf(p.kindPK, kv, i, &c.buf)]
+		if ok && tv != nil && !tv.IsNull(i) {
+			row = p.versionedValue(row, tv.Ints[i])
+		}
 		if !ok || p.nulls[row] {
 			continue
 		}

@@ -96,6 +96,10 @@ type blockView struct {
 	start int64
 	rows  int
 	cols  []*column.Vector
+	// at, in the view of every version of a table with history
+	// (versionFeeders), holds each row's valid_from or changed_at; nil
+	// otherwise.
+	at *column.Vector
 }
 
 // tableState is everything collected about one table.
