@@ -327,3 +327,38 @@ func TestVersionedLookupsOpenTimeline(t *testing.T) {
 		}
 	}
 }
+
+// TestVersionedLookupsInParts checks parts that hold only their share of
+// the entity and its orders (a relative layout: the orders of a part's
+// customers read their versions from the part's rows): three parts hold
+// exactly the rows of one run, and the orders copy the same versions.
+func TestVersionedLookupsInParts(t *testing.T) {
+	p := loadPlan(t, "../../docs/examples/crm_scd.json", false)
+	opts := func(part int) engine.Options {
+		return engine.WithSplitMin(engine.Options{Seed: 42, Workers: 2, BlockRows: 200, Parts: 3, Part: part}, 1)
+	}
+	layouts, err := engine.Layouts(p, opts(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if layouts["customer"] != "" || layouts["orders"] != "split relative" {
+		t.Fatalf("layouts %v: want customer split by rows and orders relative", layouts)
+	}
+	whole := generateCSV(t, p, engine.Options{Seed: 42, Workers: 2})
+	joined := map[string][]string{}
+	for k := range 3 {
+		for id, b := range generateCSV(t, p, opts(k)) {
+			lines := strings.SplitAfter(string(b), "\n")
+			joined[id] = append(joined[id], lines[1:len(lines)-1]...)
+		}
+	}
+	for id, b := range whole {
+		lines := strings.SplitAfter(string(b), "\n")
+		want, got := lines[1:len(lines)-1], joined[id]
+		sort.Strings(want)
+		sort.Strings(got)
+		if len(want) == 0 || strings.Join(got, "") != strings.Join(want, "") {
+			t.Errorf("%s: three parts hold %d rows, one run %d, or other rows", id, len(got), len(want))
+		}
+	}
+}
