@@ -38,8 +38,13 @@ type GCSOptions struct {
 	// HTTPClient, when set, is copied for the requests.
 	HTTPClient *http.Client
 	// ChunkSize is the resumable-upload chunk size, rounded down to a
-	// multiple of GCSChunkQuantum (at least one quantum).
+	// multiple of GCSChunkQuantum (at least one quantum), and the
+	// component size of a parallel composite upload.
 	ChunkSize int64
+	// Parallel, above 1, makes Create upload objects as components sent
+	// that many at a time and composed at Commit (see gcscompose.go);
+	// otherwise Create sends the chunks of a resumable upload in turn.
+	Parallel int
 }
 
 // GCS is a bucket of Google Cloud Storage, reached through the JSON API
@@ -53,6 +58,7 @@ type GCS struct {
 	client    *http.Client
 	uploadURL string // .../upload/storage/v1/b/{bucket}/o
 	chunkSize int
+	parallel  int
 	// Retry is how often and how patiently a failed request is retried.
 	Retry Retry
 }
@@ -78,6 +84,7 @@ func NewGCS(o GCSOptions) *GCS {
 		client:    client,
 		uploadURL: root + "/upload/storage/v1/b/" + url.PathEscape(o.Bucket) + "/o",
 		chunkSize: chunk,
+		parallel:  o.Parallel,
 		Retry:     DefaultGCSRetry,
 	}
 }
@@ -343,9 +350,14 @@ func setAuth(req *http.Request, auth string) {
 	}
 }
 
-// Create starts a resumable upload. Full chunks are sent as they fill;
-// the last request, which completes the object, is sent only by Commit.
+// Create starts an upload. With GCSOptions.Parallel above 1 it is a
+// parallel composite upload (see gcscompose.go); otherwise a resumable
+// upload whose full chunks are sent as they fill, and whose last request,
+// which completes the object, is sent only by Commit.
 func (s *GCS) Create(ctx context.Context, key string) (Upload, error) {
+	if s.parallel > 1 {
+		return s.createComposite(ctx, key), nil
+	}
 	return &gcsUpload{s: s, ctx: ctx, key: key, buf: make([]byte, 0, s.chunkSize)}, nil
 }
 

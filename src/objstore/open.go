@@ -18,7 +18,8 @@ import (
 
 // PartSize is the part, chunk or block size of the uploads of Open's
 // stores. An object being written holds one part in memory while it fills
-// and two more in flight (S3, Azure; GCS sends its chunks in turn).
+// and two more in flight (S3, Azure, GCS composite uploads; a GCS
+// resumable upload sends its chunks in turn).
 const PartSize = 8 << 20
 
 // Open returns the store of loc, with the credentials of the provider's
@@ -34,7 +35,10 @@ const PartSize = 8 << 20
 //   - gs: Google's Application Default Credentials
 //     (GOOGLE_APPLICATION_CREDENTIALS, gcloud's, the metadata server as on
 //     GKE); STORAGE_EMULATOR_HOST (host:port or a URL) for an emulator,
-//     then without credentials.
+//     then without credentials. Objects are written as parallel composite
+//     uploads, two chunks in flight; DATAGEN_GCS_UPLOAD=resumable sends
+//     the chunks of a resumable upload in turn instead (for buckets with
+//     a retention policy, which keeps the components).
 //   - az: AZURE_STORAGE_CONNECTION_STRING (Azurite's included), else the
 //     account AZURE_STORAGE_ACCOUNT with AZURE_STORAGE_KEY or, without a
 //     key, azidentity's default chain (environment, workload identity as
@@ -104,7 +108,14 @@ func (a tokenAuth) Authorization(context.Context) (string, error) {
 }
 
 func openGCS(ctx context.Context, loc Location, getenv func(string) string) (Store, error) {
-	o := GCSOptions{Bucket: loc.Bucket, ChunkSize: PartSize}
+	o := GCSOptions{Bucket: loc.Bucket, ChunkSize: PartSize, Parallel: 2}
+	switch mode := getenv("DATAGEN_GCS_UPLOAD"); mode {
+	case "", "composite":
+	case "resumable":
+		o.Parallel = 0
+	default:
+		return nil, fmt.Errorf("DATAGEN_GCS_UPLOAD is %q: want composite (the default) or resumable", mode)
+	}
 	if host := getenv("STORAGE_EMULATOR_HOST"); host != "" {
 		if !strings.Contains(host, "://") {
 			host = "http://" + host

@@ -18,9 +18,10 @@ type pending interface {
 
 // Handle names what an upload holds in the store before its Commit, so
 // that another process can Discard it when the writing process dies
-// first: the multipart upload id on S3; "" when there is nothing to
-// discard (an Azure blob's uncommitted blocks, which the service drops
-// after a week; a GCS resumable session, which expires), or nothing yet.
+// first: the multipart upload id on S3, the name prefix of the components
+// of a GCS composite upload; "" when there is nothing to discard (an
+// Azure blob's uncommitted blocks, which the service drops after a week;
+// a GCS resumable session, which expires), or nothing yet.
 func Handle(u Upload) string {
 	if h, ok := u.(*Hashed); ok {
 		u = h.Upload

@@ -4,12 +4,12 @@
 // credentials of a prepared file instead of the provider's standard chain.
 //
 // Objects are written by streaming: an Upload sends what is written to it
-// in parts of a bounded size (an S3 multipart upload, a GCS resumable
-// upload, Azure staged blocks), so neither memory nor disk holds a whole
-// file. The object appears under its key only on Commit (the multipart
-// upload is completed, the last GCS chunk sent, the Azure block list
-// committed); Abort, or a process that dies first, leaves no object under
-// the key.
+// in parts of a bounded size (an S3 multipart upload, a GCS parallel
+// composite or resumable upload, Azure staged blocks), so neither memory
+// nor disk holds a whole file. The object appears under its key only on
+// Commit (the multipart upload is completed, the GCS components composed
+// or the last chunk sent, the Azure block list committed); Abort, or a
+// process that dies first, leaves no object under the key.
 package objstore
 
 import (
@@ -48,7 +48,7 @@ type Upload interface {
 	Write(p []byte) (int, error)
 	// Close sends what can be sent before the commit; nothing may be
 	// written after it. What stays in memory until Commit is at most one
-	// small tail (GCS: under 256 KiB).
+	// small tail (a GCS resumable upload: under 256 KiB).
 	Close() error
 	// Commit makes the object visible under its key (after Close).
 	Commit(ctx context.Context) error

@@ -46,6 +46,7 @@ func emulators(t *testing.T) map[string]Store {
 		t.Fatal(err)
 	}
 	gcs.CreateBucketWithOpts(fakestorage.CreateBucketOpts{Name: "b"})
+	gcs.CreateBucketWithOpts(fakestorage.CreateBucketOpts{Name: "r"})
 	gsrv := httptest.NewServer(gcs.HTTPHandler())
 	t.Cleanup(gsrv.Close)
 	gstore, err := Open(context.Background(), Location{Scheme: "gs", Bucket: "b"}, env(map[string]string{"STORAGE_EMULATOR_HOST": gsrv.URL}))
@@ -53,6 +54,12 @@ func emulators(t *testing.T) map[string]Store {
 		t.Fatal(err)
 	}
 	out["gs"] = gstore
+	gres, err := Open(context.Background(), Location{Scheme: "gs", Bucket: "r"}, env(map[string]string{"STORAGE_EMULATOR_HOST": gsrv.URL,
+		"DATAGEN_GCS_UPLOAD": "resumable"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out["gs-resumable"] = gres
 
 	endpoint := os.Getenv("DATAGEN_AZURITE_BLOB")
 	if endpoint == "" {
@@ -104,6 +111,9 @@ func small(s Store) {
 		*s = *NewS3(s.client, S3Options{Bucket: s.opts.Bucket, PartSize: S3MinPartSize, Concurrency: 3})
 	case *GCS:
 		s.chunkSize = GCSChunkQuantum
+		// The emulator answers 500 where the service answers 404 (a
+		// compose of a missing component): no long backoff.
+		s.Retry = Retry{Attempts: 2, Base: time.Millisecond, Max: time.Millisecond}
 	case *ABS:
 		s.blockSize = 1 << 20
 	}
@@ -129,8 +139,12 @@ func TestUploadVisibleOnlyAfterCommit(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			small(s)
 			sizes := []int{0, 1, GCSChunkQuantum + 3, 2<<20 + 5}
-			if name == "s3" {
+			switch name {
+			case "s3":
 				sizes = append(sizes, 2*S3MinPartSize+7)
+			case "gs":
+				// More components than one compose takes.
+				sizes = append(sizes, (gcsMaxCompose+2)*GCSChunkQuantum+1)
 			}
 			for _, size := range sizes {
 				data := make([]byte, size)
@@ -322,7 +336,8 @@ func TestDiscard(t *testing.T) {
 				t.Fatal(err)
 			}
 			h := Handle(NewHashed(u))
-			if (h != "") != (name == "s3") {
+			leaves := name == "s3" || name == "gs"
+			if (h != "") != leaves {
 				t.Errorf("handle %q", h)
 			}
 			for range 2 {
@@ -330,7 +345,7 @@ func TestDiscard(t *testing.T) {
 					t.Errorf("discard: %v", err)
 				}
 			}
-			if name == "s3" {
+			if leaves {
 				if err := u.Commit(ctx); err == nil {
 					t.Errorf("a discarded upload committed")
 				}
@@ -339,5 +354,23 @@ func TestDiscard(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestIsComponent(t *testing.T) {
+	for _, c := range []struct {
+		key  string
+		want bool
+	}{
+		{componentPrefix("run/a/part-00001-of-00002.csv") + "3uu3qbwx-000011", true},
+		{componentPrefix("part.parquet") + "x1-i2-000000", true},
+		{"run/a/part-00001-of-00002.csv", false},
+		{"run/.metadata.part-00001-of-00002.json", false},
+		{"run/.datagen-journal.part-00001-of-00002.json", false},
+		{"run/a/.part.csv.c-abc-12", false},
+	} {
+		if got := IsComponent(c.key); got != c.want {
+			t.Errorf("IsComponent(%q) = %v", c.key, got)
+		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"datagen/src/civil"
 	"datagen/src/input"
+	"datagen/src/objstore"
 )
 
 // FinalizeOptions tune Finalize.
@@ -124,9 +125,12 @@ func Finalize(ctx context.Context, folder Folder, o FinalizeOptions) (*Metadata,
 	// Files in the tables' folders that no part lists come from another
 	// run (split differently, or with another format): a query engine
 	// reading the folder would read them too.
+	// The components of a GCS upload that a killed part left are hidden
+	// objects that query engines skip; the part's next commit deletes
+	// them.
 	for _, e := range entries {
 		dir, _, ok := strings.Cut(e.Path, "/")
-		if ok && first.Tables[dir].Kind != "" && !listed[e.Path] {
+		if ok && first.Tables[dir].Kind != "" && !listed[e.Path] && !objstore.IsComponent(e.Path) {
 			problems = append(problems, fmt.Sprintf("%s belongs to no part of this run", e.Path))
 		}
 	}
