@@ -204,7 +204,7 @@ func (e *engine) runTable(ctx context.Context, t *plan.Table) (TableResult, erro
 	}
 	ts.vers = e.newVersionStore(ts)
 	written, err := e.generate(ctx, ts, w)
-	if err == nil && ts.vers != nil {
+	if err == nil && ts.vers != nil && ts.vers.out == nil {
 		ts.vers.finish(ts.keepBase, ts.keepLen)
 	}
 	if hist != nil && w != nil {

@@ -189,6 +189,9 @@ func (e *engine) prepass(ctx context.Context, ts *tableState, lo, hi int64) erro
 		// The first pass filled every kept column but the second-pass
 		// ones; the second pass reads them and must not write them again.
 		ts.keptFilled = true
+		if ts.vers != nil {
+			ts.vers.finish(ts.keepBase, ts.keepLen)
+		}
 	}
 	if len(t.Aggregates) > 0 {
 		return e.aggregate(ctx, ts, lo, hi)
@@ -544,7 +547,9 @@ func (e *engine) fillBlock(ts *tableState, wk *worker, blk *column.Block, start 
 	if ts.rowTime != nil && !ts.keptFilled && rowTime != nil {
 		storeKept(ts.rowTime, rowTime, start-ts.keepBase)
 	}
-	if ts.vers != nil && !ts.firstPass {
+	if ts.vers != nil && !ts.keptFilled {
+		// Recorded in the pass that fills the kept columns, so that the
+		// children its aggregates scan read the versions.
 		if wk.hist == nil {
 			wk.hist = ts.vers.h.newScratch()
 		}

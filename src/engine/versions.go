@@ -15,7 +15,9 @@ import (
 // (column.Versions). Each block records its rows' changes as it is
 // generated, with the history's own draws (history.schedule and
 // history.value), so the values are those of the versions the table
-// writes; finish joins the blocks once the table is complete.
+// writes; finish joins the blocks once the kept columns are complete:
+// after the first pass of a table that has two (the children its
+// aggregates scan read the versions), else after the table.
 //
 // The changes run up to the end of the timeframe (an open timeline: the
 // horizon of the run), whatever the run's window: a row's value at time t

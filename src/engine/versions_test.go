@@ -16,7 +16,7 @@ import (
 // lookup that reads it) and tickets (joined on the customer id, with a
 // nullable time) copy them, and order lines (without a time column: they
 // take their order's) copy the plan of a random customer, whose id they
-// copy too. orders counts its pro lines.
+// copy too. orders counts its pro lines, and customer its pro orders.
 func scdLookupSchema(as string) []byte {
 	return fmt.Appendf(nil, `{
   "version": "1.0", "metadata": {"name": "scd_lookup"},
@@ -31,7 +31,8 @@ func scdLookupSchema(as string) []byte {
        {"name": "score", "type": "float", "decimals": 2, "nullable": true, "null_rate": 0.1,
         "generator": {"distribution": {"type": "normal", "params": {"mean": 50, "std": 10}}},
         "changes": {"every": "14d", "p": 0.2}},
-       {"name": "region", "type": "string", "generator": {"choice": {"choices": ["north", "south"]}}}
+       {"name": "region", "type": "string", "generator": {"choice": {"choices": ["north", "south"]}}},
+       {"name": "pro_orders", "type": "int", "generator": {"aggregate": {"from": "orders.order_id", "fn": "count", "where": "plan == 'pro'"}}}
      ]},
     {"id": "orders", "kind": "fact", "pk": "order_id", "parents": ["customer"],
      "fanout": {"distribution": "poisson", "lambda": 4},
@@ -197,6 +198,21 @@ func TestLookupReadsTheVersionAtTheRowsTime(t *testing.T) {
 			for _, o := range orders {
 				if got, want := o[col(oh, "pro_lines")], fmt.Sprint(pro[o[col(oh, "order_id")]]); got != want {
 					t.Fatalf("order %v: pro_lines %s, its lines have %s", o, got, want)
+				}
+			}
+			// The customer's aggregate counts its orders' copies (the orders
+			// are scanned before the customer is written, at their time).
+			proOrders := map[string]int{}
+			for _, o := range orders {
+				if o[col(oh, "plan")] == "pro" {
+					proOrders[o[col(oh, "customer_id")]]++
+				}
+			}
+			for id, c := range cust {
+				for _, v := range c.vals {
+					if got, want := v["pro_orders"], fmt.Sprint(proOrders[id]); got != want {
+						t.Fatalf("customer %s: pro_orders %s, its orders have %s", id, got, want)
+					}
 				}
 			}
 			// Workers, block sizes and parts do not change the copies.
