@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -12,6 +13,9 @@ import (
 	"datagen/src/civil"
 	"datagen/src/column"
 	"datagen/src/engine"
+	"datagen/src/input"
+	"datagen/src/objstore"
+	"datagen/src/outdir"
 	"datagen/src/plan"
 	"datagen/src/sink"
 )
@@ -74,6 +78,11 @@ func (e *cliEnv) follow(ctx context.Context, p *plan.Plan, f generateFlags, win 
 		wm, stop = win.From, win.Until
 	}
 	end := p.Schema.Timeframe.End.UnixMicro()
+	if objstore.IsURL(f.out) {
+		if err := e.recoverWindows(ctx, f); err != nil {
+			return err
+		}
+	}
 	for {
 		now := e.clock.Now().UnixMicro()
 		until, last := now, false
@@ -111,7 +120,11 @@ func (e *cliEnv) emitWindow(ctx context.Context, p *plan.Plan, f generateFlags, 
 	var err error
 	folder := ""
 	if f.out != stdoutDir {
-		f.out = filepath.Join(f.out, windowFolder(w))
+		if objstore.IsURL(f.out) {
+			f.out = strings.TrimSuffix(f.out, "/") + "/" + windowFolder(w)
+		} else {
+			f.out = filepath.Join(f.out, windowFolder(w))
+		}
 		f.noProgress = true
 		folder = f.out
 		rows, err = e.generatePlan(ctx, p, f, w)
@@ -135,6 +148,34 @@ func (e *cliEnv) emitWindow(ctx context.Context, p *plan.Plan, f generateFlags, 
 		return nil
 	}
 	fmt.Fprintln(e.stderr, msg)
+	return nil
+}
+
+// recoverWindows rolls back the window commits into object storage that
+// a killed follow left half done (see outdir.RecoverRemote), so that
+// every window folder under the prefix is whole, with its .metadata.json,
+// or absent; it reports each on stderr unless --quiet.
+func (e *cliEnv) recoverWindows(ctx context.Context, f generateFlags) error {
+	loc, err := objstore.ParseURL(f.out)
+	if err != nil {
+		return usageError{fmt.Errorf("-o: %w", err)}
+	}
+	store, err := objstore.Open(ctx, loc, e.getenv)
+	if err != nil {
+		return input.User(fmt.Errorf("-o %s: %w", f.out, err))
+	}
+	if err := checkStore(ctx, store, loc, "-o "+f.out); err != nil {
+		return err
+	}
+	recs, err := outdir.RecoverRemote(ctx, store, loc.Prefix, time.Now(), outdir.JournalGrace)
+	if err != nil {
+		return fmt.Errorf("recovering interrupted windows under %s: %w", f.out, err)
+	}
+	for _, r := range recs {
+		if !r.Forward && !f.noProgress {
+			fmt.Fprintf(e.stderr, "%s: %s\n", f.out, r)
+		}
+	}
 	return nil
 }
 

@@ -253,3 +253,45 @@ func TestFollowReportsWindows(t *testing.T) {
 		}
 	})
 }
+
+// TestFollowToObjectStorage: --follow into an object storage prefix
+// writes one folder per window, each committed whole (its .metadata.json
+// last, no journal left), with the bytes of the same windows written into
+// a local folder.
+func TestFollowToObjectStorage(t *testing.T) {
+	start := time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)
+	dir := t.TempDir()
+	args := []string{"generate", shop, "--format", "csv", "--follow", "--tick", "720h", "--quiet", "--seed", "7"}
+	if _, stderr, code := runClock(&fakeClock{now: start}, append(args, "-o", dir)...); code != 0 {
+		t.Fatalf("into a folder: exit %d: %s", code, stderr)
+	}
+	want := snapshot(t, dir)
+	backend, env := s3Env(t, "lake")
+	var out, errb bytes.Buffer
+	code := Run(context.Background(), append(args, "-o", "s3://lake/stream"),
+		Env{Stdout: &out, Stderr: &errb, Environ: env, Version: "test", Clock: &fakeClock{now: start}})
+	if code != 0 {
+		t.Fatalf("into s3://: exit %d: %s", code, errb.String())
+	}
+	got := map[string]string{}
+	for k, v := range s3Objects(t, backend, "lake", "stream/") {
+		got[filepath.FromSlash(k)] = string(v)
+	}
+	if len(got) != len(want) || len(want) != 4*7 {
+		t.Errorf("%d objects, %d local files, want 4 windows of 6 tables and .metadata.json: %v", len(got), len(want), keys(got))
+	}
+	for name, w := range want {
+		g, ok := got[name]
+		switch {
+		case !ok:
+			t.Errorf("no object %s", name)
+		case filepath.Base(name) == ".metadata.json":
+			// Its generation time and seconds differ.
+			if !strings.Contains(g, `"window"`) {
+				t.Errorf("%s: %s", name, g)
+			}
+		case g != w:
+			t.Errorf("%s: %d bytes, the local file has %d", name, len(g), len(w))
+		}
+	}
+}

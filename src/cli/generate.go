@@ -98,7 +98,8 @@ defaults to now.
 "_table"), without .metadata.json; --format and --compression do not apply.
 --follow keeps going after the rows up to now: every --tick it writes the
 rows whose time has passed the clock, as NDJSON with -o -, else as one
-folder per window under the output directory (docs/continuous.md).`,
+folder per window under the output directory or object storage prefix, each
+committed whole (docs/continuous.md).`,
 		Example: `  datagen generate schema.json -o out --seed 42
   datagen generate schema.json -o out --format csv --workers 1
   datagen generate schema.json -o out --format csv --parts 4 --part 2
@@ -282,9 +283,6 @@ func (e *cliEnv) runGenerate(ctx context.Context, schemaPath string, f generateF
 	if objstore.IsURL(f.out) {
 		if f.validate || f.upload {
 			return usagef("-o %s: --validate and --upload need a local output folder", f.out)
-		}
-		if f.follow {
-			return usagef("-o %s: --follow writes to stdout (-o -) or a local folder", f.out)
 		}
 		if _, err := objstore.ParseURL(f.out); err != nil {
 			return usageError{fmt.Errorf("-o: %w", err)}

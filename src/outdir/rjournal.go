@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -103,17 +104,17 @@ type Recovery struct {
 
 // String tells what the recovery did, for messages.
 func (r Recovery) String() string {
-	who := "the commit"
+	who, rerun, wait := "the commit", "", ""
 	if !r.Part.Whole() {
-		who = fmt.Sprintf("part %d's commit", r.Part.K)
+		who, rerun, wait = fmt.Sprintf("part %d's commit", r.Part.K), "; rerun the part", "; finalize again after it ends, or rerun the part"
 	}
 	switch {
 	case r.Young:
-		return fmt.Sprintf("%s began at %s and has not finished (%s): it may still be running; finalize again after it ends, or rerun the part", who, r.Started.Format(time.RFC3339), r.Journal)
+		return fmt.Sprintf("%s began at %s and has not finished (%s): it may still be running%s", who, r.Started.Format(time.RFC3339), r.Journal, wait)
 	case r.Forward:
 		return fmt.Sprintf("%s had finished; removed its journal %s", who, r.Journal)
 	}
-	return fmt.Sprintf("%s, begun at %s, was interrupted (%s): rolled back, %d object(s) removed; rerun the part", who, r.Started.Format(time.RFC3339), r.Journal, len(r.Removed))
+	return fmt.Sprintf("%s, begun at %s, was interrupted (%s): rolled back, %d object(s) removed%s", who, r.Started.Format(time.RFC3339), r.Journal, len(r.Removed), rerun)
 }
 
 // discarder is a Folder whose pending uploads can be discarded.
@@ -238,4 +239,31 @@ func rollBack(ctx context.Context, folder Folder, rel string, j *remoteJournal) 
 		return removed, fmt.Errorf("removing the journal %s: %w", rel, err)
 	}
 	return removed, nil
+}
+
+// RecoverRemote recovers the journals of every commit under prefix, at
+// any depth (the window folders of generate --follow), that is at least
+// grace old at now or had finished, and returns what it found.
+func RecoverRemote(ctx context.Context, store objstore.Store, prefix string, now time.Time, grace time.Duration) ([]Recovery, error) {
+	objs, err := store.List(ctx, prefix)
+	if err != nil {
+		return nil, err
+	}
+	var out []Recovery
+	for _, o := range objs {
+		rel := strings.TrimPrefix(o.Key, prefix)
+		dir, base := path.Split(rel)
+		if _, ok := ParseJournalFile(base); !ok {
+			continue
+		}
+		rec, err := recoverJournal(ctx, RemoteFolder{Store: store, Prefix: prefix + dir}, base, now, grace)
+		if err != nil {
+			return out, err
+		}
+		if rec != nil {
+			rec.Journal = rel
+			out = append(out, *rec)
+		}
+	}
+	return out, nil
 }

@@ -276,3 +276,59 @@ func TestRemoteCommitKilled(t *testing.T) {
 		}
 	}
 }
+
+// TestRecoverRemote: the journal of a window folder's commit that a
+// killed process left is found at any depth under the prefix: left alone
+// while young, rolled back when old; a whole window stays.
+func TestRecoverRemote(t *testing.T) {
+	for name, s := range remoteStores(t) {
+		t.Run(name, func(t *testing.T) {
+			window := func(w string, crash bool) {
+				tx, err := BeginRemote(context.Background(), s, "stream/"+w+"/", Options{Scratch: t.TempDir()})
+				if err != nil {
+					t.Fatal(err)
+				}
+				f, err := tx.Create("orders.csv")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := io.WriteString(f, "id\n1\n"); err != nil {
+					t.Fatal(err)
+				}
+				if err := f.Close(); err != nil {
+					t.Fatal(err)
+				}
+				if err := tx.WriteFile(MetadataFile(Part{}), []byte(`{}`)); err != nil {
+					t.Fatal(err)
+				}
+				if crash {
+					crashAt(tx, MetadataFile(Part{}))
+				} else if err := tx.Commit(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			window("w0", false)
+			window("w1", true)
+			whole := []string{"stream/w0/.metadata.json", "stream/w0/orders.csv"}
+			half := append(slices.Clone(whole), "stream/w1/.datagen-journal.json", "stream/w1/orders.csv")
+			if got := keys(t, s); !slices.Equal(got, half) {
+				t.Fatalf("after the crash: %v, want %v", got, half)
+			}
+			recs, err := RecoverRemote(context.Background(), s, "stream/", time.Now(), JournalGrace)
+			if err != nil || len(recs) != 1 || !recs[0].Young || !strings.Contains(recs[0].String(), "w1/.datagen-journal.json): it may still be running") {
+				t.Fatalf("young: %+v %v", recs, err)
+			}
+			if got := keys(t, s); !slices.Equal(got, half) {
+				t.Errorf("a young journal was recovered: %v", got)
+			}
+			recs, err = RecoverRemote(context.Background(), s, "stream/", time.Now().Add(time.Hour), JournalGrace)
+			if err != nil || len(recs) != 1 || recs[0].Young || recs[0].Forward ||
+				!strings.Contains(recs[0].String(), "was interrupted (w1/.datagen-journal.json): rolled back, 2 object(s) removed") {
+				t.Fatalf("old: %+v %v", recs, err)
+			}
+			if got := keys(t, s); !slices.Equal(got, whole) {
+				t.Errorf("after the recovery: %v, want %v", got, whole)
+			}
+		})
+	}
+}
