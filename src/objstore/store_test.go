@@ -374,3 +374,26 @@ func TestIsComponent(t *testing.T) {
 		}
 	}
 }
+
+func TestGCSUploadMode(t *testing.T) {
+	for _, c := range []struct {
+		mode     string
+		parallel int
+		err      string
+	}{
+		{"", 2, ""}, {"composite", 2, ""}, {"resumable", 0, ""},
+		{"fast", 0, `DATAGEN_GCS_UPLOAD is "fast": want composite (the default) or resumable`},
+	} {
+		s, err := Open(context.Background(), Location{Scheme: "gs", Bucket: "b"},
+			env(map[string]string{"STORAGE_EMULATOR_HOST": "127.0.0.1:1", "DATAGEN_GCS_UPLOAD": c.mode}))
+		if c.err != "" {
+			if err == nil || err.Error() != c.err {
+				t.Errorf("%q: %v, want %q", c.mode, err, c.err)
+			}
+			continue
+		}
+		if err != nil || s.(*GCS).parallel != c.parallel {
+			t.Errorf("%q: %v, %+v", c.mode, err, s)
+		}
+	}
+}
