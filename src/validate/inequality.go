@@ -60,13 +60,12 @@ type inequalityCheck struct {
 	link    *parentValues // cross-table: parent values by key
 	linkCol int           // the child's link column
 	flip    bool          // the parent is on the left
-	// childTime is the child's time column, at which a changing parent
-	// column is read (-1: the parent's first version).
-	childTime int
-	checked   int64
-	bad       int64
-	samples   []string
-	buf       []byte
+	// at says when a changing parent column is read (linkedValues).
+	at      rowTime
+	checked int64
+	bad     int64
+	samples []string
+	buf     []byte
 }
 
 func (v *Validator) newInequality(in dsl.Inequality) checker {
@@ -115,11 +114,11 @@ func (v *Validator) newInequality(in dsl.Inequality) checker {
 		// Cross-table: find the child's foreign key to the parent's pk.
 		if j := v.linkColumn(l.t, r.t); j >= 0 {
 			c.table, c.linkCol = l.t.id, j
-			c.link, c.childTime = v.linkedValues(l.t, r.t, r.j)
+			c.link, c.at = v.linkedValues(l.t, r.t, r.j)
 			l.t.feeders = append(l.t.feeders, c)
 		} else if j := v.linkColumn(r.t, l.t); j >= 0 {
 			c.table, c.linkCol, c.flip = r.t.id, j, true
-			c.link, c.childTime = v.linkedValues(r.t, l.t, l.j)
+			c.link, c.at = v.linkedValues(r.t, l.t, l.j)
 			r.t.feeders = append(r.t.feeders, c)
 		} else {
 			c.err = fmt.Sprintf("%q and %q are in different tables and neither has a foreign key to the other's primary key", l.text, r.text)
@@ -265,24 +264,67 @@ func (p *parentValues) feed(b *blockView) {
 	}
 }
 
+// rowTime is how a cross-table inequality finds the time of a child row:
+// its own time column col, or, for a child that takes its primary
+// parent's time, that parent's time column (via) through the child's link
+// column to it (link). Neither: the child has no time.
+type rowTime struct {
+	col  int
+	via  *parentValues
+	link int
+	buf  []byte
+}
+
+// of returns the time of row i of b, if it has one.
+func (rt *rowTime) of(b *blockView, i int) (int64, bool) {
+	if rt.col >= 0 {
+		if v := b.cols[rt.col]; v != nil && !v.IsNull(i) {
+			return v.Ints[i], true
+		}
+		return 0, false
+	}
+	if rt.via == nil || rt.via.over || rt.via.pk < 0 {
+		return 0, false
+	}
+	kv := b.cols[rt.link]
+	if kv == nil || kv.IsNull(i) {
+		return 0, false
+	}
+	row, ok := rt.via.idx[keyOf(rt.via.kindPK, kv, i, &rt.buf)]
+	if !ok || rt.via.nulls[row] {
+		return 0, false
+	}
+	return rt.via.ints[row], true
+}
+
 // linkedValues returns the values of column j of parent that a
-// cross-table inequality compares the rows of child with, and the
-// child's column whose time picks the parent's version (-1: none). A
-// column that changes over time is compared at the child row's time
-// column, as a lookup copies it (dsl.md 3.8); a child without a time
-// column of its own, or a null time, compares with the first version.
-func (v *Validator) linkedValues(child, parent *tableState, j int) (*parentValues, int) {
+// cross-table inequality compares the rows of child with, and how to find
+// a child row's time. A column that changes over time is compared at the
+// child row's time, as a lookup copies it (dsl.md 3.8): its time column,
+// or the time column of the primary parent it takes its time from (a
+// child of parent itself takes parent's begin: the first version). A
+// child without a time, or a null time, compares with the first version.
+func (v *Validator) linkedValues(child, parent *tableState, j int) (*parentValues, rowTime) {
+	at := rowTime{col: -1, link: -1}
 	if parent.node.History == nil || parent.cols[j].spec.Changes == nil {
-		return v.parentValues(parent, j), -1
+		return v.parentValues(parent, j), at
 	}
 	p := newParentValues(parent, j)
 	p.versioned = true
 	parent.versionFeeders = append(parent.versionFeeders, p)
-	tc := -1
-	if child.pt != nil && child.pt.Time >= 0 {
-		tc = child.colIndex(child.pt.TimeColumn())
+	pt := child.pt
+	switch {
+	case pt == nil:
+	case pt.Time >= 0:
+		at.col = child.colIndex(pt.TimeColumn())
+	case pt.ParentTime && pt.Primary.ID() != parent.id && pt.Primary.Time >= 0:
+		if pr := v.byID[pt.Primary.ID()]; pr != nil {
+			if l := v.linkColumn(child, pr); l >= 0 {
+				at.via, at.link = v.parentValues(pr, pr.colIndex(pt.Primary.TimeColumn())), l
+			}
+		}
 	}
-	return p, tc
+	return p, at
 }
 
 // versionedValue returns the version of the entity whose first version
@@ -399,17 +441,15 @@ func (c *inequalityCheck) feedLinked(b *blockView) {
 	if cv == nil || kv == nil {
 		return
 	}
-	var tv *column.Vector
-	if p.versioned && c.childTime >= 0 {
-		tv = b.cols[c.childTime]
-	}
 	for i := 0; i < b.rows; i++ {
 		if cv.IsNull(i) || kv.IsNull(i) {
 			continue
 		}
 		row, ok := p.idx[keyOf(p.kindPK, kv, i, &c.buf)]
-		if ok && tv != nil && !tv.IsNull(i) {
-			row = p.versionedValue(row, tv.Ints[i])
+		if ok && p.versioned {
+			if t, timed := c.at.of(b, i); timed {
+				row = p.versionedValue(row, t)
+			}
 		}
 		if !ok || p.nulls[row] {
 			continue
