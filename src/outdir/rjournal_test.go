@@ -52,17 +52,13 @@ func remoteStores(t *testing.T) map[string]objstore.Store {
 		return out
 	}
 	probe.Close()
-	name := "outdir-" + strings.ToLower(strings.ReplaceAll(t.Name(), "/", "-"))
-	name = strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' {
-			return r
-		}
-		return '-'
-	}, name)
-	if len(name) > 50 {
-		name = name[:50]
-	}
-	name = strings.Trim(name, "-") + "-" + hash(t.Name() + time.Now().String())[:8]
+	// A container name: lowercase letters and digits in groups joined by
+	// single hyphens, 3 to 63 characters.
+	words := strings.FieldsFunc(strings.ToLower(t.Name()), func(r rune) bool {
+		return (r < 'a' || r > 'z') && (r < '0' || r > '9')
+	})
+	name := strings.Join(append([]string{"outdir"}, words...), "-")
+	name = strings.TrimRight(name[:min(len(name), 40)], "-") + "-" + hash(t.Name() + time.Now().String())[:8]
 	conn := "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
 		"AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=" + endpoint + ";"
 	az, err := objstore.Open(context.Background(), objstore.Location{Scheme: "az", Bucket: name}, func(k string) string {
