@@ -228,3 +228,56 @@ func TestFinalizeChangedFiles(t *testing.T) {
 		t.Errorf("longer file: exit %d, want 1 and %q in %q", code, want, stderr)
 	}
 }
+
+// TestExportSplitRun: export reads the part folders of a split run,
+// before and after finalize and next to CSV parts, and writes the tables
+// of an export of the single run byte for byte.
+func TestExportSplitRun(t *testing.T) {
+	single, ref := t.TempDir(), t.TempDir()
+	if _, stderr, code := datagen(t, "generate", shop, "-o", single, "--format", "parquet", "--seed", "3"); code != 0 {
+		t.Fatalf("single run: exit %d: %s", code, stderr)
+	}
+	if _, stderr, code := datagen(t, "export", shop, "-d", single, "-o", ref); code != 0 {
+		t.Fatalf("export of the single run: exit %d: %s", code, stderr)
+	}
+	for _, tc := range []struct {
+		name     string
+		format   string
+		finalize bool
+	}{
+		{"parts", "parquet", false},
+		{"finalized", "parquet", true},
+		{"csv and parquet", "csv,parquet", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir, out := t.TempDir(), t.TempDir()
+			for k := range 2 {
+				if _, stderr, code := datagen(t, "generate", shop, "-o", dir, "--format", tc.format, "--seed", "3",
+					"--parts", "2", "--part", strconv.Itoa(k)); code != 0 {
+					t.Fatalf("part %d: exit %d: %s", k, code, stderr)
+				}
+			}
+			if tc.finalize {
+				if _, stderr, code := datagen(t, "finalize", dir); code != 0 {
+					t.Fatalf("finalize: exit %d: %s", code, stderr)
+				}
+			}
+			if _, stderr, code := datagen(t, "export", shop, "-d", dir, "-o", out); code != 0 {
+				t.Fatalf("export: exit %d: %s", code, stderr)
+			}
+			for _, id := range shopTables {
+				for _, f := range []string{id + ".csv", id + ".csv.manifest"} {
+					want, err1 := os.ReadFile(filepath.Join(ref, f))
+					got, err2 := os.ReadFile(filepath.Join(out, f))
+					if err1 != nil || err2 != nil || !bytes.Equal(got, want) {
+						t.Errorf("%s differs from the export of the single run (%v, %v)", f, err1, err2)
+					}
+				}
+			}
+			b, err := os.ReadFile(filepath.Join(out, "dataset.json"))
+			if err != nil || !strings.Contains(string(b), `"orders/part-00001-of-00002.parquet"`) || !strings.Contains(string(b), `"seed": 3`) {
+				t.Errorf("dataset.json (%v):\n%s", err, b)
+			}
+		})
+	}
+}

@@ -180,16 +180,22 @@ func Export(ctx context.Context, o ExportOptions) (*Dataset, error) {
 	for i := range s.Nodes {
 		t := o.Plan.ByID[s.Nodes[i].ID]
 		tf := found[t.ID()]
+		// The files relative to the data directory: <id>.parquet or
+		// <id>/part-K-of-N.parquet.
 		files := make([]string, len(tf.Paths))
 		for k, p := range tf.Paths {
-			files[k] = filepath.Base(p)
+			rel, err := filepath.Rel(o.DataDir, p)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", p, err)
+			}
+			files[k] = filepath.ToSlash(rel)
 		}
 		dt, err := exportTable(ctx, o, tx.Path(""), t, files)
 		if err != nil {
 			return nil, err
 		}
 		if ds.Seed == nil {
-			ds.Seed, ds.FormatVersion = footerRunMetadata(filepath.Join(o.DataDir, files[0]))
+			ds.Seed, ds.FormatVersion = footerRunMetadata(filepath.Join(o.DataDir, filepath.FromSlash(files[0])))
 		}
 		ds.TotalRows += dt.Rows
 		ds.Tables = append(ds.Tables, *dt)
@@ -241,7 +247,7 @@ func exportTable(ctx context.Context, o ExportOptions, dir string, t *plan.Table
 		}
 	}()
 	for _, f := range files {
-		path := filepath.Join(o.DataDir, f)
+		path := filepath.Join(o.DataDir, filepath.FromSlash(f))
 		pf, err := outdir.OpenParquet(path)
 		if err != nil {
 			return nil, input.Userf("%s: not a readable Parquet file: %v", path, err)
@@ -290,7 +296,7 @@ func exportTable(ctx context.Context, o ExportOptions, dir string, t *plan.Table
 			if ctx.Err() != nil {
 				return nil, err
 			}
-			return nil, fmt.Errorf("%s: %w", filepath.Join(o.DataDir, files[i]), err)
+			return nil, fmt.Errorf("%s: %w", filepath.Join(o.DataDir, filepath.FromSlash(files[i])), err)
 		}
 	}
 	if err := w.Commit(); err != nil {

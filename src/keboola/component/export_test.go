@@ -19,6 +19,7 @@ import (
 	"datagen/src/engine"
 	"datagen/src/input"
 	"datagen/src/keboola/manifest"
+	"datagen/src/outdir"
 	"datagen/src/plan"
 	"datagen/src/sink"
 )
@@ -53,17 +54,36 @@ func exportPlan(t *testing.T) *plan.Plan {
 	return p
 }
 
-// generateTo writes the plan's tables like `datagen generate` does.
+// generateTo writes the plan's tables like `datagen generate` does: a
+// part of a split run as <id>/part-K-of-N.<ext>.
 func generateTo(t *testing.T, p *plan.Plan, dir string, format sink.Format, parts, part int) {
 	t.Helper()
-	suffix := ""
-	if parts > 1 {
-		suffix = fmt.Sprintf(".part-%d-of-%d", part, parts)
-	}
+	generateNamed(t, p, format, parts, part, func(id string) (string, string) {
+		if parts > 1 {
+			return filepath.Join(dir, id), outdir.Part{K: part, N: parts}.Name()
+		}
+		return dir, id
+	})
+}
+
+// generateLegacyTo writes a part as earlier versions did:
+// <id>.part-K-of-N.<ext>.
+func generateLegacyTo(t *testing.T, p *plan.Plan, dir string, format sink.Format, parts, part int) {
+	t.Helper()
+	generateNamed(t, p, format, parts, part, func(id string) (string, string) {
+		return dir, fmt.Sprintf("%s.part-%d-of-%d", id, part, parts)
+	})
+}
+
+// generateNamed runs the plan, writing table id into the folder and file
+// name (without extension) that name returns.
+func generateNamed(t *testing.T, p *plan.Plan, format sink.Format, parts, part int, name func(id string) (dir, file string)) {
+	t.Helper()
 	opts := sink.Options{RowGroupRows: 1024, Metadata: map[string]string{"datagen.seed": "5", "datagen.format_version": "1"}}
 	_, err := engine.Run(context.Background(), p, engine.Options{Seed: 5, BlockRows: 100, Parts: parts, Part: part,
 		Open: func(tb *plan.Table, fields []column.Field) (engine.Writer, error) {
-			return sink.Open(dir, tb.ID()+suffix, format, fields, opts)
+			dir, file := name(tb.ID())
+			return sink.Open(dir, file, format, fields, opts)
 		}})
 	if err != nil {
 		t.Fatal(err)
@@ -151,10 +171,25 @@ func checkStats(t *testing.T, ref string, ds *Dataset) {
 }
 
 func TestExportConcatenatesParts(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		generate func(t *testing.T, p *plan.Plan, dir string, format sink.Format, parts, part int)
+		sources  []string
+	}{
+		{"part folders", generateTo, []string{"u/part-00000-of-00003.parquet", "u/part-00001-of-00003.parquet", "u/part-00002-of-00003.parquet"}},
+		{"earlier names", generateLegacyTo, []string{"u.part-0-of-3.parquet", "u.part-1-of-3.parquet", "u.part-2-of-3.parquet"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			testExportConcatenatesParts(t, tc.generate, tc.sources)
+		})
+	}
+}
+
+func testExportConcatenatesParts(t *testing.T, generate func(t *testing.T, p *plan.Plan, dir string, format sink.Format, parts, part int), sources []string) {
 	p := exportPlan(t)
 	pq, ref, out := t.TempDir(), t.TempDir(), t.TempDir()
 	for k := range 3 {
-		generateTo(t, p, pq, sink.Parquet, 3, k)
+		generate(t, p, pq, sink.Parquet, 3, k)
 	}
 	generateTo(t, p, ref, sink.CSV, 1, 0)
 	ds, err := Export(context.Background(), ExportOptions{Plan: p, Schema: []byte(exportSchema), DataDir: pq, OutDir: out,
@@ -162,8 +197,11 @@ func TestExportConcatenatesParts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(ds.Tables[0].Sources, []string{"u.part-0-of-3.parquet", "u.part-1-of-3.parquet", "u.part-2-of-3.parquet"}) {
-		t.Errorf("sources %v", ds.Tables[0].Sources)
+	if !slices.Equal(ds.Tables[0].Sources, sources) {
+		t.Errorf("sources %v, want %v", ds.Tables[0].Sources, sources)
+	}
+	if ds.Seed == nil || *ds.Seed != 5 {
+		t.Errorf("seed %v, want 5 from the parts' footers", ds.Seed)
 	}
 	want, _ := os.ReadFile(filepath.Join(ref, "u.csv"))
 	got, _ := os.ReadFile(filepath.Join(out, "u.csv"))
