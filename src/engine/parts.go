@@ -33,6 +33,13 @@ type tableLayout struct {
 	// or joined lookup, a choice reference, an effect table, a behaviour,
 	// a self-lookup).
 	whole bool
+	// strided marks a table that grows with an open timeline in a run
+	// split into parts: its row count follows each run's horizon, so a
+	// contiguous share would move as time moves on. Part k writes the
+	// rows i with i mod parts = k of an arrivals or per-unit table (row i
+	// never changes), and the children of those rows below it; it
+	// computes every row (strided.go).
+	strided bool
 }
 
 // layoutParts decides the layout of every table of p for a run split into
@@ -44,14 +51,15 @@ func layoutParts(p *plan.Plan, parts int, rows map[string]float64, splitMin int6
 		splitMin = SplitMinParents
 	}
 	out := make(map[*plan.Table]*tableLayout, len(p.Order))
+	open := p.Schema.Timeframe.Open && parts > 1
 	for i := len(p.Order) - 1; i >= 0; i-- {
 		t := p.Order[i]
-		l := &tableLayout{}
+		l := &tableLayout{strided: open && t.Grows()}
 		out[t] = l
 		if len(t.Keep) > 0 {
 			l.whole = t.SelfLookup
 			for _, r := range p.Readers(t) {
-				if rl := out[r]; rl == nil || !p.ReadsWithinPart(r, t, rl.relative) {
+				if rl := out[r]; rl == nil || rl.strided || !p.ReadsWithinPart(r, t, rl.relative) {
 					l.whole = true
 				}
 			}
@@ -63,8 +71,9 @@ func layoutParts(p *plan.Plan, parts int, rows map[string]float64, splitMin int6
 				out[a.Child].relative = false
 			}
 		}
-		if t.Primary == nil || t.PerUnit() {
-			// A per-unit fact is numbered unit by unit, not by parent.
+		if t.Primary == nil || t.PerUnit() || l.strided {
+			// A per-unit fact is numbered unit by unit, not by parent; a
+			// strided table is not split by parent range.
 			continue
 		}
 		l.split = rows[t.Primary.ID()] >= float64(splitMin)*float64(parts)
@@ -231,6 +240,12 @@ func (c *counter) fill(from int64, k []int64) {
 // children of the primary parent's part for a split fact, an even share
 // of the rows otherwise.
 func (e *engine) ownRange(ts *tableState) {
+	if ts.layout.strided {
+		// Every row is computed; the rows of other parts are filtered
+		// out as they are written (strided.go).
+		ts.lo, ts.hi = 0, ts.rows
+		return
+	}
 	if ts.layout.split {
 		parent := e.tables[ts.t.Primary.ID()]
 		ts.lo = min(ts.offsets[parent.lo-ts.pbase], ts.rows)

@@ -156,7 +156,7 @@ func newBlock(ncols int) *column.Block {
 func (e *engine) generate(ctx context.Context, ts *tableState, w Writer) (int64, error) {
 	lo, hi := ts.lo, ts.hi
 	genLo, genHi := lo, hi
-	if len(ts.kept) > 0 && ts.layout.whole {
+	if len(ts.kept) > 0 && (ts.layout.whole || ts.layout.strided) {
 		genLo, genHi = 0, ts.rows
 	}
 	if e.windowRule(ts).empty() || e.opts.building != nil {
@@ -225,6 +225,7 @@ func (e *engine) runBlocks(parent context.Context, ts *tableState, from, to, wlo
 	}
 	enc, _ := w.(Encoder)
 	win := e.windowRule(ts)
+	stride := e.strideRule(ts)
 	bs := smallTableBlock(int64(e.blockRows(ts)), to-from, e.opts.Workers)
 	nblocks := int((to - from + bs - 1) / bs)
 	workers := min(e.opts.Workers, nblocks)
@@ -259,8 +260,9 @@ func (e *engine) runBlocks(parent context.Context, ts *tableState, from, to, wlo
 				sl.err = e.fillBlock(ts, wk, sl.blk, start, n)
 				if sl.err == nil && w != nil {
 					sl.n = partView(sl.blk, sl.view, wlo, whi)
-					if win != nil && sl.n > 0 {
-						sl.n = win.filter(sl.view, wk.parent[min(sl.view.Start-sl.blk.Start, int64(len(wk.parent))):])
+					if (win != nil || stride != nil) && sl.n > 0 {
+						parents := wk.parent[min(sl.view.Start-sl.blk.Start, int64(len(wk.parent))):]
+						sl.n = keepRows(sl.view, win.rows(sl.view, parents), stride.rows(sl.view, parents))
 					}
 					if enc != nil && sl.n > 0 {
 						sl.enc, sl.err = enc.EncodeBlock(sl.view, sl.enc[:0])

@@ -111,45 +111,51 @@ func (e *engine) fillRowTime(ts *tableState, v *column.Vector, parents []int64) 
 // table without a time column, outside the first window).
 func (r *windowRule) empty() bool { return r != nil && r.time < 0 && r.ptime == nil && !r.first }
 
-// filter keeps, in place, the rows of b inside the window and returns
-// their number; parents holds the primary parent row of each row of b
-// (used when the table takes its parent's time). b's vectors are views
-// of a block that is regenerated before its next use, so compacting them
-// is safe.
-func (r *windowRule) filter(b *column.Block, parents []int64) int64 {
-	if r.ptime != nil {
-		return r.keep(b, func(i int) bool {
+// rows returns which rows of b lie inside the window: nil when every row
+// does (also for a nil rule), noRows when none does; parents holds the
+// primary parent row of each row of b (used when the table takes its
+// parent's time).
+func (r *windowRule) rows(b *column.Block, parents []int64) func(i int) bool {
+	switch {
+	case r == nil:
+		return nil
+	case r.ptime != nil:
+		return func(i int) bool {
 			p := parents[i] + r.pbase
 			if r.ptime.IsNull(int(p)) {
 				return r.first
 			}
 			return r.w.Contains(r.ptime.Ints[p])
-		})
-	}
-	if r.time < 0 {
-		if r.first {
-			return int64(b.Rows)
 		}
-		b.Rows = 0
-		truncate(b, 0)
-		return 0
+	case r.time < 0 && r.first:
+		return nil
+	case r.time < 0:
+		return noRows
 	}
 	tv := b.Cols[r.time]
-	return r.keep(b, func(i int) bool {
+	return func(i int) bool {
 		if tv.IsNull(i) {
 			return r.first
 		}
 		return r.w.Contains(tv.Ints[i])
-	})
+	}
 }
 
-// keep keeps, in place, the rows i of b for which in(i) holds and returns
-// their number.
-func (r *windowRule) keep(b *column.Block, in func(i int) bool) int64 {
+// noRows is the predicate that holds for no row.
+func noRows(int) bool { return false }
+
+// keepRows keeps, in place, the rows i of b for which every non-nil
+// predicate holds and returns their number. b's vectors are views of a
+// block that is regenerated before its next use, so compacting them is
+// safe.
+func keepRows(b *column.Block, preds ...func(i int) bool) int64 {
 	keep := 0
+rows:
 	for i := 0; i < b.Rows; i++ {
-		if !in(i) {
-			continue
+		for _, in := range preds {
+			if in != nil && !in(i) {
+				continue rows
+			}
 		}
 		if keep != i {
 			for _, v := range b.Cols {

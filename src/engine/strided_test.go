@@ -1,0 +1,93 @@
+package engine_test
+
+import (
+	"math"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"datagen/src/engine"
+)
+
+// TestOpenTimelinePartsAcrossHorizons runs the parts of an open timeline
+// as scheduled runs would: each part its own sequence of windows, cut at
+// other instants than the other parts' (so each window reaches another
+// horizon), all ending at one instant. The parts' windows together hold
+// exactly the rows of one run up to that instant, each row once, and the
+// parts are about even in every window.
+func TestOpenTimelinePartsAcrossHorizons(t *testing.T) {
+	for _, path := range []string{"../../docs/examples/shop_stream.json", "../../docs/examples/saas_stream.json"} {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			p := loadPlan(t, path, true)
+			start := p.Schema.Timeframe.Start
+			day := 24 * time.Hour
+			end := start.Add(60 * day)
+			want := windowRows(t, p, mustWindow(t, time.Time{}, end), 2)
+			// Part k cuts its windows at its own instants.
+			cuts := [][]time.Time{
+				{start.Add(10*day + 7*time.Hour), start.Add(40 * day)},
+				{start.Add(25 * day), start.Add(41*day + 3*time.Hour), start.Add(59 * day)},
+				{start.Add(3 * day)},
+			}
+			const parts = 3
+			got := map[string][]string{}
+			for k := range parts {
+				from := time.Time{}
+				for _, until := range append(cuts[k], end) {
+					opts := engine.Options{Seed: 42, Workers: 2, BlockRows: 257, Parts: parts, Part: k, Window: mustWindow(t, from, until)}
+					for id, b := range generateCSV(t, p, opts) {
+						lines := strings.SplitAfter(string(b), "\n")
+						got[id] = append(got[id], lines[1:len(lines)-1]...)
+					}
+					from = until
+				}
+			}
+			for id, w := range want {
+				g := got[id]
+				sort.Strings(g)
+				sort.Strings(w)
+				if strings.Join(g, "") != strings.Join(w, "") {
+					t.Errorf("%s: the parts' windows hold %d rows, one run %d, or other rows: %s", id, len(g), len(w), firstDiff(strings.Join(g, ""), strings.Join(w, "")))
+				}
+			}
+		})
+	}
+}
+
+// TestOpenTimelinePartsEven checks that in a recent window of an open
+// timeline every part writes about its share of each growing table.
+func TestOpenTimelinePartsEven(t *testing.T) {
+	p := loadPlan(t, "../../docs/examples/shop_stream.json", true)
+	start := p.Schema.Timeframe.Start
+	w := mustWindow(t, start.Add(200*24*time.Hour), start.Add(207*24*time.Hour))
+	const parts = 4
+	counts := map[string][]int{}
+	for k := range parts {
+		for id, b := range generateCSV(t, p, engine.Options{Seed: 42, Workers: 2, Parts: parts, Part: k, Window: w}) {
+			counts[id] = append(counts[id], strings.Count(string(b), "\n")-1)
+		}
+	}
+	for _, id := range []string{"customer", "orders", "order_line"} {
+		total := 0
+		for _, n := range counts[id] {
+			total += n
+		}
+		if total < 200 {
+			t.Fatalf("%s: only %d rows in the week", id, total)
+		}
+		// Each part's share: rows i with i mod 4 = k, so within one row
+		// of n/4 for the tables whose rows arrive; lines follow their
+		// order (a few per order), allowed 10 binomial standard
+		// deviations.
+		t.Logf("%s: %v", id, counts[id])
+		for k, n := range counts[id] {
+			mean := float64(total) / parts
+			sd := 10 * math.Sqrt(float64(total)*0.25*0.75)
+			if d := float64(n) - mean; d > sd || d < -sd {
+				t.Errorf("%s: part %d writes %d of %d rows, want about %.0f", id, k, n, total, mean)
+			}
+		}
+	}
+}
