@@ -22,6 +22,15 @@ func (e *engine) behavior(ts *tableState) error {
 		Seed: e.opts.Seed, Node: t.Node, Timeframe: e.p.Schema.Timeframe, Tables: e.table, Workers: e.opts.Workers,
 		ParentGrows: e.p.Schema.Timeframe.Open && t.Primary.Grows(),
 	}
+	if tf := e.p.Schema.Timeframe; tf.Open && bt.States != nil {
+		// Chains end at the horizon, rounded up to the hour their rows
+		// are numbered by (horizonChains).
+		t0 := tf.Start.UnixMicro()
+		env.Until = t0 + (horizon(tf, e.opts.Window)-t0+hourMicros-1)/hourMicros*hourMicros
+	}
+	if env.ParentGrows && (bt.Stages != nil || bt.States != nil) {
+		env.Arrived = e.arrivals(parent)
+	}
 	rt, err := apply.NewRuntime(bt, env, parent.rows)
 	if err != nil {
 		return &Error{Table: t.ID(), Err: err}

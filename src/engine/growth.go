@@ -319,6 +319,62 @@ func (e *engine) fanPerUnit(ts *tableState) error {
 	return nil
 }
 
+// hourMicros is an hour in microseconds.
+const hourMicros = 3_600_000_000
+
+// horizonChains numbers the rows of a state fact in an open timeline,
+// whose chains end at the horizon: by the hour each row starts in (or its
+// parent row arrives in, when later), then by parent row, then in chain
+// order (apply.Runtime.HorizonRows), so a later horizon only appends
+// rows. Each row is a group of its own whose unit is that hour.
+func (e *engine) horizonChains(ts *tableState) {
+	parent, at := ts.beh.HorizonRows()
+	n := int64(len(parent))
+	g := &growth{start: e.p.Schema.Timeframe.Start.UnixMicro(), unit: hourMicros, end: math.MaxInt64,
+		off: make([]int64, n+1), unitOf: make([]int64, n), parentOf: parent}
+	for i := int64(0); i <= n; i++ {
+		g.off[i] = i
+	}
+	for i, t := range at {
+		g.unitOf[i] = civil.FloorDiv(t-g.start, hourMicros)
+	}
+	ts.grow, ts.rows = g, n
+}
+
+// arrivals returns the instant each row of ts came into being as the
+// timeline grew: the start of its unit (arrivals, a per-unit fanout, a
+// state fact cut at the horizon), its primary parent row's for another
+// fact; nil when ts does not grow (every row always was).
+func (e *engine) arrivals(ts *tableState) []int64 {
+	if g := ts.grow; g != nil {
+		out := make([]int64, ts.rows)
+		for k := 0; k+1 < len(g.off); k++ {
+			u := int64(k)
+			if g.unitOf != nil {
+				u = g.unitOf[k]
+			}
+			for r := g.off[k]; r < g.off[k+1]; r++ {
+				out[r] = g.start + u*g.unit
+			}
+		}
+		return out
+	}
+	if ts.t.Primary == nil || ts.offsets == nil {
+		return nil
+	}
+	up := e.arrivals(e.tables[ts.t.Primary.ID()])
+	if up == nil {
+		return nil
+	}
+	out := make([]int64, ts.rows)
+	for i := 0; i+1 < len(ts.offsets); i++ {
+		for r := ts.offsets[i]; r < ts.offsets[i+1]; r++ {
+			out[r] = up[ts.pbase+int64(i)]
+		}
+	}
+	return out
+}
+
 // parentOfRow returns the primary-parent row of row r of a per-unit fact.
 func (g *growth) parentOfRow(r int64) int64 { return g.parentOf[g.group(r)] }
 

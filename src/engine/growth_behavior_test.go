@@ -62,7 +62,7 @@ func cohortDoc(promo bool, end string) string {
    {"name":"stage_index","type":"int","generator":{"sequence":{}}},
    {"name":"reached_at","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"s"}}}]},
  {"id":"plan_week","kind":"fact","parents":["customer"],"pk":"id",
-  "state_transition_model":{"initial_state":"trial","period_unit":"week","max_periods":8,"emit":"period",
+  "state_transition_model":{"initial_state":"trial","period_unit":"week","emit":"period",
     "states":{"trial":{"next_states":{"active":0.5,"gone":0.2}},"active":{"next_states":{"gone":0.1}},"gone":{"terminal":true}}},"columns":[
    {"name":"id","type":"int","generator":{"sequence":{"start":1}}},
    {"name":"customer_id","type":"int","generator":{"lookup":{"from":"customer.id"}}},
@@ -70,7 +70,18 @@ func cohortDoc(promo bool, end string) string {
    {"name":"period_start","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"D"}}},
    {"name":"period_end","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"D"}}},
    {"name":"state","type":"string","generator":{"choice":{"choices":["trial"]}}},
-   {"name":"previous_state","type":"string","nullable":true,"generator":{"choice":{"choices":[null]}}}]}
+   {"name":"previous_state","type":"string","nullable":true,"generator":{"choice":{"choices":[null]}}}]},
+ {"id":"plan_change","kind":"fact","parents":["customer"],"pk":"id",
+  "state_transition_model":{"initial_state":"trial","period_unit":"day","max_periods":30,"emit":"transition",
+    "states":{"trial":{"next_states":{"active":0.2,"gone":0.05}},"active":{"next_states":{"paused":0.1,"gone":0.02}},"paused":{"next_states":{"active":0.3}},"gone":{"terminal":true}},
+    "state_column":"status","previous_state_column":"from_status","period_start_column":"entered_at","period_end_column":"left_at","period_index_column":"day_index"},"columns":[
+   {"name":"id","type":"int","generator":{"sequence":{"start":1}}},
+   {"name":"customer_id","type":"int","generator":{"lookup":{"from":"customer.id"}}},
+   {"name":"from_status","type":"string","nullable":true,"generator":{"choice":{"choices":[null]}}},
+   {"name":"status","type":"string","generator":{"choice":{"choices":["trial"]}}},
+   {"name":"day_index","type":"int","generator":{"sequence":{}}},
+   {"name":"entered_at","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"D"}}},
+   {"name":"left_at","type":"datetime","nullable":true,"generator":{"datetime_series":{"within":"timeframe","freq":"D"}}}]}
 ],"constraints":{}}`
 }
 
@@ -78,18 +89,35 @@ func cohortDoc(promo bool, end string) string {
 // fanout, with an event column of explicit bounds) are thinned by a
 // growing fanout curve of their age since a creation time that is the
 // earlier the later they arrive: the thinning bound must not depend on
-// the earliest creation time among the customers arrived so far.
+// the earliest creation time among the customers arrived so far. Their
+// weekly memberships start at that creation time, and their onboarding
+// funnels at a trial up to two days, before they arrive: both start at
+// their arrival instead, so that no row is dated in a window written
+// before its customer arrived.
 const thinningDoc = `{"version":"1.0","metadata":{"name":"t"},"timeframe":{"start":"2025-01-01","end":"open","freq":"h"},"nodes":[
  {"id":"customer","kind":"entity","pk":"id","arrivals":{"per":"day","mean":20},
   "vintage_behavior":{"created_at_column":"joined","age_based_multipliers":{"growth":{"curve":{"curve_type":"linear","params":{"a":0.2,"b":0.05}},"time_unit":"week","applies_to":"fanout"}}},
   "columns":[
    {"name":"id","type":"int","generator":{"sequence":{"start":1}}},
    {"name":"at","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"s"}}},
-   {"name":"joined","type":"datetime","generator":{"expression":{"code":"at - days(id)"}}}]},
+   {"name":"joined","type":"datetime","generator":{"expression":{"code":"at - days(id)"}}},
+   {"name":"trial","type":"datetime","generator":{"expression":{"code":"at - hours(id % 48)"}}}]},
  {"id":"ticket","kind":"fact","parents":["customer"],"pk":"id","fanout":{"distribution":"poisson","lambda":3},"columns":[
    {"name":"id","type":"int","generator":{"sequence":{"start":1}}},
    {"name":"customer_id","type":"int","generator":{"lookup":{"from":"customer.id"}}},
-   {"name":"opened_at","type":"datetime","generator":{"datetime_series":{"within":{"start":"2025-01-01","end":"2025-06-30"},"freq":"h"}}}]}
+   {"name":"opened_at","type":"datetime","generator":{"datetime_series":{"within":{"start":"2025-01-01","end":"2025-06-30"},"freq":"h"}}}]},
+ {"id":"membership","kind":"fact","parents":["customer"],"pk":"id",
+  "state_transition_model":{"initial_state":"on","period_unit":"week","start_column":"joined",
+    "states":{"on":{"next_states":{"off":0.02}},"off":{"terminal":true}}},"columns":[
+   {"name":"id","type":"int","generator":{"sequence":{"start":1}}},
+   {"name":"customer_id","type":"int","generator":{"lookup":{"from":"customer.id"}}},
+   {"name":"period_start","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"D"}}},
+   {"name":"state","type":"string","generator":{"choice":{"choices":["on"]}}}]},
+ {"id":"onboard","kind":"fact","parents":["customer"],"pk":"id",
+  "stage_config":{"start_column":"trial","stages":[{"stage_name":"a"},{"stage_name":"b","transition_rate":0.5}]},"columns":[
+   {"name":"id","type":"int","generator":{"sequence":{"start":1}}},
+   {"name":"stage_name","type":"string","generator":{"choice":{"choices":["a"]}}},
+   {"name":"reached_at","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"s"}}}]}
 ],"constraints":{}}`
 
 // TestGrowingBehaviourWindows checks the invariant of an open timeline
@@ -106,7 +134,7 @@ func TestGrowingBehaviourWindows(t *testing.T) {
 		{"cohorts, segments, funnels, states, outliers", cohortDoc(false, "open")},
 		{"with a node-level effect", cohortDoc(true, "open")},
 		{"in a fixed timeframe", cohortDoc(true, "2025-02-20T00:00:00Z")},
-		{"thinned by a growing curve", thinningDoc},
+		{"thinned by a growing curve, chains from before arrival", thinningDoc},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := parsePlan(t, []byte(tc.doc), false)
@@ -302,9 +330,9 @@ func checkSegmentsAndCohorts(t *testing.T, end string) {
 }
 
 // TestGrowingFunnelAndStates checks the funnel and the state chain of
-// growing customers: each customer's rows follow it in order, stage 1 is
-// reached by 60 % (90 % for VIP), and a chain starts in trial and has at
-// most max_periods weekly periods.
+// growing customers: stage 1 is reached by 60 % (90 % for VIP); weekly
+// chains run up to the horizon, a second week's state drawn as declared;
+// a change log's rows follow each other.
 func TestGrowingFunnelAndStates(t *testing.T) {
 	p := parsePlan(t, []byte(cohortDoc(false, "open")), false)
 	start := p.Schema.Timeframe.Start
@@ -348,16 +376,58 @@ func TestGrowingFunnelAndStates(t *testing.T) {
 			t.Errorf("vip %v: %.3f of %.0f customers reached stage 1, want %.2f", seg.vip, k/n, n, seg.p)
 		}
 	}
+	// Weekly periods from each customer's sign-up, up to the horizon
+	// (no max_periods): each customer's rows in chain order, each
+	// period's state drawn from the one before.
+	const week = 7 * day
 	h, weeks := records(t, out["plan_week"])
-	periods := map[string]int{}
+	last := map[string][]string{}
+	periods := map[string]int64{}
+	next := map[string]float64{}
 	for _, r := range weeks {
 		c := r[col(h, "customer_id")]
-		if r[col(h, "period_index")] == "0" && (r[col(h, "state")] != "trial" || micros(t, r[col(h, "period_start")]) != born[c]) {
-			t.Fatalf("customer %s: first period %v", c, r)
+		k := periods[c]
+		st, ps := r[col(h, "state")], micros(t, r[col(h, "period_start")])
+		if r[col(h, "period_index")] != fmt.Sprint(k) || ps != born[c]+k*week || k == 0 && st != "trial" {
+			t.Fatalf("customer %s: period %d is %v", c, k, r)
 		}
-		periods[c]++
-		if periods[c] > 8 {
-			t.Fatalf("customer %s has more than max_periods 8 periods", c)
+		if prev := last[c]; prev != nil && r[col(h, "previous_state")] != prev[col(h, "state")] {
+			t.Fatalf("customer %s: period %d follows %s, its previous state is %s", c, k, prev[col(h, "state")], r[col(h, "previous_state")])
 		}
+		if k == 1 {
+			next[st]++
+		}
+		last[c], periods[c] = r, k+1
+	}
+	h, _ = records(t, out["plan_week"])
+	for c, b := range born {
+		if want := (until.UnixMicro() - b + week - 1) / week; last[c][col(h, "state")] != "gone" && periods[c] != want {
+			t.Fatalf("customer %s, still subscribed, has %d weekly periods up to the horizon, want %d", c, periods[c], want)
+		}
+	}
+	n := next["trial"] + next["active"] + next["gone"]
+	for st, p := range map[string]float64{"active": 0.5, "gone": 0.2, "trial": 0.3} {
+		if math.Abs(next[st]/n-p) > 4*math.Sqrt(p*(1-p)/n) {
+			t.Errorf("%.3f of %.0f second weeks are %s, want %.2f", next[st]/n, n, st, p)
+		}
+	}
+
+	// Changes (emit transition), at most 30 daily periods: each row left
+	// when the next is entered; the last one, later or never.
+	h, changes := records(t, out["plan_change"])
+	entered := map[string]string{}
+	status := map[string]string{}
+	for _, r := range changes {
+		c := r[col(h, "customer_id")]
+		if r[col(h, "from_status")] != status[c] {
+			t.Fatalf("customer %s: change from %q after %q", c, r[col(h, "from_status")], status[c])
+		}
+		if e, ok := entered[c]; ok && e != r[col(h, "entered_at")] {
+			t.Fatalf("customer %s: the state before was left at %s, this one entered at %s", c, e, r[col(h, "entered_at")])
+		}
+		if d := r[col(h, "day_index")]; len(d) > 2 || d >= "30" && len(d) == 2 {
+			t.Fatalf("customer %s: a change at day %s, after max_periods 30", c, d)
+		}
+		status[c], entered[c] = r[col(h, "status")], r[col(h, "left_at")]
 	}
 }

@@ -71,9 +71,10 @@ func layoutParts(p *plan.Plan, parts int, rows map[string]float64, splitMin int6
 				out[a.Child].relative = false
 			}
 		}
-		if t.Primary == nil || t.PerUnit() || l.strided {
-			// A per-unit fact is numbered unit by unit, not by parent; a
-			// strided table is not split by parent range.
+		if t.Primary == nil || t.ByUnit() || l.strided {
+			// A per-unit fact (or an open timeline's state fact) is
+			// numbered unit by unit, not by parent; a strided table is
+			// not split by parent range.
 			continue
 		}
 		l.split = rows[t.Primary.ID()] >= float64(splitMin)*float64(parts)

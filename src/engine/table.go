@@ -142,7 +142,9 @@ func (e *engine) prepare(t *plan.Table) (*tableState, error) {
 		if err := e.behavior(ts); err != nil {
 			return nil, err
 		}
-		if err := e.fanout(ts); err != nil {
+		if ts.beh != nil && ts.beh.Horizon() {
+			e.horizonChains(ts)
+		} else if err := e.fanout(ts); err != nil {
 			return nil, err
 		}
 	default:
@@ -241,7 +243,7 @@ func (e *engine) compile(ts *tableState) error {
 			g := newAggregateGen(t, ci)
 			cs.gen = g
 			vt = g.Type()
-		} else if ts.grow != nil && ci == t.Time {
+		} else if ts.grow != nil && ci == t.Time && (t.Node.Arrivals != nil || t.PerUnit()) {
 			// The arrival instants of a growing table (growth.go).
 			g, err := e.arrivalTime(ts)
 			if err != nil {

@@ -10,17 +10,24 @@ import (
 
 // Grows reports whether the row count of t follows the horizon of a run
 // (the end of its window) rather than the schema alone: a node with
-// arrivals, a fact with a per-unit fanout, and every fact whose primary
+// arrivals, a fact with a per-unit fanout, a state fact in an open
+// timeline (its chains end at the horizon), and every fact whose primary
 // parent grows. Its rows are appended in a stable order as the horizon
 // moves, so row i never changes.
 func (t *Table) Grows() bool {
 	for x := t; x != nil; x = x.Primary {
-		if x.Node.Arrivals != nil || x.PerUnit() {
+		if x.Node.Arrivals != nil || x.PerUnit() || x.horizonChains {
 			return true
 		}
 	}
 	return false
 }
+
+// ByUnit reports whether the rows of fact t are numbered unit by unit of
+// time rather than grouped by primary-parent row: a per-unit fact, and a
+// state fact whose chains end at an open timeline's horizon (numbered by
+// the hour each row starts in). It has no fanout offsets.
+func (t *Table) ByUnit() bool { return t.PerUnit() || t.horizonChains }
 
 // PerUnit reports whether t is a fact whose child counts are drawn per
 // unit of its primary parent's lifetime (fanout.per).
@@ -38,6 +45,9 @@ func (p *Plan) resolveGrowth() input.Problems {
 		errs = append(errs, input.Problem{Path: path, Message: fmt.Sprintf(format, args...)})
 	}
 	open := p.Schema.Timeframe.Open
+	for _, t := range p.Order {
+		t.horizonChains = open && t.Behavior != nil && t.Behavior.States != nil
+	}
 	for _, t := range p.Order {
 		grows := t.Node.Arrivals != nil || t.PerUnit()
 		if grows {
@@ -65,16 +75,18 @@ func (p *Plan) resolveGrowth() input.Problems {
 				p.read(t, par, par.TimeColumn())
 			}
 		}
+		if t.horizonChains {
+			if m := t.Behavior.States; m.StartColumn == "" || t.TimeColumn() != m.StartColumn {
+				add(nodePath(t)+".time_column", "in an open timeline the rows of %q are written as their periods start: its time column must be its period start column (period_start_column, default \"period_start\": a datetime_series within \"timeframe\", which the chain fills)", t.ID())
+			}
+		}
 		for _, a := range t.Aggregates {
-			if a.Child.PerUnit() {
-				add(colPath(t, a.Col)+".generator.aggregate", "aggregates over %q cannot be computed: its children of a parent row are spread over units (fanout.per)", a.Child.ID())
+			if a.Child.ByUnit() {
+				add(colPath(t, a.Col)+".generator.aggregate", "aggregates over %q cannot be computed: its children of a parent row are spread over units (fanout.per, or the periods of a state machine in an open timeline)", a.Child.ID())
 			}
 		}
 		if !open {
 			continue
-		}
-		if bt := t.Behavior; bt != nil && bt.States != nil && bt.States.MaxPeriods == 0 {
-			add(nodePath(t)+".state_transition_model.max_periods", "in an open timeline each chain of %q is generated whole (its rows are written as the windows reach them), so it needs an end: without max_periods it would run to the reference span (%d years); set max_periods", t.ID(), dsl.OpenSpanYears)
 		}
 		for ci, c := range t.Cols {
 			ds := c.Spec.Generator.DatetimeSeries

@@ -52,8 +52,9 @@ const (
 
 // TestOpenTimelineBehaviour plans behaviour blocks on growing tables: the
 // segments and cohorts of a growing entity shape its per-unit fact, whose
-// cohort ages are measured at its time column; funnels, state chains with
-// max_periods, outliers and a node-level effect on a per-unit fact.
+// cohort ages are measured at its time column; funnels, state chains
+// (which grow in an open timeline whatever their parent), outliers and a
+// node-level effect on a per-unit fact.
 func TestOpenTimelineBehaviour(t *testing.T) {
 	doc := strings.Replace(openDoc(`,{"name":"amount","type":"float","generator":{"distribution":{"type":"uniform","params":{"low":1,"high":2}}},"modifiers":[{"transform":"outliers","args":{"rate":0.01,"mode":"spike"}}]}`,
 		promoNode+`,{"id":"funnel","kind":"fact","parents":["customer"],"pk":"id",
@@ -62,11 +63,17 @@ func TestOpenTimelineBehaviour(t *testing.T) {
 		   {"name":"stage_name","type":"string","generator":{"choice":{"choices":["a"]}}},
 		   {"name":"reached_at","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"s"}}}]},
 		 {"id":"sub","kind":"fact","parents":["customer"],"pk":"id",
-		   "state_transition_model":{"initial_state":"on","max_periods":12,"states":{"on":{"next_states":{"off":0.1}},"off":{"terminal":true}}},"columns":[
+		   "state_transition_model":{"initial_state":"on","states":{"on":{"next_states":{"off":0.1}},"off":{"terminal":true}}},"columns":[
 		   {"name":"id","type":"int","generator":{"sequence":{}}},
 		   {"name":"state","type":"string","generator":{"choice":{"choices":["on"]}}},
 		   {"name":"period_start","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"D"}}},
-		   {"name":"period_end","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"D"}}}]}`),
+		   {"name":"period_end","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"D"}}}]},
+		 {"id":"plan","kind":"entity","rows":3,"pk":"id","columns":[{"name":"id","type":"int","generator":{"sequence":{}}}]},
+		 {"id":"fixed_sub","kind":"fact","parents":["plan"],"pk":"id",
+		   "state_transition_model":{"initial_state":"on","states":{"on":{"next_states":{"off":0.1}},"off":{"terminal":true}}},"columns":[
+		   {"name":"id","type":"int","generator":{"sequence":{}}},
+		   {"name":"state","type":"string","generator":{"choice":{"choices":["on"]}}},
+		   {"name":"period_start","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"D"}}}]}`),
 		`"arrivals":{"per":"day","mean":10},`, `"arrivals":{"per":"day","mean":10},`+segmentBlock+vintageBlock, 1)
 	doc = strings.Replace(doc, `"fanout":{"per":"day","lambda":0.5},`, `"fanout":{"per":"day","lambda":0.5},"modifiers":[{"transform":"effect","args":{"effect_table":"promo","on":{},"window":{"start_col":"s","end_col":"e"},"map":{"field":"m","op":"mul","default":1}}}],`, 1)
 	p, err := New(parse(t, doc))
@@ -81,7 +88,7 @@ func TestOpenTimelineBehaviour(t *testing.T) {
 	if len(o.Behavior.SegmentLinks) != 1 || !o.Behavior.SegmentLinks[0].Fanout {
 		t.Errorf("segment links of the per-unit fact: %+v", o.Behavior.SegmentLinks)
 	}
-	for _, id := range []string{"funnel", "sub"} {
+	for _, id := range []string{"funnel", "sub", "fixed_sub"} {
 		if f := p.ByID[id]; !f.Grows() || f.TimeColumn() == "" {
 			t.Errorf("%s: grows %v, time column %q", id, f.Grows(), f.TimeColumn())
 		}
@@ -113,12 +120,21 @@ func TestOpenTimelineErrors(t *testing.T) {
 		{"a node-level effect on a per-unit fact matched at a column", strings.Replace(openDoc("", promoNode),
 			`"fanout":{"per":"day","lambda":0.5},`, `"fanout":{"per":"day","lambda":0.5},"modifiers":[{"transform":"effect","args":{"effect_table":"promo","on":{},"window":{"start_col":"s","end_col":"e"},"map":{"field":"m","op":"mul","default":1},"ts":"at"}}],`, 1),
 			"nodes[1](orders).modifiers[0].args.ts", "matched at each unit"},
-		{"a state chain without max_periods in an open timeline", openDoc("", `,{"id":"sub","kind":"fact","parents":["customer"],"pk":"id",
+		{"a state fact in an open timeline whose time is not its period start", openDoc("", `,{"id":"sub","kind":"fact","parents":["customer"],"pk":"id",
+			   "state_transition_model":{"initial_state":"on","states":{"on":{"next_states":{"off":0.1}},"off":{"terminal":true}}},"columns":[
+			   {"name":"id","type":"int","generator":{"sequence":{}}},
+			   {"name":"state","type":"string","generator":{"choice":{"choices":["on"]}}}]}`),
+			"nodes[2](sub).time_column", `the rows of "sub" are written as their periods start: its time column must be its period start column`},
+		{"an aggregate over a state fact in an open timeline", strings.Replace(openDoc("", `,{"id":"sub","kind":"fact","parents":["customer"],"pk":"id",
 			   "state_transition_model":{"initial_state":"on","states":{"on":{"next_states":{"off":0.1}},"off":{"terminal":true}}},"columns":[
 			   {"name":"id","type":"int","generator":{"sequence":{}}},
 			   {"name":"state","type":"string","generator":{"choice":{"choices":["on"]}}},
 			   {"name":"period_start","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"D"}}}]}`),
-			"nodes[2](sub).state_transition_model.max_periods", `each chain of "sub" is generated whole (its rows are written as the windows reach them), so it needs an end: without max_periods it would run to the reference span (100 years)`},
+			`{"name":"id","type":"int","generator":{"sequence":{}}},
+	   {"name":"at","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"min"}}}]},`, `{"name":"id","type":"int","generator":{"sequence":{}}},
+	   {"name":"at","type":"datetime","generator":{"datetime_series":{"within":"timeframe","freq":"min"}}},
+	   {"name":"n","type":"int","generator":{"aggregate":{"from":"sub.id","fn":"count"}}}]},`, 1),
+			"nodes[0](customer).columns[2](n).generator.aggregate", "the periods of a state machine in an open timeline"},
 		{"vintage fanout curves on a growing fact without an event time", strings.Replace(openDoc("", `,{"id":"note","kind":"fact","parents":["customer"],"pk":"id","columns":[
 			   {"name":"id","type":"int","generator":{"sequence":{}}},
 			   {"name":"customer_id","type":"int","generator":{"lookup":{"from":"customer.id"}}}]}`), `"arrivals":{"per":"day","mean":10},`, `"arrivals":{"per":"day","mean":10},`+vintageBlock, 1),

@@ -54,6 +54,9 @@ type Table struct {
 	// SelfLookup is true when a column looks up another column of the
 	// same table (two passes are needed).
 	SelfLookup bool
+	// horizonChains marks a state fact of an open timeline, whose chains
+	// end at the horizon of a run (growth.go).
+	horizonChains bool
 	// Orderings are the declared inequalities between two of its columns
 	// that generation honours by construction.
 	Orderings []Ordering

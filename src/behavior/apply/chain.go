@@ -26,6 +26,11 @@ type Chain struct {
 	tables [][]cumTable
 	// variation is the variation index of each parent row (nil: all 0).
 	variation []int32
+	// until, when set (not math.MaxInt64), ends every chain at the
+	// horizon of an open timeline: only rows that start before it are
+	// produced (the end of a transition row is still the instant its
+	// state is left, after until when it is).
+	until int64
 }
 
 type cumTable struct {
@@ -55,7 +60,7 @@ const NoEnd = math.MinInt64
 // start-time column (nil: every chain starts at the timeframe start);
 // segment is the parent's segment column (nil: no variation).
 func NewChain(spec *behavior.StateModel, key rng.Key, start *column.Vector, tfStart, tfEnd int64, segment *column.Vector, rows int64) *Chain {
-	c := &Chain{spec: spec, key: key, start: start, tfStart: tfStart, tfEnd: tfEnd}
+	c := &Chain{spec: spec, key: key, start: start, tfStart: tfStart, tfEnd: tfEnd, until: math.MaxInt64}
 	c.tables = append(c.tables, c.table(behavior.StateVariation{All: 1, Churn: 1}))
 	names := slices.Sorted(maps.Keys(spec.Variation))
 	pos := map[string]int32{}
@@ -116,8 +121,8 @@ func (t *cumTable) step(s int, u float64) int {
 // Rows appends to buf the rows of parent row p, at most limit of them,
 // and returns buf. A chain starts at the parent's start time (no rows
 // when it is null or after the timeframe end) in the initial state; a
-// period is emitted while its start is not after the timeframe end; a
-// terminal state ends the chain after its first period.
+// period is emitted while its start is not after the timeframe end (and
+// before until); a terminal state ends the chain after its first period.
 func (c *Chain) Rows(p int64, limit int64, buf []ChainRow) []ChainRow {
 	m := c.spec
 	t0 := c.tfStart
@@ -127,7 +132,7 @@ func (c *Chain) Rows(p int64, limit int64, buf []ChainRow) []ChainRow {
 		}
 		t0 = c.start.Ints[p]
 	}
-	if t0 > c.tfEnd || limit <= 0 {
+	if t0 > c.tfEnd || t0 >= c.until || limit <= 0 {
 		return buf
 	}
 	tab := c.tables[0]
@@ -142,13 +147,23 @@ func (c *Chain) Rows(p int64, limit int64, buf []ChainRow) []ChainRow {
 		if ps > c.tfEnd {
 			break
 		}
+		changed := k > 0 && state != prev
+		if ps >= c.until && (m.Emit == "period" || changed) {
+			// Past the horizon no row starts; a transition row entered
+			// before it ends here, where its state is left.
+			if m.Emit != "period" {
+				pending.End = ps
+				buf = append(buf, pending)
+			}
+			return buf
+		}
 		pe := min(behavior.AddUnits(t0, (k+1)*m.Every, m.Unit), c.tfEnd)
 		if m.Emit == "period" {
 			buf = append(buf, ChainRow{State: state, Prev: prev, Period: k, Start: ps, End: pe})
 			if emitted++; emitted >= limit {
 				return buf
 			}
-		} else if k > 0 && state != prev {
+		} else if changed {
 			pending.End = ps
 			buf = append(buf, pending)
 			if emitted++; emitted >= limit {

@@ -8,6 +8,7 @@ import (
 
 	"datagen/src/behavior"
 
+	"datagen/src/civil"
 	"datagen/src/column"
 	"datagen/src/dsl"
 	"datagen/src/gen"
@@ -28,6 +29,14 @@ type Env struct {
 	// bound is then taken per parent row, not over all the parents'
 	// creation times).
 	ParentGrows bool
+	// Until, when not 0, is the horizon of an open timeline (exclusive):
+	// a state fact's chains end there, and HorizonRows numbers its rows.
+	Until int64
+	// Arrived, when the primary parent grows with an open timeline, is
+	// the instant each parent row came into being (the start of its
+	// unit). A funnel or a chain starts no earlier: a row dated before
+	// its parent arrived would fall in a window already written.
+	Arrived []int64
 }
 
 // columnKey returns the random stream of a column of the node, as the
@@ -67,6 +76,9 @@ type Runtime struct {
 	// engine draws); rowParent then gives a row's primary-parent row.
 	events    func(dst []int64, start int64, st *rng.Stream)
 	rowParent func(row int64) int64
+	// hRows are the rows of a state fact cut at the horizon, in row
+	// order (HorizonRows).
+	hRows []ChainRow
 }
 
 type linkRT struct {
@@ -145,6 +157,7 @@ func NewRuntime(t *behavior.Table, env Env, parentRows int64) (*Runtime, error) 
 			if start, err = parentCol(primary, sc.StartColumn); err != nil {
 				return nil, err
 			}
+			start = arrivedStart(start, env.Arrived)
 		}
 		var mult []float64
 		if sc.SegmentColumn != "" && len(sc.Variation) > 0 {
@@ -199,12 +212,16 @@ func NewRuntime(t *behavior.Table, env Env, parentRows int64) (*Runtime, error) 
 				return nil, err
 			}
 		}
+		start = arrivedStart(start, env.Arrived)
 		if m.SegmentColumn != "" && len(m.Variation) > 0 {
 			if seg, err = parentCol(primary, m.SegmentColumn); err != nil {
 				return nil, err
 			}
 		}
 		rt.chain = NewChain(m, env.tableKey("states"), start, tfStart, tfEnd, seg, parentRows)
+		if env.Until != 0 {
+			rt.chain.until = env.Until
+		}
 		names := make([]string, len(m.States))
 		for i, s := range m.States {
 			names[i] = s.Name
@@ -225,6 +242,28 @@ func NewRuntime(t *behavior.Table, env Env, parentRows int64) (*Runtime, error) 
 		rt.needEvent = true
 	}
 	return rt, nil
+}
+
+// arrivedStart returns the start times of a funnel or a chain no earlier
+// than each parent row's arrival (start unchanged when arrived is nil; a
+// nil start, the timeframe's start, becomes the arrival itself).
+func arrivedStart(start *column.Vector, arrived []int64) *column.Vector {
+	if arrived == nil {
+		return start
+	}
+	out := &column.Vector{}
+	out.Reset(column.Timestamp, len(arrived))
+	for p, t := range arrived {
+		switch {
+		case start == nil:
+			out.Ints[p] = t
+		case start.IsNull(p):
+			out.SetNull(p)
+		default:
+			out.Ints[p] = max(start.Ints[p], t)
+		}
+	}
+	return out
 }
 
 func (rt *Runtime) value(name string) *valueRT {
@@ -377,6 +416,63 @@ func (rt *Runtime) RateFactor(p, at int64) float64 {
 	return f
 }
 
+// Horizon reports whether the fact is a state fact whose chains end at the
+// horizon of an open timeline: HorizonRows numbers its rows.
+func (rt *Runtime) Horizon() bool { return rt.chain != nil && rt.chain.until != math.MaxInt64 }
+
+// HorizonRows draws the chain of every primary-parent row up to the
+// horizon and numbers the rows: by the hour (from the timeframe's start)
+// of the later of the row's start and the instant its parent row came
+// into being as the timeline grew (Env.Arrived; nil: every parent always
+// was), then by parent row, then in chain order. A later horizon only
+// appends rows: a row that starts after a horizon, or whose parent
+// arrives after it, falls in a later hour than every row before it. It
+// returns the primary-parent row and that hour's first instant of each
+// row.
+func (rt *Runtime) HorizonRows() (parent, at []int64) {
+	arrived := rt.env.Arrived
+	const hour = 3_600_000_000
+	t0 := rt.env.Timeframe.Start.UnixMicro()
+	type entry struct {
+		key, p int64
+		row    ChainRow
+	}
+	rows := make([][]entry, rt.parents)
+	rt.parallel(rt.parents, func(lo, hi int64) {
+		var buf []ChainRow
+		for p := lo; p < hi; p++ {
+			buf = rt.chain.Rows(p, math.MaxInt64, buf[:0])
+			out := make([]entry, len(buf))
+			for i, r := range buf {
+				t := r.Start
+				if arrived != nil {
+					t = max(t, arrived[p])
+				}
+				out[i] = entry{key: civil.FloorDiv(t-t0, hour), p: p, row: r}
+			}
+			rows[p] = out
+		}
+	})
+	var all []entry
+	for _, e := range rows {
+		all = append(all, e...)
+	}
+	// Stable: rows of one parent keep their chain order.
+	sort.SliceStable(all, func(i, j int) bool {
+		if all[i].key != all[j].key {
+			return all[i].key < all[j].key
+		}
+		return all[i].p < all[j].p
+	})
+	parent, at = make([]int64, len(all)), make([]int64, len(all))
+	rt.hRows = make([]ChainRow, len(all))
+	for i, e := range all {
+		parent[i], at[i], rt.hRows[i] = e.p, t0+e.key*hour, e.row
+	}
+	rt.rowParent = func(r int64) int64 { return parent[r] }
+	return parent, at
+}
+
 // SetPerUnit gives the runtime of a per-unit fact, whose rows are not
 // grouped by parent, the primary-parent row of each row and the event
 // times of rows (its time column), which value curves read.
@@ -513,6 +609,15 @@ func (rt *Runtime) Prepare(b *Block, start int64, n int, parent []int64) {
 	switch {
 	case rt.events != nil:
 		rt.events(b.eventTS, start, &b.st)
+	case rt.hRows != nil:
+		if cap(b.rows) < n {
+			b.rows = make([]ChainRow, n)
+		}
+		b.rows = b.rows[:n]
+		copy(b.rows, rt.hRows[start:start+int64(n)])
+		for i := range b.rows {
+			b.eventTS[i] = b.rows[i].Start
+		}
 	case rt.funnel != nil:
 		if rt.funnel.HasTime() {
 			for i, p := range parent {
