@@ -281,3 +281,58 @@ func TestExportSplitRun(t *testing.T) {
 		})
 	}
 }
+
+// TestRerunPartRemovesFinalizedMetadata: a part that runs again into a
+// finalized folder removes its .metadata.json (it would describe parts
+// that are no longer there), locally and in object storage; finalize
+// then writes it anew.
+func TestRerunPartRemovesFinalizedMetadata(t *testing.T) {
+	backend, env := s3Env(t, "lake")
+	for _, tc := range []struct {
+		name string
+		out  string
+		meta func() (string, bool)
+	}{
+		{"local", filepath.Join(t.TempDir(), "st"), nil},
+		{"s3", "s3://lake/st", func() (string, bool) {
+			m, ok := s3Objects(t, backend, "lake", "st/.metadata.json")[""]
+			return string(m), ok
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			meta := tc.meta
+			if meta == nil {
+				meta = func() (string, bool) {
+					b, err := os.ReadFile(filepath.Join(tc.out, ".metadata.json"))
+					return string(b), err == nil
+				}
+			}
+			gen := func(seed, k string) {
+				t.Helper()
+				if _, stderr, code := datagenEnv(t, env, "generate", shop, "-o", tc.out, "--format", "csv", "--seed", seed,
+					"--parts", "2", "--part", k, "--quiet"); code != 0 {
+					t.Fatalf("part %s: exit %d: %s", k, code, stderr)
+				}
+			}
+			gen("7", "0")
+			gen("7", "1")
+			if _, stderr, code := datagenEnv(t, env, "finalize", tc.out); code != 0 {
+				t.Fatalf("finalize: exit %d: %s", code, stderr)
+			}
+			if m, ok := meta(); !ok || !strings.Contains(m, `"seed": 7`) {
+				t.Fatalf("finalized .metadata.json: %v %s", ok, m)
+			}
+			gen("9", "0")
+			if m, ok := meta(); ok {
+				t.Errorf("a rerun part left the finalized .metadata.json:\n%s", m)
+			}
+			gen("9", "1")
+			if _, stderr, code := datagenEnv(t, env, "finalize", tc.out); code != 0 {
+				t.Fatalf("finalize again: exit %d: %s", code, stderr)
+			}
+			if m, ok := meta(); !ok || !strings.Contains(m, `"seed": 9`) {
+				t.Errorf(".metadata.json after finalizing again: %v %s", ok, m)
+			}
+		})
+	}
+}

@@ -352,7 +352,7 @@ func (e *cliEnv) generatePlan(ctx context.Context, p *plan.Plan, f generateFlags
 		Dir:       f.out,
 		Store:     store,
 		Prefix:    loc.Prefix,
-		Output:    outdir.Options{Folders: partFolders(p, part)},
+		Output:    partOutput(p, part),
 		Validator: val,
 		Open:      pipeline.TableFiles(formats, sopts, part, files),
 		Begun: func(tx *outdir.Tx) {
@@ -435,17 +435,19 @@ func (e *cliEnv) completionIndex() (int, error) {
 	return k, nil
 }
 
-// partFolders returns the folders whose entries a part commits one by
-// one: the tables' folders, shared by all parts of a split run.
-func partFolders(p *plan.Plan, part outdir.Part) []string {
+// partOutput returns the transaction options of a run. A part commits
+// the files of its tables one by one into the tables' folders, shared by
+// all parts of a split run, and first removes the folder's
+// .metadata.json: finalize wrote it for parts that no longer all hold.
+func partOutput(p *plan.Plan, part outdir.Part) outdir.Options {
 	if part.Whole() {
-		return nil
+		return outdir.Options{}
 	}
-	var out []string
+	var folders []string
 	for _, t := range p.Order {
-		out = append(out, t.ID())
+		folders = append(folders, t.ID())
 	}
-	return out
+	return outdir.Options{Folders: folders, Remove: []string{outdir.MetadataFile(outdir.Part{})}}
 }
 
 // failedReportFile returns where generate --validate writes the report of

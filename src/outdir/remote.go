@@ -250,7 +250,8 @@ func (t *Tx) remoteJournal(tables, small, manifests []string) (*remoteJournal, s
 }
 
 // beginRemote recovers an interrupted commit of the same part, writes
-// the journal and removes the part's earlier manifests.
+// the journal and removes the part's earlier manifests and the entries of
+// Options.Remove.
 func (t *Tx) beginRemote(ctx context.Context, j *remoteJournal, jrel string) error {
 	r := t.remote
 	folder := RemoteFolder{Store: r.store, Prefix: r.prefix}
@@ -268,6 +269,13 @@ func (t *Tx) beginRemote(ctx context.Context, j *remoteJournal, jrel string) err
 	for _, m := range j.Manifests {
 		if err := folder.Remove(ctx, m); err != nil {
 			return fmt.Errorf("removing the earlier %s: %w", m, err)
+		}
+	}
+	for _, rel := range t.opts.Remove {
+		if !slices.Contains(j.Manifests, rel) {
+			if err := folder.Remove(ctx, rel); err != nil {
+				return fmt.Errorf("removing %s: %w", rel, err)
+			}
 		}
 	}
 	return nil

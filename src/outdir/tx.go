@@ -55,6 +55,12 @@ type Options struct {
 	// named .gitkeep stay). Without it, earlier files of other names are
 	// left as they are.
 	Replace []string
+	// Remove lists entries (slash-separated, relative to the output
+	// folder) that the commit removes before it publishes anything, unless
+	// the run staged them: a part's commit removes the folder's
+	// .metadata.json, which no longer describes the folder once a part
+	// changes. A local commit that fails puts them back.
+	Remove []string
 	// Step, when set, is called before each step of the commit with the
 	// entry it is about to publish, and with "" before the final check. An
 	// error it returns fails the commit, which then rolls back. It lets
@@ -361,11 +367,17 @@ func (t *Tx) commit(ctx context.Context) error {
 			removals = append(removals, r)
 		}
 	}
+	var first []string
+	for _, r := range t.opts.Remove {
+		if _, err := os.Lstat(filepath.Join(t.dir, filepath.FromSlash(r))); err == nil && !staged[r] {
+			first = append(first, r)
+		}
+	}
 	abs, err := filepath.Abs(t.dir)
 	if err != nil {
 		return err
 	}
-	j, _ := json.Marshal(journal{Dir: abs, Units: units, Removals: removals})
+	j, _ := json.Marshal(journal{Dir: abs, Units: units, Removals: append(slices.Clone(first), removals...)})
 	if err := writeSynced(filepath.Join(t.run, journalFile), j); err != nil {
 		return fmt.Errorf("writing the commit journal: %w", err)
 	}
@@ -376,6 +388,23 @@ func (t *Tx) commit(ctx context.Context) error {
 			return errors.Join(err, fmt.Errorf("rolling back: %w", rerr))
 		}
 		return err
+	}
+	remove := func(r string) error {
+		if err := t.check(ctx, r); err != nil {
+			return err
+		}
+		moved, err := t.moveAside(r)
+		done = append(done, step{rel: r, old: moved})
+		if err != nil {
+			return err
+		}
+		dirs[filepath.Dir(filepath.Join(t.dir, filepath.FromSlash(r)))] = true
+		return nil
+	}
+	for _, r := range first {
+		if err := remove(r); err != nil {
+			return fail(err)
+		}
 	}
 	for _, r := range units {
 		if err := t.check(ctx, r); err != nil {
@@ -401,15 +430,9 @@ func (t *Tx) commit(ctx context.Context) error {
 		done = append(done, st)
 	}
 	for _, r := range removals {
-		if err := t.check(ctx, r); err != nil {
+		if err := remove(r); err != nil {
 			return fail(err)
 		}
-		moved, err := t.moveAside(r)
-		done = append(done, step{rel: r, old: moved})
-		if err != nil {
-			return fail(err)
-		}
-		dirs[filepath.Dir(filepath.Join(t.dir, filepath.FromSlash(r)))] = true
 	}
 	for d := range dirs {
 		if err := SyncDir(d); err != nil {

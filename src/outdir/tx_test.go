@@ -427,3 +427,57 @@ func TestConcurrentRunsIntoOneFolder(t *testing.T) {
 	}
 	assertNoScratch(t, root)
 }
+
+// TestCommitRemovesFirst: Options.Remove takes the entries away before
+// the first staged entry is published, and a failed commit puts them
+// back with everything else.
+func TestCommitRemovesFirst(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		failAt string // "-" commits
+	}{
+		{"commit", "-"},
+		{"fail at the removal", ".metadata.json"},
+		{"fail at the first file", "a/part-00000-of-00002.csv"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			write(t, filepath.Join(out, ".metadata.json"), `{"parts":2}`)
+			write(t, filepath.Join(out, "a", "part-00001-of-00002.csv"), "id\n2\n")
+			before := tree(t, out)
+			var steps []string
+			tx, err := Begin(out, Options{Folders: []string{"a"}, Remove: []string{".metadata.json", "absent.json"},
+				Step: func(e string) error {
+					steps = append(steps, e)
+					if e == tc.failAt {
+						return errors.New("injected")
+					}
+					return nil
+				}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			write(t, tx.Path("a/part-00000-of-00002.csv"), "id\n1\n")
+			if err := tx.WriteFile(".metadata.part-00000-of-00002.json", []byte(`{}`)); err != nil {
+				t.Fatal(err)
+			}
+			err = tx.Commit(context.Background())
+			after := tree(t, out)
+			if tc.failAt != "-" {
+				if err == nil || !reflect.DeepEqual(before, after) {
+					t.Errorf("failed commit: %v; output changed:\nbefore %v\n after %v", err, before, after)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := []string{".metadata.json", ".metadata.part-00000-of-00002.json", "a/part-00000-of-00002.csv", ""}; !reflect.DeepEqual(steps, want) {
+				t.Errorf("steps %q, want %q", steps, want)
+			}
+			if _, ok := after[".metadata.json"]; ok || after["a/part-00001-of-00002.csv"] == "" || after["a/part-00000-of-00002.csv"] == "" {
+				t.Errorf("after the commit: %v", after)
+			}
+		})
+	}
+}
