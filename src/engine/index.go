@@ -3,12 +3,8 @@ package engine
 import (
 	"context"
 	"fmt"
-	"sort"
-	"sync"
-	"sync/atomic"
 
 	"datagen/src/plan"
-	"datagen/src/rng"
 )
 
 // CountIndex is what a part of a split run would otherwise compute from
@@ -66,15 +62,9 @@ func (e *engine) indexedOffsets(ts *tableState, np, lo, hi int64) error {
 		return fmt.Errorf("the count index of table %q has %d starts, not %d: it was computed for another number of parts", t.ID(), len(f.Starts), e.opts.Parts+1)
 	}
 	off := make([]int64, hi-lo+1)
-	cnt := newCounter(t.Node.Fanout, rng.TableKey(e.opts.Seed, t.ID(), "fanout"))
+	e.streamCounts(t, lo, hi, nil, lo, off[1:])
 	off[0] = f.Starts[k]
-	for from := lo; from < hi; from += countChunk {
-		ks := off[from-lo+1 : min(from+countChunk, hi)-lo+1]
-		cnt.fill(from, ks)
-	}
-	for i := 1; i < len(off); i++ {
-		off[i] += off[i-1]
-	}
+	prefixSums(off)
 	if off[len(off)-1] != f.Starts[k+1] {
 		return fmt.Errorf("the count index does not match table %q: the children of part %d's parents end at row %d, the index says %d: it belongs to another run (seed or schema)", t.ID(), k, off[len(off)-1], f.Starts[k+1])
 	}
@@ -116,71 +106,11 @@ func (e *engine) partStarts(ts *tableState) []int64 {
 // a part-0 run does.
 func (e *engine) indexOffsets(ts *tableState, parent *tableState) {
 	t := ts.t
-	bounds := e.partStarts(parent)
-	starts, total := streamBoundaries(t, e.opts.Seed, max(e.opts.Workers, 1), parent.rows, bounds)
-	e.opts.building.Facts[t.ID()] = IndexedFact{Parents: parent.rows, Starts: starts}
 	lo, hi := parent.lo, parent.hi
 	off := make([]int64, hi-lo+1)
-	cnt := newCounter(t.Node.Fanout, rng.TableKey(e.opts.Seed, t.ID(), "fanout"))
+	starts, total := e.streamCounts(t, 0, parent.rows, e.partStarts(parent), lo, off[1:])
+	e.opts.building.Facts[t.ID()] = IndexedFact{Parents: parent.rows, Starts: starts}
 	off[0] = starts[0]
-	for from := lo; from < hi; from += countChunk {
-		cnt.fill(from, off[from-lo+1:min(from+countChunk, hi)-lo+1])
-	}
-	for i := 1; i < len(off); i++ {
-		off[i] += off[i-1]
-	}
+	prefixSums(off)
 	ts.offsets, ts.rows, ts.pbase = off, total, lo
-}
-
-// streamBoundaries draws the child counts of parents [0, np) of fact t
-// in parallel chunks and returns, for each parent row b of bounds (in
-// increasing order), the number of children of the parents before it,
-// and the total. Memory is one sum per chunk.
-func streamBoundaries(t *plan.Table, seed int64, workers int, np int64, bounds []int64) ([]int64, int64) {
-	key := rng.TableKey(seed, t.ID(), "fanout")
-	nchunks := (np + countChunk - 1) / countChunk
-	chunkSum := make([]int64, nchunks)
-	// partial[j] is the sum of the counts of bounds[j]'s chunk before it.
-	partial := make([]int64, len(bounds))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := int64(0); w < min(int64(workers), max(nchunks, 1)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			cnt := newCounter(t.Node.Fanout, key)
-			k := make([]int64, countChunk)
-			for {
-				c := next.Add(1) - 1
-				if c >= nchunks {
-					return
-				}
-				from := c * countChunk
-				ks := k[:min(countChunk, np-from)]
-				cnt.fill(from, ks)
-				chunkSum[c] = sum(ks)
-				// The bounds inside this chunk (each written by this
-				// chunk's worker only).
-				j := sort.Search(len(bounds), func(j int) bool { return bounds[j] >= from })
-				for ; j < len(bounds) && bounds[j] < from+int64(len(ks)); j++ {
-					partial[j] = sum(ks[:bounds[j]-from])
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	// before[c] is the sum of the chunks before chunk c.
-	before := make([]int64, nchunks+1)
-	for c, s := range chunkSum {
-		before[c+1] = before[c] + s
-	}
-	out := make([]int64, len(bounds))
-	for j, b := range bounds {
-		if b >= np {
-			out[j] = before[nchunks]
-			continue
-		}
-		out[j] = before[b/countChunk] + partial[j]
-	}
-	return out, before[nchunks]
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"math"
+	"sort"
 	"sync"
 	"sync/atomic"
 
@@ -108,14 +109,29 @@ const countChunk = 1 << 12
 // window, then the end of the last one's children) and the total row
 // count. Memory is the window's; time is linear in np.
 func (e *engine) streamOffsets(t *plan.Table, np, wlo, whi int64) ([]int64, int64) {
-	key := rng.TableKey(e.opts.Seed, t.ID(), "fanout")
 	off := make([]int64, whi-wlo+1)
-	nchunks := (np + countChunk - 1) / countChunk
+	before, total := e.streamCounts(t, 0, np, []int64{wlo}, wlo, off[1:])
+	off[0] = before[0]
+	prefixSums(off)
+	return off, total
+}
+
+// streamCounts draws the child counts of parents [lo, hi) of a fact whose
+// counts are pure functions of the parent row, in parallel chunks. It
+// returns, for each parent row b of bounds (increasing, within [lo, hi]),
+// the number of children of the parents [lo, b), and the number of
+// children of all; keep[i] receives the count of parent keepFrom+i (for
+// the parents of [lo, hi) that keep covers). Memory is one sum per chunk.
+func (e *engine) streamCounts(t *plan.Table, lo, hi int64, bounds []int64, keepFrom int64, keep []int64) ([]int64, int64) {
+	key := rng.TableKey(e.opts.Seed, t.ID(), "fanout")
+	nchunks := (hi - lo + countChunk - 1) / countChunk
+	chunkSum := make([]int64, nchunks)
+	// partial[j] is the sum of the counts of bounds[j]'s chunk before it.
+	partial := make([]int64, len(bounds))
+	keepTo := keepFrom + int64(len(keep))
 	var next atomic.Int64
-	var before, total atomic.Int64
 	var wg sync.WaitGroup
-	workers := int64(max(e.opts.Workers, 1))
-	for w := int64(0); w < min(workers, max(nchunks, 1)); w++ {
+	for w := int64(0); w < min(int64(max(e.opts.Workers, 1)), max(nchunks, 1)); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -126,26 +142,47 @@ func (e *engine) streamOffsets(t *plan.Table, np, wlo, whi int64) ([]int64, int6
 				if c >= nchunks {
 					return
 				}
-				from := c * countChunk
-				ks := k[:min(countChunk, np-from)]
+				from := lo + c*countChunk
+				ks := k[:min(countChunk, hi-from)]
 				cnt.fill(from, ks)
-				// ks[:a] come before the window, ks[a:b] are in it.
-				a := min(max(wlo-from, 0), int64(len(ks)))
-				b := min(max(whi-from, 0), int64(len(ks)))
+				chunkSum[c] = sum(ks)
+				// ks[a:b] are kept.
+				a := min(max(keepFrom-from, 0), int64(len(ks)))
+				b := min(max(keepTo-from, 0), int64(len(ks)))
 				if b > a {
-					copy(off[from+a-wlo+1:], ks[a:b])
+					copy(keep[from+a-keepFrom:], ks[a:b])
 				}
-				before.Add(sum(ks[:a]))
-				total.Add(sum(ks))
+				// The bounds inside this chunk (each written by this
+				// chunk's worker only).
+				j := sort.Search(len(bounds), func(j int) bool { return bounds[j] >= from })
+				for ; j < len(bounds) && bounds[j] < from+int64(len(ks)); j++ {
+					partial[j] = sum(ks[:bounds[j]-from])
+				}
 			}
 		}()
 	}
 	wg.Wait()
-	off[0] = before.Load()
+	// before[c] is the sum of the chunks before chunk c.
+	before := make([]int64, nchunks+1)
+	for c, s := range chunkSum {
+		before[c+1] = before[c] + s
+	}
+	out := make([]int64, len(bounds))
+	for j, b := range bounds {
+		if b >= hi {
+			out[j] = before[nchunks]
+			continue
+		}
+		out[j] = before[(b-lo)/countChunk] + partial[j]
+	}
+	return out, before[nchunks]
+}
+
+// prefixSums turns off[1:] from counts into the running sums from off[0].
+func prefixSums(off []int64) {
 	for i := 1; i < len(off); i++ {
 		off[i] += off[i-1]
 	}
-	return off, total.Load()
 }
 
 // counter draws the child counts of a fact whose counts no effect or
