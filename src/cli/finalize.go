@@ -69,15 +69,8 @@ inconsistent part; 2 on an application error.`,
 // finalizeFolder opens the folder `datagen finalize` checks.
 func (e *cliEnv) finalizeFolder(ctx context.Context, arg string) (outdir.Folder, error) {
 	if objstore.IsURL(arg) {
-		loc, err := objstore.ParseURL(arg)
+		store, loc, err := e.openStore(ctx, arg, arg)
 		if err != nil {
-			return nil, usageError{err}
-		}
-		store, err := objstore.Open(ctx, loc, e.getenv)
-		if err != nil {
-			return nil, input.User(fmt.Errorf("%s: %w", arg, err))
-		}
-		if err := checkStore(ctx, store, loc, arg); err != nil {
 			return nil, err
 		}
 		return outdir.RemoteFolder{Store: store, Prefix: loc.Prefix}, nil
@@ -90,6 +83,24 @@ func (e *cliEnv) finalizeFolder(ctx context.Context, arg string) (outdir.Folder,
 		return nil, input.User(fmt.Errorf("%s is not a folder", arg))
 	}
 	return outdir.LocalFolder(arg), nil
+}
+
+// openStore opens the object storage of url, with the provider's standard
+// credentials, and checks it (checkStore); what names it in errors (the
+// flag and the URL, or the URL).
+func (e *cliEnv) openStore(ctx context.Context, url, what string) (objstore.Store, objstore.Location, error) {
+	loc, err := objstore.ParseURL(url)
+	if err != nil {
+		return nil, loc, usageError{fmt.Errorf("%s: %w", what, err)}
+	}
+	store, err := objstore.Open(ctx, loc, e.getenv)
+	if err != nil {
+		return nil, loc, input.User(fmt.Errorf("%s: %w", what, err))
+	}
+	if err := checkStore(ctx, store, loc, what); err != nil {
+		return nil, loc, err
+	}
+	return store, loc, nil
 }
 
 // checkStore checks an object storage target before a command reads or

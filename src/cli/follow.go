@@ -13,7 +13,6 @@ import (
 	"datagen/src/civil"
 	"datagen/src/column"
 	"datagen/src/engine"
-	"datagen/src/input"
 	"datagen/src/objstore"
 	"datagen/src/outdir"
 	"datagen/src/plan"
@@ -156,15 +155,8 @@ func (e *cliEnv) emitWindow(ctx context.Context, p *plan.Plan, f generateFlags, 
 // every window folder under the prefix is whole, with its .metadata.json,
 // or absent; it reports each on stderr unless --quiet.
 func (e *cliEnv) recoverWindows(ctx context.Context, f generateFlags) error {
-	loc, err := objstore.ParseURL(f.out)
+	store, loc, err := e.openStore(ctx, f.out, "-o "+f.out)
 	if err != nil {
-		return usageError{fmt.Errorf("-o: %w", err)}
-	}
-	store, err := objstore.Open(ctx, loc, e.getenv)
-	if err != nil {
-		return input.User(fmt.Errorf("-o %s: %w", f.out, err))
-	}
-	if err := checkStore(ctx, store, loc, "-o "+f.out); err != nil {
 		return err
 	}
 	recs, err := outdir.RecoverRemote(ctx, store, loc.Prefix, time.Now(), outdir.JournalGrace)

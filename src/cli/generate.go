@@ -320,11 +320,7 @@ func (e *cliEnv) generatePlan(ctx context.Context, p *plan.Plan, f generateFlags
 	var loc objstore.Location
 	var err error
 	if objstore.IsURL(f.out) {
-		loc, _ = objstore.ParseURL(f.out)
-		if store, err = objstore.Open(ctx, loc, e.getenv); err != nil {
-			return 0, input.User(fmt.Errorf("-o %s: %w", f.out, err))
-		}
-		if err := checkStore(ctx, store, loc, "-o "+f.out); err != nil {
+		if store, loc, err = e.openStore(ctx, f.out, "-o "+f.out); err != nil {
 			return 0, err
 		}
 	}

@@ -74,15 +74,8 @@ func (e *cliEnv) runIndex(ctx context.Context, schemaPath string, f generateFlag
 	}
 	var folder outdir.Folder = outdir.LocalFolder(f.out)
 	if objstore.IsURL(f.out) {
-		loc, err := objstore.ParseURL(f.out)
+		store, loc, err := e.openStore(ctx, f.out, "-o "+f.out)
 		if err != nil {
-			return usageError{fmt.Errorf("-o: %w", err)}
-		}
-		store, err := objstore.Open(ctx, loc, e.getenv)
-		if err != nil {
-			return input.User(fmt.Errorf("-o %s: %w", f.out, err))
-		}
-		if err := checkStore(ctx, store, loc, "-o "+f.out); err != nil {
 			return err
 		}
 		folder = outdir.RemoteFolder{Store: store, Prefix: loc.Prefix}
