@@ -81,7 +81,9 @@ the block size and splitting into parts never change it.
 With --parts N --part K each table is a folder of part files,
 <node id>/part-0000K-of-0000N.<ext>, and the part's manifest is
 .metadata.part-0000K-of-0000N.json; run the N parts anywhere, at the same
-time, then "datagen finalize" on the folder. With --parts, --part defaults
+time, then "datagen finalize" on the folder ("datagen index" before them
+spares every part the counts of all parents: a part finds the index in its
+output folder and says so). With --parts, --part defaults
 to $JOB_COMPLETION_INDEX (a Kubernetes Indexed Job). The output may be object
 storage: -o s3://bucket/prefix, gs://bucket/prefix or az://container/prefix,
 with each provider's standard credentials (see docs/scale.md); files stream

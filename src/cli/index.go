@@ -24,7 +24,7 @@ func newIndexCmd(e *cliEnv) *cobra.Command {
 		Use:   "index SCHEMA --parts N",
 		Short: "Prepare a run split into parts: count the children of every parent once",
 		Long: `Compute the count index of a run split into N parts and write it into the
-output folder as .index-of-0000N.json. A part of a fact split by parent range
+output folder as .index-of-NNNNN.json (.index-of-01000.json for 1000 parts). A part of a fact split by parent range
 starts at the number of children of every parent before its own; without the
 index each part draws those counts itself, a fixed cost of every part that does
 not shrink with the share (about half of a part of a billion-row run split
