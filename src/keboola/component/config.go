@@ -298,7 +298,12 @@ func (d *decoder) parameters(v *input.Value) *Parameters {
 	}
 	p.Parts, p.Part = int(parts), int(part)
 	d.boolean(obj, "debug", &p.Debug)
-	d.boolean(obj, "continuous", &p.Continuous)
+	if d.boolean(obj, "continuous", &p.Continuous) && p.Continuous && p.SampleRows > 0 {
+		// A sample is not the window's rows, but the watermark would move
+		// past the rows left out, and no later run would deliver them.
+		d.Errorf("parameters.sample_rows", "set sample_rows to 0, or continuous to false for a sample",
+			"is %d, and parameters.continuous is true: a continuous run writes every row of its window, and the watermark moves past the rows a sample would leave out", p.SampleRows)
+	}
 
 	if o := d.section(obj, "destination", destinationKeys); o != nil {
 		if d.str(o, "bucket", &p.Destination.Bucket) && p.Destination.Bucket != "" && !bucketRe.MatchString(p.Destination.Bucket) {

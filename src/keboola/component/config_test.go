@@ -154,6 +154,8 @@ func TestParseConfigProblems(t *testing.T) {
 			}},
 		{"part beyond parts", `{"parameters": {"schema": {}, "parts": 3, "part": 3}}`,
 			[]string{"parameters.part: must be between 0 and 2 (parts is 3), got 3"}},
+		{"continuous sample", `{"parameters": {"schema": {}, "continuous": true, "sample_rows": 100}}`,
+			[]string{"parameters.sample_rows: is 100, and parameters.continuous is true: a continuous run writes every row of its window"}},
 		{"unknown key far from any", `{"parameters": {"schema": {}, "zzzzzzzz": 1}}`,
 			[]string{`parameters.zzzzzzzz: unknown key "zzzzzzzz" (allowed keys: schema, lenient, seed`}},
 	}

@@ -20,6 +20,12 @@ import (
 // continuous run wrote.
 const watermarkKey = "watermark"
 
+// clockSkew is how far a watermark may be ahead of the time of a run:
+// the run that set it may have run on a machine whose clock was ahead.
+// Such a run writes an empty window; a watermark further ahead is an
+// error.
+const clockSkew = time.Minute
+
 // runWindow returns the time window of a run. A continuous run writes
 // from the watermark of the previous successful run (unbounded on the
 // first run) until now. The platform keeps out/state.json only when a job
@@ -53,8 +59,16 @@ func runWindow(p *Parameters, s *dsl.Schema, in map[string]any, now time.Time, l
 			log.Warnf("the %s changed since the run that set the watermark: the new rows follow the new %s and may not match the rows already loaded; to start over, clear the configuration's state and the tables", changed, changed)
 		}
 		if w.Until < w.From {
-			// The clock is behind the watermark: nothing new, and the
-			// watermark stays.
+			if w.From-w.Until > clockSkew.Microseconds() {
+				// No run set it: generating up to it would write rows of
+				// the future, and the next runs would skip the time
+				// between now and then.
+				return nil, input.Userf("in/state.json: %s.%s is %s, after the time of this run %s: "+
+					"a run writes the rows from the watermark to its own time; to start over, remove %s.%s from the configuration's state (and truncate the tables)",
+					StateKey, watermarkKey, civil.FormatTimestamp(w.From), civil.FormatTimestamp(w.Until), StateKey, watermarkKey)
+			}
+			// The clock is a little behind the one of the run that set the
+			// watermark: nothing new, and the watermark stays.
 			w.Until = w.From
 		}
 		log.Infof("Continuous run: the rows of [%s, %s)", civil.FormatTimestamp(w.From), civil.FormatTimestamp(w.Until))

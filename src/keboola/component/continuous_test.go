@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -207,10 +208,67 @@ func TestContinuousBadWatermark(t *testing.T) {
 	for _, tc := range []struct{ state, msg string }{
 		{`{"datagen": {"watermark": 5}}`, "datagen.watermark must be an ISO 8601 instant, got 5"},
 		{`{"datagen": {"watermark": "2025-13-01"}}`, "datagen.watermark: invalid ISO 8601 timestamp \"2025-13-01\": month 13 is out of range"},
+		{`{"datagen": {"watermark": "2027-01-01T00:00:00Z"}}`, "in/state.json: datagen.watermark is 2027-01-01T00:00:00Z, after the time of this run " +
+			"2025-02-01T00:00:00Z: a run writes the rows from the watermark to its own time; to start over, remove datagen.watermark from the configuration's state"},
+		{`{"datagen": {"watermark": "2025-02-01T00:01:01Z"}}`, "datagen.watermark is 2025-02-01T00:01:01Z, after the time of this run"},
 	} {
-		_, err := continuousRun(t, tc.state, time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC), Options{})
-		if !input.IsUser(err) || !strings.Contains(err.Error(), tc.msg) {
-			t.Errorf("state %s: %v, want a user error with %q", tc.state, err, tc.msg)
+		for _, schema := range []string{continuousSchema, openSchema} {
+			dir, err := continuousRunOf(t, schema, tc.state, time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC), Options{})
+			if !input.IsUser(err) || !strings.Contains(err.Error(), tc.msg) {
+				t.Errorf("state %s: %v, want a user error with %q", tc.state, err, tc.msg)
+			}
+			_ = filepath.WalkDir(filepath.Join(dir, "out"), func(p string, e os.DirEntry, err error) error {
+				if err == nil && !e.IsDir() {
+					t.Errorf("state %s: a refused run wrote %s", tc.state, p)
+				}
+				return nil
+			})
+		}
+	}
+}
+
+// TestContinuousClockSkew: a watermark less than a minute after the time
+// of the run (the clock of the machine that set it was ahead) writes an
+// empty window and keeps the watermark.
+func TestContinuousClockSkew(t *testing.T) {
+	dir, err := continuousRunOf(t, openSchema, `{"datagen": {"watermark": "2025-02-01T00:00:40Z"}}`,
+		time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := watermarkOf(t, dir); w != "2025-02-01T00:00:40Z" {
+		t.Errorf("watermark %q, want it unchanged", w)
+	}
+	for name, lines := range tableLines(t, dir) {
+		if len(lines) != 0 {
+			t.Errorf("%s: %d rows in an empty window", name, len(lines))
+		}
+	}
+}
+
+// TestContinuousPartsDoNotWarnOfIncremental: a continuous run loads
+// incrementally whatever destination.incremental says, so a part of one
+// does not warn that it would replace the table.
+func TestContinuousPartsDoNotWarnOfIncremental(t *testing.T) {
+	for _, tc := range []struct {
+		continuous bool
+		warn       bool
+	}{{false, true}, {true, false}} {
+		dir := dataDir(t, `{"parameters": {"schema": `+continuousSchema+`, "seed": 5, "parts": 2, "part": 0, "continuous": `+
+			strconv.FormatBool(tc.continuous)+`}}`, "")
+		_, stdout, _, err := runIn(t, dir, nil, Options{now: func() time.Time { return time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(stdout, "destination.incremental is false"); got != tc.warn {
+			t.Errorf("continuous %v: warned %v, want %v:\n%s", tc.continuous, got, tc.warn, stdout)
+		}
+		var m struct {
+			Incremental bool `json:"incremental"`
+		}
+		readJSON(t, filepath.Join(dir, "out", "tables", "orders.csv.manifest"), &m)
+		if m.Incremental != tc.continuous {
+			t.Errorf("continuous %v: manifest incremental %v", tc.continuous, m.Incremental)
 		}
 	}
 }

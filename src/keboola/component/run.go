@@ -176,7 +176,8 @@ func run(ctx context.Context, o Options, e Env, dd DataDir, masker *input.Masker
 		return nil, err
 	}
 	flavour := manifest.ChooseFlavour(e.DataTypeSupport, cfg.DataTypeSupport)
-	if p.Parts > 1 && !p.Destination.Incremental {
+	if p.Parts > 1 && !p.Destination.Incremental && !p.Continuous {
+		// A continuous run loads incrementally whatever the destination says.
 		log.Warnf("parameters.parts is %d but destination.incremental is false: each part replaces the whole table in Storage; set incremental to true to combine the parts", p.Parts)
 	}
 	log.WithFields(logrus.Fields{"seed": p.Seed, "scale": p.Scale, "parts": p.Parts, "part": p.Part,
