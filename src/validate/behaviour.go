@@ -96,7 +96,12 @@ func (v *Validator) planBehaviour() {
 				}
 			}
 		}
-		if t.node.Kind == dsl.Fact && len(t.node.Parents) > 0 {
+		// The rows of a per-unit fact, and of a state fact in an open
+		// timeline, are numbered unit by unit of time, not grouped by
+		// parent (docs/continuous.md): there are no per-parent runs to
+		// count.
+		byUnit := t.node.Fanout != nil && t.node.Fanout.Per != "" || t.node.StateTransitionModel != nil && s.Timeframe.Open
+		if t.node.Kind == dsl.Fact && len(t.node.Parents) > 0 && !byUnit {
 			if p := v.byID[t.node.Parents[0]]; p != nil {
 				if j, _ := v.parentLink(t, p); j >= 0 {
 					fc := &fanoutCheck{t: t, p: p, j: j, name: v.name(t.id + ".fanout")}

@@ -104,6 +104,35 @@ func TestFanoutOfStateModel(t *testing.T) {
 	}
 }
 
+// The rows of a per-unit fact are numbered unit by unit, not grouped by
+// parent: no fanout check counts runs of parent keys (it failed with
+// "not grouped by parent").
+func TestNoFanoutCheckOfPerUnitFact(t *testing.T) {
+	s := parseSchema(t, `{
+  "version": "1.0", "metadata": {"name": "per-unit"},
+  "timeframe": {"start": "2024-01-01", "end": "2024-03-01", "freq": "h"},
+  "nodes": [
+    {"id": "customer", "kind": "entity", "pk": "id", "arrivals": {"per": "day", "mean": 20}, "columns": [
+      {"name": "id", "type": "int", "generator": {"sequence": {}}},
+      {"name": "at", "type": "datetime", "generator": {"datetime_series": {"within": "timeframe", "freq": "s"}}}]},
+    {"id": "visit", "kind": "fact", "parents": ["customer"], "pk": "id", "fanout": {"per": "day", "lambda": 0.5},
+     "columns": [
+       {"name": "id", "type": "int", "generator": {"sequence": {}}},
+       {"name": "customer_id", "type": "int", "generator": {"lookup": {"from": "customer.id"}}},
+       {"name": "at", "type": "datetime", "generator": {"datetime_series": {"within": "timeframe", "freq": "s"}}}]}],
+  "constraints": {}
+}`)
+	rep := feed(t, s, generate(t, s, 3))
+	if names := failedNames(rep); len(names) > 0 {
+		t.Errorf("failed checks: %v", names)
+	}
+	for _, r := range rep.Results {
+		if strings.HasSuffix(r.Name, ".fanout") {
+			t.Errorf("a fanout check of a per-unit fact: %s: %s", r.Name, r.Message)
+		}
+	}
+}
+
 func TestFanoutMomentsEmpirical(t *testing.T) {
 	lo := int64(2)
 	mean, sd, a, b := fanoutMoments(&dsl.Fanout{Distribution: "empirical", Min: &lo, Weights: []float64{1, 0, 3}})
