@@ -52,7 +52,7 @@ leaves nothing behind. Run the index once, before the parts (docs/scale.md).`,
 	fl.Float64Var(&f.scale, "scale", 1, "the run's --scale")
 	fl.Int64Var(&f.sample, "dry-run-sample", 0, "the run's --dry-run-sample")
 	fl.StringVar(&f.from, "from", "", "the run's --from")
-	fl.StringVar(&f.until, "until", "", "the run's --until (an open timeline: give the parts' --until)")
+	fl.StringVar(&f.until, "until", "", "the run's --until (required for an open timeline: the same --until as every part)")
 	fl.IntVar(&f.workers, "workers", runtime.NumCPU(), "parallel workers (does not change the index)")
 	fl.StringVar(&f.maxMemory, "max-memory", "8GiB", "refuse a run whose estimated memory is larger (512MiB, 16GB)")
 	fl.BoolVar(&f.lenient, "lenient", false, "accept unknown keys (warnings instead of errors), for older schemas")
@@ -83,6 +83,11 @@ func (e *cliEnv) runIndex(ctx context.Context, schemaPath string, f generateFlag
 	p, _, err := e.loadPlan(schemaPath, f.lenient)
 	if err != nil {
 		return err
+	}
+	if p.Schema.Timeframe.Open && f.until == "" {
+		// Without --until each run of an open timeline ends when it
+		// starts: the index and every part would end at another time.
+		return usagef("%s has an open timeline: give --until, and the same --until to the index and every part of the run", schemaPath)
 	}
 	win, _ := f.window()
 	if win, err = openWindow(p.Schema.Timeframe, win, e.clock.Now()); err != nil {

@@ -70,3 +70,28 @@ func TestIndexedParts(t *testing.T) {
 		t.Errorf("no --parts: exit %d: %s", code, stderr)
 	}
 }
+
+// TestIndexOfOpenTimelineNeedsUntil: the index of an open timeline is
+// computed for one --until, which every part must give too; without it
+// the index is refused, and with it the parts use it.
+func TestIndexOfOpenTimelineNeedsUntil(t *testing.T) {
+	const schema = "../../docs/examples/shop_stream.json"
+	dir := filepath.Join(t.TempDir(), "run")
+	_, stderr, code := datagen(t, "index", schema, "--parts", "2", "-o", dir, "--scale", "0.1")
+	if want := schema + " has an open timeline: give --until, and the same --until to the index and every part of the run"; code != 1 || !strings.Contains(stderr, want) {
+		t.Errorf("index without --until: exit %d, want 1 and %q in %q", code, want, stderr)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("a refused index left %s behind (%v)", dir, err)
+	}
+	until := []string{"--until", "2025-02-01", "--scale", "0.1"}
+	if _, stderr, code := datagen(t, append([]string{"index", schema, "--parts", "2", "-o", dir}, until...)...); code != 0 {
+		t.Fatalf("index with --until: exit %d: %s", code, stderr)
+	}
+	for k := range 2 {
+		_, stderr, code := datagen(t, append([]string{"generate", schema, "--parts", "2", "--part", fmt.Sprint(k), "-o", dir, "--format", "csv"}, until...)...)
+		if code != 0 || !strings.Contains(stderr, "Using the count index ") {
+			t.Errorf("part %d: exit %d: %s", k, code, stderr)
+		}
+	}
+}
