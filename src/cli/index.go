@@ -79,6 +79,8 @@ func (e *cliEnv) runIndex(ctx context.Context, schemaPath string, f generateFlag
 			return err
 		}
 		folder = outdir.RemoteFolder{Store: store, Prefix: loc.Prefix}
+	} else if err := outdir.CheckDir(f.out); err != nil {
+		return err
 	}
 	p, _, err := e.loadPlan(schemaPath, f.lenient)
 	if err != nil {
@@ -140,6 +142,10 @@ func (e *cliEnv) partIndex(ctx context.Context, p *plan.Plan, f generateFlags, s
 	var folder outdir.Folder = outdir.LocalFolder(f.out)
 	if store != nil {
 		folder = outdir.RemoteFolder{Store: store, Prefix: prefix}
+	} else if err := outdir.CheckDir(f.out); err != nil {
+		// Said as the run would say it, not as a failure to read the
+		// index inside a file.
+		return nil, fmt.Errorf("preparing the output folder: %w", err)
 	}
 	x, err := pipeline.ReadIndex(ctx, folder, f.parts)
 	if err != nil || x == nil {

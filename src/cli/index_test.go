@@ -95,3 +95,24 @@ func TestIndexOfOpenTimelineNeedsUntil(t *testing.T) {
 		}
 	}
 }
+
+// TestOutputIsAFile: -o naming a file is the same user error with and
+// without --parts (a split run looks for its count index there first),
+// and for the index.
+func TestOutputIsAFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "afile")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"generate", shop, "-o", file},
+		{"generate", shop, "-o", file, "--parts", "2"},
+		{"generate", shop, "-o", file, "--parts", "2", "--part", "1"},
+		{"index", shop, "-o", file, "--parts", "2"},
+	} {
+		_, stderr, code := datagen(t, args...)
+		if want := file + " exists and is not a folder"; code != 1 || !strings.Contains(stderr, want) || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("%q: exit %d, want 1 and %q in %q", args, code, want, stderr)
+		}
+	}
+}

@@ -91,14 +91,23 @@ func DefaultScratch(dir string) string {
 	return filepath.Join(filepath.Dir(abs), "."+filepath.Base(abs)+scratchSuffix)
 }
 
+// CheckDir returns a user error when output folder dir exists and is
+// not a folder; a folder that does not exist yet is fine.
+func CheckDir(dir string) error {
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		return input.User(fmt.Errorf("%s exists and is not a folder", dir))
+	}
+	return nil
+}
+
 // Begin starts a transaction on output folder dir: it sweeps stale
 // temporary files of earlier runs and creates this run's staging folder.
 // Nothing under dir changes until Commit.
 func Begin(dir string, opts Options) (*Tx, error) {
-	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
-		// Checked before any work, so that a run does not generate
-		// everything and then fail to publish it.
-		return nil, input.User(fmt.Errorf("%s exists and is not a folder", dir))
+	// Checked before any work, so that a run does not generate everything
+	// and then fail to publish it.
+	if err := CheckDir(dir); err != nil {
+		return nil, err
 	}
 	t := &Tx{dir: dir, opts: opts}
 	if err := t.chooseScratch(); err != nil {
