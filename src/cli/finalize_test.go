@@ -139,7 +139,7 @@ func TestConcurrentPartsFinalize(t *testing.T) {
 	_, stderr, code = datagen(t, "finalize", dir)
 	for _, want := range []string{"1 of 4 parts are missing: part 2 (.metadata.part-00002-of-00004.json)",
 		"part 1: orders/part-00001-of-00004.csv is missing",
-		"orders/part-00002-of-00004.csv belongs to no part of this run"} {
+		"orders/part-00002-of-00004.csv: its part's manifest is missing"} {
 		if code != 1 || !strings.Contains(stderr, want) {
 			t.Errorf("finalize without part 2: exit %d, stderr %q; want 1 and %q", code, stderr, want)
 		}
@@ -332,6 +332,59 @@ func TestRerunPartRemovesFinalizedMetadata(t *testing.T) {
 			}
 			if m, ok := meta(); !ok || !strings.Contains(m, `"seed": 9`) {
 				t.Errorf(".metadata.json after finalizing again: %v %s", ok, m)
+			}
+		})
+	}
+}
+
+// TestFinalizeNamesTheStrayPart: the run is the number of parts most
+// manifests hold. A manifest of another split is the one problem named,
+// with its files, and the files of a part whose manifest is missing are
+// named as such.
+func TestFinalizeNamesTheStrayPart(t *testing.T) {
+	gen := func(t *testing.T, dir string, parts, k int) {
+		t.Helper()
+		if _, stderr, code := datagen(t, "generate", shop, "-o", dir, "--format", "csv", "--quiet", "--parts", strconv.Itoa(parts),
+			"--part", strconv.Itoa(k), "--dry-run-sample", "40"); code != 0 {
+			t.Fatal(stderr)
+		}
+	}
+	for _, tc := range []struct {
+		name   string
+		change func(t *testing.T, dir string)
+		want   []string
+	}{
+		{"a part of another split", func(t *testing.T, dir string) { gen(t, dir, 2, 0) }, []string{
+			".metadata.part-00000-of-00002.json is a part of a run split into 2 parts; this run has 4: remove it and the 6 files it lists",
+		}},
+		{"a manifest removed", func(t *testing.T, dir string) {
+			if err := os.Remove(filepath.Join(dir, ".metadata.part-00002-of-00004.json")); err != nil {
+				t.Fatal(err)
+			}
+		}, append([]string{"1 of 4 parts are missing: part 2 (.metadata.part-00002-of-00004.json)"}, func() []string {
+			var out []string
+			for _, id := range []string{"customer", "order_line", "order_status", "orders", "product", "promotion"} {
+				out = append(out, id+"/part-00002-of-00004.csv: its part's manifest is missing")
+			}
+			return out
+		}()...)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for k := range 4 {
+				gen(t, dir, 4, k)
+			}
+			tc.change(t, dir)
+			_, stderr, code := datagen(t, "finalize", dir)
+			head := fmt.Sprintf("%s is not a complete split run (%d problem(s)):", dir, len(tc.want))
+			got := strings.Split(strings.TrimSpace(stderr), "\n")
+			if code != 1 || len(got) != len(tc.want)+1 || !strings.HasSuffix(got[0], head) {
+				t.Fatalf("exit %d, want 1 and %q with %d problems:\n%s", code, head, len(tc.want), stderr)
+			}
+			for i, w := range tc.want {
+				if strings.TrimSpace(got[i+1]) != w {
+					t.Errorf("problem %d: %q, want %q", i, strings.TrimSpace(got[i+1]), w)
+				}
 			}
 		})
 	}

@@ -48,25 +48,43 @@ func Finalize(ctx context.Context, folder Folder, o FinalizeOptions) (*Metadata,
 		return nil, err
 	}
 	sizes := map[string]int64{}
-	manifests := map[int]*Metadata{}
-	names := map[int]string{}
-	n, nFrom := 0, ""
+	var found []Entry
+	counts := map[int]int{}
 	for _, e := range entries {
 		sizes[e.Path] = e.Size
-		p, ok := ParseMetadataFile(e.Path)
-		if !ok {
+		if p, ok := ParseMetadataFile(e.Path); ok {
+			found = append(found, e)
+			counts[p.N]++
+		}
+	}
+	// The run is split into the number of parts most manifests hold; a
+	// manifest of another split is named alone, with the files it lists.
+	n := runParts(counts)
+	manifests := map[int]*Metadata{}
+	names := map[int]string{}
+	stray := map[string]bool{} // files a manifest of another split lists
+	for _, e := range found {
+		p, _ := ParseMetadataFile(e.Path)
+		if p.N != n {
+			msg := fmt.Sprintf("%s is a part of a run split into %d parts; this run has %d: remove it", e.Path, p.N, n)
+			if m, err := readManifest(ctx, folder, e.Path); err == nil {
+				files := 0
+				for _, f := range m.Files {
+					if _, ok := sizes[f.Path]; ok && !stray[f.Path] {
+						stray[f.Path] = true
+						files++
+					}
+				}
+				if files > 0 {
+					msg += fmt.Sprintf(" and the %d files it lists", files)
+				}
+			}
+			problems = append(problems, msg)
 			continue
 		}
 		m, err := readManifest(ctx, folder, e.Path)
 		if err != nil {
 			problems = append(problems, err.Error())
-			continue
-		}
-		if n == 0 {
-			n, nFrom = p.N, e.Path
-		}
-		if p.N != n {
-			problems = append(problems, fmt.Sprintf("%s is a part of a run split into %d parts, %s of one split into %d", e.Path, p.N, nFrom, n))
 			continue
 		}
 		if m.Parts != p.N || m.Part != p.K {
@@ -129,10 +147,16 @@ func Finalize(ctx context.Context, folder Folder, o FinalizeOptions) (*Metadata,
 	// objects that query engines skip; the part's next commit deletes
 	// them.
 	for _, e := range entries {
-		dir, _, ok := strings.Cut(e.Path, "/")
-		if ok && first.Tables[dir].Kind != "" && !listed[e.Path] && !objstore.IsComponent(e.Path) {
-			problems = append(problems, fmt.Sprintf("%s belongs to no part of this run", e.Path))
+		dir, file, ok := strings.Cut(e.Path, "/")
+		if !ok || first.Tables[dir].Kind == "" || listed[e.Path] || stray[e.Path] || objstore.IsComponent(e.Path) {
+			continue
 		}
+		if p, ok := partOfFile(file); ok && p.N == n && manifests[p.K] == nil {
+			// A file of a part whose manifest is missing (reported above).
+			problems = append(problems, fmt.Sprintf("%s: its part's manifest is missing", e.Path))
+			continue
+		}
+		problems = append(problems, fmt.Sprintf("%s belongs to no part of this run", e.Path))
 	}
 	if len(problems) > 0 {
 		return nil, refuse(ctx, folder, sizes, problems)
@@ -158,6 +182,39 @@ func Finalize(ctx context.Context, folder Folder, o FinalizeOptions) (*Metadata,
 		return nil, fmt.Errorf("writing %s: %w", MetadataFile(Part{}), err)
 	}
 	return total, nil
+}
+
+// runParts returns the number of parts of the run in a folder whose part
+// manifests hold counts[N] manifests of each N: the N most manifests hold
+// and, among as many, first one whose parts are all there, then the
+// larger N. It is 0 without manifests.
+func runParts(counts map[int]int) int {
+	n := 0
+	better := func(a, b int) bool { // whether N a beats N b
+		if counts[a] != counts[b] {
+			return counts[a] > counts[b]
+		}
+		if ca, cb := counts[a] == a, counts[b] == b; ca != cb {
+			return ca
+		}
+		return a > b
+	}
+	for k := range counts {
+		if n == 0 || better(k, n) {
+			n = k
+		}
+	}
+	return n
+}
+
+// partOfFile reads the part of a table file name written by TableFile
+// ("part-00002-of-00004.csv").
+func partOfFile(name string) (Part, bool) {
+	m := partFileRE.FindStringSubmatch(name)
+	if m == nil {
+		return Part{}, false
+	}
+	return ParsePartName(m[1])
 }
 
 // recoverJournals lists the folder, recovers every commit journal in it
