@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"datagen/src/behavior/apply"
+	"datagen/src/civil"
 )
 
 // behavior prepares the behaviour runtime of a fact with parents whose
@@ -26,7 +27,8 @@ func (e *engine) behavior(ts *tableState) error {
 		// Chains end at the horizon, rounded up to the hour their rows
 		// are numbered by (horizonChains).
 		t0 := tf.Start.UnixMicro()
-		env.Until = t0 + (horizon(tf, e.opts.Window)-t0+hourMicros-1)/hourMicros*hourMicros
+		const hour = civil.MicrosPerHour
+		env.Until = t0 + (horizon(tf, e.opts.Window)-t0+hour-1)/hour*hour
 	}
 	if env.ParentGrows && (bt.Stages != nil || bt.States != nil) {
 		env.Arrived = e.arrivals(parent)

@@ -319,24 +319,18 @@ func (e *engine) fanPerUnit(ts *tableState) error {
 	return nil
 }
 
-// hourMicros is an hour in microseconds.
-const hourMicros = 3_600_000_000
-
 // horizonChains numbers the rows of a state fact in an open timeline,
 // whose chains end at the horizon: by the hour each row starts in (or its
 // parent row arrives in, when later), then by parent row, then in chain
 // order (apply.Runtime.HorizonRows), so a later horizon only appends
 // rows. Each row is a group of its own whose unit is that hour.
 func (e *engine) horizonChains(ts *tableState) {
-	parent, at := ts.beh.HorizonRows()
+	parent, hour := ts.beh.HorizonRows()
 	n := int64(len(parent))
-	g := &growth{start: e.p.Schema.Timeframe.Start.UnixMicro(), unit: hourMicros, end: math.MaxInt64,
-		off: make([]int64, n+1), unitOf: make([]int64, n), parentOf: parent}
+	g := &growth{start: e.p.Schema.Timeframe.Start.UnixMicro(), unit: civil.MicrosPerHour, end: math.MaxInt64,
+		off: make([]int64, n+1), unitOf: hour, parentOf: parent}
 	for i := int64(0); i <= n; i++ {
 		g.off[i] = i
-	}
-	for i, t := range at {
-		g.unitOf[i] = civil.FloorDiv(t-g.start, hourMicros)
 	}
 	ts.grow, ts.rows = g, n
 }

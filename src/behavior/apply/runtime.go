@@ -427,11 +427,9 @@ func (rt *Runtime) Horizon() bool { return rt.chain != nil && rt.chain.until != 
 // was), then by parent row, then in chain order. A later horizon only
 // appends rows: a row that starts after a horizon, or whose parent
 // arrives after it, falls in a later hour than every row before it. It
-// returns the primary-parent row and that hour's first instant of each
-// row.
-func (rt *Runtime) HorizonRows() (parent, at []int64) {
+// returns the primary-parent row and that hour of each row.
+func (rt *Runtime) HorizonRows() (parent, hour []int64) {
 	arrived := rt.env.Arrived
-	const hour = 3_600_000_000
 	t0 := rt.env.Timeframe.Start.UnixMicro()
 	type entry struct {
 		key, p int64
@@ -448,7 +446,7 @@ func (rt *Runtime) HorizonRows() (parent, at []int64) {
 				if arrived != nil {
 					t = max(t, arrived[p])
 				}
-				out[i] = entry{key: civil.FloorDiv(t-t0, hour), p: p, row: r}
+				out[i] = entry{key: civil.FloorDiv(t-t0, civil.MicrosPerHour), p: p, row: r}
 			}
 			rows[p] = out
 		}
@@ -464,13 +462,13 @@ func (rt *Runtime) HorizonRows() (parent, at []int64) {
 		}
 		return all[i].p < all[j].p
 	})
-	parent, at = make([]int64, len(all)), make([]int64, len(all))
+	parent, hour = make([]int64, len(all)), make([]int64, len(all))
 	rt.hRows = make([]ChainRow, len(all))
 	for i, e := range all {
-		parent[i], at[i], rt.hRows[i] = e.p, t0+e.key*hour, e.row
+		parent[i], hour[i], rt.hRows[i] = e.p, e.key, e.row
 	}
 	rt.rowParent = func(r int64) int64 { return parent[r] }
-	return parent, at
+	return parent, hour
 }
 
 // SetPerUnit gives the runtime of a per-unit fact, whose rows are not
