@@ -306,7 +306,7 @@ func (b *schemaBuilder) customMetadata(what string) js {
 func (b *schemaBuilder) fanout() js {
 	f := object("The per-parent child count of a fact with parents: per primary-parent row one count is drawn, then node-level effects scale it, then clamp bounds it. With per, a Poisson(lambda) count is drawn per parent row per unit of the parent's lifetime instead.",
 		fanoutKeys, nil, map[string]js{
-			"per":          enum("Draw a Poisson(lambda) count per parent row per unit (hour, day or week) of the parent's lifetime, from the parent's time column on; distribution may be left out (poisson), min, max, clamp and weights are not allowed. Rows already generated never change when the timeline grows (docs/continuous.md).", Units...),
+			"per":          enum("Draw a Poisson(lambda) count per parent row per unit (hour, day or week) of the parent's lifetime, from the parent's time column on, scaled by the unit's time patterns, the parent's segment fanout_multiplier, the vintage fanout curves at the parent's age and node-level effects; distribution may be left out (poisson), min, max, clamp and weights are not allowed. Rows already generated never change when the timeline grows (docs/continuous.md).", Units...),
 			"distribution": enum("poisson: Poisson(lambda) truncated to [min, max]; uniform: an integer uniformly in [min, max]; empirical: min + i children with probability proportional to weights[i].", "poisson", "uniform", "empirical"),
 			"weights": js{"type": "array", "items": js{"type": "number", "minimum": 0}, "minItems": 1, "maxItems": 100000,
 				"description": "empirical only (required there): the relative frequency of min, min+1, ... children; positive sum."},
