@@ -41,9 +41,9 @@ func (f generateFlags) window() (*engine.Window, error) {
 		t, err := civil.ParseTimestamp(b.val)
 		if err != nil {
 			if strings.Trim(b.val, "0123456789") == "" {
-				return nil, usagef("%s %s: want an ISO 8601 date or instant in UTC, such as 2025-01-01 or 2025-01-01T06:00:00Z (a Unix timestamp is not one)", b.flag, b.val)
+				return nil, usagef("%s %s: want an ISO 8601 date or instant, such as 2025-01-01, 2025-01-01T06:00:00Z or 2025-01-01T08:00:00+02:00 (a Unix timestamp is not one)", b.flag, b.val)
 			}
-			return nil, usagef("%s: %v (want an ISO 8601 date or instant in UTC, such as 2025-01-01 or 2025-01-01T06:00:00Z)", b.flag, err)
+			return nil, usagef("%s: %v (want an ISO 8601 date or instant, such as 2025-01-01, 2025-01-01T06:00:00Z or 2025-01-01T08:00:00+02:00)", b.flag, err)
 		}
 		*b.dst = t
 	}

@@ -21,7 +21,7 @@ func TestWindowFlagErrors(t *testing.T) {
 		{[]string{"--from", "2025-01-01", "--validate"}, "--validate needs the whole data set", shop},
 		{[]string{"--from="}, "--from is empty: give an ISO 8601 instant", shop},
 		{[]string{"--from", "2025-01-01", "--until", " "}, "--until is empty", shop},
-		{[]string{"--from", "1740787200"}, "--from 1740787200: want an ISO 8601 date or instant in UTC, such as 2025-01-01 or 2025-01-01T06:00:00Z (a Unix timestamp is not one)", shop},
+		{[]string{"--from", "1740787200"}, "--from 1740787200: want an ISO 8601 date or instant, such as 2025-01-01, 2025-01-01T06:00:00Z or 2025-01-01T08:00:00+02:00 (a Unix timestamp is not one)", shop},
 		{[]string{"--until", "2200-01-01"}, "--until 2200-01-01T00:00:00Z is after the end of the open timeline's reference span, 2125-01-01T00:00:00Z (timeframe.start + 100 years)", "../../docs/examples/shop_stream.json"},
 	} {
 		_, stderr, code := datagen(t, append([]string{"generate", c.schema, "-o", dir}, c.args...)...)
@@ -118,5 +118,31 @@ func TestCheckReportsTimelineProblemsByPath(t *testing.T) {
 	_, stderr, code = datagen(t, "check", path)
 	if want := "nodes[3](orders).columns[3](shipped_at).generator.datetime_series.within: in an open timeline only the time column"; code != 1 || !strings.Contains(stderr, want) {
 		t.Errorf("exit %d, stderr %q: want 1 and %q", code, stderr, want)
+	}
+}
+
+// TestWindowOffset: --from and --until with an offset are converted to
+// UTC, as the help of generate and index says.
+func TestWindowOffset(t *testing.T) {
+	for _, cmd := range []string{"generate", "index"} {
+		stdout, _, _ := datagen(t, cmd, "--help")
+		for _, flag := range []string{"--from", "--until"} {
+			line := ""
+			if i := strings.Index(stdout, flag+" string"); i >= 0 {
+				line, _, _ = strings.Cut(stdout[i:], "\n")
+			}
+			if !strings.Contains(line, "an offset is converted to UTC, none means UTC") || strings.Contains(stdout, "without an offset") {
+				t.Errorf("%s --help on %s:\n%s", cmd, flag, stdout)
+			}
+		}
+	}
+	dir := t.TempDir()
+	if _, stderr, code := datagen(t, "generate", shop, "-o", dir, "--format", "csv", "--from", "2025-03-01T08:00:00+02:00",
+		"--until", "2025-03-01T20:30:00-01:00", "--quiet"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, ".metadata.json"))
+	if err != nil || !strings.Contains(string(b), `"from": "2025-03-01T06:00:00Z"`) || !strings.Contains(string(b), `"until": "2025-03-01T21:30:00Z"`) {
+		t.Errorf(".metadata.json (%v):\n%s", err, b)
 	}
 }
