@@ -118,6 +118,14 @@ func TestConcurrentPartsFinalize(t *testing.T) {
 	}
 	single := readMeta(t, filepath.Join(whole, ".metadata.json"))
 	total := readMeta(t, filepath.Join(dir, ".metadata.json"))
+	// A part's manifest names its part; the finalized metadata, of every
+	// part, names none.
+	if part, ok := total["part"]; ok || total["parts"] != float64(n) {
+		t.Errorf("finalized metadata: part %v (%v), parts %v; want no part and %d parts", part, ok, total["parts"], n)
+	}
+	if m := readMeta(t, filepath.Join(dir, ".metadata.part-00002-of-00004.json")); m["part"] != float64(2) || m["parts"] != float64(n) {
+		t.Errorf("manifest of part 2: part %v of %v", m["part"], m["parts"])
+	}
 	for _, id := range shopTables {
 		want := tableRows(single, id)
 		tt := total["tables"].(map[string]any)[id].(map[string]any)

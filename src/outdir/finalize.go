@@ -87,8 +87,12 @@ func Finalize(ctx context.Context, folder Folder, o FinalizeOptions) (*Metadata,
 			problems = append(problems, err.Error())
 			continue
 		}
-		if m.Parts != p.N || m.Part != p.K {
-			problems = append(problems, fmt.Sprintf("%s: the manifest says part %d of %d", e.Path, m.Part, m.Parts))
+		if m.Parts != p.N || m.Part == nil || *m.Part != p.K {
+			k := "no part"
+			if m.Part != nil {
+				k = fmt.Sprintf("part %d", *m.Part)
+			}
+			problems = append(problems, fmt.Sprintf("%s: the manifest says %s of %d", e.Path, k, m.Parts))
 			continue
 		}
 		manifests[p.K], names[p.K] = m, e.Path
@@ -343,7 +347,7 @@ func verify(ctx context.Context, folder Folder, f FileInfo) error {
 // merge sums the parts' manifests into the dataset's metadata.
 func merge(first *Metadata, parts map[int]*Metadata, n int) *Metadata {
 	total := *first
-	total.Part, total.Parts = 0, n
+	total.Part, total.Parts = nil, n
 	total.Seconds = 0
 	total.Tables = map[string]TableMetadata{}
 	total.Files = nil

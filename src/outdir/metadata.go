@@ -22,8 +22,10 @@ type Metadata struct {
 	Scale          float64 `json:"scale"`
 	SampleRows     int64   `json:"dry_run_sample,omitempty"`
 	Parts          int     `json:"parts"`
-	Part           int     `json:"part"`
-	Workers        int     `json:"workers"`
+	// Part is the part a run wrote (0 for a whole run); nil in the
+	// metadata finalize writes for every part of a split run.
+	Part    *int `json:"part,omitempty"`
+	Workers int  `json:"workers"`
 	// Window is the time window of the rows written, or nil for all.
 	Window  *Window                  `json:"window,omitempty"`
 	Seconds float64                  `json:"seconds"`

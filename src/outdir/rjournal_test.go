@@ -97,7 +97,7 @@ func stagePart(t *testing.T, s objstore.Store, k int, content string, step func(
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := Metadata{SchemaHash: "h", Seed: 1, FormatVersion: 1, Format: CSV, Parts: 2, Part: k, Tables: map[string]TableMetadata{}}
+	m := Metadata{SchemaHash: "h", Seed: 1, FormatVersion: 1, Format: CSV, Parts: 2, Part: &k, Tables: map[string]TableMetadata{}}
 	for _, id := range []string{"a", "b"} {
 		rel := TableFile(id, CSV, false, p)
 		f, err := tx.Create(rel)

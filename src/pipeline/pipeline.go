@@ -198,7 +198,7 @@ func Metadata(p *plan.Plan, info outdir.RunInfo, res *engine.Result, files map[s
 		DatasetName: p.Schema.Metadata.Name, SchemaHash: "sha256:" + p.Schema.Hash(), Seed: info.Seed,
 		FormatVersion: engine.FormatVersion, DatagenVersion: info.Version,
 		GeneratedAt: now().UTC().Format(time.RFC3339), Format: info.Format, Scale: info.Scale,
-		SampleRows: info.SampleRows, Parts: parts, Part: info.Part.K, Workers: info.Workers, Window: info.Window,
+		SampleRows: info.SampleRows, Parts: parts, Part: &info.Part.K, Workers: info.Workers, Window: info.Window,
 		Seconds: res.Duration.Seconds(), Tables: map[string]outdir.TableMetadata{},
 	}
 	for _, tr := range res.Tables {
