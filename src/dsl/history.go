@@ -164,6 +164,22 @@ func (d *decoder) history(v *input.Value, path string) *History {
 	return h
 }
 
+// changesGiven reports whether a column of node object o has a "changes"
+// key, valid or not: an invalid one is reported where it is, and is not
+// also a missing one.
+func changesGiven(o *input.Object) bool {
+	cols := o.Get("columns")
+	if cols == nil {
+		return false
+	}
+	for _, c := range cols.Arr {
+		if c.Get("changes") != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // historyRules checks history and changes of a node: history belongs to
 // an entity with at least one changing column, changes to a column of a
 // node with history, whose generator draws values per row, outside the
@@ -202,7 +218,7 @@ func (d *decoder) historyRules(n *Node, o *input.Object) {
 		d.Errorf(hp, "", "history belongs to an entity, not to a %s", n.Kind)
 		return
 	}
-	if changing == 0 && n.Columns != nil {
+	if changing == 0 && n.Columns != nil && !changesGiven(o) {
 		d.Errorf(hp, `add "changes": {"every": "30d", "p": 0.1} to a column`, "history needs at least one column with changes")
 	}
 	if len(n.PK) == 0 {

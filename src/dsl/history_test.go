@@ -46,6 +46,12 @@ func TestHistoryProblems(t *testing.T) {
 			if _, ok := findProblem(ps, tc.path, tc.msg); !ok {
 				t.Errorf("no error at %q containing %q; got:\n%v", tc.path, tc.msg, err)
 			}
+			// An invalid changes block is a column with changes: it is
+			// not also reported missing.
+			const missing = "history needs at least one column with changes"
+			if _, ok := findProblem(ps, pUser+".history", missing); ok && tc.msg != missing {
+				t.Errorf("a false %q besides %q:\n%v", missing, tc.msg, err)
+			}
 		})
 	}
 }
