@@ -118,6 +118,23 @@ func TestKubernetesManifests(t *testing.T) {
 		if at(t, job, "spec", "template", "spec", "serviceAccountName") != at(t, sa, "metadata", "name") {
 			t.Errorf("%v: service account is not the one of serviceaccount.yaml", at(t, job, "metadata", "name"))
 		}
+		checkPodSecurity(t, job)
+		if at(t, job, "metadata", "labels", "app.kubernetes.io/name") != "datagen" {
+			t.Errorf("%v: no label app.kubernetes.io/name: datagen", at(t, job, "metadata", "name"))
+		}
+	}
+	for _, job := range []map[string]any{index, parts} {
+		ignored := false
+		for _, r := range at(t, job, "spec", "podFailurePolicy", "rules").([]any) {
+			if conds, ok := r.(map[string]any)["onPodConditions"].([]any); ok && at(t, r, "action") == "Ignore" {
+				for _, c := range conds {
+					ignored = ignored || at(t, c, "type") == "DisruptionTarget"
+				}
+			}
+		}
+		if !ignored {
+			t.Errorf("%v: an evicted pod (DisruptionTarget) must not count as a failure", at(t, job, "metadata", "name"))
+		}
 	}
 	if at(t, parts, "spec", "completionMode") != "Indexed" {
 		t.Errorf("job-parts.yaml: completionMode %v", at(t, parts, "spec", "completionMode"))
@@ -199,4 +216,44 @@ func mapKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// checkPodSecurity checks that a Job's pod runs as a non-root user on a
+// read-only root file system, without privilege escalation or
+// capabilities, with an emptyDir at /tmp (TMPDIR, where a run into
+// object storage stages its small files).
+func checkPodSecurity(t *testing.T, job map[string]any) {
+	t.Helper()
+	name := at(t, job, "metadata", "name")
+	pod := at(t, job, "spec", "template", "spec")
+	if at(t, pod, "securityContext", "runAsNonRoot") != true {
+		t.Errorf("%v: the pod's securityContext must say runAsNonRoot: true", name)
+	}
+	if uid, ok := at(t, pod, "securityContext", "runAsUser").(int); !ok || uid == 0 {
+		t.Errorf("%v: runAsUser %v: the image's default user is root, so runAsNonRoot needs a non-zero runAsUser", name, at(t, pod, "securityContext", "runAsUser"))
+	}
+	c := at(t, pod, "containers", 0)
+	if at(t, c, "securityContext", "readOnlyRootFilesystem") != true || at(t, c, "securityContext", "allowPrivilegeEscalation") != false {
+		t.Errorf("%v: the container needs readOnlyRootFilesystem: true and allowPrivilegeEscalation: false", name)
+	}
+	if drop, _ := at(t, c, "securityContext", "capabilities", "drop").([]any); !slices.Contains(drop, any("ALL")) {
+		t.Errorf("%v: the container must drop ALL capabilities, drops %v", name, drop)
+	}
+	tmp := ""
+	mounts, _ := at(t, c, "volumeMounts").([]any)
+	for _, m := range mounts {
+		if at(t, m, "mountPath") == "/tmp" {
+			tmp, _ = at(t, m, "name").(string)
+		}
+	}
+	found := false
+	vols, _ := at(t, pod, "volumes").([]any)
+	for _, v := range vols {
+		if at(t, v, "name") == tmp {
+			_, found = v.(map[string]any)["emptyDir"]
+		}
+	}
+	if tmp == "" || !found {
+		t.Errorf("%v: no emptyDir volume mounted at /tmp (mount %q)", name, tmp)
+	}
 }

@@ -367,3 +367,18 @@ func TestMissingBucketGCSAndAzure(t *testing.T) {
 		}
 	}
 }
+
+// TestRemoteRunNeedsATempFolder: a run into object storage stages its
+// small files in TMPDIR; one that cannot be written is a user error
+// saying what to do.
+func TestRemoteRunNeedsATempFolder(t *testing.T) {
+	backend, env := s3Env(t, "lake")
+	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "nonexistent"))
+	_, stderr, code := datagenEnv(t, env, "generate", shop, "-o", "s3://lake/ro", "--parts", "2", "--part", "0", "--format", "csv")
+	if want := "set TMPDIR to a writable folder"; code != 1 || !strings.Contains(stderr, want) || !strings.Contains(stderr, "nonexistent") {
+		t.Errorf("exit %d, want 1 and %q in %q", code, want, stderr)
+	}
+	if objs := s3Objects(t, backend, "lake", "ro/"); len(objs) != 0 {
+		t.Errorf("a refused run wrote %d objects", len(objs))
+	}
+}

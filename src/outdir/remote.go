@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"datagen/src/civil"
+	"datagen/src/input"
 	"datagen/src/objstore"
 )
 
@@ -45,6 +46,12 @@ func BeginRemote(ctx context.Context, store objstore.Store, prefix string, opts 
 	}
 	run, err := os.MkdirTemp(scratch, "datagen-remote-")
 	if err != nil {
+		if opts.Scratch == "" {
+			// A read-only container without a writable /tmp, or TMPDIR
+			// naming a folder that is not there.
+			return nil, input.User(fmt.Errorf("creating the scratch folder: %w; a run into object storage keeps its small files "+
+				"in a local temporary folder: set TMPDIR to a writable folder (in a container, mount one such as an emptyDir at /tmp)", err))
+		}
 		return nil, fmt.Errorf("creating the scratch folder: %w", err)
 	}
 	t := &Tx{dir: store.URL(prefix), run: run, opts: opts,
