@@ -8,6 +8,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 
 	"datagen/src/input"
@@ -106,8 +107,15 @@ func (e *cliEnv) exitCode(ctx context.Context, cmd *cobra.Command, err error) in
 	var c Cancelled
 	if errors.As(context.Cause(ctx), &c) {
 		// Cancelled before the commit point: nothing was published.
-		fmt.Fprintf(e.stderr, "%s: %s\n", commandPath(cmd), c.Error())
-		return 128 + int(c.Signal)
+		code := 128 + int(c.Signal)
+		if e.logFormat == "json" {
+			// The last of the command's log lines, in their format.
+			e.newLogger(e.stderr).WithFields(logrus.Fields{"signal": signalName(c.Signal), "exit_code": code}).
+				Errorf("%s: %s", commandPath(cmd), c.Error())
+		} else {
+			fmt.Fprintf(e.stderr, "%s: %s\n", commandPath(cmd), c.Error())
+		}
+		return code
 	}
 	fmt.Fprintln(e.stderr, "error:", err)
 	var ue usageError

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -399,5 +400,34 @@ func copyFile(t *testing.T, from, to string) {
 	}
 	if err := os.WriteFile(to, b, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestCancelledJSONLog: with --log-format json the cancellation is a JSON
+// log line too, the last of the command's.
+func TestCancelledJSONLog(t *testing.T) {
+	for _, s := range signalCases {
+		t.Run(s.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancelCause(context.Background())
+			cancel(Cancelled{Signal: s.sig})
+			var stdout, stderr bytes.Buffer
+			code := Run(ctx, []string{"generate", shop, "-o", filepath.Join(t.TempDir(), "out"), "--format", "csv", "--log-format", "json"},
+				Env{Stdout: &stdout, Stderr: &stderr, Version: "test", Environ: map[string]string{}})
+			if code != s.code {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, s.code, stderr.String())
+			}
+			lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+			var last map[string]any
+			for _, l := range lines {
+				last = nil
+				if err := json.Unmarshal([]byte(l), &last); err != nil {
+					t.Errorf("not a JSON log line: %q", l)
+				}
+			}
+			if last["msg"] != "datagen generate: cancelled by "+s.name || last["level"] != "error" || last["signal"] != s.name ||
+				last["exit_code"] != float64(s.code) {
+				t.Errorf("last line %v", last)
+			}
+		})
 	}
 }
