@@ -153,13 +153,17 @@ func (e *cliEnv) emitWindow(ctx context.Context, p *plan.Plan, f generateFlags, 
 // recoverWindows rolls back the window commits into object storage that
 // a killed follow left half done (see outdir.RecoverRemote), so that
 // every window folder under the prefix is whole, with its .metadata.json,
-// or absent; it reports each on stderr unless --quiet.
+// or absent; it reports each on stderr unless --quiet. A stream is the
+// one writer of its prefix (two streams into one prefix are not
+// supported), so every journal found is a dead stream's, however young:
+// a restarted stream's first window is another folder, and the killed
+// window's tables would otherwise stay visible beside it.
 func (e *cliEnv) recoverWindows(ctx context.Context, f generateFlags) error {
 	store, loc, err := e.openStore(ctx, f.out, "-o "+f.out)
 	if err != nil {
 		return err
 	}
-	recs, err := outdir.RecoverRemote(ctx, store, loc.Prefix, time.Now(), outdir.JournalGrace)
+	recs, err := outdir.RecoverRemote(ctx, store, loc.Prefix, time.Now(), 0)
 	if err != nil {
 		return fmt.Errorf("recovering interrupted windows under %s: %w", f.out, err)
 	}

@@ -6,12 +6,16 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"datagen/src/objstore"
+	"datagen/src/outdir"
 )
 
 // fakeClock is a clock that never waits: After advances it by d and
@@ -164,7 +168,7 @@ func TestFollowFolders(t *testing.T) {
 	}
 }
 
-func keys(m map[string]string) []string {
+func keys[V any](m map[string]V) []string {
 	var out []string
 	for k := range m {
 		out = append(out, k)
@@ -292,6 +296,68 @@ func TestFollowToObjectStorage(t *testing.T) {
 			}
 		case g != w:
 			t.Errorf("%s: %d bytes, the local file has %d", name, len(g), len(w))
+		}
+	}
+}
+
+// TestFollowRestartRecoversWindow: a stream restarted at once after it
+// was killed in the middle of a window's commit rolls that window back,
+// although its journal is young: the restarted stream's windows are other
+// folders, and the dead window's tables must not stay visible beside
+// them.
+func TestFollowRestartRecoversWindow(t *testing.T) {
+	start := time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)
+	backend, env := s3Env(t, "lake")
+	store, err := objstore.Open(context.Background(), objstore.Location{Scheme: "s3", Bucket: "lake"}, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	const dead = "20251031T000000.000000Z--20251031T120000.000000Z"
+	tx, err := outdir.BeginRemote(context.Background(), store, "stream/"+dead+"/", outdir.Options{Scratch: t.TempDir(),
+		Step: func(entry string) error {
+			if entry == outdir.MetadataFile(outdir.Part{}) {
+				runtime.Goexit() // killed: no rollback runs
+			}
+			return nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := tx.Create("orders.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Write([]byte("id\n1\n")); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.WriteFile(outdir.MetadataFile(outdir.Part{}), []byte(`{}`)); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = tx.Commit(context.Background())
+	}()
+	<-done
+	if got := keys(s3Objects(t, backend, "lake", "stream/")); !slices.Equal(got, []string{dead + "/.datagen-journal.json", dead + "/orders.csv"}) {
+		t.Fatalf("after the crash: %v", got)
+	}
+	var out, errb bytes.Buffer
+	code := Run(context.Background(), []string{"generate", shop, "--format", "csv", "--follow", "--tick", "720h", "--seed", "7", "-o", "s3://lake/stream"},
+		Env{Stdout: &out, Stderr: &errb, Environ: env, Version: "test", Clock: &fakeClock{now: start}})
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if want := "the commit, begun at "; !strings.Contains(errb.String(), want) ||
+		!strings.Contains(errb.String(), "was interrupted ("+dead+"/.datagen-journal.json): rolled back, 2 object(s) removed") {
+		t.Errorf("stderr does not report the rollback:\n%s", errb.String())
+	}
+	for _, k := range keys(s3Objects(t, backend, "lake", "stream/")) {
+		if strings.HasPrefix(k, dead+"/") {
+			t.Errorf("the killed window's %s is still there", k)
 		}
 	}
 }
