@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"datagen/src/civil"
@@ -269,45 +271,105 @@ func (e *engine) fanPerUnit(ts *tableState) error {
 		effects = append(effects, ce)
 	}
 	key := rng.TableKey(e.opts.Seed, t.ID(), "fanout-per")
-	r := rng.NewRand()
-	g.off = []int64{0}
-	var rows int64
-	for u := int64(0); u < g.units; u++ {
-		uk := key.Fork(u, 0)
-		lo := g.start + u*g.unit
-		for p := int64(0); p < np; p++ {
-			if first[p] > u || last[p] <= u {
-				continue
-			}
-			a, z := g.span(p, lo)
-			share := float64(z-a+1) / float64(g.unit)
-			if !(share > 0) {
-				continue
-			}
-			rate := lambda
-			if len(effects) > 0 || ts.beh != nil {
-				mid := a + (z-a)/2
-				for _, ce := range effects {
-					rate = ce.apply(rate, int(p), mid)
-				}
-				if ts.beh != nil {
-					rate *= ts.beh.RateFactor(p, mid)
-				}
-				if !(rate > 0) {
-					continue
-				}
-			}
-			r.Reset(uk, p)
-			k := r.Poisson(rate * share * fac[u])
-			if k == 0 {
-				continue
-			}
-			rows += k
-			g.off = append(g.off, rows)
-			g.unitOf = append(g.unitOf, u)
-			g.parentOf = append(g.parentOf, p)
+	// born[u] bounds the parents alive in unit u when the parents' first
+	// units never decrease (parents that arrive over time, in order):
+	// parents from born[u] on are not born yet. Otherwise every parent is
+	// looked at.
+	born := make([]int64, g.units)
+	mono := true
+	for p := int64(1); p < np && mono; p++ {
+		mono = first[p] >= first[p-1]
+	}
+	for u, p := int64(0), int64(0); u < g.units; u++ {
+		for mono && p < np && first[p] <= u {
+			p++
+		}
+		born[u] = np
+		if mono {
+			born[u] = p
 		}
 	}
+	// draw draws the children of units [u0, u1) in unit and parent order.
+	draw := func(u0, u1 int64, r *rng.Rand, out *unitPairs) {
+		// Most parents of a unit share its mean: the distribution's
+		// constants are computed when the mean changes.
+		mean := math.NaN()
+		var pois rng.Poisson
+		for u := u0; u < u1; u++ {
+			uk := key.Fork(u, 0)
+			lo := g.start + u*g.unit
+			for p := int64(0); p < born[u]; p++ {
+				if first[p] > u || last[p] <= u {
+					continue
+				}
+				a, z := g.span(p, lo)
+				share := float64(z-a+1) / float64(g.unit)
+				if !(share > 0) {
+					continue
+				}
+				rate := lambda
+				if len(effects) > 0 || ts.beh != nil {
+					mid := a + (z-a)/2
+					for _, ce := range effects {
+						rate = ce.apply(rate, int(p), mid)
+					}
+					if ts.beh != nil {
+						rate *= ts.beh.RateFactor(p, mid)
+					}
+					if !(rate > 0) {
+						continue
+					}
+				}
+				if m := rate * share * fac[u]; m != mean {
+					mean, pois = m, rng.NewPoisson(m)
+				}
+				r.Reset(uk, p)
+				if k := pois.Draw(r); k > 0 {
+					out.add(k, u, p)
+				}
+			}
+		}
+	}
+	// Units draw independently; without effects and behaviour (whose
+	// lookups are not shared between goroutines) they are drawn in
+	// parallel chunks, then joined in unit order.
+	nchunks, workers := int64(1), 1
+	if w := max(e.opts.Workers, 1); w > 1 && len(effects) == 0 && ts.beh == nil && g.units > 1 {
+		nchunks, workers = min(g.units, int64(w)*8), w
+	}
+	chunks := make([]unitPairs, nchunks)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := rng.NewRand()
+			for {
+				c := next.Add(1) - 1
+				if c >= nchunks {
+					return
+				}
+				draw(g.units*c/nchunks, g.units*(c+1)/nchunks, r, &chunks[c])
+			}
+		}()
+	}
+	wg.Wait()
+	n := 0
+	for _, c := range chunks {
+		n += len(c.ends)
+	}
+	g.off, g.unitOf, g.parentOf = make([]int64, 1, n+1), make([]int64, 0, n), make([]int64, 0, n)
+	for i := range chunks {
+		base := g.off[len(g.off)-1]
+		for _, end := range chunks[i].ends {
+			g.off = append(g.off, base+end)
+		}
+		g.unitOf = append(g.unitOf, chunks[i].unitOf...)
+		g.parentOf = append(g.parentOf, chunks[i].parentOf...)
+		chunks[i] = unitPairs{}
+	}
+	rows := g.off[len(g.off)-1]
 	ts.grow, ts.rows = g, rows
 	if ts.beh != nil {
 		at, err := e.arrivalTime(ts)
@@ -482,4 +544,22 @@ func (a *arrivalTime) instants(dst []int64, start int64, s *rng.Stream) {
 		}
 		dst[i] = t
 	}
+}
+
+// unitPairs are the (unit, parent row) pairs of a per-unit fact that
+// have children, in order, with the running count of their children.
+type unitPairs struct {
+	// ends[i] is the row after the children of pair i.
+	ends, unitOf, parentOf []int64
+}
+
+// add appends the pair (u, p) with k children.
+func (x *unitPairs) add(k, u, p int64) {
+	end := k
+	if n := len(x.ends); n > 0 {
+		end += x.ends[n-1]
+	}
+	x.ends = append(x.ends, end)
+	x.unitOf = append(x.unitOf, u)
+	x.parentOf = append(x.parentOf, p)
 }
