@@ -163,14 +163,20 @@ func (e *cliEnv) recoverWindows(ctx context.Context, f generateFlags) error {
 	if err != nil {
 		return err
 	}
-	recs, err := outdir.RecoverRemote(ctx, store, loc.Prefix, time.Now(), 0)
+	recs, comps, err := outdir.RecoverRemote(ctx, store, loc.Prefix, time.Now(), 0)
 	if err != nil {
 		return fmt.Errorf("recovering interrupted windows under %s: %w", f.out, err)
 	}
+	if f.noProgress {
+		return nil
+	}
 	for _, r := range recs {
-		if !r.Forward && !f.noProgress {
+		if !r.Forward {
 			fmt.Fprintf(e.stderr, "%s: %s\n", f.out, r)
 		}
+	}
+	if comps > 0 {
+		fmt.Fprintf(e.stderr, "%s: removed %d upload component(s) that a killed process left\n", f.out, comps)
 	}
 	return nil
 }

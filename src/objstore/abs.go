@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/streaming"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
@@ -81,7 +82,11 @@ func (s *ABS) List(ctx context.Context, prefix string) ([]Object, error) {
 			if b.Properties != nil && b.Properties.ContentLength != nil {
 				size = *b.Properties.ContentLength
 			}
-			out = append(out, Object{Key: *b.Name, Size: size})
+			var modified time.Time
+			if b.Properties != nil && b.Properties.LastModified != nil {
+				modified = *b.Properties.LastModified
+			}
+			out = append(out, Object{Key: *b.Name, Size: size, Modified: modified})
 		}
 	}
 	return out, nil

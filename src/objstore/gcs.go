@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"datagen/src/civil"
 )
 
 // GCSDefaultRoot is where the GCS JSON API lives.
@@ -520,7 +522,7 @@ func (s *GCS) List(ctx context.Context, prefix string) ([]Object, error) {
 	var out []Object
 	token := ""
 	for {
-		u := s.root + "/storage/v1/b/" + url.PathEscape(s.bucket) + "/o?fields=items(name,size),nextPageToken&prefix=" + url.QueryEscape(prefix)
+		u := s.root + "/storage/v1/b/" + url.PathEscape(s.bucket) + "/o?fields=items(name,size,updated),nextPageToken&prefix=" + url.QueryEscape(prefix)
 		if token != "" {
 			u += "&pageToken=" + url.QueryEscape(token)
 		}
@@ -530,8 +532,9 @@ func (s *GCS) List(ctx context.Context, prefix string) ([]Object, error) {
 		}
 		var page struct {
 			Items []struct {
-				Name string `json:"name"`
-				Size string `json:"size"`
+				Name    string `json:"name"`
+				Size    string `json:"size"`
+				Updated string `json:"updated"`
 			} `json:"items"`
 			NextPageToken string `json:"nextPageToken"`
 		}
@@ -542,7 +545,8 @@ func (s *GCS) List(ctx context.Context, prefix string) ([]Object, error) {
 		}
 		for _, it := range page.Items {
 			size, _ := strconv.ParseInt(it.Size, 10, 64)
-			out = append(out, Object{Key: it.Name, Size: size})
+			modified, _ := civil.ParseTimestamp(it.Updated)
+			out = append(out, Object{Key: it.Name, Size: size, Modified: modified})
 		}
 		if page.NextPageToken == "" {
 			return out, nil

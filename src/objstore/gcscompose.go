@@ -23,7 +23,10 @@ import (
 // commit composes them into the object in one request, so the object
 // appears whole, and deletes them. Components are hidden objects beside
 // the object, "<dir>/.<name>.c-<nonce>-<n>", that query engines skip; the
-// next commit of the same object deletes those a killed process left.
+// next commit of the same object deletes those a killed process left, and
+// so does the recovery of the output folder (see IsComponent). An object
+// of at most one chunk has no component: the chunk stays in memory and
+// Commit puts the object in one request.
 
 // componentRE matches the last segment of a component's name.
 var componentRE = regexp.MustCompile(`^\..+\.c-[0-9a-z]+-(?:i\d+-)?\d{6}$`)
@@ -31,16 +34,30 @@ var componentRE = regexp.MustCompile(`^\..+\.c-[0-9a-z]+-(?:i\d+-)?\d{6}$`)
 // IsComponent reports whether key names a component of a GCS composite
 // upload: a hidden object that query engines skip, deleted by the commit
 // or abort of its upload; one that a killed process left is deleted by the
-// next commit of the same object.
+// next commit of the same object, or by whoever recovers the folder once
+// it is old enough to be a dead process's.
 func IsComponent(key string) bool {
 	return componentRE.MatchString(path.Base(key))
+}
+
+// componentSeqRE matches the sequence that ends a component's name.
+var componentSeqRE = regexp.MustCompile(`(?:i\d+-)?\d{6}$`)
+
+// ComponentUpload returns the name prefix shared by the components of the
+// upload that component key belongs to (its Handle), or "" when key is
+// not a component.
+func ComponentUpload(key string) string {
+	if !IsComponent(key) {
+		return ""
+	}
+	return componentSeqRE.ReplaceAllString(key, "")
 }
 
 // gcsMaxCompose is the most sources one compose request takes.
 const gcsMaxCompose = 32
 
-// componentPrefix is the name prefix of the components of key.
-func componentPrefix(key string) string {
+// ComponentPrefix is the name prefix of the components of object key.
+func ComponentPrefix(key string) string {
 	dir, base := path.Split(key)
 	return dir + "." + base + ".c-"
 }
@@ -51,8 +68,13 @@ type gcsComposite struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	key    string
-	prefix string // componentPrefix(key) + nonce + "-"
+	prefix string // ComponentPrefix(key) + nonce + "-"
 	w      *partWriter
+	// first holds what was written while it fits in one chunk: an object
+	// of at most one chunk is put whole by Commit, without components.
+	// Once more comes, first goes to w and single turns false.
+	first  []byte
+	single bool
 	mu     sync.Mutex
 	names  []string // components sent, in no order
 	parts  int      // components, once closed
@@ -62,8 +84,8 @@ type gcsComposite struct {
 
 func (s *GCS) createComposite(ctx context.Context, key string) *gcsComposite {
 	ctx, cancel := context.WithCancel(ctx)
-	u := &gcsComposite{s: s, ctx: ctx, cancel: cancel, key: key,
-		prefix: componentPrefix(key) + strconv.FormatUint(rand.Uint64()&0xffffffffff, 36) + "-"}
+	u := &gcsComposite{s: s, ctx: ctx, cancel: cancel, key: key, single: true,
+		prefix: ComponentPrefix(key) + strconv.FormatUint(rand.Uint64()&0xffffffffff, 36) + "-"}
 	u.w = newPartWriter(s.chunkSize, s.parallel, func() error { return nil }, u.sendComponent)
 	return u
 }
@@ -93,16 +115,32 @@ func (u *gcsComposite) Write(p []byte) (int, error) {
 	if u.closed {
 		return 0, errors.New("write after close")
 	}
+	if u.single {
+		if len(u.first)+len(p) <= u.s.chunkSize {
+			u.first = append(u.first, p...)
+			return len(p), nil
+		}
+		// More than one chunk: the object goes as components.
+		u.single = false
+		first := u.first
+		u.first = nil
+		if _, err := u.w.write(first); err != nil {
+			return 0, err
+		}
+	}
 	return u.w.write(p)
 }
 
-// Close sends the last chunk and waits for every component: nothing stays
-// in memory until the commit.
+// Close sends the last chunk and waits for every component: nothing but
+// the chunk of an object of one chunk stays in memory until the commit.
 func (u *gcsComposite) Close() error {
 	if u.closed {
 		return u.err
 	}
 	u.closed = true
+	if u.single {
+		return nil
+	}
 	u.err = u.w.flush()
 	u.parts = u.w.n
 	return u.err
@@ -118,8 +156,10 @@ func (u *gcsComposite) Commit(ctx context.Context) error {
 		return u.err
 	}
 	defer u.cancel()
-	if u.parts == 0 {
-		if err := u.s.putSmall(ctx, u.key, nil); err != nil {
+	if u.single {
+		err := u.s.putSmall(ctx, u.key, u.first)
+		u.first = nil
+		if err != nil {
 			return u.fail(err)
 		}
 		return nil
@@ -144,7 +184,7 @@ func (u *gcsComposite) Commit(ctx context.Context) error {
 	}
 	// The object is complete: the components go, with any a killed
 	// upload of the same object left.
-	_ = u.s.discard(context.WithoutCancel(ctx), u.key, componentPrefix(u.key))
+	_ = u.s.discard(context.WithoutCancel(ctx), u.key, ComponentPrefix(u.key))
 	return nil
 }
 
@@ -153,9 +193,12 @@ func (u *gcsComposite) Commit(ctx context.Context) error {
 func (u *gcsComposite) Abort(ctx context.Context) error {
 	u.w.stop()
 	u.cancel()
-	u.closed = true
+	u.closed, u.first = true, nil
 	if u.err == nil {
 		u.err = errStopped
+	}
+	if u.single {
+		return nil
 	}
 	u.mu.Lock()
 	names := slices.Clone(u.names)
@@ -173,13 +216,18 @@ func (u *gcsComposite) Abort(ctx context.Context) error {
 }
 
 // handle is the name prefix of the upload's components: Discard deletes
-// them.
-func (u *gcsComposite) handle() string { return u.prefix }
+// them; "" for an object of one chunk, which has none (asked after Close).
+func (u *gcsComposite) handle() string {
+	if u.single {
+		return ""
+	}
+	return u.prefix
+}
 
 // discard deletes the components of key whose names start with prefix
 // (the prefix of one upload's, from Handle, or of all).
 func (s *GCS) discard(ctx context.Context, key, prefix string) error {
-	if !strings.HasPrefix(prefix, componentPrefix(key)) {
+	if !strings.HasPrefix(prefix, ComponentPrefix(key)) {
 		return fmt.Errorf("discarding the upload of %s: %q is not its components' prefix", s.URL(key), prefix)
 	}
 	objs, err := s.List(ctx, prefix)

@@ -21,6 +21,7 @@ import (
 	"hash"
 	"io"
 	"strings"
+	"time"
 )
 
 // Store is one bucket (S3, GCS) or container (Azure).
@@ -48,7 +49,9 @@ type Upload interface {
 	Write(p []byte) (int, error)
 	// Close sends what can be sent before the commit; nothing may be
 	// written after it. What stays in memory until Commit is at most one
-	// small tail (a GCS resumable upload: under 256 KiB).
+	// small tail (a GCS resumable upload: under 256 KiB), or the one chunk
+	// of an object of one chunk (a GCS composite upload: put whole by
+	// Commit).
 	Close() error
 	// Commit makes the object visible under its key (after Close).
 	Commit(ctx context.Context) error
@@ -60,6 +63,9 @@ type Upload interface {
 type Object struct {
 	Key  string
 	Size int64
+	// Modified is when the object was last written, by the store's clock
+	// (zero when the listing does not say).
+	Modified time.Time
 }
 
 // ErrNotFound is the error of Open for a missing object.

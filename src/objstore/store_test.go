@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -226,6 +227,10 @@ func TestUploadVisibleOnlyAfterCommit(t *testing.T) {
 				if o.Key == "p/small.json" && o.Size != 2 {
 					t.Errorf("List: %+v", o)
 				}
+				// The store's clock, not this one's: only roughly now.
+				if d := time.Since(o.Modified); d < -time.Hour || d > time.Hour {
+					t.Errorf("List: %s modified %s", o.Key, o.Modified)
+				}
 			}
 			if err := s.Delete(ctx, "p/small.json"); err != nil {
 				t.Fatal(err)
@@ -362,8 +367,8 @@ func TestIsComponent(t *testing.T) {
 		key  string
 		want bool
 	}{
-		{componentPrefix("run/a/part-00001-of-00002.csv") + "3uu3qbwx-000011", true},
-		{componentPrefix("part.parquet") + "x1-i2-000000", true},
+		{ComponentPrefix("run/a/part-00001-of-00002.csv") + "3uu3qbwx-000011", true},
+		{ComponentPrefix("part.parquet") + "x1-i2-000000", true},
 		{"run/a/part-00001-of-00002.csv", false},
 		{"run/.metadata.part-00001-of-00002.json", false},
 		{"run/.datagen-journal.part-00001-of-00002.json", false},
@@ -371,6 +376,17 @@ func TestIsComponent(t *testing.T) {
 	} {
 		if got := IsComponent(c.key); got != c.want {
 			t.Errorf("IsComponent(%q) = %v", c.key, got)
+		}
+		if up := ComponentUpload(c.key); c.want != (up != "") || up != "" && !strings.HasSuffix(up, "-") {
+			t.Errorf("ComponentUpload(%q) = %q", c.key, up)
+		}
+	}
+	for key, want := range map[string]string{
+		ComponentPrefix("run/a/part.csv") + "3uu3qbwx-000011": ComponentPrefix("run/a/part.csv") + "3uu3qbwx-",
+		ComponentPrefix("part.parquet") + "x1-i2-000000":      ComponentPrefix("part.parquet") + "x1-",
+	} {
+		if got := ComponentUpload(key); got != want {
+			t.Errorf("ComponentUpload(%q) = %q, want %q", key, got, want)
 		}
 	}
 }
@@ -394,6 +410,67 @@ func TestGCSUploadMode(t *testing.T) {
 		}
 		if err != nil || s.(*GCS).parallel != c.parallel {
 			t.Errorf("%q: %v, %+v", c.mode, err, s)
+		}
+	}
+}
+
+// TestGCSOneChunkNoComponent: a composite upload of at most one chunk
+// sends nothing before its commit (no component a killed process could
+// leave) and puts the object whole at Commit; one more byte makes it
+// components, sent before the commit.
+func TestGCSOneChunkNoComponent(t *testing.T) {
+	ctx := context.Background()
+	s := emulators(t)["gs"]
+	small(s)
+	for _, c := range []struct {
+		size       int
+		components bool
+	}{{0, false}, {1, false}, {GCSChunkQuantum, false}, {GCSChunkQuantum + 1, true}, {3 * GCSChunkQuantum, true}} {
+		key := fmt.Sprintf("one/%d.bin", c.size)
+		data := make([]byte, c.size)
+		_, _ = rand.Read(data)
+		u, err := s.Create(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rest := data; len(rest) > 0; {
+			n := min(len(rest), 100_003)
+			if _, err := u.Write(rest[:n]); err != nil {
+				t.Fatal(err)
+			}
+			rest = rest[n:]
+		}
+		if err := u.Close(); err != nil {
+			t.Fatal(err)
+		}
+		list, err := s.List(ctx, "one/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var comps int
+		for _, o := range list {
+			if !IsComponent(o.Key) {
+				continue
+			}
+			comps++
+		}
+		if (comps > 0) != c.components || (Handle(u) != "") != c.components {
+			t.Errorf("%d bytes: %d components before the commit, handle %q; want components %v", c.size, comps, Handle(u), c.components)
+		}
+		if err := u.Commit(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := read(t, s, key); err != nil || !bytes.Equal(got, data) {
+			t.Fatalf("%d bytes: read back %d bytes (%v)", c.size, len(got), err)
+		}
+		list, err = s.List(ctx, "one/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range list {
+			if IsComponent(o.Key) {
+				t.Errorf("%d bytes: component %s left after the commit", c.size, o.Key)
+			}
 		}
 	}
 }

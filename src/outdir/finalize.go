@@ -234,6 +234,7 @@ func recoverJournals(ctx context.Context, folder Folder, o FinalizeOptions) ([]E
 		now = time.Now()
 	}
 	var problems []string
+	var young []Recovery
 	changed := false
 	for _, e := range entries {
 		if _, ok := ParseJournalFile(e.Path); !ok {
@@ -247,11 +248,18 @@ func recoverJournals(ctx context.Context, folder Folder, o FinalizeOptions) ([]E
 			continue
 		}
 		changed = changed || !rec.Young
+		if rec.Young {
+			young = append(young, *rec)
+		}
 		if !rec.Forward {
 			problems = append(problems, rec.String())
 		}
 	}
-	if changed {
+	swept, err := sweepComponents(ctx, folder, entries, young, now, JournalGrace)
+	if err != nil {
+		return nil, nil, err
+	}
+	if changed || swept > 0 {
 		if entries, err = folder.List(ctx); err != nil {
 			return nil, nil, err
 		}

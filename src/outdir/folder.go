@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Entry is a file of a Folder.
@@ -18,6 +19,9 @@ type Entry struct {
 	// Path is relative to the folder, slash-separated.
 	Path string
 	Size int64
+	// Modified is when the file was last written, by the clock of its
+	// store (zero when unknown).
+	Modified time.Time
 }
 
 // Folder is a finished output folder as `datagen finalize` reads and
@@ -64,7 +68,7 @@ func (d LocalFolder) List(_ context.Context) ([]Entry, error) {
 		if err != nil {
 			return err
 		}
-		out = append(out, Entry{Path: filepath.ToSlash(rel), Size: info.Size()})
+		out = append(out, Entry{Path: filepath.ToSlash(rel), Size: info.Size(), Modified: info.ModTime()})
 		return nil
 	})
 	if err != nil {

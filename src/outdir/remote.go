@@ -331,7 +331,7 @@ func (f RemoteFolder) List(ctx context.Context) ([]Entry, error) {
 	}
 	out := make([]Entry, 0, len(objs))
 	for _, o := range objs {
-		out = append(out, Entry{Path: strings.TrimPrefix(o.Key, f.Prefix), Size: o.Size})
+		out = append(out, Entry{Path: strings.TrimPrefix(o.Key, f.Prefix), Size: o.Size, Modified: o.Modified})
 	}
 	slices.SortFunc(out, func(a, b Entry) int { return strings.Compare(a.Path, b.Path) })
 	return out, nil

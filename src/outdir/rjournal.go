@@ -100,6 +100,9 @@ type Recovery struct {
 	Young bool
 	// Removed are the objects a rollback deleted.
 	Removed []string
+
+	// objects are the objects a young journal names.
+	objects []string
 }
 
 // String tells what the recovery did, for messages.
@@ -154,6 +157,9 @@ func recoverJournal(ctx context.Context, folder Folder, rel string, now time.Tim
 	}
 	if grace > 0 && now.Sub(rec.Started) < grace {
 		rec.Young = true
+		for _, o := range j.Objects {
+			rec.objects = append(rec.objects, o.Path)
+		}
 		return rec, nil
 	}
 	rec.Removed, err = rollBack(ctx, folder, rel, j)
@@ -243,13 +249,19 @@ func rollBack(ctx context.Context, folder Folder, rel string, j *remoteJournal) 
 
 // RecoverRemote recovers the journals of every commit under prefix, at
 // any depth (the window folders of generate --follow), that is at least
-// grace old at now or had finished, and returns what it found.
-func RecoverRemote(ctx context.Context, store objstore.Store, prefix string, now time.Time, grace time.Duration) ([]Recovery, error) {
+// grace old at now or had finished, and returns what it found; then it
+// deletes the GCS components that a process killed before its commit
+// left under prefix (see sweepComponents) and returns their number.
+func RecoverRemote(ctx context.Context, store objstore.Store, prefix string, now time.Time, grace time.Duration) ([]Recovery, int, error) {
 	objs, err := store.List(ctx, prefix)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	var out []Recovery
+	var out, young []Recovery
+	entries := make([]Entry, 0, len(objs))
+	for _, o := range objs {
+		entries = append(entries, Entry{Path: strings.TrimPrefix(o.Key, prefix), Size: o.Size, Modified: o.Modified})
+	}
 	for _, o := range objs {
 		rel := strings.TrimPrefix(o.Key, prefix)
 		dir, base := path.Split(rel)
@@ -258,12 +270,63 @@ func RecoverRemote(ctx context.Context, store objstore.Store, prefix string, now
 		}
 		rec, err := recoverJournal(ctx, RemoteFolder{Store: store, Prefix: prefix + dir}, base, now, grace)
 		if err != nil {
-			return out, err
+			return out, 0, err
 		}
 		if rec != nil {
 			rec.Journal = rel
 			out = append(out, *rec)
+			if rec.Young {
+				young = append(young, *rec)
+			}
 		}
 	}
-	return out, nil
+	n, err := sweepComponents(ctx, RemoteFolder{Store: store, Prefix: prefix}, entries, young, now, grace)
+	return out, n, err
+}
+
+// sweepComponents deletes the GCS components (objstore.IsComponent) among
+// entries, the listing of folder, that a process killed before its commit
+// left: those of an upload whose newest component is at least grace old
+// at now (the store's time; an upload of unknown age only when grace is
+// 0) and whose object no young journal names (young: the journals left
+// alone, paths relative to folder). It returns how many it deleted.
+func sweepComponents(ctx context.Context, folder Folder, entries []Entry, young []Recovery, now time.Time, grace time.Duration) (int, error) {
+	newest := map[string]time.Time{}
+	var comps []string
+	for _, e := range entries {
+		up := objstore.ComponentUpload(e.Path)
+		if up == "" {
+			continue
+		}
+		comps = append(comps, e.Path)
+		if t, ok := newest[up]; !ok || e.Modified.After(t) {
+			newest[up] = e.Modified
+		}
+	}
+	if len(comps) == 0 {
+		return 0, nil
+	}
+	var named []string
+	for _, r := range young {
+		dir := path.Dir(r.Journal)
+		for _, o := range r.objects {
+			named = append(named, objstore.ComponentPrefix(path.Join(dir, o)))
+		}
+	}
+	removed := 0
+	for _, c := range comps {
+		up := objstore.ComponentUpload(c)
+		t := newest[up]
+		if grace > 0 && (t.IsZero() || now.Sub(t) < grace) {
+			continue
+		}
+		if slices.ContainsFunc(named, func(p string) bool { return strings.HasPrefix(up, p) }) {
+			continue
+		}
+		if err := folder.Remove(ctx, c); err != nil {
+			return removed, fmt.Errorf("removing the upload component %s: %w", c, err)
+		}
+		removed++
+	}
+	return removed, nil
 }

@@ -3,6 +3,7 @@ package outdir
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http/httptest"
@@ -310,14 +311,14 @@ func TestRecoverRemote(t *testing.T) {
 			if got := keys(t, s); !slices.Equal(got, half) {
 				t.Fatalf("after the crash: %v, want %v", got, half)
 			}
-			recs, err := RecoverRemote(context.Background(), s, "stream/", time.Now(), JournalGrace)
+			recs, _, err := RecoverRemote(context.Background(), s, "stream/", time.Now(), JournalGrace)
 			if err != nil || len(recs) != 1 || !recs[0].Young || !strings.Contains(recs[0].String(), "w1/.datagen-journal.json): it may still be running") {
 				t.Fatalf("young: %+v %v", recs, err)
 			}
 			if got := keys(t, s); !slices.Equal(got, half) {
 				t.Errorf("a young journal was recovered: %v", got)
 			}
-			recs, err = RecoverRemote(context.Background(), s, "stream/", time.Now().Add(time.Hour), JournalGrace)
+			recs, _, err = RecoverRemote(context.Background(), s, "stream/", time.Now().Add(time.Hour), JournalGrace)
 			if err != nil || len(recs) != 1 || recs[0].Young || recs[0].Forward ||
 				!strings.Contains(recs[0].String(), "was interrupted (w1/.datagen-journal.json): rolled back, 2 object(s) removed") {
 				t.Fatalf("old: %+v %v", recs, err)
@@ -326,5 +327,104 @@ func TestRecoverRemote(t *testing.T) {
 				t.Errorf("after the recovery: %v, want %v", got, whole)
 			}
 		})
+	}
+}
+
+// TestSweepComponents: the components of an upload are deleted once its
+// newest component is old enough and no young journal names its object;
+// an upload of unknown age only with grace 0.
+func TestSweepComponents(t *testing.T) {
+	now := time.Date(2026, 1, 2, 12, 0, 0, 0, time.UTC)
+	old, fresh := now.Add(-time.Hour), now.Add(-time.Minute)
+	comp := func(obj, nonce string, n int) string {
+		return objstore.ComponentPrefix(obj) + nonce + "-" + fmt.Sprintf("%06d", n)
+	}
+	entries := []Entry{
+		{Path: "a/part-00001-of-00002.csv"},                                 // not a component
+		{Path: comp("a/part-00001-of-00002.csv", "dead", 1), Modified: old}, // dead upload
+		{Path: comp("a/part-00001-of-00002.csv", "dead", 2), Modified: old},
+		{Path: comp("a/part-00001-of-00002.csv", "live", 1), Modified: old}, // newest is fresh
+		{Path: comp("a/part-00001-of-00002.csv", "live", 2), Modified: fresh},
+		{Path: comp("b/part-00001-of-00002.csv", "named", 1), Modified: old}, // a young journal names b
+		{Path: comp("w/c.csv", "unknown", 1)},                                // no time
+	}
+	young := []Recovery{{Journal: ".datagen-journal.part-00001-of-00002.json", Young: true, objects: []string{"b/part-00001-of-00002.csv"}}}
+	for _, c := range []struct {
+		grace time.Duration
+		young []Recovery
+		want  []string // removed
+	}{
+		{JournalGrace, young, []string{entries[1].Path, entries[2].Path}},
+		{JournalGrace, nil, []string{entries[1].Path, entries[2].Path, entries[5].Path}},
+		{0, young, []string{entries[1].Path, entries[2].Path, entries[3].Path, entries[4].Path, entries[6].Path}},
+	} {
+		f := &recordFolder{}
+		n, err := sweepComponents(context.Background(), f, entries, c.young, now, c.grace)
+		if err != nil || n != len(c.want) || !slices.Equal(f.removed, c.want) {
+			t.Errorf("grace %s, %d young: removed %d %v (%v), want %v", c.grace, len(c.young), n, f.removed, err, c.want)
+		}
+	}
+}
+
+// recordFolder is a Folder that records what is removed from it.
+type recordFolder struct {
+	LocalFolder
+	removed []string
+}
+
+func (f *recordFolder) Remove(_ context.Context, rel string) error {
+	f.removed = append(f.removed, rel)
+	return nil
+}
+
+// TestComponentsOfKilledProcess: a process killed before its commit
+// leaves the components of its GCS uploads under their hidden names;
+// finalize (once they are old enough) and the recovery of a follow
+// prefix delete them.
+func TestComponentsOfKilledProcess(t *testing.T) {
+	s := remoteStores(t)["gs"]
+	leave := func(prefix string) []string {
+		// What a killed upload of a file of two chunks leaves.
+		var out []string
+		for n := 1; n <= 2; n++ {
+			k := objstore.ComponentPrefix(prefix+"a/part-00001-of-00002.csv") + "k1lled-" + fmt.Sprintf("%06d", n)
+			if err := s.Put(context.Background(), k, strings.NewReader("x")); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, k)
+		}
+		return out
+	}
+	for k := range 2 {
+		if err := stagePart(t, s, k, "x", nil).Commit(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	comps := leave("run/")
+	folder := RemoteFolder{Store: s, Prefix: "run/"}
+	if _, err := Finalize(context.Background(), folder, FinalizeOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range comps {
+		if !slices.Contains(keys(t, s), c) {
+			t.Errorf("finalize removed a young component %s", c)
+		}
+	}
+	if _, err := Finalize(context.Background(), folder, FinalizeOptions{Now: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range keys(t, s) {
+		if objstore.IsComponent(k) {
+			t.Errorf("after finalize, component %s is left", k)
+		}
+	}
+	comps = leave("stream/w1/")
+	if _, n, err := RecoverRemote(context.Background(), s, "stream/", time.Now(), 0); err != nil || n != len(comps) {
+		t.Errorf("RecoverRemote removed %d components (%v), want %d", n, err, len(comps))
+	}
+	for _, k := range keys(t, s) {
+		if objstore.IsComponent(k) {
+			t.Errorf("after RecoverRemote, component %s is left", k)
+		}
 	}
 }
