@@ -133,9 +133,8 @@ func (r *remote) digest(rel string) (int64, string, error) {
 // rjournal.go): before the first object appears it recovers what an
 // interrupted commit of the same part left, writes its journal and
 // removes the part's earlier manifest; after the last it removes the
-// journal. On failure or cancellation it rolls back: the part's objects
-// are deleted (or, when nothing was published yet, left as they were) and
-// the uploads aborted.
+// journal. On failure or cancellation it rolls back what it published
+// (see failRemote) and aborts the uploads.
 func (t *Tx) commitRemote(ctx context.Context) error {
 	r := t.remote
 	r.mu.Lock()
@@ -183,6 +182,7 @@ func (t *Tx) commitRemote(ctx context.Context) error {
 		if err := begin(); err != nil {
 			return t.failRemote(j, err)
 		}
+		j.published = append(j.published, rel)
 		if err := r.files[rel].Commit(ctx); err != nil {
 			return t.failRemote(j, fmt.Errorf("publishing %s: %w", rel, err))
 		}
@@ -198,6 +198,7 @@ func (t *Tx) commitRemote(ctx context.Context) error {
 		if err != nil {
 			return t.failRemote(j, err)
 		}
+		j.published = append(j.published, rel)
 		err = r.store.Put(ctx, r.prefix+rel, f)
 		f.Close()
 		if err != nil {
@@ -273,14 +274,27 @@ func (t *Tx) beginRemote(ctx context.Context, j *remoteJournal, jrel string) err
 		return fmt.Errorf("writing the commit journal %s: %w", jrel, err)
 	}
 	j.begun = jrel
+	// What is removed is read first: a commit that fails before it
+	// publishes anything puts it back.
+	remove := func(rel string) error {
+		b, err := readAll(ctx, folder, rel)
+		switch {
+		case errors.Is(err, objstore.ErrNotFound):
+			return nil
+		case err != nil:
+			return err
+		}
+		j.earlier = append(j.earlier, earlierObject{rel, b})
+		return folder.Remove(ctx, rel)
+	}
 	for _, m := range j.Manifests {
-		if err := folder.Remove(ctx, m); err != nil {
+		if err := remove(m); err != nil {
 			return fmt.Errorf("removing the earlier %s: %w", m, err)
 		}
 	}
 	for _, rel := range t.opts.Remove {
 		if !slices.Contains(j.Manifests, rel) {
-			if err := folder.Remove(ctx, rel); err != nil {
+			if err := remove(rel); err != nil {
 				return fmt.Errorf("removing %s: %w", rel, err)
 			}
 		}
@@ -288,19 +302,50 @@ func (t *Tx) beginRemote(ctx context.Context, j *remoteJournal, jrel string) err
 	return nil
 }
 
-// failRemote rolls back a failed commit: once its journal is written,
-// every object it names is deleted (see rollBack); the uploads not
-// completed are aborted.
+// readAll reads object rel of folder.
+func readAll(ctx context.Context, folder Folder, rel string) ([]byte, error) {
+	r, err := folder.Open(ctx, rel)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return io.ReadAll(r)
+}
+
+// failRemote rolls back a failed commit once its journal is written: the
+// objects it published (or tried to: a failed request may have completed)
+// are deleted, last first, and when it published none, the objects it
+// removed (the part's earlier manifest) are put back, so that an earlier
+// run's output of the same names stays as it was; then the journal is
+// removed. The uploads not completed are aborted. (A journal that a
+// killed process leaves is rolled back whole: see rollBack.)
 func (t *Tx) failRemote(j *remoteJournal, cause error) error {
 	ctx, cancel := context.WithTimeout(context.Background(), abortTimeout)
 	defer cancel()
-	var err error
+	var errs []error
 	if j != nil && j.begun != "" {
-		_, err = rollBack(ctx, RemoteFolder{Store: t.remote.store, Prefix: t.remote.prefix}, j.begun, j)
+		folder := RemoteFolder{Store: t.remote.store, Prefix: t.remote.prefix}
+		for i := len(j.published) - 1; i >= 0; i-- {
+			if err := folder.Remove(ctx, j.published[i]); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		if len(j.published) == 0 {
+			for _, e := range j.earlier {
+				if err := folder.WriteFile(ctx, e.path, e.data); err != nil {
+					errs = append(errs, fmt.Errorf("putting back the earlier %s: %w", e.path, err))
+				}
+			}
+		}
+		if len(errs) == 0 {
+			if err := folder.Remove(ctx, j.begun); err != nil {
+				errs = append(errs, fmt.Errorf("removing the journal %s: %w", j.begun, err))
+			}
+		}
 	}
 	t.abortRemote(ctx)
-	if err != nil {
-		return errors.Join(cause, err)
+	if len(errs) > 0 {
+		return errors.Join(cause, fmt.Errorf("rolling back the commit: %w", errors.Join(errs...)))
 	}
 	return cause
 }

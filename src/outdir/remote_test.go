@@ -134,3 +134,94 @@ func TestRemoteCommit(t *testing.T) {
 		t.Errorf("after a cancelled and an aborted run: %q", b)
 	}
 }
+
+// failDelete is a store whose Delete of one key fails.
+type failDelete struct {
+	objstore.Store
+	key string
+}
+
+func (s failDelete) Delete(ctx context.Context, key string) error {
+	if key == s.key {
+		return errors.New("injected delete failure")
+	}
+	return s.Store.Delete(ctx, key)
+}
+
+// TestRemoteCommitFailKeepsEarlier: a rerun of a part whose commit fails
+// in process deletes only what it published: when it published nothing,
+// the earlier run's part is as it was, manifest included; when it
+// published a table, that table goes and the earlier run's other objects
+// of the part stay. No journal is left either way.
+func TestRemoteCommitFailKeepsEarlier(t *testing.T) {
+	const manifest = "run/.metadata.part-00001-of-00002.json"
+	a, b := "run/a/part-00001-of-00002.csv", "run/b/part-00001-of-00002.csv"
+	for _, c := range []struct {
+		name string
+		// fail sets up the failure of the rerun's commit.
+		fail func(s objstore.Store) (objstore.Store, func(string) error)
+		want map[string]string // key → content, "" absent
+	}{
+		{"nothing published", func(s objstore.Store) (objstore.Store, func(string) error) {
+			// Removing the folder's .metadata.json fails, after the part's
+			// manifest is gone.
+			return failDelete{s, "run/.metadata.json"}, nil
+		}, map[string]string{a: "xa", b: "xb", manifest: "<earlier>"}},
+		{"one table published", func(s objstore.Store) (objstore.Store, func(string) error) {
+			return s, func(entry string) error {
+				if entry == "b/part-00001-of-00002.csv" {
+					return errors.New("injected")
+				}
+				return nil
+			}
+		}, map[string]string{a: "", b: "xb", manifest: ""}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := s3Store(t)
+			if err := stagePart(t, s, 1, "x", nil).Commit(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Put(context.Background(), "run/.metadata.json", strings.NewReader(`{"finalized":true}`)); err != nil {
+				t.Fatal(err)
+			}
+			earlier := objects(t, s)[manifest]
+			fs, step := c.fail(s)
+			tx, err := BeginRemote(context.Background(), fs, "run/", Options{Step: step, Scratch: t.TempDir(), Remove: []string{".metadata.json"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, id := range []string{"a", "b"} {
+				f, err := tx.Create(TableFile(id, CSV, false, Part{K: 1, N: 2}))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := io.WriteString(f, "y"+id); err != nil {
+					t.Fatal(err)
+				}
+				if err := f.Close(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := tx.WriteFile(MetadataFile(Part{K: 1, N: 2}), []byte(`{"new":true}`)); err != nil {
+				t.Fatal(err)
+			}
+			if err := tx.Commit(context.Background()); err == nil || !strings.Contains(err.Error(), "injected") {
+				t.Fatalf("commit: %v", err)
+			}
+			got := objects(t, s)
+			for k, want := range c.want {
+				if want == "<earlier>" {
+					want = earlier
+				}
+				if v, ok := got[k]; want == "" && ok || want != "" && v != want {
+					t.Errorf("%s = %q (present %v), want %q", k, v, ok, want)
+				}
+			}
+			for k := range got {
+				if strings.Contains(k, "journal") {
+					t.Errorf("journal %s left", k)
+				}
+			}
+		})
+	}
+}

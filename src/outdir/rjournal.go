@@ -70,9 +70,18 @@ type remoteJournal struct {
 	// first object is published.
 	Manifests []string `json:"manifests,omitempty"`
 
-	// begun is the journal's name once it is written (the commit's own
-	// copy).
-	begun string
+	// begun is the journal's name once it is written, published the
+	// objects the commit published (or tried to), and earlier the objects
+	// it removed before, with their content (the commit's own copy).
+	begun     string
+	published []string
+	earlier   []earlierObject
+}
+
+// earlierObject is an object a commit removed, with its content.
+type earlierObject struct {
+	path string
+	data []byte
 }
 
 // journalObject is an object of the commit and, while its upload is
