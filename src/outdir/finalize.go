@@ -240,7 +240,7 @@ func recoverJournals(ctx context.Context, folder Folder, o FinalizeOptions) ([]E
 		if _, ok := ParseJournalFile(e.Path); !ok {
 			continue
 		}
-		rec, err := recoverJournal(ctx, folder, e.Path, now, JournalGrace)
+		rec, err := recoverJournal(ctx, folder, e.Path, now, e.Modified, JournalGrace)
 		if err != nil {
 			return nil, nil, err
 		}

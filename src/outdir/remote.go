@@ -2,6 +2,8 @@ package outdir
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -182,6 +184,9 @@ func (t *Tx) commitRemote(ctx context.Context) error {
 		if err := begin(); err != nil {
 			return t.failRemote(j, err)
 		}
+		if err := t.ownJournal(ctx, j, rel); err != nil {
+			return t.failRemote(j, err)
+		}
 		j.published = append(j.published, rel)
 		if err := r.files[rel].Commit(ctx); err != nil {
 			return t.failRemote(j, fmt.Errorf("publishing %s: %w", rel, err))
@@ -192,6 +197,9 @@ func (t *Tx) commitRemote(ctx context.Context) error {
 			return t.failRemote(j, err)
 		}
 		if err := begin(); err != nil {
+			return t.failRemote(j, err)
+		}
+		if err := t.ownJournal(ctx, j, rel); err != nil {
 			return t.failRemote(j, err)
 		}
 		f, err := os.Open(t.Path(rel))
@@ -214,10 +222,47 @@ func (t *Tx) commitRemote(ctx context.Context) error {
 	t.done = true
 	if begun {
 		// The commit is complete: a journal that stays (its removal
-		// failed) is rolled forward by whoever finds it.
-		_ = r.store.Delete(context.WithoutCancel(ctx), r.prefix+jrel)
+		// failed) is rolled forward by whoever finds it. Another run's
+		// journal stays.
+		_ = removeOwnJournal(context.WithoutCancel(ctx), RemoteFolder{Store: r.store, Prefix: r.prefix}, j)
 	}
 	return nil
+}
+
+// ownJournal checks, before the commit publishes its last object rel
+// (which completes the part), that its journal is still there and still
+// its own: when another run of the same part has recovered it (taking it
+// for a dead process's) or replaced it, the commit fails and rolls back.
+func (t *Tx) ownJournal(ctx context.Context, j *remoteJournal, rel string) error {
+	if rel != j.Last {
+		return nil
+	}
+	r := t.remote
+	got, err := readJournal(ctx, RemoteFolder{Store: r.store, Prefix: r.prefix}, j.begun)
+	switch {
+	case errors.Is(err, objstore.ErrNotFound):
+		return fmt.Errorf("the commit journal %s is gone: another run of the same output committed meanwhile (two runs of one part at the same time are not supported)", r.store.URL(r.prefix+j.begun))
+	case err != nil:
+		return fmt.Errorf("checking the commit journal: %w", err)
+	case got.Nonce != j.Nonce:
+		return fmt.Errorf("the commit journal %s is another run's: another run of the same output committed meanwhile (two runs of one part at the same time are not supported)", r.store.URL(r.prefix+j.begun))
+	}
+	return nil
+}
+
+// removeOwnJournal removes the commit's journal when it is still its own
+// (the journal of another run of the same part stays).
+func removeOwnJournal(ctx context.Context, folder Folder, j *remoteJournal) error {
+	got, err := readJournal(ctx, folder, j.begun)
+	switch {
+	case errors.Is(err, objstore.ErrNotFound):
+		return nil
+	case err != nil:
+		return err
+	case got.Nonce != j.Nonce:
+		return nil
+	}
+	return folder.Remove(ctx, j.begun)
 }
 
 // remoteJournal prepares the journal of the commit of the tables, small
@@ -230,7 +275,11 @@ func (t *Tx) remoteJournal(tables, small, manifests []string) (*remoteJournal, s
 			part = p
 		}
 	}
-	j := &remoteJournal{Started: civil.FormatTimestamp(time.Now().UnixMicro()), Manifests: manifests}
+	nonce := make([]byte, 16)
+	if _, err := rand.Read(nonce); err != nil {
+		return nil, "", err
+	}
+	j := &remoteJournal{Started: civil.FormatTimestamp(time.Now().UnixMicro()), Nonce: hex.EncodeToString(nonce), Manifests: manifests}
 	for _, rel := range tables {
 		j.Objects = append(j.Objects, journalObject{Path: rel, Upload: objstore.Handle(r.files[rel])})
 	}
@@ -263,7 +312,7 @@ func (t *Tx) remoteJournal(tables, small, manifests []string) (*remoteJournal, s
 func (t *Tx) beginRemote(ctx context.Context, j *remoteJournal, jrel string) error {
 	r := t.remote
 	folder := RemoteFolder{Store: r.store, Prefix: r.prefix}
-	if _, err := recoverJournal(ctx, folder, jrel, time.Now(), 0); err != nil {
+	if _, err := recoverJournal(ctx, folder, jrel, time.Now(), time.Time{}, 0); err != nil {
 		return fmt.Errorf("recovering an interrupted commit: %w", err)
 	}
 	b, err := json.Marshal(j)
@@ -338,7 +387,7 @@ func (t *Tx) failRemote(j *remoteJournal, cause error) error {
 			}
 		}
 		if len(errs) == 0 {
-			if err := folder.Remove(ctx, j.begun); err != nil {
+			if err := removeOwnJournal(ctx, folder, j); err != nil {
 				errs = append(errs, fmt.Errorf("removing the journal %s: %w", j.begun, err))
 			}
 		}

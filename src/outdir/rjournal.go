@@ -59,6 +59,9 @@ func ParseJournalFile(name string) (Part, bool) {
 type remoteJournal struct {
 	// Started is when the commit began (RFC 3339, UTC).
 	Started string `json:"started"`
+	// Nonce is random: a commit checks that the journal is still its own
+	// before it publishes its last object and before it removes it.
+	Nonce string `json:"nonce,omitempty"`
 	// Objects are what the commit publishes, in order; the last is the
 	// part's manifest when it has one.
 	Objects []journalObject `json:"objects"`
@@ -140,9 +143,11 @@ func (f RemoteFolder) discard(ctx context.Context, rel, handle string) error {
 
 // recoverJournal recovers journal rel of folder: it rolls the commit
 // forward or back (see above). A journal younger than grace at now is
-// left alone and reported Young; grace 0 recovers any journal (the next
-// run of the same part). A missing journal returns nil.
-func recoverJournal(ctx context.Context, folder Folder, rel string, now time.Time, grace time.Duration) (*Recovery, error) {
+// left alone and reported Young; its age runs from modified, the time the
+// store wrote it (its own clock: that of the writer may be off), or when
+// that is zero from the Started time it records. Grace 0 recovers any
+// journal (the next run of the same part). A missing journal returns nil.
+func recoverJournal(ctx context.Context, folder Folder, rel string, now, modified time.Time, grace time.Duration) (*Recovery, error) {
 	p, _ := ParseJournalFile(rel)
 	j, err := readJournal(ctx, folder, rel)
 	if errors.Is(err, objstore.ErrNotFound) {
@@ -164,7 +169,10 @@ func recoverJournal(ctx context.Context, folder Folder, rel string, now time.Tim
 		}
 		return rec, nil
 	}
-	if grace > 0 && now.Sub(rec.Started) < grace {
+	if modified.IsZero() {
+		modified = rec.Started
+	}
+	if grace > 0 && now.Sub(modified) < grace {
 		rec.Young = true
 		for _, o := range j.Objects {
 			rec.objects = append(rec.objects, o.Path)
@@ -277,7 +285,7 @@ func RecoverRemote(ctx context.Context, store objstore.Store, prefix string, now
 		if _, ok := ParseJournalFile(base); !ok {
 			continue
 		}
-		rec, err := recoverJournal(ctx, RemoteFolder{Store: store, Prefix: prefix + dir}, base, now, grace)
+		rec, err := recoverJournal(ctx, RemoteFolder{Store: store, Prefix: prefix + dir}, base, now, o.Modified, grace)
 		if err != nil {
 			return out, 0, err
 		}

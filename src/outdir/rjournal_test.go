@@ -428,3 +428,69 @@ func TestComponentsOfKilledProcess(t *testing.T) {
 		}
 	}
 }
+
+// TestRemoteJournalOwnership: a commit whose journal another run of the
+// same part recovered (it is gone) or replaced (another nonce) before the
+// commit's last object fails, deletes what it published and leaves the
+// other run's journal alone.
+func TestRemoteJournalOwnership(t *testing.T) {
+	const journal = ".datagen-journal.part-00001-of-00002.json"
+	for _, c := range []struct {
+		name, err string
+		meddle    func(s objstore.Store) error
+		left      bool // the other run's journal is there after
+	}{
+		{"gone", "is gone: another run of the same output committed meanwhile", func(s objstore.Store) error {
+			return s.Delete(context.Background(), "run/"+journal)
+		}, false},
+		{"replaced", "is another run's", func(s objstore.Store) error {
+			return s.Put(context.Background(), "run/"+journal, strings.NewReader(`{"started":"2026-01-01T00:00:00Z","nonce":"other","objects":[]}`))
+		}, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := s3Store(t)
+			tx := stagePart(t, s, 1, "y", func(entry string) error {
+				if entry == MetadataFile(Part{K: 1, N: 2}) {
+					return c.meddle(s)
+				}
+				return nil
+			})
+			err := tx.Commit(context.Background())
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Fatalf("commit: %v, want %q", err, c.err)
+			}
+			var want []string
+			if c.left {
+				want = []string{"run/" + journal}
+			}
+			if got := keys(t, s); !slices.Equal(got, want) {
+				t.Errorf("after the commit: %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+// TestJournalAgeFromStore: a journal's age runs from when the store wrote
+// it, not from the start time it records (the writer's clock may be off):
+// a journal just written that says it began long ago is left alone.
+func TestJournalAgeFromStore(t *testing.T) {
+	const journal = "run/.datagen-journal.part-00001-of-00002.json"
+	s := s3Store(t)
+	crashAt(stagePart(t, s, 1, "y", nil), MetadataFile(Part{K: 1, N: 2}))
+	var j map[string]any
+	if err := json.Unmarshal([]byte(objects(t, s)[journal]), &j); err != nil {
+		t.Fatal(err)
+	}
+	j["started"] = "2000-01-01T00:00:00Z"
+	b, _ := json.Marshal(j)
+	if err := s.Put(context.Background(), journal, strings.NewReader(string(b))); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Finalize(context.Background(), RemoteFolder{Store: s, Prefix: "run/"}, FinalizeOptions{})
+	if err == nil || !strings.Contains(err.Error(), "began at 2000-01-01T00:00:00Z and has not finished") {
+		t.Errorf("finalize: %v", err)
+	}
+	if !slices.Contains(keys(t, s), journal) {
+		t.Errorf("finalize recovered a journal the store wrote just now")
+	}
+}
