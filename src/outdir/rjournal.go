@@ -264,9 +264,11 @@ func rollBack(ctx context.Context, folder Folder, rel string, j *remoteJournal) 
 	return removed, nil
 }
 
-// RecoverRemote recovers the journals of every commit under prefix, at
-// any depth (the window folders of generate --follow), that is at least
-// grace old at now or had finished, and returns what it found; then it
+// RecoverRemote recovers the journals of the window folders of generate
+// --follow under prefix, <window>/.datagen-journal.json one level down
+// (no other journal: not the prefix's own, nor a part's, nor one deeper),
+// that are at least grace old at now or had finished, and returns what
+// it found; then it
 // deletes the GCS components that a process killed before its commit
 // left under prefix (see sweepComponents) and returns their number.
 func RecoverRemote(ctx context.Context, store objstore.Store, prefix string, now time.Time, grace time.Duration) ([]Recovery, int, error) {
@@ -282,7 +284,7 @@ func RecoverRemote(ctx context.Context, store objstore.Store, prefix string, now
 	for _, o := range objs {
 		rel := strings.TrimPrefix(o.Key, prefix)
 		dir, base := path.Split(rel)
-		if _, ok := ParseJournalFile(base); !ok {
+		if base != JournalFile(Part{}) || dir == "" || strings.Count(dir, "/") != 1 {
 			continue
 		}
 		rec, err := recoverJournal(ctx, RemoteFolder{Store: store, Prefix: prefix + dir}, base, now, o.Modified, grace)

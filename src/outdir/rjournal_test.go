@@ -494,3 +494,37 @@ func TestJournalAgeFromStore(t *testing.T) {
 		t.Errorf("finalize recovered a journal the store wrote just now")
 	}
 }
+
+// TestRecoverRemoteWindowsOnly: the recovery of a follow prefix takes only
+// the journals of window folders one level down; a journal of the prefix
+// itself, a part's, or one deeper is not a window's and stays, with the
+// objects it names.
+func TestRecoverRemoteWindowsOnly(t *testing.T) {
+	s := s3Store(t)
+	put := func(key, body string) {
+		if err := s.Put(context.Background(), key, strings.NewReader(body)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	journal := `{"started":"2000-01-01T00:00:00Z","objects":[{"path":"x.csv"}],"last":".metadata.json","last_sha256":"0"}`
+	var stay []string
+	for _, dir := range []string{"stream/", "stream/w/sub/", "stream/v/"} {
+		name := ".datagen-journal.json"
+		if dir == "stream/v/" {
+			name = ".datagen-journal.part-00000-of-00002.json"
+		}
+		put(dir+name, journal)
+		put(dir+"x.csv", "1")
+		stay = append(stay, dir+name, dir+"x.csv")
+	}
+	put("stream/w/.datagen-journal.json", journal)
+	put("stream/w/x.csv", "1")
+	recs, _, err := RecoverRemote(context.Background(), s, "stream/", time.Now(), 0)
+	if err != nil || len(recs) != 1 || recs[0].Journal != "w/.datagen-journal.json" {
+		t.Fatalf("recovered %+v (%v), want the window w's journal only", recs, err)
+	}
+	slices.Sort(stay)
+	if got := keys(t, s); !slices.Equal(got, stay) {
+		t.Errorf("after the recovery: %v, want %v", got, stay)
+	}
+}
