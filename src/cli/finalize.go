@@ -42,7 +42,8 @@ inconsistent part; 2 on an application error.`,
 			if err != nil {
 				return err
 			}
-			m, err := outdir.Finalize(cmd.Context(), folder, outdir.FinalizeOptions{Verify: verify})
+			m, err := outdir.Finalize(cmd.Context(), folder, outdir.FinalizeOptions{Verify: verify,
+				Log: func(line string) { fmt.Fprintf(e.stderr, "%s: %s\n", folder, line) }})
 			if err != nil {
 				return err
 			}

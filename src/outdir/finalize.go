@@ -25,6 +25,10 @@ type FinalizeOptions struct {
 	// Now is the time the age of a commit journal is measured at (zero:
 	// the clock's).
 	Now time.Time
+	// Log, when set, receives one line for each commit journal of
+	// another split (another number of parts than the run's) that was
+	// rolled back or left alone: not a problem of this run.
+	Log func(line string)
 }
 
 // Finalize checks that folder holds every part of one split run, and
@@ -41,12 +45,14 @@ type FinalizeOptions struct {
 // (see JournalFile): a commit that had finished is rolled forward, one
 // interrupted at least JournalGrace ago is rolled back (its part is then
 // missing, and the problems say why), a younger one is a problem (it may
-// be in progress).
+// be in progress). A journal of a part of another split than the run's
+// is not a problem: it is told to Log.
 func Finalize(ctx context.Context, folder Folder, o FinalizeOptions) (*Metadata, error) {
-	entries, problems, err := recoverJournals(ctx, folder, o)
+	entries, recs, err := recoverJournals(ctx, folder, o)
 	if err != nil {
 		return nil, err
 	}
+	var problems []string
 	sizes := map[string]int64{}
 	var found []Entry
 	counts := map[int]int{}
@@ -60,6 +66,13 @@ func Finalize(ctx context.Context, folder Folder, o FinalizeOptions) (*Metadata,
 	// The run is split into the number of parts most manifests hold; a
 	// manifest of another split is named alone, with the files it lists.
 	n := runParts(counts)
+	for _, r := range recs {
+		if n == 0 || r.Part.N == n {
+			problems = append(problems, r.String())
+		} else if o.Log != nil {
+			o.Log(fmt.Sprintf("%s (a run split into %d parts; this run has %d)", r, r.Part.N, n))
+		}
+	}
 	manifests := map[int]*Metadata{}
 	names := map[int]string{}
 	stray := map[string]bool{} // files a manifest of another split lists
@@ -222,9 +235,9 @@ func partOfFile(name string) (Part, bool) {
 }
 
 // recoverJournals lists the folder, recovers every commit journal in it
-// and lists it again when a recovery changed it. The problems tell the
-// journals rolled back or left alone.
-func recoverJournals(ctx context.Context, folder Folder, o FinalizeOptions) ([]Entry, []string, error) {
+// and lists it again when a recovery changed it. It returns the listing
+// and the journals rolled back or left alone.
+func recoverJournals(ctx context.Context, folder Folder, o FinalizeOptions) ([]Entry, []Recovery, error) {
 	entries, err := folder.List(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -233,8 +246,7 @@ func recoverJournals(ctx context.Context, folder Folder, o FinalizeOptions) ([]E
 	if now.IsZero() {
 		now = time.Now()
 	}
-	var problems []string
-	var young []Recovery
+	var recs, young []Recovery
 	changed := false
 	for _, e := range entries {
 		if _, ok := ParseJournalFile(e.Path); !ok {
@@ -252,7 +264,7 @@ func recoverJournals(ctx context.Context, folder Folder, o FinalizeOptions) ([]E
 			young = append(young, *rec)
 		}
 		if !rec.Forward {
-			problems = append(problems, rec.String())
+			recs = append(recs, *rec)
 		}
 	}
 	swept, err := sweepComponents(ctx, folder, entries, young, now, JournalGrace)
@@ -264,7 +276,7 @@ func recoverJournals(ctx context.Context, folder Folder, o FinalizeOptions) ([]E
 			return nil, nil, err
 		}
 	}
-	return entries, problems, nil
+	return entries, recs, nil
 }
 
 // refuse lists the problems as one user error. An earlier finalize's

@@ -528,3 +528,40 @@ func TestRecoverRemoteWindowsOnly(t *testing.T) {
 		t.Errorf("after the recovery: %v, want %v", got, stay)
 	}
 }
+
+// TestFinalizeOtherSplitJournal: an old journal of a part of a run split
+// into another number of parts is rolled back and told to Log, not a
+// problem: the complete run of two parts finalizes.
+func TestFinalizeOtherSplitJournal(t *testing.T) {
+	s := s3Store(t)
+	for k := range 2 {
+		if err := stagePart(t, s, k, "x", nil).Commit(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for key, body := range map[string]string{
+		"run/a/part-00001-of-00003.csv": "old",
+		"run/.datagen-journal.part-00001-of-00003.json": `{"started":"2026-01-01T00:00:00Z","objects":[{"path":"a/part-00001-of-00003.csv"},` +
+			`{"path":".metadata.part-00001-of-00003.json"}],"last":".metadata.part-00001-of-00003.json","last_sha256":"0",` +
+			`"manifests":[".metadata.part-00001-of-00003.json"]}`,
+	} {
+		if err := s.Put(context.Background(), key, strings.NewReader(body)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var logged []string
+	m, err := Finalize(context.Background(), RemoteFolder{Store: s, Prefix: "run/"},
+		FinalizeOptions{Now: time.Now().Add(time.Hour), Log: func(l string) { logged = append(logged, l) }})
+	if err != nil || m.Parts != 2 {
+		t.Fatalf("finalize: %v", err)
+	}
+	if len(logged) != 1 || !strings.Contains(logged[0], "part 1's commit, begun at 2026-01-01T00:00:00Z, was interrupted (.datagen-journal.part-00001-of-00003.json): rolled back") ||
+		!strings.HasSuffix(logged[0], "(a run split into 3 parts; this run has 2)") {
+		t.Errorf("logged %q", logged)
+	}
+	for _, k := range keys(t, s) {
+		if strings.Contains(k, "of-00003") {
+			t.Errorf("%s is left", k)
+		}
+	}
+}
