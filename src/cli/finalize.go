@@ -29,7 +29,9 @@ the list of all files. DIR may be an object storage URL (s3://bucket/prefix,
 gs://bucket/prefix, az://container/prefix; credentials as for generate -o).
 There, a part's commit that a killed process left half done (its journal
 .datagen-journal.part-K-of-N.json, at least 10 minutes old) is first rolled
-back, and the part reported missing, or forward when it had finished.
+back, and the part reported missing, or forward when it had finished; one of
+a part of another split is only told on stderr. GCS upload components that a
+process killed before its commit left (at least 10 minutes old) are deleted.
 
 Exit status: 0 when the run is complete; 1 naming every missing or
 inconsistent part; 2 on an application error.`,

@@ -53,10 +53,12 @@
 // the commit after the tables, a part's manifest last. The commit keeps a
 // journal object in the store (JournalFile), written before its first
 // object appears and removed after its last: a failure or cancellation
-// rolls back (the part's objects are deleted, the uploads aborted), and a
-// journal that a killed process left is rolled forward or back by the
-// next commit of the same part or by Finalize, so a part is whole (its
-// manifest present) or absent.
+// rolls back (the objects the commit published are deleted, the part's
+// earlier manifest put back when it published none, the uploads
+// aborted), and a journal that a killed process left is rolled forward or
+// back by the next commit of the same part, by Finalize or by the start
+// of a follow stream (RecoverRemote), so a part is whole (its manifest
+// present) or absent.
 //
 // # Stale temporary files
 //

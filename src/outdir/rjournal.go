@@ -27,8 +27,11 @@ import (
 // is removed (rolled forward); otherwise every object it names is
 // deleted, manifest first, and its pending uploads discarded (rolled
 // back), so that the part is whole or absent. The next run of the same
-// part recovers its journal before committing, and Finalize recovers
-// every journal old enough to be a dead process's.
+// part recovers its journal before committing, Finalize every journal old
+// enough to be a dead process's, and a follow stream, the one writer of
+// its prefix, every window's journal when it starts. The journal carries
+// a nonce: the commit checks that it is still its own before publishing
+// its last object and before removing it.
 
 // journalRE matches the name of a remote commit's journal.
 var journalRE = regexp.MustCompile(`^\.datagen-journal(?:\.(part-\d+-of-\d+))?\.json$`)
