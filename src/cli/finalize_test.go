@@ -397,3 +397,29 @@ func TestFinalizeNamesTheStrayPart(t *testing.T) {
 		})
 	}
 }
+
+// TestFinalizeOtherSplitJournal: a commit journal of a part of another
+// split in the prefix does not stop finalize of a complete run: it is
+// told on stderr.
+func TestFinalizeOtherSplitJournal(t *testing.T) {
+	backend, env := s3Env(t, "lake")
+	for k := range 2 {
+		if _, stderr, code := datagenEnv(t, env, "generate", shop, "-o", "s3://lake/st", "--format", "csv", "--seed", "7",
+			"--parts", "2", "--part", strconv.Itoa(k), "--quiet"); code != 0 {
+			t.Fatalf("part %d: exit %d: %s", k, code, stderr)
+		}
+	}
+	body := []byte(`{"started":"2000-01-01T00:00:00Z","objects":[{"path":"orders/part-00001-of-00003.csv"}],"last":"orders/part-00001-of-00003.csv","last_sha256":"0"}`)
+	if _, err := backend.PutObject("lake", "st/.datagen-journal.part-00001-of-00003.json", nil, bytes.NewReader(body), int64(len(body)), nil); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := datagenEnv(t, env, "finalize", "s3://lake/st")
+	if code != 0 {
+		t.Fatalf("finalize: exit %d: %s", code, stderr)
+	}
+	// The store wrote the journal just now: it may be a commit in progress.
+	want := "s3://lake/st/: part 1's commit began at 2000-01-01T00:00:00Z and has not finished (.datagen-journal.part-00001-of-00003.json)"
+	if !strings.Contains(stderr, want) || !strings.Contains(stderr, "(a run split into 3 parts; this run has 2)\n") {
+		t.Errorf("stderr:\n%s\nwant %q", stderr, want)
+	}
+}
