@@ -297,20 +297,42 @@ func refuse(ctx context.Context, folder Folder, sizes map[string]int64, problems
 
 // readManifest reads and decodes a part's manifest.
 func readManifest(ctx context.Context, folder Folder, rel string) (*Metadata, error) {
+	var m Metadata
+	if err := ReadJSON(ctx, folder, rel, "a part manifest", &m); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// MalformedError is a file that does not decode as what it should be.
+type MalformedError struct {
+	// Rel is the file, What what it should be ("a part manifest").
+	Rel, What string
+	Err       error
+}
+
+func (e *MalformedError) Error() string { return fmt.Sprintf("%s: not %s: %v", e.Rel, e.What, e.Err) }
+
+func (e *MalformedError) Unwrap() error { return e.Err }
+
+// ReadJSON reads file rel of folder and decodes it into v; a file that
+// does not decode is a *MalformedError saying that rel is not what ("a
+// part manifest"). An error opening the file is returned as it is, so
+// that errors.Is finds fs.ErrNotExist or objstore.ErrNotFound.
+func ReadJSON(ctx context.Context, folder Folder, rel, what string, v any) error {
 	r, err := folder.Open(ctx, rel)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", rel, err)
+		return err
 	}
 	defer r.Close()
 	b, err := io.ReadAll(r)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", rel, err)
+		return fmt.Errorf("reading %s: %w", rel, err)
 	}
-	var m Metadata
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("%s: not a part manifest: %w", rel, err)
+	if err := json.Unmarshal(b, v); err != nil {
+		return &MalformedError{Rel: rel, What: what, Err: err}
 	}
-	return &m, nil
+	return nil
 }
 
 // mismatches compares what must be equal in all parts of one run.

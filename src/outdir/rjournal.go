@@ -2,10 +2,8 @@ package outdir
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"path"
 	"regexp"
 	"slices"
@@ -188,18 +186,9 @@ func recoverJournal(ctx context.Context, folder Folder, rel string, now, modifie
 
 // readJournal reads and decodes journal rel.
 func readJournal(ctx context.Context, folder Folder, rel string) (*remoteJournal, error) {
-	r, err := folder.Open(ctx, rel)
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fmt.Errorf("reading the journal %s: %w", rel, err)
-	}
 	var j remoteJournal
-	if err := json.Unmarshal(b, &j); err != nil {
-		return nil, fmt.Errorf("%s: not a commit journal: %w", rel, err)
+	if err := ReadJSON(ctx, folder, rel, "a commit journal", &j); err != nil {
+		return nil, err
 	}
 	for _, o := range j.Objects {
 		if o.Path == "" || strings.HasPrefix(o.Path, "/") || strings.Contains("/"+o.Path+"/", "/../") {

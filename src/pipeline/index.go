@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"strings"
 
@@ -56,21 +55,16 @@ func (x *Index) Marshal() ([]byte, error) {
 // folder, or returns nil when the folder has none.
 func ReadIndex(ctx context.Context, folder outdir.Folder, parts int) (*Index, error) {
 	name := outdir.IndexFile(parts)
-	r, err := folder.Open(ctx, name)
-	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, objstore.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reading the count index %s: %w", name, err)
-	}
-	defer r.Close()
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fmt.Errorf("reading the count index %s: %w", name, err)
-	}
 	var x Index
-	if err := json.Unmarshal(b, &x); err != nil {
-		return nil, input.User(fmt.Errorf("%s in %s is not a count index written by `datagen index`: %w", name, folder, err))
+	err := outdir.ReadJSON(ctx, folder, name, "a count index written by `datagen index`", &x)
+	var bad *outdir.MalformedError
+	switch {
+	case errors.Is(err, fs.ErrNotExist) || errors.Is(err, objstore.ErrNotFound):
+		return nil, nil
+	case errors.As(err, &bad):
+		return nil, input.User(fmt.Errorf("%s: %w", folder, err))
+	case err != nil:
+		return nil, fmt.Errorf("reading the count index %s: %w", name, err)
 	}
 	return &x, nil
 }
