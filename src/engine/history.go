@@ -47,6 +47,10 @@ type history struct {
 	// it (see keep).
 	win    *Window
 	fields []column.Field
+	// mine, when set, reports whether this part writes the entity of row
+	// i (a strided table: the engine passes every row, as expandRow
+	// reads the row's index from the block).
+	mine func(i int64) bool
 
 	mu      sync.Mutex
 	scratch map[*column.Block]*historyScratch
@@ -100,6 +104,10 @@ func (e *engine) newHistory(ts *tableState) *history {
 	}
 	hs := e.historyOf(ts, h.Changing, e.historyHorizon())
 	hs.win = e.opts.Window
+	if ts.layout.strided {
+		k := int64(e.opts.Part)
+		hs.mine = func(i int64) bool { return e.partOf(ts, i) == k }
+	}
 	return hs
 }
 
@@ -220,6 +228,9 @@ func (h *history) expand(b *column.Block, s *historyScratch) (*column.Block, err
 	}
 	s.base = b
 	for r := 0; r < b.Rows; r++ {
+		if h.mine != nil && !h.mine(b.Start+int64(r)) {
+			continue
+		}
 		if err := h.expandRow(b, r, s); err != nil {
 			return nil, err
 		}

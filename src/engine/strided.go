@@ -13,10 +13,12 @@ type strideRule struct {
 	ts *tableState
 }
 
-// strideRule returns the rule of ts, or nil when ts is not strided or is
-// a child scanned for its parent's aggregates (which cover every row).
+// strideRule returns the rule of ts, or nil when ts is not strided, is
+// a child scanned for its parent's aggregates (which cover every row), or
+// is written with history, whose writer selects the part's entities (it
+// reads each entity's row index from the block).
 func (e *engine) strideRule(ts *tableState) *strideRule {
-	if !ts.layout.strided || ts.need != nil {
+	if !ts.layout.strided || ts.need != nil || ts.t.History != nil {
 		return nil
 	}
 	return &strideRule{e: e, ts: ts}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"datagen/src/engine"
+	"datagen/src/plan"
 )
 
 // TestOpenTimelinePartsAcrossHorizons runs the parts of an open timeline
@@ -18,9 +19,14 @@ import (
 // exactly the rows of one run up to that instant, each row once, and the
 // parts are about even in every window.
 func TestOpenTimelinePartsAcrossHorizons(t *testing.T) {
-	for _, path := range []string{"../../docs/examples/shop_stream.json", "../../docs/examples/saas_stream.json"} {
+	for _, path := range []string{"../../docs/examples/shop_stream.json", "../../docs/examples/saas_stream.json", "versions", "events"} {
 		t.Run(filepath.Base(path), func(t *testing.T) {
-			p := loadPlan(t, path, true)
+			var p *plan.Plan
+			if strings.HasSuffix(path, ".json") {
+				p = loadPlan(t, path, true)
+			} else {
+				p = parsePlan(t, []byte(strings.Replace(openHistoryDoc, "VERSIONS", path, 1)), false)
+			}
 			start := p.Schema.Timeframe.Start
 			day := 24 * time.Hour
 			end := start.Add(60 * day)
@@ -33,16 +39,30 @@ func TestOpenTimelinePartsAcrossHorizons(t *testing.T) {
 			}
 			const parts = 3
 			got := map[string][]string{}
+			// Versions are merged as an SCD2 load does: a window's row
+			// replaces an earlier window's of the same customer_id and
+			// valid_from (fields 0 and 3).
+			merged := map[string]string{}
 			for k := range parts {
 				from := time.Time{}
 				for _, until := range append(cuts[k], end) {
 					opts := engine.Options{Seed: 42, Workers: 2, BlockRows: 257, Parts: parts, Part: k, Window: mustWindow(t, from, until)}
 					for id, b := range generateCSV(t, p, opts) {
 						lines := strings.SplitAfter(string(b), "\n")
+						if path == "versions" && id == "customer" {
+							for _, l := range lines[1 : len(lines)-1] {
+								f := strings.Split(l, ",")
+								merged[f[0]+","+f[3]] = l
+							}
+							continue
+						}
 						got[id] = append(got[id], lines[1:len(lines)-1]...)
 					}
 					from = until
 				}
+			}
+			for _, l := range merged {
+				got["customer"] = append(got["customer"], l)
 			}
 			for id, w := range want {
 				g := got[id]
@@ -55,6 +75,25 @@ func TestOpenTimelinePartsAcrossHorizons(t *testing.T) {
 		})
 	}
 }
+
+// openHistoryDoc is an open timeline whose customers arrive and change
+// plan (written as VERSIONS), with orders that copy the plan of their
+// time.
+const openHistoryDoc = `{"version": "1.0", "metadata": {"name": "open history"},
+ "timeframe": {"start": "2025-01-01T00:00:00Z", "end": "open", "freq": "h"},
+ "nodes": [
+  {"id": "customer", "kind": "entity", "pk": "customer_id", "arrivals": {"per": "day", "mean": 20}, "history": {"as": "VERSIONS"},
+   "columns": [
+    {"name": "customer_id", "type": "int", "generator": {"sequence": {"start": 1}}},
+    {"name": "signup_at", "type": "datetime", "generator": {"datetime_series": {"within": "timeframe", "freq": "s"}}},
+    {"name": "plan", "type": "string", "generator": {"choice": {"choices": ["free", "pro", "team"]}}, "changes": {"every": "7d", "p": 0.2}}]},
+  {"id": "orders", "kind": "fact", "parents": ["customer"], "pk": "order_id", "fanout": {"per": "day", "lambda": 0.3},
+   "columns": [
+    {"name": "order_id", "type": "int", "generator": {"sequence": {"start": 1}}},
+    {"name": "customer_id", "type": "int", "generator": {"lookup": {"from": "customer.customer_id"}}},
+    {"name": "plan", "type": "string", "generator": {"lookup": {"from": "customer.plan"}}},
+    {"name": "ordered_at", "type": "datetime", "generator": {"datetime_series": {"within": "timeframe", "freq": "s"}}}]}
+ ]}`
 
 // TestOpenTimelinePartsEven checks that in a recent window of an open
 // timeline every part writes about its share of each growing table.
