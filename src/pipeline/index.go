@@ -89,8 +89,16 @@ func (x *Index) Check(p *plan.Plan, info outdir.RunInfo, where string) error {
 		return nil
 	}
 	hint := ""
-	if p.Schema.Timeframe.Open && x.Window.String() != info.Window.String() {
+	if p.Schema.Timeframe.Open && until(x.Window) != until(info.Window) {
 		hint = " (the timeline is open: give the index and every part the same --until)"
 	}
 	return input.User(fmt.Errorf("%s was computed for another run (%s): run `datagen index` again with this run's options, or remove it%s", where, strings.Join(diffs, "; "), hint))
+}
+
+// until is the end of window w, "" for none.
+func until(w *outdir.Window) string {
+	if w == nil {
+		return ""
+	}
+	return w.Until
 }
