@@ -246,7 +246,11 @@ func FindFiles(dir string, ids []string, formats ...string) (map[string]*TableFi
 				}
 			}
 			if len(missing) > 0 {
-				tf.Problem = fmt.Sprintf("parts %s of %d are missing", strings.Join(missing, ", "), n)
+				what := "parts " + strings.Join(missing, ", ") + " are"
+				if len(missing) == 1 {
+					what = "part " + missing[0] + " is"
+				}
+				tf.Problem = fmt.Sprintf("%s missing (of parts 0 to %d)", what, n-1)
 				tf.Paths = nil
 			}
 		}

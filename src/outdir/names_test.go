@@ -67,10 +67,10 @@ func TestFindFiles(t *testing.T) {
 	want := map[string]*TableFiles{
 		"a": {Table: "a", Format: Parquet, Paths: []string{p("a.parquet")}},
 		"b": {Table: "b", Format: CSV, Paths: []string{p("b.part-0-of-2.csv.gz"), p("b.part-1-of-2.csv.gz")}},
-		"c": {Table: "c", Format: Parquet, Problem: "parts 1 of 3 are missing"},
+		"c": {Table: "c", Format: Parquet, Problem: "part 1 is missing (of parts 0 to 2)"},
 		"d": {Table: "d", Format: Parquet, Problem: "part files come from runs split into different numbers of parts (2, 3)"},
 		"f": {Table: "f", Format: CSV, Paths: []string{p("f/part-00000-of-00002.csv"), p("f/part-00001-of-00002.csv")}},
-		"g": {Table: "g", Format: Parquet, Problem: "parts 0 of 2 are missing"},
+		"g": {Table: "g", Format: Parquet, Problem: "part 0 is missing (of parts 0 to 1)"},
 	}
 	if !reflect.DeepEqual(got, want) {
 		for k := range want {

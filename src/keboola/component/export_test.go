@@ -233,7 +233,7 @@ func TestExportErrors(t *testing.T) {
 	pq := t.TempDir()
 	generateTo(t, p, pq, sink.Parquet, 2, 0)
 	_, err := Export(context.Background(), ExportOptions{Plan: p, DataDir: pq, OutDir: t.TempDir(), Log: quietLog()})
-	if !input.IsUser(err) || !strings.Contains(err.Error(), `the Parquet files of "u": parts 1 of 2 are missing`) {
+	if !input.IsUser(err) || !strings.Contains(err.Error(), `the Parquet files of "u": part 1 is missing (of parts 0 to 1)`) {
 		t.Errorf("missing part: %v", err)
 	}
 	// A file from another schema.
