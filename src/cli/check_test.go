@@ -72,3 +72,35 @@ func TestCheckCountsVersions(t *testing.T) {
 		t.Errorf("--max-memory 50MiB: exit %d\n%s", code, stderr)
 	}
 }
+
+// TestSampledExamples: check, preview and generate --dry-run-sample run
+// every bundled example capped by a sample, including tables with a
+// funnel or states that grow in an open timeline (saas_stream.json).
+func TestSampledExamples(t *testing.T) {
+	paths, _ := filepath.Glob("../../docs/examples/*.json")
+	more, _ := filepath.Glob("../../example/*.json")
+	paths = append(paths, more...)
+	saas := false
+	for _, p := range paths {
+		saas = saas || filepath.Base(p) == "saas_stream.json"
+	}
+	if !saas {
+		t.Fatalf("saas_stream.json is not among %v", paths)
+	}
+	for _, path := range paths {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			stdout, stderr, code := datagen(t, "check", path)
+			if code != 0 || !strings.Contains(stdout, path+": valid (") {
+				t.Errorf("check: exit %d\n%s\n%s", code, stdout, stderr)
+			}
+			stdout, stderr, code = datagen(t, "preview", path, "--rows", "3")
+			if code != 0 || !strings.Contains(stdout, "(first 3 of") && !strings.Contains(stdout, ", first 3)") {
+				t.Errorf("preview: exit %d\n%s\n%s", code, stdout, stderr)
+			}
+			_, stderr, code = datagen(t, "generate", path, "-o", t.TempDir(), "--format", "csv", "--dry-run-sample", "150", "--quiet")
+			if code != 0 {
+				t.Errorf("generate --dry-run-sample: exit %d\n%s", code, stderr)
+			}
+		})
+	}
+}

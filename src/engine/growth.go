@@ -400,16 +400,17 @@ func (e *engine) horizonChains(ts *tableState) {
 // arrivals returns the instant each row of ts came into being as the
 // timeline grew: the start of its unit (arrivals, a per-unit fanout, a
 // state fact cut at the horizon), its primary parent row's for another
-// fact; nil when ts does not grow (every row always was).
+// fact; nil when ts does not grow (every row always was). A run capped by
+// a sample keeps only the first ts.rows rows of the groups.
 func (e *engine) arrivals(ts *tableState) []int64 {
 	if g := ts.grow; g != nil {
 		out := make([]int64, ts.rows)
-		for k := 0; k+1 < len(g.off); k++ {
+		for k := 0; k+1 < len(g.off) && g.off[k] < ts.rows; k++ {
 			u := int64(k)
 			if g.unitOf != nil {
 				u = g.unitOf[k]
 			}
-			for r := g.off[k]; r < g.off[k+1]; r++ {
+			for r := g.off[k]; r < min(g.off[k+1], ts.rows); r++ {
 				out[r] = g.start + u*g.unit
 			}
 		}
@@ -423,8 +424,8 @@ func (e *engine) arrivals(ts *tableState) []int64 {
 		return nil
 	}
 	out := make([]int64, ts.rows)
-	for i := 0; i+1 < len(ts.offsets); i++ {
-		for r := ts.offsets[i]; r < ts.offsets[i+1]; r++ {
+	for i := 0; i+1 < len(ts.offsets) && ts.offsets[i] < ts.rows; i++ {
+		for r := ts.offsets[i]; r < min(ts.offsets[i+1], ts.rows); r++ {
 			out[r] = up[ts.pbase+int64(i)]
 		}
 	}
