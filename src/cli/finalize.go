@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -79,6 +80,9 @@ func (e *cliEnv) finalizeFolder(ctx context.Context, arg string) (outdir.Folder,
 		return outdir.RemoteFolder{Store: store, Prefix: loc.Prefix}, nil
 	}
 	st, err := os.Stat(arg)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, input.User(fmt.Errorf("%s: no such folder", arg))
+	}
 	if err != nil {
 		return nil, input.User(fmt.Errorf("%s: %w", arg, err))
 	}

@@ -423,3 +423,23 @@ func TestFinalizeOtherSplitJournal(t *testing.T) {
 		t.Errorf("stderr:\n%s\nwant %q", stderr, want)
 	}
 }
+
+// TestFinalizeNotAFolder: a missing folder or a file is named as such in
+// one line, exit 1.
+func TestFinalizeNotAFolder(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "f.csv")
+	if err := os.WriteFile(file, []byte("a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "nonexist")
+	for _, tc := range []struct{ arg, want string }{
+		{missing, "error: " + missing + ": no such folder\n"},
+		{file, "error: " + file + " is not a folder\n"},
+	} {
+		stdout, stderr, code := datagen(t, "finalize", tc.arg)
+		if code != 1 || stderr != tc.want || stdout != "" {
+			t.Errorf("finalize %s: exit %d, stdout %q, stderr %q; want 1 and %q", tc.arg, code, stdout, stderr, tc.want)
+		}
+	}
+}
