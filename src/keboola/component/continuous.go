@@ -109,8 +109,9 @@ func setWatermark(st map[string]any, w *engine.Window) {
 	}
 }
 
-// changedSince names what of the schema, the seed and the format version
-// differs from the last run recorded in the state ("" when nothing does).
+// changedSince names what of the schema, the seed, the scale, the number
+// of parts, the part and the format version differs from the last run
+// recorded in the state ("" when nothing does).
 func changedSince(in map[string]any, p *Parameters, s *dsl.Schema) string {
 	entry, _ := in[StateKey].(map[string]any)
 	last, _ := entry["last_run"].(map[string]any)
@@ -124,8 +125,22 @@ func changedSince(in map[string]any, p *Parameters, s *dsl.Schema) string {
 	if n, ok := last["seed"].(json.Number); ok && n.String() != strconv.FormatInt(p.Seed, 10) {
 		changed = append(changed, "seed")
 	}
+	if n, ok := last["scale"].(json.Number); ok {
+		if f, err := n.Float64(); err != nil || f != p.Scale {
+			changed = append(changed, "scale")
+		}
+	}
+	if n, ok := last["parts"].(json.Number); ok && n.String() != strconv.Itoa(p.Parts) {
+		changed = append(changed, "number of parts")
+	}
+	if n, ok := last["part"].(json.Number); ok && n.String() != strconv.Itoa(p.Part) {
+		changed = append(changed, "part")
+	}
 	if n, ok := last["format_version"].(json.Number); ok && n.String() != strconv.Itoa(engine.FormatVersion) {
 		changed = append(changed, "format version")
 	}
-	return strings.Join(changed, " and ")
+	if len(changed) < 2 {
+		return strings.Join(changed, "")
+	}
+	return strings.Join(changed[:len(changed)-1], ", ") + " and " + changed[len(changed)-1]
 }

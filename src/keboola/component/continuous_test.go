@@ -278,6 +278,10 @@ func TestContinuousWarnsOfAChangedSchema(t *testing.T) {
 		{`{"schema_sha256": "0123", "seed": 5}`, "the schema changed since the run that set the watermark"},
 		{`{"schema_sha256": "0123", "seed": 6}`, "the schema and seed changed since the run that set the watermark"},
 		{`{"seed": 5, "format_version": 2}`, "the format version changed since the run that set the watermark"},
+		{`{"seed": 5, "scale": 0.5}`, "the scale changed since the run that set the watermark: the new rows follow the new scale"},
+		{`{"seed": 5, "scale": 1, "parts": 2, "part": 0}`, "the number of parts changed since the run that set the watermark"},
+		{`{"seed": 5, "scale": 1, "parts": 1, "part": 1}`, "the part changed since the run that set the watermark"},
+		{`{"seed": 6, "scale": 2, "parts": 3, "part": 2}`, "the seed, scale, number of parts and part changed since the run that set the watermark"},
 	} {
 		state := `{"datagen": {"watermark": "2025-03-01T00:00:00Z", "last_run": ` + tc.lastRun + `}}`
 		dir := dataDir(t, `{"parameters": {"schema": `+continuousSchema+`, "seed": 5, "continuous": true}}`, state)
@@ -289,7 +293,7 @@ func TestContinuousWarnsOfAChangedSchema(t *testing.T) {
 			t.Errorf("log %q does not say %q", stdout, tc.want)
 		}
 	}
-	// The same schema and seed: no warning.
+	// The same schema, seed, scale and parts: no warning.
 	first, err := continuousRun(t, "", time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), Options{})
 	if err != nil {
 		t.Fatal(err)
