@@ -65,6 +65,8 @@ func TestResolveProblems(t *testing.T) {
 			`nodes[0](user).segment_behavior.behaviors.a.fanout_multiplyer: unknown key "fanout_multiplyer" (did you mean "fanout_multiplier"?)`, false},
 		{"negative multiplier", "[" + userNode(`"segment_behavior":{"segment_column":"seg","behaviors":{"a":{"value_multiplier":-1}}}`, "") + "]",
 			`nodes[0](user).segment_behavior.behaviors.a.value_multiplier: value_multiplier must be between 0 and 1e+06, got -1`, false},
+		{"value multiplier without columns", "[" + userNode(`"segment_behavior":{"segment_column":"seg","behaviors":{"a":{"value_multiplier":3}}}`, "") + "," + eventNode("") + "]",
+			`nodes[0](user).segment_behavior.behaviors.a.value_multiplier: value_multiplier 3 has no effect: no "applies_to_columns" names the child columns it scales`, true},
 		{"no segments", "[" + userNode(`"segment_behavior":{"segment_column":"seg"}`, "") + "]",
 			`nodes[0](user).segment_behavior: segment_behavior needs "behaviors"`, false},
 		{"base probability disagrees", "[" + userNode(`"segment_behavior":{"segment_column":"seg","segments":{"a":{"base_probability":0.5},"b":{"base_probability":0.5}}}`, `,"weights":[0.2,0.8]`) + "]",

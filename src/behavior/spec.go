@@ -113,6 +113,14 @@ func parseSegment(v *input.Value, path string, ps *reader) *Segment {
 	if av := o.get("applies_to_columns"); av != nil {
 		s.AppliesTo = stringList(av, o.at("applies_to_columns"), ps)
 	}
+	if len(s.AppliesTo) == 0 {
+		for _, g := range s.Segments {
+			if g.Value != 1 {
+				ps.warnf(path+".behaviors."+g.Name+".value_multiplier", "value_multiplier %s has no effect: no \"applies_to_columns\" names the child columns it scales", fmtNum(g.Value))
+				break
+			}
+		}
+	}
 	o.done()
 	return s
 }
