@@ -88,6 +88,7 @@ func (p *Plan) resolveGrowth() input.Problems {
 		if !open {
 			continue
 		}
+		errs = append(errs, p.randomCalendarReads(t)...)
 		for ci, c := range t.Cols {
 			ds := c.Spec.Generator.DatetimeSeries
 			switch {

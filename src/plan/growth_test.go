@@ -145,6 +145,15 @@ func TestOpenTimelineErrors(t *testing.T) {
 			   {"name":"id","type":"int","generator":{"sequence":{}}},
 			   {"name":"customer_id","type":"int","generator":{"lookup":{"from":"customer.id"}}}]}`), `"arrivals":{"per":"day","mean":10},`, `"arrivals":{"per":"day","mean":10},`+segmentBlock, 1),
 			"nodes[3](ticket)", `"ticket" reads rows of "customer", which grows with the open timeline`},
+		{"a random lookup into a calendar", openDoc(`,{"name":"promo_id","type":"int","generator":{"lookup":{"from":"promo.id"}}}`, promoNode),
+			"nodes[1](orders).columns[3](promo_id).generator.lookup", `"promo" is a calendar: in an open timeline it has one row per instant of the 100-year reference span, so a random pick of its rows (a lookup without "on", choices_ref) reads rows up to 100 years after the row that picks them: join it with "on" a time key, a column of "orders" holding the calendar instant its row falls in (for a daily calendar the expression datetime(date(at))), or give "promo" "rows" or explicit start and end bounds`},
+		{"a lookup of a calendar that is a non-primary parent", openDoc("", promoNode+`,{"id":"ticket","kind":"fact","parents":["customer","promo"],"pk":"id","columns":[
+			   {"name":"id","type":"int","generator":{"sequence":{}}},
+			   {"name":"customer_id","type":"int","generator":{"lookup":{"from":"customer.id"}}},
+			   {"name":"promo_id","type":"int","generator":{"lookup":{"from":"promo.id"}}}]}`),
+			"nodes[3](ticket).columns[2](promo_id).generator.lookup", `"promo" is a calendar`},
+		{"choices_ref into a calendar", openDoc(`,{"name":"boost","type":"float","generator":{"choice":{"choices_ref":"promo.m"}}}`, promoNode),
+			"nodes[1](orders).columns[3](boost).generator.choice", `"promo" is a calendar`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := New(parse(t, tc.doc))
@@ -153,6 +162,31 @@ func TestOpenTimelineErrors(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tc.path+": ") || !strings.Contains(err.Error(), tc.msg) {
 				t.Errorf("got %v\nwant %s: ...%s...", err, tc.path, tc.msg)
+			}
+		})
+	}
+}
+
+// TestOpenTimelineCalendarReads: the reads of a calendar that do not pick
+// a random row of its reference span are planned: a join on a time key,
+// a calendar with explicit bounds or rows, its own fact children, and a
+// random lookup into a calendar of a fixed timeframe.
+func TestOpenTimelineCalendarReads(t *testing.T) {
+	lookup := `,{"name":"promo_id","type":"int","generator":{"lookup":{"from":"promo.id"}}}`
+	for _, tc := range []struct{ name, doc string }{
+		{"a join on a time key", openDoc(`,{"name":"day","type":"datetime","generator":{"expression":{"code":"datetime(date(at))"}}},
+		   {"name":"promo_id","type":"int","generator":{"lookup":{"from":"promo.id","on":{"day":"s"}}}}`,
+			strings.Replace(promoNode, `"freq":"MS"`, `"freq":"D"`, 1))},
+		{"a calendar with explicit bounds", openDoc(lookup, strings.Replace(promoNode, `"within":"timeframe"`, `"within":{"start":"2025-01-01","end":"2025-12-31"}`, 1))},
+		{"a calendar with rows", openDoc(lookup, strings.Replace(promoNode, `"pk":"id",`, `"pk":"id","rows":12,`, 1))},
+		{"the calendar's own children", openDoc("", promoNode+`,{"id":"slot","kind":"fact","parents":["promo"],"pk":"id","fanout":{"distribution":"poisson","lambda":2},"columns":[
+			   {"name":"id","type":"int","generator":{"sequence":{}}},
+			   {"name":"promo_id","type":"int","generator":{"lookup":{"from":"promo.id"}}}]}`)},
+		{"a fixed timeframe", strings.Replace(openDoc(lookup, promoNode), `"end":"open"`, `"end":"2025-12-31"`, 1)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := New(parse(t, tc.doc)); err != nil {
+				t.Error(err)
 			}
 		})
 	}
