@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // shopSchema has a parent and a child table, so the preview shows a
@@ -247,5 +248,43 @@ func TestValidateSchemaWarnings(t *testing.T) {
 	res = runActionIn(t, ActionValidateSchema, `{"schema": `+lenient+`}`)
 	if res.Type != ResultError || !strings.Contains(res.Message, "`parameters.schema.nodes[0](u).colour`") {
 		t.Errorf("strict: %+v", res)
+	}
+}
+
+// TestSampledGrowingFunnel: the sync actions and a run with sample_rows,
+// all capped by a sample, plan and generate saas_stream.json, whose
+// funnel and state machine grow with accounts arriving in an open
+// timeline.
+func TestSampledGrowingFunnel(t *testing.T) {
+	b, err := os.ReadFile("../../../docs/examples/saas_stream.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := string(b)
+	res := runActionIn(t, ActionValidateSchema, `{"schema": `+schema+`}`)
+	if res.Type != ResultSuccess || !strings.Contains(res.Message, "The configuration is valid: 5 tables") {
+		t.Errorf("validateSchema: %+v", res)
+	}
+	res = runActionIn(t, ActionPreview, `{"schema": `+schema+`, "preview_rows": 3}`)
+	if res.Type != ResultTable || len(res.Tables) != 5 {
+		t.Fatalf("preview: %+v", res)
+	}
+	for _, tb := range res.Tables {
+		if len(tb.Rows) == 0 {
+			t.Errorf("preview of %s has no rows", tb.Node)
+		}
+	}
+	dir := dataDir(t, `{"parameters": {"schema": `+schema+`, "sample_rows": 40}}`, "")
+	if _, _, stderr, err := runIn(t, dir, nil, Options{now: func() time.Time { return time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC) }}); err != nil {
+		t.Fatalf("run with sample_rows: %v\n%s", err, stderr)
+	}
+	for _, name := range []string{"onboarding", "subscription_month"} {
+		b, err := os.ReadFile(filepath.Join(dir, "out", "tables", name+".csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := strings.Count(string(b), "\n") - 1; n < 1 || n > 40 {
+			t.Errorf("%s: %d rows, want 1 to 40", name, n)
+		}
 	}
 }
