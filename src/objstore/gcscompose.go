@@ -269,15 +269,20 @@ func (s *GCS) deleteAll(ctx context.Context, names []string) error {
 // putSmall uploads body as object name in one request (retried after
 // transient failures).
 func (s *GCS) putSmall(ctx context.Context, name string, body []byte) error {
-	u := s.uploadURL + "?uploadType=media&name=" + url.QueryEscape(name)
-	return s.do(ctx, "sending data", func(auth string) (bool, error) {
+	return s.post(ctx, "sending data", s.uploadURL+"?uploadType=media&name="+url.QueryEscape(name), "application/octet-stream", body)
+}
+
+// post sends body to u in one request (retried on transient failures);
+// what names the step in errors.
+func (s *GCS) post(ctx context.Context, what, u, contentType string, body []byte) error {
+	return s.do(ctx, what, func(auth string) (bool, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
 		if err != nil {
 			return false, err
 		}
 		req.ContentLength = int64(len(body))
 		setAuth(req, auth)
-		req.Header.Set("Content-Type", "application/octet-stream")
+		req.Header.Set("Content-Type", contentType)
 		resp, err := s.client.Do(req)
 		if err != nil {
 			return true, err
@@ -309,22 +314,5 @@ func (s *GCS) compose(ctx context.Context, sources []string, dest string) error 
 	if err != nil {
 		return err
 	}
-	u := s.objectURL(dest) + "/compose"
-	return s.do(ctx, "composing", func(auth string) (bool, error) {
-		r, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
-		if err != nil {
-			return false, err
-		}
-		setAuth(r, auth)
-		r.Header.Set("Content-Type", "application/json; charset=UTF-8")
-		resp, err := s.client.Do(r)
-		if err != nil {
-			return true, err
-		}
-		defer drain(resp)
-		if resp.StatusCode/100 != 2 {
-			return retryable(resp.StatusCode), statusError(resp)
-		}
-		return false, nil
-	})
+	return s.post(ctx, "composing", s.objectURL(dest)+"/compose", "application/json; charset=UTF-8", body)
 }
