@@ -204,7 +204,7 @@ func TestKubernetesManifests(t *testing.T) {
 	}
 	delete(env, "JOB_COMPLETION_INDEX")
 	_, stderr, code = datagenEnv(t, env, fargs...)
-	if want := "999 of 1000 parts are missing: part 0 (.metadata.part-00000-of-01000.json)"; code != 1 || !strings.Contains(stderr, want) {
+	if want := "999 of 1000 parts are missing: parts 0 to 6 (.metadata.part-00000-of-01000.json to .metadata.part-00006-of-01000.json), parts 8 to 999 (.metadata.part-00008-of-01000.json to .metadata.part-00999-of-01000.json)\n"; code != 1 || !strings.Contains(stderr, want) {
 		t.Errorf("finalize: exit %d, want 1 and %q in %q", code, want, stderr)
 	}
 }

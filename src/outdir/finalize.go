@@ -113,14 +113,14 @@ func Finalize(ctx context.Context, folder Folder, o FinalizeOptions) (*Metadata,
 	if n == 0 && len(problems) == 0 {
 		return nil, input.User(fmt.Errorf("%s holds no part manifests (.metadata.part-K-of-N.json): it is not the output of `datagen generate --parts N`", folder))
 	}
-	var missing []string
+	var missing []int
 	for k := range n {
 		if manifests[k] == nil {
-			missing = append(missing, fmt.Sprintf("part %d (%s)", k, MetadataFile(Part{K: k, N: n})))
+			missing = append(missing, k)
 		}
 	}
 	if len(missing) > 0 {
-		problems = append(problems, fmt.Sprintf("%d of %d parts are missing: %s", len(missing), n, strings.Join(missing, ", ")))
+		problems = append(problems, fmt.Sprintf("%d of %d parts are missing: %s", len(missing), n, partRanges(missing, n)))
 	}
 	ref := -1
 	for k := range n {
@@ -283,7 +283,11 @@ func recoverJournals(ctx context.Context, folder Folder, o FinalizeOptions) ([]E
 // .metadata.json says the folder holds a complete run, which it no longer
 // does: it is removed, and the error says so.
 func refuse(ctx context.Context, folder Folder, sizes map[string]int64, problems []string) error {
-	msg := fmt.Sprintf("%s is not a complete split run (%d problem(s)):\n  %s", folder, len(problems), strings.Join(problems, "\n  "))
+	shown := problems
+	if len(shown) > maxProblems {
+		shown = append(shown[:maxProblems:maxProblems], fmt.Sprintf("and %d more", len(problems)-maxProblems))
+	}
+	msg := fmt.Sprintf("%s is not a complete split run (%d problem(s)):\n  %s", folder, len(problems), strings.Join(shown, "\n  "))
 	meta := MetadataFile(Part{})
 	if _, ok := sizes[meta]; ok {
 		if err := folder.Remove(ctx, meta); err != nil {
@@ -293,6 +297,39 @@ func refuse(ctx context.Context, folder Folder, sizes map[string]int64, problems
 		}
 	}
 	return input.User(errors.New(msg))
+}
+
+// maxProblems is the number of problems finalize lists; the others are
+// counted.
+const maxProblems = 20
+
+// maxRanges is the number of ranges of missing parts finalize names.
+const maxRanges = 10
+
+// partRanges names the parts ks (increasing) of a run of n parts as
+// ranges of consecutive parts with their manifests' names: "part 3
+// (.metadata.part-00003-of-01000.json), parts 5 to 998
+// (.metadata.part-00005-of-01000.json to ...)", at most maxRanges of
+// them, then how many more.
+func partRanges(ks []int, n int) string {
+	var out []string
+	for i := 0; i < len(ks); {
+		j := i
+		for j+1 < len(ks) && ks[j+1] == ks[j]+1 {
+			j++
+		}
+		a, b := ks[i], ks[j]
+		if a == b {
+			out = append(out, fmt.Sprintf("part %d (%s)", a, MetadataFile(Part{K: a, N: n})))
+		} else {
+			out = append(out, fmt.Sprintf("parts %d to %d (%s to %s)", a, b, MetadataFile(Part{K: a, N: n}), MetadataFile(Part{K: b, N: n})))
+		}
+		i = j + 1
+	}
+	if len(out) > maxRanges {
+		out = append(out[:maxRanges:maxRanges], fmt.Sprintf("and %d more ranges", len(out)-maxRanges))
+	}
+	return strings.Join(out, ", ")
 }
 
 // readManifest reads and decodes a part's manifest.
