@@ -170,47 +170,43 @@ func (t *Tx) commitRemote(ctx context.Context) error {
 		return t.failRemote(nil, err)
 	}
 	begun := false
-	begin := func() error {
-		if begun {
-			return nil
-		}
-		begun = true
-		return t.beginRemote(ctx, j, jrel)
-	}
-	for _, rel := range order {
+	// publish publishes object rel with put: after the checks that come
+	// before every object (the context, the journal written before the
+	// first, still this commit's own), and once rel counts as published
+	// (a failed put may still have completed at the store).
+	publish := func(rel string, put func() error) error {
 		if err := t.check(ctx, rel); err != nil {
-			return t.failRemote(j, err)
+			return err
 		}
-		if err := begin(); err != nil {
-			return t.failRemote(j, err)
+		if !begun {
+			begun = true
+			if err := t.beginRemote(ctx, j, jrel); err != nil {
+				return err
+			}
 		}
 		if err := t.ownJournal(ctx, j, rel); err != nil {
-			return t.failRemote(j, err)
+			return err
 		}
 		j.published = append(j.published, rel)
-		if err := r.files[rel].Commit(ctx); err != nil {
-			return t.failRemote(j, fmt.Errorf("publishing %s: %w", rel, err))
+		if err := put(); err != nil {
+			return fmt.Errorf("publishing %s: %w", rel, err)
+		}
+		return nil
+	}
+	for _, rel := range order {
+		if err := publish(rel, func() error { return r.files[rel].Commit(ctx) }); err != nil {
+			return t.failRemote(j, err)
 		}
 	}
 	for _, rel := range append(small, manifests...) {
-		if err := t.check(ctx, rel); err != nil {
-			return t.failRemote(j, err)
-		}
-		if err := begin(); err != nil {
-			return t.failRemote(j, err)
-		}
-		if err := t.ownJournal(ctx, j, rel); err != nil {
-			return t.failRemote(j, err)
-		}
 		f, err := os.Open(t.Path(rel))
 		if err != nil {
 			return t.failRemote(j, err)
 		}
-		j.published = append(j.published, rel)
-		err = r.store.Put(ctx, r.prefix+rel, f)
+		err = publish(rel, func() error { return r.store.Put(ctx, r.prefix+rel, f) })
 		f.Close()
 		if err != nil {
-			return t.failRemote(j, fmt.Errorf("publishing %s: %w", rel, err))
+			return t.failRemote(j, err)
 		}
 	}
 	if err := t.check(ctx, ""); err != nil {
