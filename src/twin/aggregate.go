@@ -228,18 +228,9 @@ func (m *model) findCopies(c, p *tableStats, fk *foreignKey, parents, kids []*gr
 			if pcol.typ != col.typ || pcol.name == m.pk[p.src.name] {
 				continue
 			}
-			n, ok := 0, 0
-			for i, pa := range parents {
-				ka := kids[i]
-				if ka == nil || ka.n[ci] == 0 || pa.n[pi] == 0 {
-					continue
-				}
-				n++
-				if ka.min[ci] == pa.sum[pi] && ka.max[ci] == pa.sum[pi] {
-					ok++
-				}
-			}
-			if n >= 20 && float64(ok) >= 0.99*float64(n) {
+			if nearlyAlways(parents, kids, ci, pi, func(ka, pa *groupAcc) bool {
+				return ka.min[ci] == pa.sum[pi] && ka.max[ci] == pa.sum[pi]
+			}) {
 				if m.attrs[c.src.name] == nil {
 					m.attrs[c.src.name] = map[string]string{}
 				}
@@ -262,18 +253,7 @@ type lifetime struct{ start string }
 // so its end may precede its start, and the lifetime would hold nothing.
 func (m *model) findLifetimes(c, p *tableStats, fk *foreignKey, parents, kids []*groupAcc) {
 	holds := func(ci, pi int) bool {
-		n, ok := 0, 0
-		for i, pa := range parents {
-			ka := kids[i]
-			if ka == nil || ka.n[ci] == 0 || pa.n[pi] == 0 {
-				continue
-			}
-			n++
-			if ka.min[ci] >= pa.sum[pi] {
-				ok++
-			}
-		}
-		return n >= 20 && float64(ok) >= 0.99*float64(n)
+		return nearlyAlways(parents, kids, ci, pi, func(ka, pa *groupAcc) bool { return ka.min[ci] >= pa.sum[pi] })
 	}
 	for ci, cc := range c.aggCols {
 		col := c.cols[cc]
@@ -418,4 +398,22 @@ func (m *model) isAttrSource(table, col string) bool {
 		}
 	}
 	return false
+}
+
+// nearlyAlways reports whether rel holds between the children's column ci
+// and the parent's column pi in at least 99 % of the sampled parents where
+// both have values, and in at least 20 of them.
+func nearlyAlways(parents, kids []*groupAcc, ci, pi int, rel func(ka, pa *groupAcc) bool) bool {
+	n, ok := 0, 0
+	for i, pa := range parents {
+		ka := kids[i]
+		if ka == nil || ka.n[ci] == 0 || pa.n[pi] == 0 {
+			continue
+		}
+		n++
+		if rel(ka, pa) {
+			ok++
+		}
+	}
+	return n >= 20 && float64(ok) >= 0.99*float64(n)
 }
