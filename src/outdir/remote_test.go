@@ -54,8 +54,24 @@ func stageRemote(t *testing.T, s objstore.Store, p Part, content string, step fu
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, id := range []string{"a", "b"} {
-		f, err := tx.Create(TableFile(id, CSV, false, p))
+	stageTables(t, tx, p, content)
+	if err := tx.WriteFile(MetadataFile(p), []byte(`{}`)); err != nil {
+		t.Fatal(err)
+	}
+	return tx
+}
+
+// stagedTables are the tables stageTables stages.
+var stagedTables = []string{"a", "b"}
+
+// stageTables stages the files of stagedTables of part p in tx, each
+// holding content and its id, and returns their paths in that order.
+func stageTables(t *testing.T, tx *Tx, p Part, content string) []string {
+	t.Helper()
+	var rels []string
+	for _, id := range stagedTables {
+		rel := TableFile(id, CSV, false, p)
+		f, err := tx.Create(rel)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -65,11 +81,9 @@ func stageRemote(t *testing.T, s objstore.Store, p Part, content string, step fu
 		if err := f.Close(); err != nil {
 			t.Fatal(err)
 		}
+		rels = append(rels, rel)
 	}
-	if err := tx.WriteFile(MetadataFile(p), []byte(`{}`)); err != nil {
-		t.Fatal(err)
-	}
-	return tx
+	return rels
 }
 
 // TestRemoteCommit: the objects appear only when the commit completes,

@@ -99,18 +99,8 @@ func stagePart(t *testing.T, s objstore.Store, k int, content string, step func(
 		t.Fatal(err)
 	}
 	m := Metadata{SchemaHash: "h", Seed: 1, FormatVersion: 1, Format: CSV, Parts: 2, Part: &k, Tables: map[string]TableMetadata{}}
-	for _, id := range []string{"a", "b"} {
-		rel := TableFile(id, CSV, false, p)
-		f, err := tx.Create(rel)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := io.WriteString(f, content+id); err != nil {
-			t.Fatal(err)
-		}
-		if err := f.Close(); err != nil {
-			t.Fatal(err)
-		}
+	for i, rel := range stageTables(t, tx, p, content) {
+		id := stagedTables[i]
 		m.Tables[id] = TableMetadata{Kind: "entity", Rows: 2, Written: 1}
 		m.Files = append(m.Files, FileInfo{Path: rel, Table: id, Format: CSV, Part: k, Rows: 1,
 			Bytes: int64(len(content + id)), SHA256: hash(content + id)})
