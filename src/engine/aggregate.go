@@ -90,7 +90,7 @@ func (e *engine) aggregate(ctx context.Context, ts *tableState, lo, hi int64) er
 }
 
 func (e *engine) scanChild(ctx context.Context, ts *tableState, child *plan.Table, aggs []*plan.Aggregate, lo, hi int64) error {
-	cts, err := e.prepare(child)
+	cts, err := e.prepare(ctx, child)
 	if err != nil {
 		return err
 	}

@@ -1,9 +1,14 @@
 package engine
 
 import (
+	"context"
+	"errors"
+	"os"
+	"strings"
 	"testing"
 
 	"datagen/src/dsl"
+	"datagen/src/plan"
 	"datagen/src/rng"
 )
 
@@ -39,5 +44,35 @@ func TestCounterDrawsWhatDrawCountDraws(t *testing.T) {
 				t.Fatalf("fanout %+v, parent %d: %d children, drawCount gives %d", f, 123456+i, k, want)
 			}
 		}
+	}
+}
+
+// TestStreamCountsStopsWhenCancelled: the count stream over the parents
+// returns the table's cancellation instead of counting them all, and
+// counts them all otherwise.
+func TestStreamCountsStopsWhenCancelled(t *testing.T) {
+	data, err := os.ReadFile("testdata/scale.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _, err := dsl.Parse(data, dsl.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := plan.New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &engine{p: p, opts: Options{Seed: 1, Workers: 2}}
+	orders := p.ByID["orders"]
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, err := e.streamCounts(ctx, orders, 0, 1<<24, nil, 0, nil); !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), `table "orders"`) {
+		t.Fatalf("cancelled stream: %v, want the table's cancellation", err)
+	}
+	// The fanout is uniform 5–15: 10 children a parent on average.
+	_, total, err := e.streamCounts(context.Background(), orders, 0, 1<<16, nil, 0, nil)
+	if err != nil || total < 9<<16 || total > 11<<16 {
+		t.Fatalf("stream of 65,536 parents: %d children, %v", total, err)
 	}
 }

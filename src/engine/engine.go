@@ -185,7 +185,7 @@ func Run(ctx context.Context, p *plan.Plan, opts Options) (*Result, error) {
 // runTable generates and writes one table.
 func (e *engine) runTable(ctx context.Context, t *plan.Table) (TableResult, error) {
 	t0 := time.Now()
-	ts, err := e.prepare(t)
+	ts, err := e.prepare(ctx, t)
 	if err != nil {
 		return TableResult{}, err
 	}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"sort"
@@ -210,7 +211,7 @@ func (e *engine) arrive(ts *tableState) {
 // lambda under the node-level effects, matched at the middle of the
 // parent's time in the unit, times the parent's segment fanout multiplier
 // and the vintage fanout curves at its age then (never below 0).
-func (e *engine) fanPerUnit(ts *tableState) error {
+func (e *engine) fanPerUnit(ctx context.Context, ts *tableState) error {
 	t := ts.t
 	parent := e.tables[t.Primary.ID()]
 	if parent == nil {
@@ -333,10 +334,12 @@ func (e *engine) fanPerUnit(ts *tableState) error {
 	// Units draw independently; without effects and behaviour (whose
 	// lookups are not shared between goroutines) they are drawn in
 	// parallel chunks, then joined in unit order.
-	nchunks, workers := int64(1), 1
-	if w := max(e.opts.Workers, 1); w > 1 && len(effects) == 0 && ts.beh == nil && g.units > 1 {
-		nchunks, workers = min(g.units, int64(w)*8), w
+	// A cancellation is noticed between chunks, in one goroutine too.
+	workers := 1
+	if w := max(e.opts.Workers, 1); len(effects) == 0 && ts.beh == nil {
+		workers = w
 	}
+	nchunks := max(min(g.units, int64(workers)*8), 1)
 	chunks := make([]unitPairs, nchunks)
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -347,7 +350,7 @@ func (e *engine) fanPerUnit(ts *tableState) error {
 			r := rng.NewRand()
 			for {
 				c := next.Add(1) - 1
-				if c >= nchunks {
+				if c >= nchunks || ctx.Err() != nil {
 					return
 				}
 				draw(g.units*c/nchunks, g.units*(c+1)/nchunks, r, &chunks[c])
@@ -355,6 +358,9 @@ func (e *engine) fanPerUnit(ts *tableState) error {
 		}()
 	}
 	wg.Wait()
+	if err := context.Cause(ctx); err != nil {
+		return fmt.Errorf("table %q: %w", t.ID(), err)
+	}
 	n := 0
 	for _, c := range chunks {
 		n += len(c.ends)

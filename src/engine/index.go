@@ -49,24 +49,26 @@ func BuildIndex(ctx context.Context, p *plan.Plan, opts Options) (*CountIndex, e
 // index: it draws the counts of the part's parents [lo, hi) only, and
 // checks that they add up to the index's next start, so that an index of
 // another run is refused rather than misused.
-func (e *engine) indexedOffsets(ts *tableState, np, lo, hi int64) error {
+func (e *engine) indexedOffsets(ctx context.Context, ts *tableState, np, lo, hi int64) error {
 	t := ts.t
 	f, ok := e.opts.Index.Facts[t.ID()]
 	k := e.opts.Part
 	switch {
 	case !ok:
-		return fmt.Errorf("the count index has no entry for table %q: it was computed for another schema or another number of parts", t.ID())
+		return &Error{Table: t.ID(), Err: fmt.Errorf("the count index has no entry for table %q: it was computed for another schema or another number of parts", t.ID())}
 	case f.Parents != np:
-		return fmt.Errorf("the count index was computed for %d rows of %q, this run has %d: it belongs to another run (scale, window or schema)", f.Parents, t.Primary.ID(), np)
+		return &Error{Table: t.ID(), Err: fmt.Errorf("the count index was computed for %d rows of %q, this run has %d: it belongs to another run (scale, window or schema)", f.Parents, t.Primary.ID(), np)}
 	case len(f.Starts) != e.opts.Parts+1:
-		return fmt.Errorf("the count index of table %q has %d starts, not %d: it was computed for another number of parts", t.ID(), len(f.Starts), e.opts.Parts+1)
+		return &Error{Table: t.ID(), Err: fmt.Errorf("the count index of table %q has %d starts, not %d: it was computed for another number of parts", t.ID(), len(f.Starts), e.opts.Parts+1)}
 	}
 	off := make([]int64, hi-lo+1)
-	e.streamCounts(t, lo, hi, nil, lo, off[1:])
+	if _, _, err := e.streamCounts(ctx, t, lo, hi, nil, lo, off[1:]); err != nil {
+		return err
+	}
 	off[0] = f.Starts[k]
 	prefixSums(off)
 	if off[len(off)-1] != f.Starts[k+1] {
-		return fmt.Errorf("the count index does not match table %q: the children of part %d's parents end at row %d, the index says %d: it belongs to another run (seed or schema)", t.ID(), k, off[len(off)-1], f.Starts[k+1])
+		return &Error{Table: t.ID(), Err: fmt.Errorf("the count index does not match table %q: the children of part %d's parents end at row %d, the index says %d: it belongs to another run (seed or schema)", t.ID(), k, off[len(off)-1], f.Starts[k+1])}
 	}
 	ts.offsets, ts.rows, ts.pbase = off, f.Starts[len(f.Starts)-1], lo
 	return nil
@@ -104,13 +106,17 @@ func (e *engine) partStarts(ts *tableState) []int64 {
 // a count index is built: it records the fact's first child row at each
 // part start of its parent, and keeps the offsets of part 0's parents as
 // a part-0 run does.
-func (e *engine) indexOffsets(ts *tableState, parent *tableState) {
+func (e *engine) indexOffsets(ctx context.Context, ts *tableState, parent *tableState) error {
 	t := ts.t
 	lo, hi := parent.lo, parent.hi
 	off := make([]int64, hi-lo+1)
-	starts, total := e.streamCounts(t, 0, parent.rows, e.partStarts(parent), lo, off[1:])
+	starts, total, err := e.streamCounts(ctx, t, 0, parent.rows, e.partStarts(parent), lo, off[1:])
+	if err != nil {
+		return err
+	}
 	e.opts.building.Facts[t.ID()] = IndexedFact{Parents: parent.rows, Starts: starts}
 	off[0] = starts[0]
 	prefixSums(off)
 	ts.offsets, ts.rows, ts.pbase = off, total, lo
+	return nil
 }

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"context"
+	"fmt"
 	"math"
 	"sort"
 	"sync"
@@ -108,12 +110,15 @@ const countChunk = 1 << 12
 // window (whi-wlo+1 values: the first child row of each parent of the
 // window, then the end of the last one's children) and the total row
 // count. Memory is the window's; time is linear in np.
-func (e *engine) streamOffsets(t *plan.Table, np, wlo, whi int64) ([]int64, int64) {
+func (e *engine) streamOffsets(ctx context.Context, t *plan.Table, np, wlo, whi int64) ([]int64, int64, error) {
 	off := make([]int64, whi-wlo+1)
-	before, total := e.streamCounts(t, 0, np, []int64{wlo}, wlo, off[1:])
+	before, total, err := e.streamCounts(ctx, t, 0, np, []int64{wlo}, wlo, off[1:])
+	if err != nil {
+		return nil, 0, err
+	}
 	off[0] = before[0]
 	prefixSums(off)
-	return off, total
+	return off, total, nil
 }
 
 // streamCounts draws the child counts of parents [lo, hi) of a fact whose
@@ -122,7 +127,8 @@ func (e *engine) streamOffsets(t *plan.Table, np, wlo, whi int64) ([]int64, int6
 // the number of children of the parents [lo, b), and the number of
 // children of all; keep[i] receives the count of parent keepFrom+i (for
 // the parents of [lo, hi) that keep covers). Memory is one sum per chunk.
-func (e *engine) streamCounts(t *plan.Table, lo, hi int64, bounds []int64, keepFrom int64, keep []int64) ([]int64, int64) {
+// A cancelled ctx stops it at the next chunk, with the table's error.
+func (e *engine) streamCounts(ctx context.Context, t *plan.Table, lo, hi int64, bounds []int64, keepFrom int64, keep []int64) ([]int64, int64, error) {
 	key := rng.TableKey(e.opts.Seed, t.ID(), "fanout")
 	nchunks := (hi - lo + countChunk - 1) / countChunk
 	chunkSum := make([]int64, nchunks)
@@ -139,7 +145,7 @@ func (e *engine) streamCounts(t *plan.Table, lo, hi int64, bounds []int64, keepF
 			k := make([]int64, countChunk)
 			for {
 				c := next.Add(1) - 1
-				if c >= nchunks {
+				if c >= nchunks || ctx.Err() != nil {
 					return
 				}
 				from := lo + c*countChunk
@@ -162,6 +168,9 @@ func (e *engine) streamCounts(t *plan.Table, lo, hi int64, bounds []int64, keepF
 		}()
 	}
 	wg.Wait()
+	if err := context.Cause(ctx); err != nil {
+		return nil, 0, fmt.Errorf("table %q: %w", t.ID(), err)
+	}
 	// before[c] is the sum of the chunks before chunk c.
 	before := make([]int64, nchunks+1)
 	for c, s := range chunkSum {
@@ -175,7 +184,7 @@ func (e *engine) streamCounts(t *plan.Table, lo, hi int64, bounds []int64, keepF
 		}
 		out[j] = before[(b-lo)/countChunk] + partial[j]
 	}
-	return out, before[nchunks]
+	return out, before[nchunks], nil
 }
 
 // prefixSums turns off[1:] from counts into the running sums from off[0].

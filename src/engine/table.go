@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"sort"
@@ -120,7 +121,7 @@ func (e *engine) modTable(id string) (modify.Table, error) {
 
 // prepare computes the row count (and fanout offsets) of t and compiles its
 // columns.
-func (e *engine) prepare(t *plan.Table) (*tableState, error) {
+func (e *engine) prepare(ctx context.Context, t *plan.Table) (*tableState, error) {
 	ts := &tableState{t: t, kept: map[string]*column.Vector{}}
 	if l := e.layout[t]; l != nil {
 		ts.layout = *l
@@ -135,7 +136,7 @@ func (e *engine) prepare(t *plan.Table) (*tableState, error) {
 		if err := e.behavior(ts); err != nil {
 			return nil, err
 		}
-		if err := e.fanPerUnit(ts); err != nil {
+		if err := e.fanPerUnit(ctx, ts); err != nil {
 			return nil, err
 		}
 	case t.Primary != nil:
@@ -144,7 +145,7 @@ func (e *engine) prepare(t *plan.Table) (*tableState, error) {
 		}
 		if ts.beh != nil && ts.beh.Horizon() {
 			e.horizonChains(ts)
-		} else if err := e.fanout(ts); err != nil {
+		} else if err := e.fanout(ctx, ts); err != nil {
 			return nil, err
 		}
 	default:
@@ -298,7 +299,7 @@ func (e *engine) compile(ts *tableState) error {
 
 // fanout computes the per-parent child counts of a fact and their prefix
 // sums.
-func (e *engine) fanout(ts *tableState) error {
+func (e *engine) fanout(ctx context.Context, ts *tableState) error {
 	t := ts.t
 	parent := e.tables[t.Primary.ID()]
 	if parent == nil {
@@ -313,18 +314,15 @@ func (e *engine) fanout(ts *tableState) error {
 			lo, hi = parent.lo, parent.hi
 			switch {
 			case e.opts.building != nil:
-				e.indexOffsets(ts, parent)
-				return nil
+				return e.indexOffsets(ctx, ts, parent)
 			case e.opts.Index != nil:
-				if err := e.indexedOffsets(ts, np, lo, hi); err != nil {
-					return &Error{Table: t.ID(), Err: err}
-				}
-				return nil
+				return e.indexedOffsets(ctx, ts, np, lo, hi)
 			}
 		}
-		ts.offsets, ts.rows = e.streamOffsets(t, np, lo, hi)
+		var err error
+		ts.offsets, ts.rows, err = e.streamOffsets(ctx, t, np, lo, hi)
 		ts.pbase = lo
-		return nil
+		return err
 	}
 	ts.offsets = make([]int64, np+1)
 	if ts.beh != nil && ts.beh.Special() {
