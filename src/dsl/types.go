@@ -529,3 +529,16 @@ func (n *Node) Column(name string) *Column {
 	}
 	return nil
 }
+
+// CalendarColumn returns the column that makes a node without "rows" a
+// calendar, one row per instant of its grid: its first sequential
+// datetime_series that is not drawn within a lifetime; nil when it has
+// none.
+func (n *Node) CalendarColumn() *Column {
+	for i := range n.Columns {
+		if d := n.Columns[i].Generator.DatetimeSeries; d != nil && d.Sequential && d.Lifetime == nil {
+			return &n.Columns[i]
+		}
+	}
+	return nil
+}

@@ -243,24 +243,22 @@ func (g *lifetime) Fill(out *column.Vector, b *Batch) error {
 // length of the first such column's grid, which --scale does not change.
 // ok is false when the node has no such column.
 func CalendarRows(n *dsl.Node, tf dsl.Timeframe) (rows int64, ok bool, err error) {
-	for _, c := range n.Columns {
-		d := c.Generator.DatetimeSeries
-		if d == nil || !d.Sequential || d.Lifetime != nil {
-			continue
-		}
-		start, end := d.Start, d.End
-		if d.WithinTimeframe {
-			start, end = tf.Start, tf.End
-		}
-		f, err := timegrid.ParseFreq(d.Freq)
-		if err != nil {
-			return 0, true, &Error{Table: n.ID, Column: c.Name, Err: fmt.Errorf("freq: %w", err)}
-		}
-		g, err := timegrid.NewGrid(start.UnixMicro(), end.UnixMicro(), f)
-		if err != nil {
-			return 0, true, &Error{Table: n.ID, Column: c.Name, Err: err}
-		}
-		return g.Len(), true, nil
+	c := n.CalendarColumn()
+	if c == nil {
+		return 0, false, nil
 	}
-	return 0, false, nil
+	d := c.Generator.DatetimeSeries
+	start, end := d.Start, d.End
+	if d.WithinTimeframe {
+		start, end = tf.Start, tf.End
+	}
+	f, err := timegrid.ParseFreq(d.Freq)
+	if err != nil {
+		return 0, true, &Error{Table: n.ID, Column: c.Name, Err: fmt.Errorf("freq: %w", err)}
+	}
+	g, err := timegrid.NewGrid(start.UnixMicro(), end.UnixMicro(), f)
+	if err != nil {
+		return 0, true, &Error{Table: n.ID, Column: c.Name, Err: err}
+	}
+	return g.Len(), true, nil
 }

@@ -8,21 +8,17 @@ import (
 )
 
 // calendarSpan reports whether t is a calendar whose rows cover the whole
-// timeframe: an entity without "rows" whose first sequential
-// datetime_series (without a lifetime, as gen.CalendarRows reads it) is
-// within the timeframe. In an open timeline it has one row per instant
-// of the reference span (start + dsl.OpenSpanYears).
+// timeframe: an entity without "rows" whose calendar column
+// (dsl.Node.CalendarColumn) is within the timeframe. In an open timeline
+// it has one row per instant of the reference span (start +
+// dsl.OpenSpanYears).
 func (t *Table) calendarSpan() bool {
 	n := t.Node
 	if t.Primary != nil || n.Rows != nil || n.Arrivals != nil || n.Kind == dsl.Vocab {
 		return false
 	}
-	for _, c := range n.Columns {
-		if d := c.Generator.DatetimeSeries; d != nil && d.Sequential && d.Lifetime == nil {
-			return d.WithinTimeframe
-		}
-	}
-	return false
+	c := n.CalendarColumn()
+	return c != nil && c.Generator.DatetimeSeries.WithinTimeframe
 }
 
 // randomCalendarReads refuses, in an open timeline, the columns of t that
